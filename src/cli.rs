@@ -1,0 +1,203 @@
+//! The headless face of Vigil: each command is a thin call into the library that prints a
+//! table for people or JSON for scripts.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use crate::log::{self, LoadReport, Mapping};
+use crate::progress::Progress;
+use crate::sample::{self, SampleConfig};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Vigil: a fraud analyst's workbench for e-commerce behaviour logs"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load a log and print the load report: rows, users, time range, rejects, mapping.
+    Inspect {
+        /// The log: CSV/TSV/whitespace text (optionally .gz), NDJSON or Parquet.
+        log: PathBuf,
+        /// A TOML mapping file naming which column plays which role.
+        #[arg(long = "map", value_name = "MAP.toml")]
+        map: Option<PathBuf>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a synthetic shop log with injected fraud and its ground truth.
+    GenSample {
+        #[arg(long, default_value_t = 5000)]
+        users: usize,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Output log: .csv, .csv.gz or .parquet.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write `user,label,scenario`.
+        #[arg(long)]
+        labels_out: Option<PathBuf>,
+    },
+}
+
+/// Progress on stderr, only when a person is watching it.
+struct TerminalProgress {
+    enabled: bool,
+}
+
+impl Progress for TerminalProgress {
+    fn report(&self, stage: &str, done: u64, total: Option<u64>) {
+        if let (true, Some(total)) = (self.enabled, total.filter(|t| *t > 0)) {
+            eprint!("\r{stage}: {:>3}%", done * 100 / total);
+        }
+    }
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+}
+
+pub fn load_mapping(map: Option<&Path>) -> Result<Mapping> {
+    Ok(match map {
+        Some(p) => Mapping::from_file(p)?,
+        None => Mapping::default(),
+    })
+}
+
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Inspect { log, map, json } => inspect(&log, map.as_deref(), json),
+        Command::GenSample {
+            users,
+            days,
+            seed,
+            out,
+            labels_out,
+        } => gen_sample(users, days, seed, &out, labels_out.as_deref()),
+    }
+}
+
+fn inspect(path: &Path, map: Option<&Path>, json: bool) -> Result<()> {
+    let mapping = load_mapping(map)?;
+    let progress = TerminalProgress {
+        enabled: std::io::stderr().is_terminal() && !json,
+    };
+    let loaded = log::load(path, &mapping, &progress)?;
+    if progress.enabled {
+        eprint!("\r");
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&loaded.report)?);
+    } else {
+        print!("{}", report_text(&loaded.report));
+    }
+    Ok(())
+}
+
+/// The load report as an aligned table.
+pub fn report_text(r: &LoadReport) -> String {
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| out.push_str(&format!("{k:<11} {v}\n"));
+    line("file", r.file.clone());
+    let layout = match (&r.delimiter, r.has_header) {
+        (Some(d), Some(h)) => format!(
+            " (delimiter {d}, {})",
+            if h { "header" } else { "no header" }
+        ),
+        _ => String::new(),
+    };
+    line("format", format!("{}{layout}", r.format));
+    line(
+        "rows",
+        format!(
+            "{} read, {} loaded, {} rejected, {} duplicates removed",
+            r.rows_read, r.rows_loaded, r.rows_rejected, r.duplicates_removed
+        ),
+    );
+    line("users", r.users.to_string());
+    let mut types: Vec<_> = r.event_types.iter().collect();
+    types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let types: Vec<String> = types.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    line("events", format!("{} ({})", r.events, types.join(", ")));
+    line(
+        "time",
+        format!(
+            "{} .. {} (read as {})",
+            r.time_min.as_deref().unwrap_or("-"),
+            r.time_max.as_deref().unwrap_or("-"),
+            r.time_format
+        ),
+    );
+    let mapping: Vec<String> = r.mapping.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    line("mapping", mapping.join("  "));
+    if !r.unsure_roles.is_empty() {
+        line(
+            "unsure",
+            format!(
+                "{} (check them, or give a --map file)",
+                r.unsure_roles.join(", ")
+            ),
+        );
+    }
+    if let Some(l) = &r.labels {
+        line(
+            "labels",
+            format!(
+                "{} level: {} fraud, {} legit",
+                l.level, l.positive, l.negative
+            ),
+        );
+    }
+    for (title, issues) in [("rejected", &r.rejects), ("warning", &r.warnings)] {
+        for s in issues {
+            let examples: Vec<String> = s
+                .examples
+                .iter()
+                .map(|e| format!("row {}: '{}'", e.row, e.value))
+                .collect();
+            line(
+                title,
+                format!("{} × {} (e.g. {})", s.count, s.reason, examples.join("; ")),
+            );
+        }
+    }
+    line("took", format!("{:.2} s", r.elapsed_secs));
+    out
+}
+
+fn gen_sample(users: usize, days: u32, seed: u64, out: &Path, labels: Option<&Path>) -> Result<()> {
+    anyhow::ensure!(users > 0, "--users must be at least 1");
+    anyhow::ensure!(days > 0, "--days must be at least 1");
+    let config = SampleConfig {
+        users,
+        days,
+        seed,
+        ..SampleConfig::default()
+    };
+    let s = sample::generate(&config);
+    sample::write_log(&s, out)?;
+    if let Some(labels) = labels {
+        sample::write_labels(&s, labels)
+            .with_context(|| format!("{}: cannot write labels", labels.display()))?;
+    }
+    let fraud = s.users.iter().filter(|u| u.persona.is_fraud()).count();
+    println!(
+        "wrote {} events of {} users ({} fraudulent) to {}",
+        s.events.len(),
+        s.users.len(),
+        fraud,
+        out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Turns source rows into events by a `Plan`: rejects rows whose user or time cannot be read
+//! (counted by reason, with examples), and notes softer problems as warnings.
+
+use super::issues::IssueLog;
+use super::mapping::LabelLevel;
+use super::plan::{EventRole, Plan};
+use super::record::Record;
+use super::table::{EventColumns, LABEL_UNKNOWN, LabelValue};
+
+/// Events converted from one run of consecutive rows (a chunk of the file).
+pub struct Converted {
+    pub columns: EventColumns,
+    /// Data rows seen, loaded or not.
+    pub rows: u64,
+    /// (row, content hash) of every accepted row, for duplicate removal across chunks.
+    pub accepted: Vec<(u64, u128)>,
+    pub rejects: IssueLog,
+    pub warnings: IssueLog,
+}
+
+pub struct Converter<'p> {
+    plan: &'p Plan,
+    out: Converted,
+    /// Scratch for the times of one row's events.
+    times: Vec<(i64, Option<u32>)>,
+}
+
+impl<'p> Converter<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        Self {
+            plan,
+            out: Converted {
+                columns: plan.empty_columns(),
+                rows: 0,
+                accepted: Vec::new(),
+                rejects: IssueLog::default(),
+                warnings: IssueLog::default(),
+            },
+            times: Vec::new(),
+        }
+    }
+
+    pub fn finish(self) -> Converted {
+        self.out
+    }
+
+    /// Notes a row that could not even be split into fields.
+    pub fn reject_unreadable(&mut self, reason: &str, value: &str) {
+        let row = self.out.rows;
+        self.out.rows += 1;
+        self.out.rejects.add(reason, row, value);
+    }
+
+    pub fn push<R: Record + ?Sized>(&mut self, rec: &R) {
+        let row = self.out.rows;
+        self.out.rows += 1;
+        let p = self.plan;
+        let n = rec.field_count();
+        if n < p.required_fields() {
+            let reason = format!(
+                "row has {n} fields, expected {} ({} columns)",
+                p.required_fields(),
+                p.columns.len()
+            );
+            self.out.rejects.add(&reason, row, &rec.raw_text());
+            return;
+        }
+        let user = rec.field(p.user);
+        let user = user.trim();
+        if user.is_empty() {
+            let reason = format!("user '{}' is empty", p.columns[p.user]);
+            self.out.rejects.add(&reason, row, &rec.raw_text());
+            return;
+        }
+        self.times.clear();
+        for (i, role) in std::iter::once(&p.time).chain(&p.extra).enumerate() {
+            let raw = rec.field(role.column);
+            let raw = raw.trim();
+            let col = &p.columns[role.column];
+            if raw.is_empty() {
+                if i == 0 {
+                    let reason = format!("time '{col}' is empty");
+                    self.out.rejects.add(&reason, row, &rec.raw_text());
+                    return;
+                }
+                // An extra event with no time did not happen (e.g. no download after a click).
+                continue;
+            }
+            let Some(ts) = role.format.parse(raw) else {
+                let reason = format!("time '{col}' does not match {}", role.format.name());
+                self.out.rejects.add(&reason, row, raw);
+                return;
+            };
+            let name = role
+                .event_name
+                .as_deref()
+                .map(|n| self.out.columns.event.code_of(n));
+            self.times.push((ts, name));
+        }
+        self.out.accepted.push((row, rec.content_hash()));
+        self.push_events(rec, row, user);
+    }
+
+    fn push_events<R: Record + ?Sized>(&mut self, rec: &R, row: u64, user: &str) {
+        let p = self.plan;
+        let cols = &mut self.out.columns;
+        let user_code = cols.user.code_of(user);
+        let main_event = match &p.event {
+            EventRole::Column(c) => {
+                let v = rec.field(*c);
+                let v = v.trim();
+                cols.event.code_of(if v.is_empty() { "unknown" } else { v })
+            }
+            EventRole::Constant(name) => cols.event.code_of(name),
+        };
+        let amount = p.amount.map(|c| {
+            let raw = rec.field(c);
+            parse_amount(&raw).unwrap_or_else(|| {
+                let reason = format!("amount '{}' is not a number", p.columns[c]);
+                self.out.warnings.add(&reason, row, &raw);
+                f64::NAN
+            })
+        });
+        let label = p.label.map(|(c, _)| {
+            let raw = rec.field(c);
+            parse_label(&raw).unwrap_or_else(|| {
+                let reason = format!(
+                    "label '{}' is not 1/0, true/false or fraud/legit",
+                    p.columns[c]
+                );
+                self.out.warnings.add(&reason, row, &raw);
+                LABEL_UNKNOWN
+            })
+        });
+        let item_code = p
+            .item
+            .and_then(|c| Some(cols.item.as_mut()?.code_of(&rec.field(c))));
+        let category_code = p
+            .category
+            .and_then(|c| Some(cols.category.as_mut()?.code_of(&rec.field(c))));
+        let entity_codes: Vec<u32> = p
+            .entities
+            .iter()
+            .zip(cols.entities.iter_mut())
+            .map(|((_, c), col)| col.column.code_of(&rec.field(*c)))
+            .collect();
+        let attr_codes: Vec<u32> = p
+            .attributes
+            .iter()
+            .zip(cols.attributes.iter_mut())
+            .map(|(&c, col)| col.column.code_of(&rec.field(c)))
+            .collect();
+
+        for (i, &(ts, name)) in self.times.iter().enumerate() {
+            let is_main = i == 0;
+            cols.row.push(row);
+            cols.user.codes.push(user_code);
+            cols.ts_ms.push(ts);
+            cols.event.codes.push(name.unwrap_or(main_event));
+            if let (Some(v), Some(a)) = (cols.amount.as_mut(), amount) {
+                // The amount belongs to the row's main event, not to e.g. its signup.
+                v.push(if is_main { a } else { f64::NAN });
+            }
+            if let (Some(v), Some(l)) = (cols.label.as_mut(), label) {
+                let user_level = matches!(p.label, Some((_, LabelLevel::User)));
+                v.push(if is_main || user_level {
+                    l
+                } else {
+                    LABEL_UNKNOWN
+                });
+            }
+            if let (Some(col), Some(c)) = (cols.item.as_mut(), item_code) {
+                col.codes.push(c);
+            }
+            if let (Some(col), Some(c)) = (cols.category.as_mut(), category_code) {
+                col.codes.push(c);
+            }
+            for (col, &c) in cols.entities.iter_mut().zip(&entity_codes) {
+                col.column.codes.push(c);
+            }
+            for (col, &c) in cols.attributes.iter_mut().zip(&attr_codes) {
+                col.column.codes.push(c);
+            }
+        }
+    }
+}
+
+/// Reads an amount, tolerating currency signs and thousands separators; empty is NaN.
+pub fn parse_amount(raw: &str) -> Option<f64> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Some(f64::NAN);
+    }
+    if let Ok(v) = s.parse::<f64>() {
+        return Some(v);
+    }
+    let cleaned: String = s
+        .trim_start_matches(['$', '¥', '€', '£', '￥'])
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
+    cleaned.parse::<f64>().ok()
+}
+
+/// Reads a label value: 1/0, true/false, fraud/legit, yes/no. Empty is unknown.
+pub fn parse_label(raw: &str) -> Option<LabelValue> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Some(LABEL_UNKNOWN);
+    }
+    match s.to_ascii_lowercase().as_str() {
+        "1" | "1.0" | "true" | "fraud" | "yes" | "y" | "t" => Some(1),
+        "0" | "0.0" | "false" | "legit" | "no" | "n" | "f" => Some(0),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_labels() {
+        assert_eq!(parse_amount("12.5"), Some(12.5));
+        assert_eq!(parse_amount("$1,234.50"), Some(1234.5));
+        assert_eq!(parse_amount("¥88"), Some(88.0));
+        assert!(parse_amount("").unwrap().is_nan());
+        assert_eq!(parse_amount("twelve"), None);
+        assert_eq!(parse_label("Fraud"), Some(1));
+        assert_eq!(parse_label("0"), Some(0));
+        assert_eq!(parse_label(""), Some(LABEL_UNKNOWN));
+        assert_eq!(parse_label("maybe"), None);
+    }
+}

@@ -1,0 +1,279 @@
+//! Reads delimited text (CSV, TSV, semicolon, whitespace runs; plain or gzip) in parallel:
+//! one thread cuts the stream into chunks at record boundaries, workers convert chunks into
+//! events, and the calling thread joins them in file order, reporting progress and checking
+//! the cancel flag between chunks.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+
+use super::assemble::Assembler;
+use super::convert::{Converted, Converter};
+use super::error::LoadError;
+use super::plan::Plan;
+use super::record::SplitRecord;
+use super::source::{Delimiter, MAX_LINE_BYTES, Source, io_error, strip_bom};
+use crate::progress::Progress;
+
+/// Bytes per chunk: large enough to amortise hand-offs, small enough for steady progress.
+const CHUNK_BYTES: usize = 4 << 20;
+
+struct Chunk {
+    seq: usize,
+    data: Vec<u8>,
+}
+
+/// How many threads convert chunks: `VIGIL_THREADS`, else `RAYON_NUM_THREADS`, else the cores.
+pub fn worker_threads() -> usize {
+    ["VIGIL_THREADS", "RAYON_NUM_THREADS"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok()?.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1)
+}
+
+pub fn read(
+    source: &Source,
+    delimiter: Delimiter,
+    has_header: bool,
+    plan: &Plan,
+    progress: &dyn Progress,
+    assembler: &mut Assembler,
+) -> Result<(), LoadError> {
+    let (reader, consumed) = source.open()?;
+    let stop = AtomicBool::new(false);
+    let workers = worker_threads();
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
+    let chunk_rx = Mutex::new(chunk_rx);
+    let (done_tx, done_rx) = channel::<(usize, Converted)>();
+    let quoting = matches!(delimiter, Delimiter::Byte(_));
+
+    std::thread::scope(|scope| {
+        let chunker = std::thread::Builder::new()
+            .name("vigil-load-chunker".into())
+            .spawn_scoped(scope, || {
+                cut_chunks(source, reader, quoting, chunk_tx, &stop)
+            })
+            .map_err(|e| io_error(&source.path, e))?;
+        for i in 0..workers {
+            let done_tx = done_tx.clone();
+            let chunk_rx = &chunk_rx;
+            std::thread::Builder::new()
+                .name(format!("vigil-load-{i}"))
+                .spawn_scoped(scope, move || {
+                    convert_chunks(chunk_rx, &done_tx, delimiter, has_header, plan)
+                })
+                .map_err(|e| io_error(&source.path, e))?;
+        }
+        drop(done_tx);
+
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        for (seq, converted) in done_rx {
+            pending.insert(seq, converted);
+            while let Some(c) = pending.remove(&next) {
+                if !stop.load(Ordering::Relaxed) {
+                    assembler.absorb(c);
+                }
+                next += 1;
+            }
+            progress.report(
+                "reading",
+                consumed.load(Ordering::Relaxed),
+                Some(source.size_bytes),
+            );
+            if progress.is_cancelled() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+        let cut = chunker.join().unwrap_or_else(|_| {
+            Err(LoadError::Format {
+                path: source.path.clone(),
+                detail: "reader thread failed".into(),
+            })
+        });
+        if stop.load(Ordering::Relaxed) && cut.is_ok() {
+            return Err(LoadError::Cancelled {
+                path: source.path.clone(),
+            });
+        }
+        cut
+    })
+}
+
+/// Where a buffer can be cut: just after its last newline outside quotes.
+struct Scan {
+    cut: Option<usize>,
+    /// Newlines before `cut`.
+    lines_at_cut: u64,
+}
+
+fn scan(buf: &[u8], quoting: bool, lines_before: u64, source: &Source) -> Result<Scan, LoadError> {
+    let too_long = |line: u64| LoadError::LineTooLong {
+        path: source.path.clone(),
+        line,
+        limit_mib: MAX_LINE_BYTES >> 20,
+    };
+    let mut quoted = false;
+    let mut line_start = 0;
+    let mut lines = 0u64;
+    let mut result = Scan {
+        cut: None,
+        lines_at_cut: 0,
+    };
+    for pos in memchr::memchr2_iter(b'\n', b'"', buf) {
+        if buf[pos] == b'"' {
+            quoted ^= quoting;
+            continue;
+        }
+        if pos - line_start > MAX_LINE_BYTES {
+            return Err(too_long(lines_before + lines + 1));
+        }
+        lines += 1;
+        line_start = pos + 1;
+        if !quoted {
+            result.cut = Some(pos + 1);
+            result.lines_at_cut = lines;
+        }
+    }
+    if buf.len() - line_start > MAX_LINE_BYTES {
+        return Err(too_long(lines_before + lines + 1));
+    }
+    Ok(result)
+}
+
+fn cut_chunks(
+    source: &Source,
+    mut reader: Box<dyn Read + Send>,
+    quoting: bool,
+    tx: SyncSender<Chunk>,
+    stop: &AtomicBool,
+) -> Result<(), LoadError> {
+    let read_err = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => LoadError::Format {
+            path: source.path.clone(),
+            detail: format!("corrupt gzip data: {e}"),
+        },
+        _ => io_error(&source.path, e),
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES * 2);
+    let mut seq = 0;
+    let mut lines_before = 0u64;
+    let mut eof = false;
+    while !eof {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let target = buf.len() + CHUNK_BYTES;
+        while buf.len() < target {
+            let start = buf.len();
+            buf.resize(target, 0);
+            match reader.read(&mut buf[start..]) {
+                Ok(0) => {
+                    buf.truncate(start);
+                    eof = true;
+                    break;
+                }
+                Ok(n) => buf.truncate(start + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+                Err(e) => return Err(read_err(e)),
+            }
+        }
+        if seq == 0 {
+            let bom = buf.len() - strip_bom(&buf).len();
+            buf.drain(..bom);
+        }
+        let s = scan(&buf, quoting, lines_before, source)?;
+        let cut = if eof { Some(buf.len()) } else { s.cut };
+        let Some(cut) = cut.filter(|&c| c > 0) else {
+            continue; // a record longer than one chunk (e.g. a long quoted field): read on
+        };
+        let rest = buf.split_off(cut);
+        let data = std::mem::replace(&mut buf, rest);
+        lines_before += s.lines_at_cut;
+        if tx.send(Chunk { seq, data }).is_err() {
+            return Ok(());
+        }
+        seq += 1;
+    }
+    Ok(())
+}
+
+fn convert_chunks(
+    rx: &Mutex<Receiver<Chunk>>,
+    tx: &std::sync::mpsc::Sender<(usize, Converted)>,
+    delimiter: Delimiter,
+    has_header: bool,
+    plan: &Plan,
+) {
+    loop {
+        // The lock is held only while taking the next chunk.
+        let next = rx.lock().ok().and_then(|r| r.recv().ok());
+        let Some(chunk) = next else { return };
+        let skip_header = has_header && chunk.seq == 0;
+        let converted = match delimiter {
+            Delimiter::Byte(d) => convert_csv(&chunk.data, d, skip_header, plan),
+            Delimiter::Whitespace => convert_whitespace(&chunk.data, skip_header, plan),
+        };
+        if tx.send((chunk.seq, converted)).is_err() {
+            return;
+        }
+    }
+}
+
+fn convert_csv(data: &[u8], delimiter: u8, mut skip_header: bool, plan: &Plan) -> Converted {
+    let mut conv = Converter::new(plan);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(data);
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                conv.reject_unreadable("row is not valid delimited text", &e.to_string());
+                continue;
+            }
+        }
+        if rec.len() == 1 && rec[0].iter().all(u8::is_ascii_whitespace) {
+            continue; // blank line
+        }
+        if std::mem::take(&mut skip_header) {
+            continue;
+        }
+        conv.push(&rec);
+    }
+    conv.finish()
+}
+
+fn convert_whitespace(data: &[u8], mut skip_header: bool, plan: &Plan) -> Converted {
+    let mut conv = Converter::new(plan);
+    let mut fields: Vec<&str> = Vec::new();
+    for line in data.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if std::mem::take(&mut skip_header) {
+            continue;
+        }
+        match std::str::from_utf8(line) {
+            Ok(text) => {
+                fields.clear();
+                fields.extend(text.split_ascii_whitespace());
+                conv.push(&SplitRecord(&fields));
+            }
+            Err(_) => {
+                let text = String::from_utf8_lossy(line);
+                let owned: Vec<&str> = text.split_ascii_whitespace().collect();
+                conv.push(&SplitRecord(&owned));
+            }
+        }
+    }
+    conv.finish()
+}

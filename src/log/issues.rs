@@ -1,0 +1,100 @@
+//! Counted problems with examples: rejected rows and non-fatal warnings in the load report.
+
+use serde::Serialize;
+
+/// How many examples each reason keeps.
+pub const MAX_EXAMPLES: usize = 5;
+/// Longest example value kept, in characters.
+const MAX_EXAMPLE_CHARS: usize = 120;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Example {
+    /// 0-based data-row index.
+    pub row: u64,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct IssueStat {
+    pub reason: String,
+    pub count: u64,
+    pub examples: Vec<Example>,
+}
+
+/// Issues by reason, in the order first met.
+#[derive(Clone, Debug, Default)]
+pub struct IssueLog {
+    pub stats: Vec<IssueStat>,
+}
+
+impl IssueLog {
+    pub fn add(&mut self, reason: &str, row: u64, value: &str) {
+        let stat = self.stat_mut(reason);
+        stat.count += 1;
+        if stat.examples.len() < MAX_EXAMPLES {
+            let mut value: String = value.chars().take(MAX_EXAMPLE_CHARS).collect();
+            if value.chars().count() == MAX_EXAMPLE_CHARS {
+                value.push('…');
+            }
+            stat.examples.push(Example { row, value });
+        }
+    }
+
+    /// Adds the issues of a later chunk whose rows start at `row_offset`.
+    pub fn merge(&mut self, other: IssueLog, row_offset: u64) {
+        for s in other.stats {
+            let mine = self.stat_mut(&s.reason);
+            mine.count += s.count;
+            let room = MAX_EXAMPLES - mine.examples.len();
+            mine.examples
+                .extend(s.examples.into_iter().take(room).map(|e| Example {
+                    row: e.row + row_offset,
+                    value: e.value,
+                }));
+        }
+    }
+
+    /// The entry for `reason`, added (empty) when new.
+    fn stat_mut(&mut self, reason: &str) -> &mut IssueStat {
+        let i = match self.stats.iter().position(|s| s.reason == reason) {
+            Some(i) => i,
+            None => {
+                self.stats.push(IssueStat {
+                    reason: reason.to_string(),
+                    count: 0,
+                    examples: Vec::new(),
+                });
+                self.stats.len() - 1
+            }
+        };
+        &mut self.stats[i]
+    }
+
+    pub fn total(&self) -> u64 {
+        self.stats.iter().map(|s| s.count).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_offsets_rows_and_caps_examples() {
+        let mut a = IssueLog::default();
+        for r in 0..4 {
+            a.add("bad time", r, "x");
+        }
+        let mut b = IssueLog::default();
+        for r in 0..3 {
+            b.add("bad time", r, "y");
+        }
+        b.add("empty user", 2, "");
+        a.merge(b, 100);
+        assert_eq!(a.stats[0].count, 7);
+        assert_eq!(a.stats[0].examples.len(), MAX_EXAMPLES);
+        assert_eq!(a.stats[0].examples[4].row, 100);
+        assert_eq!(a.stats[1].examples[0].row, 102);
+        assert_eq!(a.total(), 8);
+    }
+}

@@ -1,0 +1,132 @@
+//! The load report: what was read, what was loaded, what was rejected and why.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::assemble::Stats;
+use super::issues::IssueStat;
+use super::plan::Plan;
+use super::table::{EventLog, LABEL_UNKNOWN, NULL_CODE};
+use super::timeparse::format_rfc3339;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LabelCounts {
+    pub level: String,
+    /// Events (event level) or users (user level) labelled fraud.
+    pub positive: u64,
+    pub negative: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LoadReport {
+    pub file: String,
+    pub format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_header: Option<bool>,
+    pub columns: Vec<String>,
+    /// Data rows in the file (a header is not a row).
+    pub rows_read: u64,
+    pub rows_loaded: u64,
+    pub rows_rejected: u64,
+    pub rejects: Vec<IssueStat>,
+    pub duplicates_removed: u64,
+    /// Values loaded with a problem (e.g. an amount that is not a number).
+    pub warnings: Vec<IssueStat>,
+    pub users: u64,
+    pub events: u64,
+    pub event_types: BTreeMap<String, u64>,
+    pub time_min: Option<String>,
+    pub time_max: Option<String>,
+    pub time_format: String,
+    pub mapping: BTreeMap<String, String>,
+    /// Roles detected with doubt; the GUI asks the analyst to confirm them.
+    pub unsure_roles: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<LabelCounts>,
+    pub elapsed_secs: f64,
+}
+
+/// Positive and negative counts by the label level: per event, or per user (a user is positive
+/// when any of their rows says fraud).
+pub fn label_counts(log: &EventLog) -> Option<LabelCounts> {
+    let labels = log.columns.label.as_ref()?;
+    let level = log.label_level?;
+    let (mut positive, mut negative) = (0u64, 0u64);
+    match level {
+        super::LabelLevel::Event => {
+            for &l in labels {
+                match l {
+                    1 => positive += 1,
+                    0 => negative += 1,
+                    _ => {}
+                }
+            }
+        }
+        super::LabelLevel::User => {
+            let mut per_user = vec![LABEL_UNKNOWN; log.user_count()];
+            for (&u, &l) in log.columns.user.codes.iter().zip(labels) {
+                if u != NULL_CODE && l != LABEL_UNKNOWN {
+                    let slot = &mut per_user[u as usize];
+                    *slot = (*slot).max(l);
+                }
+            }
+            positive = per_user.iter().filter(|&&l| l == 1).count() as u64;
+            negative = per_user.iter().filter(|&&l| l == 0).count() as u64;
+        }
+    }
+    Some(LabelCounts {
+        level: level.name().to_string(),
+        positive,
+        negative,
+    })
+}
+
+pub struct ReportInput<'a> {
+    pub file: String,
+    pub format: String,
+    pub delimiter: Option<String>,
+    pub has_header: Option<bool>,
+    pub plan: &'a Plan,
+    pub log: &'a EventLog,
+    pub stats: &'a Stats,
+    pub elapsed_secs: f64,
+}
+
+pub fn build(input: ReportInput) -> LoadReport {
+    let ReportInput {
+        log, stats, plan, ..
+    } = input;
+    let rejected = stats.rejects.total();
+    let range = log.time_range_ms();
+    LoadReport {
+        file: input.file,
+        format: input.format,
+        delimiter: input.delimiter,
+        has_header: input.has_header,
+        columns: plan.columns.clone(),
+        rows_read: stats.rows_read,
+        rows_loaded: stats.rows_read - rejected - stats.duplicates,
+        rows_rejected: rejected,
+        rejects: stats.rejects.stats.clone(),
+        duplicates_removed: stats.duplicates,
+        warnings: stats.warnings.stats.clone(),
+        users: log.user_count() as u64,
+        events: log.len() as u64,
+        event_types: log
+            .event_type_counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| (k.to_string(), n))
+            .collect(),
+        time_min: range.map(|r| format_rfc3339(r.0)),
+        time_max: range.map(|r| format_rfc3339(r.1)),
+        time_format: plan.time.format.name(),
+        mapping: plan.role_columns(),
+        unsure_roles: plan.unsure.clone(),
+        labels: label_counts(log),
+        elapsed_secs: input.elapsed_secs,
+    }
+}

@@ -1,0 +1,271 @@
+//! The canonical event table: one row per event, strings dictionary-encoded.
+//!
+//! Strings live once in a per-column arena and rows hold `u32` codes, so a 2-million-event log
+//! with a dozen columns stays a few hundred bytes per event smaller than a table of `String`s.
+
+use hashbrown::HashTable;
+
+use super::mapping::LabelLevel;
+
+/// Code of a missing value in a `CatColumn`.
+pub const NULL_CODE: u32 = u32::MAX;
+
+/// Distinct strings of one column, each stored once; codes are dense and in first-seen order.
+#[derive(Clone, Default)]
+pub struct Dict {
+    arena: String,
+    ends: Vec<usize>,
+    table: HashTable<u32>,
+    hasher: ahash::RandomState,
+}
+
+impl std::fmt::Debug for Dict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dict").field("len", &self.len()).finish()
+    }
+}
+
+fn slice<'a>(arena: &'a str, ends: &[usize], code: u32) -> &'a str {
+    let i = code as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &arena[start..ends[i]]
+}
+
+impl Dict {
+    /// The code for `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let Self {
+            arena,
+            ends,
+            table,
+            hasher,
+        } = self;
+        let hash = hasher.hash_one(s);
+        if let Some(&code) = table.find(hash, |&c| slice(arena, ends, c) == s) {
+            return code;
+        }
+        let code = ends.len() as u32;
+        arena.push_str(s);
+        ends.push(arena.len());
+        table.insert_unique(hash, code, |&c| hasher.hash_one(slice(arena, ends, c)));
+        code
+    }
+
+    pub fn get(&self, code: u32) -> &str {
+        slice(&self.arena, &self.ends, code)
+    }
+
+    /// The code of `s` when it is present.
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(s);
+        self.table
+            .find(hash, |&c| slice(&self.arena, &self.ends, c) == s)
+            .copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len() as u32).map(|c| self.get(c))
+    }
+}
+
+/// A dictionary-encoded string column; empty values are `NULL_CODE`.
+#[derive(Clone, Debug, Default)]
+pub struct CatColumn {
+    pub codes: Vec<u32>,
+    pub dict: Dict,
+}
+
+impl CatColumn {
+    /// Interns a value without pushing it (one value shared by several events of a row).
+    pub fn code_of(&mut self, value: &str) -> u32 {
+        let v = value.trim();
+        if v.is_empty() {
+            NULL_CODE
+        } else {
+            self.dict.intern(v)
+        }
+    }
+
+    pub fn get(&self, row: usize) -> Option<&str> {
+        match self.codes[row] {
+            NULL_CODE => None,
+            c => Some(self.dict.get(c)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Appends `other`'s rows where `keep` says so, translating its codes into this dictionary.
+    pub(crate) fn append_from(&mut self, other: &CatColumn, keep: &[bool]) {
+        let remap: Vec<u32> = other.dict.iter().map(|s| self.dict.intern(s)).collect();
+        self.codes.extend(
+            other
+                .codes
+                .iter()
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|(&c, _)| {
+                    if c == NULL_CODE {
+                        NULL_CODE
+                    } else {
+                        remap[c as usize]
+                    }
+                }),
+        );
+    }
+}
+
+/// A column with the name it has in the event table.
+#[derive(Clone, Debug, Default)]
+pub struct NamedColumn {
+    pub name: String,
+    pub column: CatColumn,
+}
+
+/// Imported label of an event: 1 fraud, 0 legit, -1 unknown.
+pub type LabelValue = i8;
+pub const LABEL_UNKNOWN: LabelValue = -1;
+
+/// The columns of the event table. Optional roles are `None` when the log does not have them.
+#[derive(Clone, Debug, Default)]
+pub struct EventColumns {
+    /// 0-based data-row index in the source file (several events may share one row).
+    pub row: Vec<u64>,
+    pub user: CatColumn,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub ts_ms: Vec<i64>,
+    pub event: CatColumn,
+    /// NaN where the row has no amount.
+    pub amount: Option<Vec<f64>>,
+    pub item: Option<CatColumn>,
+    pub category: Option<CatColumn>,
+    /// Linked entities: device, ip, terminal, card, ...
+    pub entities: Vec<NamedColumn>,
+    pub label: Option<Vec<LabelValue>>,
+    /// Every other source column, shown in the event table.
+    pub attributes: Vec<NamedColumn>,
+}
+
+impl EventColumns {
+    pub fn len(&self) -> usize {
+        self.ts_ms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ts_ms.is_empty()
+    }
+
+    /// Appends the events of `other` where `keep` is true, adding `row_offset` to its rows.
+    pub(crate) fn append_from(&mut self, other: &EventColumns, keep: &[bool], row_offset: u64) {
+        fn kept<T: Copy>(v: &[T], keep: &[bool]) -> impl Iterator<Item = T> {
+            v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| *x)
+        }
+        self.row
+            .extend(kept(&other.row, keep).map(|r| r + row_offset));
+        self.ts_ms.extend(kept(&other.ts_ms, keep));
+        self.user.append_from(&other.user, keep);
+        self.event.append_from(&other.event, keep);
+        if let (Some(a), Some(b)) = (&mut self.amount, &other.amount) {
+            a.extend(kept(b, keep));
+        }
+        if let (Some(a), Some(b)) = (&mut self.item, &other.item) {
+            a.append_from(b, keep);
+        }
+        if let (Some(a), Some(b)) = (&mut self.category, &other.category) {
+            a.append_from(b, keep);
+        }
+        if let (Some(a), Some(b)) = (&mut self.label, &other.label) {
+            a.extend(kept(b, keep));
+        }
+        for (a, b) in self.entities.iter_mut().zip(&other.entities) {
+            a.column.append_from(&b.column, keep);
+        }
+        for (a, b) in self.attributes.iter_mut().zip(&other.attributes) {
+            a.column.append_from(&b.column, keep);
+        }
+    }
+}
+
+/// A loaded log: the event table plus what is known about where it came from.
+#[derive(Clone, Debug, Default)]
+pub struct EventLog {
+    pub columns: EventColumns,
+    pub label_level: Option<LabelLevel>,
+}
+
+impl EventLog {
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    pub fn user_count(&self) -> usize {
+        self.columns.user.dict.len()
+    }
+
+    /// Events per event type, in first-seen order.
+    pub fn event_type_counts(&self) -> Vec<(&str, u64)> {
+        let mut counts = vec![0u64; self.columns.event.dict.len()];
+        for &c in &self.columns.event.codes {
+            if c != NULL_CODE {
+                counts[c as usize] += 1;
+            }
+        }
+        self.columns.event.dict.iter().zip(counts).collect()
+    }
+
+    /// Earliest and latest event time in ms, or `None` for an empty log.
+    pub fn time_range_ms(&self) -> Option<(i64, i64)> {
+        let ts = &self.columns.ts_ms;
+        Some((*ts.iter().min()?, *ts.iter().max()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dict_interns_once_in_order() {
+        let mut d = Dict::default();
+        assert_eq!(d.intern("b"), 0);
+        assert_eq!(d.intern("用户"), 1);
+        assert_eq!(d.intern("b"), 0);
+        assert_eq!(d.get(1), "用户");
+        assert_eq!(d.lookup("用户"), Some(1));
+        assert_eq!(d.lookup("x"), None);
+        assert_eq!(d.iter().collect::<Vec<_>>(), ["b", "用户"]);
+    }
+
+    #[test]
+    fn append_remaps_codes_and_skips_dropped_rows() {
+        let mut a = CatColumn::default();
+        let c = a.code_of("x");
+        a.codes.push(c);
+        let mut b = CatColumn::default();
+        for v in ["y", "x", "", "y"] {
+            let c = b.code_of(v);
+            b.codes.push(c);
+        }
+        a.append_from(&b, &[true, true, true, false]);
+        let values: Vec<_> = (0..a.len()).map(|i| a.get(i)).collect();
+        assert_eq!(values, [Some("x"), Some("y"), Some("x"), None]);
+    }
+}

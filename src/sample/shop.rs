@@ -1,0 +1,335 @@
+//! The shop's world: catalogue, user ids, households with shared IPs and devices, and the
+//! per-user context that scenario code uses to emit events.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::{DAY_MS, Event, Persona, SampleConfig};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Register,
+    Login,
+    LoginFail,
+    View,
+    Search,
+    Cart,
+    Order,
+    Pay,
+    PayFail,
+    Refund,
+    Review,
+    PasswordChange,
+}
+
+impl EventKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::Login => "login",
+            Self::LoginFail => "login_fail",
+            Self::View => "view",
+            Self::Search => "search",
+            Self::Cart => "cart",
+            Self::Order => "order",
+            Self::Pay => "pay",
+            Self::PayFail => "pay_fail",
+            Self::Refund => "refund",
+            Self::Review => "review",
+            Self::PasswordChange => "password_change",
+        }
+    }
+}
+
+/// (name, share of catalogue, median price in yuan, log-spread of price)
+pub const CATEGORIES: &[(&str, f64, f64, f64)] = &[
+    ("electronics", 0.12, 320.0, 0.8),
+    ("clothing", 0.22, 45.0, 0.5),
+    ("books", 0.10, 18.0, 0.4),
+    ("home", 0.14, 60.0, 0.7),
+    ("beauty", 0.12, 30.0, 0.5),
+    ("grocery", 0.14, 12.0, 0.5),
+    ("toys", 0.08, 35.0, 0.6),
+    ("sports", 0.08, 55.0, 0.6),
+];
+pub const ELECTRONICS: u8 = 0;
+pub const GROCERY: u8 = 5;
+
+pub const CITIES: &[&str] = &[
+    "北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "南京", "西安", "重庆",
+];
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "杰", "小明", "晓燕",
+];
+
+const N_ITEMS: usize = 2000;
+const N_MOBILE_IPS: usize = 300;
+
+pub struct Item {
+    pub category: u8,
+    pub price_cents: i64,
+}
+
+pub struct Shop {
+    pub items: Vec<Item>,
+    pub user_ids: Vec<String>,
+    pub home_ip: Vec<u32>,
+    pub device: Vec<u32>,
+    pub city: Vec<u8>,
+    /// Carrier NAT addresses: many unrelated legit users share them.
+    pub mobile_ips: Vec<u32>,
+    /// Devices and addresses of the brushing farm, shared by its accounts.
+    pub farm_devices: Vec<u32>,
+    pub farm_ips: Vec<u32>,
+    /// Items the brushing farm boosts.
+    pub boosted_items: Vec<u32>,
+    pub start_ms: i64,
+    pub days: u32,
+}
+
+/// Standard normal by Box-Muller.
+pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(1e-12);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+pub fn lognormal(rng: &mut ChaCha8Rng, median: f64, sigma: f64) -> f64 {
+    median * (sigma * normal(rng)).exp()
+}
+
+pub fn random_ip(rng: &mut ChaCha8Rng) -> u32 {
+    let a = rng.random_range(1u32..224);
+    (a << 24) | rng.random_range(0u32..1 << 24)
+}
+
+impl Shop {
+    pub fn new(rng: &mut ChaCha8Rng, personas: &[Persona], config: &SampleConfig) -> Self {
+        let items = (0..N_ITEMS)
+            .map(|_| {
+                let mut r: f64 = rng.random();
+                let mut category = 0;
+                for (i, c) in CATEGORIES.iter().enumerate() {
+                    if r < c.1 {
+                        category = i;
+                        break;
+                    }
+                    r -= c.1;
+                }
+                let (_, _, median, sigma) = CATEGORIES[category];
+                let price = lognormal(rng, median, sigma).clamp(1.0, 20_000.0);
+                Item {
+                    category: category as u8,
+                    price_cents: (price * 100.0).round() as i64,
+                }
+            })
+            .collect();
+
+        let n = personas.len();
+        // Unique 6-digit numbers in random order; some users carry a Chinese nickname.
+        let mut numbers: Vec<u32> = (0..n as u32).map(|i| 100_000 + i * 7).collect();
+        for i in (1..n).rev() {
+            numbers.swap(i, rng.random_range(0..=i));
+        }
+        let user_ids = numbers
+            .iter()
+            .map(|&num| {
+                if rng.random_bool(0.08) {
+                    let s = SURNAMES[rng.random_range(0..SURNAMES.len())];
+                    let g = GIVEN[rng.random_range(0..GIVEN.len())];
+                    format!("{s}{g}_{num}")
+                } else {
+                    format!("u{num}")
+                }
+            })
+            .collect();
+
+        // Legit users live in households of 1-4 sharing a home IP and sometimes a tablet.
+        let mut home_ip = vec![0; n];
+        let mut device = vec![0; n];
+        let mut city = vec![0; n];
+        let mut i = 0;
+        while i < n {
+            let size = match rng.random::<f64>() {
+                r if r < 0.6 => 1,
+                r if r < 0.85 => 2,
+                _ => rng.random_range(3..=4),
+            };
+            let ip = random_ip(rng);
+            let c = rng.random_range(0..CITIES.len()) as u8;
+            let shared_tablet = (size > 1 && rng.random_bool(0.2)).then(|| rng.random::<u32>());
+            let end = (i + size).min(n);
+            for u in i..end {
+                let solo = personas[u].is_fraud();
+                home_ip[u] = if solo { random_ip(rng) } else { ip };
+                city[u] = if solo {
+                    rng.random_range(0..CITIES.len()) as u8
+                } else {
+                    c
+                };
+                device[u] = match shared_tablet {
+                    Some(t) if !solo && u > i => t,
+                    _ => rng.random(),
+                };
+            }
+            i = end;
+        }
+        let mobile_ips = (0..N_MOBILE_IPS).map(|_| random_ip(rng)).collect();
+        let farm_devices = (0..4).map(|_| rng.random()).collect();
+        let farm_ips = (0..3).map(|_| random_ip(rng)).collect();
+        let boosted_items = (0..8)
+            .map(|_| rng.random_range(0..N_ITEMS as u32))
+            .collect();
+        Self {
+            items,
+            user_ids,
+            home_ip,
+            device,
+            city,
+            mobile_ips,
+            farm_devices,
+            farm_ips,
+            boosted_items,
+            start_ms: config.start_ms,
+            days: config.days,
+        }
+    }
+}
+
+/// What kind of item a user tends to look at.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Taste {
+    Any,
+    Cheap,
+    Expensive,
+    Category(u8),
+}
+
+/// Emits one user's events: the current device, IP and city apply to what is emitted.
+pub struct UserCtx<'a> {
+    pub shop: &'a Shop,
+    pub user: u32,
+    pub rng: &'a mut ChaCha8Rng,
+    out: &'a mut Vec<Event>,
+    pub device: u32,
+    pub ip: u32,
+    pub city: u8,
+}
+
+impl<'a> UserCtx<'a> {
+    pub fn new(
+        shop: &'a Shop,
+        user: u32,
+        rng: &'a mut ChaCha8Rng,
+        out: &'a mut Vec<Event>,
+    ) -> Self {
+        let u = user as usize;
+        Self {
+            shop,
+            user,
+            device: shop.device[u],
+            ip: shop.home_ip[u],
+            city: shop.city[u],
+            rng,
+            out,
+        }
+    }
+
+    pub fn days(&self) -> u32 {
+        self.shop.days
+    }
+
+    /// Back to the user's own device, home address and city.
+    pub fn at_home(&mut self) {
+        let u = self.user as usize;
+        self.device = self.shop.device[u];
+        self.ip = self.shop.home_ip[u];
+        self.city = self.shop.city[u];
+    }
+
+    pub fn emit(
+        &mut self,
+        ts_ms: i64,
+        kind: EventKind,
+        item: Option<u32>,
+        amount_cents: Option<i64>,
+        fraud: bool,
+    ) {
+        self.out.push(Event {
+            ts_ms,
+            user: self.user,
+            kind,
+            item,
+            amount_cents,
+            device: self.device,
+            ip: self.ip,
+            city: self.city,
+            promo: false,
+            fraud,
+        });
+    }
+
+    /// Marks the last emitted event as using a promotion code.
+    pub fn with_promo(&mut self) {
+        if let Some(e) = self.out.last_mut() {
+            e.promo = true;
+        }
+    }
+
+    /// A session start on `day`, following the shop's daily rhythm (quiet nights, busy evenings).
+    pub fn session_start(&mut self, day: u32) -> i64 {
+        const HOUR_WEIGHT: [f64; 24] = [
+            3.0, 1.5, 0.8, 0.5, 0.4, 0.5, 1.0, 2.0, 3.5, 4.5, 5.0, 5.5, 6.5, 6.0, 5.0, 5.0, 5.5,
+            6.0, 6.5, 7.5, 9.0, 9.5, 8.0, 5.5,
+        ];
+        let total: f64 = HOUR_WEIGHT.iter().sum();
+        let mut r = self.rng.random::<f64>() * total;
+        let mut hour = 23;
+        for (h, w) in HOUR_WEIGHT.iter().enumerate() {
+            if r < *w {
+                hour = h;
+                break;
+            }
+            r -= w;
+        }
+        self.day_start(day) + hour as i64 * 3_600_000 + self.rng.random_range(0..3_600_000)
+    }
+
+    pub fn day_start(&self, day: u32) -> i64 {
+        self.shop.start_ms + day as i64 * DAY_MS
+    }
+
+    /// A human pause between clicks: log-normal around `median_secs`.
+    pub fn human_gap(&mut self, median_secs: f64) -> i64 {
+        (lognormal(self.rng, median_secs, 0.9) * 1000.0).clamp(400.0, 1_800_000.0) as i64
+    }
+
+    /// Popular items are picked more often (a long tail); `taste` narrows the choice.
+    pub fn pick_item(&mut self, taste: Taste) -> u32 {
+        for _ in 0..64 {
+            let u: f64 = self.rng.random();
+            let i = ((u * u) * self.shop.items.len() as f64) as usize;
+            let item = &self.shop.items[i];
+            let median = CATEGORIES[item.category as usize].2 * 100.0;
+            let ok = match taste {
+                Taste::Any => true,
+                Taste::Cheap => (item.price_cents as f64) < median,
+                Taste::Expensive => (item.price_cents as f64) > median,
+                Taste::Category(c) => item.category == c,
+            };
+            if ok {
+                return i as u32;
+            }
+        }
+        self.rng.random_range(0..self.shop.items.len() as u32)
+    }
+
+    pub fn price(&self, item: u32) -> i64 {
+        self.shop.items[item as usize].price_cents
+    }
+
+    pub fn mobile_ip(&mut self) -> u32 {
+        self.shop.mobile_ips[self.rng.random_range(0..self.shop.mobile_ips.len())]
+    }
+}
