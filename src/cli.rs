@@ -112,7 +112,8 @@ pub fn report_text(r: &LoadReport) -> String {
     line("file", r.file.clone());
     let layout = match (&r.delimiter, r.has_header) {
         (Some(d), Some(h)) => format!(
-            " (delimiter {d}, {})",
+            " (delimiter {}, {})",
+            if d.chars().count() == 1 { format!("'{d}'") } else { d.clone() },
             if h { "header" } else { "no header" }
         ),
         _ => String::new(),

@@ -183,14 +183,14 @@ fn bot(ctx: &mut UserCtx) {
     let period_ms = [500, 1000, 2000][ctx.rng.random_range(0..3)];
     let days = ctx.days();
     // Distinct days, so one bot's runs never interleave.
-    let active_share = ctx.rng.random_range(0.2..0.5);
+    let active_share = ctx.rng.random_range(0.1..0.3);
     for day in 0..days {
         if !ctx.rng.random_bool(active_share) {
             continue;
         }
         let mut t = ctx.day_start(day) + ctx.rng.random_range(0..DAY_MS / 4);
-        for _ in 0..ctx.rng.random_range(1..=3) {
-            for _ in 0..ctx.rng.random_range(60..=250) {
+        for _ in 0..ctx.rng.random_range(1..=2) {
+            for _ in 0..ctx.rng.random_range(30..=120) {
                 let kind = if ctx.rng.random_bool(0.15) {
                     EventKind::Search
                 } else {

@@ -18,16 +18,16 @@ struct Habits {
 fn habits(p: Persona) -> Habits {
     match p {
         Persona::Browser => Habits {
-            active_day_p: 0.22,
-            views_mean: 7.0,
+            active_day_p: 0.2,
+            views_mean: 4.0,
             cart_p: 0.05,
             order_p: 0.25,
             refund_p: 0.02,
             taste: Taste::Any,
         },
         Persona::BargainHunter => Habits {
-            active_day_p: 0.4,
-            views_mean: 10.0,
+            active_day_p: 0.35,
+            views_mean: 6.0,
             cart_p: 0.15,
             order_p: 0.5,
             refund_p: 0.08,
@@ -35,7 +35,7 @@ fn habits(p: Persona) -> Habits {
         },
         Persona::BigSpender => Habits {
             active_day_p: 0.12,
-            views_mean: 4.0,
+            views_mean: 3.0,
             cart_p: 0.3,
             order_p: 0.85,
             refund_p: 0.04,
@@ -43,8 +43,8 @@ fn habits(p: Persona) -> Habits {
         },
         // Regular buyers, and the camouflage of fraud accounts that look regular.
         _ => Habits {
-            active_day_p: 0.25,
-            views_mean: 5.0,
+            active_day_p: 0.22,
+            views_mean: 3.0,
             cart_p: 0.2,
             order_p: 0.7,
             refund_p: 0.03,
