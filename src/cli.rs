@@ -113,7 +113,11 @@ pub fn report_text(r: &LoadReport) -> String {
     let layout = match (&r.delimiter, r.has_header) {
         (Some(d), Some(h)) => format!(
             " (delimiter {}, {})",
-            if d.chars().count() == 1 { format!("'{d}'") } else { d.clone() },
+            if d.chars().count() == 1 {
+                format!("'{d}'")
+            } else {
+                d.clone()
+            },
             if h { "header" } else { "no header" }
         ),
         _ => String::new(),

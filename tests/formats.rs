@@ -339,3 +339,49 @@ fn preview_shows_rows_and_round_trips_its_mapping() {
     let again = log::preview(&p, &Mapping::from_toml(&mapping.to_toml()).unwrap()).unwrap();
     assert_eq!(again.plan, pre.plan);
 }
+
+/// Records every progress report.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(String, u64, Option<u64>)>>);
+
+impl vigil::progress::Progress for Recorder {
+    fn report(&self, stage: &str, done: u64, total: Option<u64>) {
+        self.0
+            .lock()
+            .unwrap()
+            .push((stage.to_string(), done, total));
+    }
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn loading_reports_progress_up_to_the_file_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("user,ts,event\n");
+    for i in 0..200_000 {
+        text.push_str(&format!(
+            "user{},2024-03-01 10:00:{:02},view\n",
+            i % 977,
+            i % 60
+        ));
+    }
+    let p = write(dir.path(), "progress.csv", text.as_bytes());
+    let recorder = Recorder::default();
+    log::load(&p, &Mapping::default(), &recorder).unwrap();
+    let reports = recorder.0.into_inner().unwrap();
+    let size = text.len() as u64;
+    assert!(
+        reports.len() >= 3,
+        "a 6 MB file reports per chunk: {reports:?}"
+    );
+    assert!(
+        reports.windows(2).all(|w| w[0].1 <= w[1].1),
+        "progress never goes back"
+    );
+    assert_eq!(
+        reports.last().unwrap(),
+        &("done".to_string(), size, Some(size))
+    );
+}

@@ -21,8 +21,11 @@ pub struct Converted {
 pub struct Converter<'p> {
     plan: &'p Plan,
     out: Converted,
-    /// Scratch for the times of one row's events.
+    /// Scratch for one row, reused so that a row costs no allocation: its events' times
+    /// (with extra event names), and the codes of its entity and attribute values.
     times: Vec<(i64, Option<u32>)>,
+    entity_codes: Vec<u32>,
+    attr_codes: Vec<u32>,
 }
 
 impl<'p> Converter<'p> {
@@ -37,6 +40,8 @@ impl<'p> Converter<'p> {
                 warnings: IssueLog::default(),
             },
             times: Vec::new(),
+            entity_codes: Vec::new(),
+            attr_codes: Vec::new(),
         }
     }
 
@@ -138,18 +143,14 @@ impl<'p> Converter<'p> {
         let category_code = p
             .category
             .and_then(|c| Some(cols.category.as_mut()?.code_of(&rec.field(c))));
-        let entity_codes: Vec<u32> = p
-            .entities
-            .iter()
-            .zip(cols.entities.iter_mut())
-            .map(|((_, c), col)| col.column.code_of(&rec.field(*c)))
-            .collect();
-        let attr_codes: Vec<u32> = p
-            .attributes
-            .iter()
-            .zip(cols.attributes.iter_mut())
-            .map(|(&c, col)| col.column.code_of(&rec.field(c)))
-            .collect();
+        self.entity_codes.clear();
+        for ((_, c), col) in p.entities.iter().zip(cols.entities.iter_mut()) {
+            self.entity_codes.push(col.column.code_of(&rec.field(*c)));
+        }
+        self.attr_codes.clear();
+        for (&c, col) in p.attributes.iter().zip(cols.attributes.iter_mut()) {
+            self.attr_codes.push(col.column.code_of(&rec.field(c)));
+        }
 
         for (i, &(ts, name)) in self.times.iter().enumerate() {
             let is_main = i == 0;
@@ -175,10 +176,10 @@ impl<'p> Converter<'p> {
             if let (Some(col), Some(c)) = (cols.category.as_mut(), category_code) {
                 col.codes.push(c);
             }
-            for (col, &c) in cols.entities.iter_mut().zip(&entity_codes) {
+            for (col, &c) in cols.entities.iter_mut().zip(&self.entity_codes) {
                 col.column.codes.push(c);
             }
-            for (col, &c) in cols.attributes.iter_mut().zip(&attr_codes) {
+            for (col, &c) in cols.attributes.iter_mut().zip(&self.attr_codes) {
                 col.column.codes.push(c);
             }
         }
