@@ -238,3 +238,16 @@ fn gen_sample_to_an_unknown_format() {
         stderr(&o)
     );
 }
+
+#[test]
+fn an_ndjson_line_of_several_megabytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut content = b"{\"user\":\"u1\",\"ts\":\"".to_vec();
+    content.extend(std::iter::repeat_n(b'z', 2 << 20));
+    content.extend_from_slice(b"\"}\n");
+    let p = write(dir.path(), "huge.ndjson", &content);
+    fails_clearly(
+        &[p.to_str().unwrap()],
+        &["huge.ndjson", "line 1", "longer than 1 MiB"],
+    );
+}

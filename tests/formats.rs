@@ -385,3 +385,30 @@ fn loading_reports_progress_up_to_the_file_size() {
         &("done".to_string(), size, Some(size))
     );
 }
+
+#[test]
+fn headerless_text_file_keeps_its_first_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "nohead.csv",
+        b"alice,2024-03-01 10:00:00,view\nbob,2024-03-01 10:01:00,view\nalice,2024-03-01 10:02:00,order\n",
+    );
+    let l = load(&p);
+    assert_eq!(l.report.has_header, Some(false));
+    assert_eq!(l.report.rows_read, 3);
+    assert_eq!(users(&l), ["alice", "bob", "alice"]);
+}
+
+#[test]
+fn a_time_like_name_with_other_values_does_not_hide_the_real_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "named.csv",
+        b"user,updated_at,when\nu1,never,2024-03-01 10:00:00\nu2,soon,2024-03-01 11:00:00\n",
+    );
+    let l = load(&p);
+    assert_eq!(l.report.mapping["time"], "when");
+    assert!(l.report.unsure_roles.contains(&"time".to_string()));
+}

@@ -88,18 +88,21 @@ pub fn read(
                 stop.store(true, Ordering::Relaxed);
             }
         }
-        let cut = chunker.join().unwrap_or_else(|_| {
-            Err(LoadError::Format {
-                path: source.path.clone(),
-                detail: "reader thread failed".into(),
-            })
-        });
-        if stop.load(Ordering::Relaxed) && cut.is_ok() {
+        let thread_failed = || LoadError::Format {
+            path: source.path.clone(),
+            detail: "a reader thread failed".into(),
+        };
+        let sent = chunker.join().unwrap_or_else(|_| Err(thread_failed()))?;
+        if stop.load(Ordering::Relaxed) {
             return Err(LoadError::Cancelled {
                 path: source.path.clone(),
             });
         }
-        cut
+        // Every chunk cut must have been converted and joined: nothing is lost silently.
+        if next != sent {
+            return Err(thread_failed());
+        }
+        Ok(())
     })
 }
 
@@ -150,7 +153,7 @@ fn cut_chunks(
     quoting: bool,
     tx: SyncSender<Chunk>,
     stop: &AtomicBool,
-) -> Result<(), LoadError> {
+) -> Result<usize, LoadError> {
     let read_err = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => LoadError::Format {
             path: source.path.clone(),
@@ -164,7 +167,7 @@ fn cut_chunks(
     let mut eof = false;
     while !eof {
         if stop.load(Ordering::Relaxed) {
-            return Ok(());
+            return Ok(seq);
         }
         let target = buf.len() + CHUNK_BYTES;
         while buf.len() < target {
@@ -194,11 +197,11 @@ fn cut_chunks(
         let data = std::mem::replace(&mut buf, rest);
         lines_before += s.lines_at_cut;
         if tx.send(Chunk { seq, data }).is_err() {
-            return Ok(());
+            return Ok(seq);
         }
         seq += 1;
     }
-    Ok(())
+    Ok(seq)
 }
 
 fn convert_chunks(

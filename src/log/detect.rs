@@ -114,14 +114,14 @@ fn time_format_for(head: &Head, c: usize, spec: Option<&str>) -> Result<TimeForm
     })
 }
 
-/// A name that says "time" without being a listed synonym (`signup_time`, `created`, `日期`).
+/// A name that says "time" without being a listed synonym (`signup_time`, `updated_at`, `日期`).
 fn looks_like_time_name(name: &str) -> bool {
     let n = normalise_name(name);
     TIME_NAMES.contains(&n.as_str())
         || ["time", "date", "时间", "日期"]
             .iter()
             .any(|k| n.contains(k))
-        || n.ends_with("at")
+        || name.to_lowercase().ends_with("_at")
 }
 
 fn detect_time(
@@ -134,9 +134,9 @@ fn detect_time(
         format,
         event_name: None,
     };
+    // Listed synonyms in their order of preference, then any other time-like name.
+    let mut candidates: Vec<usize> = Vec::new();
     if head.has_header {
-        // Listed synonyms in their order of preference, then any other time-like name.
-        let mut candidates: Vec<usize> = Vec::new();
         let names: Vec<String> = head.columns.iter().map(|c| normalise_name(c)).collect();
         for syn in TIME_NAMES {
             candidates.extend((0..names.len()).filter(|&c| names[c] == *syn && claims.free(c)));
@@ -146,20 +146,17 @@ fn detect_time(
             .filter(|c| !candidates.contains(c))
             .collect();
         candidates.extend(loose);
-        if candidates.len() > 1 {
-            unsure.push("time".into());
-        }
-        let mut first_error = None;
-        for &c in &candidates {
-            match time_format_for(head, c, None) {
-                Ok(f) => return Ok(role(claims.take(c), f)),
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                }
+    }
+    if candidates.len() > 1 {
+        unsure.push("time".into());
+    }
+    let mut name_error = None;
+    for &c in &candidates {
+        match time_format_for(head, c, None) {
+            Ok(f) => return Ok(role(claims.take(c), f)),
+            Err(e) => {
+                name_error.get_or_insert(e);
             }
-        }
-        if let Some(e) = first_error {
-            return Err(e);
         }
     }
     // By content: a column of datetime strings anywhere, or epoch numbers in a headerless file.
@@ -168,6 +165,10 @@ fn detect_time(
             unsure.push("time".into());
             return Ok(role(claims.take(c), f));
         }
+    }
+    // A column named like a time whose values are not: say so, rather than "no time column".
+    if let Some(e) = name_error {
+        return Err(e);
     }
     Err(LoadError::RoleNotFound {
         path: head.path.to_path_buf(),

@@ -174,6 +174,11 @@ pub fn identify(path: &Path) -> Result<(Source, Vec<u8>), LoadError> {
     Ok((source, head))
 }
 
+/// The head held the whole file.
+pub fn head_is_complete(head: &[u8]) -> bool {
+    head.len() < HEAD_BYTES
+}
+
 pub fn strip_bom(b: &[u8]) -> &[u8] {
     b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
 }
@@ -214,7 +219,11 @@ fn check_text(path: &Path, head: &[u8], truncated: bool) -> Result<(), LoadError
 }
 
 /// The lines of the head, without the last one when the head cut it off.
-fn head_lines<'h>(path: &Path, head: &'h [u8], complete: bool) -> Result<Vec<&'h str>, LoadError> {
+pub fn head_lines<'h>(
+    path: &Path,
+    head: &'h [u8],
+    complete: bool,
+) -> Result<Vec<&'h str>, LoadError> {
     let text = strip_bom(head);
     let text = match std::str::from_utf8(text) {
         Ok(t) => t,
@@ -304,13 +313,25 @@ fn split_rows(lines: &[&str], delimiter: Delimiter) -> Vec<Vec<String>> {
     }
 }
 
-/// A header row holds names: no numbers, and either known role names or text above numbers.
+/// A header row holds names: no numbers or times, no value its column repeats below, and either
+/// known role names or text above numbers.
 fn sniff_header(rows: &[Vec<String>]) -> bool {
     let Some(first) = rows.first() else {
         return false;
     };
     let is_num = |s: &str| s.trim().parse::<f64>().is_ok();
-    if first.iter().any(|f| f.trim().is_empty() || is_num(f)) {
+    let is_time = |s: &str| super::timeparse::detect(&[s], false).is_some();
+    if first
+        .iter()
+        .any(|f| f.trim().is_empty() || is_num(f) || is_time(f))
+    {
+        return false;
+    }
+    let repeated_below = first
+        .iter()
+        .enumerate()
+        .any(|(c, f)| rows[1..].iter().any(|r| r.get(c) == Some(f)));
+    if repeated_below {
         return false;
     }
     let known = first.iter().any(|f| {
@@ -337,8 +358,7 @@ pub fn sniff_delimited(
     head: &[u8],
     mapping: &Mapping,
 ) -> Result<DelimitedHead, LoadError> {
-    let complete = head.len() < HEAD_BYTES;
-    let lines = head_lines(path, head, complete)?;
+    let lines = head_lines(path, head, head_is_complete(head))?;
     if lines.is_empty() {
         return Err(LoadError::Empty {
             path: path.to_path_buf(),
@@ -357,7 +377,7 @@ pub fn sniff_delimited(
     } else {
         (1..=width).map(|i| format!("column_{i}")).collect()
     };
-    if rows.is_empty() && complete {
+    if rows.is_empty() && head_is_complete(head) {
         return Err(LoadError::HeaderOnly {
             path: path.to_path_buf(),
         });
