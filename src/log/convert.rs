@@ -205,14 +205,19 @@ pub fn parse_amount(raw: &str) -> Option<f64> {
 
 /// Reads a label value: 1/0, true/false, fraud/legit, yes/no. Empty is unknown.
 pub fn parse_label(raw: &str) -> Option<LabelValue> {
+    const FRAUD: [&str; 7] = ["1", "1.0", "true", "fraud", "yes", "y", "t"];
+    const LEGIT: [&str; 7] = ["0", "0.0", "false", "legit", "no", "n", "f"];
     let s = raw.trim();
+    // Compared without lower-casing into a new string: this runs once per row.
+    let is = |words: &[&str]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
     if s.is_empty() {
-        return Some(LABEL_UNKNOWN);
-    }
-    match s.to_ascii_lowercase().as_str() {
-        "1" | "1.0" | "true" | "fraud" | "yes" | "y" | "t" => Some(1),
-        "0" | "0.0" | "false" | "legit" | "no" | "n" | "f" => Some(0),
-        _ => None,
+        Some(LABEL_UNKNOWN)
+    } else if is(&FRAUD) {
+        Some(1)
+    } else if is(&LEGIT) {
+        Some(0)
+    } else {
+        None
     }
 }
 
