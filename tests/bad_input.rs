@@ -251,3 +251,29 @@ fn an_ndjson_line_of_several_megabytes() {
         &["huge.ndjson", "line 1", "longer than 1 MiB"],
     );
 }
+
+#[test]
+fn a_quote_that_never_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Small: the quote is still open at the end of the file.
+    let mut content =
+        b"user,ts,note\nu1,2024-01-01 10:00:00,ok\nu2,2024-01-01 10:00:00,\"never closed\n"
+            .to_vec();
+    for i in 0..100 {
+        content.extend_from_slice(format!("u{i},2024-01-01 10:00:00,text\n").as_bytes());
+    }
+    let p = write(dir.path(), "quote.csv", &content);
+    fails_clearly(
+        &[p.to_str().unwrap()],
+        &["quote.csv", "line 3", "not closed"],
+    );
+    // Large: the open field passes the line limit long before the end.
+    for i in 100..200_000 {
+        content.extend_from_slice(format!("u{i},2024-01-01 10:00:00,text\n").as_bytes());
+    }
+    let p = write(dir.path(), "quote_big.csv", &content);
+    fails_clearly(
+        &[p.to_str().unwrap()],
+        &["quote_big.csv", "line 3", "not closed"],
+    );
+}

@@ -48,13 +48,16 @@ pub fn read(
     let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(workers);
     let chunk_rx = Mutex::new(chunk_rx);
     let (done_tx, done_rx) = channel::<(usize, Converted)>();
-    let quoting = matches!(delimiter, Delimiter::Byte(_));
+    let quote_delimiter = match delimiter {
+        Delimiter::Byte(d) => Some(d),
+        Delimiter::Whitespace => None,
+    };
 
     std::thread::scope(|scope| {
         let chunker = std::thread::Builder::new()
             .name("vigil-load-chunker".into())
             .spawn_scoped(scope, || {
-                cut_chunks(source, reader, quoting, chunk_tx, &stop)
+                cut_chunks(source, reader, quote_delimiter, chunk_tx, &stop)
             })
             .map_err(|e| io_error(&source.path, e))?;
         for i in 0..workers {
@@ -111,28 +114,70 @@ struct Scan {
     cut: Option<usize>,
     /// Newlines before `cut`.
     lines_at_cut: u64,
+    /// The line where a quoted field opened that is still open at the end of the buffer.
+    open_quote_line: Option<u64>,
 }
 
-fn scan(buf: &[u8], quoting: bool, lines_before: u64, source: &Source) -> Result<Scan, LoadError> {
+/// A quote that never closes would swallow every following row into one field.
+fn unclosed_quote(source: &Source, line: u64) -> LoadError {
+    LoadError::Format {
+        path: source.path.clone(),
+        detail: format!(
+            "line {line}: a quoted field is not closed (an unbalanced \"); expected a closing quote within {} MiB",
+            MAX_LINE_BYTES >> 20
+        ),
+    }
+}
+
+/// Finds the last record boundary in `buf` (which starts at one) and checks line lengths.
+/// Quotes follow the csv crate's rule, so both agree on where records end: a quote opens a
+/// field only at the field's start, a doubled quote stays inside, a stray one (`5" screen`)
+/// is text. `quote_delimiter` is `None` for whitespace-separated text, which has no quoting.
+fn scan(
+    buf: &[u8],
+    quote_delimiter: Option<u8>,
+    lines_before: u64,
+    source: &Source,
+) -> Result<Scan, LoadError> {
     let too_long = |line: u64| LoadError::LineTooLong {
         path: source.path.clone(),
         line,
         limit_mib: MAX_LINE_BYTES >> 20,
     };
     let mut quoted = false;
+    let mut closed_at = None;
+    // Where the open quoted field started: byte offset and line.
+    let mut opened = (0, 0u64);
     let mut line_start = 0;
     let mut lines = 0u64;
     let mut result = Scan {
         cut: None,
         lines_at_cut: 0,
+        open_quote_line: None,
     };
     for pos in memchr::memchr2_iter(b'\n', b'"', buf) {
         if buf[pos] == b'"' {
-            quoted ^= quoting;
+            let Some(delimiter) = quote_delimiter else {
+                continue;
+            };
+            if quoted {
+                quoted = false;
+                closed_at = Some(pos);
+            } else if pos == 0
+                || closed_at == Some(pos - 1)
+                || matches!(buf[pos - 1], b'\n' | b'\r')
+                || buf[pos - 1] == delimiter
+            {
+                quoted = true;
+                opened = (pos, lines_before + lines + 1);
+            }
             continue;
         }
         if pos - line_start > MAX_LINE_BYTES {
             return Err(too_long(lines_before + lines + 1));
+        }
+        if quoted && pos - opened.0 > MAX_LINE_BYTES {
+            return Err(unclosed_quote(source, opened.1));
         }
         lines += 1;
         line_start = pos + 1;
@@ -144,13 +189,19 @@ fn scan(buf: &[u8], quoting: bool, lines_before: u64, source: &Source) -> Result
     if buf.len() - line_start > MAX_LINE_BYTES {
         return Err(too_long(lines_before + lines + 1));
     }
+    if quoted {
+        if buf.len() - opened.0 > MAX_LINE_BYTES {
+            return Err(unclosed_quote(source, opened.1));
+        }
+        result.open_quote_line = Some(opened.1);
+    }
     Ok(result)
 }
 
 fn cut_chunks(
     source: &Source,
     mut reader: Box<dyn Read + Send>,
-    quoting: bool,
+    quote_delimiter: Option<u8>,
     tx: SyncSender<Chunk>,
     stop: &AtomicBool,
 ) -> Result<usize, LoadError> {
@@ -188,7 +239,10 @@ fn cut_chunks(
             let bom = buf.len() - strip_bom(&buf).len();
             buf.drain(..bom);
         }
-        let s = scan(&buf, quoting, lines_before, source)?;
+        let s = scan(&buf, quote_delimiter, lines_before, source)?;
+        if let (true, Some(line)) = (eof, s.open_quote_line) {
+            return Err(unclosed_quote(source, line));
+        }
         let cut = if eof { Some(buf.len()) } else { s.cut };
         let Some(cut) = cut.filter(|&c| c > 0) else {
             continue; // a record longer than one chunk (e.g. a long quoted field): read on
@@ -279,4 +333,30 @@ fn convert_whitespace(data: &[u8], mut skip_header: bool, plan: &Plan) -> Conver
         }
     }
     conv.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(text: &str) -> Option<usize> {
+        let source = Source {
+            path: "t.csv".into(),
+            kind: super::super::source::Kind::Delimited,
+            gzip: false,
+            size_bytes: 0,
+        };
+        scan(text.as_bytes(), Some(b','), 0, &source).unwrap().cut
+    }
+
+    #[test]
+    fn cuts_only_between_records() {
+        assert_eq!(cut("a,b\nc,d\ne"), Some(8));
+        // A newline inside a quoted field is not a boundary.
+        assert_eq!(cut("a,\"x\ny\"\nb,\"open\n"), Some(8));
+        // A doubled quote stays inside the field.
+        assert_eq!(cut("a,\"say \"\"hi\"\"\n\"\nb"), Some(16));
+        // A stray quote mid-field (an inch mark) is text, as for the csv crate.
+        assert_eq!(cut("tv,5\" screen\nradio,x\nz"), Some(21));
+    }
 }
