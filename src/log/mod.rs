@@ -2,11 +2,13 @@
 //! Parquet; plain or gzip) becomes the canonical event table, with a load report.
 
 mod assemble;
+mod by_user;
 mod convert;
 mod delimited;
 mod detect;
 mod error;
 mod issues;
+mod labels;
 mod mapping;
 mod ndjson;
 mod parquet;
@@ -20,10 +22,12 @@ pub mod timeparse;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub use by_user::UserIndex;
 pub use convert::{parse_amount, parse_label};
 pub use delimited::worker_threads;
 pub use error::LoadError;
 pub use issues::{Example, IssueStat};
+pub use labels::{UserLabel, read_labels};
 pub use mapping::{ExtraEvent, LabelLevel, Mapping};
 pub use plan::{EventRole, Plan, TimeRole};
 pub use report::{LabelCounts, LoadReport};
@@ -31,7 +35,7 @@ pub use source::Delimiter;
 pub use table::{
     CatColumn, Dict, EventColumns, EventLog, LABEL_UNKNOWN, LabelValue, NULL_CODE, NamedColumn,
 };
-pub use timeparse::TimeFormat;
+pub use timeparse::{TimeFormat, parse_duration_ms};
 
 use crate::progress::Progress;
 use assemble::Assembler;

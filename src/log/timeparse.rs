@@ -133,6 +133,32 @@ fn epoch_unit(values: &[&str]) -> Option<TimeFormat> {
     }
 }
 
+/// Reads a duration such as `7d`, `12h`, `30m`, `45s` or `500ms` into milliseconds.
+pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let ms_per_unit = match unit.trim() {
+        "ms" => 1.0,
+        "s" => 1e3,
+        "m" | "min" => 60e3,
+        "h" => 3_600e3,
+        "d" => 86_400e3,
+        "w" => 604_800e3,
+        _ => {
+            return Err(format!(
+                "duration '{s}': expected a number and a unit (ms, s, m, h, d, w), e.g. 7d"
+            ));
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("duration '{s}': expected a number before the unit, e.g. 12h"))?;
+    Ok((value * ms_per_unit).round() as i64)
+}
+
 /// Formats milliseconds since the epoch as RFC 3339 UTC (`2017-11-06T16:00:00Z`).
 pub fn format_rfc3339(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -434,6 +460,16 @@ mod tests {
             Some(TimeFormat::Iso8601)
         );
         assert_eq!(detect(&["pv", "buy"], true), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("7d"), Ok(7 * 86_400_000));
+        assert_eq!(parse_duration_ms("12h"), Ok(12 * 3_600_000));
+        assert_eq!(parse_duration_ms("1.5s"), Ok(1500));
+        assert_eq!(parse_duration_ms("250ms"), Ok(250));
+        assert!(parse_duration_ms("7 days").unwrap_err().contains("unit"));
+        assert!(parse_duration_ms("d").unwrap_err().contains("number"));
     }
 
     #[test]
