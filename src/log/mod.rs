@@ -29,6 +29,7 @@ pub use error::LoadError;
 pub use issues::{Example, IssueStat};
 pub use labels::{UserLabel, read_labels};
 pub use mapping::{ExtraEvent, LabelLevel, Mapping};
+pub use parquet::{ColumnData, write_table as write_parquet};
 pub use plan::{EventRole, Plan, TimeRole};
 pub use report::{LabelCounts, LoadReport};
 pub use source::Delimiter;

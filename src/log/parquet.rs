@@ -1,7 +1,9 @@
-//! Parquet through polars. Every column is read as text so that the one converter handles all
-//! formats; typed timestamps arrive as ISO 8601 text and are read back by the ISO parser.
+//! Parquet through polars, both ways. Every column is read as text so that the one converter
+//! handles all formats; typed timestamps arrive as ISO 8601 text and are read back by the ISO
+//! parser. Writing takes plain Rust columns, so callers never see polars.
 
 use std::fs::File;
+use std::path::Path;
 
 use polars::prelude::*;
 
@@ -89,5 +91,34 @@ pub fn convert(
             });
         }
     }
+    Ok(())
+}
+
+/// One column to write, in plain Rust types.
+pub enum ColumnData {
+    /// `None` is a null.
+    Text(Vec<Option<String>>),
+    Float(Vec<Option<f64>>),
+    Int(Vec<i32>),
+    /// Milliseconds since the Unix epoch, written as a Parquet timestamp.
+    TimestampMs(Vec<i64>),
+}
+
+/// Writes named columns of equal length as one Parquet file.
+pub fn write_table(path: &Path, columns: Vec<(&str, ColumnData)>) -> PolarsResult<()> {
+    let columns = columns
+        .into_iter()
+        .map(|(name, data)| match data {
+            ColumnData::Text(v) => Ok(Column::new(name.into(), v)),
+            ColumnData::Float(v) => Ok(Column::new(name.into(), v)),
+            ColumnData::Int(v) => Ok(Column::new(name.into(), v)),
+            ColumnData::TimestampMs(v) => {
+                Column::new(name.into(), v).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            }
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let mut df = DataFrame::new_infer_height(columns)?;
+    let file = File::create(path).map_err(PolarsError::from)?;
+    ParquetWriter::new(file).finish(&mut df)?;
     Ok(())
 }

@@ -9,10 +9,10 @@ use anyhow::{Context, Result, bail};
 use chrono::DateTime;
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use polars::prelude::*;
 
 use super::shop::{CATEGORIES, CITIES};
 use super::{Event, Sample};
+use crate::log::{self, ColumnData};
 
 /// Column names of a generated log, in order.
 pub const LOG_COLUMNS: [&str; 11] = [
@@ -76,40 +76,44 @@ fn write_csv(sample: &Sample, out: impl Write) -> Result<()> {
     Ok(())
 }
 
-fn write_parquet(sample: &Sample, file: File) -> Result<()> {
+fn write_parquet(sample: &Sample, path: &Path) -> Result<()> {
     let rows: Vec<[String; 11]> = sample.events.iter().map(|e| row_text(sample, e)).collect();
-    let text_col = |i: usize| -> Column {
-        let values: Vec<Option<&str>> = rows
+    let text = |i: usize| {
+        let values = rows
             .iter()
-            .map(|r| Some(r[i].as_str()).filter(|s| !s.is_empty()))
+            .map(|r| Some(r[i].clone()).filter(|s| !s.is_empty()))
             .collect();
-        Column::new(LOG_COLUMNS[i].into(), values)
+        (LOG_COLUMNS[i], ColumnData::Text(values))
     };
-    let ts: Vec<i64> = sample.events.iter().map(|e| e.ts_ms).collect();
-    let ts =
-        Column::new("ts".into(), ts).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
-    let amount: Vec<Option<f64>> = sample
-        .events
-        .iter()
-        .map(|e| e.amount_cents.map(|c| c as f64 / 100.0))
-        .collect();
-    let fraud: Vec<i32> = sample.events.iter().map(|e| e.fraud as i32).collect();
+    let events = &sample.events;
     let columns = vec![
-        text_col(0),
-        ts,
-        text_col(2),
-        text_col(3),
-        text_col(4),
-        Column::new("amount".into(), amount),
-        text_col(6),
-        text_col(7),
-        text_col(8),
-        text_col(9),
-        Column::new("is_fraud".into(), fraud),
+        text(0),
+        (
+            "ts",
+            ColumnData::TimestampMs(events.iter().map(|e| e.ts_ms).collect()),
+        ),
+        text(2),
+        text(3),
+        text(4),
+        (
+            "amount",
+            ColumnData::Float(
+                events
+                    .iter()
+                    .map(|e| e.amount_cents.map(|c| c as f64 / 100.0))
+                    .collect(),
+            ),
+        ),
+        text(6),
+        text(7),
+        text(8),
+        text(9),
+        (
+            "is_fraud",
+            ColumnData::Int(events.iter().map(|e| e.fraud as i32).collect()),
+        ),
     ];
-    let mut df = DataFrame::new_infer_height(columns)?;
-    ParquetWriter::new(file).finish(&mut df)?;
-    Ok(())
+    log::write_parquet(path, columns).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 /// Writes the log in the format its extension names: `.csv`, `.csv.gz` or `.parquet`.
@@ -128,7 +132,8 @@ pub fn write_log(sample: &Sample, path: &Path) -> Result<()> {
         write_csv(sample, &mut w)?;
         w.flush()?;
     } else if name.ends_with(".parquet") {
-        write_parquet(sample, create(path)?)?;
+        create(path)?; // the folder, and a clear error if the file cannot be made
+        write_parquet(sample, path)?;
     } else {
         bail!(
             "{}: unknown output format; use .csv, .csv.gz or .parquet",
