@@ -2,6 +2,9 @@
 //! binary is a thin face over it (CLI today, the GUI next).
 
 pub mod cli;
+pub mod detect;
+pub mod eval;
+pub mod features;
 pub mod log;
 pub mod progress;
 pub mod sample;

@@ -36,7 +36,7 @@ pub use source::Delimiter;
 pub use table::{
     CatColumn, Dict, EventColumns, EventLog, LABEL_UNKNOWN, LabelValue, NULL_CODE, NamedColumn,
 };
-pub use timeparse::{TimeFormat, parse_duration_ms};
+pub use timeparse::{TimeFormat, parse_duration_ms, parse_instant};
 
 use crate::progress::Progress;
 use assemble::Assembler;

@@ -231,6 +231,30 @@ impl EventLog {
         self.columns.event.dict.iter().zip(counts).collect()
     }
 
+    /// A log of the events where `keep` is true, with the same columns; user and value codes
+    /// are renumbered, so only values that remain are in the dictionaries.
+    pub fn filtered(&self, keep: &[bool]) -> EventLog {
+        let c = &self.columns;
+        let empty = |e: &NamedColumn| NamedColumn {
+            name: e.name.clone(),
+            column: CatColumn::default(),
+        };
+        let mut columns = EventColumns {
+            amount: c.amount.as_ref().map(|_| Vec::new()),
+            item: c.item.as_ref().map(|_| CatColumn::default()),
+            category: c.category.as_ref().map(|_| CatColumn::default()),
+            label: c.label.as_ref().map(|_| Vec::new()),
+            entities: c.entities.iter().map(empty).collect(),
+            attributes: c.attributes.iter().map(empty).collect(),
+            ..EventColumns::default()
+        };
+        columns.append_from(c, keep, 0);
+        EventLog {
+            columns,
+            label_level: self.label_level,
+        }
+    }
+
     /// Earliest and latest event time in ms, or `None` for an empty log.
     pub fn time_range_ms(&self) -> Option<(i64, i64)> {
         let ts = &self.columns.ts_ms;

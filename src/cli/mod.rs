@@ -11,6 +11,10 @@ use crate::log::{self, LoadReport, Mapping};
 use crate::progress::Progress;
 use crate::sample::{self, SampleConfig};
 
+mod models;
+
+pub use models::{DataArgs, EvalArgs, ScoreArgs, TrainArgs};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "vigil",
@@ -50,11 +54,17 @@ pub enum Command {
         #[arg(long)]
         labels_out: Option<PathBuf>,
     },
+    /// Train a detector on a log and write the model directory.
+    Train(TrainArgs),
+    /// Score every user (or event) of a log with a trained model or a detector trained on the spot.
+    Score(ScoreArgs),
+    /// Compare detectors on held-out labelled users: ROC-AUC, AP, precision@100, P/R/F1, timings.
+    Eval(EvalArgs),
 }
 
 /// Progress on stderr, only when a person is watching it.
-struct TerminalProgress {
-    enabled: bool,
+pub(crate) struct TerminalProgress {
+    pub(crate) enabled: bool,
 }
 
 impl Progress for TerminalProgress {
@@ -85,6 +95,9 @@ pub fn run(command: Command) -> Result<()> {
             out,
             labels_out,
         } => gen_sample(users, days, seed, &out, labels_out.as_deref()),
+        Command::Train(args) => models::train(&args),
+        Command::Score(args) => models::score(&args),
+        Command::Eval(args) => models::eval(&args),
     }
 }
 

@@ -1,0 +1,146 @@
+//! Model directories: `meta.json` (detector, features in order, scaling statistics inside the
+//! parameters, thresholds, training-data fingerprint, metrics, format version) and
+//! `model.safetensors` (weights). Loading checks everything a stale or foreign model could get
+//! wrong and says which.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::ensemble::Ensemble;
+use super::neural::{Array, SequenceDetector, load_arrays, save_arrays};
+use super::{DetectError, Detector, DetectorKind, Level, TabularDetector, Thresholds, TrainingCurve};
+use crate::features::Dataset;
+use crate::log::timeparse::format_rfc3339;
+
+pub const FORMAT_VERSION: u32 = 1;
+const META: &str = "meta.json";
+const WEIGHTS: &str = "model.safetensors";
+
+/// A detector's learned state: JSON parameters and named arrays.
+pub struct State {
+    pub params: serde_json::Value,
+    pub arrays: Vec<Array>,
+}
+
+/// What the model was trained on, to tell later which data it has seen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub events: usize,
+    pub users: usize,
+    pub labelled_users: usize,
+    pub time_min: String,
+    pub time_max: String,
+    /// xxh3 of every event's time and user, in hex.
+    pub hash: String,
+}
+
+impl Fingerprint {
+    pub fn of(data: &Dataset) -> Self {
+        let c = &data.log.columns;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (t, u) in c.ts_ms.iter().zip(&c.user.codes) {
+            h.update(&t.to_le_bytes());
+            h.update(data.log.columns.user.dict.get(*u).as_bytes());
+        }
+        let (lo, hi) = data.log.time_range_ms().unwrap_or((0, 0));
+        Self {
+            events: data.log.len(),
+            users: data.users(),
+            labelled_users: data.labels.labelled_users(),
+            time_min: format_rfc3339(lo),
+            time_max: format_rfc3339(hi),
+            hash: format!("{:016x}", h.digest()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LevelThresholds {
+    pub user: Thresholds,
+    pub event: Thresholds,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ModelMeta {
+    pub format_version: u32,
+    pub detector: DetectorKind,
+    pub account_features: Vec<String>,
+    pub event_features: Vec<String>,
+    pub thresholds: LevelThresholds,
+    pub trained_at: String,
+    pub seed: u64,
+    pub device: String,
+    pub training_data: Fingerprint,
+    pub training_curve: TrainingCurve,
+    /// Whatever the trainer measured (e.g. train_secs).
+    pub metrics: serde_json::Value,
+    pub params: serde_json::Value,
+}
+
+fn model_error(path: PathBuf, detail: impl Into<String>) -> DetectError {
+    DetectError::Model { path, detail: detail.into() }
+}
+
+/// Writes `detector` (trained on `data`) to `dir`, creating it.
+pub fn save_model(dir: &Path, detector: &dyn Detector, data: &Dataset, seed: u64, metrics: serde_json::Value) -> Result<ModelMeta, DetectError> {
+    std::fs::create_dir_all(dir).map_err(|e| model_error(dir.to_path_buf(), format!("cannot create the model directory: {e}")))?;
+    let state = detector.state()?;
+    let meta = ModelMeta {
+        format_version: FORMAT_VERSION,
+        detector: detector.kind(),
+        account_features: data.account.specs.iter().map(|s| s.name.clone()).collect(),
+        event_features: data.events.specs.iter().map(|s| s.name.clone()).collect(),
+        thresholds: LevelThresholds { user: detector.thresholds(Level::User), event: detector.thresholds(Level::Event) },
+        trained_at: format_rfc3339(chrono::Utc::now().timestamp_millis()),
+        seed,
+        device: super::neural::device_name().to_string(),
+        training_data: Fingerprint::of(data),
+        training_curve: detector.training_curve(),
+        metrics,
+        params: state.params,
+    };
+    let mut arrays = state.arrays;
+    // Never an empty tensor file: the version travels in the weights too.
+    arrays.push(Array { name: "format_version".into(), shape: vec![1], data: vec![FORMAT_VERSION as f32] });
+    save_arrays(&dir.join(WEIGHTS), &arrays)?;
+    let json = serde_json::to_string_pretty(&meta).map_err(|e| model_error(dir.join(META), e.to_string()))?;
+    std::fs::write(dir.join(META), json).map_err(|e| model_error(dir.join(META), format!("cannot write: {e}")))?;
+    Ok(meta)
+}
+
+/// Reads a model directory back into a detector ready to score.
+pub fn load_model(dir: &Path) -> Result<(Box<dyn Detector>, ModelMeta), DetectError> {
+    let meta_path = dir.join(META);
+    let text = std::fs::read_to_string(&meta_path).map_err(|e| model_error(meta_path.clone(), format!("cannot read the model's meta.json ({e}); is this a model directory written by `vigil train`?")))?;
+    let meta: ModelMeta = serde_json::from_str(&text).map_err(|e| model_error(meta_path.clone(), format!("corrupt meta.json: {e}")))?;
+    if meta.format_version != FORMAT_VERSION {
+        return Err(model_error(meta_path, format!("model format {} is not the supported format {FORMAT_VERSION}", meta.format_version)));
+    }
+    let arrays = load_arrays(&dir.join(WEIGHTS))?;
+    let state = State { params: meta.params.clone(), arrays };
+    let weights_error = |e: DetectError| model_error(dir.join(WEIGHTS), e.to_string());
+    let detector: Box<dyn Detector> = match meta.detector {
+        DetectorKind::Gru | DetectorKind::CnnGru => Box::new(SequenceDetector::from_state(meta.detector, &state, "").map_err(weights_error)?),
+        DetectorKind::Ensemble => Box::new(Ensemble::from_state(&state).map_err(weights_error)?),
+        kind => Box::new(TabularDetector::from_state(kind, &state, "").map_err(weights_error)?),
+    };
+    Ok((detector, meta))
+}
+
+/// A model only scores data with exactly the features it was trained on, in the same order.
+pub fn check_features(meta: &ModelMeta, dir: &Path, data: &Dataset) -> Result<(), DetectError> {
+    let check = |what: &str, model: &[String], ours: Vec<String>| {
+        if model == ours.as_slice() {
+            return Ok(());
+        }
+        let missing: Vec<&String> = model.iter().filter(|n| !ours.contains(n)).take(3).collect();
+        let extra: Vec<&String> = ours.iter().filter(|n| !model.contains(n)).take(3).collect();
+        Err(model_error(
+            dir.to_path_buf(),
+            format!("the model's {what} features do not match this log's ({} vs {}; the log lacks {missing:?}, and has {extra:?} the model does not know); retrain on this log", model.len(), ours.len()),
+        ))
+    };
+    check("account", &meta.account_features, data.account.specs.iter().map(|s| s.name.clone()).collect())?;
+    check("event", &meta.event_features, data.events.specs.iter().map(|s| s.name.clone()).collect())
+}

@@ -1,0 +1,25 @@
+//! The validation split every supervised learner stops early on.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+/// Splits rows into training and validation, stratified by `positive` so both halves see
+/// fraud; with too few rows there is no validation split.
+pub fn split_validation(rows: &[usize], positive: impl Fn(usize) -> bool, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    if rows.len() < 20 {
+        return (rows.to_vec(), Vec::new());
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7a11d);
+    let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
+    pos.shuffle(&mut rng);
+    neg.shuffle(&mut rng);
+    let (mut train, mut val) = (Vec::new(), Vec::new());
+    for group in [pos, neg] {
+        let k = (group.len() as f64 * fraction).round() as usize;
+        val.extend_from_slice(&group[..k]);
+        train.extend_from_slice(&group[k..]);
+    }
+    (train, val)
+}
+

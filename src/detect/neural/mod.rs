@@ -1,0 +1,22 @@
+//! Every line of Candle in Vigil: the networks, their training loop, the device, and the
+//! safetensors files weights are stored in.
+
+mod device;
+mod nets;
+mod sequence;
+mod tabular;
+mod tensors;
+mod train;
+
+pub use device::{compute_device, device_name};
+pub use sequence::SequenceDetector;
+pub use tabular::{NetKind, TabularNet};
+pub use tensors::{Array, load_arrays, save_arrays};
+
+use super::DetectError;
+
+impl From<candle_core::Error> for DetectError {
+    fn from(e: candle_core::Error) -> Self {
+        DetectError::Candle(e.to_string())
+    }
+}

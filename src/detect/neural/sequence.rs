@@ -1,0 +1,252 @@
+//! The sequence detectors (gru, cnn_gru): each user's events, cut into windows, go through a
+//! network that scores every step; a user scores as their riskiest event.
+
+use candle_core::{DType, Module, Tensor};
+use candle_nn::{VarBuilder, VarMap};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::compute_device;
+use super::nets::SequenceNet;
+use super::tabular::{arrays_to_vars, vars_to_arrays};
+use super::train::{LoopParams, fit, init_seeded, weighted_bce};
+use crate::detect::holdout::split_validation;
+use crate::detect::artifact::State;
+use crate::detect::calibrate::fit_thresholds;
+use crate::detect::{DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve};
+use crate::features::{Dataset, Scaler, Sequences, build_sequences};
+use crate::log::LABEL_UNKNOWN;
+use crate::progress::Progress;
+
+const STEPS: usize = 32;
+/// Training sees at most this many windows (all with fraud, a sample of the rest).
+const MAX_TRAIN_WINDOWS: usize = 40_000;
+const SCORE_BATCH: usize = 1024;
+const MAX_POSITIVE_WEIGHT: f32 = 50.0;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Learned {
+    event_scaler: Scaler,
+    account_scaler: Scaler,
+    type_codes: Vec<String>,
+    in_dim: usize,
+    user_thresholds: Thresholds,
+    event_thresholds: Thresholds,
+    curve: TrainingCurve,
+}
+
+pub struct SequenceDetector {
+    kind: DetectorKind,
+    learned: Option<Learned>,
+    varmap: VarMap,
+    net: Option<SequenceNet>,
+}
+
+impl SequenceDetector {
+    pub fn new(kind: DetectorKind) -> Self {
+        Self {
+            kind,
+            learned: None,
+            varmap: VarMap::new(),
+            net: None,
+        }
+    }
+
+    fn build_net(&mut self, in_dim: usize) -> Result<(), DetectError> {
+        self.varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&self.varmap, DType::F32, compute_device());
+        self.net = Some(SequenceNet::new(in_dim, self.kind == DetectorKind::CnnGru, vb)?);
+        Ok(())
+    }
+
+    pub fn from_state(kind: DetectorKind, state: &State, prefix: &str) -> Result<Self, DetectError> {
+        let learned: Learned = serde_json::from_value(state.params.clone())
+            .map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
+        let mut d = Self::new(kind);
+        d.build_net(learned.in_dim)?;
+        arrays_to_vars(&d.varmap, &state.arrays, prefix)?;
+        d.learned = Some(learned);
+        Ok(d)
+    }
+
+    fn sequences(&self, data: &Dataset, learned: &Learned) -> Sequences {
+        let codes: Vec<u32> = learned
+            .type_codes
+            .iter()
+            .filter_map(|name| data.log.columns.event.dict.lookup(name))
+            .collect();
+        let scaled = learned.event_scaler.transform(&data.events.values);
+        build_sequences(&data.log, &data.index, &codes, &scaled, STEPS)
+    }
+
+    /// Per-step fraud probabilities for the given windows.
+    fn step_scores(&self, seqs: &Sequences, progress: &dyn Progress) -> Result<Vec<f32>, DetectError> {
+        let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
+        let mut out = Vec::with_capacity(seqs.windows() * STEPS);
+        let all: Vec<usize> = (0..seqs.windows()).collect();
+        for (b, batch) in all.chunks(SCORE_BATCH).enumerate() {
+            if progress.is_cancelled() {
+                return Err(DetectError::Cancelled);
+            }
+            progress.report("scoring sequences", b as u64, Some(all.len().div_ceil(SCORE_BATCH) as u64));
+            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), STEPS, seqs.dim), compute_device())?;
+            let p = candle_nn::ops::sigmoid(&net.forward(&x)?)?;
+            out.extend(p.flatten_all()?.to_vec1::<f32>()?);
+        }
+        Ok(out)
+    }
+}
+
+impl Detector for SequenceDetector {
+    fn kind(&self) -> DetectorKind {
+        self.kind
+    }
+
+    fn fit(&mut self, data: &Dataset, options: &TrainOptions, progress: &dyn Progress) -> Result<(), DetectError> {
+        let name = self.kind.name();
+        let users = data.event_users();
+        let train_events: Vec<usize> = (0..data.log.len())
+            .filter(|&e| options.train_users.get(users[e] as usize) == Some(&true))
+            .collect();
+        let account_rows: Vec<usize> = (0..data.users()).filter(|&u| options.train_users[u]).collect();
+        let event_scaler = Scaler::fit(&data.events.values.select_rows(&train_events));
+        let account_scaler = Scaler::fit(&data.account.values.select_rows(&account_rows));
+        let type_codes: Vec<String> = data.main_types.iter().map(|t| t.1.clone()).collect();
+        let mut learned = Learned {
+            in_dim: type_codes.len() + 1 + data.events.values.cols,
+            event_scaler,
+            account_scaler,
+            type_codes,
+            user_thresholds: Thresholds { suspicious: 0.5, high: 0.8 },
+            event_thresholds: Thresholds { suspicious: 0.5, high: 0.8 },
+            curve: TrainingCurve::default(),
+        };
+        let seqs = self.sequences(data, &learned);
+        let targets = data.labels.event_targets(&data.log);
+        let step_target = |w: usize, s: usize| -> i8 {
+            match seqs.events[w * STEPS + s] {
+                u32::MAX => LABEL_UNKNOWN,
+                e => targets[e as usize],
+            }
+        };
+        let mut windows: Vec<usize> = (0..seqs.windows())
+            .filter(|&w| options.train_users[seqs.window_user[w] as usize])
+            .filter(|&w| (0..STEPS).any(|s| step_target(w, s) != LABEL_UNKNOWN))
+            .collect();
+        let has_fraud = |w: usize| (0..STEPS).any(|s| step_target(w, s) == 1);
+        let (positive, negative) = windows.iter().fold((0, 0), |(p, n), &w| if has_fraud(w) { (p + 1, n) } else { (p, n + 1) });
+        if windows.is_empty() {
+            return Err(DetectError::NeedsLabels { detector: name });
+        }
+        if positive == 0 || negative == 0 {
+            return Err(DetectError::OneClass { detector: name, positive, negative });
+        }
+        if windows.len() > MAX_TRAIN_WINDOWS {
+            let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+            let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = windows.iter().partition(|&&w| has_fraud(w));
+            neg.shuffle(&mut rng);
+            neg.truncate(MAX_TRAIN_WINDOWS.saturating_sub(pos.len()).max(MAX_TRAIN_WINDOWS / 2));
+            pos.truncate(MAX_TRAIN_WINDOWS);
+            windows = pos.into_iter().chain(neg).collect();
+            windows.sort_unstable();
+        }
+        // Class weight from step counts: fraud steps are rarer than fraud windows.
+        let (pos_steps, neg_steps) = windows.iter().flat_map(|&w| (0..STEPS).map(move |s| (w, s))).fold((0usize, 0usize), |(p, n), (w, s)| match step_target(w, s) {
+            1 => (p + 1, n),
+            0 => (p, n + 1),
+            _ => (p, n),
+        });
+        let positive_weight = (neg_steps as f32 / pos_steps.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT);
+
+        self.build_net(learned.in_dim)?;
+        init_seeded(&self.varmap, options.seed)?;
+        let (train, val) = split_validation(&windows, has_fraud, 0.2, options.seed);
+        let params = LoopParams {
+            epochs: if options.epochs > 0 { options.epochs } else { (200_000 / train.len().max(1)).clamp(5, 30) },
+            batch: 128,
+            learning_rate: 3e-3,
+            patience: 4,
+            seed: options.seed,
+            stage: if self.kind == DetectorKind::Gru { "training gru" } else { "training cnn_gru" },
+        };
+        let device = compute_device();
+        let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
+        let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {
+            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), STEPS, seqs.dim), device)?;
+            let mut t = Vec::with_capacity(batch.len() * STEPS);
+            let mut wts = Vec::with_capacity(batch.len() * STEPS);
+            for &w in batch {
+                for s in 0..STEPS {
+                    let y = step_target(w, s);
+                    t.push(f32::from(y == 1));
+                    wts.push(match y {
+                        1 => positive_weight,
+                        0 => 1.0,
+                        _ => 0.0,
+                    });
+                }
+            }
+            let t = Tensor::from_vec(t, (batch.len(), STEPS), device)?;
+            let wts = Tensor::from_vec(wts, (batch.len(), STEPS), device)?;
+            weighted_bce(&net.forward(&x)?, &t, &wts)
+        };
+        learned.curve = fit(&self.varmap, &params, &train, &val, &loss_of, progress)?;
+
+        // Thresholds from the training users' own scores.
+        self.learned = Some(learned);
+        let scores = self.score(data, progress)?;
+        let user_labels: Vec<i8> = (0..data.users()).map(|u| if options.train_users[u] { data.labels.user[u] } else { LABEL_UNKNOWN }).collect();
+        let event_labels: Vec<i8> = train_events.iter().map(|&e| targets[e]).collect();
+        let event_scores: Vec<f32> = train_events.iter().map(|&e| scores.event[e]).collect();
+        if let Some(l) = &mut self.learned {
+            l.user_thresholds = fit_thresholds(&scores.user, &user_labels);
+            l.event_thresholds = fit_thresholds(&event_scores, &event_labels);
+        }
+        Ok(())
+    }
+
+    fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
+        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let seqs = self.sequences(data, learned);
+        let p = self.step_scores(&seqs, progress)?;
+        let mut scores = Scores {
+            user: vec![0.0; data.users()],
+            event: vec![0.0; data.log.len()],
+        };
+        for (i, &e) in seqs.events.iter().enumerate() {
+            if e != u32::MAX {
+                scores.event[e as usize] = p[i];
+                let u = seqs.window_user[i / STEPS] as usize;
+                scores.user[u] = scores.user[u].max(p[i]);
+            }
+        }
+        Ok(scores)
+    }
+
+    fn account_scaler(&self) -> Option<&Scaler> {
+        self.learned.as_ref().map(|l| &l.account_scaler)
+    }
+
+    fn thresholds(&self, level: Level) -> Thresholds {
+        match (&self.learned, level) {
+            (Some(l), Level::User) => l.user_thresholds,
+            (Some(l), Level::Event) => l.event_thresholds,
+            (None, _) => Thresholds { suspicious: 0.5, high: 0.8 },
+        }
+    }
+
+    fn training_curve(&self) -> TrainingCurve {
+        self.learned.as_ref().map(|l| l.curve.clone()).unwrap_or_default()
+    }
+
+    fn state(&self) -> Result<State, DetectError> {
+        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        Ok(State {
+            params: serde_json::to_value(learned).map_err(|e| DetectError::Candle(e.to_string()))?,
+            arrays: vars_to_arrays(&self.varmap, "")?,
+        })
+    }
+}
+

@@ -1,0 +1,244 @@
+//! Detectors on feature rows (zscore, iforest, autoencoder, mlp): one model on account features
+//! for users, one on event features for events, each with its own scaling and calibration.
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::artifact::State;
+use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS, fit_thresholds};
+use super::gbdt::Gbdt;
+use super::holdout::split_validation;
+use super::iforest::IsolationForest;
+use super::neural::{Array, NetKind, TabularNet};
+use super::{DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve, zscore};
+use crate::features::{Dataset, Matrix, Scaler};
+use crate::progress::Progress;
+
+/// Event-level models learn from at most this many events (all labelled fraud, then a
+/// sample): enough to learn the shape of normal, and a 2-million-event log trains in seconds.
+const MAX_EVENT_TRAIN_ROWS: usize = 100_000;
+/// Rows are scaled and scored in blocks this size, so a big log is never copied whole.
+const BLOCK_ROWS: usize = 65_536;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Model {
+    Zscore,
+    Forest(IsolationForest),
+    Boosted(Gbdt),
+    Net { kind: NetKind, in_dim: usize },
+}
+
+/// One level's model with what it needs to score new rows.
+#[derive(Serialize, Deserialize)]
+pub(super) struct LevelModel {
+    scaler: Scaler,
+    model: Model,
+    calibration: Calibration,
+    thresholds: Thresholds,
+    curve: TrainingCurve,
+    #[serde(skip)]
+    net: Option<TabularNet>,
+}
+
+impl LevelModel {
+    /// Fits a `kind` model on `rows` of `x`, with `y` the label of every row of `x`.
+    pub(super) fn fit(kind: DetectorKind, x: &Matrix, rows: &[usize], y: &[i8], seed: u64, epochs: usize, progress: &dyn Progress) -> Result<Self, DetectError> {
+        let scaler = Scaler::fit(&x.select_rows(rows));
+        let xs = scaler.transform(&x.select_rows(rows));
+        let ys: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
+        let mut curve = TrainingCurve::default();
+        let mut net = None;
+        let (model, raw) = match kind {
+            DetectorKind::Zscore => (Model::Zscore, zscore::raw_scores(&xs)),
+            DetectorKind::Iforest => {
+                let f = IsolationForest::fit(&xs, seed, progress)?;
+                let raw = f.raw_scores(&xs);
+                (Model::Forest(f), raw)
+            }
+            DetectorKind::Gbdt => {
+                check_two_classes(kind.name(), &ys)?;
+                let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i] == 0 || ys[i] == 1).collect();
+                let (train, val) = split_validation(&labelled, |i| ys[i] == 1, 0.1, seed);
+                let targets: Vec<f32> = ys.iter().map(|&l| f32::from(l == 1)).collect();
+                let g = Gbdt::fit(&xs, &targets, &train, &val, progress)?;
+                let raw = g.predict(&xs);
+                (Model::Boosted(g), raw)
+            }
+            DetectorKind::Autoencoder | DetectorKind::Mlp => {
+                let net_kind = if kind == DetectorKind::Mlp { NetKind::Mlp } else { NetKind::Autoencoder };
+                if net_kind == NetKind::Mlp {
+                    check_two_classes(kind.name(), &ys)?;
+                }
+                let mut n = TabularNet::new(net_kind, xs.cols)?;
+                curve = n.fit(&xs, &ys, seed, epochs, progress)?;
+                let raw = n.raw_scores(&xs)?;
+                net = Some(n);
+                (Model::Net { kind: net_kind, in_dim: xs.cols }, raw)
+            }
+            other => return Err(DetectError::Candle(format!("{other} is not a feature-row detector"))),
+        };
+        let (calibration, thresholds) = match kind {
+            DetectorKind::Mlp | DetectorKind::Gbdt => (Calibration::Identity, fit_thresholds(&raw, &ys)),
+            _ => (Calibration::empirical(&raw), UNSUPERVISED_THRESHOLDS),
+        };
+        Ok(Self { scaler, model, calibration, thresholds, curve, net })
+    }
+
+    /// Calibrated scores of every row of `x`.
+    pub(super) fn score(&self, x: &Matrix, progress: &dyn Progress) -> Result<Vec<f32>, DetectError> {
+        let mut out = Vec::with_capacity(x.rows);
+        for start in (0..x.rows).step_by(BLOCK_ROWS) {
+            if progress.is_cancelled() {
+                return Err(DetectError::Cancelled);
+            }
+            let rows: Vec<usize> = (start..(start + BLOCK_ROWS).min(x.rows)).collect();
+            let xs = self.scaler.transform(&x.select_rows(&rows));
+            let raw = match &self.model {
+                Model::Zscore => zscore::raw_scores(&xs),
+                Model::Forest(f) => f.raw_scores(&xs),
+                Model::Boosted(g) => g.predict(&xs),
+                Model::Net { .. } => self.net.as_ref().ok_or(DetectError::NotTrained)?.raw_scores(&xs)?,
+            };
+            out.extend(raw.into_iter().map(|r| self.calibration.apply(r)));
+        }
+        Ok(out)
+    }
+
+    pub(super) fn arrays(&self, prefix: &str) -> Result<Vec<Array>, DetectError> {
+        match &self.net {
+            Some(n) => n.arrays(prefix),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Rebuilds the network (if any) from the weights stored under `prefix`.
+    pub(super) fn restore(&mut self, arrays: &[Array], prefix: &str) -> Result<(), DetectError> {
+        if let Model::Net { kind, in_dim } = self.model {
+            self.net = Some(TabularNet::from_arrays(kind, in_dim, arrays, prefix)?);
+        }
+        Ok(())
+    }
+
+    pub(super) fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    pub(super) fn curve(&self) -> &TrainingCurve {
+        &self.curve
+    }
+
+    pub(super) fn scaler(&self) -> &Scaler {
+        &self.scaler
+    }
+}
+
+fn check_two_classes(name: &'static str, y: &[i8]) -> Result<(), DetectError> {
+    let positive = y.iter().filter(|&&l| l == 1).count();
+    let negative = y.iter().filter(|&&l| l == 0).count();
+    match (positive, negative) {
+        (0, 0) => Err(DetectError::NeedsLabels { detector: name }),
+        (0, _) | (_, 0) => Err(DetectError::OneClass { detector: name, positive, negative }),
+        _ => Ok(()),
+    }
+}
+
+/// The users a detector learns from, with their labels (unknown for the rest).
+pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
+    let rows = (0..data.users()).filter(|&u| options.train_users[u]).collect();
+    (rows, data.labels.user.clone())
+}
+
+/// The events a detector learns from: those of training users, capped with every labelled
+/// fraud event kept; and every event's training target.
+pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
+    let users = data.event_users();
+    let targets = data.labels.event_targets(&data.log);
+    let rows: Vec<usize> = (0..data.log.len()).filter(|&e| options.train_users[users[e] as usize]).collect();
+    if rows.len() <= MAX_EVENT_TRAIN_ROWS {
+        return (rows, targets);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0xe7e7);
+    let (fraud, mut rest): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&e| targets[e] == 1);
+    rest.shuffle(&mut rng);
+    rest.truncate(MAX_EVENT_TRAIN_ROWS.saturating_sub(fraud.len()).max(MAX_EVENT_TRAIN_ROWS / 2));
+    let mut rows: Vec<usize> = fraud.into_iter().chain(rest).collect();
+    rows.sort_unstable();
+    (rows, targets)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Learned {
+    kind: DetectorKind,
+    user: LevelModel,
+    event: LevelModel,
+}
+
+pub struct TabularDetector {
+    kind: DetectorKind,
+    learned: Option<Learned>,
+}
+
+impl TabularDetector {
+    pub fn new(kind: DetectorKind) -> Self {
+        Self { kind, learned: None }
+    }
+
+    pub fn from_state(kind: DetectorKind, state: &State, prefix: &str) -> Result<Self, DetectError> {
+        let mut learned: Learned = serde_json::from_value(state.params.clone()).map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
+        learned.user.restore(&state.arrays, &format!("{prefix}user."))?;
+        learned.event.restore(&state.arrays, &format!("{prefix}event."))?;
+        Ok(Self { kind, learned: Some(learned) })
+    }
+}
+
+impl Detector for TabularDetector {
+    fn kind(&self) -> DetectorKind {
+        self.kind
+    }
+
+    fn fit(&mut self, data: &Dataset, options: &TrainOptions, progress: &dyn Progress) -> Result<(), DetectError> {
+        let (rows, y) = user_rows(data, options);
+        let user = LevelModel::fit(self.kind, &data.account.values, &rows, &y, options.seed, options.epochs, progress)?;
+        let (rows, y) = event_rows(data, options);
+        let event = LevelModel::fit(self.kind, &data.events.values, &rows, &y, options.seed, options.epochs, progress)?;
+        self.learned = Some(Learned { kind: self.kind, user, event });
+        Ok(())
+    }
+
+    fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
+        let l = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        Ok(Scores {
+            user: l.user.score(&data.account.values, progress)?,
+            event: l.event.score(&data.events.values, progress)?,
+        })
+    }
+
+    fn account_scaler(&self) -> Option<&Scaler> {
+        self.learned.as_ref().map(|l| l.user.scaler())
+    }
+
+    fn thresholds(&self, level: Level) -> Thresholds {
+        match (&self.learned, level) {
+            (Some(l), Level::User) => l.user.thresholds(),
+            (Some(l), Level::Event) => l.event.thresholds(),
+            (None, _) => UNSUPERVISED_THRESHOLDS,
+        }
+    }
+
+    fn training_curve(&self) -> TrainingCurve {
+        self.learned.as_ref().map(|l| l.user.curve.clone()).unwrap_or_default()
+    }
+
+    fn state(&self) -> Result<State, DetectError> {
+        let l = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let mut arrays = l.user.arrays("user.")?;
+        arrays.extend(l.event.arrays("event.")?);
+        Ok(State {
+            params: serde_json::to_value(l).map_err(|e| DetectError::Candle(e.to_string()))?,
+            arrays,
+        })
+    }
+}

@@ -1,0 +1,173 @@
+//! Evaluation: splits, metrics and the detector comparison table behind `vigil eval` and the
+//! model panel.
+
+mod metrics;
+mod split;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+pub use metrics::{Metrics, average_precision, metrics, precision_at, roc_auc};
+pub use split::{Split, random_test_users, read_user_list};
+
+use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
+use crate::features::{Dataset, FeatureError, LabelKnowledge};
+use crate::log::{EventLog, LABEL_UNKNOWN, LoadError, UserIndex};
+use crate::progress::Progress;
+
+/// One row of the comparison table.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvalRow {
+    pub detector: String,
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    pub train_secs: f64,
+    pub score_secs: f64,
+    /// Why the detector could not be evaluated (e.g. a supervised one without labels).
+    pub error: Option<String>,
+}
+
+/// What to train on and what to test on.
+pub struct Setup {
+    pub train: Arc<Dataset>,
+    pub train_users: Vec<bool>,
+    pub test: Arc<Dataset>,
+    /// Per user code of `test`.
+    pub test_users: Vec<bool>,
+    /// Per event of `test`.
+    pub test_events: Vec<bool>,
+    /// Every label of `test`, for grading (the detectors may have seen fewer).
+    pub truth: LabelKnowledge,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+    #[error("{0}")]
+    Split(String),
+}
+
+/// Builds the train and test sides of `split` from the whole log's dataset.
+pub fn setup(full: Arc<Dataset>, split: &Split, progress: &dyn Progress) -> Result<Setup, EvalError> {
+    let users = full.users();
+    let event_users = full.event_users().to_vec();
+    let events_of = |test_users: &[bool]| -> Vec<bool> { event_users.iter().map(|&u| test_users[u as usize]).collect() };
+    match split {
+        Split::Random { seed, test_fraction } => {
+            let test_users = random_test_users(users, *seed, *test_fraction);
+            held_out(full, test_users, events_of, progress)
+        }
+        Split::Users { path } => {
+            let names = read_user_list(path)?;
+            let mut test_users = vec![false; users];
+            let mut found = 0;
+            for n in &names {
+                if let Some(u) = full.log.columns.user.dict.lookup(n) {
+                    found += usize::from(!test_users[u as usize]);
+                    test_users[u as usize] = true;
+                }
+            }
+            if found == 0 {
+                return Err(EvalError::Split(format!("{}: none of its {} users is in the log", path.display(), names.len())));
+            }
+            held_out(full, test_users, events_of, progress)
+        }
+        Split::Time { at_ms } => {
+            let ts = &full.log.columns.ts_ms;
+            if !ts.iter().any(|&t| t < *at_ms) || !ts.iter().any(|&t| t >= *at_ms) {
+                return Err(EvalError::Split("the time split leaves no events on one side; pick a time inside the log".into()));
+            }
+            let train = Arc::new(full.before(*at_ms, progress)?);
+            let test_events: Vec<bool> = ts.iter().map(|&t| t >= *at_ms).collect();
+            let mut test_users = vec![false; users];
+            for (e, &u) in event_users.iter().enumerate() {
+                if test_events[e] {
+                    test_users[u as usize] = true;
+                }
+            }
+            Ok(Setup {
+                train_users: vec![true; train.users()],
+                train,
+                truth: full.labels.clone(),
+                test: full,
+                test_users,
+                test_events,
+            })
+        }
+    }
+}
+
+/// A split that holds users out: their labels are hidden from everything computed (entity
+/// fraud rates included) and used only to grade the scores.
+fn held_out(full: Arc<Dataset>, test_users: Vec<bool>, events_of: impl Fn(&[bool]) -> Vec<bool>, progress: &dyn Progress) -> Result<Setup, EvalError> {
+    let truth = full.labels.clone();
+    let mut hidden = truth.clone();
+    for (u, &t) in test_users.iter().enumerate() {
+        if t {
+            hidden.user[u] = LABEL_UNKNOWN;
+            hidden.user_known_at_ms[u] = i64::MAX;
+        }
+    }
+    if let Some(ev) = &mut hidden.event {
+        for (l, &u) in ev.iter_mut().zip(full.event_users()) {
+            if test_users[u as usize] {
+                *l = LABEL_UNKNOWN;
+            }
+        }
+    }
+    let index = UserIndex::new(&full.log);
+    let data = Arc::new(Dataset::with_labels(full.log.clone(), index, hidden, progress)?);
+    Ok(Setup {
+        train: data.clone(),
+        train_users: test_users.iter().map(|t| !t).collect(),
+        test_events: events_of(&test_users),
+        test_users,
+        test: data,
+        truth,
+    })
+}
+
+/// Trains and tests each detector in turn. A detector that cannot run here (say, a supervised
+/// one without labels) gets its error in its row; cancelling stops the whole comparison.
+pub fn compare(setup: &Setup, kinds: &[DetectorKind], level: Level, seed: u64, epochs: usize, progress: &dyn Progress) -> Result<Vec<EvalRow>, EvalError> {
+    let mut rows = Vec::new();
+    let test = &setup.test;
+    let targets = setup.truth.event_targets(&test.log);
+    for &kind in kinds {
+        let mut detector = new_detector(kind);
+        let options = TrainOptions { seed, epochs, train_users: setup.train_users.clone() };
+        let started = Instant::now();
+        let fitted = detector.fit(&setup.train, &options, progress);
+        let train_secs = started.elapsed().as_secs_f64();
+        let mut row = EvalRow { detector: kind.name().into(), metrics: Metrics::default(), train_secs, score_secs: 0.0, error: None };
+        match fitted {
+            Err(DetectError::Cancelled) => return Err(DetectError::Cancelled.into()),
+            Err(e) => row.error = Some(e.to_string()),
+            Ok(()) => {
+                let started = Instant::now();
+                let scores = detector.score(test, progress)?;
+                row.score_secs = started.elapsed().as_secs_f64();
+                let threshold = detector.thresholds(level).suspicious;
+                let (s, y): (Vec<f32>, Vec<i8>) = match level {
+                    Level::User => (0..test.users()).filter(|&u| setup.test_users[u]).map(|u| (scores.user[u], setup.truth.user[u])).unzip(),
+                    Level::Event => (0..test.log.len()).filter(|&e| setup.test_events[e]).map(|e| (scores.event[e], targets[e])).unzip(),
+                };
+                row.metrics = metrics(&s, &y, threshold);
+            }
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// The whole log's dataset, for callers that start from a loaded log.
+pub fn dataset(log: Arc<EventLog>, labels: &[crate::log::UserLabel], delay_ms: i64, progress: &dyn Progress) -> Result<Arc<Dataset>, EvalError> {
+    Ok(Arc::new(Dataset::build(log, labels, delay_ms, progress)?))
+}

@@ -1,0 +1,183 @@
+//! Detectors learn, save and load, stop when cancelled, and never look ahead.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use vigil::detect::{DetectError, DetectorKind, Level, TrainOptions, load_model, new_detector, save_model};
+use vigil::eval::{self, Split};
+use vigil::features::Dataset;
+use vigil::log::{self, LABEL_UNKNOWN, Mapping, UserLabel};
+use vigil::progress::{NoProgress, Progress};
+use vigil::sample::{self, SampleConfig};
+
+/// A generated shop with its ground truth: the dataset and each user's persona name.
+fn generated(users: usize, days: u32, seed: u64) -> (Arc<Dataset>, Vec<(String, String, bool)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample::generate(&SampleConfig { users, days, seed, ..SampleConfig::default() });
+    let path = dir.path().join("shop.csv");
+    sample::write_log(&s, &path).unwrap();
+    let loaded = log::load(&path, &Mapping::default(), &NoProgress).unwrap();
+    let labels: Vec<UserLabel> = s
+        .users
+        .iter()
+        .map(|u| UserLabel { user: u.id.clone(), label: i8::from(u.persona.is_fraud()), known_at_ms: None })
+        .collect();
+    let personas = s.users.iter().map(|u| (u.id.clone(), u.persona.name().to_string(), u.persona.is_fraud())).collect();
+    let data = Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap();
+    (Arc::new(data), personas)
+}
+
+fn median(mut v: Vec<f32>) -> f32 {
+    v.sort_by(f32::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn every_detector_ranks_every_fraud_scenario_above_the_legit_median() {
+    let (data, personas) = generated(1500, 14, 3);
+    for kind in DetectorKind::ALL {
+        let mut d = new_detector(kind);
+        d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress).unwrap();
+        let scores = d.score(&data, &NoProgress).unwrap();
+        assert!(scores.user.iter().chain(&scores.event).all(|s| (0.0..=1.0).contains(s)), "{kind}: scores in [0, 1]");
+        let score_of = |id: &str| scores.user[data.log.columns.user.dict.lookup(id).unwrap() as usize];
+        let active = |id: &str| data.log.columns.user.dict.lookup(id).is_some();
+        let legit: Vec<f32> = personas.iter().filter(|(id, _, fraud)| !fraud && active(id)).map(|(id, _, _)| score_of(id)).collect();
+        let legit_median = median(legit);
+        let mut scenarios: Vec<&str> = personas.iter().filter(|p| p.2).map(|(_, p, _)| p.as_str()).collect();
+        scenarios.sort();
+        scenarios.dedup();
+        assert!(scenarios.len() >= 8, "the sample has every scenario");
+        for scenario in scenarios {
+            let theirs: Vec<f32> = personas.iter().filter(|(id, p, _)| p == scenario && active(id)).map(|(id, _, _)| score_of(id)).collect();
+            let m = median(theirs);
+            assert!(m > legit_median, "{kind}: {scenario} median {m:.3} is not above the legit median {legit_median:.3}");
+        }
+    }
+}
+
+#[test]
+fn supervised_detectors_reach_ap_0_9_on_the_bundled_sample() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loaded = log::load(&root.join("sample_data/shop.csv.gz"), &Mapping::default(), &NoProgress).unwrap();
+    let labels = log::read_labels(&root.join("sample_data/shop_labels.csv")).unwrap();
+    let data = Arc::new(Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap());
+    let setup = eval::setup(data, &Split::Random { seed: 1, test_fraction: 0.3 }, &NoProgress).unwrap();
+    let rows = eval::compare(&setup, &[DetectorKind::Mlp, DetectorKind::Ensemble], Level::User, 7, 0, &NoProgress).unwrap();
+    for r in rows {
+        assert!(r.error.is_none(), "{r:?}");
+        assert!(r.metrics.average_precision >= 0.9, "{}: AP {:.3}", r.detector, r.metrics.average_precision);
+    }
+}
+
+#[test]
+fn saved_models_score_identically_after_loading() {
+    let (data, _) = generated(400, 7, 5);
+    let dir = tempfile::tempdir().unwrap();
+    for kind in DetectorKind::ALL {
+        let mut d = new_detector(kind);
+        d.fit(&data, &TrainOptions::all_users(&data, 2), &NoProgress).unwrap();
+        let before = d.score(&data, &NoProgress).unwrap();
+        let path = dir.path().join(kind.name());
+        save_model(&path, d.as_ref(), &data, 2, serde_json::json!({})).unwrap();
+        let (loaded, meta) = load_model(&path).unwrap();
+        assert_eq!(meta.detector, kind);
+        assert_eq!(loaded.score(&data, &NoProgress).unwrap(), before, "{kind}");
+        assert_eq!(loaded.thresholds(Level::User), d.thresholds(Level::User));
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_scores() {
+    let (data, _) = generated(300, 7, 9);
+    for kind in [DetectorKind::Iforest, DetectorKind::Mlp, DetectorKind::CnnGru] {
+        let run = || {
+            let mut d = new_detector(kind);
+            d.fit(&data, &TrainOptions::all_users(&data, 4), &NoProgress).unwrap();
+            d.score(&data, &NoProgress).unwrap()
+        };
+        assert_eq!(run(), run(), "{kind}");
+    }
+}
+
+/// Cancels after `after` progress reports of a training stage, counting reports past that.
+struct CancelAfter {
+    after: usize,
+    seen: AtomicUsize,
+}
+
+impl Progress for CancelAfter {
+    fn report(&self, stage: &str, _done: u64, _total: Option<u64>) {
+        if stage.starts_with("training") {
+            self.seen.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    fn is_cancelled(&self) -> bool {
+        self.seen.load(Ordering::SeqCst) >= self.after
+    }
+}
+
+#[test]
+fn cancelling_training_stops_within_one_batch() {
+    let (data, _) = generated(400, 7, 11);
+    for kind in [DetectorKind::Mlp, DetectorKind::Gru] {
+        let p = CancelAfter { after: 3, seen: AtomicUsize::new(0) };
+        let mut d = new_detector(kind);
+        let r = d.fit(&data, &TrainOptions { epochs: 50, ..TrainOptions::all_users(&data, 1) }, &p);
+        assert!(matches!(r, Err(DetectError::Cancelled)), "{kind}: {:?}", r.err());
+        assert_eq!(p.seen.load(Ordering::SeqCst), 3, "{kind}: no batch ran after the cancel");
+    }
+}
+
+#[test]
+fn supervised_detectors_without_labels_say_so() {
+    let (data, _) = generated(200, 5, 13);
+    let mut unlabelled = TrainOptions::all_users(&data, 1);
+    // Train only on users whose labels we hide by excluding everyone labelled.
+    unlabelled.train_users = data.labels.user.iter().map(|&l| l == LABEL_UNKNOWN).collect();
+    for kind in [DetectorKind::Mlp, DetectorKind::Gru] {
+        let err = new_detector(kind).fit(&data, &unlabelled, &NoProgress).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("needs labels"), "{kind}: {err}");
+    }
+}
+
+#[test]
+fn features_and_entity_risk_never_look_ahead() {
+    let (data, _) = generated(600, 20, 17);
+    let (lo, hi) = data.log.time_range_ms().unwrap();
+    let cut = lo + (hi - lo) / 2;
+    // 1. Features of an event do not change when every later event is removed.
+    let keep: Vec<bool> = data.log.columns.ts_ms.iter().map(|&t| t < cut).collect();
+    let earlier = data.before(cut, &NoProgress).unwrap();
+    let kept: Vec<usize> = (0..data.log.len()).filter(|&e| keep[e]).collect();
+    assert_eq!(earlier.log.len(), kept.len());
+    let names: Vec<&str> = data.events.specs.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.iter().any(|n| n.ends_with("_fraud_rate")), "{names:?}");
+    for (i, &e) in kept.iter().enumerate() {
+        let (a, b) = (data.events.values.row(e), earlier.events.values.row(i));
+        for (j, (x, y)) in a.iter().zip(b).enumerate() {
+            assert!(x == y || (x.is_nan() && y.is_nan()), "event {e}: {} is {x} with the future, {y} without", names[j]);
+        }
+    }
+    // 2. Labels not yet known do not move entity risk: hiding every label known after the cut
+    // leaves earlier events' features as they were, and does change some later ones.
+    let hidden = data.labels.known_before(&data.log, cut);
+    let index = log::UserIndex::new(&data.log);
+    let blind = Dataset::with_labels(data.log.clone(), index, hidden, &NoProgress).unwrap();
+    let rate_cols: Vec<usize> = (0..names.len()).filter(|&j| names[j].ends_with("_fraud_rate")).collect();
+    let mut later_changed = false;
+    for e in 0..data.log.len() {
+        for &j in &rate_cols {
+            let (x, y) = (data.events.values.row(e)[j], blind.events.values.row(e)[j]);
+            if keep[e] {
+                assert_eq!(x, y, "event {e} before the cut saw a label known after it");
+            } else if x != y {
+                later_changed = true;
+            }
+        }
+    }
+    assert!(later_changed, "the control: labels known after the cut do inform later events");
+}
