@@ -13,8 +13,14 @@ use vigil::progress::NoProgress;
 
 fn sample() -> (Arc<vigil::log::EventLog>, Vec<vigil::log::UserLabel>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let loaded = log::load(&root.join("sample_data/shop.csv.gz"), &Mapping::default(), &NoProgress).expect("the bundled sample loads");
-    let labels = log::read_labels(&root.join("sample_data/shop_labels.csv")).expect("its labels load");
+    let loaded = log::load(
+        &root.join("sample_data/shop.csv.gz"),
+        &Mapping::default(),
+        &NoProgress,
+    )
+    .expect("the bundled sample loads");
+    let labels =
+        log::read_labels(&root.join("sample_data/shop_labels.csv")).expect("its labels load");
     (Arc::new(loaded.log), labels)
 }
 
@@ -22,18 +28,33 @@ fn bench(c: &mut Criterion) {
     let (log, labels) = sample();
     let mut g = c.benchmark_group("detect");
     g.sample_size(10);
-    g.bench_function("features_sample", |b| b.iter(|| Dataset::build(log.clone(), &labels, 0, &NoProgress).expect("features")));
+    g.bench_function("features_sample", |b| {
+        b.iter(|| Dataset::build(log.clone(), &labels, 0, &NoProgress).expect("features"))
+    });
     let data = Dataset::build(log.clone(), &labels, 0, &NoProgress).expect("features");
-    for kind in [DetectorKind::Zscore, DetectorKind::Iforest, DetectorKind::Autoencoder, DetectorKind::Mlp, DetectorKind::Gru, DetectorKind::CnnGru, DetectorKind::Ensemble] {
+    for kind in [
+        DetectorKind::Zscore,
+        DetectorKind::Iforest,
+        DetectorKind::Autoencoder,
+        DetectorKind::Mlp,
+        DetectorKind::Gru,
+        DetectorKind::CnnGru,
+        DetectorKind::Ensemble,
+    ] {
         let mut trained = new_detector(kind);
-        trained.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress).expect("trains");
+        trained
+            .fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
+            .expect("trains");
         g.bench_function(format!("train_{kind}_sample"), |b| {
             b.iter(|| {
                 let mut d = new_detector(kind);
-                d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress).expect("trains");
+                d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
+                    .expect("trains");
             })
         });
-        g.bench_function(format!("score_{kind}_sample"), |b| b.iter(|| trained.score(&data, &NoProgress).expect("scores")));
+        g.bench_function(format!("score_{kind}_sample"), |b| {
+            b.iter(|| trained.score(&data, &NoProgress).expect("scores"))
+        });
     }
     g.finish();
 }

@@ -10,7 +10,19 @@ use common::{fixture, shared_data, stderr, stdout, vigil};
 fn small_shop(dir: &Path, users: &str, seed: &str) -> (PathBuf, PathBuf) {
     let log = dir.join("shop.csv");
     let labels = dir.join("labels.csv");
-    let out = vigil(&["gen-sample", "--users", users, "--days", "7", "--seed", seed, "--out", log.to_str().unwrap(), "--labels-out", labels.to_str().unwrap()]);
+    let out = vigil(&[
+        "gen-sample",
+        "--users",
+        users,
+        "--days",
+        "7",
+        "--seed",
+        seed,
+        "--out",
+        log.to_str().unwrap(),
+        "--labels-out",
+        labels.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     (log, labels)
 }
@@ -34,42 +46,98 @@ fn train_then_score_users_and_events() {
     let dir = tempfile::tempdir().unwrap();
     let (log, labels) = small_shop(dir.path(), "300", "21");
     let model = dir.path().join("model");
-    let out = vigil(&["train", s(&log), "--labels", s(&labels), "--detector", "gbdt", "--out", s(&model)]);
+    let out = vigil(&[
+        "train",
+        s(&log),
+        "--labels",
+        s(&labels),
+        "--detector",
+        "gbdt",
+        "--out",
+        s(&model),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("trained gbdt"), "{}", stdout(&out));
-    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(model.join("meta.json")).unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("meta.json")).unwrap()).unwrap();
     assert_eq!(meta["detector"], "gbdt");
     assert_eq!(meta["format_version"], 1);
     assert!(meta["account_features"].as_array().unwrap().len() > 20);
     assert!(model.join("model.safetensors").is_file());
 
     let users_csv = dir.path().join("users.csv");
-    let out = vigil(&["score", s(&log), "--model", s(&model), "--out", s(&users_csv)]);
+    let out = vigil(&[
+        "score",
+        s(&log),
+        "--model",
+        s(&model),
+        "--out",
+        s(&users_csv),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(&users_csv).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("user,score,risk,reasons"));
-    let first: Vec<String> = csv::Reader::from_reader(text.as_bytes()).records().next().unwrap().unwrap().iter().map(String::from).collect();
+    let first: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
     let score: f32 = first[1].parse().unwrap();
     assert!((0.0..=1.0).contains(&score));
     assert!(["normal", "suspicious", "high"].contains(&first[2].as_str()));
-    assert!(first[3].contains("normal"), "the riskiest user has reasons in words: {}", first[3]);
+    assert!(
+        first[3].contains("normal"),
+        "the riskiest user has reasons in words: {}",
+        first[3]
+    );
 
     // Event level: `row` joins back to the source file's data rows.
     let events_csv = dir.path().join("events.csv");
-    let out = vigil(&["score", s(&log), "--model", s(&model), "--level", "event", "--from", "2026-10-03", "--until", "2026-10-05", "--out", s(&events_csv)]);
+    let out = vigil(&[
+        "score",
+        s(&log),
+        "--model",
+        s(&model),
+        "--level",
+        "event",
+        "--from",
+        "2026-10-03",
+        "--until",
+        "2026-10-05",
+        "--out",
+        s(&events_csv),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let mut source = csv::Reader::from_path(&log).unwrap();
-    let user_col = source.headers().unwrap().iter().position(|h| h == "user_id").unwrap();
+    let user_col = source
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "user_id")
+        .unwrap();
     let source: Vec<csv::StringRecord> = source.records().map(|r| r.unwrap()).collect();
     let mut reader = csv::Reader::from_path(&events_csv).unwrap();
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["row", "user", "ts", "score"]);
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["row", "user", "ts", "score"]
+    );
     let mut n = 0;
     for r in reader.records() {
         let r = r.unwrap();
         let row: usize = r[0].parse().unwrap();
-        assert_eq!(&source[row][user_col], &r[1], "row {row} is the same user's");
-        assert!(r[2].starts_with("2026-10-03") || r[2].starts_with("2026-10-04"), "{}", &r[2]);
+        assert_eq!(
+            &source[row][user_col], &r[1],
+            "row {row} is the same user's"
+        );
+        assert!(
+            r[2].starts_with("2026-10-03") || r[2].starts_with("2026-10-04"),
+            "{}",
+            &r[2]
+        );
         n += 1;
     }
     assert!(n > 100, "{n} events in two days");
@@ -79,17 +147,50 @@ fn train_then_score_users_and_events() {
 fn eval_prints_a_comparison_table_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let (log, labels) = small_shop(dir.path(), "400", "22");
-    let out = vigil(&["eval", s(&log), "--labels", s(&labels), "--detectors", "zscore,gbdt", "--split", "random:3:0.3", "--json"]);
+    let out = vigil(&[
+        "eval",
+        s(&log),
+        "--labels",
+        s(&labels),
+        "--detectors",
+        "zscore,gbdt",
+        "--split",
+        "random:3:0.3",
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2);
-    for key in ["detector", "roc_auc", "average_precision", "precision_at_100", "precision", "recall", "f1", "train_secs", "score_secs"] {
+    for key in [
+        "detector",
+        "roc_auc",
+        "average_precision",
+        "precision_at_100",
+        "precision",
+        "recall",
+        "f1",
+        "train_secs",
+        "score_secs",
+    ] {
         assert!(rows[0].get(key).is_some(), "{key} missing");
     }
-    let out = vigil(&["eval", s(&log), "--labels", s(&labels), "--detectors", "zscore", "--split", "time:2026-10-05"]);
+    let out = vigil(&[
+        "eval",
+        s(&log),
+        "--labels",
+        s(&labels),
+        "--detectors",
+        "zscore",
+        "--split",
+        "time:2026-10-05",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("roc_auc") && stdout(&out).contains("zscore"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("roc_auc") && stdout(&out).contains("zscore"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -97,9 +198,19 @@ fn train_until_uses_only_the_past() {
     let dir = tempfile::tempdir().unwrap();
     let (log, _) = small_shop(dir.path(), "200", "23");
     let model = dir.path().join("m");
-    let out = vigil(&["train", s(&log), "--detector", "zscore", "--until", "2026-10-04", "--out", s(&model)]);
+    let out = vigil(&[
+        "train",
+        s(&log),
+        "--detector",
+        "zscore",
+        "--until",
+        "2026-10-04",
+        "--out",
+        s(&model),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(model.join("meta.json")).unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("meta.json")).unwrap()).unwrap();
     let max = meta["training_data"]["time_max"].as_str().unwrap();
     assert!(max < "2026-10-04", "trained on events up to {max}");
 }
@@ -111,7 +222,17 @@ fn bad_models_and_arguments_are_clear_errors() {
     let out_csv = dir.path().join("o.csv");
 
     let missing = dir.path().join("no_model");
-    assert_clear_error(&vigil(&["score", s(&log), "--model", s(&missing), "--out", s(&out_csv)]), &["no_model", "meta.json"]);
+    assert_clear_error(
+        &vigil(&[
+            "score",
+            s(&log),
+            "--model",
+            s(&missing),
+            "--out",
+            s(&out_csv),
+        ]),
+        &["no_model", "meta.json"],
+    );
 
     let model = dir.path().join("model");
     let out = vigil(&["train", s(&log), "--detector", "zscore", "--out", s(&model)]);
@@ -122,30 +243,103 @@ fn bad_models_and_arguments_are_clear_errors() {
     std::fs::create_dir(&broken).unwrap();
     std::fs::copy(model.join("meta.json"), broken.join("meta.json")).unwrap();
     std::fs::write(broken.join("model.safetensors"), b"not tensors at all").unwrap();
-    assert_clear_error(&vigil(&["score", s(&log), "--model", s(&broken), "--out", s(&out_csv)]), &["model.safetensors"]);
+    assert_clear_error(
+        &vigil(&[
+            "score",
+            s(&log),
+            "--model",
+            s(&broken),
+            "--out",
+            s(&out_csv),
+        ]),
+        &["model.safetensors"],
+    );
 
     // A corrupt meta.json.
-    std::fs::write(broken.join("meta.json"), b"{\"format_version\": 1, \"detector\": ").unwrap();
-    assert_clear_error(&vigil(&["score", s(&log), "--model", s(&broken), "--out", s(&out_csv)]), &["meta.json", "corrupt"]);
+    std::fs::write(
+        broken.join("meta.json"),
+        b"{\"format_version\": 1, \"detector\": ",
+    )
+    .unwrap();
+    assert_clear_error(
+        &vigil(&[
+            "score",
+            s(&log),
+            "--model",
+            s(&broken),
+            "--out",
+            s(&out_csv),
+        ]),
+        &["meta.json", "corrupt"],
+    );
 
     // A model from a log with other columns.
     let other = dir.path().join("other.csv");
     std::fs::write(&other, "user,ts,event\na,2026-10-01T00:00:00Z,view\nb,2026-10-01T00:01:00Z,view\na,2026-10-01T00:02:00Z,order\n").unwrap();
-    assert_clear_error(&vigil(&["score", s(&other), "--model", s(&model), "--out", s(&out_csv)]), &["do not match", "retrain"]);
+    assert_clear_error(
+        &vigil(&[
+            "score",
+            s(&other),
+            "--model",
+            s(&model),
+            "--out",
+            s(&out_csv),
+        ]),
+        &["do not match", "retrain"],
+    );
 
     // Supervised without labels, an unknown detector, a bad split, a labels file of strangers.
     let unlabelled = dir.path().join("unlabelled.csv");
-    std::fs::write(&unlabelled, "user,ts,event\na,2026-10-01T00:00:00Z,view\nb,2026-10-01T00:01:00Z,order\n").unwrap();
-    assert_clear_error(&vigil(&["train", s(&unlabelled), "--detector", "mlp", "--out", s(&dir.path().join("x"))]), &["mlp", "needs labels"]);
-    let out = vigil(&["train", s(&log), "--detector", "magic", "--out", s(&dir.path().join("x"))]);
+    std::fs::write(
+        &unlabelled,
+        "user,ts,event\na,2026-10-01T00:00:00Z,view\nb,2026-10-01T00:01:00Z,order\n",
+    )
+    .unwrap();
+    assert_clear_error(
+        &vigil(&[
+            "train",
+            s(&unlabelled),
+            "--detector",
+            "mlp",
+            "--out",
+            s(&dir.path().join("x")),
+        ]),
+        &["mlp", "needs labels"],
+    );
+    let out = vigil(&[
+        "train",
+        s(&log),
+        "--detector",
+        "magic",
+        "--out",
+        s(&dir.path().join("x")),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown detector 'magic'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown detector 'magic'"),
+        "{}",
+        stderr(&out)
+    );
     let out = vigil(&["eval", s(&log), "--split", "sometimes"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("random:SEED:TEST_FRACTION"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("random:SEED:TEST_FRACTION"),
+        "{}",
+        stderr(&out)
+    );
     let strangers = dir.path().join("strangers.csv");
     std::fs::write(&strangers, "user,label\nnobody,1\n").unwrap();
-    assert_clear_error(&vigil(&["train", s(&log), "--labels", s(&strangers), "--out", s(&dir.path().join("x"))]), &["strangers.csv", "none of its 1 labelled users"]);
+    assert_clear_error(
+        &vigil(&[
+            "train",
+            s(&log),
+            "--labels",
+            s(&strangers),
+            "--out",
+            s(&dir.path().join("x")),
+        ]),
+        &["strangers.csv", "none of its 1 labelled users"],
+    );
     let _ = labels;
 }
 
@@ -169,11 +363,26 @@ fn fraud_ecommerce_matches_the_python_peer_on_its_test_users() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let get = |name: &str, key: &str| rows.as_array().unwrap().iter().find(|r| r["detector"] == name).unwrap()[key].as_f64().unwrap();
-    assert_eq!(get("gbdt", "positives") as usize + get("gbdt", "negatives") as usize, 9056, "the peer's 9,056 test users");
+    let get = |name: &str, key: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["detector"] == name)
+            .unwrap()[key]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(
+        get("gbdt", "positives") as usize + get("gbdt", "negatives") as usize,
+        9056,
+        "the peer's 9,056 test users"
+    );
     let best_auc = get("gbdt", "roc_auc").max(get("ensemble", "roc_auc"));
     let best_ap = get("gbdt", "average_precision").max(get("ensemble", "average_precision"));
-    assert!(best_auc >= 0.789 && best_ap >= 0.651, "supervised: AUC {best_auc:.4}, AP {best_ap:.4}");
+    assert!(
+        best_auc >= 0.789 && best_ap >= 0.651,
+        "supervised: AUC {best_auc:.4}, AP {best_ap:.4}"
+    );
     let unsupervised = get("zscore", "roc_auc").max(get("iforest", "roc_auc"));
     assert!(unsupervised >= 0.749, "unsupervised AUC {unsupervised:.4}");
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use vigil::detect::{DetectError, DetectorKind, Level, TrainOptions, load_model, new_detector, save_model};
+use vigil::detect::{
+    DetectError, DetectorKind, Level, TrainOptions, load_model, new_detector, save_model,
+};
 use vigil::eval::{self, Split};
 use vigil::features::Dataset;
 use vigil::log::{self, LABEL_UNKNOWN, Mapping, UserLabel};
@@ -16,16 +18,35 @@ use vigil::sample::{self, SampleConfig};
 /// A generated shop with its ground truth: the dataset and each user's persona name.
 fn generated(users: usize, days: u32, seed: u64) -> (Arc<Dataset>, Vec<(String, String, bool)>) {
     let dir = tempfile::tempdir().unwrap();
-    let s = sample::generate(&SampleConfig { users, days, seed, ..SampleConfig::default() });
+    let s = sample::generate(&SampleConfig {
+        users,
+        days,
+        seed,
+        ..SampleConfig::default()
+    });
     let path = dir.path().join("shop.csv");
     sample::write_log(&s, &path).unwrap();
     let loaded = log::load(&path, &Mapping::default(), &NoProgress).unwrap();
     let labels: Vec<UserLabel> = s
         .users
         .iter()
-        .map(|u| UserLabel { user: u.id.clone(), label: i8::from(u.persona.is_fraud()), known_at_ms: None })
+        .map(|u| UserLabel {
+            user: u.id.clone(),
+            label: i8::from(u.persona.is_fraud()),
+            known_at_ms: None,
+        })
         .collect();
-    let personas = s.users.iter().map(|u| (u.id.clone(), u.persona.name().to_string(), u.persona.is_fraud())).collect();
+    let personas = s
+        .users
+        .iter()
+        .map(|u| {
+            (
+                u.id.clone(),
+                u.persona.name().to_string(),
+                u.persona.is_fraud(),
+            )
+        })
+        .collect();
     let data = Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap();
     (Arc::new(data), personas)
 }
@@ -40,21 +61,45 @@ fn every_detector_ranks_every_fraud_scenario_above_the_legit_median() {
     let (data, personas) = generated(1500, 14, 3);
     for kind in DetectorKind::ALL {
         let mut d = new_detector(kind);
-        d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress).unwrap();
+        d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
+            .unwrap();
         let scores = d.score(&data, &NoProgress).unwrap();
-        assert!(scores.user.iter().chain(&scores.event).all(|s| (0.0..=1.0).contains(s)), "{kind}: scores in [0, 1]");
-        let score_of = |id: &str| scores.user[data.log.columns.user.dict.lookup(id).unwrap() as usize];
+        assert!(
+            scores
+                .user
+                .iter()
+                .chain(&scores.event)
+                .all(|s| (0.0..=1.0).contains(s)),
+            "{kind}: scores in [0, 1]"
+        );
+        let score_of =
+            |id: &str| scores.user[data.log.columns.user.dict.lookup(id).unwrap() as usize];
         let active = |id: &str| data.log.columns.user.dict.lookup(id).is_some();
-        let legit: Vec<f32> = personas.iter().filter(|(id, _, fraud)| !fraud && active(id)).map(|(id, _, _)| score_of(id)).collect();
+        let legit: Vec<f32> = personas
+            .iter()
+            .filter(|(id, _, fraud)| !fraud && active(id))
+            .map(|(id, _, _)| score_of(id))
+            .collect();
         let legit_median = median(legit);
-        let mut scenarios: Vec<&str> = personas.iter().filter(|p| p.2).map(|(_, p, _)| p.as_str()).collect();
+        let mut scenarios: Vec<&str> = personas
+            .iter()
+            .filter(|p| p.2)
+            .map(|(_, p, _)| p.as_str())
+            .collect();
         scenarios.sort();
         scenarios.dedup();
         assert!(scenarios.len() >= 8, "the sample has every scenario");
         for scenario in scenarios {
-            let theirs: Vec<f32> = personas.iter().filter(|(id, p, _)| p == scenario && active(id)).map(|(id, _, _)| score_of(id)).collect();
+            let theirs: Vec<f32> = personas
+                .iter()
+                .filter(|(id, p, _)| p == scenario && active(id))
+                .map(|(id, _, _)| score_of(id))
+                .collect();
             let m = median(theirs);
-            assert!(m > legit_median, "{kind}: {scenario} median {m:.3} is not above the legit median {legit_median:.3}");
+            assert!(
+                m > legit_median,
+                "{kind}: {scenario} median {m:.3} is not above the legit median {legit_median:.3}"
+            );
         }
     }
 }
@@ -62,14 +107,40 @@ fn every_detector_ranks_every_fraud_scenario_above_the_legit_median() {
 #[test]
 fn supervised_detectors_reach_ap_0_9_on_the_bundled_sample() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let loaded = log::load(&root.join("sample_data/shop.csv.gz"), &Mapping::default(), &NoProgress).unwrap();
+    let loaded = log::load(
+        &root.join("sample_data/shop.csv.gz"),
+        &Mapping::default(),
+        &NoProgress,
+    )
+    .unwrap();
     let labels = log::read_labels(&root.join("sample_data/shop_labels.csv")).unwrap();
     let data = Arc::new(Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap());
-    let setup = eval::setup(data, &Split::Random { seed: 1, test_fraction: 0.3 }, &NoProgress).unwrap();
-    let rows = eval::compare(&setup, &[DetectorKind::Mlp, DetectorKind::Ensemble], Level::User, 7, 0, &NoProgress).unwrap();
+    let setup = eval::setup(
+        data,
+        &Split::Random {
+            seed: 1,
+            test_fraction: 0.3,
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let rows = eval::compare(
+        &setup,
+        &[DetectorKind::Mlp, DetectorKind::Ensemble],
+        Level::User,
+        7,
+        0,
+        &NoProgress,
+    )
+    .unwrap();
     for r in rows {
         assert!(r.error.is_none(), "{r:?}");
-        assert!(r.metrics.average_precision >= 0.9, "{}: AP {:.3}", r.detector, r.metrics.average_precision);
+        assert!(
+            r.metrics.average_precision >= 0.9,
+            "{}: AP {:.3}",
+            r.detector,
+            r.metrics.average_precision
+        );
     }
 }
 
@@ -79,7 +150,8 @@ fn saved_models_score_identically_after_loading() {
     let dir = tempfile::tempdir().unwrap();
     for kind in DetectorKind::ALL {
         let mut d = new_detector(kind);
-        d.fit(&data, &TrainOptions::all_users(&data, 2), &NoProgress).unwrap();
+        d.fit(&data, &TrainOptions::all_users(&data, 2), &NoProgress)
+            .unwrap();
         let before = d.score(&data, &NoProgress).unwrap();
         let path = dir.path().join(kind.name());
         save_model(&path, d.as_ref(), &data, 2, serde_json::json!({})).unwrap();
@@ -93,10 +165,15 @@ fn saved_models_score_identically_after_loading() {
 #[test]
 fn the_same_seed_gives_the_same_scores() {
     let (data, _) = generated(300, 7, 9);
-    for kind in [DetectorKind::Iforest, DetectorKind::Mlp, DetectorKind::CnnGru] {
+    for kind in [
+        DetectorKind::Iforest,
+        DetectorKind::Mlp,
+        DetectorKind::CnnGru,
+    ] {
         let run = || {
             let mut d = new_detector(kind);
-            d.fit(&data, &TrainOptions::all_users(&data, 4), &NoProgress).unwrap();
+            d.fit(&data, &TrainOptions::all_users(&data, 4), &NoProgress)
+                .unwrap();
             d.score(&data, &NoProgress).unwrap()
         };
         assert_eq!(run(), run(), "{kind}");
@@ -124,11 +201,29 @@ impl Progress for CancelAfter {
 fn cancelling_training_stops_within_one_batch() {
     let (data, _) = generated(400, 7, 11);
     for kind in [DetectorKind::Mlp, DetectorKind::Gru] {
-        let p = CancelAfter { after: 3, seen: AtomicUsize::new(0) };
+        let p = CancelAfter {
+            after: 3,
+            seen: AtomicUsize::new(0),
+        };
         let mut d = new_detector(kind);
-        let r = d.fit(&data, &TrainOptions { epochs: 50, ..TrainOptions::all_users(&data, 1) }, &p);
-        assert!(matches!(r, Err(DetectError::Cancelled)), "{kind}: {:?}", r.err());
-        assert_eq!(p.seen.load(Ordering::SeqCst), 3, "{kind}: no batch ran after the cancel");
+        let r = d.fit(
+            &data,
+            &TrainOptions {
+                epochs: 50,
+                ..TrainOptions::all_users(&data, 1)
+            },
+            &p,
+        );
+        assert!(
+            matches!(r, Err(DetectError::Cancelled)),
+            "{kind}: {:?}",
+            r.err()
+        );
+        assert_eq!(
+            p.seen.load(Ordering::SeqCst),
+            3,
+            "{kind}: no batch ran after the cancel"
+        );
     }
 }
 
@@ -137,9 +232,18 @@ fn supervised_detectors_without_labels_say_so() {
     let (data, _) = generated(200, 5, 13);
     let mut unlabelled = TrainOptions::all_users(&data, 1);
     // Train only on users whose labels we hide by excluding everyone labelled.
-    unlabelled.train_users = data.labels.user.iter().map(|&l| l == LABEL_UNKNOWN).collect();
+    unlabelled.train_users = data
+        .labels
+        .user
+        .iter()
+        .map(|&l| l == LABEL_UNKNOWN)
+        .collect();
     for kind in [DetectorKind::Mlp, DetectorKind::Gru] {
-        let err = new_detector(kind).fit(&data, &unlabelled, &NoProgress).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = new_detector(kind)
+            .fit(&data, &unlabelled, &NoProgress)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("needs labels"), "{kind}: {err}");
     }
 }
@@ -155,11 +259,18 @@ fn features_and_entity_risk_never_look_ahead() {
     let kept: Vec<usize> = (0..data.log.len()).filter(|&e| keep[e]).collect();
     assert_eq!(earlier.log.len(), kept.len());
     let names: Vec<&str> = data.events.specs.iter().map(|s| s.name.as_str()).collect();
-    assert!(names.iter().any(|n| n.ends_with("_fraud_rate")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.ends_with("_fraud_rate")),
+        "{names:?}"
+    );
     for (i, &e) in kept.iter().enumerate() {
         let (a, b) = (data.events.values.row(e), earlier.events.values.row(i));
         for (j, (x, y)) in a.iter().zip(b).enumerate() {
-            assert!(x == y || (x.is_nan() && y.is_nan()), "event {e}: {} is {x} with the future, {y} without", names[j]);
+            assert!(
+                x == y || (x.is_nan() && y.is_nan()),
+                "event {e}: {} is {x} with the future, {y} without",
+                names[j]
+            );
         }
     }
     // 2. Labels not yet known do not move entity risk: hiding every label known after the cut
@@ -167,7 +278,9 @@ fn features_and_entity_risk_never_look_ahead() {
     let hidden = data.labels.known_before(&data.log, cut);
     let index = log::UserIndex::new(&data.log);
     let blind = Dataset::with_labels(data.log.clone(), index, hidden, &NoProgress).unwrap();
-    let rate_cols: Vec<usize> = (0..names.len()).filter(|&j| names[j].ends_with("_fraud_rate")).collect();
+    let rate_cols: Vec<usize> = (0..names.len())
+        .filter(|&j| names[j].ends_with("_fraud_rate"))
+        .collect();
     let mut later_changed = false;
     for e in 0..data.log.len() {
         for &j in &rate_cols {
@@ -179,5 +292,8 @@ fn features_and_entity_risk_never_look_ahead() {
             }
         }
     }
-    assert!(later_changed, "the control: labels known after the cut do inform later events");
+    assert!(
+        later_changed,
+        "the control: labels known after the cut do inform later events"
+    );
 }

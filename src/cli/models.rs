@@ -8,7 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::{TerminalProgress, load_mapping};
-use crate::detect::{DetectorKind, Level, TrainOptions, check_features, load_model, new_detector, save_model};
+use crate::detect::{
+    DetectorKind, Level, TrainOptions, check_features, load_model, new_detector, save_model,
+};
 use crate::eval::{self, EvalRow, Split};
 use crate::features::Dataset;
 use crate::log::{self, UserLabel, parse_duration_ms, parse_instant, timeparse::format_rfc3339};
@@ -54,7 +56,11 @@ pub struct ScoreArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// A model directory written by `vigil train`.
-    #[arg(long, conflicts_with = "detector", required_unless_present = "detector")]
+    #[arg(
+        long,
+        conflicts_with = "detector",
+        required_unless_present = "detector"
+    )]
     pub model: Option<PathBuf>,
     /// Train this detector on the log first, then score.
     #[arg(long)]
@@ -109,12 +115,25 @@ fn dataset(args: &DataArgs, progress: &dyn Progress) -> Result<Arc<Dataset>> {
         None => Vec::new(),
     };
     if let Some(p) = &args.labels {
-        let known = labels.iter().filter(|l| loaded.log.columns.user.dict.lookup(&l.user).is_some()).count();
+        let known = labels
+            .iter()
+            .filter(|l| loaded.log.columns.user.dict.lookup(&l.user).is_some())
+            .count();
         if known == 0 {
-            bail!("{}: none of its {} labelled users is in {}", p.display(), labels.len(), args.log.display());
+            bail!(
+                "{}: none of its {} labelled users is in {}",
+                p.display(),
+                labels.len(),
+                args.log.display()
+            );
         }
     }
-    Ok(Arc::new(Dataset::build(Arc::new(loaded.log), &labels, args.label_delay, progress)?))
+    Ok(Arc::new(Dataset::build(
+        Arc::new(loaded.log),
+        &labels,
+        args.label_delay,
+        progress,
+    )?))
 }
 
 pub fn train(args: &TrainArgs) -> Result<()> {
@@ -124,14 +143,22 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         Some(t) => {
             let before = full.before(t, &progress)?;
             if before.log.is_empty() {
-                bail!("{}: no events before {}", args.data.log.display(), format_rfc3339(t));
+                bail!(
+                    "{}: no events before {}",
+                    args.data.log.display(),
+                    format_rfc3339(t)
+                );
             }
             Arc::new(before)
         }
         None => full,
     };
     let mut detector = new_detector(args.detector);
-    let options = TrainOptions { seed: args.seed, epochs: args.epochs, train_users: vec![true; data.users()] };
+    let options = TrainOptions {
+        seed: args.seed,
+        epochs: args.epochs,
+        train_users: vec![true; data.users()],
+    };
     let started = Instant::now();
     detector.fit(&data, &options, &progress)?;
     let train_secs = started.elapsed().as_secs_f64();
@@ -171,7 +198,8 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
     let from = args.from.unwrap_or(i64::MIN);
     let until = args.until.unwrap_or(i64::MAX);
     let in_window = |t: i64| t >= from && t < until;
-    let file = std::fs::File::create(&args.out).with_context(|| format!("{}: cannot create", args.out.display()))?;
+    let file = std::fs::File::create(&args.out)
+        .with_context(|| format!("{}: cannot create", args.out.display()))?;
     let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
     let c = &data.log.columns;
     let mut written = 0usize;
@@ -189,8 +217,17 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
             users.sort_by(|&a, &b| scores.user[b].total_cmp(&scores.user[a]).then(a.cmp(&b)));
             for u in users {
                 let s = scores.user[u];
-                let reasons: Vec<String> = detector.explain(&data, u).into_iter().map(|r| r.text).collect();
-                out.write_record([data.user_name(u), &format!("{s:.6}"), thresholds.risk(s).name(), &reasons.join("; ")])?;
+                let reasons: Vec<String> = detector
+                    .explain(&data, u)
+                    .into_iter()
+                    .map(|r| r.text)
+                    .collect();
+                out.write_record([
+                    data.user_name(u),
+                    &format!("{s:.6}"),
+                    thresholds.risk(s).name(),
+                    &reasons.join("; "),
+                ])?;
                 written += 1;
             }
         }
@@ -199,14 +236,28 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
             for e in 0..data.log.len() {
                 if in_window(c.ts_ms[e]) {
                     let user = data.user_name(c.user.codes[e] as usize);
-                    out.write_record([&c.row[e].to_string(), user, &format_rfc3339(c.ts_ms[e]), &format!("{:.6}", scores.event[e])])?;
+                    out.write_record([
+                        &c.row[e].to_string(),
+                        user,
+                        &format_rfc3339(c.ts_ms[e]),
+                        &format!("{:.6}", scores.event[e]),
+                    ])?;
                     written += 1;
                 }
             }
         }
     }
-    out.flush().with_context(|| format!("{}: cannot write", args.out.display()))?;
-    println!("wrote {written} {} scores to {}", if args.level == Level::User { "user" } else { "event" }, args.out.display());
+    out.flush()
+        .with_context(|| format!("{}: cannot write", args.out.display()))?;
+    println!(
+        "wrote {written} {} scores to {}",
+        if args.level == Level::User {
+            "user"
+        } else {
+            "event"
+        },
+        args.out.display()
+    );
     Ok(())
 }
 
@@ -214,8 +265,18 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
     let progress = progress(args.json);
     let full = dataset(&args.data, &progress)?;
     let setup = eval::setup(full, &args.split, &progress)?;
-    let kinds = args.detectors.clone().unwrap_or_else(|| DetectorKind::ALL.to_vec());
-    let rows = eval::compare(&setup, &kinds, args.level, args.seed, args.epochs, &progress)?;
+    let kinds = args
+        .detectors
+        .clone()
+        .unwrap_or_else(|| DetectorKind::ALL.to_vec());
+    let rows = eval::compare(
+        &setup,
+        &kinds,
+        args.level,
+        args.seed,
+        args.epochs,
+        &progress,
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
@@ -238,11 +299,22 @@ pub fn table(rows: &[EvalRow]) -> String {
         let m = &r.metrics;
         s.push_str(&format!(
             "{:<12} {:>7.4} {:>7.4} {:>7.3} {:>9.3} {:>7.3} {:>7.3} {:>9.2} {:>9.2}\n",
-            r.detector, m.roc_auc, m.average_precision, m.precision_at_100, m.precision, m.recall, m.f1, r.train_secs, r.score_secs
+            r.detector,
+            m.roc_auc,
+            m.average_precision,
+            m.precision_at_100,
+            m.precision,
+            m.recall,
+            m.f1,
+            r.train_secs,
+            r.score_secs
         ));
     }
     if let Some(r) = rows.iter().find(|r| r.error.is_none()) {
-        s.push_str(&format!("test rows: {} fraud, {} legit\n", r.metrics.positives, r.metrics.negatives));
+        s.push_str(&format!(
+            "test rows: {} fraud, {} legit\n",
+            r.metrics.positives, r.metrics.negatives
+        ));
     }
     s
 }

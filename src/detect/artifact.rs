@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::ensemble::Ensemble;
 use super::neural::{Array, SequenceDetector, load_arrays, save_arrays};
-use super::{DetectError, Detector, DetectorKind, Level, TabularDetector, Thresholds, TrainingCurve};
+use super::{
+    DetectError, Detector, DetectorKind, Level, TabularDetector, Thresholds, TrainingCurve,
+};
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;
 
@@ -79,19 +81,36 @@ pub struct ModelMeta {
 }
 
 fn model_error(path: PathBuf, detail: impl Into<String>) -> DetectError {
-    DetectError::Model { path, detail: detail.into() }
+    DetectError::Model {
+        path,
+        detail: detail.into(),
+    }
 }
 
 /// Writes `detector` (trained on `data`) to `dir`, creating it.
-pub fn save_model(dir: &Path, detector: &dyn Detector, data: &Dataset, seed: u64, metrics: serde_json::Value) -> Result<ModelMeta, DetectError> {
-    std::fs::create_dir_all(dir).map_err(|e| model_error(dir.to_path_buf(), format!("cannot create the model directory: {e}")))?;
+pub fn save_model(
+    dir: &Path,
+    detector: &dyn Detector,
+    data: &Dataset,
+    seed: u64,
+    metrics: serde_json::Value,
+) -> Result<ModelMeta, DetectError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        model_error(
+            dir.to_path_buf(),
+            format!("cannot create the model directory: {e}"),
+        )
+    })?;
     let state = detector.state()?;
     let meta = ModelMeta {
         format_version: FORMAT_VERSION,
         detector: detector.kind(),
         account_features: data.account.specs.iter().map(|s| s.name.clone()).collect(),
         event_features: data.events.specs.iter().map(|s| s.name.clone()).collect(),
-        thresholds: LevelThresholds { user: detector.thresholds(Level::User), event: detector.thresholds(Level::Event) },
+        thresholds: LevelThresholds {
+            user: detector.thresholds(Level::User),
+            event: detector.thresholds(Level::Event),
+        },
         trained_at: format_rfc3339(chrono::Utc::now().timestamp_millis()),
         seed,
         device: super::neural::device_name().to_string(),
@@ -102,10 +121,16 @@ pub fn save_model(dir: &Path, detector: &dyn Detector, data: &Dataset, seed: u64
     };
     let mut arrays = state.arrays;
     // Never an empty tensor file: the version travels in the weights too.
-    arrays.push(Array { name: "format_version".into(), shape: vec![1], data: vec![FORMAT_VERSION as f32] });
+    arrays.push(Array {
+        name: "format_version".into(),
+        shape: vec![1],
+        data: vec![FORMAT_VERSION as f32],
+    });
     save_arrays(&dir.join(WEIGHTS), &arrays)?;
-    let json = serde_json::to_string_pretty(&meta).map_err(|e| model_error(dir.join(META), e.to_string()))?;
-    std::fs::write(dir.join(META), json).map_err(|e| model_error(dir.join(META), format!("cannot write: {e}")))?;
+    let json = serde_json::to_string_pretty(&meta)
+        .map_err(|e| model_error(dir.join(META), e.to_string()))?;
+    std::fs::write(dir.join(META), json)
+        .map_err(|e| model_error(dir.join(META), format!("cannot write: {e}")))?;
     Ok(meta)
 }
 
@@ -113,15 +138,27 @@ pub fn save_model(dir: &Path, detector: &dyn Detector, data: &Dataset, seed: u64
 pub fn load_model(dir: &Path) -> Result<(Box<dyn Detector>, ModelMeta), DetectError> {
     let meta_path = dir.join(META);
     let text = std::fs::read_to_string(&meta_path).map_err(|e| model_error(meta_path.clone(), format!("cannot read the model's meta.json ({e}); is this a model directory written by `vigil train`?")))?;
-    let meta: ModelMeta = serde_json::from_str(&text).map_err(|e| model_error(meta_path.clone(), format!("corrupt meta.json: {e}")))?;
+    let meta: ModelMeta = serde_json::from_str(&text)
+        .map_err(|e| model_error(meta_path.clone(), format!("corrupt meta.json: {e}")))?;
     if meta.format_version != FORMAT_VERSION {
-        return Err(model_error(meta_path, format!("model format {} is not the supported format {FORMAT_VERSION}", meta.format_version)));
+        return Err(model_error(
+            meta_path,
+            format!(
+                "model format {} is not the supported format {FORMAT_VERSION}",
+                meta.format_version
+            ),
+        ));
     }
     let arrays = load_arrays(&dir.join(WEIGHTS))?;
-    let state = State { params: meta.params.clone(), arrays };
+    let state = State {
+        params: meta.params.clone(),
+        arrays,
+    };
     let weights_error = |e: DetectError| model_error(dir.join(WEIGHTS), e.to_string());
     let detector: Box<dyn Detector> = match meta.detector {
-        DetectorKind::Gru | DetectorKind::CnnGru => Box::new(SequenceDetector::from_state(meta.detector, &state, "").map_err(weights_error)?),
+        DetectorKind::Gru | DetectorKind::CnnGru => Box::new(
+            SequenceDetector::from_state(meta.detector, &state, "").map_err(weights_error)?,
+        ),
         DetectorKind::Ensemble => Box::new(Ensemble::from_state(&state).map_err(weights_error)?),
         kind => Box::new(TabularDetector::from_state(kind, &state, "").map_err(weights_error)?),
     };
@@ -138,9 +175,21 @@ pub fn check_features(meta: &ModelMeta, dir: &Path, data: &Dataset) -> Result<()
         let extra: Vec<&String> = ours.iter().filter(|n| !model.contains(n)).take(3).collect();
         Err(model_error(
             dir.to_path_buf(),
-            format!("the model's {what} features do not match this log's ({} vs {}; the log lacks {missing:?}, and has {extra:?} the model does not know); retrain on this log", model.len(), ours.len()),
+            format!(
+                "the model's {what} features do not match this log's ({} vs {}; the log lacks {missing:?}, and has {extra:?} the model does not know); retrain on this log",
+                model.len(),
+                ours.len()
+            ),
         ))
     };
-    check("account", &meta.account_features, data.account.specs.iter().map(|s| s.name.clone()).collect())?;
-    check("event", &meta.event_features, data.events.specs.iter().map(|s| s.name.clone()).collect())
+    check(
+        "account",
+        &meta.account_features,
+        data.account.specs.iter().map(|s| s.name.clone()).collect(),
+    )?;
+    check(
+        "event",
+        &meta.event_features,
+        data.events.specs.iter().map(|s| s.name.clone()).collect(),
+    )
 }

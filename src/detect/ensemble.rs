@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::artifact::State;
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS};
 use super::tabular::{LevelModel, TabularDetector, event_rows, user_rows};
-use super::{DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve};
+use super::{
+    DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
+};
 use crate::features::{Dataset, Matrix, Scaler};
 use crate::log::LABEL_UNKNOWN;
 use crate::progress::Progress;
@@ -23,7 +25,9 @@ const MIN_LABELS: usize = 10;
 #[derive(Serialize, Deserialize)]
 enum Head {
     /// Mean of the base scores, calibrated.
-    Consensus { calibration: Calibration },
+    Consensus {
+        calibration: Calibration,
+    },
     Supervised(LevelModel),
 }
 
@@ -40,29 +44,53 @@ pub struct Ensemble {
 
 impl Ensemble {
     pub fn new() -> Self {
-        Self { bases: BASES.iter().map(|&k| TabularDetector::new(k)).collect(), heads: None }
+        Self {
+            bases: BASES.iter().map(|&k| TabularDetector::new(k)).collect(),
+            heads: None,
+        }
     }
 
     pub fn from_state(state: &State) -> Result<Self, DetectError> {
         let bad = |e: serde_json::Error| DetectError::Candle(format!("model parameters: {e}"));
         let mut bases = Vec::new();
         for (i, &kind) in BASES.iter().enumerate() {
-            let params = state.params.get("bases").and_then(|b| b.get(i)).cloned().unwrap_or_default();
-            let base_state = State { params, arrays: state.arrays.clone() };
-            bases.push(TabularDetector::from_state(kind, &base_state, &format!("base{i}."))?);
+            let params = state
+                .params
+                .get("bases")
+                .and_then(|b| b.get(i))
+                .cloned()
+                .unwrap_or_default();
+            let base_state = State {
+                params,
+                arrays: state.arrays.clone(),
+            };
+            bases.push(TabularDetector::from_state(
+                kind,
+                &base_state,
+                &format!("base{i}."),
+            )?);
         }
-        let mut heads: Heads = serde_json::from_value(state.params.get("heads").cloned().unwrap_or_default()).map_err(bad)?;
+        let mut heads: Heads =
+            serde_json::from_value(state.params.get("heads").cloned().unwrap_or_default())
+                .map_err(bad)?;
         if let Head::Supervised(m) = &mut heads.user {
             m.restore(&state.arrays, "head.user.")?;
         }
         if let Head::Supervised(m) = &mut heads.event {
             m.restore(&state.arrays, "head.event.")?;
         }
-        Ok(Self { bases, heads: Some(heads) })
+        Ok(Self {
+            bases,
+            heads: Some(heads),
+        })
     }
 
     /// Each base detector's scores, as extra columns.
-    fn base_scores(&self, data: &Dataset, progress: &dyn Progress) -> Result<(Matrix, Matrix), DetectError> {
+    fn base_scores(
+        &self,
+        data: &Dataset,
+        progress: &dyn Progress,
+    ) -> Result<(Matrix, Matrix), DetectError> {
         let mut user = Vec::new();
         let mut event = Vec::new();
         for b in &self.bases {
@@ -81,25 +109,55 @@ impl Default for Ensemble {
 }
 
 fn mean_rows(m: &Matrix) -> Vec<f32> {
-    (0..m.rows).map(|i| m.row(i).iter().sum::<f32>() / m.cols.max(1) as f32).collect()
+    (0..m.rows)
+        .map(|i| m.row(i).iter().sum::<f32>() / m.cols.max(1) as f32)
+        .collect()
 }
 
-fn fit_head(features: &Matrix, base: &Matrix, rows: &[usize], y: &[i8], options: &TrainOptions, progress: &dyn Progress) -> Result<Head, DetectError> {
+fn fit_head(
+    features: &Matrix,
+    base: &Matrix,
+    rows: &[usize],
+    y: &[i8],
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Result<Head, DetectError> {
     let labelled = rows.iter().filter(|&&r| y[r] != LABEL_UNKNOWN).count();
-    let classes = (rows.iter().any(|&r| y[r] == 1), rows.iter().any(|&r| y[r] == 0));
+    let classes = (
+        rows.iter().any(|&r| y[r] == 1),
+        rows.iter().any(|&r| y[r] == 0),
+    );
     if labelled >= MIN_LABELS && classes == (true, true) {
         let x = features.hstack(base);
-        let model = LevelModel::fit(DetectorKind::Gbdt, &x, rows, y, options.seed, options.epochs, progress)?;
+        let model = LevelModel::fit(
+            DetectorKind::Gbdt,
+            &x,
+            rows,
+            y,
+            options.seed,
+            options.epochs,
+            progress,
+        )?;
         return Ok(Head::Supervised(model));
     }
     let mean = mean_rows(base);
     let train: Vec<f32> = rows.iter().map(|&r| mean[r]).collect();
-    Ok(Head::Consensus { calibration: Calibration::empirical(&train) })
+    Ok(Head::Consensus {
+        calibration: Calibration::empirical(&train),
+    })
 }
 
-fn apply_head(head: &Head, features: &Matrix, base: &Matrix, progress: &dyn Progress) -> Result<Vec<f32>, DetectError> {
+fn apply_head(
+    head: &Head,
+    features: &Matrix,
+    base: &Matrix,
+    progress: &dyn Progress,
+) -> Result<Vec<f32>, DetectError> {
     match head {
-        Head::Consensus { calibration } => Ok(mean_rows(base).into_iter().map(|m| calibration.apply(m)).collect()),
+        Head::Consensus { calibration } => Ok(mean_rows(base)
+            .into_iter()
+            .map(|m| calibration.apply(m))
+            .collect()),
         Head::Supervised(model) => model.score(&features.hstack(base), progress),
     }
 }
@@ -116,15 +174,34 @@ impl Detector for Ensemble {
         DetectorKind::Ensemble
     }
 
-    fn fit(&mut self, data: &Dataset, options: &TrainOptions, progress: &dyn Progress) -> Result<(), DetectError> {
+    fn fit(
+        &mut self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<(), DetectError> {
         for b in &mut self.bases {
             b.fit(data, options, progress)?;
         }
         let (user_base, event_base) = self.base_scores(data, progress)?;
         let (rows, y) = user_rows(data, options);
-        let user = fit_head(&data.account.values, &user_base, &rows, &y, options, progress)?;
+        let user = fit_head(
+            &data.account.values,
+            &user_base,
+            &rows,
+            &y,
+            options,
+            progress,
+        )?;
         let (rows, y) = event_rows(data, options);
-        let event = fit_head(&data.events.values, &event_base, &rows, &y, options, progress)?;
+        let event = fit_head(
+            &data.events.values,
+            &event_base,
+            &rows,
+            &y,
+            options,
+            progress,
+        )?;
         self.heads = Some(Heads { user, event });
         Ok(())
     }
@@ -153,7 +230,11 @@ impl Detector for Ensemble {
     fn training_curve(&self) -> TrainingCurve {
         match self.heads.as_ref().map(|h| &h.user) {
             Some(Head::Supervised(m)) => m.curve().clone(),
-            _ => self.bases.last().map(|b| b.training_curve()).unwrap_or_default(),
+            _ => self
+                .bases
+                .last()
+                .map(|b| b.training_curve())
+                .unwrap_or_default(),
         }
     }
 
@@ -176,6 +257,9 @@ impl Detector for Ensemble {
             arrays.extend(m.arrays("head.event.")?);
         }
         let heads = serde_json::to_value(heads).map_err(|e| DetectError::Candle(e.to_string()))?;
-        Ok(State { params: serde_json::json!({ "bases": params, "heads": heads }), arrays })
+        Ok(State {
+            params: serde_json::json!({ "bases": params, "heads": heads }),
+            arrays,
+        })
     }
 }

@@ -6,9 +6,13 @@ use crate::features::FeatureError;
 pub enum DetectError {
     #[error(transparent)]
     Features(#[from] FeatureError),
-    #[error("{detector} is supervised and needs labels: none of the training users has one (give --labels or map the log's label column)")]
+    #[error(
+        "{detector} is supervised and needs labels: none of the training users has one (give --labels or map the log's label column)"
+    )]
     NeedsLabels { detector: &'static str },
-    #[error("{detector} needs both fraud and legit labels among the training users; got {positive} fraud and {negative} legit")]
+    #[error(
+        "{detector} needs both fraud and legit labels among the training users; got {positive} fraud and {negative} legit"
+    )]
     OneClass {
         detector: &'static str,
         positive: usize,
@@ -23,4 +27,3 @@ pub enum DetectError {
     #[error("cancelled")]
     Cancelled,
 }
-

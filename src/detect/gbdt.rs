@@ -50,7 +50,11 @@ fn edges(values: impl Iterator<Item = f32>) -> Vec<f32> {
 }
 
 fn bin_of(edges: &[f32], x: f32) -> u8 {
-    if x.is_nan() { 0 } else { edges.partition_point(|&e| e < x) as u8 }
+    if x.is_nan() {
+        0
+    } else {
+        edges.partition_point(|&e| e < x) as u8
+    }
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -80,7 +84,9 @@ fn best_split(b: &Binned, rows: &[u32], g: &[f32], h: &[f32]) -> Option<Split> {
     if rows.len() < 2 * MIN_LEAF_ROWS {
         return None;
     }
-    let (gt, ht) = rows.iter().fold((0.0, 0.0), |(a, c), &r| (a + g[r as usize] as f64, c + h[r as usize] as f64));
+    let (gt, ht) = rows.iter().fold((0.0, 0.0), |(a, c), &r| {
+        (a + g[r as usize] as f64, c + h[r as usize] as f64)
+    });
     let parent = gt * gt / (ht + L2);
     let mut best: Option<Split> = None;
     let mut hist = [Bucket::default(); BINS + 1];
@@ -104,7 +110,11 @@ fn best_split(b: &Binned, rows: &[u32], g: &[f32], h: &[f32]) -> Option<Split> {
             let (gr, hr) = (gt - gl, ht - hl);
             let gain = gl * gl / (hl + L2) + gr * gr / (hr + L2) - parent;
             if gain > 1e-9 && best.as_ref().is_none_or(|s| gain > s.gain) {
-                best = Some(Split { gain, feature: f, bin: bin as u8 });
+                best = Some(Split {
+                    gain,
+                    feature: f,
+                    bin: bin as u8,
+                });
             }
         }
     }
@@ -112,38 +122,61 @@ fn best_split(b: &Binned, rows: &[u32], g: &[f32], h: &[f32]) -> Option<Split> {
 }
 
 fn leaf_value(rows: &[u32], g: &[f32], h: &[f32]) -> f32 {
-    let (gs, hs) = rows.iter().fold((0.0f64, 0.0f64), |(a, c), &r| (a + g[r as usize] as f64, c + h[r as usize] as f64));
+    let (gs, hs) = rows.iter().fold((0.0f64, 0.0f64), |(a, c), &r| {
+        (a + g[r as usize] as f64, c + h[r as usize] as f64)
+    });
     (-gs / (hs + L2)) as f32 * LEARNING_RATE
 }
 
 /// Grows one tree best-first: always split the leaf with the largest gain next.
 fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
-    let mut nodes = vec![Node { feature: -1, threshold: 0.0, left: 0, right: 0, value: leaf_value(&rows, g, h) }];
+    let mut nodes = vec![Node {
+        feature: -1,
+        threshold: 0.0,
+        left: 0,
+        right: 0,
+        value: leaf_value(&rows, g, h),
+    }];
     let mut open: Vec<(u32, Vec<u32>, Split)> = Vec::new();
     if let Some(s) = best_split(b, &rows, g, h) {
         open.push((0, rows, s));
     }
     let mut leaves = 1;
     while leaves < MAX_LEAVES {
-        let Some(i) = (0..open.len()).max_by(|&x, &y| open[x].2.gain.total_cmp(&open[y].2.gain)) else {
+        let Some(i) = (0..open.len()).max_by(|&x, &y| open[x].2.gain.total_cmp(&open[y].2.gain))
+        else {
             break;
         };
         let (id, rows, s) = open.swap_remove(i);
         let column = &b.bins[s.feature];
-        let (l, r): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&row| column[row as usize] <= s.bin);
+        let (l, r): (Vec<u32>, Vec<u32>) =
+            rows.iter().partition(|&&row| column[row as usize] <= s.bin);
         let edges = &b.edges[s.feature];
         let threshold = edges.get(s.bin as usize).copied().unwrap_or(f32::INFINITY);
-        let child = |rows: Vec<u32>, nodes: &mut Vec<Node>, open: &mut Vec<(u32, Vec<u32>, Split)>| {
-            let cid = nodes.len() as u32;
-            nodes.push(Node { feature: -1, threshold: 0.0, left: 0, right: 0, value: leaf_value(&rows, g, h) });
-            if let Some(s) = best_split(b, &rows, g, h) {
-                open.push((cid, rows, s));
-            }
-            cid
-        };
+        let child =
+            |rows: Vec<u32>, nodes: &mut Vec<Node>, open: &mut Vec<(u32, Vec<u32>, Split)>| {
+                let cid = nodes.len() as u32;
+                nodes.push(Node {
+                    feature: -1,
+                    threshold: 0.0,
+                    left: 0,
+                    right: 0,
+                    value: leaf_value(&rows, g, h),
+                });
+                if let Some(s) = best_split(b, &rows, g, h) {
+                    open.push((cid, rows, s));
+                }
+                cid
+            };
         let left = child(l, &mut nodes, &mut open);
         let right = child(r, &mut nodes, &mut open);
-        nodes[id as usize] = Node { feature: s.feature as i32, threshold, left, right, value: 0.0 };
+        nodes[id as usize] = Node {
+            feature: s.feature as i32,
+            threshold,
+            left,
+            right,
+            value: 0.0,
+        };
         leaves += 1;
     }
     nodes
@@ -157,7 +190,11 @@ fn predict_tree(nodes: &[Node], row: &[f32]) -> f32 {
             return n.value;
         }
         let x = row[n.feature as usize];
-        i = if x.is_nan() || x <= n.threshold { n.left } else { n.right } as usize;
+        i = if x.is_nan() || x <= n.threshold {
+            n.left
+        } else {
+            n.right
+        } as usize;
     }
 }
 
@@ -174,16 +211,33 @@ fn log_loss(raw: &[f32], y: &[f32], rows: &[usize]) -> f64 {
 impl Gbdt {
     /// Fits on `train` rows of `x` with 0/1 targets `y` (per row of `x`), stopping early on
     /// the `val` rows' log loss.
-    pub fn fit(x: &Matrix, y: &[f32], train: &[usize], val: &[usize], progress: &dyn Progress) -> Result<Self, DetectError> {
-        let edges: Vec<Vec<f32>> = (0..x.cols).map(|j| edges(train.iter().map(|&r| x.row(r)[j]))).collect();
-        let bins: Vec<Vec<u8>> = (0..x.cols).map(|j| (0..x.rows).map(|r| bin_of(&edges[j], x.row(r)[j])).collect()).collect();
+    pub fn fit(
+        x: &Matrix,
+        y: &[f32],
+        train: &[usize],
+        val: &[usize],
+        progress: &dyn Progress,
+    ) -> Result<Self, DetectError> {
+        let edges: Vec<Vec<f32>> = (0..x.cols)
+            .map(|j| edges(train.iter().map(|&r| x.row(r)[j])))
+            .collect();
+        let bins: Vec<Vec<u8>> = (0..x.cols)
+            .map(|j| {
+                (0..x.rows)
+                    .map(|r| bin_of(&edges[j], x.row(r)[j]))
+                    .collect()
+            })
+            .collect();
         let binned = Binned { bins, edges };
         let positive = train.iter().map(|&r| y[r] as f64).sum::<f64>() / train.len().max(1) as f64;
         let p0 = positive.clamp(1e-4, 1.0 - 1e-4);
         let base = (p0 / (1.0 - p0)).ln() as f32;
         let mut raw = vec![base; x.rows];
         let (mut g, mut h) = (vec![0.0f32; x.rows], vec![0.0f32; x.rows]);
-        let mut model = Self { base, trees: Vec::new() };
+        let mut model = Self {
+            base,
+            trees: Vec::new(),
+        };
         let (mut best_loss, mut best_len, mut since) = (f64::INFINITY, 0, 0);
         for round in 0..MAX_ROUNDS {
             if progress.is_cancelled() {
@@ -220,7 +274,18 @@ impl Gbdt {
 
     /// Fraud probability of each row.
     pub fn predict(&self, x: &Matrix) -> Vec<f32> {
-        (0..x.rows).map(|r| sigmoid(self.base + self.trees.iter().map(|t| predict_tree(t, x.row(r))).sum::<f32>())).collect()
+        (0..x.rows)
+            .map(|r| {
+                sigmoid(
+                    self.base
+                        + self
+                            .trees
+                            .iter()
+                            .map(|t| predict_tree(t, x.row(r)))
+                            .sum::<f32>(),
+                )
+            })
+            .collect()
     }
 }
 
@@ -235,12 +300,19 @@ mod tests {
         let n = 2000;
         let a: Vec<f32> = (0..n).map(|i| ((i * 7919) % 100) as f32).collect();
         let b: Vec<f32> = (0..n).map(|i| ((i * 104_729) % 97) as f32).collect();
-        let y: Vec<f32> = a.iter().zip(&b).map(|(a, b)| f32::from(*a > 70.0 && *b > 60.0)).collect();
+        let y: Vec<f32> = a
+            .iter()
+            .zip(&b)
+            .map(|(a, b)| f32::from(*a > 70.0 && *b > 60.0))
+            .collect();
         let x = Matrix::from_columns(&[a, b]);
         let rows: Vec<usize> = (0..n).collect();
         let m = Gbdt::fit(&x, &y, &rows[..1500], &rows[1500..], &NoProgress).unwrap();
         let p = m.predict(&x);
-        let correct = rows[1500..].iter().filter(|&&r| (p[r] > 0.5) == (y[r] > 0.5)).count();
+        let correct = rows[1500..]
+            .iter()
+            .filter(|&&r| (p[r] > 0.5) == (y[r] > 0.5))
+            .count();
         assert!(correct >= 490, "{correct} of 500");
     }
 }

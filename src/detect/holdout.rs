@@ -6,7 +6,12 @@ use rand_chacha::ChaCha8Rng;
 
 /// Splits rows into training and validation, stratified by `positive` so both halves see
 /// fraud; with too few rows there is no validation split.
-pub fn split_validation(rows: &[usize], positive: impl Fn(usize) -> bool, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+pub fn split_validation(
+    rows: &[usize],
+    positive: impl Fn(usize) -> bool,
+    fraction: f64,
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>) {
     if rows.len() < 20 {
         return (rows.to_vec(), Vec::new());
     }
@@ -22,4 +27,3 @@ pub fn split_validation(rows: &[usize], positive: impl Fn(usize) -> bool, fracti
     }
     (train, val)
 }
-

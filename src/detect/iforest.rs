@@ -51,7 +51,9 @@ impl IsolationForest {
                 return Err(DetectError::Cancelled);
             }
             progress.report("isolation forest", t as u64, Some(TREES as u64));
-            let rows: Vec<usize> = (0..sample).map(|_| rng.random_range(0..x.rows.max(1))).collect();
+            let rows: Vec<usize> = (0..sample)
+                .map(|_| rng.random_range(0..x.rows.max(1)))
+                .collect();
             let mut nodes = Vec::new();
             grow(x, rows, 0, max_depth, &mut rng, &mut nodes);
             trees.push(nodes);
@@ -72,7 +74,14 @@ impl IsolationForest {
     }
 }
 
-fn grow(x: &Matrix, rows: Vec<usize>, depth: usize, max_depth: usize, rng: &mut ChaCha8Rng, nodes: &mut Vec<Node>) -> u32 {
+fn grow(
+    x: &Matrix,
+    rows: Vec<usize>,
+    depth: usize,
+    max_depth: usize,
+    rng: &mut ChaCha8Rng,
+    nodes: &mut Vec<Node>,
+) -> u32 {
     let id = nodes.len() as u32;
     let leaf = Node {
         feature: -1,
@@ -90,10 +99,12 @@ fn grow(x: &Matrix, rows: Vec<usize>, depth: usize, max_depth: usize, rng: &mut 
     for _ in 0..x.cols {
         let f = start % x.cols;
         start += 1;
-        let (lo, hi) = rows.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &r| {
-            let v = x.row(r)[f];
-            (lo.min(v), hi.max(v))
-        });
+        let (lo, hi) = rows
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &r| {
+                let v = x.row(r)[f];
+                (lo.min(v), hi.max(v))
+            });
         if hi > lo {
             let split = rng.random_range(lo..hi);
             let (l, r): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| x.row(r)[f] < split);
@@ -120,7 +131,11 @@ fn path_length(nodes: &[Node], row: &[f32]) -> f32 {
         if n.feature < 0 {
             return depth + c(n.size as usize);
         }
-        i = if row[n.feature as usize] < n.split { n.left } else { n.right } as usize;
+        i = if row[n.feature as usize] < n.split {
+            n.left
+        } else {
+            n.right
+        } as usize;
         depth += 1.0;
     }
 }
@@ -144,6 +159,10 @@ mod tests {
         let s = f.raw_scores(&x);
         let max_inlier = s[..500].iter().copied().fold(0.0, f32::max);
         assert!(s[500] > max_inlier, "{} vs {max_inlier}", s[500]);
-        assert_eq!(f, IsolationForest::fit(&x, 1, &NoProgress).unwrap(), "seeded");
+        assert_eq!(
+            f,
+            IsolationForest::fit(&x, 1, &NoProgress).unwrap(),
+            "seeded"
+        );
     }
 }

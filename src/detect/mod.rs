@@ -20,7 +20,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use artifact::{FORMAT_VERSION, Fingerprint, ModelMeta, State, check_features, load_model, save_model};
+pub use artifact::{
+    FORMAT_VERSION, Fingerprint, ModelMeta, State, check_features, load_model, save_model,
+};
 pub use calibrate::Calibration;
 pub use error::DetectError;
 pub use reasons::{Reason, reasons_for};
@@ -87,7 +89,10 @@ impl FromStr for DetectorKind {
             .find(|k| k.name() == s.trim())
             .ok_or_else(|| {
                 let names: Vec<_> = Self::ALL.iter().map(|k| k.name()).collect();
-                format!("unknown detector '{s}'; expected one of {}", names.join(", "))
+                format!(
+                    "unknown detector '{s}'; expected one of {}",
+                    names.join(", ")
+                )
             })
     }
 }

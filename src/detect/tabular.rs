@@ -1,8 +1,8 @@
 //! Detectors on feature rows (zscore, iforest, autoencoder, mlp): one model on account features
 //! for users, one on event features for events, each with its own scaling and calibration.
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +12,10 @@ use super::gbdt::Gbdt;
 use super::holdout::split_validation;
 use super::iforest::IsolationForest;
 use super::neural::{Array, NetKind, TabularNet};
-use super::{DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve, zscore};
+use super::{
+    DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
+    zscore,
+};
 use crate::features::{Dataset, Matrix, Scaler};
 use crate::progress::Progress;
 
@@ -45,7 +48,15 @@ pub(super) struct LevelModel {
 
 impl LevelModel {
     /// Fits a `kind` model on `rows` of `x`, with `y` the label of every row of `x`.
-    pub(super) fn fit(kind: DetectorKind, x: &Matrix, rows: &[usize], y: &[i8], seed: u64, epochs: usize, progress: &dyn Progress) -> Result<Self, DetectError> {
+    pub(super) fn fit(
+        kind: DetectorKind,
+        x: &Matrix,
+        rows: &[usize],
+        y: &[i8],
+        seed: u64,
+        epochs: usize,
+        progress: &dyn Progress,
+    ) -> Result<Self, DetectError> {
         let scaler = Scaler::fit(&x.select_rows(rows));
         let xs = scaler.transform(&x.select_rows(rows));
         let ys: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
@@ -60,7 +71,9 @@ impl LevelModel {
             }
             DetectorKind::Gbdt => {
                 check_two_classes(kind.name(), &ys)?;
-                let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i] == 0 || ys[i] == 1).collect();
+                let labelled: Vec<usize> = (0..ys.len())
+                    .filter(|&i| ys[i] == 0 || ys[i] == 1)
+                    .collect();
                 let (train, val) = split_validation(&labelled, |i| ys[i] == 1, 0.1, seed);
                 let targets: Vec<f32> = ys.iter().map(|&l| f32::from(l == 1)).collect();
                 let g = Gbdt::fit(&xs, &targets, &train, &val, progress)?;
@@ -68,7 +81,11 @@ impl LevelModel {
                 (Model::Boosted(g), raw)
             }
             DetectorKind::Autoencoder | DetectorKind::Mlp => {
-                let net_kind = if kind == DetectorKind::Mlp { NetKind::Mlp } else { NetKind::Autoencoder };
+                let net_kind = if kind == DetectorKind::Mlp {
+                    NetKind::Mlp
+                } else {
+                    NetKind::Autoencoder
+                };
                 if net_kind == NetKind::Mlp {
                     check_two_classes(kind.name(), &ys)?;
                 }
@@ -76,19 +93,42 @@ impl LevelModel {
                 curve = n.fit(&xs, &ys, seed, epochs, progress)?;
                 let raw = n.raw_scores(&xs)?;
                 net = Some(n);
-                (Model::Net { kind: net_kind, in_dim: xs.cols }, raw)
+                (
+                    Model::Net {
+                        kind: net_kind,
+                        in_dim: xs.cols,
+                    },
+                    raw,
+                )
             }
-            other => return Err(DetectError::Candle(format!("{other} is not a feature-row detector"))),
+            other => {
+                return Err(DetectError::Candle(format!(
+                    "{other} is not a feature-row detector"
+                )));
+            }
         };
         let (calibration, thresholds) = match kind {
-            DetectorKind::Mlp | DetectorKind::Gbdt => (Calibration::Identity, fit_thresholds(&raw, &ys)),
+            DetectorKind::Mlp | DetectorKind::Gbdt => {
+                (Calibration::Identity, fit_thresholds(&raw, &ys))
+            }
             _ => (Calibration::empirical(&raw), UNSUPERVISED_THRESHOLDS),
         };
-        Ok(Self { scaler, model, calibration, thresholds, curve, net })
+        Ok(Self {
+            scaler,
+            model,
+            calibration,
+            thresholds,
+            curve,
+            net,
+        })
     }
 
     /// Calibrated scores of every row of `x`.
-    pub(super) fn score(&self, x: &Matrix, progress: &dyn Progress) -> Result<Vec<f32>, DetectError> {
+    pub(super) fn score(
+        &self,
+        x: &Matrix,
+        progress: &dyn Progress,
+    ) -> Result<Vec<f32>, DetectError> {
         let mut out = Vec::with_capacity(x.rows);
         for start in (0..x.rows).step_by(BLOCK_ROWS) {
             if progress.is_cancelled() {
@@ -100,7 +140,11 @@ impl LevelModel {
                 Model::Zscore => zscore::raw_scores(&xs),
                 Model::Forest(f) => f.raw_scores(&xs),
                 Model::Boosted(g) => g.predict(&xs),
-                Model::Net { .. } => self.net.as_ref().ok_or(DetectError::NotTrained)?.raw_scores(&xs)?,
+                Model::Net { .. } => self
+                    .net
+                    .as_ref()
+                    .ok_or(DetectError::NotTrained)?
+                    .raw_scores(&xs)?,
             };
             out.extend(raw.into_iter().map(|r| self.calibration.apply(r)));
         }
@@ -140,14 +184,20 @@ fn check_two_classes(name: &'static str, y: &[i8]) -> Result<(), DetectError> {
     let negative = y.iter().filter(|&&l| l == 0).count();
     match (positive, negative) {
         (0, 0) => Err(DetectError::NeedsLabels { detector: name }),
-        (0, _) | (_, 0) => Err(DetectError::OneClass { detector: name, positive, negative }),
+        (0, _) | (_, 0) => Err(DetectError::OneClass {
+            detector: name,
+            positive,
+            negative,
+        }),
         _ => Ok(()),
     }
 }
 
 /// The users a detector learns from, with their labels (unknown for the rest).
 pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
-    let rows = (0..data.users()).filter(|&u| options.train_users[u]).collect();
+    let rows = (0..data.users())
+        .filter(|&u| options.train_users[u])
+        .collect();
     (rows, data.labels.user.clone())
 }
 
@@ -156,14 +206,20 @@ pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, 
 pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
     let users = data.event_users();
     let targets = data.labels.event_targets(&data.log);
-    let rows: Vec<usize> = (0..data.log.len()).filter(|&e| options.train_users[users[e] as usize]).collect();
+    let rows: Vec<usize> = (0..data.log.len())
+        .filter(|&e| options.train_users[users[e] as usize])
+        .collect();
     if rows.len() <= MAX_EVENT_TRAIN_ROWS {
         return (rows, targets);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0xe7e7);
     let (fraud, mut rest): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&e| targets[e] == 1);
     rest.shuffle(&mut rng);
-    rest.truncate(MAX_EVENT_TRAIN_ROWS.saturating_sub(fraud.len()).max(MAX_EVENT_TRAIN_ROWS / 2));
+    rest.truncate(
+        MAX_EVENT_TRAIN_ROWS
+            .saturating_sub(fraud.len())
+            .max(MAX_EVENT_TRAIN_ROWS / 2),
+    );
     let mut rows: Vec<usize> = fraud.into_iter().chain(rest).collect();
     rows.sort_unstable();
     (rows, targets)
@@ -183,14 +239,29 @@ pub struct TabularDetector {
 
 impl TabularDetector {
     pub fn new(kind: DetectorKind) -> Self {
-        Self { kind, learned: None }
+        Self {
+            kind,
+            learned: None,
+        }
     }
 
-    pub fn from_state(kind: DetectorKind, state: &State, prefix: &str) -> Result<Self, DetectError> {
-        let mut learned: Learned = serde_json::from_value(state.params.clone()).map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
-        learned.user.restore(&state.arrays, &format!("{prefix}user."))?;
-        learned.event.restore(&state.arrays, &format!("{prefix}event."))?;
-        Ok(Self { kind, learned: Some(learned) })
+    pub fn from_state(
+        kind: DetectorKind,
+        state: &State,
+        prefix: &str,
+    ) -> Result<Self, DetectError> {
+        let mut learned: Learned = serde_json::from_value(state.params.clone())
+            .map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
+        learned
+            .user
+            .restore(&state.arrays, &format!("{prefix}user."))?;
+        learned
+            .event
+            .restore(&state.arrays, &format!("{prefix}event."))?;
+        Ok(Self {
+            kind,
+            learned: Some(learned),
+        })
     }
 }
 
@@ -199,12 +270,37 @@ impl Detector for TabularDetector {
         self.kind
     }
 
-    fn fit(&mut self, data: &Dataset, options: &TrainOptions, progress: &dyn Progress) -> Result<(), DetectError> {
+    fn fit(
+        &mut self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<(), DetectError> {
         let (rows, y) = user_rows(data, options);
-        let user = LevelModel::fit(self.kind, &data.account.values, &rows, &y, options.seed, options.epochs, progress)?;
+        let user = LevelModel::fit(
+            self.kind,
+            &data.account.values,
+            &rows,
+            &y,
+            options.seed,
+            options.epochs,
+            progress,
+        )?;
         let (rows, y) = event_rows(data, options);
-        let event = LevelModel::fit(self.kind, &data.events.values, &rows, &y, options.seed, options.epochs, progress)?;
-        self.learned = Some(Learned { kind: self.kind, user, event });
+        let event = LevelModel::fit(
+            self.kind,
+            &data.events.values,
+            &rows,
+            &y,
+            options.seed,
+            options.epochs,
+            progress,
+        )?;
+        self.learned = Some(Learned {
+            kind: self.kind,
+            user,
+            event,
+        });
         Ok(())
     }
 
@@ -229,7 +325,10 @@ impl Detector for TabularDetector {
     }
 
     fn training_curve(&self) -> TrainingCurve {
-        self.learned.as_ref().map(|l| l.user.curve.clone()).unwrap_or_default()
+        self.learned
+            .as_ref()
+            .map(|l| l.user.curve.clone())
+            .unwrap_or_default()
     }
 
     fn state(&self) -> Result<State, DetectError> {

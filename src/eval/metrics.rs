@@ -45,7 +45,11 @@ pub fn roc_auc(scores: &[f32], labels: &[i8]) -> f64 {
         let mut j = i;
         let (mut p, mut n) = (0.0, 0.0);
         while j > 0 && v[j - 1].0 == s {
-            if v[j - 1].1 { p += 1.0 } else { n += 1.0 }
+            if v[j - 1].1 {
+                p += 1.0
+            } else {
+                n += 1.0
+            }
             j -= 1;
         }
         sum += p * (negatives_below + n / 2.0);
@@ -89,9 +93,21 @@ pub fn metrics(scores: &[f32], labels: &[i8], threshold: f32) -> Metrics {
     let positives = v.iter().filter(|x| x.1).count();
     let flagged: Vec<&(f32, bool)> = v.iter().filter(|x| x.0 >= threshold).collect();
     let tp = flagged.iter().filter(|x| x.1).count() as f64;
-    let precision = if flagged.is_empty() { 0.0 } else { tp / flagged.len() as f64 };
-    let recall = if positives == 0 { 0.0 } else { tp / positives as f64 };
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    let precision = if flagged.is_empty() {
+        0.0
+    } else {
+        tp / flagged.len() as f64
+    };
+    let recall = if positives == 0 {
+        0.0
+    } else {
+        tp / positives as f64
+    };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
     Metrics {
         roc_auc: roc_auc(scores, labels),
         average_precision: average_precision(scores, labels),

@@ -14,7 +14,7 @@ pub use split::{Split, random_test_users, read_user_list};
 
 use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use crate::features::{Dataset, FeatureError, LabelKnowledge};
-use crate::log::{EventLog, LABEL_UNKNOWN, LoadError, UserIndex};
+use crate::log::{LABEL_UNKNOWN, LoadError, UserIndex};
 use crate::progress::Progress;
 
 /// One row of the comparison table.
@@ -55,12 +55,24 @@ pub enum EvalError {
 }
 
 /// Builds the train and test sides of `split` from the whole log's dataset.
-pub fn setup(full: Arc<Dataset>, split: &Split, progress: &dyn Progress) -> Result<Setup, EvalError> {
+pub fn setup(
+    full: Arc<Dataset>,
+    split: &Split,
+    progress: &dyn Progress,
+) -> Result<Setup, EvalError> {
     let users = full.users();
     let event_users = full.event_users().to_vec();
-    let events_of = |test_users: &[bool]| -> Vec<bool> { event_users.iter().map(|&u| test_users[u as usize]).collect() };
+    let events_of = |test_users: &[bool]| -> Vec<bool> {
+        event_users
+            .iter()
+            .map(|&u| test_users[u as usize])
+            .collect()
+    };
     match split {
-        Split::Random { seed, test_fraction } => {
+        Split::Random {
+            seed,
+            test_fraction,
+        } => {
             let test_users = random_test_users(users, *seed, *test_fraction);
             held_out(full, test_users, events_of, progress)
         }
@@ -75,14 +87,21 @@ pub fn setup(full: Arc<Dataset>, split: &Split, progress: &dyn Progress) -> Resu
                 }
             }
             if found == 0 {
-                return Err(EvalError::Split(format!("{}: none of its {} users is in the log", path.display(), names.len())));
+                return Err(EvalError::Split(format!(
+                    "{}: none of its {} users is in the log",
+                    path.display(),
+                    names.len()
+                )));
             }
             held_out(full, test_users, events_of, progress)
         }
         Split::Time { at_ms } => {
             let ts = &full.log.columns.ts_ms;
             if !ts.iter().any(|&t| t < *at_ms) || !ts.iter().any(|&t| t >= *at_ms) {
-                return Err(EvalError::Split("the time split leaves no events on one side; pick a time inside the log".into()));
+                return Err(EvalError::Split(
+                    "the time split leaves no events on one side; pick a time inside the log"
+                        .into(),
+                ));
             }
             let train = Arc::new(full.before(*at_ms, progress)?);
             let test_events: Vec<bool> = ts.iter().map(|&t| t >= *at_ms).collect();
@@ -106,7 +125,12 @@ pub fn setup(full: Arc<Dataset>, split: &Split, progress: &dyn Progress) -> Resu
 
 /// A split that holds users out: their labels are hidden from everything computed (entity
 /// fraud rates included) and used only to grade the scores.
-fn held_out(full: Arc<Dataset>, test_users: Vec<bool>, events_of: impl Fn(&[bool]) -> Vec<bool>, progress: &dyn Progress) -> Result<Setup, EvalError> {
+fn held_out(
+    full: Arc<Dataset>,
+    test_users: Vec<bool>,
+    events_of: impl Fn(&[bool]) -> Vec<bool>,
+    progress: &dyn Progress,
+) -> Result<Setup, EvalError> {
     let truth = full.labels.clone();
     let mut hidden = truth.clone();
     for (u, &t) in test_users.iter().enumerate() {
@@ -123,7 +147,12 @@ fn held_out(full: Arc<Dataset>, test_users: Vec<bool>, events_of: impl Fn(&[bool
         }
     }
     let index = UserIndex::new(&full.log);
-    let data = Arc::new(Dataset::with_labels(full.log.clone(), index, hidden, progress)?);
+    let data = Arc::new(Dataset::with_labels(
+        full.log.clone(),
+        index,
+        hidden,
+        progress,
+    )?);
     Ok(Setup {
         train: data.clone(),
         train_users: test_users.iter().map(|t| !t).collect(),
@@ -136,17 +165,34 @@ fn held_out(full: Arc<Dataset>, test_users: Vec<bool>, events_of: impl Fn(&[bool
 
 /// Trains and tests each detector in turn. A detector that cannot run here (say, a supervised
 /// one without labels) gets its error in its row; cancelling stops the whole comparison.
-pub fn compare(setup: &Setup, kinds: &[DetectorKind], level: Level, seed: u64, epochs: usize, progress: &dyn Progress) -> Result<Vec<EvalRow>, EvalError> {
+pub fn compare(
+    setup: &Setup,
+    kinds: &[DetectorKind],
+    level: Level,
+    seed: u64,
+    epochs: usize,
+    progress: &dyn Progress,
+) -> Result<Vec<EvalRow>, EvalError> {
     let mut rows = Vec::new();
     let test = &setup.test;
     let targets = setup.truth.event_targets(&test.log);
     for &kind in kinds {
         let mut detector = new_detector(kind);
-        let options = TrainOptions { seed, epochs, train_users: setup.train_users.clone() };
+        let options = TrainOptions {
+            seed,
+            epochs,
+            train_users: setup.train_users.clone(),
+        };
         let started = Instant::now();
         let fitted = detector.fit(&setup.train, &options, progress);
         let train_secs = started.elapsed().as_secs_f64();
-        let mut row = EvalRow { detector: kind.name().into(), metrics: Metrics::default(), train_secs, score_secs: 0.0, error: None };
+        let mut row = EvalRow {
+            detector: kind.name().into(),
+            metrics: Metrics::default(),
+            train_secs,
+            score_secs: 0.0,
+            error: None,
+        };
         match fitted {
             Err(DetectError::Cancelled) => return Err(DetectError::Cancelled.into()),
             Err(e) => row.error = Some(e.to_string()),
@@ -156,8 +202,14 @@ pub fn compare(setup: &Setup, kinds: &[DetectorKind], level: Level, seed: u64, e
                 row.score_secs = started.elapsed().as_secs_f64();
                 let threshold = detector.thresholds(level).suspicious;
                 let (s, y): (Vec<f32>, Vec<i8>) = match level {
-                    Level::User => (0..test.users()).filter(|&u| setup.test_users[u]).map(|u| (scores.user[u], setup.truth.user[u])).unzip(),
-                    Level::Event => (0..test.log.len()).filter(|&e| setup.test_events[e]).map(|e| (scores.event[e], targets[e])).unzip(),
+                    Level::User => (0..test.users())
+                        .filter(|&u| setup.test_users[u])
+                        .map(|u| (scores.user[u], setup.truth.user[u]))
+                        .unzip(),
+                    Level::Event => (0..test.log.len())
+                        .filter(|&e| setup.test_events[e])
+                        .map(|e| (scores.event[e], targets[e]))
+                        .unzip(),
                 };
                 row.metrics = metrics(&s, &y, threshold);
             }
@@ -165,9 +217,4 @@ pub fn compare(setup: &Setup, kinds: &[DetectorKind], level: Level, seed: u64, e
         rows.push(row);
     }
     Ok(rows)
-}
-
-/// The whole log's dataset, for callers that start from a loaded log.
-pub fn dataset(log: Arc<EventLog>, labels: &[crate::log::UserLabel], delay_ms: i64, progress: &dyn Progress) -> Result<Arc<Dataset>, EvalError> {
-    Ok(Arc::new(Dataset::build(log, labels, delay_ms, progress)?))
 }

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::log::{LoadError, timeparse};
@@ -23,19 +23,36 @@ impl FromStr for Split {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let usage = "expected random:SEED:TEST_FRACTION, time:T or users:FILE";
-        let (kind, rest) = s.split_once(':').ok_or_else(|| format!("split '{s}': {usage}"))?;
+        let (kind, rest) = s
+            .split_once(':')
+            .ok_or_else(|| format!("split '{s}': {usage}"))?;
         match kind {
             "random" => {
-                let (seed, fraction) = rest.split_once(':').ok_or_else(|| format!("split '{s}': {usage}"))?;
-                let seed = seed.parse().map_err(|_| format!("split '{s}': seed '{seed}' is not a whole number"))?;
-                let test_fraction: f64 = fraction.parse().map_err(|_| format!("split '{s}': '{fraction}' is not a fraction"))?;
+                let (seed, fraction) = rest
+                    .split_once(':')
+                    .ok_or_else(|| format!("split '{s}': {usage}"))?;
+                let seed = seed
+                    .parse()
+                    .map_err(|_| format!("split '{s}': seed '{seed}' is not a whole number"))?;
+                let test_fraction: f64 = fraction
+                    .parse()
+                    .map_err(|_| format!("split '{s}': '{fraction}' is not a fraction"))?;
                 if !(test_fraction > 0.0 && test_fraction < 1.0) {
-                    return Err(format!("split '{s}': the test fraction must be between 0 and 1"));
+                    return Err(format!(
+                        "split '{s}': the test fraction must be between 0 and 1"
+                    ));
                 }
-                Ok(Split::Random { seed, test_fraction })
+                Ok(Split::Random {
+                    seed,
+                    test_fraction,
+                })
             }
-            "time" => Ok(Split::Time { at_ms: timeparse::parse_instant(rest).map_err(|e| format!("split '{s}': {e}"))? }),
-            "users" => Ok(Split::Users { path: PathBuf::from(rest) }),
+            "time" => Ok(Split::Time {
+                at_ms: timeparse::parse_instant(rest).map_err(|e| format!("split '{s}': {e}"))?,
+            }),
+            "users" => Ok(Split::Users {
+                path: PathBuf::from(rest),
+            }),
             _ => Err(format!("split '{s}': {usage}")),
         }
     }
@@ -54,9 +71,18 @@ pub fn random_test_users(users: usize, seed: u64, fraction: f64) -> Vec<bool> {
 
 /// The user names listed in a CSV's `user` column.
 pub fn read_user_list(path: &Path) -> Result<Vec<String>, LoadError> {
-    let bad = |detail: String| LoadError::Format { path: path.to_path_buf(), detail };
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-    let header = reader.headers().map_err(|e| bad(format!("line 1: {e}")))?.clone();
+    let bad = |detail: String| LoadError::Format {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| bad(format!("line 1: {e}")))?
+        .clone();
     let col = header
         .iter()
         .position(|h| h.trim().trim_start_matches('\u{feff}') == "user")

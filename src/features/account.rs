@@ -4,10 +4,10 @@
 
 use polars::prelude::*;
 
+use super::FeatureError;
 use super::matrix::Matrix;
 use super::spec::{FeatureSpec, Unit};
 use super::vocab::{Act, act_of};
-use super::FeatureError;
 use crate::log::{CatColumn, EventLog, NULL_CODE, UserIndex};
 use crate::progress::Progress;
 
@@ -51,11 +51,17 @@ fn event_frame(log: &EventLog, order: &[u32]) -> PolarsResult<DataFrame> {
     let mut columns = vec![
         Column::new(
             "user".into(),
-            order.iter().map(|&e| c.user.codes[e as usize]).collect::<Vec<u32>>(),
+            order
+                .iter()
+                .map(|&e| c.user.codes[e as usize])
+                .collect::<Vec<u32>>(),
         ),
         Column::new(
             "ts".into(),
-            order.iter().map(|&e| c.ts_ms[e as usize]).collect::<Vec<i64>>(),
+            order
+                .iter()
+                .map(|&e| c.ts_ms[e as usize])
+                .collect::<Vec<i64>>(),
         ),
         Column::new("ev".into(), codes_or_null(&c.event, order)),
     ];
@@ -120,7 +126,9 @@ pub fn account_features(
 ) -> Result<AccountFeatures, FeatureError> {
     progress.report("account features", 0, Some(3));
     let users = log.user_count();
-    let order: Vec<u32> = (0..users as u32).flat_map(|u| index.events(u).iter().copied()).collect();
+    let order: Vec<u32> = (0..users as u32)
+        .flat_map(|u| index.events(u).iter().copied())
+        .collect();
     let types = main_event_types(log);
     let roles = categorical_roles(log);
 
@@ -137,7 +145,11 @@ pub fn account_features(
         col("gap").median().alias("gap_median"),
         share(col("gap").lt(lit(1.0))).alias("gap_under_1s"),
         share(col("gap").lt(lit(10.0))).alias("gap_under_10s"),
-        col("gap").gt(lit(SESSION_GAP_SECS)).cast(DataType::Float64).sum().alias("session_breaks"),
+        col("gap")
+            .gt(lit(SESSION_GAP_SECS))
+            .cast(DataType::Float64)
+            .sum()
+            .alias("session_breaks"),
         share(col("ev").eq(col("ev").shift(lit(1)).over([col("user")])?)).alias("repeat_share"),
         col("ts").min().alias("first_ts"),
         col("ts").max().alias("last_ts"),
@@ -158,7 +170,12 @@ pub fn account_features(
         aggs.push(col("amount").max().alias("amount_max"));
     }
     for (name, _) in &roles {
-        aggs.push(col(name.as_str()).drop_nulls().n_unique().alias(format!("distinct:{name}")));
+        aggs.push(
+            col(name.as_str())
+                .drop_nulls()
+                .n_unique()
+                .alias(format!("distinct:{name}")),
+        );
     }
     let df = event_frame(log, &order)?
         .lazy()
@@ -185,35 +202,81 @@ pub fn account_features(
     let events = get("events")?;
     let active_days = get("active_days")?;
     b.push("events", "{} events", Unit::Count, events.clone());
-    b.push("active_days", "active on {} days", Unit::Count, active_days.clone());
+    b.push(
+        "active_days",
+        "active on {} days",
+        Unit::Count,
+        active_days.clone(),
+    );
     b.push(
         "events_per_active_day",
         "{} events per active day",
         Unit::Number,
-        events.iter().zip(&active_days).map(|(n, d)| n / d.max(1.0)).collect(),
+        events
+            .iter()
+            .zip(&active_days)
+            .map(|(n, d)| n / d.max(1.0))
+            .collect(),
     );
     b.push(
         "sessions",
         "{} sessions",
         Unit::Count,
-        get("session_breaks")?.iter().map(|s| s.max(0.0) + 1.0).collect(),
+        get("session_breaks")?
+            .iter()
+            .map(|s| s.max(0.0) + 1.0)
+            .collect(),
     );
-    b.push("gap_mean_secs", "mean gap between events {}", Unit::Secs, get("gap_mean")?);
+    b.push(
+        "gap_mean_secs",
+        "mean gap between events {}",
+        Unit::Secs,
+        get("gap_mean")?,
+    );
     let gap_std = get("gap_std")?;
     let gap_mean = get("gap_mean")?;
     b.push("gap_std_secs", "gap spread {}", Unit::Secs, gap_std.clone());
-    b.push("gap_min_secs", "shortest gap between events {}", Unit::Secs, get("gap_min")?);
-    b.push("gap_median_secs", "median gap between events {}", Unit::Secs, get("gap_median")?);
-    b.push("gap_share_under_1s", "{} of gaps under 1 s", Unit::Share, get("gap_under_1s")?);
-    b.push("gap_share_under_10s", "{} of gaps under 10 s", Unit::Share, get("gap_under_10s")?);
+    b.push(
+        "gap_min_secs",
+        "shortest gap between events {}",
+        Unit::Secs,
+        get("gap_min")?,
+    );
+    b.push(
+        "gap_median_secs",
+        "median gap between events {}",
+        Unit::Secs,
+        get("gap_median")?,
+    );
+    b.push(
+        "gap_share_under_1s",
+        "{} of gaps under 1 s",
+        Unit::Share,
+        get("gap_under_1s")?,
+    );
+    b.push(
+        "gap_share_under_10s",
+        "{} of gaps under 10 s",
+        Unit::Share,
+        get("gap_under_10s")?,
+    );
     // Coefficient of variation of the gaps: people are irregular (≈1 or more), scripts are not.
     b.push(
         "gap_variation",
         "gap variation {} (machine-regular when near 0)",
         Unit::Number,
-        gap_std.iter().zip(&gap_mean).map(|(s, m)| s / m.max(1e-3)).collect(),
+        gap_std
+            .iter()
+            .zip(&gap_mean)
+            .map(|(s, m)| s / m.max(1e-3))
+            .collect(),
     );
-    b.push("night_share", "{} of events at night (0–6 h)", Unit::Share, get("night_share")?);
+    b.push(
+        "night_share",
+        "{} of events at night (0–6 h)",
+        Unit::Share,
+        get("night_share")?,
+    );
     b.push(
         "repeat_share",
         "{} of events repeat the previous one",
@@ -224,22 +287,51 @@ pub fn account_features(
     let mut acts: Vec<(Act, Vec<f32>)> = Vec::new();
     for (i, (_, name)) in types.iter().enumerate() {
         let counts = get(&format!("type{i}"))?;
-        b.push(format!("n:{name}"), &format!("{{}} {name} events"), Unit::Count, counts.clone());
+        b.push(
+            format!("n:{name}"),
+            &format!("{{}} {name} events"),
+            Unit::Count,
+            counts.clone(),
+        );
         b.push(
             format!("share:{name}"),
             &format!("{{}} of events are {name}"),
             Unit::Share,
-            counts.iter().zip(&events).map(|(c, n)| c / n.max(1.0)).collect(),
+            counts
+                .iter()
+                .zip(&events)
+                .map(|(c, n)| c / n.max(1.0))
+                .collect(),
         );
         acts.push((act_of(name), counts));
     }
     funnel_features(&mut b, &acts, &events);
 
     if log.columns.amount.is_some() {
-        b.push("amount_sum", "total amount {}", Unit::Money, get("amount_sum")?);
-        b.push("amount_mean", "mean amount {}", Unit::Money, get("amount_mean")?);
-        b.push("amount_std", "amount spread {}", Unit::Money, get("amount_std")?);
-        b.push("amount_max", "largest amount {}", Unit::Money, get("amount_max")?);
+        b.push(
+            "amount_sum",
+            "total amount {}",
+            Unit::Money,
+            get("amount_sum")?,
+        );
+        b.push(
+            "amount_mean",
+            "mean amount {}",
+            Unit::Money,
+            get("amount_mean")?,
+        );
+        b.push(
+            "amount_std",
+            "amount spread {}",
+            Unit::Money,
+            get("amount_std")?,
+        );
+        b.push(
+            "amount_max",
+            "largest amount {}",
+            Unit::Money,
+            get("amount_max")?,
+        );
     }
     for (name, _) in &roles {
         let label = name.trim_start_matches("entity:");
@@ -260,13 +352,32 @@ pub fn account_features(
         "account_age_secs",
         "account active for {}",
         Unit::Secs,
-        first_ts.iter().zip(&last_ts).map(|(f, l)| (l - f) / 1000.0).collect(),
+        first_ts
+            .iter()
+            .zip(&last_ts)
+            .map(|(f, l)| (l - f) / 1000.0)
+            .collect(),
     );
     if let Some(first_order) = first_order_secs(log, index, &types) {
-        b.push("first_order_secs", "first order {} after first event", Unit::Secs, first_order);
+        b.push(
+            "first_order_secs",
+            "first order {} after first event",
+            Unit::Secs,
+            first_order,
+        );
     }
-    b.push("peak_1min", "{} events in 1 min", Unit::Count, peak_in_window(log, index, 60_000));
-    b.push("peak_1h", "{} events in 1 h", Unit::Count, peak_in_window(log, index, 3_600_000));
+    b.push(
+        "peak_1min",
+        "{} events in 1 min",
+        Unit::Count,
+        peak_in_window(log, index, 60_000),
+    );
+    b.push(
+        "peak_1h",
+        "{} events in 1 h",
+        Unit::Count,
+        peak_in_window(log, index, 3_600_000),
+    );
     for e in &log.columns.entities {
         b.push(
             format!("shared:{}", e.name),
@@ -300,28 +411,60 @@ fn funnel_features(b: &mut Builder, acts: &[(Act, Vec<f32>)], events: &[f32]) {
     let ratio = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x / y.max(1.0)).collect();
     let orders = sum_of(Act::Order).or_else(|| sum_of(Act::Pay));
     if let (Some(orders), Some(views)) = (&orders, sum_of(Act::View)) {
-        b.push("orders_per_view", "{} orders per view", Unit::Number, ratio(orders, &views));
+        b.push(
+            "orders_per_view",
+            "{} orders per view",
+            Unit::Number,
+            ratio(orders, &views),
+        );
     }
     if let Some(orders) = &orders {
         if let Some(refunds) = sum_of(Act::Refund) {
-            b.push("refunds_per_order", "{} refunds per order", Unit::Number, ratio(&refunds, orders));
+            b.push(
+                "refunds_per_order",
+                "{} refunds per order",
+                Unit::Number,
+                ratio(&refunds, orders),
+            );
         }
         if let Some(reviews) = sum_of(Act::Review) {
-            b.push("reviews_per_order", "{} reviews per order", Unit::Number, ratio(&reviews, orders));
+            b.push(
+                "reviews_per_order",
+                "{} reviews per order",
+                Unit::Number,
+                ratio(&reviews, orders),
+            );
         }
     }
     if let Some(failures) = sum_of(Act::Failure) {
-        b.push("failure_share", "{} of events are failures", Unit::Share, ratio(&failures, events));
+        b.push(
+            "failure_share",
+            "{} of events are failures",
+            Unit::Share,
+            ratio(&failures, events),
+        );
     }
 }
 
 /// Seconds from each user's first event to their first order (NaN for users without one), or
 /// `None` when the log has no order-like event type.
-fn first_order_secs(log: &EventLog, index: &UserIndex, types: &[(u32, String)]) -> Option<Vec<f32>> {
+fn first_order_secs(
+    log: &EventLog,
+    index: &UserIndex,
+    types: &[(u32, String)],
+) -> Option<Vec<f32>> {
     let is_order = |act| act == Act::Order;
-    let mut order_codes: Vec<u32> = types.iter().filter(|(_, n)| is_order(act_of(n))).map(|t| t.0).collect();
+    let mut order_codes: Vec<u32> = types
+        .iter()
+        .filter(|(_, n)| is_order(act_of(n)))
+        .map(|t| t.0)
+        .collect();
     if order_codes.is_empty() {
-        order_codes = types.iter().filter(|(_, n)| act_of(n) == Act::Pay).map(|t| t.0).collect();
+        order_codes = types
+            .iter()
+            .filter(|(_, n)| act_of(n) == Act::Pay)
+            .map(|t| t.0)
+            .collect();
     }
     if order_codes.is_empty() {
         return None;

@@ -20,7 +20,10 @@ const USER_WINDOWS: [(i64, &str, &str); 4] = [
     (7 * 86_400_000, "7d", "7 days"),
     (30 * 86_400_000, "30d", "30 days"),
 ];
-const ENTITY_WINDOWS: [(i64, &str, &str); 2] = [(86_400_000, "1d", "1 day"), (7 * 86_400_000, "7d", "7 days")];
+const ENTITY_WINDOWS: [(i64, &str, &str); 2] = [
+    (86_400_000, "1d", "1 day"),
+    (7 * 86_400_000, "7d", "7 days"),
+];
 
 /// One row per event of the log, in the log's event order.
 #[derive(Clone, Debug)]
@@ -60,8 +63,20 @@ pub fn event_features(
             if progress.is_cancelled() {
                 return Err(FeatureError::Cancelled);
             }
-            progress.report("event features", k as u64 + 1, Some(log.columns.entities.len() as u64 + 1));
-            entity_features(log, &entity.name, &entity.column, &by_time, labels, &mut out, n);
+            progress.report(
+                "event features",
+                k as u64 + 1,
+                Some(log.columns.entities.len() as u64 + 1),
+            );
+            entity_features(
+                log,
+                &entity.name,
+                &entity.column,
+                &by_time,
+                labels,
+                &mut out,
+                n,
+            );
         }
     }
     Ok(EventFeatures {
@@ -93,16 +108,41 @@ fn user_windows(
     let mut mean_col = Vec::new();
     let mut max_col = Vec::new();
     for (_, suffix, words) in USER_WINDOWS {
-        count_col.push(out.add(format!("user_events_{suffix}"), format!("{{}} events by this user in {words}"), Unit::Count, n));
+        count_col.push(out.add(
+            format!("user_events_{suffix}"),
+            format!("{{}} events by this user in {words}"),
+            Unit::Count,
+            n,
+        ));
         if amount.is_some() {
-            mean_col.push(out.add(format!("user_amount_mean_{suffix}"), format!("mean amount {{}} over {words}"), Unit::Money, n));
-            max_col.push(out.add(format!("user_amount_max_{suffix}"), format!("largest amount {{}} over {words}"), Unit::Money, n));
+            mean_col.push(out.add(
+                format!("user_amount_mean_{suffix}"),
+                format!("mean amount {{}} over {words}"),
+                Unit::Money,
+                n,
+            ));
+            max_col.push(out.add(
+                format!("user_amount_max_{suffix}"),
+                format!("largest amount {{}} over {words}"),
+                Unit::Money,
+                n,
+            ));
         }
     }
-    let gap_col = out.add("gap_prev_secs".into(), "{} since the user's previous event".into(), Unit::Secs, n);
+    let gap_col = out.add(
+        "gap_prev_secs".into(),
+        "{} since the user's previous event".into(),
+        Unit::Secs,
+        n,
+    );
     let z_col = amount.map(|_| {
         let raw = out.add("amount".into(), "amount {}".into(), Unit::Money, n);
-        let z = out.add("amount_z".into(), "amount {} std devs from the user's usual".into(), Unit::Number, n);
+        let z = out.add(
+            "amount_z".into(),
+            "amount {} std devs from the user's usual".into(),
+            Unit::Number,
+            n,
+        );
         (raw, z)
     });
 
@@ -148,7 +188,11 @@ fn user_windows(
                     }
                     let k = prefix_n[i + 1] - prefix_n[start];
                     let s = prefix_sum[i + 1] - prefix_sum[start];
-                    out.columns[mean_col[w]][e] = if k > 0 { (s / k as f64) as f32 } else { f32::NAN };
+                    out.columns[mean_col[w]][e] = if k > 0 {
+                        (s / k as f64) as f32
+                    } else {
+                        f32::NAN
+                    };
                     out.columns[max_col[w]][e] = maxq.front().map_or(f32::NAN, |&j| amt[j] as f32);
                 }
             }
@@ -157,7 +201,11 @@ fn user_windows(
         let (mut k, mut mean, mut m2) = (0u32, 0.0f64, 0.0f64);
         for (i, &e) in events.iter().enumerate() {
             let e = e as usize;
-            out.columns[gap_col][e] = if i == 0 { f32::NAN } else { (ts[i] - ts[i - 1]) as f32 / 1000.0 };
+            out.columns[gap_col][e] = if i == 0 {
+                f32::NAN
+            } else {
+                (ts[i] - ts[i - 1]) as f32 / 1000.0
+            };
             if let Some((raw_col, z_col)) = z_col {
                 let a = amt[i];
                 out.columns[raw_col][e] = a as f32;
@@ -192,12 +240,29 @@ fn entity_features(
     n: usize,
 ) {
     let c = &log.columns;
-    let first_col = out.add(format!("first_use:{name}"), format!("first use of this {name} by the user ({{}})"), Unit::Number, n);
+    let first_col = out.add(
+        format!("first_use:{name}"),
+        format!("first use of this {name} by the user ({{}})"),
+        Unit::Number,
+        n,
+    );
     let users_cols: Vec<usize> = ENTITY_WINDOWS
         .iter()
-        .map(|(_, suffix, words)| out.add(format!("{name}_users_{suffix}"), format!("{{}} users on this {name} in {words}"), Unit::Count, n))
+        .map(|(_, suffix, words)| {
+            out.add(
+                format!("{name}_users_{suffix}"),
+                format!("{{}} users on this {name} in {words}"),
+                Unit::Count,
+                n,
+            )
+        })
         .collect();
-    let rate_col = out.add(format!("{name}_fraud_rate"), format!("{{}} of known labels on this {name} are fraud"), Unit::Share, n);
+    let rate_col = out.add(
+        format!("{name}_fraud_rate"),
+        format!("{{}} of known labels on this {name} are fraud"),
+        Unit::Share,
+        n,
+    );
 
     // Group the events by value, each group in time order (a stable counting sort).
     let values = entity.dict.len();
@@ -220,17 +285,7 @@ fn entity_features(
             next[v as usize] += 1;
         }
     }
-    // Events without a value: not a first use, no neighbours, no known rate.
-    for e in 0..n {
-        if entity.codes[e] == NULL_CODE {
-            out.columns[first_col][e] = 0.0;
-            for &col in &users_cols {
-                out.columns[col][e] = 0.0;
-            }
-            out.columns[rate_col][e] = 0.0;
-        }
-    }
-
+    // Events without a value keep the zeros they start with: no first use, no neighbours.
     let mut seen: AHashSet<u32> = AHashSet::new();
     let mut in_window: Vec<AHashMap<u32, u32>> = vec![AHashMap::new(); ENTITY_WINDOWS.len()];
     let mut known: Vec<(i64, i8)> = Vec::new();
@@ -275,7 +330,11 @@ fn entity_features(
                 fraud_n += u32::from(known[k].1 == 1);
                 k += 1;
             }
-            out.columns[rate_col][e] = if known_n > 0 { fraud_n as f32 / known_n as f32 } else { 0.0 };
+            out.columns[rate_col][e] = if known_n > 0 {
+                fraud_n as f32 / known_n as f32
+            } else {
+                0.0
+            };
         }
     }
 }

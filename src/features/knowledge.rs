@@ -2,7 +2,9 @@
 //! trained model) may only use labels known before the moment it describes; imported labels
 //! become known `label_delay` after their event, because fraud is confirmed days later.
 
-use crate::log::{EventLog, LABEL_UNKNOWN, LabelLevel, LabelValue, NULL_CODE, UserIndex, UserLabel};
+use crate::log::{
+    EventLog, LABEL_UNKNOWN, LabelLevel, LabelValue, NULL_CODE, UserIndex, UserLabel,
+};
 
 /// Labels of one log, each with the time it became known (ms since the epoch).
 #[derive(Clone, Debug)]
@@ -28,7 +30,12 @@ impl LabelKnowledge {
 
     /// Labels from the log's label column, then from `file_labels` (a labels file, which wins
     /// for the users it names). Users the file names that are not in the log are ignored.
-    pub fn new(log: &EventLog, index: &UserIndex, file_labels: &[UserLabel], delay_ms: i64) -> Self {
+    pub fn new(
+        log: &EventLog,
+        index: &UserIndex,
+        file_labels: &[UserLabel],
+        delay_ms: i64,
+    ) -> Self {
         let users = log.user_count();
         let mut k = Self::none(users);
         k.delay_ms = delay_ms;

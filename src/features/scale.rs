@@ -48,7 +48,11 @@ impl Scaler {
             p99: Vec::with_capacity(x.cols),
         };
         for j in 0..x.cols {
-            let mut raw: Vec<f32> = x.column(j).step_by(stride).filter(|v| v.is_finite()).collect();
+            let mut raw: Vec<f32> = x
+                .column(j)
+                .step_by(stride)
+                .filter(|v| v.is_finite())
+                .collect();
             raw.sort_unstable_by(f32::total_cmp);
             s.p01.push(quantile(&raw, 0.01));
             s.p50.push(quantile(&raw, 0.5));
@@ -64,7 +68,11 @@ impl Scaler {
                 mad
             } else {
                 let mean_dev = dev.iter().sum::<f32>() / dev.len().max(1) as f32;
-                if mean_dev > 1e-6 { 1.2533 * mean_dev } else { 1.0 }
+                if mean_dev > 1e-6 {
+                    1.2533 * mean_dev
+                } else {
+                    1.0
+                }
             };
             s.center.push(if center.is_finite() { center } else { 0.0 });
             s.spread.push(spread);
@@ -109,6 +117,9 @@ mod tests {
         assert!(t.row(2)[0].abs() < 1e-6, "the median maps to 0");
         assert_eq!(t.row(4)[0], CLIP);
         assert_eq!(t.row(5)[0], 0.0);
-        assert!(t.column(1).all(|v| v == 0.0), "a constant feature maps to 0");
+        assert!(
+            t.column(1).all(|v| v == 0.0),
+            "a constant feature maps to 0"
+        );
     }
 }

@@ -63,7 +63,11 @@ pub fn build_sequences(
                 match chunk.get(step) {
                     Some(&e) => {
                         let code = log.columns.event.codes[e as usize];
-                        let t = if code == NULL_CODE { type_codes.len() } else { slot[code as usize] };
+                        let t = if code == NULL_CODE {
+                            type_codes.len()
+                        } else {
+                            slot[code as usize]
+                        };
                         x[t] = 1.0;
                         x[types..].copy_from_slice(scaled.row(e as usize));
                         s.events.push(e);

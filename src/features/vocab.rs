@@ -14,9 +14,13 @@ pub enum Act {
     Other,
 }
 
-const VIEW: &[&str] = &["view", "pv", "click", "browse", "search", "浏览", "点击", "搜索"];
+const VIEW: &[&str] = &[
+    "view", "pv", "click", "browse", "search", "浏览", "点击", "搜索",
+];
 const CART: &[&str] = &["cart", "add_to_cart", "fav", "加购", "购物车", "收藏"];
-const ORDER: &[&str] = &["order", "purchase", "buy", "checkout", "下单", "购买", "订单"];
+const ORDER: &[&str] = &[
+    "order", "purchase", "buy", "checkout", "下单", "购买", "订单",
+];
 const PAY: &[&str] = &["pay", "payment", "支付", "付款"];
 const REFUND: &[&str] = &["refund", "return", "chargeback", "退款", "退货"];
 const REVIEW: &[&str] = &["review", "rating", "comment", "评价", "评论"];
@@ -30,7 +34,10 @@ pub fn act_of(name: &str) -> Act {
     if n.contains("fail") || n.contains("declin") || n.contains("失败") {
         return Act::Failure;
     }
-    let is = |set: &[&str]| set.iter().any(|s| n == *s || n.starts_with(&format!("{s}_")));
+    let is = |set: &[&str]| {
+        set.iter()
+            .any(|s| n == *s || n.starts_with(&format!("{s}_")))
+    };
     if is(PAY) {
         Act::Pay
     } else if is(ORDER) {

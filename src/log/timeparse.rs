@@ -162,11 +162,9 @@ pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
 /// Reads a moment given on the command line: RFC 3339 or `YYYY-MM-DD` (midnight UTC).
 pub fn parse_instant(s: &str) -> Result<i64, String> {
     let s = s.trim();
-    detect(&[s], false)
-        .and_then(|f| f.parse(s))
-        .ok_or_else(|| {
-            format!("'{s}' is not a time; expected RFC 3339 (2026-10-15T08:00:00Z) or YYYY-MM-DD")
-        })
+    detect(&[s], false).and_then(|f| f.parse(s)).ok_or_else(|| {
+        format!("'{s}' is not a time; expected RFC 3339 (2026-10-15T08:00:00Z) or YYYY-MM-DD")
+    })
 }
 
 /// Formats milliseconds since the epoch as RFC 3339 UTC (`2017-11-06T16:00:00Z`).

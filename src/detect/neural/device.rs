@@ -12,7 +12,9 @@ fn choose() -> (Device, String) {
     {
         match Device::new_cuda(0) {
             Ok(d) => return (d, "GPU (CUDA device 0)".to_string()),
-            Err(e) => eprintln!("vigil: built with cuda but no GPU could be used ({e}); training on the CPU"),
+            Err(e) => eprintln!(
+                "vigil: built with cuda but no GPU could be used ({e}); training on the CPU"
+            ),
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

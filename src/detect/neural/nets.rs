@@ -79,7 +79,13 @@ pub struct SequenceNet {
 impl SequenceNet {
     pub fn new(in_dim: usize, with_conv: bool, vb: VarBuilder) -> Result<Self> {
         let conv = match with_conv {
-            true => Some(conv1d(in_dim, HIDDEN, KERNEL, Conv1dConfig::default(), vb.pp("conv"))?),
+            true => Some(conv1d(
+                in_dim,
+                HIDDEN,
+                KERNEL,
+                Conv1dConfig::default(),
+                vb.pp("conv"),
+            )?),
             false => None,
         };
         let gru_in = if with_conv { HIDDEN } else { in_dim };
@@ -98,12 +104,18 @@ impl Module for SequenceNet {
         let x = match &self.conv {
             Some(conv) => {
                 let channels_first = x.transpose(1, 2)?.pad_with_zeros(2, KERNEL - 1, 0)?;
-                conv.forward(&channels_first)?.relu()?.transpose(1, 2)?.contiguous()?
+                conv.forward(&channels_first)?
+                    .relu()?
+                    .transpose(1, 2)?
+                    .contiguous()?
             }
             None => x.clone(),
         };
         let states = self.gru.seq(&x)?;
-        let hidden = self.gru.states_to_tensor(&states)?.reshape((batch, steps, HIDDEN))?;
+        let hidden = self
+            .gru
+            .states_to_tensor(&states)?
+            .reshape((batch, steps, HIDDEN))?;
         self.out.forward(&hidden)?.squeeze(2)
     }
 }

@@ -3,8 +3,8 @@
 
 use candle_core::{DType, Module, Tensor};
 use candle_nn::{VarBuilder, VarMap};
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -12,10 +12,12 @@ use super::compute_device;
 use super::nets::SequenceNet;
 use super::tabular::{arrays_to_vars, vars_to_arrays};
 use super::train::{LoopParams, fit, init_seeded, weighted_bce};
-use crate::detect::holdout::split_validation;
 use crate::detect::artifact::State;
 use crate::detect::calibrate::fit_thresholds;
-use crate::detect::{DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve};
+use crate::detect::holdout::split_validation;
+use crate::detect::{
+    DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
+};
 use crate::features::{Dataset, Scaler, Sequences, build_sequences};
 use crate::log::LABEL_UNKNOWN;
 use crate::progress::Progress;
@@ -57,11 +59,19 @@ impl SequenceDetector {
     fn build_net(&mut self, in_dim: usize) -> Result<(), DetectError> {
         self.varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&self.varmap, DType::F32, compute_device());
-        self.net = Some(SequenceNet::new(in_dim, self.kind == DetectorKind::CnnGru, vb)?);
+        self.net = Some(SequenceNet::new(
+            in_dim,
+            self.kind == DetectorKind::CnnGru,
+            vb,
+        )?);
         Ok(())
     }
 
-    pub fn from_state(kind: DetectorKind, state: &State, prefix: &str) -> Result<Self, DetectError> {
+    pub fn from_state(
+        kind: DetectorKind,
+        state: &State,
+        prefix: &str,
+    ) -> Result<Self, DetectError> {
         let learned: Learned = serde_json::from_value(state.params.clone())
             .map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
         let mut d = Self::new(kind);
@@ -82,7 +92,11 @@ impl SequenceDetector {
     }
 
     /// Per-step fraud probabilities for the given windows.
-    fn step_scores(&self, seqs: &Sequences, progress: &dyn Progress) -> Result<Vec<f32>, DetectError> {
+    fn step_scores(
+        &self,
+        seqs: &Sequences,
+        progress: &dyn Progress,
+    ) -> Result<Vec<f32>, DetectError> {
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
         let mut out = Vec::with_capacity(seqs.windows() * STEPS);
         let all: Vec<usize> = (0..seqs.windows()).collect();
@@ -90,8 +104,16 @@ impl SequenceDetector {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
             }
-            progress.report("scoring sequences", b as u64, Some(all.len().div_ceil(SCORE_BATCH) as u64));
-            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), STEPS, seqs.dim), compute_device())?;
+            progress.report(
+                "scoring sequences",
+                b as u64,
+                Some(all.len().div_ceil(SCORE_BATCH) as u64),
+            );
+            let x = Tensor::from_vec(
+                seqs.gather(batch),
+                (batch.len(), STEPS, seqs.dim),
+                compute_device(),
+            )?;
             let p = candle_nn::ops::sigmoid(&net.forward(&x)?)?;
             out.extend(p.flatten_all()?.to_vec1::<f32>()?);
         }
@@ -104,13 +126,20 @@ impl Detector for SequenceDetector {
         self.kind
     }
 
-    fn fit(&mut self, data: &Dataset, options: &TrainOptions, progress: &dyn Progress) -> Result<(), DetectError> {
+    fn fit(
+        &mut self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<(), DetectError> {
         let name = self.kind.name();
         let users = data.event_users();
         let train_events: Vec<usize> = (0..data.log.len())
             .filter(|&e| options.train_users.get(users[e] as usize) == Some(&true))
             .collect();
-        let account_rows: Vec<usize> = (0..data.users()).filter(|&u| options.train_users[u]).collect();
+        let account_rows: Vec<usize> = (0..data.users())
+            .filter(|&u| options.train_users[u])
+            .collect();
         let event_scaler = Scaler::fit(&data.events.values.select_rows(&train_events));
         let account_scaler = Scaler::fit(&data.account.values.select_rows(&account_rows));
         let type_codes: Vec<String> = data.main_types.iter().map(|t| t.1.clone()).collect();
@@ -119,8 +148,14 @@ impl Detector for SequenceDetector {
             event_scaler,
             account_scaler,
             type_codes,
-            user_thresholds: Thresholds { suspicious: 0.5, high: 0.8 },
-            event_thresholds: Thresholds { suspicious: 0.5, high: 0.8 },
+            user_thresholds: Thresholds {
+                suspicious: 0.5,
+                high: 0.8,
+            },
+            event_thresholds: Thresholds {
+                suspicious: 0.5,
+                high: 0.8,
+            },
             curve: TrainingCurve::default(),
         };
         let seqs = self.sequences(data, &learned);
@@ -136,40 +171,65 @@ impl Detector for SequenceDetector {
             .filter(|&w| (0..STEPS).any(|s| step_target(w, s) != LABEL_UNKNOWN))
             .collect();
         let has_fraud = |w: usize| (0..STEPS).any(|s| step_target(w, s) == 1);
-        let (positive, negative) = windows.iter().fold((0, 0), |(p, n), &w| if has_fraud(w) { (p + 1, n) } else { (p, n + 1) });
+        let (positive, negative) =
+            windows.iter().fold(
+                (0, 0),
+                |(p, n), &w| if has_fraud(w) { (p + 1, n) } else { (p, n + 1) },
+            );
         if windows.is_empty() {
             return Err(DetectError::NeedsLabels { detector: name });
         }
         if positive == 0 || negative == 0 {
-            return Err(DetectError::OneClass { detector: name, positive, negative });
+            return Err(DetectError::OneClass {
+                detector: name,
+                positive,
+                negative,
+            });
         }
         if windows.len() > MAX_TRAIN_WINDOWS {
             let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-            let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = windows.iter().partition(|&&w| has_fraud(w));
+            let (mut pos, mut neg): (Vec<usize>, Vec<usize>) =
+                windows.iter().partition(|&&w| has_fraud(w));
             neg.shuffle(&mut rng);
-            neg.truncate(MAX_TRAIN_WINDOWS.saturating_sub(pos.len()).max(MAX_TRAIN_WINDOWS / 2));
+            neg.truncate(
+                MAX_TRAIN_WINDOWS
+                    .saturating_sub(pos.len())
+                    .max(MAX_TRAIN_WINDOWS / 2),
+            );
             pos.truncate(MAX_TRAIN_WINDOWS);
             windows = pos.into_iter().chain(neg).collect();
             windows.sort_unstable();
         }
         // Class weight from step counts: fraud steps are rarer than fraud windows.
-        let (pos_steps, neg_steps) = windows.iter().flat_map(|&w| (0..STEPS).map(move |s| (w, s))).fold((0usize, 0usize), |(p, n), (w, s)| match step_target(w, s) {
-            1 => (p + 1, n),
-            0 => (p, n + 1),
-            _ => (p, n),
-        });
-        let positive_weight = (neg_steps as f32 / pos_steps.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT);
+        let (pos_steps, neg_steps) = windows
+            .iter()
+            .flat_map(|&w| (0..STEPS).map(move |s| (w, s)))
+            .fold((0usize, 0usize), |(p, n), (w, s)| match step_target(w, s) {
+                1 => (p + 1, n),
+                0 => (p, n + 1),
+                _ => (p, n),
+            });
+        let positive_weight =
+            (neg_steps as f32 / pos_steps.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT);
 
         self.build_net(learned.in_dim)?;
         init_seeded(&self.varmap, options.seed)?;
         let (train, val) = split_validation(&windows, has_fraud, 0.2, options.seed);
         let params = LoopParams {
-            epochs: if options.epochs > 0 { options.epochs } else { (200_000 / train.len().max(1)).clamp(5, 30) },
+            epochs: if options.epochs > 0 {
+                options.epochs
+            } else {
+                (200_000 / train.len().max(1)).clamp(5, 30)
+            },
             batch: 128,
             learning_rate: 3e-3,
             patience: 4,
             seed: options.seed,
-            stage: if self.kind == DetectorKind::Gru { "training gru" } else { "training cnn_gru" },
+            stage: if self.kind == DetectorKind::Gru {
+                "training gru"
+            } else {
+                "training cnn_gru"
+            },
         };
         let device = compute_device();
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
@@ -197,7 +257,15 @@ impl Detector for SequenceDetector {
         // Thresholds from the training users' own scores.
         self.learned = Some(learned);
         let scores = self.score(data, progress)?;
-        let user_labels: Vec<i8> = (0..data.users()).map(|u| if options.train_users[u] { data.labels.user[u] } else { LABEL_UNKNOWN }).collect();
+        let user_labels: Vec<i8> = (0..data.users())
+            .map(|u| {
+                if options.train_users[u] {
+                    data.labels.user[u]
+                } else {
+                    LABEL_UNKNOWN
+                }
+            })
+            .collect();
         let event_labels: Vec<i8> = train_events.iter().map(|&e| targets[e]).collect();
         let event_scores: Vec<f32> = train_events.iter().map(|&e| scores.event[e]).collect();
         if let Some(l) = &mut self.learned {
@@ -233,20 +301,26 @@ impl Detector for SequenceDetector {
         match (&self.learned, level) {
             (Some(l), Level::User) => l.user_thresholds,
             (Some(l), Level::Event) => l.event_thresholds,
-            (None, _) => Thresholds { suspicious: 0.5, high: 0.8 },
+            (None, _) => Thresholds {
+                suspicious: 0.5,
+                high: 0.8,
+            },
         }
     }
 
     fn training_curve(&self) -> TrainingCurve {
-        self.learned.as_ref().map(|l| l.curve.clone()).unwrap_or_default()
+        self.learned
+            .as_ref()
+            .map(|l| l.curve.clone())
+            .unwrap_or_default()
     }
 
     fn state(&self) -> Result<State, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         Ok(State {
-            params: serde_json::to_value(learned).map_err(|e| DetectError::Candle(e.to_string()))?,
+            params: serde_json::to_value(learned)
+                .map_err(|e| DetectError::Candle(e.to_string()))?,
             arrays: vars_to_arrays(&self.varmap, "")?,
         })
     }
 }
-

@@ -55,7 +55,14 @@ impl TabularNet {
 
     /// Trains on the rows of `x` (already scaled). The MLP learns from rows labelled 0/1 in
     /// `y`, class-weighted; the autoencoder learns to rebuild every row.
-    pub fn fit(&mut self, x: &Matrix, y: &[i8], seed: u64, epochs: usize, progress: &dyn Progress) -> Result<TrainingCurve, DetectError> {
+    pub fn fit(
+        &mut self,
+        x: &Matrix,
+        y: &[i8],
+        seed: u64,
+        epochs: usize,
+        progress: &dyn Progress,
+    ) -> Result<TrainingCurve, DetectError> {
         init_seeded(&self.varmap, seed)?;
         let device = compute_device();
         let rows: Vec<usize> = match self.kind {
@@ -63,10 +70,15 @@ impl TabularNet {
             NetKind::Autoencoder => (0..x.rows).collect(),
         };
         let positives = rows.iter().filter(|&&i| y.get(i) == Some(&1)).count();
-        let positive_weight = ((rows.len() - positives) as f32 / positives.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT);
+        let positive_weight = ((rows.len() - positives) as f32 / positives.max(1) as f32)
+            .clamp(1.0, MAX_POSITIVE_WEIGHT);
         let (train, val) = split_validation(&rows, |i| y.get(i) == Some(&1), 0.2, seed);
         let params = LoopParams {
-            epochs: if epochs > 0 { epochs } else { (400_000 / train.len().max(1)).clamp(6, 60) },
+            epochs: if epochs > 0 {
+                epochs
+            } else {
+                (400_000 / train.len().max(1)).clamp(6, 60)
+            },
             batch: 256,
             learning_rate: 3e-3,
             patience: 6,
@@ -89,7 +101,10 @@ impl TabularNet {
             match net {
                 Net::Mlp(m) => {
                     let t: Vec<f32> = batch.iter().map(|&i| f32::from(y[i] == 1)).collect();
-                    let w: Vec<f32> = t.iter().map(|&t| if t > 0.5 { positive_weight } else { 1.0 }).collect();
+                    let w: Vec<f32> = t
+                        .iter()
+                        .map(|&t| if t > 0.5 { positive_weight } else { 1.0 })
+                        .collect();
                     let t = Tensor::from_vec(t, batch.len(), device)?;
                     let w = Tensor::from_vec(w, batch.len(), device)?;
                     weighted_bce(&m.forward(&xb)?, &t, &w)
@@ -106,7 +121,12 @@ impl TabularNet {
         let mut out = Vec::with_capacity(x.rows);
         for start in (0..x.rows).step_by(SCORE_BATCH) {
             let end = (start + SCORE_BATCH).min(x.rows);
-            let xb = tensor_2d(x.data[start * x.cols..end * x.cols].to_vec(), end - start, x.cols, device)?;
+            let xb = tensor_2d(
+                x.data[start * x.cols..end * x.cols].to_vec(),
+                end - start,
+                x.cols,
+                device,
+            )?;
             let s = match &self.net {
                 Net::Mlp(m) => candle_nn::ops::sigmoid(&m.forward(&xb)?)?,
                 Net::Autoencoder(a) => a.errors(&xb)?,
@@ -120,7 +140,12 @@ impl TabularNet {
         vars_to_arrays(&self.varmap, prefix)
     }
 
-    pub fn from_arrays(kind: NetKind, in_dim: usize, arrays: &[Array], prefix: &str) -> Result<Self, DetectError> {
+    pub fn from_arrays(
+        kind: NetKind,
+        in_dim: usize,
+        arrays: &[Array],
+        prefix: &str,
+    ) -> Result<Self, DetectError> {
         let net = Self::new(kind, in_dim)?;
         arrays_to_vars(&net.varmap, arrays, prefix)?;
         Ok(net)
@@ -128,21 +153,35 @@ impl TabularNet {
 }
 
 pub(super) fn vars_to_arrays(varmap: &VarMap, prefix: &str) -> Result<Vec<Array>, DetectError> {
-    let vars = varmap.data().lock().map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
+    let vars = varmap
+        .data()
+        .lock()
+        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
     let mut out = Vec::new();
     for (name, var) in vars.iter() {
         out.push(Array {
             name: format!("{prefix}{name}"),
             shape: var.dims().to_vec(),
-            data: var.as_tensor().flatten_all()?.to_dtype(DType::F32)?.to_vec1::<f32>()?,
+            data: var
+                .as_tensor()
+                .flatten_all()?
+                .to_dtype(DType::F32)?
+                .to_vec1::<f32>()?,
         });
     }
     Ok(out)
 }
 
 /// Loads every weight the network has from `arrays`; a missing or misshapen one is an error.
-pub(super) fn arrays_to_vars(varmap: &VarMap, arrays: &[Array], prefix: &str) -> Result<(), DetectError> {
-    let vars = varmap.data().lock().map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
+pub(super) fn arrays_to_vars(
+    varmap: &VarMap,
+    arrays: &[Array],
+    prefix: &str,
+) -> Result<(), DetectError> {
+    let vars = varmap
+        .data()
+        .lock()
+        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
     for (name, var) in vars.iter() {
         let full = format!("{prefix}{name}");
         let a = arrays
@@ -156,7 +195,11 @@ pub(super) fn arrays_to_vars(varmap: &VarMap, arrays: &[Array], prefix: &str) ->
                 var.dims()
             )));
         }
-        var.set(&Tensor::from_vec(a.data.clone(), a.shape.as_slice(), var.device())?)?;
+        var.set(&Tensor::from_vec(
+            a.data.clone(),
+            a.shape.as_slice(),
+            var.device(),
+        )?)?;
     }
     Ok(())
 }

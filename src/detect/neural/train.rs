@@ -25,7 +25,10 @@ pub struct LoopParams {
 /// name order, so the same seed gives the same network.
 pub fn init_seeded(varmap: &VarMap, seed: u64) -> Result<(), DetectError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_1417);
-    let vars = varmap.data().lock().map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
+    let vars = varmap
+        .data()
+        .lock()
+        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
     let mut names: Vec<&String> = vars.keys().collect();
     names.sort();
     for name in names {
@@ -45,7 +48,11 @@ pub fn init_seeded(varmap: &VarMap, seed: u64) -> Result<(), DetectError> {
 }
 
 /// Mean of `weights`-weighted binary cross-entropy on logits, stable for any logit size.
-pub fn weighted_bce(logits: &Tensor, targets: &Tensor, weights: &Tensor) -> candle_core::Result<Tensor> {
+pub fn weighted_bce(
+    logits: &Tensor,
+    targets: &Tensor,
+    weights: &Tensor,
+) -> candle_core::Result<Tensor> {
     let softplus = (logits.relu()? + (logits.abs()?.neg()?.exp()? + 1.0)?.log()?)?;
     let loss = ((softplus - (targets * logits)?)? * weights)?.sum_all()?;
     loss.broadcast_div(&(weights.sum_all()? + 1e-6)?)
@@ -124,6 +131,11 @@ pub fn fit(
 }
 
 /// Row-major f32 values as a `(rows, cols)` tensor on `device`.
-pub fn tensor_2d(values: Vec<f32>, rows: usize, cols: usize, device: &candle_core::Device) -> candle_core::Result<Tensor> {
+pub fn tensor_2d(
+    values: Vec<f32>,
+    rows: usize,
+    cols: usize,
+    device: &candle_core::Device,
+) -> candle_core::Result<Tensor> {
     Tensor::from_vec(values, (rows, cols), device)?.to_dtype(DType::F32)
 }
