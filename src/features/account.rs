@@ -5,8 +5,7 @@
 use polars::prelude::*;
 
 use super::FeatureError;
-use super::matrix::Matrix;
-use super::spec::{FeatureSpec, Unit};
+use super::spec::{FeatureTable, TableBuilder, Unit};
 use super::vocab::{Act, act_of};
 use crate::log::{CatColumn, EventLog, NULL_CODE, UserIndex};
 use crate::progress::Progress;
@@ -17,23 +16,7 @@ const DAY_MS: i64 = 86_400_000;
 const SESSION_GAP_SECS: f64 = 1800.0;
 
 /// One row per user code of the log.
-#[derive(Clone, Debug)]
-pub struct AccountFeatures {
-    pub specs: Vec<FeatureSpec>,
-    pub values: Matrix,
-}
-
-struct Builder {
-    specs: Vec<FeatureSpec>,
-    columns: Vec<Vec<f32>>,
-}
-
-impl Builder {
-    fn push(&mut self, name: impl Into<String>, phrase: &str, unit: Unit, values: Vec<f32>) {
-        self.specs.push(FeatureSpec::new(name, phrase, unit));
-        self.columns.push(values);
-    }
-}
+pub type AccountFeatures = FeatureTable;
 
 fn codes_or_null(column: &CatColumn, order: &[u32]) -> Vec<Option<u32>> {
     order
@@ -195,10 +178,7 @@ pub fn account_features(
         .collect();
     let get = |name: &str| f64_column(&df, name, &rows, users);
 
-    let mut b = Builder {
-        specs: Vec::new(),
-        columns: Vec::new(),
-    };
+    let mut b = TableBuilder::default();
     let events = get("events")?;
     let active_days = get("active_days")?;
     b.push("events", "{} events", Unit::Count, events.clone());
@@ -387,15 +367,12 @@ pub fn account_features(
         );
     }
     progress.report("account features", 3, Some(3));
-    Ok(AccountFeatures {
-        specs: b.specs,
-        values: Matrix::from_columns(&b.columns),
-    })
+    Ok(b.finish())
 }
 
 /// Ratios along the shop funnel, where the log has the steps: brushing orders without browsing,
 /// refund abuse loops refunds, fake reviews pile up reviews, card testing fails payments.
-fn funnel_features(b: &mut Builder, acts: &[(Act, Vec<f32>)], events: &[f32]) {
+fn funnel_features(b: &mut TableBuilder, acts: &[(Act, Vec<f32>)], events: &[f32]) {
     let users = events.len();
     let sum_of = |act: Act| -> Option<Vec<f32>> {
         let mut any = false;

@@ -8,8 +8,7 @@ use ahash::{AHashMap, AHashSet};
 
 use super::FeatureError;
 use super::knowledge::LabelKnowledge;
-use super::matrix::Matrix;
-use super::spec::{FeatureSpec, Unit};
+use super::spec::{FeatureTable, TableBuilder, Unit};
 use crate::log::{CatColumn, EventLog, LABEL_UNKNOWN, NULL_CODE, UserIndex};
 use crate::progress::Progress;
 
@@ -26,24 +25,7 @@ const ENTITY_WINDOWS: [(i64, &str, &str); 2] = [
 ];
 
 /// One row per event of the log, in the log's event order.
-#[derive(Clone, Debug)]
-pub struct EventFeatures {
-    pub specs: Vec<FeatureSpec>,
-    pub values: Matrix,
-}
-
-struct Columns {
-    specs: Vec<FeatureSpec>,
-    columns: Vec<Vec<f32>>,
-}
-
-impl Columns {
-    fn add(&mut self, name: String, phrase: String, unit: Unit, n: usize) -> usize {
-        self.specs.push(FeatureSpec::new(name, phrase, unit));
-        self.columns.push(vec![0.0; n]);
-        self.columns.len() - 1
-    }
-}
+pub type EventFeatures = FeatureTable;
 
 pub fn event_features(
     log: &EventLog,
@@ -52,10 +34,7 @@ pub fn event_features(
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
     let n = log.len();
-    let mut out = Columns {
-        specs: Vec::new(),
-        columns: Vec::new(),
-    };
+    let mut out = TableBuilder::default();
     user_windows(log, index, &mut out, progress)?;
     if !log.columns.entities.is_empty() {
         let by_time = time_order(log);
@@ -79,10 +58,7 @@ pub fn event_features(
             );
         }
     }
-    Ok(EventFeatures {
-        specs: out.specs,
-        values: Matrix::from_columns(&out.columns),
-    })
+    Ok(out.finish())
 }
 
 /// Event indices sorted by (time, row).
@@ -98,7 +74,7 @@ pub(crate) fn time_order(log: &EventLog) -> Vec<u32> {
 fn user_windows(
     log: &EventLog,
     index: &UserIndex,
-    out: &mut Columns,
+    out: &mut TableBuilder,
     progress: &dyn Progress,
 ) -> Result<(), FeatureError> {
     let n = log.len();
@@ -108,20 +84,20 @@ fn user_windows(
     let mut mean_col = Vec::new();
     let mut max_col = Vec::new();
     for (_, suffix, words) in USER_WINDOWS {
-        count_col.push(out.add(
+        count_col.push(out.zeros(
             format!("user_events_{suffix}"),
             format!("{{}} events by this user in {words}"),
             Unit::Count,
             n,
         ));
         if amount.is_some() {
-            mean_col.push(out.add(
+            mean_col.push(out.zeros(
                 format!("user_amount_mean_{suffix}"),
                 format!("mean amount {{}} over {words}"),
                 Unit::Money,
                 n,
             ));
-            max_col.push(out.add(
+            max_col.push(out.zeros(
                 format!("user_amount_max_{suffix}"),
                 format!("largest amount {{}} over {words}"),
                 Unit::Money,
@@ -129,17 +105,17 @@ fn user_windows(
             ));
         }
     }
-    let gap_col = out.add(
+    let gap_col = out.zeros(
         "gap_prev_secs".into(),
-        "{} since the user's previous event".into(),
+        "{} since the user's previous event",
         Unit::Secs,
         n,
     );
     let z_col = amount.map(|_| {
-        let raw = out.add("amount".into(), "amount {}".into(), Unit::Money, n);
-        let z = out.add(
+        let raw = out.zeros("amount".into(), "amount {}", Unit::Money, n);
+        let z = out.zeros(
             "amount_z".into(),
-            "amount {} std devs from the user's usual".into(),
+            "amount {} std devs from the user's usual",
             Unit::Number,
             n,
         );
@@ -175,7 +151,7 @@ fn user_windows(
                     start += 1;
                 }
                 let e = e as usize;
-                out.columns[count_col[w]][e] = (i + 1 - start) as f32;
+                out.column_mut(count_col[w])[e] = (i + 1 - start) as f32;
                 if amount.is_some() {
                     if amt[i].is_finite() {
                         while maxq.back().is_some_and(|&j| amt[j] <= amt[i]) {
@@ -188,12 +164,13 @@ fn user_windows(
                     }
                     let k = prefix_n[i + 1] - prefix_n[start];
                     let s = prefix_sum[i + 1] - prefix_sum[start];
-                    out.columns[mean_col[w]][e] = if k > 0 {
+                    out.column_mut(mean_col[w])[e] = if k > 0 {
                         (s / k as f64) as f32
                     } else {
                         f32::NAN
                     };
-                    out.columns[max_col[w]][e] = maxq.front().map_or(f32::NAN, |&j| amt[j] as f32);
+                    out.column_mut(max_col[w])[e] =
+                        maxq.front().map_or(f32::NAN, |&j| amt[j] as f32);
                 }
             }
         }
@@ -201,15 +178,15 @@ fn user_windows(
         let (mut k, mut mean, mut m2) = (0u32, 0.0f64, 0.0f64);
         for (i, &e) in events.iter().enumerate() {
             let e = e as usize;
-            out.columns[gap_col][e] = if i == 0 {
+            out.column_mut(gap_col)[e] = if i == 0 {
                 f32::NAN
             } else {
                 (ts[i] - ts[i - 1]) as f32 / 1000.0
             };
             if let Some((raw_col, z_col)) = z_col {
                 let a = amt[i];
-                out.columns[raw_col][e] = a as f32;
-                out.columns[z_col][e] = if a.is_finite() && k >= 2 {
+                out.column_mut(raw_col)[e] = a as f32;
+                out.column_mut(z_col)[e] = if a.is_finite() && k >= 2 {
                     let sd = (m2 / (k - 1) as f64).sqrt();
                     // The floor keeps a user with identical past amounts from dividing by zero.
                     ((a - mean) / sd.max(0.05 * mean.abs()).max(1.0)) as f32
@@ -236,11 +213,11 @@ fn entity_features(
     entity: &CatColumn,
     by_time: &[u32],
     labels: &LabelKnowledge,
-    out: &mut Columns,
+    out: &mut TableBuilder,
     n: usize,
 ) {
     let c = &log.columns;
-    let first_col = out.add(
+    let first_col = out.zeros(
         format!("first_use:{name}"),
         format!("first use of this {name} by the user ({{}})"),
         Unit::Number,
@@ -249,7 +226,7 @@ fn entity_features(
     let users_cols: Vec<usize> = ENTITY_WINDOWS
         .iter()
         .map(|(_, suffix, words)| {
-            out.add(
+            out.zeros(
                 format!("{name}_users_{suffix}"),
                 format!("{{}} users on this {name} in {words}"),
                 Unit::Count,
@@ -257,7 +234,7 @@ fn entity_features(
             )
         })
         .collect();
-    let rate_col = out.add(
+    let rate_col = out.zeros(
         format!("{name}_fraud_rate"),
         format!("{{}} of known labels on this {name} are fraud"),
         Unit::Share,
@@ -318,19 +295,19 @@ fn entity_features(
                     start += 1;
                 }
                 *counts.entry(c.user.codes[e as usize]).or_insert(0) += 1;
-                out.columns[users_cols[w]][e as usize] = counts.len() as f32;
+                out.column_mut(users_cols[w])[e as usize] = counts.len() as f32;
             }
         }
         for &e in group {
             let e = e as usize;
             let t = c.ts_ms[e];
-            out.columns[first_col][e] = f32::from(u8::from(seen.insert(c.user.codes[e])));
+            out.column_mut(first_col)[e] = f32::from(u8::from(seen.insert(c.user.codes[e])));
             while k < known.len() && known[k].0 < t {
                 known_n += 1;
                 fraud_n += u32::from(known[k].1 == 1);
                 k += 1;
             }
-            out.columns[rate_col][e] = if known_n > 0 {
+            out.column_mut(rate_col)[e] = if known_n > 0 {
                 fraud_n as f32 / known_n as f32
             } else {
                 0.0

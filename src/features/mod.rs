@@ -18,7 +18,7 @@ pub use knowledge::LabelKnowledge;
 pub use matrix::Matrix;
 pub use scale::Scaler;
 pub use sequence::{Sequences, build_sequences};
-pub use spec::{FeatureSpec, Unit};
+pub use spec::{FeatureSpec, FeatureTable, Unit};
 pub use vocab::{Act, act_of};
 
 use crate::log::{EventLog, UserIndex, UserLabel};

@@ -75,6 +75,56 @@ impl FeatureSpec {
     }
 }
 
+/// Feature columns with what each means: one row per user (account features) or per event.
+#[derive(Clone, Debug)]
+pub struct FeatureTable {
+    pub specs: Vec<FeatureSpec>,
+    pub values: super::Matrix,
+}
+
+/// Collects feature columns in order, then packs them into a row-major table.
+#[derive(Default)]
+pub(crate) struct TableBuilder {
+    specs: Vec<FeatureSpec>,
+    columns: Vec<Vec<f32>>,
+}
+
+impl TableBuilder {
+    pub(crate) fn push(
+        &mut self,
+        name: impl Into<String>,
+        phrase: &str,
+        unit: Unit,
+        values: Vec<f32>,
+    ) {
+        self.specs.push(FeatureSpec::new(name, phrase, unit));
+        self.columns.push(values);
+    }
+
+    /// Adds a column of `rows` zeros to fill in place; returns its index.
+    pub(crate) fn zeros(
+        &mut self,
+        name: String,
+        phrase: impl AsRef<str>,
+        unit: Unit,
+        rows: usize,
+    ) -> usize {
+        self.push(name, phrase.as_ref(), unit, vec![0.0; rows]);
+        self.columns.len() - 1
+    }
+
+    pub(crate) fn column_mut(&mut self, j: usize) -> &mut [f32] {
+        &mut self.columns[j]
+    }
+
+    pub(crate) fn finish(self) -> FeatureTable {
+        FeatureTable {
+            values: super::Matrix::from_columns(&self.columns),
+            specs: self.specs,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
