@@ -1,6 +1,7 @@
 //! Vigil: a fraud analyst's workbench. The library holds every capability; the `vigil`
 //! binary is a thin face over it (CLI today, the GUI next).
 
+pub mod cases;
 pub mod cli;
 pub mod detect;
 pub mod eval;

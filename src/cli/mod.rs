@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
+use crate::cases;
 use crate::log::{self, LoadReport, Mapping};
 use crate::progress::Progress;
 use crate::sample::{self, SampleConfig};
@@ -60,6 +61,30 @@ pub enum Command {
     Score(ScoreArgs),
     /// Compare detectors on held-out labelled users: ROC-AUC, AP, precision@100, P/R/F1, timings.
     Eval(EvalArgs),
+    /// Move analyst labels in and out of a workspace.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LabelsCommand {
+    /// Write `user,label,author,ts,note` (the latest label per user) to a CSV file.
+    Export {
+        /// The workspace file (`<log>.vigil.db` beside the log by default in the app).
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add the labels of a CSV `user,label[,author][,ts][,note]` file, as imported.
+    Import {
+        #[arg(long)]
+        workspace: PathBuf,
+        labels: PathBuf,
+        /// Author for rows without one (default: the OS user).
+        #[arg(long)]
+        author: Option<String>,
+    },
 }
 
 /// Progress on stderr, only when a person is watching it.
@@ -98,7 +123,31 @@ pub fn run(command: Command) -> Result<()> {
         Command::Train(args) => models::train(&args),
         Command::Score(args) => models::score(&args),
         Command::Eval(args) => models::eval(&args),
+        Command::Labels(LabelsCommand::Export { workspace, out }) => {
+            let ws = open_workspace(&workspace)?;
+            let n = cases::export_labels(&ws, &out)?;
+            println!("wrote {n} labels to {}", out.display());
+            Ok(())
+        }
+        Command::Labels(LabelsCommand::Import {
+            workspace,
+            labels,
+            author,
+        }) => {
+            let mut ws = open_workspace(&workspace)?;
+            let author = author.unwrap_or_else(cases::os_user);
+            let n = cases::import_labels(&mut ws, &labels, &author)?;
+            println!("imported {n} labels into {}", workspace.display());
+            Ok(())
+        }
     }
+}
+
+/// Opens an existing workspace: exporting from or importing into a file that is not there is
+/// a typo more often than a wish for a new workspace.
+fn open_workspace(path: &Path) -> Result<cases::Workspace> {
+    anyhow::ensure!(path.is_file(), "{}: no such workspace file", path.display());
+    Ok(cases::Workspace::open(path)?)
 }
 
 fn inspect(path: &Path, map: Option<&Path>, json: bool) -> Result<()> {

@@ -1,0 +1,107 @@
+//! Labels in and out of a workspace as CSV: export writes `user,label,author,ts,note` (the
+//! latest verdict per account); import reads `user,label[,author][,ts][,note]`.
+
+use std::path::Path;
+
+use super::{CaseError, ImportedLabel, Verdict, Workspace};
+use crate::log::timeparse::{self, format_rfc3339};
+
+fn file_error(path: &Path, detail: impl Into<String>) -> CaseError {
+    CaseError::File {
+        path: path.to_path_buf(),
+        detail: detail.into(),
+    }
+}
+
+/// Writes every account with a verdict; returns how many.
+pub fn export_labels(ws: &Workspace, out: &Path) -> Result<usize, CaseError> {
+    let mut w =
+        csv::Writer::from_path(out).map_err(|e| file_error(out, format!("cannot write: {e}")))?;
+    let write_err = |e: csv::Error| file_error(out, format!("cannot write: {e}"));
+    w.write_record(["user", "label", "author", "ts", "note"])
+        .map_err(write_err)?;
+    let mut n = 0;
+    for c in ws.cases()? {
+        let Some(v) = c.verdict else { continue };
+        w.write_record([
+            c.user.as_str(),
+            v.name(),
+            &c.author,
+            &format_rfc3339(c.ts_ms),
+            &c.note,
+        ])
+        .map_err(write_err)?;
+        n += 1;
+    }
+    w.flush()
+        .map_err(|e| file_error(out, format!("cannot write: {e}")))?;
+    Ok(n)
+}
+
+/// Reads a labels file and adds its labels to the workspace as imported; a bad line stops the
+/// import before anything is written, naming the line.
+pub fn import_labels(
+    ws: &mut Workspace,
+    path: &Path,
+    default_author: &str,
+) -> Result<usize, CaseError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| file_error(path, format!("cannot read: {e}")))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| file_error(path, format!("line 1: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(user_col), Some(label_col)) = (col("user"), col("label")) else {
+        return Err(file_error(
+            path,
+            format!(
+                "line 1: expected a header with user and label columns, found [{}]",
+                header.join(", ")
+            ),
+        ));
+    };
+    let (author_col, ts_col, note_col) = (col("author"), col("ts"), col("note"));
+    let mut items = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let r = record.map_err(|e| file_error(path, format!("line {line}: {e}")))?;
+        let field = |c: Option<usize>| c.and_then(|c| r.get(c)).unwrap_or("").trim();
+        let user = field(Some(user_col));
+        if user.is_empty() {
+            return Err(file_error(path, format!("line {line}: the user is empty")));
+        }
+        let raw = field(Some(label_col));
+        let verdict = Verdict::parse(raw).ok_or_else(|| {
+            file_error(
+                path,
+                format!("line {line}: label '{raw}' is not fraud/legit/unsure or 1/0"),
+            )
+        })?;
+        let ts = field(ts_col);
+        let ts_ms = match ts.is_empty() {
+            true => None,
+            false => Some(
+                timeparse::parse_instant(ts)
+                    .map_err(|e| file_error(path, format!("line {line}: {e}")))?,
+            ),
+        };
+        let author = field(author_col);
+        items.push(ImportedLabel {
+            user: user.to_string(),
+            verdict,
+            author: if author.is_empty() {
+                default_author.to_string()
+            } else {
+                author.to_string()
+            },
+            note: field(note_col).to_string(),
+            ts_ms,
+        });
+    }
+    ws.import_verdicts(&items)
+}

@@ -1,0 +1,96 @@
+//! Tables of the workspace file. `audit` is append-only; `cases` is the current state, written
+//! in the same transaction, so reopening a big workspace reads one row per account.
+
+use rusqlite::{Connection, Row, Transaction, params};
+
+use super::{AuditEntry, Case, Source, Verdict};
+
+/// Bumped when the tables change; older files are migrated in `prepare`.
+const SCHEMA_VERSION: i64 = 1;
+
+pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+    // WAL keeps readers and the writer apart; FULL makes every commit durable on return.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user TEXT NOT NULL,
+            action TEXT NOT NULL,
+            verdict TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            source TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL,
+            undoes INTEGER REFERENCES audit(id)
+         );
+         CREATE INDEX IF NOT EXISTS audit_user ON audit(user);
+         CREATE TABLE IF NOT EXISTS cases (
+            user TEXT PRIMARY KEY,
+            verdict TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            source TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    )?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+}
+
+pub(super) fn write_case(
+    tx: &Transaction,
+    user: &str,
+    verdict: Option<Verdict>,
+    note: &str,
+    author: &str,
+    source: Source,
+    ts_ms: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO cases (user, verdict, note, author, source, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(user) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
+           author = excluded.author, source = excluded.source, ts_ms = excluded.ts_ms",
+        params![user, verdict.map(Verdict::name), note, author, source.name(), ts_ms],
+    )
+    .map(|_| ())
+}
+
+fn source_of(s: &str) -> Source {
+    if s == "imported" {
+        Source::Imported
+    } else {
+        Source::Analyst
+    }
+}
+
+pub(super) fn case_from_row(r: &Row) -> rusqlite::Result<Case> {
+    Ok(Case {
+        user: r.get(0)?,
+        verdict: r
+            .get::<_, Option<String>>(1)?
+            .as_deref()
+            .and_then(Verdict::parse),
+        note: r.get(2)?,
+        author: r.get(3)?,
+        source: source_of(&r.get::<_, String>(4)?),
+        ts_ms: r.get(5)?,
+    })
+}
+
+pub(super) fn audit_from_row(r: &Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        user: r.get(1)?,
+        action: r.get(2)?,
+        verdict: r
+            .get::<_, Option<String>>(3)?
+            .as_deref()
+            .and_then(Verdict::parse),
+        note: r.get(4)?,
+        author: r.get(5)?,
+        source: source_of(&r.get::<_, String>(6)?),
+        ts_ms: r.get(7)?,
+        undoes: r.get(8)?,
+    })
+}
