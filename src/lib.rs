@@ -6,6 +6,7 @@ pub mod cli;
 pub mod detect;
 pub mod eval;
 pub mod features;
+pub mod jobs;
 pub mod log;
 pub mod progress;
 pub mod sample;
