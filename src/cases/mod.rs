@@ -4,6 +4,7 @@
 
 mod error;
 mod exchange;
+mod queue;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 pub use error::CaseError;
 pub use exchange::{export_labels, import_labels};
+pub use queue::{QueueOrder, order_queue};
 
 /// An analyst's verdict on an account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -3,6 +3,7 @@
 
 mod metrics;
 mod split;
+mod threshold;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,6 +12,7 @@ use serde::Serialize;
 
 pub use metrics::{Metrics, average_precision, metrics, precision_at, roc_auc};
 pub use split::{Split, random_test_users, read_user_list};
+pub use threshold::{AtThreshold, Bin, ThresholdView};
 
 use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use crate::features::{Dataset, FeatureError, LabelKnowledge};
