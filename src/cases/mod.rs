@@ -243,8 +243,7 @@ impl Workspace {
         let taken_back: Vec<i64> = entries.iter().filter_map(|e| e.undoes).collect();
         let before = entries
             .into_iter()
-            .filter(|e| e.id < id && !taken_back.contains(&e.id))
-            .next_back();
+            .rfind(|e| e.id < id && !taken_back.contains(&e.id));
         let (verdict, note, source) = match &before {
             Some(e) => (e.verdict, e.note.as_str(), e.source),
             None => (None, "", Source::Analyst),

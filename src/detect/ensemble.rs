@@ -28,7 +28,7 @@ enum Head {
     Consensus {
         calibration: Calibration,
     },
-    Supervised(LevelModel),
+    Supervised(Box<LevelModel>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -138,7 +138,7 @@ fn fit_head(
             options.epochs,
             progress,
         )?;
-        return Ok(Head::Supervised(model));
+        return Ok(Head::Supervised(Box::new(model)));
     }
     let mean = mean_rows(base);
     let train: Vec<f32> = rows.iter().map(|&r| mean[r]).collect();

@@ -95,10 +95,9 @@ fn grow(
         return id;
     }
     // A random feature that still varies among these rows.
-    let mut start = rng.random_range(0..x.cols.max(1));
-    for _ in 0..x.cols {
-        let f = start % x.cols;
-        start += 1;
+    let start = rng.random_range(0..x.cols.max(1));
+    for k in 0..x.cols {
+        let f = (start + k) % x.cols;
         let (lo, hi) = rows
             .iter()
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &r| {

@@ -73,10 +73,10 @@ impl LabelKnowledge {
 
     /// The label of event `e` (of user `u`) and when it became known.
     pub fn event_label(&self, log: &EventLog, e: usize, u: u32) -> (LabelValue, i64) {
-        if let Some(ev) = &self.event {
-            if ev[e] != LABEL_UNKNOWN {
-                return (ev[e], log.columns.ts_ms[e].saturating_add(self.delay_ms));
-            }
+        if let Some(ev) = &self.event
+            && ev[e] != LABEL_UNKNOWN
+        {
+            return (ev[e], log.columns.ts_ms[e].saturating_add(self.delay_ms));
         }
         if u == NULL_CODE {
             return (LABEL_UNKNOWN, i64::MAX);
