@@ -1,6 +1,7 @@
 //! Feature extraction, training and scoring on the bundled sample (5,000 users, 365k events):
-//! `cargo bench --bench detect`. The 2-million-event figures come from
-//! `benches/compare_detect.sh`, which times the release binary end to end.
+//! `cargo bench --bench detect`. Criterion repeats each at least ten times, so the sequence
+//! models train for 2 epochs here (named in the benchmark); `benches/compare_detect.sh` times
+//! every detector at its defaults, end to end, on the sample and on 2 million events.
 
 use std::path::Path;
 use std::sync::Arc;
