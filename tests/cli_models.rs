@@ -213,6 +213,20 @@ fn train_until_uses_only_the_past() {
         serde_json::from_str(&std::fs::read_to_string(model.join("meta.json")).unwrap()).unwrap();
     let max = meta["training_data"]["time_max"].as_str().unwrap();
     assert!(max < "2026-10-04", "trained on events up to {max}");
+    // The model trained on the first days scores the whole log.
+    let scores = dir.path().join("s.csv");
+    let out = vigil(&[
+        "score",
+        s(&log),
+        "--model",
+        s(&model),
+        "--from",
+        "2026-10-04",
+        "--out",
+        s(&scores),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&scores).unwrap().lines().count() > 100);
 }
 
 #[test]
@@ -285,7 +299,7 @@ fn bad_models_and_arguments_are_clear_errors() {
             "--out",
             s(&out_csv),
         ]),
-        &["do not match", "retrain"],
+        &["do not match", "lacks", "retrain"],
     );
 
     // Supervised without labels, an unknown detector, a bad split, a labels file of strangers.

@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::{TerminalProgress, load_mapping};
 use crate::detect::{
-    DetectorKind, Level, TrainOptions, check_features, load_model, new_detector, save_model,
+    DetectorKind, Level, TrainOptions, align_features, load_model, new_detector, save_model,
 };
 use crate::eval::{self, EvalRow, Split};
 use crate::features::Dataset;
@@ -180,11 +180,20 @@ pub fn train(args: &TrainArgs) -> Result<()> {
 
 pub fn score(args: &ScoreArgs) -> Result<()> {
     let progress = progress(false);
-    let data = dataset(&args.data, &progress)?;
+    let mut data = dataset(&args.data, &progress)?;
     let detector = match (&args.model, args.detector) {
         (Some(dir), _) => {
             let (detector, meta) = load_model(dir)?;
-            check_features(&meta, dir, &data)?;
+            // Only this command holds the dataset, so it can be rearranged in place.
+            let data = Arc::get_mut(&mut data).context("the dataset is shared")?;
+            let missing = align_features(&meta, dir, data)?;
+            if !missing.is_empty() {
+                eprintln!(
+                    "vigil: note: this log lacks {} of the model's features ({}); they count as typical",
+                    missing.len(),
+                    missing.join(", ")
+                );
+            }
             detector
         }
         (None, Some(kind)) => {

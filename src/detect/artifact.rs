@@ -165,31 +165,37 @@ pub fn load_model(dir: &Path) -> Result<(Box<dyn Detector>, ModelMeta), DetectEr
     Ok((detector, meta))
 }
 
-/// A model only scores data with exactly the features it was trained on, in the same order.
-pub fn check_features(meta: &ModelMeta, dir: &Path, data: &Dataset) -> Result<(), DetectError> {
-    let check = |what: &str, model: &[String], ours: Vec<String>| {
-        if model == ours.as_slice() {
-            return Ok(());
+/// A model may miss from new data at most this share of its features (say, an event type
+/// that did not happen this week); any more and the data is not what it was trained on.
+const MAX_MISSING_SHARE: f64 = 0.25;
+
+/// Rearranges `data`'s features into the model's order. Features the data lacks count as
+/// typical, up to a quarter of them; beyond that the log is not what the model knows and it is
+/// an error. Returns the names that were missing.
+pub fn align_features(
+    meta: &ModelMeta,
+    dir: &Path,
+    data: &mut Dataset,
+) -> Result<Vec<String>, DetectError> {
+    let (account, mut missing) = data.account.aligned_to(&meta.account_features);
+    let (events, missing_events) = data.events.aligned_to(&meta.event_features);
+    for (what, lacking, total) in [
+        ("account", &missing, meta.account_features.len()),
+        ("event", &missing_events, meta.event_features.len()),
+    ] {
+        if lacking.len() as f64 > MAX_MISSING_SHARE * total as f64 {
+            let some: Vec<&String> = lacking.iter().take(4).collect();
+            return Err(model_error(
+                dir.to_path_buf(),
+                format!(
+                    "the model's {what} features do not match this log's: it lacks {} of the model's {total} (e.g. {some:?}); retrain on this log",
+                    lacking.len()
+                ),
+            ));
         }
-        let missing: Vec<&String> = model.iter().filter(|n| !ours.contains(n)).take(3).collect();
-        let extra: Vec<&String> = ours.iter().filter(|n| !model.contains(n)).take(3).collect();
-        Err(model_error(
-            dir.to_path_buf(),
-            format!(
-                "the model's {what} features do not match this log's ({} vs {}; the log lacks {missing:?}, and has {extra:?} the model does not know); retrain on this log",
-                model.len(),
-                ours.len()
-            ),
-        ))
-    };
-    check(
-        "account",
-        &meta.account_features,
-        data.account.specs.iter().map(|s| s.name.clone()).collect(),
-    )?;
-    check(
-        "event",
-        &meta.event_features,
-        data.events.specs.iter().map(|s| s.name.clone()).collect(),
-    )
+    }
+    data.account = account;
+    data.events = events;
+    missing.extend(missing_events);
+    Ok(missing)
 }

@@ -21,7 +21,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use artifact::{
-    FORMAT_VERSION, Fingerprint, ModelMeta, State, check_features, load_model, save_model,
+    FORMAT_VERSION, Fingerprint, ModelMeta, State, align_features, load_model, save_model,
 };
 pub use calibrate::Calibration;
 pub use error::DetectError;

@@ -77,7 +77,8 @@ fn categorical_roles(log: &EventLog) -> Vec<(String, &CatColumn)> {
     v
 }
 
-/// Event types that get their own columns: the most frequent first, at most `MAX_EVENT_TYPES`.
+/// Event types that get their own columns: the `MAX_EVENT_TYPES` most frequent, in name order
+/// (so another window of the same log gives the same columns in the same order).
 pub(crate) fn main_event_types(log: &EventLog) -> Vec<(u32, String)> {
     let mut counts: Vec<(u32, &str, u64)> = log
         .event_type_counts()
@@ -86,11 +87,13 @@ pub(crate) fn main_event_types(log: &EventLog) -> Vec<(u32, String)> {
         .map(|(c, (name, n))| (c as u32, name, n))
         .collect();
     counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(b.1)));
-    counts
+    let mut types: Vec<(u32, String)> = counts
         .into_iter()
         .take(MAX_EVENT_TYPES)
         .map(|(c, name, _)| (c, name.to_string()))
-        .collect()
+        .collect();
+    types.sort_by(|a, b| a.1.cmp(&b.1));
+    types
 }
 
 fn f64_column(df: &DataFrame, name: &str, rows: &[usize], users: usize) -> PolarsResult<Vec<f32>> {

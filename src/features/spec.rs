@@ -82,6 +82,41 @@ pub struct FeatureTable {
     pub values: super::Matrix,
 }
 
+impl FeatureTable {
+    /// This table's columns rearranged to `names`; a name it lacks becomes a column of NaN
+    /// (which scaling treats as typical). Returns the table and the names it lacked.
+    pub fn aligned_to(&self, names: &[String]) -> (FeatureTable, Vec<String>) {
+        let mut missing = Vec::new();
+        let source: Vec<Option<usize>> = names
+            .iter()
+            .map(|n| {
+                let j = self.specs.iter().position(|s| &s.name == n);
+                if j.is_none() {
+                    missing.push(n.clone());
+                }
+                j
+            })
+            .collect();
+        let rows = self.values.rows;
+        let mut values = super::Matrix::zeros(rows, names.len());
+        for i in 0..rows {
+            let from = self.values.row(i);
+            for (k, j) in source.iter().enumerate() {
+                values.data[i * names.len() + k] = j.map_or(f32::NAN, |j| from[j]);
+            }
+        }
+        let specs = names
+            .iter()
+            .zip(&source)
+            .map(|(n, j)| match j {
+                Some(j) => self.specs[*j].clone(),
+                None => FeatureSpec::new(n.clone(), "{}", Unit::Number),
+            })
+            .collect();
+        (FeatureTable { specs, values }, missing)
+    }
+}
+
 /// Collects feature columns in order, then packs them into a row-major table.
 #[derive(Default)]
 pub(crate) struct TableBuilder {
