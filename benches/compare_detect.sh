@@ -5,7 +5,7 @@
 #     generated log, against the peer's time per row.
 # Run from the repository root:  bash benches/compare_detect.sh [detectors]
 set -euo pipefail
-detectors=${1:-zscore,iforest,autoencoder,mlp,gru,cnn_gru,ensemble}
+detectors=${1:-zscore,iforest,autoencoder,gbdt,mlp,gru,cnn_gru,ensemble}
 fraud=../shared/data/fraud_ecommerce_head30k.csv
 big=target/bench-data/shop_2m.csv
 out=target/bench-data/detect

@@ -13,7 +13,7 @@ const BINS: usize = 255;
 const MAX_LEAVES: usize = 31;
 const MIN_LEAF_ROWS: usize = 20;
 const LEARNING_RATE: f32 = 0.1;
-const MAX_ROUNDS: usize = 200;
+const MAX_ROUNDS: usize = 100;
 const L2: f64 = 1.0;
 /// Rounds without a better validation loss before stopping.
 const PATIENCE: usize = 10;
@@ -80,30 +80,71 @@ struct Split {
     bin: u8,
 }
 
-fn best_split(b: &Binned, rows: &[u32], g: &[f32], h: &[f32]) -> Option<Split> {
-    if rows.len() < 2 * MIN_LEAF_ROWS {
+/// Below this many rows a node's histograms are built on one thread (spawning costs more).
+const PARALLEL_ROWS: usize = 8192;
+const SLOTS: usize = BINS + 1;
+
+/// Gradient sums per bin of every feature, `SLOTS` buckets per feature.
+type Hist = Vec<Bucket>;
+
+/// A node's histograms; features are shared among the worker threads for big nodes.
+fn build_hist(b: &Binned, rows: &[u32], g: &[f32], h: &[f32]) -> Hist {
+    let features = b.bins.len();
+    let mut hist = vec![Bucket::default(); features * SLOTS];
+    let threads = if rows.len() >= PARALLEL_ROWS {
+        crate::log::worker_threads()
+    } else {
+        1
+    };
+    let per_thread = features.div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        for (k, part) in hist.chunks_mut(per_thread * SLOTS).enumerate() {
+            s.spawn(move || {
+                for (i, buckets) in part.chunks_mut(SLOTS).enumerate() {
+                    let column = &b.bins[k * per_thread + i];
+                    for &r in rows {
+                        let bucket = &mut buckets[column[r as usize] as usize];
+                        bucket.g += g[r as usize] as f64;
+                        bucket.h += h[r as usize] as f64;
+                        bucket.n += 1;
+                    }
+                }
+            });
+        }
+    });
+    hist
+}
+
+/// The sibling's histograms: the parent's minus the child's (half the work of building them).
+fn subtract(parent: &Hist, child: &Hist) -> Hist {
+    parent
+        .iter()
+        .zip(child)
+        .map(|(p, c)| Bucket {
+            g: p.g - c.g,
+            h: p.h - c.h,
+            n: p.n - c.n,
+        })
+        .collect()
+}
+
+/// The best split of a node of `rows` rows from its histograms; ties go to the lower feature.
+fn best_split(b: &Binned, hist: &Hist, rows: usize) -> Option<Split> {
+    if rows < 2 * MIN_LEAF_ROWS || b.bins.is_empty() {
         return None;
     }
-    let (gt, ht) = rows.iter().fold((0.0, 0.0), |(a, c), &r| {
-        (a + g[r as usize] as f64, c + h[r as usize] as f64)
-    });
+    let (gt, ht) = hist[..SLOTS]
+        .iter()
+        .fold((0.0, 0.0), |(a, c), k| (a + k.g, c + k.h));
     let parent = gt * gt / (ht + L2);
     let mut best: Option<Split> = None;
-    let mut hist = [Bucket::default(); BINS + 1];
-    for (f, column) in b.bins.iter().enumerate() {
-        hist.fill(Bucket::default());
-        for &r in rows {
-            let k = &mut hist[column[r as usize] as usize];
-            k.g += g[r as usize] as f64;
-            k.h += h[r as usize] as f64;
-            k.n += 1;
-        }
+    for (f, buckets) in hist.chunks(SLOTS).enumerate() {
         let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
-        for (bin, k) in hist.iter().enumerate().take(b.edges[f].len() + 1) {
+        for (bin, k) in buckets.iter().enumerate().take(b.edges[f].len() + 1) {
             gl += k.g;
             hl += k.h;
             nl += k.n as usize;
-            let nr = rows.len() - nl;
+            let nr = rows - nl;
             if nl < MIN_LEAF_ROWS || nr < MIN_LEAF_ROWS {
                 continue;
             }
@@ -128,53 +169,89 @@ fn leaf_value(rows: &[u32], g: &[f32], h: &[f32]) -> f32 {
     (-gs / (hs + L2)) as f32 * LEARNING_RATE
 }
 
-/// Grows one tree best-first: always split the leaf with the largest gain next.
-fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
-    let mut nodes = vec![Node {
+/// A leaf that may still be split.
+struct Open {
+    id: u32,
+    rows: Vec<u32>,
+    split: Split,
+    hist: Hist,
+}
+
+fn leaf(rows: &[u32], g: &[f32], h: &[f32]) -> Node {
+    Node {
         feature: -1,
         threshold: 0.0,
         left: 0,
         right: 0,
-        value: leaf_value(&rows, g, h),
-    }];
-    let mut open: Vec<(u32, Vec<u32>, Split)> = Vec::new();
-    if let Some(s) = best_split(b, &rows, g, h) {
-        open.push((0, rows, s));
+        value: leaf_value(rows, g, h),
+    }
+}
+
+/// Grows one tree best-first: always split the leaf with the largest gain next.
+fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
+    let mut nodes = vec![leaf(&rows, g, h)];
+    let mut open: Vec<Open> = Vec::new();
+    let hist = build_hist(b, &rows, g, h);
+    if let Some(split) = best_split(b, &hist, rows.len()) {
+        open.push(Open {
+            id: 0,
+            rows,
+            split,
+            hist,
+        });
     }
     let mut leaves = 1;
     while leaves < MAX_LEAVES {
-        let Some(i) = (0..open.len()).max_by(|&x, &y| open[x].2.gain.total_cmp(&open[y].2.gain))
+        let Some(i) =
+            (0..open.len()).max_by(|&x, &y| open[x].split.gain.total_cmp(&open[y].split.gain))
         else {
             break;
         };
-        let (id, rows, s) = open.swap_remove(i);
+        let node = open.swap_remove(i);
+        let s = &node.split;
         let column = &b.bins[s.feature];
-        let (l, r): (Vec<u32>, Vec<u32>) =
-            rows.iter().partition(|&&row| column[row as usize] <= s.bin);
-        let edges = &b.edges[s.feature];
-        let threshold = edges.get(s.bin as usize).copied().unwrap_or(f32::INFINITY);
-        let child =
-            |rows: Vec<u32>, nodes: &mut Vec<Node>, open: &mut Vec<(u32, Vec<u32>, Split)>| {
-                let cid = nodes.len() as u32;
-                nodes.push(Node {
-                    feature: -1,
-                    threshold: 0.0,
-                    left: 0,
-                    right: 0,
-                    value: leaf_value(&rows, g, h),
+        let (l, r): (Vec<u32>, Vec<u32>) = node
+            .rows
+            .iter()
+            .partition(|&&row| column[row as usize] <= s.bin);
+        let threshold = b.edges[s.feature]
+            .get(s.bin as usize)
+            .copied()
+            .unwrap_or(f32::INFINITY);
+        // Build the smaller child's histograms; the larger one's are the difference.
+        let (small_hist, large_hist) = if l.len() <= r.len() {
+            let hl = build_hist(b, &l, g, h);
+            let hr = subtract(&node.hist, &hl);
+            (hl, hr)
+        } else {
+            let hr = build_hist(b, &r, g, h);
+            let hl = subtract(&node.hist, &hr);
+            (hr, hl)
+        };
+        let (hist_l, hist_r) = if l.len() <= r.len() {
+            (small_hist, large_hist)
+        } else {
+            (large_hist, small_hist)
+        };
+        let mut children = [0u32; 2];
+        for (k, (rows, hist)) in [(l, hist_l), (r, hist_r)].into_iter().enumerate() {
+            let id = nodes.len() as u32;
+            nodes.push(leaf(&rows, g, h));
+            if let Some(split) = best_split(b, &hist, rows.len()) {
+                open.push(Open {
+                    id,
+                    rows,
+                    split,
+                    hist,
                 });
-                if let Some(s) = best_split(b, &rows, g, h) {
-                    open.push((cid, rows, s));
-                }
-                cid
-            };
-        let left = child(l, &mut nodes, &mut open);
-        let right = child(r, &mut nodes, &mut open);
-        nodes[id as usize] = Node {
+            }
+            children[k] = id;
+        }
+        nodes[node.id as usize] = Node {
             feature: s.feature as i32,
             threshold,
-            left,
-            right,
+            left: children[0],
+            right: children[1],
             value: 0.0,
         };
         leaves += 1;

@@ -22,7 +22,19 @@ use crate::features::{Dataset, Scaler, Sequences, build_sequences};
 use crate::log::LABEL_UNKNOWN;
 use crate::progress::Progress;
 
-const STEPS: usize = 32;
+/// The longest window. Logs whose users have few events get shorter windows: padding a
+/// two-event account to 32 steps would only cost time.
+const MAX_STEPS: usize = 32;
+
+/// Steps per window: the 90th percentile of events per user, up to a power of two.
+fn window_steps(data: &Dataset) -> usize {
+    let mut counts: Vec<usize> = (0..data.users() as u32)
+        .map(|u| data.index.events(u).len())
+        .collect();
+    counts.sort_unstable();
+    let p90 = counts.get(counts.len() * 9 / 10).copied().unwrap_or(1);
+    p90.next_power_of_two().clamp(4, MAX_STEPS)
+}
 /// Training sees at most this many windows (all with fraud, a sample of the rest).
 const MAX_TRAIN_WINDOWS: usize = 40_000;
 const SCORE_BATCH: usize = 1024;
@@ -30,6 +42,7 @@ const MAX_POSITIVE_WEIGHT: f32 = 50.0;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Learned {
+    steps: usize,
     event_scaler: Scaler,
     account_scaler: Scaler,
     type_codes: Vec<String>,
@@ -88,7 +101,7 @@ impl SequenceDetector {
             .filter_map(|name| data.log.columns.event.dict.lookup(name))
             .collect();
         let scaled = learned.event_scaler.transform(&data.events.values);
-        build_sequences(&data.log, &data.index, &codes, &scaled, STEPS)
+        build_sequences(&data.log, &data.index, &codes, &scaled, learned.steps)
     }
 
     /// Per-step fraud probabilities for the given windows.
@@ -98,7 +111,8 @@ impl SequenceDetector {
         progress: &dyn Progress,
     ) -> Result<Vec<f32>, DetectError> {
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
-        let mut out = Vec::with_capacity(seqs.windows() * STEPS);
+        let steps = seqs.len;
+        let mut out = Vec::with_capacity(seqs.windows() * steps);
         let all: Vec<usize> = (0..seqs.windows()).collect();
         for (b, batch) in all.chunks(SCORE_BATCH).enumerate() {
             if progress.is_cancelled() {
@@ -111,7 +125,7 @@ impl SequenceDetector {
             );
             let x = Tensor::from_vec(
                 seqs.gather(batch),
-                (batch.len(), STEPS, seqs.dim),
+                (batch.len(), steps, seqs.dim),
                 compute_device(),
             )?;
             let p = candle_nn::ops::sigmoid(&net.forward(&x)?)?;
@@ -144,6 +158,7 @@ impl Detector for SequenceDetector {
         let account_scaler = Scaler::fit(&data.account.values.select_rows(&account_rows));
         let type_codes: Vec<String> = data.main_types.iter().map(|t| t.1.clone()).collect();
         let mut learned = Learned {
+            steps: window_steps(data),
             in_dim: type_codes.len() + 1 + data.events.values.cols,
             event_scaler,
             account_scaler,
@@ -159,18 +174,19 @@ impl Detector for SequenceDetector {
             curve: TrainingCurve::default(),
         };
         let seqs = self.sequences(data, &learned);
+        let steps = seqs.len;
         let targets = data.labels.event_targets(&data.log);
         let step_target = |w: usize, s: usize| -> i8 {
-            match seqs.events[w * STEPS + s] {
+            match seqs.events[w * steps + s] {
                 u32::MAX => LABEL_UNKNOWN,
                 e => targets[e as usize],
             }
         };
         let mut windows: Vec<usize> = (0..seqs.windows())
             .filter(|&w| options.train_users[seqs.window_user[w] as usize])
-            .filter(|&w| (0..STEPS).any(|s| step_target(w, s) != LABEL_UNKNOWN))
+            .filter(|&w| (0..steps).any(|s| step_target(w, s) != LABEL_UNKNOWN))
             .collect();
-        let has_fraud = |w: usize| (0..STEPS).any(|s| step_target(w, s) == 1);
+        let has_fraud = |w: usize| (0..steps).any(|s| step_target(w, s) == 1);
         let (positive, negative) =
             windows.iter().fold(
                 (0, 0),
@@ -203,7 +219,7 @@ impl Detector for SequenceDetector {
         // Class weight from step counts: fraud steps are rarer than fraud windows.
         let (pos_steps, neg_steps) = windows
             .iter()
-            .flat_map(|&w| (0..STEPS).map(move |s| (w, s)))
+            .flat_map(|&w| (0..steps).map(move |s| (w, s)))
             .fold((0usize, 0usize), |(p, n), (w, s)| match step_target(w, s) {
                 1 => (p + 1, n),
                 0 => (p, n + 1),
@@ -234,11 +250,11 @@ impl Detector for SequenceDetector {
         let device = compute_device();
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
         let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {
-            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), STEPS, seqs.dim), device)?;
-            let mut t = Vec::with_capacity(batch.len() * STEPS);
-            let mut wts = Vec::with_capacity(batch.len() * STEPS);
+            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), steps, seqs.dim), device)?;
+            let mut t = Vec::with_capacity(batch.len() * steps);
+            let mut wts = Vec::with_capacity(batch.len() * steps);
             for &w in batch {
-                for s in 0..STEPS {
+                for s in 0..steps {
                     let y = step_target(w, s);
                     t.push(f32::from(y == 1));
                     wts.push(match y {
@@ -248,8 +264,8 @@ impl Detector for SequenceDetector {
                     });
                 }
             }
-            let t = Tensor::from_vec(t, (batch.len(), STEPS), device)?;
-            let wts = Tensor::from_vec(wts, (batch.len(), STEPS), device)?;
+            let t = Tensor::from_vec(t, (batch.len(), steps), device)?;
+            let wts = Tensor::from_vec(wts, (batch.len(), steps), device)?;
             weighted_bce(&net.forward(&x)?, &t, &wts)
         };
         learned.curve = fit(&self.varmap, &params, &train, &val, &loss_of, progress)?;
@@ -286,7 +302,7 @@ impl Detector for SequenceDetector {
         for (i, &e) in seqs.events.iter().enumerate() {
             if e != u32::MAX {
                 scores.event[e as usize] = p[i];
-                let u = seqs.window_user[i / STEPS] as usize;
+                let u = seqs.window_user[i / seqs.len] as usize;
                 scores.user[u] = scores.user[u].max(p[i]);
             }
         }
