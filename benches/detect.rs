@@ -33,24 +33,22 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Dataset::build(log.clone(), &labels, 0, &NoProgress).expect("features"))
     });
     let data = Dataset::build(log.clone(), &labels, 0, &NoProgress).expect("features");
-    for kind in [
-        DetectorKind::Zscore,
-        DetectorKind::Iforest,
-        DetectorKind::Autoencoder,
-        DetectorKind::Mlp,
-        DetectorKind::Gru,
-        DetectorKind::CnnGru,
-        DetectorKind::Ensemble,
-    ] {
+    for kind in DetectorKind::ALL {
+        let sequence = matches!(kind, DetectorKind::Gru | DetectorKind::CnnGru);
+        let options = TrainOptions {
+            epochs: if sequence { 2 } else { 0 },
+            ..TrainOptions::all_users(&data, 1)
+        };
         let mut trained = new_detector(kind);
-        trained
-            .fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
-            .expect("trains");
-        g.bench_function(format!("train_{kind}_sample"), |b| {
+        trained.fit(&data, &options, &NoProgress).expect("trains");
+        let name = match sequence {
+            true => format!("train_{kind}_sample_2_epochs"),
+            false => format!("train_{kind}_sample"),
+        };
+        g.bench_function(name, |b| {
             b.iter(|| {
                 let mut d = new_detector(kind);
-                d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
-                    .expect("trains");
+                d.fit(&data, &options, &NoProgress).expect("trains");
             })
         });
         g.bench_function(format!("score_{kind}_sample"), |b| {
