@@ -10,6 +10,12 @@ pub const UNSUPERVISED_THRESHOLDS: Thresholds = Thresholds {
     high: 0.99,
 };
 
+/// A probability's thresholds before (or without) labelled rows to fit them on.
+pub const SUPERVISED_DEFAULT_THRESHOLDS: Thresholds = Thresholds {
+    suspicious: 0.5,
+    high: 0.8,
+};
+
 /// Thresholds for a probability from labelled rows: `suspicious` where F1 is best, `high`
 /// where precision first reaches 90 % above it (or halfway to 1 when it never does).
 pub fn fit_thresholds(scores: &[f32], labels: &[i8]) -> Thresholds {
@@ -21,10 +27,7 @@ pub fn fit_thresholds(scores: &[f32], labels: &[i8]) -> Thresholds {
         .collect();
     let positives = pairs.iter().filter(|p| p.1).count();
     if positives == 0 || positives == pairs.len() {
-        return Thresholds {
-            suspicious: 0.5,
-            high: 0.8,
-        };
+        return SUPERVISED_DEFAULT_THRESHOLDS;
     }
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
     let (mut tp, mut best_f1, mut suspicious) = (0usize, -1.0f32, 0.5f32);

@@ -1,4 +1,5 @@
-//! The validation split every supervised learner stops early on.
+//! Choosing training rows: the validation split every supervised learner stops early on, and
+//! the cap that keeps big logs trainable without losing the rare fraud rows.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -26,4 +27,24 @@ pub fn split_validation(
         train.extend_from_slice(&group[k..]);
     }
     (train, val)
+}
+
+/// At most about `cap` of `rows` (sorted): every positive row, and a seeded sample of the rest
+/// (at least half the cap), so a big log trains in bounded time on all the fraud it has.
+pub fn cap_keeping_positives(
+    rows: Vec<usize>,
+    positive: impl Fn(usize) -> bool,
+    cap: usize,
+    seed: u64,
+) -> Vec<usize> {
+    if rows.len() <= cap {
+        return rows;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (positives, mut rest): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
+    rest.shuffle(&mut rng);
+    rest.truncate(cap.saturating_sub(positives.len()).max(cap / 2));
+    let mut kept: Vec<usize> = positives.into_iter().chain(rest).collect();
+    kept.sort_unstable();
+    kept
 }

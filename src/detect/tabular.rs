@@ -1,15 +1,12 @@
 //! Detectors on feature rows (zscore, iforest, autoencoder, mlp): one model on account features
 //! for users, one on event features for events, each with its own scaling and calibration.
 
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::artifact::State;
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS, fit_thresholds};
 use super::gbdt::Gbdt;
-use super::holdout::split_validation;
+use super::holdout::{cap_keeping_positives, split_validation};
 use super::iforest::IsolationForest;
 use super::neural::{Array, NetKind, TabularNet};
 use super::{
@@ -209,19 +206,12 @@ pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>,
     let rows: Vec<usize> = (0..data.log.len())
         .filter(|&e| options.train_users[users[e] as usize])
         .collect();
-    if rows.len() <= MAX_EVENT_TRAIN_ROWS {
-        return (rows, targets);
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ 0xe7e7);
-    let (fraud, mut rest): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&e| targets[e] == 1);
-    rest.shuffle(&mut rng);
-    rest.truncate(
-        MAX_EVENT_TRAIN_ROWS
-            .saturating_sub(fraud.len())
-            .max(MAX_EVENT_TRAIN_ROWS / 2),
+    let rows = cap_keeping_positives(
+        rows,
+        |e| targets[e] == 1,
+        MAX_EVENT_TRAIN_ROWS,
+        options.seed ^ 0xe7e7,
     );
-    let mut rows: Vec<usize> = fraud.into_iter().chain(rest).collect();
-    rows.sort_unstable();
     (rows, targets)
 }
 

@@ -3,9 +3,6 @@
 
 use candle_core::{DType, Module, Tensor};
 use candle_nn::{VarBuilder, VarMap};
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::compute_device;
@@ -13,8 +10,8 @@ use super::nets::SequenceNet;
 use super::tabular::{arrays_to_vars, vars_to_arrays};
 use super::train::{LoopParams, fit, init_seeded, weighted_bce};
 use crate::detect::artifact::State;
-use crate::detect::calibrate::fit_thresholds;
-use crate::detect::holdout::split_validation;
+use crate::detect::calibrate::{SUPERVISED_DEFAULT_THRESHOLDS, fit_thresholds};
+use crate::detect::holdout::{cap_keeping_positives, split_validation};
 use crate::detect::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
@@ -163,14 +160,8 @@ impl Detector for SequenceDetector {
             event_scaler,
             account_scaler,
             type_codes,
-            user_thresholds: Thresholds {
-                suspicious: 0.5,
-                high: 0.8,
-            },
-            event_thresholds: Thresholds {
-                suspicious: 0.5,
-                high: 0.8,
-            },
+            user_thresholds: SUPERVISED_DEFAULT_THRESHOLDS,
+            event_thresholds: SUPERVISED_DEFAULT_THRESHOLDS,
             curve: TrainingCurve::default(),
         };
         let seqs = self.sequences(data, &learned);
@@ -182,7 +173,7 @@ impl Detector for SequenceDetector {
                 e => targets[e as usize],
             }
         };
-        let mut windows: Vec<usize> = (0..seqs.windows())
+        let windows: Vec<usize> = (0..seqs.windows())
             .filter(|&w| options.train_users[seqs.window_user[w] as usize])
             .filter(|&w| (0..steps).any(|s| step_target(w, s) != LABEL_UNKNOWN))
             .collect();
@@ -202,20 +193,7 @@ impl Detector for SequenceDetector {
                 negative,
             });
         }
-        if windows.len() > MAX_TRAIN_WINDOWS {
-            let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-            let (mut pos, mut neg): (Vec<usize>, Vec<usize>) =
-                windows.iter().partition(|&&w| has_fraud(w));
-            neg.shuffle(&mut rng);
-            neg.truncate(
-                MAX_TRAIN_WINDOWS
-                    .saturating_sub(pos.len())
-                    .max(MAX_TRAIN_WINDOWS / 2),
-            );
-            pos.truncate(MAX_TRAIN_WINDOWS);
-            windows = pos.into_iter().chain(neg).collect();
-            windows.sort_unstable();
-        }
+        let windows = cap_keeping_positives(windows, has_fraud, MAX_TRAIN_WINDOWS, options.seed);
         // Class weight from step counts: fraud steps are rarer than fraud windows.
         let (pos_steps, neg_steps) = windows
             .iter()
@@ -317,10 +295,7 @@ impl Detector for SequenceDetector {
         match (&self.learned, level) {
             (Some(l), Level::User) => l.user_thresholds,
             (Some(l), Level::Event) => l.event_thresholds,
-            (None, _) => Thresholds {
-                suspicious: 0.5,
-                high: 0.8,
-            },
+            (None, _) => SUPERVISED_DEFAULT_THRESHOLDS,
         }
     }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::compute_device;
 use super::nets::{AutoencoderNet, MlpNet};
 use super::tensors::Array;
-use super::train::{LoopParams, fit, init_seeded, tensor_2d, weighted_bce};
+use super::train::{LoopParams, fit, init_seeded, lock_vars, tensor_2d, weighted_bce};
 use crate::detect::holdout::split_validation;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
@@ -153,10 +153,7 @@ impl TabularNet {
 }
 
 pub(super) fn vars_to_arrays(varmap: &VarMap, prefix: &str) -> Result<Vec<Array>, DetectError> {
-    let vars = varmap
-        .data()
-        .lock()
-        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
+    let vars = lock_vars(varmap)?;
     let mut out = Vec::new();
     for (name, var) in vars.iter() {
         out.push(Array {
@@ -178,10 +175,7 @@ pub(super) fn arrays_to_vars(
     arrays: &[Array],
     prefix: &str,
 ) -> Result<(), DetectError> {
-    let vars = varmap
-        .data()
-        .lock()
-        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
+    let vars = lock_vars(varmap)?;
     for (name, var) in vars.iter() {
         let full = format!("{prefix}{name}");
         let a = arrays

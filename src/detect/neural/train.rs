@@ -21,14 +21,21 @@ pub struct LoopParams {
     pub stage: &'static str,
 }
 
+/// The network's named variables, locked for reading or setting.
+pub fn lock_vars(
+    varmap: &VarMap,
+) -> Result<std::sync::MutexGuard<'_, std::collections::HashMap<String, Var>>, DetectError> {
+    varmap
+        .data()
+        .lock()
+        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))
+}
+
 /// Replaces Candle's unseeded initialisation: weights uniform in ±1/√fan_in, biases zero, in
 /// name order, so the same seed gives the same network.
 pub fn init_seeded(varmap: &VarMap, seed: u64) -> Result<(), DetectError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_1417);
-    let vars = varmap
-        .data()
-        .lock()
-        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))?;
+    let vars = lock_vars(varmap)?;
     let mut names: Vec<&String> = vars.keys().collect();
     names.sort();
     for name in names {
