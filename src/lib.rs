@@ -1,11 +1,12 @@
 //! Vigil: a fraud analyst's workbench. The library holds every capability; the `vigil`
-//! binary is a thin face over it (CLI today, the GUI next).
+//! binary is a thin face over it: the triage window (`gui`) and the headless CLI (`cli`).
 
 pub mod cases;
 pub mod cli;
 pub mod detect;
 pub mod eval;
 pub mod features;
+pub mod gui;
 pub mod jobs;
 pub mod log;
 pub mod progress;

@@ -1,18 +1,18 @@
-//! `vigil`: the command-line entry point. Bad input exits with status 2 and one line on stderr.
+//! `vigil`: with no command, the triage window; otherwise the headless CLI. Bad input exits
+//! with status 2 and one line on stderr.
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use vigil::cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Some(command) = cli.command else {
-        // TODO(gui issue): open the workbench window on the bundled sample.
-        let _ = Cli::command().print_help();
-        return ExitCode::SUCCESS;
+    let result = match cli.command {
+        Some(command) => run(command),
+        None => vigil::gui::run(cli.window.into_launch()),
     };
-    match run(command) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("vigil: {e:#}");

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::cases;
 use crate::log::{self, LoadReport, Mapping};
@@ -20,11 +20,50 @@ pub use models::{DataArgs, EvalArgs, ScoreArgs, TrainArgs};
 #[command(
     name = "vigil",
     version,
-    about = "Vigil: a fraud analyst's workbench for e-commerce behaviour logs"
+    about = "Vigil: a fraud analyst's workbench for e-commerce behaviour logs",
+    long_about = "Vigil: a fraud analyst's workbench for e-commerce behaviour logs.\n\nWith no command it opens the triage window on LOG (default: the bundled sample).",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// `vigil [LOG]`: the triage window.
+#[derive(Args, Debug, Default)]
+pub struct WindowArgs {
+    /// The log to open (default: the bundled sample shop).
+    pub log: Option<PathBuf>,
+    /// A TOML mapping file naming which column plays which role.
+    #[arg(long = "map", value_name = "MAP.toml")]
+    pub map: Option<PathBuf>,
+    /// The workspace (labels, notes, audit); default: `<log>.vigil.db` beside the log.
+    #[arg(long, value_name = "W.vigil.db")]
+    pub workspace: Option<PathBuf>,
+    /// The detector to score with (default: the last one used, else ensemble).
+    #[arg(long)]
+    pub detector: Option<crate::detect::DetectorKind>,
+    /// Sign labels with this name (default: the OS user).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Measure frame times while a retrain runs, write them to this JSON file, and quit.
+    #[arg(long, value_name = "FILE.json")]
+    pub frame_report: Option<PathBuf>,
+}
+
+impl WindowArgs {
+    pub fn into_launch(self) -> crate::gui::LaunchOptions {
+        crate::gui::LaunchOptions {
+            log: self.log.unwrap_or_else(crate::gui::bundled_sample),
+            map: self.map,
+            workspace: self.workspace,
+            detector: self.detector,
+            author: self.author,
+            frame_report: self.frame_report,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::FeatureError;
 use super::spec::{FeatureTable, TableBuilder, Unit};
 use super::vocab::{Act, act_of};
-use crate::log::{CatColumn, EventLog, NULL_CODE, UserIndex};
+use crate::log::{CatColumn, EntityUsers, EventLog, NULL_CODE, UserIndex};
 use crate::progress::Progress;
 
 /// At most this many event types get their own count and share columns (the most frequent).
@@ -488,23 +488,14 @@ fn peak_in_window(log: &EventLog, index: &UserIndex, window_ms: i64) -> Vec<f32>
 
 /// For each user, the most other users seen on any one of its values of `entity`.
 fn shared_users(log: &EventLog, entity: &CatColumn) -> Vec<f32> {
-    let mut pairs: Vec<(u32, u32)> = entity
-        .codes
-        .iter()
-        .zip(&log.columns.user.codes)
-        .filter(|(e, u)| **e != NULL_CODE && **u != NULL_CODE)
-        .map(|(&e, &u)| (e, u))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut users_on = vec![0u32; entity.dict.len()];
-    for &(e, _) in &pairs {
-        users_on[e as usize] += 1;
-    }
+    let index = EntityUsers::new(entity, &log.columns.user);
     let mut out = vec![0.0f32; log.user_count()];
-    for &(e, u) in &pairs {
-        let others = (users_on[e as usize] - 1) as f32;
-        out[u as usize] = out[u as usize].max(others);
+    for v in 0..index.values() as u32 {
+        let users = index.users_of(v);
+        let others = users.len().saturating_sub(1) as f32;
+        for &u in users {
+            out[u as usize] = out[u as usize].max(others);
+        }
     }
     out
 }

@@ -1,0 +1,30 @@
+//! Everything the analyst can ask for. Panels push commands; the app applies them in `logic`,
+//! so a panel never mutates shared state while it draws.
+
+use std::path::PathBuf;
+
+use crate::cases::Verdict;
+use crate::detect::{DetectorKind, Thresholds};
+use crate::log::Preview;
+
+use super::state::QueueFilter;
+
+pub enum Command {
+    /// Open a log (its column detection may ask for a mapping first).
+    Open(PathBuf),
+    /// Load with the plan the analyst confirmed; save it as a mapping file when a path is given.
+    LoadConfirmed(Box<Preview>, Option<PathBuf>),
+    Select(usize),
+    /// Move through the queue: +1 next, -1 previous.
+    Step(isize),
+    Label(Verdict),
+    Note(String),
+    Undo,
+    SetThresholds(Thresholds),
+    SetFilter(QueueFilter),
+    SetDetector(DetectorKind),
+    Retrain,
+    Compare,
+    CancelJobs,
+    Quit,
+}

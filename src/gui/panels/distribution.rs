@@ -1,0 +1,238 @@
+//! The score distribution: a histogram of account scores (log count axis) stacked by label,
+//! two draggable thresholds (suspicious, high), and what they mean live: flagged accounts
+//! against the team's daily review capacity, precision / recall / F1 from the labels so far,
+//! the confusion matrix, and the precision–recall curve with the current point on it.
+
+use eframe::egui::{self, Color32};
+use egui_plot::{Bar, BarChart, Line, Plot, Points, VLine};
+
+use super::super::command::Command;
+use super::super::state::{HISTOGRAM_BINS, Triage};
+use crate::detect::{Risk, Thresholds};
+use crate::eval::AtThreshold;
+
+const FRAUD: Color32 = Color32::from_rgb(215, 60, 60);
+const LEGIT: Color32 = Color32::from_rgb(80, 150, 220);
+const UNLABELLED: Color32 = Color32::from_rgb(140, 140, 140);
+/// How close (in score units) a drag must start to a threshold line to move it.
+const GRAB_DISTANCE: f64 = 0.04;
+
+/// Which threshold a drag on the histogram moves; kept in egui's memory between frames.
+#[derive(Clone, Copy, PartialEq)]
+enum Grabbed {
+    Suspicious,
+    High,
+}
+
+pub fn distribution_ui(
+    ui: &mut egui::Ui,
+    t: &Triage,
+    capacity: &mut usize,
+    out: &mut Vec<Command>,
+) {
+    let mut th = t.thresholds;
+    ui.horizontal(|ui| {
+        ui.label("suspicious ≥");
+        ui.add(
+            egui::DragValue::new(&mut th.suspicious)
+                .range(0.0..=1.0)
+                .speed(0.002)
+                .max_decimals(3),
+        );
+        ui.label("high ≥");
+        ui.add(
+            egui::DragValue::new(&mut th.high)
+                .range(0.0..=1.0)
+                .speed(0.002)
+                .max_decimals(3),
+        );
+    });
+    histogram_ui(ui, t, &mut th);
+    th.high = th.high.max(th.suspicious);
+    if th != t.thresholds {
+        out.push(Command::SetThresholds(th));
+    }
+    ui.horizontal(|ui| {
+        ui.label("daily review capacity");
+        ui.add(egui::DragValue::new(capacity).range(1..=1_000_000));
+    });
+    let (s, h) = (t.view.at(th.suspicious), t.view.at(th.high));
+    egui::Grid::new("threshold_metrics")
+        .striped(true)
+        .show(ui, |ui| {
+            for x in ["", "flagged", "days of review", "precision", "recall", "F1"] {
+                ui.strong(x);
+            }
+            ui.end_row();
+            for (name, at) in [("suspicious", s), ("high", h)] {
+                ui.label(name);
+                ui.label(at.flagged.to_string());
+                ui.label(format!(
+                    "{:.1}",
+                    at.flagged as f64 / (*capacity).max(1) as f64
+                ));
+                for v in [at.precision, at.recall, at.f1] {
+                    ui.label(if v.is_nan() {
+                        "–".into()
+                    } else {
+                        format!("{v:.3}")
+                    });
+                }
+                ui.end_row();
+            }
+        });
+    if s.flagged > *capacity {
+        ui.colored_label(
+            Color32::from_rgb(230, 160, 40),
+            format!(
+                "{} flagged: more than a day's review ({capacity})",
+                s.flagged
+            ),
+        );
+    }
+    confusion_ui(ui, &s);
+    pr_curve_ui(ui, t, &s);
+}
+
+/// log10(1 + n): bars of 1 and 10,000 accounts both stay visible.
+fn log_height(n: u32) -> f64 {
+    f64::from(n).ln_1p() / std::f64::consts::LN_10
+}
+
+fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
+    let width = 1.0 / HISTOGRAM_BINS as f64;
+    // Stacked on a log axis: each layer spans log(1 + below) .. log(1 + below + its count).
+    let mut layers: [Vec<Bar>; 3] = Default::default();
+    for b in &t.histogram {
+        let x = f64::from(b.lo) + width / 2.0;
+        let mut below = 0u32;
+        for (i, n) in [b.legit, b.fraud, b.unlabelled].into_iter().enumerate() {
+            if n > 0 {
+                let base = log_height(below);
+                layers[i].push(
+                    Bar::new(x, log_height(below + n) - base)
+                        .base_offset(base)
+                        .width(width * 0.95)
+                        .name(format!("{n}")),
+                );
+            }
+            below += n;
+        }
+    }
+    let grab_id = ui.scope_id().with("threshold_grab");
+    let plot = Plot::new("score_histogram")
+        .height(200.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .y_axis_formatter(|m, _| {
+            let n = 10f64.powf(m.value) - 1.0;
+            if n < 0.5 {
+                String::new()
+            } else {
+                format!("{n:.0}")
+            }
+        })
+        .x_axis_label("account score")
+        .legend(egui_plot::Legend::default());
+    let response = plot.show(ui, |p| {
+        let [legit, fraud, unlabelled] = layers;
+        p.bar_chart(BarChart::new("legit", legit).color(LEGIT));
+        p.bar_chart(BarChart::new("fraud", fraud).color(FRAUD));
+        p.bar_chart(BarChart::new("unlabelled", unlabelled).color(UNLABELLED));
+        p.vline(
+            VLine::new("suspicious", th.suspicious)
+                .color(super::risk_colour(Risk::Suspicious))
+                .width(2.0),
+        );
+        p.vline(
+            VLine::new("high", th.high)
+                .color(super::risk_colour(Risk::High))
+                .width(2.0),
+        );
+        p.pointer_coordinate()
+    });
+    let r = &response.response;
+    let pointer = response.inner;
+    if r.drag_started()
+        && let Some(p) = pointer
+    {
+        let ds = (p.x - f64::from(th.suspicious)).abs();
+        let dh = (p.x - f64::from(th.high)).abs();
+        let grab = if dh <= ds {
+            Grabbed::High
+        } else {
+            Grabbed::Suspicious
+        };
+        if ds.min(dh) <= GRAB_DISTANCE {
+            ui.data_mut(|d| d.insert_temp(grab_id, grab));
+        }
+    }
+    if r.dragged()
+        && let (Some(p), Some(grab)) = (pointer, ui.data(|d| d.get_temp::<Grabbed>(grab_id)))
+    {
+        let x = p.x.clamp(0.0, 1.0) as f32;
+        match grab {
+            Grabbed::Suspicious => th.suspicious = x.min(th.high),
+            Grabbed::High => th.high = x.max(th.suspicious),
+        }
+    }
+    if r.drag_stopped() {
+        ui.data_mut(|d| d.remove::<Grabbed>(grab_id));
+    }
+    if r.hovered() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+    }
+}
+
+fn confusion_ui(ui: &mut egui::Ui, at: &AtThreshold) {
+    ui.label("At the suspicious threshold, on the labelled accounts:");
+    egui::Grid::new("confusion").striped(true).show(ui, |ui| {
+        ui.label("");
+        ui.strong("labelled fraud");
+        ui.strong("labelled legit");
+        ui.end_row();
+        ui.strong("flagged");
+        ui.label(at.true_positive.to_string());
+        ui.label(at.false_positive.to_string());
+        ui.end_row();
+        ui.strong("not flagged");
+        ui.label(at.false_negative.to_string());
+        ui.label(at.true_negative.to_string());
+        ui.end_row();
+    });
+}
+
+fn pr_curve_ui(ui: &mut egui::Ui, t: &Triage, at: &AtThreshold) {
+    if t.pr_curve.is_empty() {
+        ui.weak("No fraud labels yet: precision and recall appear with the first.");
+        return;
+    }
+    let curve: Vec<[f64; 2]> = t.pr_curve.iter().map(|&(r, p)| [r, p]).collect();
+    Plot::new("pr_curve")
+        .height(170.0)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label("recall")
+        .y_axis_label("precision")
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            p.line(Line::new("precision–recall", curve).color(LEGIT));
+            if at.recall.is_finite() && at.precision.is_finite() {
+                p.points(
+                    Points::new("suspicious threshold", vec![[at.recall, at.precision]])
+                        .radius(5.0)
+                        .color(super::risk_colour(Risk::Suspicious)),
+                );
+            }
+        });
+}

@@ -1,0 +1,168 @@
+//! The model panel: the detector, retrain now or every N labels, the metrics before and after
+//! the last retrain, the detector comparison (`vigil eval`'s table) and the training curve.
+
+use eframe::egui;
+use egui_plot::{Line, Plot};
+
+use super::super::app::AppSettings;
+use super::super::command::Command;
+use super::super::state::{ModelReport, Triage};
+use crate::detect::DetectorKind;
+use crate::eval::EvalRow;
+use crate::jobs::JobProgress;
+
+pub fn model_ui(
+    ui: &mut egui::Ui,
+    t: &Triage,
+    settings: &mut AppSettings,
+    comparison: &[EvalRow],
+    jobs: &[JobProgress],
+    out: &mut Vec<Command>,
+) {
+    let model = &t.session.model;
+    ui.horizontal(|ui| {
+        ui.label("detector");
+        let mut kind = settings.detector;
+        egui::ComboBox::from_id_salt("detector")
+            .selected_text(kind.name())
+            .show_ui(ui, |ui| {
+                for k in DetectorKind::ALL {
+                    ui.selectable_value(&mut kind, k, k.name());
+                }
+            });
+        if kind != settings.detector {
+            out.push(Command::SetDetector(kind));
+        }
+        if ui.button("Retrain now").clicked() {
+            out.push(Command::Retrain);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("retrain every");
+        ui.add(egui::DragValue::new(&mut settings.retrain_every).range(0..=10_000));
+        ui.label(format!(
+            "new labels (0: only on command) · {} since the last",
+            t.labels_since_training
+        ));
+    });
+    ui.label(format!(
+        "{} trained {} in {:.1} s on {} labelled accounts{}",
+        model.kind,
+        model.trained_at,
+        model.train_secs,
+        model.labelled_users,
+        if model.from_disk {
+            " (kept from an earlier run)"
+        } else {
+            ""
+        }
+    ));
+    ui.separator();
+    match &t.retrain_report {
+        Some((before, after)) => before_after_ui(ui, before, after),
+        None => {
+            ui.weak("Metrics before and after appear after the first retrain.");
+        }
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.strong("Detector comparison");
+        let running = jobs.iter().any(|j| j.name.starts_with("comparing"));
+        if ui
+            .add_enabled(!running, egui::Button::new("Compare all"))
+            .clicked()
+        {
+            out.push(Command::Compare);
+        }
+    });
+    if comparison.is_empty() {
+        ui.weak("Trains every detector on 70 % of the accounts and grades it on the rest.");
+    } else {
+        comparison_ui(ui, comparison);
+    }
+    ui.separator();
+    curve_ui(ui, t);
+}
+
+fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport) {
+    ui.label(format!(
+        "Last retrain, on the {} labels known then (the new model has seen them):",
+        after.labels
+    ));
+    egui::Grid::new("before_after")
+        .striped(true)
+        .show(ui, |ui| {
+            for h in ["", "ROC-AUC", "AP", "P@100", "precision", "recall"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (name, r) in [("before", before), ("after", after)] {
+                ui.label(format!("{name} ({})", r.detector));
+                let m = &r.metrics;
+                for v in [
+                    m.roc_auc,
+                    m.average_precision,
+                    m.precision_at_100,
+                    m.precision,
+                    m.recall,
+                ] {
+                    ui.label(if v.is_nan() {
+                        "–".into()
+                    } else {
+                        format!("{v:.3}")
+                    });
+                }
+                ui.end_row();
+            }
+        });
+}
+
+fn comparison_ui(ui: &mut egui::Ui, rows: &[EvalRow]) {
+    egui::Grid::new("comparison").striped(true).show(ui, |ui| {
+        for h in ["detector", "ROC-AUC", "AP", "P@100", "train s", "score s"] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for r in rows {
+            ui.label(&r.detector);
+            if let Some(e) = &r.error {
+                ui.weak(e);
+                ui.end_row();
+                continue;
+            }
+            let m = &r.metrics;
+            for v in [m.roc_auc, m.average_precision, m.precision_at_100] {
+                ui.label(format!("{v:.3}"));
+            }
+            ui.label(format!("{:.1}", r.train_secs));
+            ui.label(format!("{:.1}", r.score_secs));
+            ui.end_row();
+        }
+    });
+}
+
+fn curve_ui(ui: &mut egui::Ui, t: &Triage) {
+    let curve = &t.session.model.curve;
+    if curve.train_loss.is_empty() {
+        ui.weak("This detector has no training curve (it is not trained by epochs).");
+        return;
+    }
+    ui.strong("Training curve");
+    let series = |v: &[f32]| -> Vec<[f64; 2]> {
+        v.iter()
+            .enumerate()
+            .map(|(i, &l)| [i as f64 + 1.0, f64::from(l)])
+            .collect()
+    };
+    Plot::new("training_curve")
+        .height(150.0)
+        .x_axis_label("epoch")
+        .y_axis_label("loss")
+        .legend(egui_plot::Legend::default())
+        .show(ui, |p| {
+            p.line(Line::new("train", series(&curve.train_loss)));
+            if !curve.validation_loss.is_empty() {
+                p.line(Line::new("validation", series(&curve.validation_loss)));
+            }
+        });
+}

@@ -1,0 +1,283 @@
+//! The triage window driven end to end with egui_kittest (no GPU): it opens a small generated
+//! shop in the background, the queue fills, keys label into the workspace and move through the
+//! queue, undo takes a label back, thresholds change the flagged count, reopening restores the
+//! work, and a bad file leaves the open log in place.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use vigil::cases::{Verdict, Workspace};
+use vigil::detect::{DetectorKind, Thresholds};
+use vigil::gui::{Command, LaunchOptions, Message, VigilApp};
+use vigil::sample::{SampleConfig, generate, write_log};
+
+use eframe::egui;
+
+fn small_shop(dir: &Path) -> PathBuf {
+    let sample = generate(&SampleConfig {
+        users: 300,
+        days: 10,
+        seed: 3,
+        ..SampleConfig::default()
+    });
+    let path = dir.join("shop.csv");
+    write_log(&sample, &path).unwrap();
+    path
+}
+
+fn launch(log: &Path, workspace: &Path) -> LaunchOptions {
+    LaunchOptions {
+        log: log.to_path_buf(),
+        workspace: Some(workspace.to_path_buf()),
+        detector: Some(DetectorKind::Zscore),
+        author: Some("tester".into()),
+        ..LaunchOptions::default()
+    }
+}
+
+fn window(options: LaunchOptions) -> Harness<'static, VigilApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| VigilApp::new(cc.egui_ctx.clone(), options, None))
+}
+
+/// Steps frames until `done` holds (background jobs report between frames).
+fn wait_for(h: &mut Harness<'static, VigilApp>, what: &str, done: impl Fn(&VigilApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "timed out waiting for {what}; message: {:?}",
+            h.state().message
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+}
+
+fn selected_name(app: &VigilApp) -> String {
+    let t = app.triage.as_ref().unwrap();
+    t.user_name(t.selected.unwrap()).to_string()
+}
+
+fn ready(app: &VigilApp) -> bool {
+    app.triage.is_some() && !app.is_busy()
+}
+
+#[test]
+fn label_move_undo_threshold_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let ws_path = dir.path().join("shop.vigil.db");
+    let (first, second, flagged_before);
+    {
+        let mut h = window(launch(&log, &ws_path));
+        wait_for(&mut h, "the log to open", ready);
+        let t = h.state().triage.as_ref().unwrap();
+        assert_eq!(t.queue.len(), t.users(), "the queue holds every account");
+        assert!(t.users() >= 300);
+        // The queue is riskiest first, and the first account is selected.
+        first = selected_name(h.state());
+        assert_eq!(t.selected, t.queue.first().copied());
+        second = t.user_name(t.queue[1]).to_string();
+        let third = t.user_name(t.queue[2]).to_string();
+        assert!(
+            h.query_all_by_label(&first).count() >= 2,
+            "in the queue and the account view"
+        );
+
+        h.key_press(Key::F);
+        h.run_steps(2);
+        let ws = Workspace::open(&ws_path).unwrap();
+        assert_eq!(
+            ws.case(&first).unwrap().unwrap().verdict,
+            Some(Verdict::Fraud)
+        );
+        assert_eq!(
+            selected_name(h.state()),
+            second,
+            "a label moves to the next account"
+        );
+
+        h.key_press(Key::J);
+        h.run_steps(2);
+        assert_eq!(selected_name(h.state()), third);
+        h.key_press(Key::K);
+        h.run_steps(2);
+        assert_eq!(selected_name(h.state()), second);
+
+        h.key_press(Key::L);
+        h.run_steps(2);
+        assert_eq!(
+            ws.case(&second).unwrap().unwrap().verdict,
+            Some(Verdict::Legit)
+        );
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run_steps(2);
+        assert_eq!(ws.case(&second).unwrap(), None, "undo takes the label back");
+        assert_eq!(
+            selected_name(h.state()),
+            second,
+            "undo returns to its account"
+        );
+        assert_eq!(
+            ws.history(&second).unwrap().len(),
+            2,
+            "the undo is a new audit entry"
+        );
+
+        let t = h.state().triage.as_ref().unwrap();
+        flagged_before = t.at_suspicious().flagged;
+        let lower = Thresholds {
+            suspicious: t.thresholds.suspicious - 0.2,
+            high: t.thresholds.high,
+        };
+        h.state_mut().push(Command::SetThresholds(lower));
+        h.run_steps(2);
+        let t = h.state().triage.as_ref().unwrap();
+        assert!(t.at_suspicious().flagged > flagged_before);
+        h.get_by_label(&format!("{}", t.at_suspicious().flagged));
+        // Closing the window saves the settings (eframe calls `on_exit`).
+        eframe::App::on_exit(h.state_mut(), None);
+    }
+    let mut h = window(launch(&log, &ws_path));
+    wait_for(&mut h, "the log to reopen", ready);
+    let t = h.state().triage.as_ref().unwrap();
+    let u = t.session.data.log.columns.user.dict.lookup(&first).unwrap() as usize;
+    assert_eq!(t.verdict(u), Some(Verdict::Fraud), "labels are restored");
+    assert!(
+        t.at_suspicious().flagged > flagged_before,
+        "thresholds are restored"
+    );
+    assert_eq!(
+        selected_name(h.state()),
+        second,
+        "the queue position is restored"
+    );
+}
+
+#[test]
+fn a_bad_file_shows_an_error_and_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let mut h = window(launch(&log, &dir.path().join("w.vigil.db")));
+    wait_for(&mut h, "the log to open", ready);
+    let events = h.state().triage.as_ref().unwrap().session.data.log.len();
+    let bad = common::write(dir.path(), "bad.csv", b"user,ts\n");
+    h.state_mut().push(Command::Open(bad.clone()));
+    h.step();
+    wait_for(&mut h, "the bad file to fail", |a| !a.is_busy());
+    let message = match &h.state().message {
+        Some(Message::Error(e)) => e.clone(),
+        other => panic!("expected an error, got {other:?}"),
+    };
+    assert!(message.contains("bad.csv"), "{message}");
+    assert!(message.contains("still showing shop.csv"), "{message}");
+    let t = h.state().triage.as_ref().unwrap();
+    assert_eq!(t.session.log_path, log);
+    assert_eq!(t.session.data.log.len(), events);
+    h.get_by_label_contains("could not open");
+}
+
+#[test]
+fn an_unsure_mapping_is_confirmed_in_a_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    // No header: every role is guessed from the values, so the analyst is asked.
+    let mut text = String::new();
+    for i in 0..60 {
+        let user = ["用户甲", "用户乙", "u3", "u4", "u5"][i % 5];
+        let event = ["浏览", "下单", "登录"][i % 3];
+        text.push_str(&format!("{user},2026-10-01T00:{:02}:00Z,{event}\n", i % 60));
+    }
+    let log = common::write(dir.path(), "headerless.csv", text.as_bytes());
+    let mut h = window(launch(&log, &dir.path().join("h.vigil.db")));
+    wait_for(&mut h, "the mapping dialog", |a| {
+        !a.is_busy() && a.panels.mapping.is_some()
+    });
+    h.get_by_label("Confirm the columns");
+    // Detection took the 3-valued event column for the user: the analyst picks column 1.
+    h.get_by_label("user").click();
+    h.run_steps(2);
+    let options: Vec<_> = h.query_all_by_label("column_1").collect();
+    options
+        .last()
+        .expect("the user combo lists column_1")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Save mapping and load").click();
+    h.step();
+    wait_for(&mut h, "the confirmed log to open", ready);
+    let t = h.state().triage.as_ref().unwrap();
+    assert_eq!(t.users(), 5);
+    assert!(
+        t.session
+            .data
+            .log
+            .columns
+            .user
+            .dict
+            .lookup("用户甲")
+            .is_some()
+    );
+    let saved = std::fs::read_to_string(dir.path().join("headerless.csv.map.toml")).unwrap();
+    assert!(saved.contains("user = \"column_1\""), "{saved}");
+}
+
+#[test]
+fn labels_past_the_retrain_count_retrain_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let mut h = window(launch(&log, &dir.path().join("r.vigil.db")));
+    wait_for(&mut h, "the log to open", ready);
+    h.state_mut().settings.retrain_every = 3;
+    let before = h
+        .state()
+        .triage
+        .as_ref()
+        .unwrap()
+        .session
+        .model
+        .trained_at
+        .clone();
+    for key in [Key::F, Key::L, Key::F] {
+        h.key_press(key);
+        h.run_steps(1);
+    }
+    assert!(h.state().is_busy(), "the third label starts a retrain");
+    let selected = selected_name(h.state());
+    // The window keeps answering while the model retrains.
+    h.key_press(Key::J);
+    h.run_steps(1);
+    let moved = selected_name(h.state());
+    assert_ne!(moved, selected);
+    wait_for(&mut h, "the retrain", |a| !a.is_busy());
+    let t = h.state().triage.as_ref().unwrap();
+    assert!(
+        t.retrain_report.is_some(),
+        "the model panel has before and after"
+    );
+    assert_eq!(
+        t.session.model.labelled_users,
+        3 + t.session.log_labels.iter().filter(|&&l| l >= 0).count() - overlap(t)
+    );
+    assert_eq!(
+        selected_name(h.state()),
+        moved,
+        "the selection survives the rescore"
+    );
+    assert_ne!(t.session.model.trained_at, before);
+}
+
+/// Labelled accounts the analyst labelled again (counted once).
+fn overlap(t: &vigil::gui::state::Triage) -> usize {
+    t.cases
+        .keys()
+        .filter(|&&u| t.session.log_labels[u as usize] >= 0)
+        .count()
+}
