@@ -488,6 +488,9 @@ impl VigilApp {
             Command::SetFilter(f) => {
                 t.filter = f;
                 t.rebuild_queue();
+                if t.queue_position().is_none() {
+                    t.selected = t.queue.first().copied().or(t.selected);
+                }
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
             }
             _ => {}

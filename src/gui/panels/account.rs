@@ -230,7 +230,7 @@ fn event_fields(t: &Triage, e: usize) -> Vec<(String, String)> {
     for n in cols.entities.iter().chain(&cols.attributes) {
         f.push((n.name.clone(), n.column.get(e).unwrap_or("").to_string()));
     }
-    if let Some(l) = &cols.label {
+    if let Some(l) = &t.session.data.labels.event {
         let text = match l[e] {
             1 => "fraud",
             0 => "legit",

@@ -77,6 +77,7 @@ impl TimelineCache {
             .collect();
         self.events.clear();
         self.fraud.clear();
+        let known_event_labels = t.session.data.labels.event.as_ref();
         for &e in events {
             let e = e as usize;
             let lane = cols
@@ -96,7 +97,8 @@ impl TimelineCache {
             }
             .min(SIZE_BUCKETS - 1);
             groups[s * SIZE_BUCKETS + r].points.push([x, lane]);
-            if cols.label.as_ref().is_some_and(|l| l[e] == 1) {
+            // Only labels known by the log's end: a label still in its delay is not shown.
+            if known_event_labels.is_some_and(|l| l[e] == 1) {
                 self.fraud.push([x, lane]);
             }
             self.events.push(EventPoint { event: e, x, lane });
