@@ -142,8 +142,8 @@ impl Triage {
         t.restore_settings();
         t.relabel();
         t.rebuild_queue();
-        if t.selected.is_none() {
-            t.selected = t.queue.first().copied();
+        if t.queue_position().is_none() {
+            t.selected = t.queue.first().copied().or(t.selected);
         }
         Ok(t)
     }
