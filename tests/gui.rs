@@ -281,3 +281,74 @@ fn overlap(t: &vigil::gui::state::Triage) -> usize {
         .filter(|&&u| t.session.log_labels[u as usize] >= 0)
         .count()
 }
+
+/// Run by `a_killed_window_loses_no_acknowledged_label` in a child process: labels accounts
+/// with `f` and prints each one the status bar reports as saved.
+#[test]
+#[ignore = "a child of a_killed_window_loses_no_acknowledged_label"]
+fn child_window_labeller() {
+    use std::io::Write;
+    let (Some(log), Some(ws)) = (
+        std::env::var_os("VIGIL_GUI_KILL_LOG"),
+        std::env::var_os("VIGIL_GUI_KILL_DB"),
+    ) else {
+        return;
+    };
+    let mut h = window(launch(Path::new(&log), Path::new(&ws)));
+    wait_for(&mut h, "the log to open", ready);
+    let mut out = std::io::stdout();
+    loop {
+        h.key_press(Key::F);
+        h.step();
+        if let Some(Message::Info(m)) = &h.state().message
+            && let Some(user) = m
+                .strip_prefix("saved: ")
+                .and_then(|s| s.strip_suffix(" fraud"))
+        {
+            writeln!(out, "saved {user}").unwrap();
+            out.flush().unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_killed_window_loses_no_acknowledged_label() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as Process, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let db = dir.path().join("kill.vigil.db");
+    let mut child = Process::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_window_labeller",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("VIGIL_GUI_KILL_LOG", &log)
+        .env("VIGIL_GUI_KILL_DB", &db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut acknowledged = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        if let Some(user) = line.unwrap().strip_prefix("saved ") {
+            acknowledged.push(user.to_string());
+            if acknowledged.len() == 40 {
+                child.kill().unwrap(); // SIGKILL mid-labelling: no exit handler runs.
+                break;
+            }
+        }
+    }
+    child.wait().unwrap();
+    assert_eq!(acknowledged.len(), 40, "the window labelled");
+    let ws = Workspace::open(&db).unwrap();
+    for user in &acknowledged {
+        let case = ws.case(user).unwrap();
+        assert_eq!(
+            case.and_then(|c| c.verdict),
+            Some(Verdict::Fraud),
+            "{user} was lost"
+        );
+    }
+}

@@ -86,6 +86,8 @@ pub struct VigilApp {
     opening: Option<Opening>,
     retrain_job: JobSlot<Retrained>,
     retrain_before: Option<ModelReport>,
+    /// Labels given since training when the running retrain started (it learns from those).
+    retrain_started_after: usize,
     compare_job: JobSlot<Vec<EvalRow>>,
     commands: Vec<Command>,
     frames: FrameStats,
@@ -121,6 +123,7 @@ impl VigilApp {
             opening: None,
             retrain_job: JobSlot::new("retrain"),
             retrain_before: None,
+            retrain_started_after: 0,
             compare_job: JobSlot::new("compare"),
             commands: Vec::new(),
             settings_dirty_since: None,
@@ -211,6 +214,7 @@ impl VigilApp {
             }
         };
         self.retrain_before = Some(t.report());
+        self.retrain_started_after = t.labels_since_training;
         let log = t.session.data.log.clone();
         let kind = self.settings.detector;
         let dir = t.session.model.dir.clone();
@@ -313,10 +317,10 @@ impl VigilApp {
 
     fn apply_retrain(&mut self, r: Retrained) {
         let Some(t) = &mut self.triage else { return };
-        let given_meanwhile = t.labels_since_training;
+        let given = t.labels_since_training;
         t.replace_model(r.data, r.model);
-        t.labels_since_training =
-            given_meanwhile.saturating_sub(self.settings.retrain_every.max(1));
+        // Labels given while it trained are not in the new model yet.
+        t.labels_since_training = given.saturating_sub(self.retrain_started_after);
         let after = t.report();
         if let Some(before) = self.retrain_before.take() {
             t.retrain_report = Some((before, after));
