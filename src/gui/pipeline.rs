@@ -68,6 +68,25 @@ pub struct ModelState {
     pub save_error: Option<String>,
 }
 
+impl ModelState {
+    /// What `detector` says of itself; the caller fills in where it came from.
+    fn new(detector: Box<dyn Detector>, scores: Scores, dir: PathBuf) -> Self {
+        Self {
+            thresholds: detector.thresholds(Level::User),
+            curve: detector.training_curve(),
+            kind: detector.kind(),
+            detector: Arc::from(detector),
+            scores,
+            trained_at: String::new(),
+            train_secs: 0.0,
+            labelled_users: 0,
+            dir,
+            from_disk: false,
+            save_error: None,
+        }
+    }
+}
+
 pub enum Opened {
     /// Column detection was unsure: the analyst confirms the plan first.
     NeedsMapping(Box<Preview>),
@@ -125,17 +144,11 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened, Str
             progress.report("scoring", 0, None);
             let scores = detector.score(&data, progress).map_err(|e| e.to_string())?;
             ModelState {
-                thresholds: detector.thresholds(Level::User),
-                curve: detector.training_curve(),
-                kind: request.detector,
-                detector: Arc::from(detector),
-                scores,
                 trained_at,
                 train_secs,
                 labelled_users,
-                dir,
                 from_disk: true,
-                save_error: None,
+                ..ModelState::new(detector, scores, dir)
             }
         }
         None => train_and_score(&data, request.detector, dir, progress)?,
@@ -225,17 +238,11 @@ pub fn train_and_score(
         ),
     };
     Ok(ModelState {
-        thresholds: detector.thresholds(Level::User),
-        curve: detector.training_curve(),
-        kind,
-        detector: Arc::from(detector),
-        scores,
         trained_at,
         train_secs,
         labelled_users,
-        dir,
-        from_disk: false,
         save_error,
+        ..ModelState::new(detector, scores, dir)
     })
 }
 

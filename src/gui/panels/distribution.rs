@@ -8,6 +8,7 @@ use egui_plot::{Bar, BarChart, Line, Plot, Points, VLine};
 
 use super::super::command::Command;
 use super::super::state::{HISTOGRAM_BINS, Triage};
+use super::metric_text;
 use crate::detect::{Risk, Thresholds};
 use crate::eval::AtThreshold;
 
@@ -72,11 +73,7 @@ pub fn distribution_ui(
                     at.flagged as f64 / (*capacity).max(1) as f64
                 ));
                 for v in [at.precision, at.recall, at.f1] {
-                    ui.label(if v.is_nan() {
-                        "–".into()
-                    } else {
-                        format!("{v:.3}")
-                    });
+                    ui.label(metric_text(v));
                 }
                 ui.end_row();
             }

@@ -140,3 +140,12 @@ pub fn format_time(ms: i64) -> String {
         .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_else(|| format!("{ms} ms"))
 }
+
+/// A metric to three decimals, or a dash when there is nothing to measure it on.
+pub fn metric_text(v: f64) -> String {
+    if v.is_nan() {
+        "–".into()
+    } else {
+        format!("{v:.3}")
+    }
+}

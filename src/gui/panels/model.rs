@@ -7,6 +7,7 @@ use egui_plot::{Line, Plot};
 use super::super::app::AppSettings;
 use super::super::command::Command;
 use super::super::state::{ModelReport, Triage};
+use super::metric_text;
 use crate::detect::DetectorKind;
 use crate::eval::EvalRow;
 use crate::jobs::JobProgress;
@@ -106,11 +107,7 @@ fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport)
                     m.precision,
                     m.recall,
                 ] {
-                    ui.label(if v.is_nan() {
-                        "–".into()
-                    } else {
-                        format!("{v:.3}")
-                    });
+                    ui.label(metric_text(v));
                 }
                 ui.end_row();
             }
