@@ -77,6 +77,17 @@ impl<T: Send> Progress for ChannelProgress<T> {
     }
 }
 
+/// Background work yields the cores to the window: on Linux the job thread (and the worker
+/// pools it starts, which inherit its niceness) runs at nice 10, so a retrain using every core
+/// still leaves the UI thread and the GL driver's threads first in line.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; `who = 0` is the calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// At most one running job of a kind; starting another cancels the first.
 pub struct JobSlot<T> {
     name: String,
@@ -120,6 +131,7 @@ impl<T: Send + 'static> JobSlot<T> {
         std::thread::Builder::new()
             .name(format!("vigil-{}", self.name))
             .spawn(move || {
+                lower_priority();
                 let event = match work(&progress) {
                     _ if progress.is_cancelled() => JobEvent::Cancelled,
                     Ok(v) => JobEvent::Done(v),
