@@ -340,7 +340,7 @@ impl VigilApp {
                 out.push(Command::Quit);
             }
             if i.consume_key(Modifiers::COMMAND, Key::O) {
-                out.push(Command::Open(PathBuf::new()));
+                out.push(Command::OpenDialog);
             }
             if typing {
                 return;
@@ -381,7 +381,7 @@ impl VigilApp {
 
     fn apply(&mut self, c: Command) {
         match c {
-            Command::Open(path) if path.as_os_str().is_empty() => {
+            Command::OpenDialog => {
                 // The native dialog must run on the main thread; it blocks only this frame.
                 if let Some(p) = rfd::FileDialog::new().pick_file() {
                     self.start_open(&p);
@@ -401,6 +401,14 @@ impl VigilApp {
                     }
                 }
                 self.run_open(Some(preview));
+            }
+            Command::MappingCancelled => {
+                if let Some(o) = self.opening.take() {
+                    self.message = Some(Message::Info(format!(
+                        "not opened: {} (no mapping confirmed)",
+                        file_name(&o.path)
+                    )));
+                }
             }
             Command::Quit => self.ctx.send_viewport_cmd(ViewportCommand::Close),
             Command::CancelJobs => {

@@ -10,10 +10,14 @@ use crate::log::Preview;
 use super::state::QueueFilter;
 
 pub enum Command {
+    /// Ask for a log with the native file dialog (or a typed path where there is none).
+    OpenDialog,
     /// Open a log (its column detection may ask for a mapping first).
     Open(PathBuf),
     /// Load with the plan the analyst confirmed; save it as a mapping file when a path is given.
     LoadConfirmed(Box<Preview>, Option<PathBuf>),
+    /// The analyst closed the mapping dialog without loading.
+    MappingCancelled,
     Select(usize),
     /// Move through the queue: +1 next, -1 previous.
     Step(isize),

@@ -69,8 +69,9 @@ impl MappingDialog {
         let Some(choice) = result else {
             return false;
         };
-        if let (Some(save_to), Some(preview)) = (choice, self.preview.take()) {
-            out.push(Command::LoadConfirmed(preview, save_to));
+        match (choice, self.preview.take()) {
+            (Some(save_to), Some(preview)) => out.push(Command::LoadConfirmed(preview, save_to)),
+            _ => out.push(Command::MappingCancelled),
         }
         true
     }

@@ -22,7 +22,7 @@ pub fn top_bar_ui(
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui.button("Open…  (Ctrl+O)").clicked() {
-                    out.push(Command::Open(Default::default()));
+                    out.push(Command::OpenDialog);
                 }
                 if ui.button("Open path…").clicked() {
                     panels.open_path = Some(String::new());
