@@ -132,10 +132,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened, Str
     let workspace = Workspace::open(&workspace_path).map_err(|e| e.to_string())?;
     let verdicts = workspace.training_labels().map_err(|e| e.to_string())?;
     let log = Arc::new(loaded.log);
-    let (knowledge, log_labels) = training_labels(&log, &verdicts);
-    let mut data = Dataset::with_labels(log.clone(), UserIndex::new(&log), knowledge, progress)
-        .map_err(|e| e.to_string())?;
-    cancelled(progress)?;
+    let (mut data, log_labels) = labelled_dataset(&log, &verdicts, progress)?;
     let dir = model_dir(&workspace_path);
     let kept = load_kept_model(&dir, request.detector, &mut data);
     let data = Arc::new(data);
@@ -176,10 +173,13 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened, Str
 
 /// The labels a model may learn from now: the log's own, as known by its last event, then the
 /// analyst's verdicts (which win). Also returns the log's labels alone, per user.
-pub fn training_labels(log: &EventLog, verdicts: &[UserLabel]) -> (LabelKnowledge, Vec<i8>) {
-    let index = UserIndex::new(log);
+fn training_labels(
+    log: &EventLog,
+    index: &UserIndex,
+    verdicts: &[UserLabel],
+) -> (LabelKnowledge, Vec<i8>) {
     let end = log.columns.ts_ms.iter().copied().max().unwrap_or(0);
-    let mut known = LabelKnowledge::new(log, &index, &[], LABEL_DELAY_MS)
+    let mut known = LabelKnowledge::new(log, index, &[], LABEL_DELAY_MS)
         .known_before(log, end.saturating_add(1));
     let log_labels = known.user.clone();
     for v in verdicts {
@@ -189,6 +189,21 @@ pub fn training_labels(log: &EventLog, verdicts: &[UserLabel]) -> (LabelKnowledg
         }
     }
     (known, log_labels)
+}
+
+/// The features of `log` with the labels a model may learn from now (one per-user index, built
+/// once), and the log's own labels per user.
+fn labelled_dataset(
+    log: &Arc<EventLog>,
+    verdicts: &[UserLabel],
+    progress: &dyn Progress,
+) -> Result<(Dataset, Vec<i8>), String> {
+    let index = UserIndex::new(log);
+    let (knowledge, log_labels) = training_labels(log, &index, verdicts);
+    let data =
+        Dataset::with_labels(log.clone(), index, knowledge, progress).map_err(|e| e.to_string())?;
+    cancelled(progress)?;
+    Ok((data, log_labels))
 }
 
 /// A kept model of `kind` whose features this log has (mostly): the detector, when it was
@@ -261,10 +276,7 @@ pub fn retrain(
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<Retrained, String> {
-    let (knowledge, _) = training_labels(&log, verdicts);
-    let data = Dataset::with_labels(log.clone(), UserIndex::new(&log), knowledge, progress)
-        .map_err(|e| e.to_string())?;
-    cancelled(progress)?;
+    let (data, _) = labelled_dataset(&log, verdicts, progress)?;
     let data = Arc::new(data);
     let model = train_and_score(&data, kind, dir, progress)?;
     Ok(Retrained { data, model })
