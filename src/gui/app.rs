@@ -161,9 +161,8 @@ impl VigilApp {
     }
 
     fn start_open(&mut self, path: &Path) {
-        let first = self.triage.is_none() && self.opening.is_none();
         // The launch's mapping and workspace belong to the launch log only.
-        let launch_log = first || path == self.launch.log;
+        let launch_log = path == self.launch.log;
         let map = self.launch.map.clone().filter(|_| launch_log);
         let mapping = match &map {
             Some(m) => match Mapping::from_file(m) {
