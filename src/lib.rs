@@ -10,4 +10,6 @@ pub mod gui;
 pub mod jobs;
 pub mod log;
 pub mod progress;
+pub mod ranked;
 pub mod sample;
+pub mod workbench;

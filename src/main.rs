@@ -4,18 +4,47 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use vigil::cli::{Cli, run};
+use vigil::cli::{Cli, WindowArgs, run};
+use vigil::gui::LaunchOptions;
+use vigil::workbench::bundled_sample;
+
+fn launch(w: WindowArgs) -> LaunchOptions {
+    LaunchOptions {
+        log: w.log.unwrap_or_else(bundled_sample),
+        map: w.map,
+        workspace: w.workspace,
+        detector: w.detector,
+        author: w.author,
+        frame_report: w.frame_report,
+    }
+}
+
+/// The error and its causes on one line; a cause whose words its parent already says is left
+/// out (library errors quote their source).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run(command),
-        None => vigil::gui::run(cli.window.into_launch()),
+        None => vigil::gui::run(launch(cli.window)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("vigil: {e:#}");
+            eprintln!("vigil: {}", one_line(&e));
             ExitCode::from(2)
         }
     }

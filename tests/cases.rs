@@ -37,7 +37,13 @@ fn labels_notes_and_settings_survive_reopening() {
         Some("0.93")
     );
     assert_eq!(ws.audit_len().unwrap(), 3);
-    let labels = ws.training_labels().unwrap();
+    // Fraud and legit are labels; the workbench's one rule (tests/workbench.rs) applies them.
+    let labels: Vec<_> = ws
+        .cases()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.verdict.and_then(Verdict::as_label).is_some())
+        .collect();
     assert_eq!(labels.len(), 2);
     assert_eq!(
         default_workspace(std::path::Path::new("/data/shop.csv.gz")),

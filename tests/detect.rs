@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vigil::detect::{
-    DetectError, DetectorKind, Level, TrainOptions, load_model, new_detector, save_model,
+    DetectError, DetectorKind, Level, TrainOptions, TrainingRecord, load_model, new_detector,
+    save_model,
 };
 use vigil::eval::{self, Split};
 use vigil::features::Dataset;
@@ -154,7 +155,7 @@ fn saved_models_score_identically_after_loading() {
             .unwrap();
         let before = d.score(&data, &NoProgress).unwrap();
         let path = dir.path().join(kind.name());
-        save_model(&path, d.as_ref(), &data, 2, serde_json::json!({})).unwrap();
+        save_model(&path, d.as_ref(), &data, 2, TrainingRecord::default()).unwrap();
         let (loaded, meta) = load_model(&path).unwrap();
         assert_eq!(meta.detector, kind);
         assert_eq!(loaded.score(&data, &NoProgress).unwrap(), before, "{kind}");

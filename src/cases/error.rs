@@ -6,6 +6,8 @@ pub enum CaseError {
     Sql { path: PathBuf, detail: String },
     #[error("{}: {detail}", path.display())]
     File { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Read(#[from] crate::log::LoadError),
 }
 
 impl CaseError {

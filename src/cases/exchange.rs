@@ -3,8 +3,11 @@
 
 use std::path::Path;
 
-use super::{CaseError, ImportedLabel, Verdict, Workspace};
+use super::case::{ImportedLabel, Verdict};
+use super::error::CaseError;
+use super::workspace::Workspace;
 use crate::log::timeparse::{self, format_rfc3339};
+use crate::log::{LABEL_NAMES, USER_NAMES, field, read_user_csv};
 
 fn file_error(path: &Path, detail: impl Into<String>) -> CaseError {
     CaseError::File {
@@ -45,44 +48,36 @@ pub fn import_labels(
     path: &Path,
     default_author: &str,
 ) -> Result<usize, CaseError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| file_error(path, format!("cannot read: {e}")))?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| file_error(path, format!("line 1: {e}")))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(user_col), Some(label_col)) = (col("user"), col("label")) else {
+    let csv = read_user_csv(path)?;
+    let (Some(user_col), Some(label_col)) = (csv.column(USER_NAMES), csv.column(LABEL_NAMES))
+    else {
         return Err(file_error(
             path,
             format!(
                 "line 1: expected a header with user and label columns, found [{}]",
-                header.join(", ")
+                csv.header().join(", ")
             ),
         ));
     };
-    let (author_col, ts_col, note_col) = (col("author"), col("ts"), col("note"));
+    let (author_col, ts_col, note_col) = (
+        csv.column(&["author"]),
+        csv.column(&["ts"]),
+        csv.column(&["note"]),
+    );
     let mut items = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let r = record.map_err(|e| file_error(path, format!("line {line}: {e}")))?;
-        let field = |c: Option<usize>| c.and_then(|c| r.get(c)).unwrap_or("").trim();
-        let user = field(Some(user_col));
+    for (line, r) in csv.records() {
+        let user = field(r, Some(user_col));
         if user.is_empty() {
             return Err(file_error(path, format!("line {line}: the user is empty")));
         }
-        let raw = field(Some(label_col));
+        let raw = field(r, Some(label_col));
         let verdict = Verdict::parse(raw).ok_or_else(|| {
             file_error(
                 path,
                 format!("line {line}: label '{raw}' is not fraud/legit/unsure or 1/0"),
             )
         })?;
-        let ts = field(ts_col);
+        let ts = field(r, ts_col);
         let ts_ms = match ts.is_empty() {
             true => None,
             false => Some(
@@ -90,7 +85,7 @@ pub fn import_labels(
                     .map_err(|e| file_error(path, format!("line {line}: {e}")))?,
             ),
         };
-        let author = field(author_col);
+        let author = field(r, author_col);
         items.push(ImportedLabel {
             user: user.to_string(),
             verdict,
@@ -99,7 +94,7 @@ pub fn import_labels(
             } else {
                 author.to_string()
             },
-            note: field(note_col).to_string(),
+            note: field(r, note_col).to_string(),
             ts_ms,
         });
     }

@@ -7,23 +7,17 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::ensemble::Ensemble;
-use super::neural::{Array, SequenceDetector, load_arrays, save_arrays};
-use super::{
-    DetectError, Detector, DetectorKind, Level, TabularDetector, Thresholds, TrainingCurve,
-};
+use super::detector::{Detector, DetectorKind, Level, Thresholds, TrainingCurve};
+use super::error::DetectError;
+use super::neural::{Array, load_arrays, save_arrays};
+use super::registry::restore_detector;
+use super::state::State;
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;
 
 pub const FORMAT_VERSION: u32 = 1;
 const META: &str = "meta.json";
 const WEIGHTS: &str = "model.safetensors";
-
-/// A detector's learned state: JSON parameters and named arrays.
-pub struct State {
-    pub params: serde_json::Value,
-    pub arrays: Vec<Array>,
-}
 
 /// What the model was trained on, to tell later which data it has seen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,9 +69,19 @@ pub struct ModelMeta {
     pub device: String,
     pub training_data: Fingerprint,
     pub training_curve: TrainingCurve,
-    /// Whatever the trainer measured (e.g. train_secs).
-    pub metrics: serde_json::Value,
+    /// How the training went (written as `metrics` by format 1 models, read either way).
+    #[serde(alias = "metrics")]
+    pub training: TrainingRecord,
     pub params: serde_json::Value,
+}
+
+/// What the trainer records about one training run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainingRecord {
+    pub train_secs: f64,
+    /// Users whose label the detector could learn from.
+    pub labelled_users: usize,
 }
 
 fn model_error(path: PathBuf, detail: impl Into<String>) -> DetectError {
@@ -93,7 +97,7 @@ pub fn save_model(
     detector: &dyn Detector,
     data: &Dataset,
     seed: u64,
-    metrics: serde_json::Value,
+    training: TrainingRecord,
 ) -> Result<ModelMeta, DetectError> {
     std::fs::create_dir_all(dir).map_err(|e| {
         model_error(
@@ -116,7 +120,7 @@ pub fn save_model(
         device: super::neural::device_name().to_string(),
         training_data: Fingerprint::of(data),
         training_curve: detector.training_curve(),
-        metrics,
+        training,
         params: state.params,
     };
     let mut arrays = state.arrays;
@@ -149,19 +153,23 @@ pub fn load_model(dir: &Path) -> Result<(Box<dyn Detector>, ModelMeta), DetectEr
             ),
         ));
     }
-    let arrays = load_arrays(&dir.join(WEIGHTS))?;
+    let weights = dir.join(WEIGHTS);
+    let arrays = load_arrays(&weights)?;
     let state = State {
         params: meta.params.clone(),
         arrays,
     };
-    let weights_error = |e: DetectError| model_error(dir.join(WEIGHTS), e.to_string());
-    let detector: Box<dyn Detector> = match meta.detector {
-        DetectorKind::Gru | DetectorKind::CnnGru => Box::new(
-            SequenceDetector::from_state(meta.detector, &state, "").map_err(weights_error)?,
-        ),
-        DetectorKind::Ensemble => Box::new(Ensemble::from_state(&state).map_err(weights_error)?),
-        kind => Box::new(TabularDetector::from_state(kind, &state, "").map_err(weights_error)?),
-    };
+    // Parameters live in meta.json, weights in model.safetensors: say which file is wrong.
+    let detector = restore_detector(meta.detector, &state).map_err(|e| {
+        let path = match e {
+            DetectError::Params { .. } => meta_path,
+            _ => weights,
+        };
+        DetectError::ModelFile {
+            path,
+            source: Box::new(e),
+        }
+    })?;
     Ok((detector, meta))
 }
 

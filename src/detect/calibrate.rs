@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Thresholds;
+use crate::ranked::Ranked;
 
 /// Empirically calibrated scores: flag the riskiest 5 %, and 1 % as high.
 pub const UNSUPERVISED_THRESHOLDS: Thresholds = Thresholds {
@@ -19,34 +20,21 @@ pub const SUPERVISED_DEFAULT_THRESHOLDS: Thresholds = Thresholds {
 /// Thresholds for a probability from labelled rows: `suspicious` where F1 is best, `high`
 /// where precision first reaches 90 % above it (or halfway to 1 when it never does).
 pub fn fit_thresholds(scores: &[f32], labels: &[i8]) -> Thresholds {
-    let mut pairs: Vec<(f32, bool)> = scores
-        .iter()
-        .zip(labels)
-        .filter(|(s, l)| s.is_finite() && (**l == 0 || **l == 1))
-        .map(|(&s, &l)| (s, l == 1))
-        .collect();
-    let positives = pairs.iter().filter(|p| p.1).count();
-    if positives == 0 || positives == pairs.len() {
+    let ranked = Ranked::labelled(scores, labels);
+    if ranked.positives() == 0 || ranked.negatives() == 0 {
         return SUPERVISED_DEFAULT_THRESHOLDS;
     }
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (mut tp, mut best_f1, mut suspicious) = (0usize, -1.0f32, 0.5f32);
+    let (mut best_f1, mut suspicious) = (-1.0f64, 0.5f32);
     let mut precise_at: Option<f32> = None;
-    for (k, &(s, y)) in pairs.iter().enumerate() {
-        tp += usize::from(y);
-        // Only cut between distinct scores.
-        if pairs.get(k + 1).is_some_and(|next| next.0 == s) {
-            continue;
-        }
-        let precision = tp as f32 / (k + 1) as f32;
-        let recall = tp as f32 / positives as f32;
-        let f1 = 2.0 * precision * recall / (precision + recall).max(1e-9);
+    for (score, k) in ranked.distinct_cuts() {
+        let at = ranked.at_cut(k);
+        let f1 = at.f1();
         if f1 > best_f1 {
             best_f1 = f1;
-            suspicious = s;
+            suspicious = score;
         }
-        if precision >= 0.9 {
-            precise_at = Some(s);
+        if at.precision() >= 0.9 {
+            precise_at = Some(score);
         }
     }
     let high = precise_at

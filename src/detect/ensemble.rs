@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::artifact::State;
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS};
+use super::state::{State, params_from_json, params_to_json};
 use super::tabular::{LevelModel, TabularDetector, event_rows, user_rows};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
@@ -51,7 +51,6 @@ impl Ensemble {
     }
 
     pub fn from_state(state: &State) -> Result<Self, DetectError> {
-        let bad = |e: serde_json::Error| DetectError::Candle(format!("model parameters: {e}"));
         let mut bases = Vec::new();
         for (i, &kind) in BASES.iter().enumerate() {
             let params = state
@@ -71,8 +70,7 @@ impl Ensemble {
             )?);
         }
         let mut heads: Heads =
-            serde_json::from_value(state.params.get("heads").cloned().unwrap_or_default())
-                .map_err(bad)?;
+            params_from_json(state.params.get("heads").cloned().unwrap_or_default())?;
         if let Head::Supervised(m) = &mut heads.user {
             m.restore(&state.arrays, "head.user.")?;
         }
@@ -184,24 +182,11 @@ impl Detector for Ensemble {
             b.fit(data, options, progress)?;
         }
         let (user_base, event_base) = self.base_scores(data, progress)?;
-        let (rows, y) = user_rows(data, options);
-        let user = fit_head(
-            &data.account.values,
-            &user_base,
-            &rows,
-            &y,
-            options,
-            progress,
-        )?;
-        let (rows, y) = event_rows(data, options);
-        let event = fit_head(
-            &data.events.values,
-            &event_base,
-            &rows,
-            &y,
-            options,
-            progress,
-        )?;
+        let fit_level = |x: &Matrix, base: &Matrix, (rows, y): (Vec<usize>, Vec<i8>)| {
+            fit_head(x, base, &rows, &y, options, progress)
+        };
+        let user = fit_level(&data.account.values, &user_base, user_rows(data, options))?;
+        let event = fit_level(&data.events.values, &event_base, event_rows(data, options))?;
         self.heads = Some(Heads { user, event });
         Ok(())
     }
@@ -256,7 +241,7 @@ impl Detector for Ensemble {
         if let Head::Supervised(m) = &heads.event {
             arrays.extend(m.arrays("head.event.")?);
         }
-        let heads = serde_json::to_value(heads).map_err(|e| DetectError::Candle(e.to_string()))?;
+        let heads = params_to_json(heads)?;
         Ok(State {
             params: serde_json::json!({ "bases": params, "heads": heads }),
             arrays,

@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use super::neural::NeuralError;
 use crate::features::FeatureError;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,10 +19,35 @@ pub enum DetectError {
         positive: usize,
         negative: usize,
     },
-    #[error("the neural network failed: {0}")]
-    Candle(String),
+    #[error(transparent)]
+    Neural(#[from] NeuralError),
+    #[error("the model's parameters could not be {action}: {source}")]
+    Params {
+        /// "read" or "written".
+        action: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the model file lacks weight '{name}'")]
+    MissingWeight { name: String },
+    #[error("weight '{name}' has shape {found:?}, the network needs {expected:?}")]
+    WeightShape {
+        name: String,
+        found: Vec<usize>,
+        expected: Vec<usize>,
+    },
+    #[error("{detector} is not a feature-row detector")]
+    NotTabular { detector: &'static str },
+    /// A model directory (or one of its files) that cannot be used as it is.
     #[error("{}: {detail}", path.display())]
     Model { path: PathBuf, detail: String },
+    /// A problem inside one of a model directory's files, with the underlying error.
+    #[error("{}: {source}", path.display())]
+    ModelFile {
+        path: PathBuf,
+        #[source]
+        source: Box<DetectError>,
+    },
     #[error("the detector has not been trained")]
     NotTrained,
     #[error("cancelled")]

@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::artifact::State;
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS, fit_thresholds};
 use super::gbdt::Gbdt;
 use super::holdout::{cap_keeping_positives, split_validation};
 use super::iforest::IsolationForest;
 use super::neural::{Array, NetKind, TabularNet};
+use super::state::{State, params_from_json, params_to_json};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
     zscore,
@@ -99,9 +99,9 @@ impl LevelModel {
                 )
             }
             other => {
-                return Err(DetectError::Candle(format!(
-                    "{other} is not a feature-row detector"
-                )));
+                return Err(DetectError::NotTabular {
+                    detector: other.name(),
+                });
             }
         };
         let (calibration, thresholds) = match kind {
@@ -240,8 +240,7 @@ impl TabularDetector {
         state: &State,
         prefix: &str,
     ) -> Result<Self, DetectError> {
-        let mut learned: Learned = serde_json::from_value(state.params.clone())
-            .map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
+        let mut learned: Learned = params_from_json(state.params.clone())?;
         learned
             .user
             .restore(&state.arrays, &format!("{prefix}user."))?;
@@ -266,26 +265,19 @@ impl Detector for TabularDetector {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(), DetectError> {
-        let (rows, y) = user_rows(data, options);
-        let user = LevelModel::fit(
-            self.kind,
-            &data.account.values,
-            &rows,
-            &y,
-            options.seed,
-            options.epochs,
-            progress,
-        )?;
-        let (rows, y) = event_rows(data, options);
-        let event = LevelModel::fit(
-            self.kind,
-            &data.events.values,
-            &rows,
-            &y,
-            options.seed,
-            options.epochs,
-            progress,
-        )?;
+        let fit_level = |x: &Matrix, (rows, y): (Vec<usize>, Vec<i8>)| {
+            LevelModel::fit(
+                self.kind,
+                x,
+                &rows,
+                &y,
+                options.seed,
+                options.epochs,
+                progress,
+            )
+        };
+        let user = fit_level(&data.account.values, user_rows(data, options))?;
+        let event = fit_level(&data.events.values, event_rows(data, options))?;
         self.learned = Some(Learned {
             kind: self.kind,
             user,
@@ -326,7 +318,7 @@ impl Detector for TabularDetector {
         let mut arrays = l.user.arrays("user.")?;
         arrays.extend(l.event.arrays("event.")?);
         Ok(State {
-            params: serde_json::to_value(l).map_err(|e| DetectError::Candle(e.to_string()))?,
+            params: params_to_json(l)?,
             arrays,
         })
     }

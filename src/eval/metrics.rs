@@ -1,9 +1,13 @@
-//! Ranking and threshold metrics, computed as scikit-learn does (ties grouped), so figures
-//! compare with the Python peer's.
+//! The evaluation table's metrics, as scikit-learn computes them (ties grouped) so figures
+//! compare with the Python peer's; all of them read one `Ranked` sweep.
 
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+use crate::ranked::Ranked;
+
+/// Metrics of scores against labels. NaN (JSON `null`) where a metric is undefined: see
+/// `ranked` for the one convention.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Metrics {
     pub roc_auc: f64,
     pub average_precision: f64,
@@ -16,107 +20,44 @@ pub struct Metrics {
     pub negatives: usize,
 }
 
-/// Pairs of (score, is_fraud) for the labelled rows, riskiest first.
-fn ranked(scores: &[f32], labels: &[i8]) -> Vec<(f32, bool)> {
-    let mut v: Vec<(f32, bool)> = scores
-        .iter()
-        .zip(labels)
-        .filter(|(_, l)| **l == 0 || **l == 1)
-        .map(|(&s, &l)| (if s.is_finite() { s } else { 0.0 }, l == 1))
-        .collect();
-    v.sort_by(|a, b| b.0.total_cmp(&a.0));
-    v
-}
-
-/// Area under the ROC curve: the chance a random fraud row outranks a random legit one
-/// (ties count half).
-pub fn roc_auc(scores: &[f32], labels: &[i8]) -> f64 {
-    let v = ranked(scores, labels);
-    let pos = v.iter().filter(|x| x.1).count() as f64;
-    let neg = v.len() as f64 - pos;
-    if pos == 0.0 || neg == 0.0 {
-        return f64::NAN;
-    }
-    // Walk from the lowest score up, group by tied scores.
-    let (mut negatives_below, mut sum) = (0.0f64, 0.0f64);
-    let mut i = v.len();
-    while i > 0 {
-        let s = v[i - 1].0;
-        let mut j = i;
-        let (mut p, mut n) = (0.0, 0.0);
-        while j > 0 && v[j - 1].0 == s {
-            if v[j - 1].1 {
-                p += 1.0
-            } else {
-                n += 1.0
-            }
-            j -= 1;
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            roc_auc: f64::NAN,
+            average_precision: f64::NAN,
+            precision_at_100: f64::NAN,
+            precision: f64::NAN,
+            recall: f64::NAN,
+            f1: f64::NAN,
+            positives: 0,
+            negatives: 0,
         }
-        sum += p * (negatives_below + n / 2.0);
-        negatives_below += n;
-        i = j;
     }
-    sum / (pos * neg)
 }
 
-/// Average precision: Σ (Rₙ − Rₙ₋₁) Pₙ over distinct thresholds.
-pub fn average_precision(scores: &[f32], labels: &[i8]) -> f64 {
-    let v = ranked(scores, labels);
-    let pos = v.iter().filter(|x| x.1).count() as f64;
-    if pos == 0.0 {
-        return f64::NAN;
-    }
-    let (mut tp, mut ap, mut last_recall) = (0.0f64, 0.0f64, 0.0f64);
-    for k in 0..v.len() {
-        tp += f64::from(u8::from(v[k].1));
-        if v.get(k + 1).is_some_and(|next| next.0 == v[k].0) {
-            continue;
-        }
-        let recall = tp / pos;
-        ap += (recall - last_recall) * tp / (k + 1) as f64;
-        last_recall = recall;
-    }
-    ap
-}
-
-pub fn precision_at(scores: &[f32], labels: &[i8], k: usize) -> f64 {
-    let v = ranked(scores, labels);
-    let k = k.min(v.len());
-    if k == 0 {
-        return f64::NAN;
-    }
-    v[..k].iter().filter(|x| x.1).count() as f64 / k as f64
-}
-
+/// Every metric of `scores` on the labelled rows of `labels`, with P/R/F1 at `threshold`.
 pub fn metrics(scores: &[f32], labels: &[i8], threshold: f32) -> Metrics {
-    let v = ranked(scores, labels);
-    let positives = v.iter().filter(|x| x.1).count();
-    let flagged: Vec<&(f32, bool)> = v.iter().filter(|x| x.0 >= threshold).collect();
-    let tp = flagged.iter().filter(|x| x.1).count() as f64;
-    let precision = if flagged.is_empty() {
-        0.0
-    } else {
-        tp / flagged.len() as f64
-    };
-    let recall = if positives == 0 {
-        0.0
-    } else {
-        tp / positives as f64
-    };
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
+    let r = Ranked::labelled(scores, labels);
+    let at = r.at(threshold);
     Metrics {
-        roc_auc: roc_auc(scores, labels),
-        average_precision: average_precision(scores, labels),
-        precision_at_100: precision_at(scores, labels, 100),
-        precision,
-        recall,
-        f1,
-        positives,
-        negatives: v.len() - positives,
+        roc_auc: r.roc_auc(),
+        average_precision: r.average_precision(),
+        precision_at_100: r.precision_at(100),
+        precision: at.precision(),
+        recall: at.recall(),
+        f1: at.f1(),
+        positives: r.positives(),
+        negatives: r.negatives(),
+    }
+}
+
+/// A metric to `decimals` places, or a dash where it is undefined: how tables and panels show
+/// every metric.
+pub fn metric_text(v: f64, decimals: usize) -> String {
+    if v.is_nan() {
+        "–".into()
+    } else {
+        format!("{v:.decimals$}")
     }
 }
 
@@ -125,18 +66,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matches_scikit_learn_on_a_small_case() {
-        // sklearn: roc_auc_score([0,0,1,1],[0.1,0.4,0.35,0.8]) = 0.75,
-        // average_precision_score(...) = 0.8333.
-        let s = [0.1, 0.4, 0.35, 0.8];
-        let y = [0, 0, 1, 1];
-        assert!((roc_auc(&s, &y) - 0.75).abs() < 1e-9);
-        assert!((average_precision(&s, &y) - 0.833_333_333).abs() < 1e-6);
-        // Ties: all equal scores give AUC 0.5 and AP the positive rate.
-        assert!((roc_auc(&[0.5; 4], &y) - 0.5).abs() < 1e-9);
-        assert!((average_precision(&[0.5; 4], &y) - 0.5).abs() < 1e-9);
-        let m = metrics(&s, &[0, 0, 1, -1], 0.3);
+    fn threshold_figures_count_labelled_rows_only() {
+        let m = metrics(&[0.1, 0.4, 0.35, 0.8], &[0, 0, 1, -1], 0.3);
         assert_eq!((m.positives, m.negatives), (1, 2));
         assert!((m.precision - 0.5).abs() < 1e-9 && (m.recall - 1.0).abs() < 1e-9);
+        assert_eq!(metric_text(f64::NAN, 3), "–");
+        assert_eq!(metric_text(0.5, 3), "0.500");
     }
 }

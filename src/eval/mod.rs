@@ -10,13 +10,13 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-pub use metrics::{Metrics, average_precision, metrics, precision_at, roc_auc};
-pub use split::{Split, random_test_users, read_user_list};
+pub use metrics::{Metrics, metric_text, metrics};
+pub use split::{Split, random_test_users};
 pub use threshold::{AtThreshold, Bin, ThresholdView};
 
 use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use crate::features::{Dataset, FeatureError, LabelKnowledge};
-use crate::log::{LABEL_UNKNOWN, LoadError, UserIndex};
+use crate::log::{LABEL_UNKNOWN, LoadError, UserIndex, read_user_list};
 use crate::progress::Progress;
 
 /// One row of the comparison table.

@@ -1,13 +1,13 @@
 //! How `vigil eval` separates training from testing.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::log::{LoadError, timeparse};
+use crate::log::timeparse;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Split {
@@ -67,30 +67,4 @@ pub fn random_test_users(users: usize, seed: u64, fraction: f64) -> Vec<bool> {
         test[u] = true;
     }
     test
-}
-
-/// The user names listed in a CSV's `user` column.
-pub fn read_user_list(path: &Path) -> Result<Vec<String>, LoadError> {
-    let bad = |detail: String| LoadError::Format {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| bad(format!("cannot read: {e}")))?;
-    let header = reader
-        .headers()
-        .map_err(|e| bad(format!("line 1: {e}")))?
-        .clone();
-    let col = header
-        .iter()
-        .position(|h| h.trim().trim_start_matches('\u{feff}') == "user")
-        .ok_or_else(|| bad("line 1: expected a header with a `user` column".into()))?;
-    let mut users = Vec::new();
-    for (i, r) in reader.records().enumerate() {
-        let r = r.map_err(|e| bad(format!("line {}: {e}", i + 2)))?;
-        users.push(r.get(col).unwrap_or("").trim().to_string());
-    }
-    Ok(users)
 }

@@ -1,17 +1,15 @@
 //! What a threshold means, live: how many accounts it flags, precision / recall / F1 against
 //! the labels so far, the confusion matrix, the precision–recall curve and a histogram of scores
 //! stacked by label. The distribution panel redraws from this on every drag, so building it is
-//! one sort and the queries are binary searches.
+//! one sort (the shared `Ranked` sweep) and the queries are binary searches.
 
 use serde::Serialize;
 
-/// Scores with labels, sorted riskiest first.
+use crate::ranked::{Counts, Ranked};
+
+/// Every account's score with its label (1 fraud, 0 legit, -1 unlabelled), ranked.
 pub struct ThresholdView {
-    /// (score, label) with label 1 fraud, 0 legit, -1 unlabelled; descending by score.
-    ranked: Vec<(f32, i8)>,
-    /// Prefix counts over `ranked`: fraud and legit among the first k.
-    fraud_prefix: Vec<u32>,
-    legit_prefix: Vec<u32>,
+    ranked: Ranked,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -21,10 +19,25 @@ pub struct AtThreshold {
     pub false_positive: usize,
     pub false_negative: usize,
     pub true_negative: usize,
-    /// Of the labelled flagged accounts, the share that is fraud (NaN with none labelled).
+    /// NaN where undefined, as everywhere (see `ranked`).
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
+}
+
+impl From<Counts> for AtThreshold {
+    fn from(c: Counts) -> Self {
+        Self {
+            flagged: c.flagged,
+            true_positive: c.true_positive,
+            false_positive: c.false_positive,
+            false_negative: c.false_negative,
+            true_negative: c.true_negative,
+            precision: c.precision(),
+            recall: c.recall(),
+            f1: c.f1(),
+        }
+    }
 }
 
 /// One bar of the histogram: accounts in [lo, hi) by label.
@@ -39,86 +52,19 @@ pub struct Bin {
 
 impl ThresholdView {
     pub fn new(scores: &[f32], labels: &[i8]) -> Self {
-        let mut ranked: Vec<(f32, i8)> = scores
-            .iter()
-            .zip(labels)
-            .map(|(&s, &l)| (if s.is_finite() { s } else { 0.0 }, l))
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut fraud_prefix = vec![0u32; ranked.len() + 1];
-        let mut legit_prefix = vec![0u32; ranked.len() + 1];
-        for (i, &(_, l)) in ranked.iter().enumerate() {
-            fraud_prefix[i + 1] = fraud_prefix[i] + u32::from(l == 1);
-            legit_prefix[i + 1] = legit_prefix[i] + u32::from(l == 0);
-        }
         Self {
-            ranked,
-            fraud_prefix,
-            legit_prefix,
+            ranked: Ranked::new(scores, labels),
         }
     }
 
     /// Everything at `threshold` (scores ≥ it are flagged).
     pub fn at(&self, threshold: f32) -> AtThreshold {
-        let k = self.ranked.partition_point(|&(s, _)| s >= threshold);
-        let n = self.ranked.len();
-        let tp = self.fraud_prefix[k] as usize;
-        let fp = self.legit_prefix[k] as usize;
-        let fraud = self.fraud_prefix[n] as usize;
-        let legit = self.legit_prefix[n] as usize;
-        let precision = if tp + fp > 0 {
-            tp as f64 / (tp + fp) as f64
-        } else {
-            f64::NAN
-        };
-        let recall = if fraud > 0 {
-            tp as f64 / fraud as f64
-        } else {
-            f64::NAN
-        };
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            f64::NAN
-        };
-        AtThreshold {
-            flagged: k,
-            true_positive: tp,
-            false_positive: fp,
-            false_negative: fraud - tp,
-            true_negative: legit - fp,
-            precision,
-            recall,
-            f1,
-        }
+        self.ranked.at(threshold).into()
     }
 
-    /// The precision–recall curve as (recall, precision) points, one per distinct score among
-    /// labelled accounts, at most `max_points` of them (evenly thinned).
+    /// The precision–recall curve as (recall, precision) points, at most `max_points`.
     pub fn pr_curve(&self, max_points: usize) -> Vec<(f64, f64)> {
-        let n = self.ranked.len();
-        let fraud = self.fraud_prefix[n] as f64;
-        if fraud == 0.0 {
-            return Vec::new();
-        }
-        let mut points = Vec::new();
-        for k in 1..=n {
-            let last_of_tie = k == n || self.ranked[k].0 != self.ranked[k - 1].0;
-            let labelled = self.fraud_prefix[k] + self.legit_prefix[k];
-            if last_of_tie && labelled > 0 {
-                points.push((
-                    self.fraud_prefix[k] as f64 / fraud,
-                    self.fraud_prefix[k] as f64 / labelled as f64,
-                ));
-            }
-        }
-        if points.len() > max_points && max_points > 1 {
-            let step = (points.len() - 1) as f64 / (max_points - 1) as f64;
-            points = (0..max_points)
-                .map(|i| points[(i as f64 * step).round() as usize])
-                .collect();
-        }
-        points
+        self.ranked.pr_curve(max_points)
     }
 
     /// `bins` equal-width bars over [0, 1].
@@ -132,7 +78,7 @@ impl ThresholdView {
                 ..Bin::default()
             })
             .collect();
-        for &(s, l) in &self.ranked {
+        for (&s, &l) in self.ranked.scores().iter().zip(self.ranked.labels()) {
             let b = &mut out[((s.clamp(0.0, 1.0) / width) as usize).min(bins - 1)];
             match l {
                 1 => b.fraud += 1,

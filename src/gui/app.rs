@@ -1,24 +1,26 @@
-//! The app: `logic` drains the background jobs, reads the keyboard and applies commands;
-//! `ui` only draws (panels push commands). Heavy work never runs here.
+//! The app: `logic` drains the background jobs, reads the keyboard and applies commands
+//! (each a call into the application layer); `ui` only draws (panels push commands).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, Modifiers, ViewportCommand};
-use serde::{Deserialize, Serialize};
 
-use crate::cases::{self, Source, Verdict};
-use crate::detect::DetectorKind;
-use crate::eval::EvalRow;
-use crate::jobs::{JobProgress, JobSlot, Outcome, Waker};
-use crate::log::Mapping;
-
+use super::background::{self, Jobs};
 use super::command::Command;
 use super::frame_stats::FrameStats;
-use super::panels::{self, PanelStates};
-use super::pipeline::{self, OpenRequest, Opened, Retrained};
-use super::state::{LabelFilter, ModelReport, Triage};
+use super::panels::{self, MappingDialog, Panels};
+use super::settings::{AppSettings, SETTINGS_KEY};
+use super::view::{JobKind, Message, RunningJob, View};
+use crate::cases::{self, Verdict};
+use crate::detect::DetectorKind;
+use crate::eval::EvalRow;
+use crate::jobs::{Outcome, Waker};
+use crate::log::{Mapping, Preview};
+use crate::workbench::{
+    self, CompareRequest, OpenRequest, Opened, Retrained, Triage, defaults, mapping_from,
+};
 
 /// How the window was started.
 #[derive(Clone, Debug, Default)]
@@ -31,37 +33,6 @@ pub struct LaunchOptions {
     pub author: Option<String>,
     /// Measure frame times while a retrain runs, write them here as JSON, then quit.
     pub frame_report: Option<PathBuf>,
-}
-
-/// What the window remembers between runs (per machine, not per log).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AppSettings {
-    /// Retrain after this many new labels (0: only on command).
-    pub retrain_every: usize,
-    /// Accounts the team can review per day, against which the flagged count is shown.
-    pub daily_capacity: usize,
-    pub detector: DetectorKind,
-    pub right_tab: panels::RightTab,
-}
-
-impl Default for AppSettings {
-    fn default() -> Self {
-        Self {
-            retrain_every: 20,
-            daily_capacity: 200,
-            detector: DetectorKind::Ensemble,
-            right_tab: panels::RightTab::Distribution,
-        }
-    }
-}
-
-const SETTINGS_KEY: &str = "vigil-settings";
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Message {
-    Info(String),
-    Error(String),
 }
 
 /// The open job's context: where its workspace goes, which log it reads.
@@ -79,16 +50,11 @@ pub struct VigilApp {
     pub triage: Option<Triage>,
     pub author: String,
     pub message: Option<Message>,
-    pub panels: PanelStates,
+    pub panels: Panels,
     pub comparison: Vec<EvalRow>,
     pub cjk_font: Option<PathBuf>,
-    open_job: JobSlot<Opened>,
+    jobs: Jobs,
     opening: Option<Opening>,
-    retrain_job: JobSlot<Retrained>,
-    retrain_before: Option<ModelReport>,
-    /// Labels given since training when the running retrain started (it learns from those).
-    retrain_started_after: usize,
-    compare_job: JobSlot<Vec<EvalRow>>,
     commands: Vec<Command>,
     frames: FrameStats,
     /// Thresholds or filters changed and are not yet in the workspace.
@@ -116,15 +82,11 @@ impl VigilApp {
             settings,
             triage: None,
             message: None,
-            panels: PanelStates::default(),
+            panels: Panels::default(),
             comparison: Vec::new(),
             cjk_font,
-            open_job: JobSlot::new("open"),
+            jobs: Jobs::new(),
             opening: None,
-            retrain_job: JobSlot::new("retrain"),
-            retrain_before: None,
-            retrain_started_after: 0,
-            compare_job: JobSlot::new("compare"),
             commands: Vec::new(),
             settings_dirty_since: None,
             launch,
@@ -144,35 +106,29 @@ impl VigilApp {
     }
 
     /// The jobs running now, for the status bar.
-    pub fn running_jobs(&self) -> Vec<JobProgress> {
-        [
-            self.open_job.progress(),
-            self.retrain_job.progress(),
-            self.compare_job.progress(),
-        ]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect()
+    pub fn running_jobs(&self) -> Vec<RunningJob> {
+        self.jobs.running()
     }
 
     pub fn is_busy(&self) -> bool {
-        !self.running_jobs().is_empty()
+        !self.jobs.running().is_empty()
+    }
+
+    fn error(&mut self, text: String) {
+        self.message = Some(Message::Error(text));
+    }
+
+    fn info(&mut self, text: String) {
+        self.message = Some(Message::Info(text));
     }
 
     fn start_open(&mut self, path: &Path) {
         // The launch's mapping and workspace belong to the launch log only.
         let launch_log = path == self.launch.log;
         let map = self.launch.map.clone().filter(|_| launch_log);
-        let mapping = match &map {
-            Some(m) => match Mapping::from_file(m) {
-                Ok(mapping) => mapping,
-                Err(e) => {
-                    self.message = Some(Message::Error(e.to_string()));
-                    return;
-                }
-            },
-            None => Mapping::default(),
+        let mapping = match mapping_from(map.as_deref()) {
+            Ok(m) => m,
+            Err(e) => return self.error(e.to_string()),
         };
         self.opening = Some(Opening {
             path: path.to_path_buf(),
@@ -183,7 +139,7 @@ impl VigilApp {
         self.run_open(None);
     }
 
-    fn run_open(&mut self, confirmed: Option<Box<crate::log::Preview>>) {
+    fn run_open(&mut self, confirmed: Option<Box<Preview>>) {
         let Some(o) = &self.opening else { return };
         let request = OpenRequest {
             path: o.path.clone(),
@@ -193,95 +149,91 @@ impl VigilApp {
             workspace: o.workspace.clone(),
             detector: self.settings.detector,
         };
-        let label = format!("opening {}", file_name(&o.path));
+        let label = format!("opening {}", panels::file_name(&o.path));
         let waker = self.waker();
-        if let Err(e) = self
-            .open_job
-            .start(&label, waker, move |p| pipeline::open(request, p))
-        {
-            self.message = Some(Message::Error(format!("could not start a job: {e}")));
+        let started = background::start(&mut self.jobs.open, &label, waker, move |p| {
+            workbench::open(request, p)
+        });
+        if let Err(e) = started {
+            self.error(format!("could not start a job: {e}"));
         }
     }
 
     fn start_retrain(&mut self) {
-        let Some(t) = &self.triage else { return };
-        let verdicts = match t.workspace.training_labels() {
-            Ok(v) => v,
-            Err(e) => {
-                self.message = Some(Message::Error(e.to_string()));
-                return;
-            }
+        let Some(t) = &mut self.triage else { return };
+        let input = match t.begin_retrain(self.settings.detector) {
+            Ok(input) => input,
+            Err(e) => return self.error(e.to_string()),
         };
-        self.retrain_before = Some(t.report());
-        self.retrain_started_after = t.labels_since_training;
-        let log = t.session.data.log.clone();
-        let kind = self.settings.detector;
-        let dir = t.session.model.dir.clone();
+        let label = format!("retraining {} on {} labels", input.kind, input.verdicts());
         let waker = self.waker();
-        let label = format!("retraining {kind} on {} labels", verdicts.len());
-        if let Err(e) = self.retrain_job.start(&label, waker, move |p| {
-            pipeline::retrain(log, &verdicts, kind, dir, p)
-        }) {
-            self.message = Some(Message::Error(format!("could not start a job: {e}")));
+        let started =
+            background::start(&mut self.jobs.retrain, &label, waker, move |p| input.run(p));
+        if let Err(e) = started {
+            self.error(format!("could not start a job: {e}"));
         }
     }
 
     fn start_compare(&mut self) {
         let Some(t) = &self.triage else { return };
         let data = t.session.data.clone();
+        let request = CompareRequest {
+            split: defaults::compare_split(),
+            detectors: DetectorKind::ALL.to_vec(),
+            level: crate::detect::Level::User,
+            seed: defaults::SEED,
+            epochs: defaults::EPOCHS,
+        };
         let waker = self.waker();
-        let kinds = DetectorKind::ALL.to_vec();
-        if let Err(e) = self
-            .compare_job
-            .start("comparing detectors", waker, move |p| {
-                pipeline::compare(data, &kinds, p)
-            })
-        {
-            self.message = Some(Message::Error(format!("could not start a job: {e}")));
+        let started = background::start(
+            &mut self.jobs.compare,
+            "comparing detectors",
+            waker,
+            move |p| workbench::compare(data, &request, p),
+        );
+        if let Err(e) = started {
+            self.error(format!("could not start a job: {e}"));
         }
     }
 
     fn poll_jobs(&mut self) {
-        match self.open_job.poll() {
+        let finished = self.jobs.poll();
+        match finished.open {
             Some(Outcome::Done(Opened::NeedsMapping(preview))) => {
-                self.panels.mapping = Some(panels::MappingDialog::new(*preview));
+                self.panels.mapping = Some(MappingDialog::new(*preview));
             }
             Some(Outcome::Done(Opened::Ready(session, workspace))) => {
                 self.opening = None;
                 match Triage::new(*session, workspace) {
                     Ok(t) => self.install(t),
-                    Err(e) => self.message = Some(Message::Error(e)),
+                    Err(e) => self.error(e.to_string()),
                 }
             }
             Some(Outcome::Failed(e)) => {
                 let keep = match &self.triage {
-                    Some(t) => format!("; still showing {}", file_name(&t.session.log_path)),
+                    Some(t) => {
+                        format!("; still showing {}", panels::file_name(&t.session.log_path))
+                    }
                     None => String::new(),
                 };
                 self.opening = None;
-                self.message = Some(Message::Error(format!("could not open: {e}{keep}")));
+                self.error(format!("could not open: {e}{keep}"));
             }
             Some(Outcome::Cancelled) => {
                 self.opening = None;
-                self.message = Some(Message::Info("opening cancelled".into()));
+                self.info("opening cancelled".into());
             }
             None => {}
         }
-        match self.retrain_job.poll() {
+        match finished.retrain {
             Some(Outcome::Done(r)) => self.apply_retrain(r),
-            Some(Outcome::Failed(e)) => {
-                self.message = Some(Message::Error(format!("retrain failed: {e}")))
-            }
-            Some(Outcome::Cancelled) => {
-                self.message = Some(Message::Info("retrain cancelled".into()))
-            }
+            Some(Outcome::Failed(e)) => self.error(format!("retrain failed: {e}")),
+            Some(Outcome::Cancelled) => self.info("retrain cancelled".into()),
             None => {}
         }
-        match self.compare_job.poll() {
+        match finished.compare {
             Some(Outcome::Done(rows)) => self.comparison = rows,
-            Some(Outcome::Failed(e)) => {
-                self.message = Some(Message::Error(format!("comparison failed: {e}")))
-            }
+            Some(Outcome::Failed(e)) => self.error(format!("comparison failed: {e}")),
             Some(Outcome::Cancelled) | None => {}
         }
     }
@@ -290,10 +242,10 @@ impl VigilApp {
         if let Some(old) = &self.triage {
             let _ = old.save_settings();
         }
-        self.retrain_job.cancel();
-        self.compare_job.cancel();
+        self.jobs.retrain.cancel();
+        self.jobs.compare.cancel();
         self.comparison.clear();
-        let name = file_name(&t.session.log_path);
+        let name = panels::file_name(&t.session.log_path);
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
         let model = &t.session.model;
@@ -307,7 +259,7 @@ impl VigilApp {
         if let Some(e) = &model.save_error {
             info.push_str(&format!(" (not kept: {e})"));
         }
-        self.message = Some(Message::Info(info));
+        self.info(info);
         self.triage = Some(t);
         if self.frames.is_measuring() {
             self.start_retrain();
@@ -316,19 +268,13 @@ impl VigilApp {
 
     fn apply_retrain(&mut self, r: Retrained) {
         let Some(t) = &mut self.triage else { return };
-        let given = t.labels_since_training;
-        t.replace_model(r.data, r.model);
-        // Labels given while it trained are not in the new model yet.
-        t.labels_since_training = given.saturating_sub(self.retrain_started_after);
-        let after = t.report();
-        if let Some(before) = self.retrain_before.take() {
-            t.retrain_report = Some((before, after));
-        }
-        self.message = Some(Message::Info(format!(
+        t.finish_retrain(r);
+        let text = format!(
             "retrained {}: {} flagged",
             t.session.model.kind,
             t.at_suspicious().flagged
-        )));
+        );
+        self.info(text);
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {
@@ -353,16 +299,14 @@ impl VigilApp {
                 (Key::F, Command::Label(Verdict::Fraud)),
                 (Key::L, Command::Label(Verdict::Legit)),
                 (Key::U, Command::Label(Verdict::Unsure)),
+                (Key::N, Command::StartNote),
             ] {
                 if i.consume_key(Modifiers::NONE, key) {
                     out.push(command);
                 }
             }
-            if i.consume_key(Modifiers::NONE, Key::N) {
-                self.panels.start_note = true;
-            }
             if i.consume_key(Modifiers::NONE, Key::Slash) {
-                self.panels.focus_search = true;
+                self.panels.queue.focus_search();
             }
         });
         // Files dropped on the window open like File → Open.
@@ -382,45 +326,51 @@ impl VigilApp {
         match c {
             Command::OpenDialog => {
                 // The native dialog must run on the main thread; it blocks only this frame.
-                if let Some(p) = rfd::FileDialog::new().pick_file() {
-                    self.start_open(&p);
-                } else {
-                    self.panels.open_path = Some(String::new());
+                match rfd::FileDialog::new().pick_file() {
+                    Some(p) => self.start_open(&p),
+                    None => self.panels.top_bar.ask_for_path(),
                 }
             }
             Command::Open(path) => self.start_open(&path),
             Command::LoadConfirmed(preview, save_to) => {
-                if let Some(to) = save_to {
-                    let text = preview.to_mapping().to_toml();
-                    if let Err(e) = std::fs::write(&to, text) {
-                        self.message = Some(Message::Error(format!(
-                            "could not save the mapping to {}: {e}",
-                            to.display()
-                        )));
-                    }
+                if let Some(to) = save_to
+                    && let Err(e) = std::fs::write(&to, preview.to_mapping().to_toml())
+                {
+                    self.error(format!(
+                        "could not save the mapping to {}: {e}",
+                        to.display()
+                    ));
                 }
                 self.run_open(Some(preview));
             }
             Command::MappingCancelled => {
                 if let Some(o) = self.opening.take() {
-                    self.message = Some(Message::Info(format!(
+                    self.info(format!(
                         "not opened: {} (no mapping confirmed)",
-                        file_name(&o.path)
-                    )));
+                        panels::file_name(&o.path)
+                    ));
                 }
             }
             Command::Quit => self.ctx.send_viewport_cmd(ViewportCommand::Close),
-            Command::CancelJobs => {
-                self.open_job.cancel();
-                self.retrain_job.cancel();
-                self.compare_job.cancel();
-            }
+            Command::CancelJobs => self.jobs.cancel_all(),
             Command::SetDetector(kind) => {
                 self.settings.detector = kind;
                 self.start_retrain();
             }
+            Command::SetRetrainEvery(n) => self.settings.retrain_every = n,
+            Command::SetDailyCapacity(n) => self.settings.daily_capacity = n.max(1),
+            Command::ShowTab(tab) => self.settings.right_tab = tab,
             Command::Retrain => self.start_retrain(),
             Command::Compare => self.start_compare(),
+            Command::StartNote => {
+                let current = self
+                    .triage
+                    .as_ref()
+                    .and_then(|t| t.selected.and_then(|u| t.case(u)))
+                    .map(|c| c.note.clone())
+                    .unwrap_or_default();
+                self.panels.account.start_note(current);
+            }
             other => self.apply_to_triage(other),
         }
     }
@@ -428,80 +378,35 @@ impl VigilApp {
     fn apply_to_triage(&mut self, c: Command) {
         let Some(t) = &mut self.triage else { return };
         match c {
-            Command::Select(u) => t.selected = Some(u),
-            Command::Step(step) => {
-                if let Some(u) = t.neighbour(step) {
-                    t.selected = Some(u);
-                }
-            }
-            Command::Label(verdict) => {
-                let Some(u) = t.selected else { return };
-                let user = t.user_name(u).to_string();
-                match t
-                    .workspace
-                    .set_verdict(&user, verdict, &self.author, Source::Analyst)
-                {
-                    Ok(case) => {
-                        let next = t.neighbour(1);
-                        t.cases.insert(u as u32, case);
-                        t.labels_since_training += 1;
-                        t.relabel();
-                        if t.filter.label != LabelFilter::All {
-                            t.rebuild_queue();
-                        }
-                        t.selected = next.or(t.selected);
-                        self.message =
-                            Some(Message::Info(format!("saved: {user} {}", verdict.name())));
-                        let due = self.settings.retrain_every > 0
-                            && t.labels_since_training >= self.settings.retrain_every;
-                        if due && !self.retrain_job.is_running() {
-                            self.start_retrain();
-                        }
+            Command::Select(u) => t.select(u),
+            Command::Step(step) => t.step(step),
+            Command::Label(verdict) => match t.label(verdict, &self.author) {
+                Ok(Some(user)) => {
+                    let due = t.retrain_due(self.settings.retrain_every);
+                    self.info(format!("saved: {user} {}", verdict.name()));
+                    if due && !self.jobs.is_running(JobKind::Retrain) {
+                        self.start_retrain();
                     }
-                    Err(e) => self.message = Some(Message::Error(format!("label NOT saved: {e}"))),
                 }
-            }
-            Command::Note(text) => {
-                let Some(u) = t.selected else { return };
-                let user = t.user_name(u).to_string();
-                match t.workspace.set_note(&user, &text, &self.author) {
-                    Ok(case) => {
-                        t.cases.insert(u as u32, case);
-                        self.message = Some(Message::Info(format!("saved: note on {user}")));
-                    }
-                    Err(e) => self.message = Some(Message::Error(format!("note NOT saved: {e}"))),
-                }
-            }
-            Command::Undo => match t.workspace.undo(&self.author) {
-                Ok(Some(undone)) => {
-                    if let Some(u) = t.session.data.log.columns.user.dict.lookup(&undone.user) {
-                        match undone.now {
-                            Some(case) => t.cases.insert(u, case),
-                            None => t.cases.remove(&u),
-                        };
-                        t.labels_since_training = t.labels_since_training.saturating_sub(1);
-                        t.relabel();
-                        t.rebuild_queue();
-                        t.selected = Some(u as usize);
-                    }
-                    self.message = Some(Message::Info(format!("undone: {}", undone.user)));
-                }
-                Ok(None) => self.message = Some(Message::Info("nothing to undo".into())),
-                Err(e) => self.message = Some(Message::Error(format!("undo failed: {e}"))),
+                Ok(None) => {}
+                Err(e) => self.error(format!("label NOT saved: {e}")),
+            },
+            Command::Note(text) => match t.note(&text, &self.author) {
+                Ok(Some(user)) => self.info(format!("saved: note on {user}")),
+                Ok(None) => {}
+                Err(e) => self.error(format!("note NOT saved: {e}")),
+            },
+            Command::Undo => match t.undo(&self.author) {
+                Ok(Some(user)) => self.info(format!("undone: {user}")),
+                Ok(None) => self.info("nothing to undo".into()),
+                Err(e) => self.error(format!("undo failed: {e}")),
             },
             Command::SetThresholds(th) => {
-                t.thresholds = th;
-                if t.filter.risk != Default::default() || t.filter.order != Default::default() {
-                    t.rebuild_queue();
-                }
+                t.set_thresholds(th);
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
             }
             Command::SetFilter(f) => {
-                t.filter = f;
-                t.rebuild_queue();
-                if t.queue_position().is_none() {
-                    t.selected = t.queue.first().copied().or(t.selected);
-                }
+                t.set_filter(f);
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
             }
             _ => {}
@@ -520,15 +425,9 @@ impl VigilApp {
         if let Some(t) = &self.triage
             && let Err(e) = t.save_settings()
         {
-            self.message = Some(Message::Error(format!("settings not saved: {e}")));
+            self.error(format!("settings not saved: {e}"));
         }
     }
-}
-
-pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
 }
 
 impl eframe::App for VigilApp {
@@ -544,7 +443,7 @@ impl eframe::App for VigilApp {
             ctx.request_repaint_after(Duration::from_millis(1100));
         }
         if self.frames.is_measuring() {
-            let retraining = self.retrain_job.is_running();
+            let retraining = self.jobs.is_running(JobKind::Retrain);
             if let Some(step) = self.frames.drive(retraining) {
                 self.commands.push(Command::Step(step));
             }
@@ -556,8 +455,17 @@ impl eframe::App for VigilApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let jobs = self.jobs.running();
+        let view = View {
+            triage: self.triage.as_ref(),
+            settings: &self.settings,
+            jobs: &jobs,
+            message: self.message.as_ref(),
+            comparison: &self.comparison,
+            has_cjk_font: self.cjk_font.is_some(),
+        };
         let mut out = Vec::new();
-        panels::window_ui(ui, self, &mut out);
+        panels::window_ui(ui, &view, &mut self.panels, &mut out);
         self.commands.extend(out);
         self.frames.end();
     }

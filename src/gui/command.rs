@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
+use super::settings::RightTab;
 use crate::cases::Verdict;
 use crate::detect::{DetectorKind, Thresholds};
 use crate::log::Preview;
-
-use super::state::QueueFilter;
+use crate::workbench::QueueFilter;
 
 pub enum Command {
     /// Ask for a log with the native file dialog (or a typed path where there is none).
@@ -22,11 +22,16 @@ pub enum Command {
     /// Move through the queue: +1 next, -1 previous.
     Step(isize),
     Label(Verdict),
+    /// Start writing a note on the selected account.
+    StartNote,
     Note(String),
     Undo,
     SetThresholds(Thresholds),
     SetFilter(QueueFilter),
     SetDetector(DetectorKind),
+    SetRetrainEvery(usize),
+    SetDailyCapacity(usize),
+    ShowTab(RightTab),
     Retrain,
     Compare,
     CancelJobs,

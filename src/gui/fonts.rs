@@ -30,15 +30,20 @@ const CANDIDATES: &[(&str, u32)] = &[
 /// `VIGIL_CJK_FONT=/path/to/font.ttf` picks the font instead.
 const OVERRIDE_VAR: &str = "VIGIL_CJK_FONT";
 
-/// Adds the first CJK font found; returns its path, or `None` when the system has none (then
-/// CJK characters show as boxes, and the status bar says why).
-pub fn install_cjk_fallback(ctx: &egui::Context) -> Option<PathBuf> {
-    let chosen = std::env::var_os(OVERRIDE_VAR)
+/// The CJK font this system offers (the override first), with its face index.
+pub fn system_cjk_font() -> Option<(PathBuf, u32)> {
+    std::env::var_os(OVERRIDE_VAR)
         .map(|p| (PathBuf::from(p), 0))
         .into_iter()
         .chain(CANDIDATES.iter().map(|(p, i)| (PathBuf::from(p), *i)))
-        .find_map(|(path, index)| std::fs::read(&path).ok().map(|bytes| (path, index, bytes)));
-    let (path, index, bytes) = chosen?;
+        .find(|(path, _)| path.is_file())
+}
+
+/// Adds the system's CJK font; returns its path, or `None` when the system has none (then
+/// CJK characters show as boxes, and the status bar says why).
+pub fn install_cjk_fallback(ctx: &egui::Context) -> Option<PathBuf> {
+    let (path, index) = system_cjk_font()?;
+    let bytes = std::fs::read(&path).ok()?;
     let mut data = FontData::from_owned(bytes);
     data.index = index;
     let families = [FontFamily::Proportional, FontFamily::Monospace]

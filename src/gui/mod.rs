@@ -1,29 +1,20 @@
-//! The triage window (eframe/egui): queue, account view, score distribution, model panel.
-//! `pipeline` does the heavy work on job threads, `state` holds the analyst's working state,
-//! `app` applies commands, and `panels` draw.
+//! The triage window (eframe/egui): a thin face over the application layer (`workbench`).
+//! `app` applies commands and runs the background jobs, `panels` draw from a borrowed `view`.
 
 mod app;
+mod background;
 mod command;
 mod fonts;
 mod frame_stats;
 mod panels;
-pub mod pipeline;
-pub mod state;
+mod settings;
+mod view;
 
-use std::path::PathBuf;
-
-pub use app::{AppSettings, LaunchOptions, Message, VigilApp};
+pub use app::{LaunchOptions, VigilApp};
 pub use command::Command;
-
-/// The bundled sample log the window opens when given none.
-pub fn bundled_sample() -> PathBuf {
-    let relative = PathBuf::from("sample_data/shop.csv.gz");
-    if relative.exists() {
-        relative
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-    }
-}
+pub use fonts::system_cjk_font;
+pub use settings::{AppSettings, RightTab};
+pub use view::{JobKind, Message};
 
 /// Opens the window and runs until it is closed.
 pub fn run(launch: LaunchOptions) -> anyhow::Result<()> {

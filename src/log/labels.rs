@@ -5,10 +5,10 @@ use std::path::Path;
 
 use super::convert::parse_label;
 use super::error::LoadError;
-use super::mapping::{LABEL_NAMES, TIME_NAMES, USER_NAMES, normalise_name};
-use super::source::io_error;
+use super::mapping::{LABEL_NAMES, TIME_NAMES, USER_NAMES};
 use super::table::LabelValue;
 use super::timeparse::{self, TimeFormat};
+use super::user_csv::{field, read_user_csv};
 
 /// One user's label, and when it became known when the file says so.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,50 +19,26 @@ pub struct UserLabel {
     pub known_at_ms: Option<i64>,
 }
 
-fn column(header: &csv::StringRecord, synonyms: &[&str]) -> Option<usize> {
-    let names: Vec<String> = header.iter().map(normalise_name).collect();
-    synonyms
-        .iter()
-        .find_map(|syn| names.iter().position(|n| n == syn))
-}
-
 pub fn read_labels(path: &Path) -> Result<Vec<UserLabel>, LoadError> {
-    let format_err = |detail: String| LoadError::Format {
-        path: path.to_path_buf(),
-        detail,
-    };
-    let text = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    let text = super::source::strip_bom(&text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
-    let header = reader
-        .headers()
-        .map_err(|e| format_err(format!("line 1: {e}")))?
-        .clone();
-    let missing = |role: &str| {
-        format_err(format!(
-            "line 1: no {role} column among [{}]; expected a header such as user,label[,ts]",
-            header.iter().collect::<Vec<_>>().join(", ")
-        ))
-    };
-    let user_col = column(&header, USER_NAMES).ok_or_else(|| missing("user"))?;
-    let label_col = column(&header, LABEL_NAMES).ok_or_else(|| missing("label"))?;
-    let ts_col = column(&header, TIME_NAMES);
+    let csv = read_user_csv(path)?;
+    let expected = "user,label[,ts]";
+    let user_col = csv.require("user", USER_NAMES, expected)?;
+    let label_col = csv.require("label", LABEL_NAMES, expected)?;
+    let ts_col = csv.column(TIME_NAMES);
+    let format_err = |detail: String| csv.error(detail);
 
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| format_err(format!("line {line}: {e}")))?;
-        let field = |c: usize| record.get(c).unwrap_or("").trim();
-        let user = field(user_col);
+    for (line, record) in csv.records() {
+        let user = field(record, Some(user_col));
         if user.is_empty() {
             return Err(format_err(format!("line {line}: the user is empty")));
         }
-        let label = match parse_label(field(label_col)) {
+        let raw = field(record, Some(label_col));
+        let label = match parse_label(raw) {
             Some(l @ (0 | 1)) => l,
             _ => {
                 return Err(format_err(format!(
-                    "line {line}: label '{}' is not 1/0, true/false or fraud/legit",
-                    field(label_col)
+                    "line {line}: label '{raw}' is not 1/0, true/false or fraud/legit"
                 )));
             }
         };
@@ -70,7 +46,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<UserLabel>, LoadError> {
             line,
             user.to_string(),
             label,
-            ts_col.map(field).unwrap_or("").to_string(),
+            field(record, ts_col).to_string(),
         ));
     }
     if rows.is_empty() {

@@ -19,6 +19,7 @@ mod report;
 mod source;
 mod table;
 pub mod timeparse;
+mod user_csv;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -30,7 +31,7 @@ pub use error::LoadError;
 pub use issues::{Example, IssueStat};
 pub use labels::{UserLabel, read_labels};
 pub use links::EntityUsers;
-pub use mapping::{ExtraEvent, LabelLevel, Mapping};
+pub use mapping::{ExtraEvent, LABEL_NAMES, LabelLevel, Mapping, USER_NAMES};
 pub use parquet::{ColumnData, write_table as write_parquet};
 pub use plan::{DEFAULT_EVENT_NAME, EventRole, Plan, TimeRole};
 pub use report::{LabelCounts, LoadReport};
@@ -39,6 +40,7 @@ pub use table::{
     CatColumn, Dict, EventColumns, EventLog, LABEL_UNKNOWN, LabelValue, NULL_CODE, NamedColumn,
 };
 pub use timeparse::{TimeFormat, parse_duration_ms, parse_instant};
+pub use user_csv::{UserCsv, field, read_user_csv, read_user_list};
 
 use crate::progress::Progress;
 use assemble::Assembler;

@@ -255,6 +255,16 @@ impl<'a> Cursor<'a> {
         }
         (self.i - start >= min).then_some(v)
     }
+    /// `H:MM[:SS[.fff]]`, returning (hours, minutes, seconds, milliseconds).
+    fn clock(&mut self) -> Option<(u32, u32, u32, u32)> {
+        let h = self.digits(1, 2)?;
+        if !self.eat(b':') {
+            return None;
+        }
+        let mi = self.digits(2, 2)?;
+        let (s, ms) = self.seconds_and_fraction()?;
+        Some((h, mi, s, ms))
+    }
     /// Optional `:SS[.fff]`, returning (seconds, milliseconds).
     fn seconds_and_fraction(&mut self) -> Option<(u32, u32)> {
         if !self.eat(b':') {
@@ -296,12 +306,7 @@ fn parse_iso(b: &[u8]) -> Option<i64> {
     if !(c.eat(b'T') || c.eat(b' ')) {
         return None;
     }
-    let h = c.digits(1, 2)?;
-    if !c.eat(b':') {
-        return None;
-    }
-    let mi = c.digits(2, 2)?;
-    let (s, ms) = c.seconds_and_fraction()?;
+    let (h, mi, s, ms) = c.clock()?;
     let local = to_millis(y, mo, d, h, mi, s, ms)?;
     while c.eat(b' ') {}
     if c.done() || c.eat(b'Z') || c.b[c.i..].eq_ignore_ascii_case(b"UTC") {
@@ -340,12 +345,7 @@ fn parse_slashed(b: &[u8], month_first: bool) -> Option<i64> {
     if !c.eat(b' ') {
         return None;
     }
-    let h = c.digits(1, 2)?;
-    if !c.eat(b':') {
-        return None;
-    }
-    let mi = c.digits(2, 2)?;
-    let (s, ms) = c.seconds_and_fraction()?;
+    let (h, mi, s, ms) = c.clock()?;
     c.done().then_some(())?;
     to_millis(y, mo, d, h, mi, s, ms)
 }

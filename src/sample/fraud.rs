@@ -4,8 +4,11 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::shop::{CITIES, ELECTRONICS, EventKind, GROCERY, Shop, Taste, UserCtx, random_ip};
-use super::{DAY_MS, Persona, legit};
+use super::config::DAY_MS;
+use super::event::EventKind;
+use super::legit;
+use super::persona::Persona;
+use super::shop::{CITIES, ELECTRONICS, GROCERY, Shop, Taste, UserCtx, random_ip};
 
 const MINUTE_MS: i64 = 60_000;
 

@@ -3,8 +3,9 @@
 
 use rand::RngExt;
 
-use super::Persona;
-use super::shop::{EventKind, Taste, UserCtx};
+use super::event::EventKind;
+use super::persona::Persona;
+use super::shop::{Taste, UserCtx};
 
 struct Habits {
     active_day_p: f64,

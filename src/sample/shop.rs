@@ -4,42 +4,9 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::{DAY_MS, Event, Persona, SampleConfig};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    Register,
-    Login,
-    LoginFail,
-    View,
-    Search,
-    Cart,
-    Order,
-    Pay,
-    PayFail,
-    Refund,
-    Review,
-    PasswordChange,
-}
-
-impl EventKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Register => "register",
-            Self::Login => "login",
-            Self::LoginFail => "login_fail",
-            Self::View => "view",
-            Self::Search => "search",
-            Self::Cart => "cart",
-            Self::Order => "order",
-            Self::Pay => "pay",
-            Self::PayFail => "pay_fail",
-            Self::Refund => "refund",
-            Self::Review => "review",
-            Self::PasswordChange => "password_change",
-        }
-    }
-}
+use super::config::{DAY_MS, SampleConfig};
+use super::event::{Event, EventKind};
+use super::persona::Persona;
 
 /// (name, share of catalogue, median price in yuan, log-spread of price)
 pub const CATEGORIES: &[(&str, f64, f64, f64)] = &[

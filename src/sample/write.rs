@@ -10,8 +10,9 @@ use chrono::DateTime;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
+use super::event::Event;
+use super::generate::Sample;
 use super::shop::{CATEGORIES, CITIES};
-use super::{Event, Sample};
 use crate::log::{self, ColumnData};
 
 /// Column names of a generated log, in order.

@@ -2,6 +2,7 @@
 //! safetensors files weights are stored in.
 
 mod device;
+mod error;
 mod nets;
 mod sequence;
 mod tabular;
@@ -9,6 +10,7 @@ mod tensors;
 mod train;
 
 pub use device::{compute_device, device_name};
+pub use error::NeuralError;
 pub use sequence::SequenceDetector;
 pub use tabular::{NetKind, TabularNet};
 pub use tensors::{Array, load_arrays, save_arrays};
@@ -17,6 +19,6 @@ use super::DetectError;
 
 impl From<candle_core::Error> for DetectError {
     fn from(e: candle_core::Error) -> Self {
-        DetectError::Candle(e.to_string())
+        DetectError::Neural(NeuralError::Candle(e))
     }
 }

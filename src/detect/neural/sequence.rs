@@ -9,9 +9,9 @@ use super::compute_device;
 use super::nets::SequenceNet;
 use super::tabular::{arrays_to_vars, vars_to_arrays};
 use super::train::{LoopParams, fit, init_seeded, weighted_bce};
-use crate::detect::artifact::State;
 use crate::detect::calibrate::{SUPERVISED_DEFAULT_THRESHOLDS, fit_thresholds};
 use crate::detect::holdout::{cap_keeping_positives, split_validation};
+use crate::detect::state::{State, params_from_json, params_to_json};
 use crate::detect::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
@@ -82,8 +82,7 @@ impl SequenceDetector {
         state: &State,
         prefix: &str,
     ) -> Result<Self, DetectError> {
-        let learned: Learned = serde_json::from_value(state.params.clone())
-            .map_err(|e| DetectError::Candle(format!("model parameters: {e}")))?;
+        let learned: Learned = params_from_json(state.params.clone())?;
         let mut d = Self::new(kind);
         d.build_net(learned.in_dim)?;
         arrays_to_vars(&d.varmap, &state.arrays, prefix)?;
@@ -309,8 +308,7 @@ impl Detector for SequenceDetector {
     fn state(&self) -> Result<State, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         Ok(State {
-            params: serde_json::to_value(learned)
-                .map_err(|e| DetectError::Candle(e.to_string()))?,
+            params: params_to_json(learned)?,
             arrays: vars_to_arrays(&self.varmap, "")?,
         })
     }

@@ -181,13 +181,13 @@ pub(super) fn arrays_to_vars(
         let a = arrays
             .iter()
             .find(|a| a.name == full)
-            .ok_or_else(|| DetectError::Candle(format!("the model file lacks weight '{full}'")))?;
+            .ok_or_else(|| DetectError::MissingWeight { name: full.clone() })?;
         if a.shape != var.dims() || a.data.len() != a.shape.iter().product::<usize>() {
-            return Err(DetectError::Candle(format!(
-                "weight '{full}' has shape {:?}, the network needs {:?}",
-                a.shape,
-                var.dims()
-            )));
+            return Err(DetectError::WeightShape {
+                name: full,
+                found: a.shape.clone(),
+                expected: var.dims().to_vec(),
+            });
         }
         var.set(&Tensor::from_vec(
             a.data.clone(),

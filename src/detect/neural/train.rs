@@ -8,6 +8,7 @@ use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::NeuralError;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::progress::Progress;
 
@@ -28,7 +29,7 @@ pub fn lock_vars(
     varmap
         .data()
         .lock()
-        .map_err(|_| DetectError::Candle("weights lock poisoned".into()))
+        .map_err(|_| NeuralError::WeightsLock.into())
 }
 
 /// Replaces Candle's unseeded initialisation: weights uniform in ±1/√fan_in, biases zero, in

@@ -6,11 +6,13 @@
 use eframe::egui::{self, Color32};
 use egui_plot::{Bar, BarChart, Line, Plot, Points, VLine};
 
-use super::super::command::Command;
-use super::super::state::{HISTOGRAM_BINS, Triage};
-use super::metric_text;
+use super::common::risk_colour;
+use super::panel::Panel;
 use crate::detect::{Risk, Thresholds};
-use crate::eval::AtThreshold;
+use crate::eval::{AtThreshold, metric_text};
+use crate::gui::command::Command;
+use crate::gui::view::View;
+use crate::workbench::{HISTOGRAM_BINS, Triage};
 
 const FRAUD: Color32 = Color32::from_rgb(215, 60, 60);
 const LEGIT: Color32 = Color32::from_rgb(80, 150, 220);
@@ -25,12 +27,18 @@ enum Grabbed {
     High,
 }
 
-pub fn distribution_ui(
-    ui: &mut egui::Ui,
-    t: &Triage,
-    capacity: &mut usize,
-    out: &mut Vec<Command>,
-) {
+#[derive(Default)]
+pub struct DistributionPanel;
+
+impl Panel for DistributionPanel {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
+        if let Some(t) = view.triage {
+            distribution_ui(ui, t, view.settings.daily_capacity, out);
+        }
+    }
+}
+
+fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec<Command>) {
     let mut th = t.thresholds;
     ui.horizontal(|ui| {
         ui.label("suspicious ≥");
@@ -53,10 +61,14 @@ pub fn distribution_ui(
     if th != t.thresholds {
         out.push(Command::SetThresholds(th));
     }
+    let mut edited = capacity;
     ui.horizontal(|ui| {
         ui.label("daily review capacity");
-        ui.add(egui::DragValue::new(capacity).range(1..=1_000_000));
+        ui.add(egui::DragValue::new(&mut edited).range(1..=1_000_000));
     });
+    if edited != capacity {
+        out.push(Command::SetDailyCapacity(edited));
+    }
     let (s, h) = (t.view.at(th.suspicious), t.view.at(th.high));
     egui::Grid::new("threshold_metrics")
         .striped(true)
@@ -68,17 +80,14 @@ pub fn distribution_ui(
             for (name, at) in [("suspicious", s), ("high", h)] {
                 ui.label(name);
                 ui.label(at.flagged.to_string());
-                ui.label(format!(
-                    "{:.1}",
-                    at.flagged as f64 / (*capacity).max(1) as f64
-                ));
+                ui.label(format!("{:.1}", at.flagged as f64 / capacity.max(1) as f64));
                 for v in [at.precision, at.recall, at.f1] {
-                    ui.label(metric_text(v));
+                    ui.label(metric_text(v, 3));
                 }
                 ui.end_row();
             }
         });
-    if s.flagged > *capacity {
+    if s.flagged > capacity {
         ui.colored_label(
             Color32::from_rgb(230, 160, 40),
             format!(
@@ -144,12 +153,12 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
         p.bar_chart(BarChart::new("unlabelled", unlabelled).color(UNLABELLED));
         p.vline(
             VLine::new("suspicious", th.suspicious)
-                .color(super::risk_colour(Risk::Suspicious))
+                .color(risk_colour(Risk::Suspicious))
                 .width(2.0),
         );
         p.vline(
             VLine::new("high", th.high)
-                .color(super::risk_colour(Risk::High))
+                .color(risk_colour(Risk::High))
                 .width(2.0),
         );
         p.pointer_coordinate()
@@ -228,7 +237,7 @@ fn pr_curve_ui(ui: &mut egui::Ui, t: &Triage, at: &AtThreshold) {
                 p.points(
                     Points::new("suspicious threshold", vec![[at.recall, at.precision]])
                         .radius(5.0)
-                        .color(super::risk_colour(Risk::Suspicious)),
+                        .color(risk_colour(Risk::Suspicious)),
                 );
             }
         });

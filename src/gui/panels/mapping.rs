@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::super::command::Command;
+use crate::gui::command::Command;
 use crate::log::{EventRole, Preview, timeparse};
 
 const PREVIEW_ROWS: usize = 8;
@@ -26,7 +26,7 @@ impl MappingDialog {
     }
 
     /// Shows the dialog; returns true once it is closed (loaded or cancelled).
-    pub fn ui(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) -> bool {
+    pub fn show(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) -> bool {
         let Some(preview) = self.preview.as_mut() else {
             return true;
         };

@@ -4,22 +4,26 @@
 use eframe::egui;
 use egui_plot::{Line, Plot};
 
-use super::super::app::AppSettings;
-use super::super::command::Command;
-use super::super::state::{ModelReport, Triage};
-use super::metric_text;
+use super::panel::Panel;
 use crate::detect::DetectorKind;
-use crate::eval::EvalRow;
-use crate::jobs::JobProgress;
+use crate::eval::{EvalRow, metric_text};
+use crate::gui::command::Command;
+use crate::gui::view::{JobKind, View};
+use crate::workbench::{ModelReport, Triage};
 
-pub fn model_ui(
-    ui: &mut egui::Ui,
-    t: &Triage,
-    settings: &mut AppSettings,
-    comparison: &[EvalRow],
-    jobs: &[JobProgress],
-    out: &mut Vec<Command>,
-) {
+#[derive(Default)]
+pub struct ModelPanel;
+
+impl Panel for ModelPanel {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
+        if let Some(t) = view.triage {
+            model_ui(ui, t, view, out);
+        }
+    }
+}
+
+fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Command>) {
+    let settings = view.settings;
     let model = &t.session.model;
     ui.horizontal(|ui| {
         ui.label("detector");
@@ -40,7 +44,11 @@ pub fn model_ui(
     });
     ui.horizontal(|ui| {
         ui.label("retrain every");
-        ui.add(egui::DragValue::new(&mut settings.retrain_every).range(0..=10_000));
+        let mut every = settings.retrain_every;
+        ui.add(egui::DragValue::new(&mut every).range(0..=10_000));
+        if every != settings.retrain_every {
+            out.push(Command::SetRetrainEvery(every));
+        }
         ui.label(format!(
             "new labels (0: only on command) · {} since the last",
             t.labels_since_training
@@ -68,7 +76,7 @@ pub fn model_ui(
     ui.separator();
     ui.horizontal(|ui| {
         ui.strong("Detector comparison");
-        let running = jobs.iter().any(|j| j.name.starts_with("comparing"));
+        let running = view.is_running(JobKind::Compare);
         if ui
             .add_enabled(!running, egui::Button::new("Compare all"))
             .clicked()
@@ -76,10 +84,10 @@ pub fn model_ui(
             out.push(Command::Compare);
         }
     });
-    if comparison.is_empty() {
+    if view.comparison.is_empty() {
         ui.weak("Trains every detector on 70 % of the accounts and grades it on the rest.");
     } else {
-        comparison_ui(ui, comparison);
+        comparison_ui(ui, view.comparison);
     }
     ui.separator();
     curve_ui(ui, t);
@@ -107,7 +115,7 @@ fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport)
                     m.precision,
                     m.recall,
                 ] {
-                    ui.label(metric_text(v));
+                    ui.label(metric_text(v, 3));
                 }
                 ui.end_row();
             }
@@ -129,7 +137,7 @@ fn comparison_ui(ui: &mut egui::Ui, rows: &[EvalRow]) {
             }
             let m = &r.metrics;
             for v in [m.roc_auc, m.average_precision, m.precision_at_100] {
-                ui.label(format!("{v:.3}"));
+                ui.label(metric_text(v, 3));
             }
             ui.label(format!("{:.1}", r.train_secs));
             ui.label(format!("{:.1}", r.score_secs));

@@ -3,95 +3,115 @@
 
 use eframe::egui;
 
-use super::super::command::Command;
-use super::super::state::{LabelFilter, RiskFilter, Triage};
-use super::{PanelStates, label_text, risk_colour};
+use super::common::{dot, label_text, risk_colour};
+use super::panel::Panel;
 use crate::cases::QueueOrder;
+use crate::gui::command::Command;
+use crate::gui::view::View;
+use crate::workbench::{LabelFilter, RiskFilter, Triage};
 
 const ROW_HEIGHT: f32 = 20.0;
 
-pub fn queue_ui(ui: &mut egui::Ui, t: &Triage, panels: &mut PanelStates, out: &mut Vec<Command>) {
-    ui.heading("Queue");
-    let mut filter = t.filter.clone();
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("risk_filter")
-            .selected_text(filter.risk.name())
-            .show_ui(ui, |ui| {
-                for r in RiskFilter::ALL {
-                    ui.selectable_value(&mut filter.risk, r, r.name());
-                }
-            });
-        egui::ComboBox::from_id_salt("label_filter")
-            .selected_text(filter.label.name())
-            .show_ui(ui, |ui| {
-                for l in LabelFilter::ALL {
-                    ui.selectable_value(&mut filter.label, l, l.name());
-                }
-            });
-        egui::ComboBox::from_id_salt("order")
-            .selected_text(format!("order: {}", filter.order.name()))
-            .show_ui(ui, |ui| {
-                for o in QueueOrder::ALL {
-                    ui.selectable_value(&mut filter.order, o, o.name());
-                }
-            });
-    });
-    // The search box edits a draft; the queue is refiltered as the text changes.
-    let draft = panels
-        .search_draft
-        .get_or_insert_with(|| filter.search.clone());
-    let search = ui.add(
-        egui::TextEdit::singleline(draft)
-            .hint_text("/ search user id")
-            .desired_width(f32::INFINITY),
-    );
-    if std::mem::take(&mut panels.focus_search) {
-        search.request_focus();
+#[derive(Default)]
+pub struct QueuePanel {
+    /// The search box's text while it is edited.
+    search_draft: Option<String>,
+    focus_search: bool,
+    /// The queue row last scrolled into view.
+    scrolled_to: Option<usize>,
+}
+
+impl QueuePanel {
+    /// Puts the keyboard in the search box (`/`).
+    pub fn focus_search(&mut self) {
+        self.focus_search = true;
     }
-    if search.changed() {
-        filter.search = draft.clone();
-    }
-    if filter != t.filter {
-        out.push(Command::SetFilter(filter));
-    }
-    ui.label(format!(
-        "{} of {} accounts · {} flagged",
-        t.queue.len(),
-        t.users(),
-        t.at_suspicious().flagged
-    ));
-    ui.separator();
-    let selected_row = t.queue_position();
-    let mut area = egui::ScrollArea::vertical().auto_shrink(false);
-    if selected_row != panels.queue_scrolled_to {
-        panels.queue_scrolled_to = selected_row;
-        if let Some(row) = selected_row {
-            let spacing = ui.spacing().item_spacing.y;
-            let offset = (row as f32 * (ROW_HEIGHT + spacing) - 200.0).max(0.0);
-            area = area.vertical_scroll_offset(offset);
+}
+
+impl Panel for QueuePanel {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
+        let Some(t) = view.triage else { return };
+        ui.heading("Queue");
+        let mut filter = t.filter.clone();
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("risk_filter")
+                .selected_text(filter.risk.name())
+                .show_ui(ui, |ui| {
+                    for r in RiskFilter::ALL {
+                        ui.selectable_value(&mut filter.risk, r, r.name());
+                    }
+                });
+            egui::ComboBox::from_id_salt("label_filter")
+                .selected_text(filter.label.name())
+                .show_ui(ui, |ui| {
+                    for l in LabelFilter::ALL {
+                        ui.selectable_value(&mut filter.label, l, l.name());
+                    }
+                });
+            egui::ComboBox::from_id_salt("order")
+                .selected_text(format!("order: {}", filter.order.name()))
+                .show_ui(ui, |ui| {
+                    for o in QueueOrder::ALL {
+                        ui.selectable_value(&mut filter.order, o, o.name());
+                    }
+                });
+        });
+        // The search box edits a draft; the queue is refiltered as the text changes.
+        let draft = self
+            .search_draft
+            .get_or_insert_with(|| filter.search.clone());
+        let search = ui.add(
+            egui::TextEdit::singleline(draft)
+                .hint_text("/ search user id")
+                .desired_width(f32::INFINITY),
+        );
+        if std::mem::take(&mut self.focus_search) {
+            search.request_focus();
         }
-    }
-    area.show_rows(ui, ROW_HEIGHT, t.queue.len(), |ui, rows| {
-        for row in rows {
-            let u = t.queue[row];
-            row_ui(ui, t, u, out);
+        if search.changed() {
+            filter.search = draft.clone();
         }
-    });
+        if filter != t.filter {
+            out.push(Command::SetFilter(filter));
+        }
+        ui.label(format!(
+            "{} of {} accounts · {} flagged",
+            t.queue.len(),
+            t.users(),
+            t.at_suspicious().flagged
+        ));
+        ui.separator();
+        let selected_row = t.queue_position();
+        let mut area = egui::ScrollArea::vertical().auto_shrink(false);
+        if selected_row != self.scrolled_to {
+            self.scrolled_to = selected_row;
+            if let Some(row) = selected_row {
+                let spacing = ui.spacing().item_spacing.y;
+                let offset = (row as f32 * (ROW_HEIGHT + spacing) - 200.0).max(0.0);
+                area = area.vertical_scroll_offset(offset);
+            }
+        }
+        area.show_rows(ui, ROW_HEIGHT, t.queue.len(), |ui, rows| {
+            for row in rows {
+                row_ui(ui, t, t.queue[row], out);
+            }
+        });
+    }
 }
 
 fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
     let selected = t.selected == Some(u);
     let score = t.score(u);
-    let risk = t.risk(u);
     let reason = t
         .reasons(u)
-        .first()
-        .map(|r| r.text.clone())
+        .into_iter()
+        .next()
+        .map(|r| r.text)
         .unwrap_or_default();
     let events = t.session.data.index.events(u as u32).len();
     ui.horizontal(|ui| {
         ui.set_height(ROW_HEIGHT);
-        ui.colored_label(risk_colour(risk), "●");
+        dot(ui, risk_colour(t.risk(u)));
         let name =
             egui::Button::selectable(selected, t.user_name(u)).min_size(egui::vec2(110.0, 0.0));
         let response = ui.add(name).on_hover_text(&reason);

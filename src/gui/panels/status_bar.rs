@@ -3,33 +3,30 @@
 
 use eframe::egui;
 
-use crate::jobs::JobProgress;
+use super::panel::Panel;
+use crate::gui::command::Command;
+use crate::gui::view::{Message, View};
 
-use super::super::app::Message;
-use super::super::command::Command;
+#[derive(Default)]
+pub struct StatusBar;
 
-pub fn status_bar_ui(
-    ui: &mut egui::Ui,
-    jobs: &[JobProgress],
-    message: Option<&Message>,
-    has_cjk_font: bool,
-    out: &mut Vec<Command>,
-) {
-    egui::Panel::bottom("status_bar").show(ui, |ui| {
+impl Panel for StatusBar {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         ui.horizontal(|ui| {
-            for j in jobs {
-                ui.label(format!("{}: {}", j.name, j.stage));
-                let bar = match j.fraction {
+            for j in view.jobs {
+                let p = &j.progress;
+                ui.label(format!("{}: {}", p.name, p.stage));
+                let bar = match p.fraction {
                     Some(f) => egui::ProgressBar::new(f).show_percentage(),
                     None => egui::ProgressBar::new(0.0).animate(true),
                 };
                 ui.add(bar.desired_width(160.0));
                 ui.separator();
             }
-            if !jobs.is_empty() && ui.button("Cancel").clicked() {
+            if !view.jobs.is_empty() && ui.button("Cancel").clicked() {
                 out.push(Command::CancelJobs);
             }
-            match message {
+            match view.message {
                 Some(Message::Error(e)) => {
                     ui.colored_label(egui::Color32::from_rgb(230, 80, 80), e);
                 }
@@ -38,11 +35,11 @@ pub fn status_bar_ui(
                 }
                 None => {}
             }
-            if !has_cjk_font {
+            if !view.has_cjk_font {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.weak("no CJK font found: set VIGIL_CJK_FONT");
                 });
             }
         });
-    });
+    }
 }

@@ -1,14 +1,13 @@
 //! The account timeline: every event on a time axis, one lane per event type, amount as marker
 //! size, event score as colour, events the log labels fraud ringed. Zoom and pan are the plot's;
-//! hovering shows the nearest event. The series are built once per account and model.
-
-use std::sync::Arc;
+//! hovering shows the nearest event. The series are built once per account and model, and the
+//! plot borrows them every frame.
 
 use eframe::egui::{self, Color32};
 use egui_plot::{MarkerShape, Plot, PlotPoint, Points};
 
-use super::super::state::Triage;
-use super::{format_time, score_colour};
+use super::common::score_colour;
+use crate::workbench::{Triage, format_time};
 
 /// Score buckets (colours) and amount buckets (sizes) the markers are grouped into, so an
 /// account with 10k events is a few dozen series, not 10k.
@@ -18,39 +17,34 @@ const HOVER_PX: f32 = 10.0;
 
 struct EventPoint {
     event: usize,
-    x: f64,
-    lane: f64,
+    at: PlotPoint,
 }
 
 struct Group {
+    name: String,
     colour: Color32,
     radius: f32,
-    points: Vec<[f64; 2]>,
+    points: Vec<PlotPoint>,
 }
 
 #[derive(Default)]
-pub struct TimelineCache {
-    /// (user, dataset, scores) the series were built for.
-    key: Option<(usize, usize, usize)>,
+pub struct Timeline {
+    /// (user, session generation) the series were built for.
+    key: Option<(usize, u64)>,
     lanes: Vec<String>,
     events: Vec<EventPoint>,
     groups: Vec<Group>,
-    fraud: Vec<[f64; 2]>,
+    fraud: Vec<PlotPoint>,
 }
 
-impl TimelineCache {
+impl Timeline {
     fn refresh(&mut self, t: &Triage, u: usize) {
-        let key = (
-            u,
-            Arc::as_ptr(&t.session.data) as usize,
-            t.session.model.scores.event.as_ptr() as usize,
-        );
+        let key = (u, t.session.generation);
         if self.key == Some(key) {
             return;
         }
         self.key = Some(key);
-        let log = &t.session.data.log;
-        let cols = &log.columns;
+        let cols = &t.session.data.log.columns;
         let events = t.session.data.index.events(u as u32);
         let mut lanes: Vec<String> = events
             .iter()
@@ -69,6 +63,7 @@ impl TimelineCache {
             .map(|i| {
                 let (s, r) = (i / SIZE_BUCKETS, i % SIZE_BUCKETS);
                 Group {
+                    name: format!("g{i}"),
                     colour: score_colour((s as f32 + 0.5) / SCORE_BUCKETS as f32),
                     radius: 2.5 + 2.0 * r as f32,
                     points: Vec::new(),
@@ -85,7 +80,7 @@ impl TimelineCache {
                 .get(e)
                 .and_then(|name| lanes.iter().position(|l| l == name))
                 .unwrap_or(0) as f64;
-            let x = cols.ts_ms[e] as f64 / 1000.0;
+            let at = PlotPoint::new(cols.ts_ms[e] as f64 / 1000.0, lane);
             let score = t.session.model.scores.event.get(e).copied().unwrap_or(0.0);
             let s =
                 ((score.clamp(0.0, 1.0) * SCORE_BUCKETS as f32) as usize).min(SCORE_BUCKETS - 1);
@@ -96,75 +91,71 @@ impl TimelineCache {
                 0
             }
             .min(SIZE_BUCKETS - 1);
-            groups[s * SIZE_BUCKETS + r].points.push([x, lane]);
+            groups[s * SIZE_BUCKETS + r].points.push(at);
             // Only labels known by the log's end: a label still in its delay is not shown.
             if known_event_labels.is_some_and(|l| l[e] == 1) {
-                self.fraud.push([x, lane]);
+                self.fraud.push(at);
             }
-            self.events.push(EventPoint { event: e, x, lane });
+            self.events.push(EventPoint { event: e, at });
         }
         groups.retain(|g| !g.points.is_empty());
         self.groups = groups;
         self.lanes = lanes;
     }
-}
 
-/// Draws the timeline of user `u`; returns the hovered event, if any.
-pub fn timeline_ui(
-    ui: &mut egui::Ui,
-    t: &Triage,
-    u: usize,
-    cache: &mut TimelineCache,
-) -> Option<usize> {
-    cache.refresh(t, u);
-    let lanes = cache.lanes.clone();
-    let height = (40.0 + 26.0 * lanes.len() as f32).clamp(140.0, 320.0);
-    let response = Plot::new(("timeline", u))
-        .height(height)
-        .show_x(false)
-        .show_y(false)
-        .allow_zoom(egui::Vec2b::new(true, false))
-        .allow_drag(egui::Vec2b::new(true, false))
-        .allow_scroll(egui::Vec2b::new(true, false))
-        .include_y(-0.6)
-        .include_y(lanes.len() as f64 - 0.4)
-        .x_axis_formatter(|mark, _| format_time((mark.value * 1000.0) as i64))
-        .y_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                lanes.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .y_axis_min_width(70.0)
-        .show(ui, |plot_ui| {
-            for (i, g) in cache.groups.iter().enumerate() {
-                plot_ui.points(
-                    Points::new(format!("g{i}"), g.points.clone())
-                        .color(g.colour)
-                        .radius(g.radius)
-                        .shape(MarkerShape::Circle)
-                        .filled(true),
-                );
-            }
-            if !cache.fraud.is_empty() {
-                plot_ui.points(
-                    Points::new("labelled fraud", cache.fraud.clone())
-                        .color(Color32::from_rgb(200, 40, 200))
-                        .radius(9.0)
-                        .filled(false),
-                );
-            }
-            let pointer = plot_ui.pointer_coordinate()?;
-            nearest(plot_ui, &cache.events, pointer)
-        });
-    let hovered = response.inner;
-    if let Some(e) = hovered {
-        let text = super::account::event_summary(t, e);
-        response.response.on_hover_text_at_pointer(text);
+    /// Draws the timeline of user `u`; returns the hovered event, if any.
+    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize) -> Option<usize> {
+        self.refresh(t, u);
+        let lanes = &self.lanes;
+        let height = (40.0 + 26.0 * lanes.len() as f32).clamp(140.0, 320.0);
+        let response = Plot::new(("timeline", u))
+            .height(height)
+            .show_x(false)
+            .show_y(false)
+            .allow_zoom(egui::Vec2b::new(true, false))
+            .allow_drag(egui::Vec2b::new(true, false))
+            .allow_scroll(egui::Vec2b::new(true, false))
+            .include_y(-0.6)
+            .include_y(lanes.len() as f64 - 0.4)
+            .x_axis_formatter(|mark, _| format_time((mark.value * 1000.0) as i64))
+            .y_axis_formatter(|mark, _| {
+                let i = mark.value.round();
+                if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                    lanes.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_axis_min_width(70.0)
+            .show(ui, |plot_ui| {
+                for g in &self.groups {
+                    plot_ui.points(
+                        Points::new(g.name.as_str(), g.points.as_slice())
+                            .color(g.colour)
+                            .radius(g.radius)
+                            .shape(MarkerShape::Circle)
+                            .filled(true),
+                    );
+                }
+                if !self.fraud.is_empty() {
+                    plot_ui.points(
+                        Points::new("labelled fraud", self.fraud.as_slice())
+                            .color(Color32::from_rgb(200, 40, 200))
+                            .radius(9.0)
+                            .filled(false),
+                    );
+                }
+                let pointer = plot_ui.pointer_coordinate()?;
+                nearest(plot_ui, &self.events, pointer)
+            });
+        let hovered = response.inner;
+        if let Some(e) = hovered {
+            response
+                .response
+                .on_hover_text_at_pointer(t.session.event_summary(e));
+        }
+        hovered
     }
-    hovered
 }
 
 fn nearest(
@@ -175,10 +166,7 @@ fn nearest(
     let at = plot_ui.screen_from_plot(pointer);
     events
         .iter()
-        .map(|p| {
-            let s = plot_ui.screen_from_plot(PlotPoint::new(p.x, p.lane));
-            (p.event, s.distance(at))
-        })
+        .map(|p| (p.event, plot_ui.screen_from_plot(p.at).distance(at)))
         .filter(|(_, d)| *d <= HOVER_PX)
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(e, _)| e)

@@ -1,31 +1,38 @@
 //! The top bar: the File menu, then what is loaded (file, events, users, time range), the model
-//! (detector, when trained, its fit on the labels) and the compute device.
+//! (detector, when trained, its fit on the labels) and the compute device; and the typed-path
+//! window for machines without a native file dialog.
 
 use eframe::egui;
 
-use crate::detect::neural::device_name;
-use crate::jobs::JobProgress;
+use super::common::file_name;
+use super::panel::Panel;
+use crate::eval::metric_text;
+use crate::gui::command::Command;
+use crate::gui::view::View;
+use crate::workbench::{Triage, compute_device_name, format_time};
 
-use super::super::app::file_name;
-use super::super::command::Command;
-use super::super::state::Triage;
-use super::{PanelStates, format_time};
+#[derive(Default)]
+pub struct TopBar {
+    /// "Open path" entry, shown when no native file dialog is available.
+    open_path: Option<String>,
+}
 
-pub fn top_bar_ui(
-    ui: &mut egui::Ui,
-    triage: Option<&Triage>,
-    jobs: &[JobProgress],
-    panels: &mut PanelStates,
-    out: &mut Vec<Command>,
-) {
-    egui::Panel::top("top_bar").show(ui, |ui| {
+impl TopBar {
+    /// Shows the typed-path window (no native file dialog answered).
+    pub fn ask_for_path(&mut self) {
+        self.open_path = Some(String::new());
+    }
+}
+
+impl Panel for TopBar {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui.button("Open…  (Ctrl+O)").clicked() {
                     out.push(Command::OpenDialog);
                 }
                 if ui.button("Open path…").clicked() {
-                    panels.open_path = Some(String::new());
+                    self.ask_for_path();
                 }
                 ui.separator();
                 if ui.button("Quit  (Ctrl+Q)").clicked() {
@@ -33,23 +40,23 @@ pub fn top_bar_ui(
                 }
             });
             ui.separator();
-            match triage {
+            match view.triage {
                 Some(t) => summary_ui(ui, t),
                 None => {
                     ui.label("no log open");
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(format!("device: {}", device_name()));
-                if let Some(j) = jobs.first() {
+                ui.label(format!("device: {}", compute_device_name()));
+                if let Some(j) = view.jobs.first() {
                     ui.separator();
                     ui.spinner();
-                    ui.label(&j.name);
+                    ui.label(&j.progress.name);
                 }
             });
         });
-    });
-    open_path_ui(ui.ctx(), panels, out);
+        self.open_path_ui(ui.ctx(), out);
+    }
 }
 
 fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
@@ -77,36 +84,39 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
     ));
     if let Some((_, after)) = &t.retrain_report {
         ui.label(format!(
-            "· AUC {:.3} AP {:.3}",
-            after.metrics.roc_auc, after.metrics.average_precision
+            "· AUC {} AP {}",
+            metric_text(after.metrics.roc_auc, 3),
+            metric_text(after.metrics.average_precision, 3)
         ));
     }
 }
 
-/// A path typed by hand: for machines without a native file dialog.
-fn open_path_ui(ctx: &egui::Context, panels: &mut PanelStates, out: &mut Vec<Command>) {
-    let Some(draft) = &mut panels.open_path else {
-        return;
-    };
-    let mut open = true;
-    let mut chosen = None;
-    egui::Window::new("Open a log")
-        .open(&mut open)
-        .collapsible(false)
-        .show(ctx, |ui| {
-            let label = ui.label("Path of a CSV/TSV/NDJSON/Parquet log (optionally .gz):");
-            let edit = ui
-                .add(egui::TextEdit::singleline(draft).desired_width(420.0))
-                .labelled_by(label.id);
-            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui.button("Open").clicked() || enter) && !draft.trim().is_empty() {
-                chosen = Some(draft.trim().to_string());
-            }
-        });
-    if let Some(path) = chosen {
-        out.push(Command::Open(path.into()));
-        panels.open_path = None;
-    } else if !open {
-        panels.open_path = None;
+impl TopBar {
+    /// A path typed by hand: for machines without a native file dialog.
+    fn open_path_ui(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        let Some(draft) = &mut self.open_path else {
+            return;
+        };
+        let mut open = true;
+        let mut chosen = None;
+        egui::Window::new("Open a log")
+            .open(&mut open)
+            .collapsible(false)
+            .show(ctx, |ui| {
+                let label = ui.label("Path of a CSV/TSV/NDJSON/Parquet log (optionally .gz):");
+                let edit = ui
+                    .add(egui::TextEdit::singleline(draft).desired_width(420.0))
+                    .labelled_by(label.id);
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if (ui.button("Open").clicked() || enter) && !draft.trim().is_empty() {
+                    chosen = Some(draft.trim().to_string());
+                }
+            });
+        if let Some(path) = chosen {
+            out.push(Command::Open(path.into()));
+            self.open_path = None;
+        } else if !open {
+            self.open_path = None;
+        }
     }
 }

@@ -1,85 +1,25 @@
-//! The analyst's working state over one session: verdicts, display labels, thresholds, the
-//! queue and its filters, the selection. Everything derived (queue order, threshold view,
-//! histogram) is rebuilt when its inputs change, never per frame.
+//! The analyst's working state over one session, and everything the analyst can do to it:
+//! label, note, undo, move through the queue, filter it, set thresholds, retrain. The window
+//! calls these; so can a test, without a window. Everything derived (queue order, threshold
+//! view, histogram) is rebuilt when its inputs change, never per frame.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::cases::{Case, QueueOrder, Verdict, Workspace, order_queue};
-use crate::detect::{Reason, Risk, Thresholds};
-use crate::eval::{AtThreshold, Bin, Metrics, ThresholdView};
-use crate::log::LABEL_UNKNOWN;
-
-use super::pipeline::{ModelState, Session};
+use super::error::Result;
+use super::labels::{display_labels, verdicts_by_user};
+use super::queue_filter::{LabelFilter, QueueFilter};
+use super::session::{Retrained, Session, retrain};
+use crate::cases::{Case, Source, Verdict, Workspace, order_queue};
+use crate::detect::{DetectorKind, Reason, Risk, Thresholds};
+use crate::eval::{AtThreshold, Bin, Metrics, ThresholdView, metrics};
+use crate::log::{EventLog, LABEL_UNKNOWN};
+use crate::progress::Progress;
 
 pub const HISTOGRAM_BINS: usize = 50;
 pub const PR_POINTS: usize = 300;
-
-/// Which accounts the queue shows, by label state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum LabelFilter {
-    #[default]
-    All,
-    Unlabelled,
-    Fraud,
-    Legit,
-    Unsure,
-}
-
-impl LabelFilter {
-    pub const ALL: [LabelFilter; 5] = [
-        Self::All,
-        Self::Unlabelled,
-        Self::Fraud,
-        Self::Legit,
-        Self::Unsure,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::All => "any label",
-            Self::Unlabelled => "unlabelled",
-            Self::Fraud => "fraud",
-            Self::Legit => "legit",
-            Self::Unsure => "unsure",
-        }
-    }
-}
-
-/// The least risk level the queue shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum RiskFilter {
-    #[default]
-    Any,
-    SuspiciousUp,
-    High,
-}
-
-impl RiskFilter {
-    pub const ALL: [RiskFilter; 3] = [Self::Any, Self::SuspiciousUp, Self::High];
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Any => "any risk",
-            Self::SuspiciousUp => "suspicious+",
-            Self::High => "high",
-        }
-    }
-    fn admits(self, risk: Risk) -> bool {
-        match self {
-            Self::Any => true,
-            Self::SuspiciousUp => risk != Risk::Normal,
-            Self::High => risk == Risk::High,
-        }
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct QueueFilter {
-    pub risk: RiskFilter,
-    pub label: LabelFilter,
-    /// Substring of the user id (case-insensitive).
-    pub search: String,
-    pub order: QueueOrder,
-}
 
 /// Metrics of one model on the labels known when it was compared.
 #[derive(Clone, Debug)]
@@ -89,12 +29,34 @@ pub struct ModelReport {
     pub metrics: Metrics,
 }
 
+/// What a retrain needs, taken from the triage when it starts (it then runs elsewhere).
+pub struct RetrainInput {
+    pub log: Arc<EventLog>,
+    pub cases: Vec<Case>,
+    pub kind: DetectorKind,
+    pub dir: PathBuf,
+}
+
+impl RetrainInput {
+    /// Accounts with a fraud or legit verdict: what the retrain learns from the analyst.
+    pub fn verdicts(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.verdict.and_then(Verdict::as_label).is_some())
+            .count()
+    }
+
+    pub fn run(self, progress: &dyn Progress) -> Result<Retrained> {
+        retrain(self.log, &self.cases, self.kind, self.dir, progress)
+    }
+}
+
 pub struct Triage {
     pub session: Session,
     pub workspace: Workspace,
     /// Cases by user code.
     pub cases: HashMap<u32, Case>,
-    /// Per user: 1 fraud, 0 legit, -1 unlabelled (the analyst's verdict, else the log's).
+    /// Per user: 1 fraud, 0 legit, -1 unlabelled (the one rule of `labels`).
     pub labels: Vec<i8>,
     pub thresholds: Thresholds,
     pub view: ThresholdView,
@@ -108,14 +70,15 @@ pub struct Triage {
     pub labels_since_training: usize,
     /// Before and after the last retrain, on the labels then known.
     pub retrain_report: Option<(ModelReport, ModelReport)>,
+    /// The report and the label count when the running retrain started.
+    retrain_started: Option<(ModelReport, usize)>,
     reasons: RefCell<HashMap<usize, Vec<Reason>>>,
 }
 
 impl Triage {
-    pub fn new(session: Session, workspace: Workspace) -> Result<Self, String> {
+    pub fn new(session: Session, workspace: Workspace) -> Result<Self> {
         let cases = workspace
-            .cases()
-            .map_err(|e| e.to_string())?
+            .cases()?
             .into_iter()
             .filter_map(|c| {
                 let u = session.data.log.columns.user.dict.lookup(&c.user)?;
@@ -133,6 +96,7 @@ impl Triage {
             filter: QueueFilter::default(),
             labels_since_training: 0,
             retrain_report: None,
+            retrain_started: None,
             reasons: RefCell::default(),
             session,
             workspace,
@@ -167,20 +131,17 @@ impl Triage {
     }
 
     /// Writes thresholds, filters and the selection to the workspace.
-    pub fn save_settings(&self) -> Result<(), String> {
+    pub fn save_settings(&self) -> Result<()> {
         let ws = &self.workspace;
-        let save = |k: &str, v: &str| ws.set_setting(k, v).map_err(|e| e.to_string());
-        save(
+        ws.set_setting(
             "threshold_suspicious",
             &self.thresholds.suspicious.to_string(),
         )?;
-        save("threshold_high", &self.thresholds.high.to_string())?;
-        save(
-            "queue_filter",
-            &serde_json::to_string(&self.filter).unwrap_or_default(),
-        )?;
+        ws.set_setting("threshold_high", &self.thresholds.high.to_string())?;
+        let filter = serde_json::to_string(&self.filter).unwrap_or_default();
+        ws.set_setting("queue_filter", &filter)?;
         if let Some(u) = self.selected {
-            save("selected_user", self.user_name(u))?;
+            ws.set_setting("selected_user", self.user_name(u))?;
         }
         Ok(())
     }
@@ -211,12 +172,9 @@ impl Triage {
 
     /// Recomputes display labels and everything drawn from them.
     pub fn relabel(&mut self) {
-        self.labels = (0..self.users())
-            .map(|u| match self.verdict(u) {
-                Some(v) => v.as_label().unwrap_or(LABEL_UNKNOWN),
-                None => self.session.log_labels[u],
-            })
-            .collect();
+        let cases: Vec<Case> = self.cases.values().cloned().collect();
+        let verdicts = verdicts_by_user(&self.session.data.log, &cases);
+        self.labels = display_labels(&self.session.log_labels, &verdicts);
         self.view = ThresholdView::new(&self.session.model.scores.user, &self.labels);
         self.histogram = self.view.histogram(HISTOGRAM_BINS);
         self.pr_curve = self.view.pr_curve(PR_POINTS);
@@ -272,6 +230,19 @@ impl Triage {
         self.queue.get(next).copied()
     }
 
+    pub fn select(&mut self, u: usize) {
+        if u < self.users() {
+            self.selected = Some(u);
+        }
+    }
+
+    /// Moves through the queue: +1 next, -1 previous.
+    pub fn step(&mut self, step: isize) {
+        if let Some(u) = self.neighbour(step) {
+            self.selected = Some(u);
+        }
+    }
+
     /// The account's reasons, computed once per model.
     pub fn reasons(&self, u: usize) -> Vec<Reason> {
         if let Some(r) = self.reasons.borrow().get(&u) {
@@ -282,14 +253,116 @@ impl Triage {
         r
     }
 
+    /// Gives the selected account `verdict` (on disk when this returns) and moves to the next
+    /// account; returns the account's name, or `None` when nothing is selected.
+    pub fn label(&mut self, verdict: Verdict, author: &str) -> Result<Option<String>> {
+        let Some(u) = self.selected else {
+            return Ok(None);
+        };
+        let user = self.user_name(u).to_string();
+        let case = self
+            .workspace
+            .set_verdict(&user, verdict, author, Source::Analyst)?;
+        let next = self.neighbour(1);
+        self.cases.insert(u as u32, case);
+        self.labels_since_training += 1;
+        self.relabel();
+        if self.filter.label != LabelFilter::All {
+            self.rebuild_queue();
+        }
+        self.selected = next.or(self.selected);
+        Ok(Some(user))
+    }
+
+    /// Sets the selected account's note; returns the account's name.
+    pub fn note(&mut self, text: &str, author: &str) -> Result<Option<String>> {
+        let Some(u) = self.selected else {
+            return Ok(None);
+        };
+        let user = self.user_name(u).to_string();
+        let case = self.workspace.set_note(&user, text, author)?;
+        self.cases.insert(u as u32, case);
+        Ok(Some(user))
+    }
+
+    /// Takes back the latest label or note and selects its account; returns its name, or
+    /// `None` when there is nothing to undo.
+    pub fn undo(&mut self, author: &str) -> Result<Option<String>> {
+        let Some(undone) = self.workspace.undo(author)? else {
+            return Ok(None);
+        };
+        if let Some(u) = self.session.data.log.columns.user.dict.lookup(&undone.user) {
+            match undone.now {
+                Some(case) => self.cases.insert(u, case),
+                None => self.cases.remove(&u),
+            };
+            self.labels_since_training = self.labels_since_training.saturating_sub(1);
+            self.relabel();
+            self.rebuild_queue();
+            self.selected = Some(u as usize);
+        }
+        Ok(Some(undone.user))
+    }
+
+    pub fn set_thresholds(&mut self, th: Thresholds) {
+        self.thresholds = Thresholds {
+            suspicious: th.suspicious,
+            high: th.high.max(th.suspicious),
+        };
+        if self.filter.risk != Default::default() || self.filter.order != Default::default() {
+            self.rebuild_queue();
+        }
+    }
+
+    /// Refilters the queue; a selection the filter hides gives way to the queue's first.
+    pub fn set_filter(&mut self, f: QueueFilter) {
+        self.filter = f;
+        self.rebuild_queue();
+        if self.queue_position().is_none() {
+            self.selected = self.queue.first().copied().or(self.selected);
+        }
+    }
+
+    /// Whether `every` new labels (0: never) have been given since the model was trained.
+    pub fn retrain_due(&self, every: usize) -> bool {
+        every > 0 && self.labels_since_training >= every
+    }
+
+    /// What a retrain of `kind` needs now; the labels given from here on count toward the
+    /// next one.
+    pub fn begin_retrain(&mut self, kind: DetectorKind) -> Result<RetrainInput> {
+        let cases = self.workspace.cases()?;
+        self.retrain_started = Some((self.report(), self.labels_since_training));
+        Ok(RetrainInput {
+            log: self.session.data.log.clone(),
+            cases,
+            kind,
+            dir: self.session.model.dir.clone(),
+        })
+    }
+
+    /// Puts the retrained model in place (the selection is kept) and reports before / after.
+    pub fn finish_retrain(&mut self, r: Retrained) {
+        let given = self.labels_since_training;
+        let started = self.retrain_started.take();
+        self.replace_model(r.data, r.model);
+        // Labels given while it trained are not in the new model yet.
+        let counted = started.as_ref().map_or(0, |s| s.1);
+        self.labels_since_training = given.saturating_sub(counted);
+        if let Some((before, _)) = started {
+            self.retrain_report = Some((before, self.report()));
+        }
+    }
+
     /// Puts a new model (and the dataset it was trained on) in place; the selection is kept.
     pub fn replace_model(
         &mut self,
-        data: std::sync::Arc<crate::features::Dataset>,
-        model: ModelState,
+        data: Arc<crate::features::Dataset>,
+        model: super::model::ModelState,
     ) {
         self.session.data = data;
         self.session.model = model;
+        self.session.generation += 1;
         self.reasons.borrow_mut().clear();
         self.labels_since_training = 0;
         self.relabel();
@@ -302,7 +375,7 @@ impl Triage {
         ModelReport {
             detector: self.session.model.kind.name().to_string(),
             labels: labelled,
-            metrics: crate::eval::metrics(
+            metrics: metrics(
                 &self.session.model.scores.user,
                 &self.labels,
                 self.thresholds.suspicious,

@@ -1,0 +1,192 @@
+//! The command line's shape (clap). Defaults come from `workbench::defaults`, the same values
+//! the window uses.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::detect::{DetectorKind, Level};
+use crate::eval::Split;
+use crate::log::{parse_duration_ms, parse_instant};
+use crate::workbench::defaults;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vigil",
+    version,
+    about = "Vigil: a fraud analyst's workbench for e-commerce behaviour logs",
+    long_about = "Vigil: a fraud analyst's workbench for e-commerce behaviour logs.\n\nWith no command it opens the triage window on LOG (default: the bundled sample).",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+}
+
+/// `vigil [LOG]`: the triage window.
+#[derive(Args, Debug, Default)]
+pub struct WindowArgs {
+    /// The log to open (default: the bundled sample shop).
+    pub log: Option<PathBuf>,
+    /// A TOML mapping file naming which column plays which role.
+    #[arg(long = "map", value_name = "MAP.toml")]
+    pub map: Option<PathBuf>,
+    /// The workspace (labels, notes, audit); default: `<log>.vigil.db` beside the log.
+    #[arg(long, value_name = "W.vigil.db")]
+    pub workspace: Option<PathBuf>,
+    /// The detector to score with (default: the last one used, else ensemble).
+    #[arg(long)]
+    pub detector: Option<DetectorKind>,
+    /// Sign labels with this name (default: the OS user).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Measure frame times while a retrain runs, write them to this JSON file, and quit.
+    #[arg(long, value_name = "FILE.json")]
+    pub frame_report: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load a log and print the load report: rows, users, time range, rejects, mapping.
+    Inspect {
+        /// The log: CSV/TSV/whitespace text (optionally .gz), NDJSON or Parquet.
+        log: PathBuf,
+        /// A TOML mapping file naming which column plays which role.
+        #[arg(long = "map", value_name = "MAP.toml")]
+        map: Option<PathBuf>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a synthetic shop log with injected fraud and its ground truth.
+    GenSample {
+        #[arg(long, default_value_t = 5000)]
+        users: usize,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Output log: .csv, .csv.gz or .parquet.
+        #[arg(long)]
+        out: PathBuf,
+        /// Where to write `user,label,scenario`.
+        #[arg(long)]
+        labels_out: Option<PathBuf>,
+    },
+    /// Train a detector on a log and write the model directory.
+    Train(TrainArgs),
+    /// Score every user (or event) of a log with a trained model or a detector trained on the spot.
+    Score(ScoreArgs),
+    /// Compare detectors on held-out labelled users: ROC-AUC, AP, precision@100, P/R/F1, timings.
+    Eval(EvalArgs),
+    /// Move analyst labels in and out of a workspace.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LabelsCommand {
+    /// Write `user,label,author,ts,note` (the latest label per user) to a CSV file.
+    Export {
+        /// The workspace file (`<log>.vigil.db` beside the log by default in the app).
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add the labels of a CSV `user,label[,author][,ts][,note]` file, as imported.
+    Import {
+        #[arg(long)]
+        workspace: PathBuf,
+        labels: PathBuf,
+        /// Author for rows without one (default: the OS user).
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+/// The log and its labels, shared by train, score and eval.
+#[derive(Args, Debug)]
+pub struct DataArgs {
+    /// The log: CSV/TSV/whitespace text (optionally .gz), NDJSON or Parquet.
+    pub log: PathBuf,
+    /// A TOML mapping file naming which column plays which role.
+    #[arg(long = "map", value_name = "MAP.toml")]
+    pub map: Option<PathBuf>,
+    /// Labels CSV `user,label[,ts]` (adds to the log's own label column).
+    #[arg(long, value_name = "L.csv")]
+    pub labels: Option<PathBuf>,
+    /// How long after its event an imported label becomes known (e.g. 7d, 12h).
+    #[arg(long, default_value = defaults::LABEL_DELAY, value_parser = parse_duration_ms)]
+    pub label_delay: i64,
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long, default_value_t = defaults::DETECTOR)]
+    pub detector: DetectorKind,
+    /// Train on events before this time (RFC 3339 or YYYY-MM-DD), with the labels known by then.
+    #[arg(long, value_parser = parse_instant)]
+    pub until: Option<i64>,
+    /// Training epochs for the neural detectors (default: chosen from the data size).
+    #[arg(long, default_value_t = defaults::EPOCHS)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = defaults::SEED)]
+    pub seed: u64,
+    /// The model directory to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A model directory written by `vigil train`.
+    #[arg(
+        long,
+        conflicts_with = "detector",
+        required_unless_present = "detector"
+    )]
+    pub model: Option<PathBuf>,
+    /// Train this detector on the log first, then score.
+    #[arg(long)]
+    pub detector: Option<DetectorKind>,
+    #[arg(long, value_enum, default_value = "user")]
+    pub level: Level,
+    /// Only output events (or users active) from this time on.
+    #[arg(long, value_parser = parse_instant)]
+    pub from: Option<i64>,
+    /// Only output events (or users active) before this time.
+    #[arg(long, value_parser = parse_instant)]
+    pub until: Option<i64>,
+    #[arg(long, default_value_t = defaults::SEED)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Comma-separated detectors to compare (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub detectors: Option<Vec<DetectorKind>>,
+    #[arg(long, value_enum, default_value = "user")]
+    pub level: Level,
+    /// random:SEED:TEST_FRACTION, time:T or users:FILE.
+    #[arg(long, default_value = defaults::COMPARE_SPLIT)]
+    pub split: Split,
+    #[arg(long, default_value_t = defaults::EPOCHS)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = defaults::SEED)]
+    pub seed: u64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

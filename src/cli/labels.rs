@@ -1,0 +1,29 @@
+//! `vigil labels export` and `vigil labels import`.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cases::{self, Workspace};
+
+/// Opens an existing workspace: exporting from or importing into a file that is not there is
+/// a typo more often than a wish for a new workspace.
+fn open_workspace(path: &Path) -> Result<Workspace> {
+    anyhow::ensure!(path.is_file(), "{}: no such workspace file", path.display());
+    Ok(Workspace::open(path)?)
+}
+
+pub fn export(workspace: &Path, out: &Path) -> Result<()> {
+    let ws = open_workspace(workspace)?;
+    let n = cases::export_labels(&ws, out)?;
+    println!("wrote {n} labels to {}", out.display());
+    Ok(())
+}
+
+pub fn import(workspace: &Path, labels: &Path, author: Option<String>) -> Result<()> {
+    let mut ws = open_workspace(workspace)?;
+    let author = author.unwrap_or_else(cases::os_user);
+    let n = cases::import_labels(&mut ws, labels, &author)?;
+    println!("imported {n} labels into {}", workspace.display());
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! What every detector is: its kind, what it is trained on, what it returns (scores in [0, 1]
+//! and the thresholds that turn them into risk levels) and how it explains itself.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::DetectError;
+use super::reasons::{Reason, reasons_for};
+use super::state::State;
+use crate::features::{Dataset, Scaler};
+use crate::progress::Progress;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DetectorKind {
+    Zscore,
+    Iforest,
+    Autoencoder,
+    Gbdt,
+    Mlp,
+    Gru,
+    CnnGru,
+    Ensemble,
+}
+
+impl DetectorKind {
+    pub const ALL: [DetectorKind; 8] = [
+        Self::Zscore,
+        Self::Iforest,
+        Self::Autoencoder,
+        Self::Gbdt,
+        Self::Mlp,
+        Self::Gru,
+        Self::CnnGru,
+        Self::Ensemble,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Zscore => "zscore",
+            Self::Iforest => "iforest",
+            Self::Autoencoder => "autoencoder",
+            Self::Gbdt => "gbdt",
+            Self::Mlp => "mlp",
+            Self::Gru => "gru",
+            Self::CnnGru => "cnn_gru",
+            Self::Ensemble => "ensemble",
+        }
+    }
+
+    /// Whether the detector needs labels to learn at all.
+    pub fn is_supervised(self) -> bool {
+        matches!(self, Self::Gbdt | Self::Mlp | Self::Gru | Self::CnnGru)
+    }
+}
+
+impl std::fmt::Display for DetectorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for DetectorKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "unknown detector '{s}'; expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Which rows a detector may learn from, and how.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    pub seed: u64,
+    /// 0 means the detector's default.
+    pub epochs: usize,
+    /// Per user code: may the detector learn from this user (their events and label)?
+    pub train_users: Vec<bool>,
+}
+
+impl TrainOptions {
+    pub fn all_users(data: &Dataset, seed: u64) -> Self {
+        Self {
+            seed,
+            epochs: 0,
+            train_users: vec![true; data.users()],
+        }
+    }
+}
+
+/// What is scored: accounts or single events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    User,
+    Event,
+}
+
+/// The two cut-offs that turn a score into a risk level.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub suspicious: f32,
+    pub high: f32,
+}
+
+impl Thresholds {
+    pub fn risk(&self, score: f32) -> Risk {
+        if score >= self.high {
+            Risk::High
+        } else if score >= self.suspicious {
+            Risk::Suspicious
+        } else {
+            Risk::Normal
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Normal,
+    Suspicious,
+    High,
+}
+
+impl Risk {
+    pub fn name(self) -> &'static str {
+        match self {
+            Risk::Normal => "normal",
+            Risk::Suspicious => "suspicious",
+            Risk::High => "high",
+        }
+    }
+}
+
+/// Scores of one dataset: per user code and per event, each in [0, 1].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scores {
+    pub user: Vec<f32>,
+    pub event: Vec<f32>,
+}
+
+/// A loss value per epoch, for the model panel's training curve.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainingCurve {
+    pub train_loss: Vec<f32>,
+    pub validation_loss: Vec<f32>,
+}
+
+pub trait Detector: Send + Sync {
+    fn kind(&self) -> DetectorKind;
+
+    /// Learns from the users `options.train_users` allows, using their labels where the
+    /// detector is supervised (labels are optional for the unsupervised ones).
+    fn fit(
+        &mut self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<(), DetectError>;
+
+    /// Scores every user and every event of `data`.
+    fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError>;
+
+    /// The account-feature statistics of the training users, which reasons compare against.
+    fn account_scaler(&self) -> Option<&Scaler>;
+
+    fn thresholds(&self, level: Level) -> Thresholds;
+
+    fn training_curve(&self) -> TrainingCurve {
+        TrainingCurve::default()
+    }
+
+    /// The detector's learned state: JSON parameters and named f32 arrays (weights).
+    fn state(&self) -> Result<State, DetectError>;
+
+    /// Top reasons for user `u`'s score, in words.
+    fn explain(&self, data: &Dataset, u: usize) -> Vec<Reason> {
+        match self.account_scaler() {
+            Some(scaler) => reasons_for(&data.account.specs, scaler, data.account.values.row(u), 3),
+            None => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! What several panels share: the colours of risk and score, an account's label in words, a
+//! file's name.
+
+use std::path::Path;
+
+use eframe::egui::{self, Color32};
+
+use crate::detect::Risk;
+use crate::workbench::Triage;
+
+/// Colour of a risk level, shared by the queue, the account view and the plots.
+pub fn risk_colour(risk: Risk) -> Color32 {
+    match risk {
+        Risk::High => Color32::from_rgb(220, 60, 60),
+        Risk::Suspicious => Color32::from_rgb(230, 160, 40),
+        Risk::Normal => Color32::from_rgb(110, 170, 110),
+    }
+}
+
+/// Colour of a score in [0, 1]: green through amber to red.
+pub fn score_colour(score: f32) -> Color32 {
+    let s = score.clamp(0.0, 1.0);
+    let lerp = |a: u8, b: u8, t: f32| (f32::from(a) + (f32::from(b) - f32::from(a)) * t) as u8;
+    let (lo, mid, hi) = ((90, 170, 110), (235, 180, 50), (220, 50, 50));
+    let (from, to, t) = if s < 0.5 {
+        (lo, mid, s * 2.0)
+    } else {
+        (mid, hi, (s - 0.5) * 2.0)
+    };
+    Color32::from_rgb(
+        lerp(from.0, to.0, t),
+        lerp(from.1, to.1, t),
+        lerp(from.2, to.2, t),
+    )
+}
+
+/// A filled dot in `colour`, drawn rather than written: it needs no font to have the glyph.
+pub fn dot(ui: &mut egui::Ui, colour: Color32) {
+    let size = ui.spacing().interact_size.y * 0.5;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    ui.painter()
+        .circle_filled(rect.center(), size * 0.4, colour);
+}
+
+/// A label as a word: the analyst's verdict, else the log's label.
+pub fn label_text(t: &Triage, u: usize) -> &'static str {
+    match (t.verdict(u), t.labels[u]) {
+        (Some(v), _) => v.name(),
+        (None, 1) => "fraud (log)",
+        (None, 0) => "legit (log)",
+        _ => "",
+    }
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

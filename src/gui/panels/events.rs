@@ -1,0 +1,50 @@
+//! Every event of the selected account in a table whose header stays on screen; only the
+//! visible rows are laid out.
+
+use eframe::egui;
+
+use super::common::score_colour;
+use crate::workbench::{FieldValue, Triage};
+
+const ROW_HEIGHT: f32 = 18.0;
+
+pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
+    let events = t.session.data.index.events(u as u32);
+    ui.strong(format!("Events ({})", events.len()));
+    let Some(&first) = events.first() else { return };
+    let header: Vec<String> = t
+        .session
+        .event_fields(first as usize)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    egui::ScrollArea::both()
+        .id_salt("events_scroll")
+        .auto_shrink(false)
+        .show_rows(ui, ROW_HEIGHT, events.len() + 1, |ui, rows| {
+            // The header is the first row of whatever is visible, so it stays on screen.
+            egui::Grid::new(("events_grid", rows.start))
+                .striped(true)
+                .min_col_width(40.0)
+                .show(ui, |ui| {
+                    for h in &header {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    for row in rows.start.max(1)..rows.end {
+                        let e = events[row - 1] as usize;
+                        for (_, value) in t.session.event_fields(e) {
+                            match value {
+                                FieldValue::Score(s) => {
+                                    ui.colored_label(score_colour(s), format!("{s:.3}"));
+                                }
+                                FieldValue::Text(text) => {
+                                    ui.label(text);
+                                }
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}

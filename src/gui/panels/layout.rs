@@ -1,0 +1,76 @@
+//! The whole window: bars, queue, account view, distribution / model, and each panel's state.
+
+use eframe::egui;
+
+use super::account::AccountPanel;
+use super::distribution::DistributionPanel;
+use super::mapping::MappingDialog;
+use super::model::ModelPanel;
+use super::panel::Panel;
+use super::queue::QueuePanel;
+use super::status_bar::StatusBar;
+use super::top_bar::TopBar;
+use crate::gui::command::Command;
+use crate::gui::settings::RightTab;
+use crate::gui::view::View;
+
+/// Every panel's own state.
+#[derive(Default)]
+pub struct Panels {
+    pub top_bar: TopBar,
+    pub status_bar: StatusBar,
+    pub queue: QueuePanel,
+    pub account: AccountPanel,
+    pub distribution: DistributionPanel,
+    pub model: ModelPanel,
+    /// Shown while column detection waits for the analyst.
+    pub mapping: Option<MappingDialog>,
+}
+
+pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &mut Vec<Command>) {
+    egui::Panel::top("top_bar").show(ui, |ui| panels.top_bar.ui(ui, view, out));
+    egui::Panel::bottom("status_bar").show(ui, |ui| panels.status_bar.ui(ui, view, out));
+    if let Some(dialog) = &mut panels.mapping
+        && dialog.show(ui.ctx(), out)
+    {
+        panels.mapping = None;
+    }
+    if view.triage.is_none() {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.centered_and_justified(|ui| {
+                ui.heading(if view.jobs.is_empty() {
+                    "Open a log: File → Open (Ctrl+O), or drop a file here"
+                } else {
+                    "Opening the log…"
+                });
+            });
+        });
+        return;
+    }
+    egui::Panel::left("queue")
+        .resizable(true)
+        .default_size(330.0)
+        .show(ui, |ui| panels.queue.ui(ui, view, out));
+    egui::Panel::right("side")
+        .resizable(true)
+        .default_size(420.0)
+        .show(ui, |ui| {
+            let current = view.settings.right_tab;
+            ui.horizontal(|ui| {
+                for (tab, name) in [
+                    (RightTab::Distribution, "Distribution"),
+                    (RightTab::Model, "Model"),
+                ] {
+                    if ui.selectable_label(current == tab, name).clicked() && current != tab {
+                        out.push(Command::ShowTab(tab));
+                    }
+                }
+            });
+            ui.separator();
+            match current {
+                RightTab::Distribution => panels.distribution.ui(ui, view, out),
+                RightTab::Model => panels.model.ui(ui, view, out),
+            }
+        });
+    egui::CentralPanel::default().show(ui, |ui| panels.account.ui(ui, view, out));
+}

@@ -1,0 +1,108 @@
+//! One generated shop: personas drawn and shuffled, every user's events from their own seeded
+//! stream, then the fraud rings that span users.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::config::{DAY_MS, SampleConfig};
+use super::event::Event;
+use super::persona::{Persona, UserTruth};
+use super::shop::{Shop, UserCtx};
+use super::{fraud, legit};
+
+pub struct Sample {
+    pub config: SampleConfig,
+    pub shop: Shop,
+    pub users: Vec<UserTruth>,
+    /// Sorted by time.
+    pub events: Vec<Event>,
+}
+
+/// How many users each fraud scenario gets: at least one each (three for a ring), the rest
+/// of about 4 % of users by weight.
+fn fraud_quota(users: usize) -> Vec<(Persona, usize)> {
+    let weights = [15, 10, 10, 15, 10, 10, 10, 20];
+    let minimum = |p: Persona| if p == Persona::PromoRing { 3 } else { 1 };
+    let target = (users as f64 * 0.04).round() as usize;
+    let base: usize = Persona::FRAUD.iter().map(|&p| minimum(p)).sum();
+    let extra = target.saturating_sub(base);
+    Persona::FRAUD
+        .iter()
+        .zip(weights)
+        .map(|(&p, w)| (p, minimum(p) + extra * w / 100))
+        .collect()
+}
+
+fn legit_persona(r: f64) -> Persona {
+    match r {
+        r if r < 0.35 => Persona::Browser,
+        r if r < 0.70 => Persona::RegularBuyer,
+        r if r < 0.90 => Persona::BargainHunter,
+        _ => Persona::BigSpender,
+    }
+}
+
+pub fn generate(config: &SampleConfig) -> Sample {
+    use rand::RngExt;
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let quota = fraud_quota(config.users.max(30));
+    let n_fraud: usize = quota.iter().map(|(_, n)| n).sum();
+    let users_total = config.users.max(n_fraud + 10);
+    let mut personas: Vec<Persona> = quota
+        .iter()
+        .flat_map(|&(p, n)| std::iter::repeat_n(p, n))
+        .collect();
+    while personas.len() < users_total {
+        personas.push(legit_persona(rng.random()));
+    }
+    // Shuffle so that nothing about a user's position or id gives its persona away.
+    for i in (1..personas.len()).rev() {
+        let j = rng.random_range(0..=i);
+        personas.swap(i, j);
+    }
+    let shop = Shop::new(&mut rng, &personas, config);
+    let users: Vec<UserTruth> = personas
+        .iter()
+        .enumerate()
+        .map(|(i, &persona)| UserTruth {
+            id: shop.user_ids[i].clone(),
+            persona,
+        })
+        .collect();
+
+    let mut events = Vec::new();
+    for (i, &persona) in personas.iter().enumerate() {
+        // One stream per user: a user's events do not depend on how many users came before.
+        let mut user_rng = ChaCha8Rng::seed_from_u64(config.seed);
+        user_rng.set_stream(i as u64 + 1);
+        let mut ctx = UserCtx::new(&shop, i as u32, &mut user_rng, &mut events);
+        match persona {
+            p if p.is_fraud() => fraud::generate(p, &mut ctx),
+            p => legit::generate(p, &mut ctx),
+        }
+    }
+    fraud::promo_rings(&shop, &personas, config.seed, &mut events);
+    let end = config.start_ms + config.days as i64 * DAY_MS;
+    events.retain(|e| e.ts_ms >= config.start_ms && e.ts_ms < end);
+    events.sort_by_key(|e| (e.ts_ms, e.user));
+    Sample {
+        config: config.clone(),
+        shop,
+        users,
+        events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_covers_every_scenario_and_about_four_percent() {
+        let q = fraud_quota(5000);
+        assert_eq!(q.len(), 8);
+        let total: usize = q.iter().map(|(_, n)| n).sum();
+        assert!((150..=250).contains(&total), "{total}");
+        assert!(fraud_quota(30).iter().all(|(_, n)| *n >= 1));
+    }
+}

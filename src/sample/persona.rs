@@ -1,0 +1,58 @@
+//! Who a generated user really is: a legit segment or a fraud scenario (the ground truth).
+
+/// What a user really is: a legit segment or a fraud scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Persona {
+    Browser,
+    RegularBuyer,
+    BargainHunter,
+    BigSpender,
+    Brushing,
+    RefundAbuse,
+    FakeReviews,
+    AccountTakeover,
+    AbnormalLogin,
+    CardTesting,
+    Bot,
+    PromoRing,
+}
+
+impl Persona {
+    pub const FRAUD: [Persona; 8] = [
+        Self::Brushing,
+        Self::RefundAbuse,
+        Self::FakeReviews,
+        Self::AccountTakeover,
+        Self::AbnormalLogin,
+        Self::CardTesting,
+        Self::Bot,
+        Self::PromoRing,
+    ];
+
+    pub fn is_fraud(self) -> bool {
+        Self::FRAUD.contains(&self)
+    }
+
+    /// The scenario or segment name written to the labels file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Browser => "legit_browser",
+            Self::RegularBuyer => "legit_regular_buyer",
+            Self::BargainHunter => "legit_bargain_hunter",
+            Self::BigSpender => "legit_big_spender",
+            Self::Brushing => "brushing",
+            Self::RefundAbuse => "refund_abuse",
+            Self::FakeReviews => "fake_reviews",
+            Self::AccountTakeover => "account_takeover",
+            Self::AbnormalLogin => "abnormal_login",
+            Self::CardTesting => "card_testing",
+            Self::Bot => "bot",
+            Self::PromoRing => "promo_ring",
+        }
+    }
+}
+
+pub struct UserTruth {
+    pub id: String,
+    pub persona: Persona,
+}

@@ -1,0 +1,45 @@
+//! The detector comparison (`vigil eval`, the model panel's "Compare all"): each detector
+//! trained on one side of a split and graded on the other.
+
+use std::sync::Arc;
+
+use super::error::{Result, WorkbenchError};
+use crate::detect::{DetectorKind, Level};
+use crate::eval::{self, EvalRow, Split};
+use crate::features::Dataset;
+use crate::progress::Progress;
+
+pub struct CompareRequest {
+    pub split: Split,
+    pub detectors: Vec<DetectorKind>,
+    pub level: Level,
+    pub seed: u64,
+    pub epochs: usize,
+}
+
+/// One row per detector; a detector that cannot run here has its error in its row. Without
+/// a single label there is nothing to grade against, which is an error.
+pub fn compare(
+    data: Arc<Dataset>,
+    request: &CompareRequest,
+    progress: &dyn Progress,
+) -> Result<Vec<EvalRow>> {
+    let labelled = data.labels.labelled_users() > 0
+        || data
+            .labels
+            .event
+            .as_ref()
+            .is_some_and(|e| e.iter().any(|&l| l == 0 || l == 1));
+    if !labelled {
+        return Err(WorkbenchError::NoLabels);
+    }
+    let setup = eval::setup(data, &request.split, progress)?;
+    Ok(eval::compare(
+        &setup,
+        &request.detectors,
+        request.level,
+        request.seed,
+        request.epochs,
+        progress,
+    )?)
+}

@@ -1,0 +1,69 @@
+//! A log and its labels as the headless commands name them: the log file, an optional mapping
+//! file, an optional labels file and the delay after which imported labels are known.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::error::{Result, WorkbenchError};
+use crate::features::Dataset;
+use crate::log::{self, Mapping, UserLabel, read_labels, timeparse::format_rfc3339};
+use crate::progress::Progress;
+
+pub struct DataSource {
+    pub log: PathBuf,
+    pub map: Option<PathBuf>,
+    pub labels: Option<PathBuf>,
+    pub label_delay_ms: i64,
+}
+
+/// The mapping file's mapping, or detection's when there is none.
+pub fn mapping_from(map: Option<&Path>) -> Result<Mapping> {
+    Ok(match map {
+        Some(p) => Mapping::from_file(p)?,
+        None => Mapping::default(),
+    })
+}
+
+impl DataSource {
+    /// Loads the log, its labels and features. A labels file that names none of the log's
+    /// users is an error: it is the wrong file, not an unlabelled log.
+    pub fn load(&self, progress: &dyn Progress) -> Result<Dataset> {
+        let mapping = mapping_from(self.map.as_deref())?;
+        let loaded = log::load(&self.log, &mapping, progress)?;
+        let labels: Vec<UserLabel> = match &self.labels {
+            Some(p) => read_labels(p)?,
+            None => Vec::new(),
+        };
+        if let Some(p) = &self.labels {
+            let dict = &loaded.log.columns.user.dict;
+            if !labels.iter().any(|l| dict.lookup(&l.user).is_some()) {
+                return Err(WorkbenchError::LabelsMatchNoUser {
+                    labels_file: p.clone(),
+                    labels: labels.len(),
+                    log: self.log.clone(),
+                });
+            }
+        }
+        Ok(Dataset::build(
+            Arc::new(loaded.log),
+            &labels,
+            self.label_delay_ms,
+            progress,
+        )?)
+    }
+
+    /// The dataset as of `until` (the events before it with the labels known then), or the
+    /// whole of it.
+    pub fn load_until(&self, until: Option<i64>, progress: &dyn Progress) -> Result<Dataset> {
+        let full = self.load(progress)?;
+        let Some(t) = until else { return Ok(full) };
+        let before = full.before(t, progress)?;
+        if before.log.is_empty() {
+            return Err(WorkbenchError::NothingBefore {
+                log: self.log.clone(),
+                at: format_rfc3339(t),
+            });
+        }
+        Ok(before)
+    }
+}

@@ -1,0 +1,40 @@
+//! What the application layer reports: the domain errors as they are, plus the few rules it
+//! enforces itself.
+
+use std::path::PathBuf;
+
+use crate::cases::CaseError;
+use crate::detect::DetectError;
+use crate::eval::EvalError;
+use crate::features::FeatureError;
+use crate::log::LoadError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbenchError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    #[error(transparent)]
+    Cases(#[from] CaseError),
+    #[error("{}: none of its {labels} labelled users is in {}", labels_file.display(), log.display())]
+    LabelsMatchNoUser {
+        labels_file: PathBuf,
+        labels: usize,
+        log: PathBuf,
+    },
+    #[error("{}: no events before {at}", log.display())]
+    NothingBefore { log: PathBuf, at: String },
+    #[error("no labels yet: label some accounts (or give a labels file), then compare")]
+    NoLabels,
+    #[error("{}: {detail}", path.display())]
+    Output { path: PathBuf, detail: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+pub type Result<T, E = WorkbenchError> = std::result::Result<T, E>;

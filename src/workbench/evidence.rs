@@ -1,0 +1,147 @@
+//! The evidence an account view shows besides its score: the accounts linked to it through a
+//! shared device, IP or other entity, and every field of each of its events.
+
+use super::session::Session;
+use crate::log::timeparse::format_rfc3339;
+
+/// Values used by more accounts than this (a mobile carrier's NAT, a shared office network)
+/// link nothing worth showing one by one.
+pub const MAX_USERS_PER_VALUE: usize = 200;
+
+/// One value an account shares with another: the entity's name and the value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedValue {
+    pub entity: String,
+    pub value: String,
+}
+
+/// Another account sharing at least one entity value with the one looked at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkedAccount {
+    pub user: usize,
+    pub shared: Vec<SharedValue>,
+}
+
+/// One field of an event, typed where the view treats it specially.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    /// The event's score in [0, 1] (the view colours it).
+    Score(f32),
+}
+
+impl FieldValue {
+    pub fn text(&self) -> String {
+        match self {
+            FieldValue::Text(t) => t.clone(),
+            FieldValue::Score(s) => format!("{s:.3}"),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, FieldValue::Text(t) if t.is_empty())
+    }
+}
+
+/// Event times as the views write them: UTC, to the second.
+pub fn format_time(ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|| format_rfc3339(ms))
+}
+
+impl Session {
+    /// The accounts sharing an entity value with user `u`, riskiest first.
+    pub fn linked_accounts(&self, u: usize) -> Vec<LinkedAccount> {
+        let cols = &self.data.log.columns;
+        let events = self.data.index.events(u as u32);
+        let mut by_user: std::collections::BTreeMap<u32, Vec<SharedValue>> = Default::default();
+        for (entity, users) in cols.entities.iter().zip(&self.links) {
+            let mut values: Vec<u32> = events
+                .iter()
+                .map(|&e| entity.column.codes[e as usize])
+                .collect();
+            values.sort_unstable();
+            values.dedup();
+            for v in values {
+                let sharing = users.users_of(v);
+                if sharing.len() > MAX_USERS_PER_VALUE {
+                    continue;
+                }
+                for &other in sharing.iter().filter(|&&o| o as usize != u) {
+                    by_user.entry(other).or_default().push(SharedValue {
+                        entity: entity.name.clone(),
+                        value: entity.column.dict.get(v).to_string(),
+                    });
+                }
+            }
+        }
+        let scores = &self.model.scores.user;
+        let mut linked: Vec<LinkedAccount> = by_user
+            .into_iter()
+            .map(|(user, shared)| LinkedAccount {
+                user: user as usize,
+                shared,
+            })
+            .collect();
+        linked.sort_by(|a, b| {
+            scores[b.user]
+                .total_cmp(&scores[a.user])
+                .then(a.user.cmp(&b.user))
+        });
+        linked
+    }
+
+    /// Every field of event `e` as (name, value), in the event table's column order.
+    pub fn event_fields(&self, e: usize) -> Vec<(String, FieldValue)> {
+        let cols = &self.data.log.columns;
+        let text = |s: &str| FieldValue::Text(s.to_string());
+        let mut f = vec![
+            (
+                "time".to_string(),
+                FieldValue::Text(format_time(cols.ts_ms[e])),
+            ),
+            ("event".to_string(), text(cols.event.get(e).unwrap_or(""))),
+            (
+                "score".to_string(),
+                FieldValue::Score(self.model.scores.event.get(e).copied().unwrap_or(0.0)),
+            ),
+        ];
+        if let Some(a) = &cols.amount {
+            let v = a[e];
+            let shown = if v.is_finite() {
+                format!("{v:.2}")
+            } else {
+                String::new()
+            };
+            f.push(("amount".into(), FieldValue::Text(shown)));
+        }
+        for (name, c) in [("item", &cols.item), ("category", &cols.category)] {
+            if let Some(c) = c {
+                f.push((name.into(), text(c.get(e).unwrap_or(""))));
+            }
+        }
+        for n in cols.entities.iter().chain(&cols.attributes) {
+            f.push((n.name.clone(), text(n.column.get(e).unwrap_or(""))));
+        }
+        if let Some(l) = &self.data.labels.event {
+            let word = match l[e] {
+                1 => "fraud",
+                0 => "legit",
+                _ => "",
+            };
+            f.push(("label".into(), text(word)));
+        }
+        f
+    }
+
+    /// One line per non-empty field of event `e`, for a hover.
+    pub fn event_summary(&self, e: usize) -> String {
+        self.event_fields(e)
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}: {}", v.text()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}

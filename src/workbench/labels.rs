@@ -1,0 +1,83 @@
+//! The one rule for which label an account carries, the same for what the window shows and
+//! what a model learns: the analyst's verdict when there is one, else the log's own label as
+//! known by the log's end. A verdict replaces the log's labels of that account: "fraud" and
+//! "legit" are labels, "unsure" means not known (it neither shows nor teaches a label).
+
+use crate::cases::{Case, Verdict};
+use crate::features::LabelKnowledge;
+use crate::log::{EventLog, LABEL_UNKNOWN, LabelValue, UserIndex};
+
+/// An account's label: its verdict's, else the log's.
+pub fn effective_label(log_label: LabelValue, verdict: Option<Verdict>) -> LabelValue {
+    match verdict {
+        Some(v) => v.as_label().unwrap_or(LABEL_UNKNOWN),
+        None => log_label,
+    }
+}
+
+/// Each user's verdict, by user code; cases of users the log does not have are left out.
+pub fn verdicts_by_user(log: &EventLog, cases: &[Case]) -> Vec<Option<Verdict>> {
+    let mut out = vec![None; log.user_count()];
+    for c in cases {
+        if let Some(u) = log.columns.user.dict.lookup(&c.user) {
+            out[u as usize] = c.verdict;
+        }
+    }
+    out
+}
+
+/// What a model trained now may learn from, and the log's own labels per user (as known by
+/// the log's end, `label_delay_ms` after their event).
+pub struct TrainingLabels {
+    pub knowledge: LabelKnowledge,
+    pub log_labels: Vec<LabelValue>,
+}
+
+/// The log's labels known by its last event, with every verdict applied by `effective_label`
+/// (known at the log's end, when the analyst gave them). At event level a legit verdict
+/// clears the account's fraud events and an unsure one makes them unknown; a fraud verdict
+/// keeps the log's finer word on which events were fraud.
+pub fn training_labels(
+    log: &EventLog,
+    index: &UserIndex,
+    cases: &[Case],
+    label_delay_ms: i64,
+) -> TrainingLabels {
+    let end = log.columns.ts_ms.iter().copied().max().unwrap_or(0);
+    let mut knowledge = LabelKnowledge::new(log, index, &[], label_delay_ms)
+        .known_before(log, end.saturating_add(1));
+    let log_labels = knowledge.user.clone();
+    for (u, verdict) in verdicts_by_user(log, cases).into_iter().enumerate() {
+        let Some(verdict) = verdict else { continue };
+        let label = effective_label(log_labels[u], Some(verdict));
+        knowledge.user[u] = label;
+        knowledge.user_known_at_ms[u] = if label == LABEL_UNKNOWN {
+            i64::MAX
+        } else {
+            end
+        };
+        if let Some(events) = &mut knowledge.event {
+            for &e in index.events(u as u32) {
+                let l = &mut events[e as usize];
+                match verdict {
+                    Verdict::Legit if *l != LABEL_UNKNOWN => *l = 0,
+                    Verdict::Unsure => *l = LABEL_UNKNOWN,
+                    _ => {}
+                }
+            }
+        }
+    }
+    TrainingLabels {
+        knowledge,
+        log_labels,
+    }
+}
+
+/// The label of every user as the window shows it.
+pub fn display_labels(log_labels: &[LabelValue], verdicts: &[Option<Verdict>]) -> Vec<LabelValue> {
+    log_labels
+        .iter()
+        .zip(verdicts)
+        .map(|(&l, &v)| effective_label(l, v))
+        .collect()
+}

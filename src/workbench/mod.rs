@@ -1,0 +1,52 @@
+//! The application layer: everything an analyst or a script can do, written once, free of
+//! any UI. The window (`gui`) and the command line (`cli`) are thin faces over these calls, so
+//! whatever the window can do, a test can do without one.
+//!
+//! - `session`: open a log (preview, mapping, load, workspace, features, kept-or-new model,
+//!   scores) and retrain; `evidence`: linked accounts and event fields for the account view.
+//! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds).
+//! - `labels`: the one rule for which label an account carries, shown and trained on.
+//! - `data`, `train`, `export`, `compare`: the headless commands' work.
+//! - `defaults`: one set of defaults for both faces.
+
+mod compare;
+mod data;
+pub mod defaults;
+mod error;
+mod evidence;
+mod export;
+mod labels;
+mod model;
+mod queue_filter;
+mod session;
+mod train;
+mod triage;
+
+pub use compare::{CompareRequest, compare};
+pub use data::{DataSource, mapping_from};
+pub use error::{Result, WorkbenchError};
+pub use evidence::{FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, format_time};
+pub use export::{ModelChoice, ScoreOutcome, ScoreRequest, score_to_csv};
+pub use labels::{
+    TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
+};
+pub use model::{ModelState, model_dir};
+pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
+pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
+pub use train::{TrainRequest, Trained, train};
+pub use triage::{HISTOGRAM_BINS, ModelReport, PR_POINTS, RetrainInput, Triage};
+
+/// The compute device the neural detectors use, as the window shows it.
+pub fn compute_device_name() -> &'static str {
+    crate::detect::neural::device_name()
+}
+
+/// The bundled sample log the window opens when given none.
+pub fn bundled_sample() -> std::path::PathBuf {
+    let relative = std::path::PathBuf::from("sample_data/shop.csv.gz");
+    if relative.exists() {
+        relative
+    } else {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+    }
+}

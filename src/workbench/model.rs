@@ -1,0 +1,177 @@
+//! A trained model with what it said about its dataset, how it is trained and kept, and when
+//! a kept model may be used again.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::error::{Result, WorkbenchError};
+use crate::detect::{
+    Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions, TrainingCurve,
+    TrainingRecord, align_features, load_model, new_detector, save_model,
+};
+use crate::features::Dataset;
+use crate::log::timeparse::format_rfc3339;
+use crate::progress::Progress;
+
+/// A trained model and its scores of the dataset it belongs to.
+pub struct ModelState {
+    pub detector: Arc<dyn Detector>,
+    pub kind: DetectorKind,
+    pub scores: Scores,
+    /// The detector's own user thresholds.
+    pub thresholds: Thresholds,
+    pub trained_at: String,
+    pub train_secs: f64,
+    pub labelled_users: usize,
+    pub curve: TrainingCurve,
+    /// Where the model is kept between runs (beside the workspace).
+    pub dir: PathBuf,
+    /// Read from `dir` rather than trained in this job.
+    pub from_disk: bool,
+    /// Saving to `dir` failed: the model works but will be trained again next time.
+    pub save_error: Option<String>,
+}
+
+impl ModelState {
+    fn new(detector: Box<dyn Detector>, scores: Scores, dir: PathBuf) -> Self {
+        Self {
+            thresholds: detector.thresholds(Level::User),
+            curve: detector.training_curve(),
+            kind: detector.kind(),
+            detector: Arc::from(detector),
+            scores,
+            trained_at: String::new(),
+            train_secs: 0.0,
+            labelled_users: 0,
+            dir,
+            from_disk: false,
+            save_error: None,
+        }
+    }
+}
+
+/// The model directory kept beside a workspace: `<workspace>.model/`.
+pub fn model_dir(workspace: &Path) -> PathBuf {
+    let mut name = workspace.as_os_str().to_os_string();
+    name.push(".model");
+    PathBuf::from(name)
+}
+
+pub(super) fn check_cancelled(progress: &dyn Progress) -> Result<()> {
+    if progress.is_cancelled() {
+        Err(WorkbenchError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// A detector trained on `data` and what the training record says of it.
+pub struct Fitted {
+    pub detector: Box<dyn Detector>,
+    pub training: TrainingRecord,
+}
+
+/// Trains a new `kind` detector on the users `options` allows.
+pub fn fit(
+    data: &Dataset,
+    kind: DetectorKind,
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Result<Fitted> {
+    let mut detector = new_detector(kind);
+    let started = Instant::now();
+    progress.report(&format!("training {kind}"), 0, None);
+    detector.fit(data, options, progress)?;
+    let labelled_users = (0..data.users())
+        .filter(|&u| options.train_users[u] && data.labels.user[u] >= 0)
+        .count();
+    Ok(Fitted {
+        detector,
+        training: TrainingRecord {
+            train_secs: started.elapsed().as_secs_f64(),
+            labelled_users,
+        },
+    })
+}
+
+/// Writes a fitted detector to `dir` as a model directory.
+pub fn save(dir: &Path, fitted: &Fitted, data: &Dataset, seed: u64) -> Result<ModelMeta> {
+    Ok(save_model(
+        dir,
+        fitted.detector.as_ref(),
+        data,
+        seed,
+        fitted.training.clone(),
+    )?)
+}
+
+/// Reads a model directory and lines `data`'s features up with the model's; returns the
+/// detector, its description and the features the data lacked (they count as typical).
+pub fn load_for(
+    dir: &Path,
+    data: &mut Dataset,
+) -> Result<(Box<dyn Detector>, ModelMeta, Vec<String>)> {
+    let (detector, meta) = load_model(dir)?;
+    let missing = align_features(&meta, dir, data)?;
+    Ok((detector, meta, missing))
+}
+
+/// The model kept in `dir` when it is of `kind` and fits `data`; anything else (no model, a
+/// model that does not load or fit) means training again.
+pub(super) fn kept_model(
+    dir: &Path,
+    kind: DetectorKind,
+    data: &mut Dataset,
+    progress: &dyn Progress,
+) -> Option<Result<ModelState>> {
+    if !dir.join("meta.json").exists() {
+        return None;
+    }
+    let (detector, meta) = load_model(dir).ok()?;
+    if meta.detector != kind {
+        return None;
+    }
+    align_features(&meta, dir, data).ok()?;
+    progress.report("scoring", 0, None);
+    Some(
+        detector
+            .score(data, progress)
+            .map_err(Into::into)
+            .map(|scores| ModelState {
+                trained_at: meta.trained_at,
+                train_secs: meta.training.train_secs,
+                labelled_users: meta.training.labelled_users,
+                from_disk: true,
+                ..ModelState::new(detector, scores, dir.to_path_buf())
+            }),
+    )
+}
+
+/// Trains `kind` on every account of `data` with the labels it carries, scores, and keeps the
+/// model in `dir` (a failure to save is noted, not fatal: the scores are good).
+pub fn train_and_score(
+    data: &Arc<Dataset>,
+    kind: DetectorKind,
+    seed: u64,
+    dir: PathBuf,
+    progress: &dyn Progress,
+) -> Result<ModelState> {
+    let fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
+    check_cancelled(progress)?;
+    let scores = fitted.detector.score(data, progress)?;
+    let (trained_at, save_error) = match save(&dir, &fitted, data, seed) {
+        Ok(meta) => (meta.trained_at, None),
+        Err(e) => (
+            format_rfc3339(chrono::Utc::now().timestamp_millis()),
+            Some(e.to_string()),
+        ),
+    };
+    Ok(ModelState {
+        trained_at,
+        train_secs: fitted.training.train_secs,
+        labelled_users: fitted.training.labelled_users,
+        save_error,
+        ..ModelState::new(fitted.detector, scores, dir)
+    })
+}

@@ -1,0 +1,71 @@
+//! Which accounts the triage queue shows and in what order: by risk, by label state, by a
+//! search in the user id.
+
+use crate::cases::QueueOrder;
+use crate::detect::Risk;
+
+/// Which accounts the queue shows, by label state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LabelFilter {
+    #[default]
+    All,
+    Unlabelled,
+    Fraud,
+    Legit,
+    Unsure,
+}
+
+impl LabelFilter {
+    pub const ALL: [LabelFilter; 5] = [
+        Self::All,
+        Self::Unlabelled,
+        Self::Fraud,
+        Self::Legit,
+        Self::Unsure,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::All => "any label",
+            Self::Unlabelled => "unlabelled",
+            Self::Fraud => "fraud",
+            Self::Legit => "legit",
+            Self::Unsure => "unsure",
+        }
+    }
+}
+
+/// The least risk level the queue shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RiskFilter {
+    #[default]
+    Any,
+    SuspiciousUp,
+    High,
+}
+
+impl RiskFilter {
+    pub const ALL: [RiskFilter; 3] = [Self::Any, Self::SuspiciousUp, Self::High];
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Any => "any risk",
+            Self::SuspiciousUp => "suspicious+",
+            Self::High => "high",
+        }
+    }
+    pub fn admits(self, risk: Risk) -> bool {
+        match self {
+            Self::Any => true,
+            Self::SuspiciousUp => risk != Risk::Normal,
+            Self::High => risk == Risk::High,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct QueueFilter {
+    pub risk: RiskFilter,
+    pub label: LabelFilter,
+    /// Substring of the user id (case-insensitive).
+    pub search: String,
+    pub order: QueueOrder,
+}

@@ -1,0 +1,138 @@
+//! A session: one open log with its workspace, features, model and scores. `open` and
+//! `retrain` are the window's heavy jobs (they run on job threads; tests call them directly).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::defaults;
+use super::error::Result;
+use super::labels::{TrainingLabels, training_labels};
+use super::model::{ModelState, check_cancelled, kept_model, model_dir, train_and_score};
+use crate::cases::{Case, Workspace, default_workspace};
+use crate::detect::DetectorKind;
+use crate::features::Dataset;
+use crate::log::{self, EntityUsers, EventLog, LoadReport, Mapping, Preview, UserIndex};
+use crate::progress::Progress;
+
+/// What to open.
+pub struct OpenRequest {
+    pub path: PathBuf,
+    pub mapping: Mapping,
+    /// Whether a mapping file was given (then nothing is asked).
+    pub mapping_given: bool,
+    /// The plan the analyst confirmed in the mapping dialog.
+    pub confirmed: Option<Box<Preview>>,
+    pub workspace: Option<PathBuf>,
+    pub detector: DetectorKind,
+}
+
+/// A loaded log with its features, model and scores.
+pub struct Session {
+    pub log_path: PathBuf,
+    pub report: LoadReport,
+    pub data: Arc<Dataset>,
+    /// Per user: the label the log itself gives, as known by the log's end (-1 unknown).
+    pub log_labels: Vec<i8>,
+    /// Per entity column (same order as the log's): who used each value.
+    pub links: Vec<EntityUsers>,
+    /// First and last event time (ms).
+    pub time_range: Option<(i64, i64)>,
+    pub model: ModelState,
+    /// Bumped whenever the data or the model is replaced: what caches of derived views key on.
+    pub generation: u64,
+}
+
+pub enum Opened {
+    /// Column detection was unsure: the analyst confirms the plan first.
+    NeedsMapping(Box<Preview>),
+    Ready(Box<Session>, Workspace),
+}
+
+/// Loads the log, opens its workspace, builds features, then loads the kept model (when it
+/// fits this log and detector) or trains one, and scores every account and event.
+pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
+    let preview = match request.confirmed {
+        Some(p) => *p,
+        None => {
+            progress.report("reading the head of the file", 0, None);
+            let preview = log::preview(&request.path, &request.mapping)?;
+            if !request.mapping_given && !preview.plan.unsure.is_empty() {
+                return Ok(Opened::NeedsMapping(Box::new(preview)));
+            }
+            preview
+        }
+    };
+    let loaded = preview.load(progress)?;
+    check_cancelled(progress)?;
+    let workspace_path = request
+        .workspace
+        .clone()
+        .unwrap_or_else(|| default_workspace(&request.path));
+    let workspace = Workspace::open(&workspace_path)?;
+    let cases = workspace.cases()?;
+    let log = Arc::new(loaded.log);
+    let (mut data, log_labels) = labelled_dataset(&log, &cases, progress)?;
+    let dir = model_dir(&workspace_path);
+    let kept = kept_model(&dir, request.detector, &mut data, progress).transpose()?;
+    let data = Arc::new(data);
+    let model = match kept {
+        Some(model) => model,
+        None => train_and_score(&data, request.detector, defaults::SEED, dir, progress)?,
+    };
+    check_cancelled(progress)?;
+    let links = log
+        .columns
+        .entities
+        .iter()
+        .map(|e| EntityUsers::new(&e.column, &log.columns.user))
+        .collect();
+    let session = Session {
+        time_range: log.time_range_ms(),
+        log_path: request.path,
+        report: loaded.report,
+        data,
+        log_labels,
+        links,
+        model,
+        generation: 0,
+    };
+    Ok(Opened::Ready(Box::new(session), workspace))
+}
+
+/// A retrain's result: the dataset rebuilt with the labels so far, and the new model.
+pub struct Retrained {
+    pub data: Arc<Dataset>,
+    pub model: ModelState,
+}
+
+/// Rebuilds the features with the analyst's verdicts as labels (an entity's fraud rate depends
+/// on them), trains `kind` again, rescores and keeps the model in `dir`.
+pub fn retrain(
+    log: Arc<EventLog>,
+    cases: &[Case],
+    kind: DetectorKind,
+    dir: PathBuf,
+    progress: &dyn Progress,
+) -> Result<Retrained> {
+    let (data, _) = labelled_dataset(&log, cases, progress)?;
+    let data = Arc::new(data);
+    let model = train_and_score(&data, kind, defaults::SEED, dir, progress)?;
+    Ok(Retrained { data, model })
+}
+
+/// The features of `log` with the labels a model may learn from now (one per-user index,
+/// built once), and the log's own labels per user.
+pub(super) fn labelled_dataset(
+    log: &Arc<EventLog>,
+    cases: &[Case],
+    progress: &dyn Progress,
+) -> Result<(Dataset, Vec<i8>)> {
+    let index = UserIndex::new(log);
+    let TrainingLabels {
+        knowledge,
+        log_labels,
+    } = training_labels(log, &index, cases, defaults::label_delay_ms());
+    let data = Dataset::with_labels(log.clone(), index, knowledge, progress)?;
+    check_cancelled(progress)?;
+    Ok((data, log_labels))
+}

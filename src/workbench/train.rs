@@ -1,0 +1,45 @@
+//! Training a model headless (`vigil train`): fit on a log (as of a moment, when asked) and
+//! write the model directory.
+
+use std::path::PathBuf;
+
+use super::data::DataSource;
+use super::error::Result;
+use super::model::{fit, save};
+use crate::detect::{DetectorKind, ModelMeta, TrainOptions};
+use crate::progress::Progress;
+
+pub struct TrainRequest {
+    pub detector: DetectorKind,
+    /// Train on the events before this time, with the labels known by then.
+    pub until: Option<i64>,
+    pub epochs: usize,
+    pub seed: u64,
+    pub out: PathBuf,
+}
+
+/// What was trained, for the command's report.
+pub struct Trained {
+    pub meta: ModelMeta,
+    pub events: usize,
+    pub users: usize,
+}
+
+pub fn train(
+    source: &DataSource,
+    request: &TrainRequest,
+    progress: &dyn Progress,
+) -> Result<Trained> {
+    let data = source.load_until(request.until, progress)?;
+    let options = TrainOptions {
+        epochs: request.epochs,
+        ..TrainOptions::all_users(&data, request.seed)
+    };
+    let fitted = fit(&data, request.detector, &options, progress)?;
+    let meta = save(&request.out, &fitted, &data, request.seed)?;
+    Ok(Trained {
+        meta,
+        events: data.log.len(),
+        users: data.users(),
+    })
+}

@@ -1,0 +1,140 @@
+//! The application layer without a window: open a log, label, undo, retrain and compare as
+//! the window does, and the rules both faces share (one label rule, one metric convention).
+
+use std::path::Path;
+
+use vigil::cases::Verdict;
+use vigil::detect::{DetectorKind, Level, Thresholds};
+use vigil::eval::{ThresholdView, metric_text, metrics};
+use vigil::log::{LABEL_UNKNOWN, Mapping};
+use vigil::progress::NoProgress;
+use vigil::sample::{SampleConfig, generate, write_log};
+use vigil::workbench::{self, CompareRequest, OpenRequest, Opened, Triage, defaults};
+
+/// A generated shop of `days` opened as the window opens it. Labels become known a week after
+/// their events, so only the earlier days carry them.
+fn open_shop(dir: &Path, days: u32) -> Triage {
+    let sample = generate(&SampleConfig {
+        users: 300,
+        days,
+        seed: 5,
+        ..SampleConfig::default()
+    });
+    let path = dir.join("shop.csv");
+    write_log(&sample, &path).unwrap();
+    let request = OpenRequest {
+        path,
+        mapping: Mapping::default(),
+        mapping_given: false,
+        confirmed: None,
+        workspace: Some(dir.join("shop.vigil.db")),
+        detector: DetectorKind::Zscore,
+    };
+    match workbench::open(request, &NoProgress).unwrap() {
+        Opened::Ready(session, workspace) => Triage::new(*session, workspace).unwrap(),
+        Opened::NeedsMapping(_) => panic!("the generated shop's columns are plain"),
+    }
+}
+
+/// The first account (in user-code order) the log itself labels `label`.
+fn labelled_by_log(t: &Triage, label: i8) -> usize {
+    (0..t.users())
+        .find(|&u| t.session.log_labels[u] == label)
+        .expect("the generated shop labels some accounts")
+}
+
+#[test]
+fn an_unsure_verdict_is_unlabelled_in_display_and_in_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop(dir.path(), 10);
+    let fraud = labelled_by_log(&t, 1);
+    let legit = labelled_by_log(&t, 0);
+    t.select(fraud);
+    t.label(Verdict::Unsure, "ana").unwrap();
+    t.select(legit);
+    t.label(Verdict::Fraud, "ana").unwrap();
+    assert_eq!(t.labels[fraud], LABEL_UNKNOWN, "shown as unlabelled");
+    assert_eq!(t.labels[legit], 1, "the verdict wins over the log");
+
+    let input = t.begin_retrain(DetectorKind::Zscore).unwrap();
+    let retrained = input.run(&NoProgress).unwrap();
+    let trained_on = &retrained.data.labels;
+    assert_eq!(trained_on.user[fraud], LABEL_UNKNOWN, "and not trained on");
+    assert_eq!(trained_on.user[legit], 1);
+    let targets = trained_on.event_targets(&retrained.data.log);
+    let events = retrained.data.index.events(fraud as u32);
+    assert!(!events.is_empty());
+    assert!(
+        events.iter().all(|&e| targets[e as usize] == LABEL_UNKNOWN),
+        "not even through the log's event labels"
+    );
+    t.finish_retrain(retrained);
+    assert_eq!(t.labels[fraud], LABEL_UNKNOWN);
+    assert_eq!(t.labels[legit], 1);
+    assert!(t.retrain_report.is_some());
+
+    // Undo takes the fraud verdict back: the log's label shows again.
+    assert_eq!(t.undo("ana").unwrap().as_deref(), Some(t.user_name(legit)));
+    assert_eq!(t.labels[legit], 0);
+}
+
+#[test]
+fn with_nothing_flagged_every_view_of_the_metrics_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop(dir.path(), 10);
+    t.set_thresholds(Thresholds {
+        suspicious: 1.5,
+        high: 1.5,
+    });
+    // The distribution panel's view, the model panel's report and `vigil eval`'s metrics.
+    let distribution = t.at_suspicious();
+    let model_panel = t.report().metrics;
+    let scores = &t.session.model.scores.user;
+    let cli = metrics(scores, &t.labels, 1.5);
+    let direct = ThresholdView::new(scores, &t.labels).at(1.5);
+    assert_eq!(distribution.flagged, 0);
+    for p in [
+        distribution.precision,
+        model_panel.precision,
+        cli.precision,
+        direct.precision,
+    ] {
+        assert!(
+            p.is_nan(),
+            "nothing flagged: precision is undefined, not {p}"
+        );
+        assert_eq!(metric_text(p, 3), "–");
+    }
+    for f in [distribution.f1, model_panel.f1, cli.f1] {
+        assert!(f.is_nan(), "F1 follows precision: {f}");
+    }
+    assert_eq!(distribution.recall, 0.0, "recall is 0 of the known fraud");
+    assert_eq!(model_panel.recall, 0.0);
+    assert!(
+        model_panel.roc_auc.is_finite(),
+        "ranking metrics need no threshold"
+    );
+}
+
+#[test]
+fn the_comparison_runs_headless_with_the_shared_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = open_shop(dir.path(), 24);
+    let request = CompareRequest {
+        split: defaults::compare_split(),
+        detectors: vec![DetectorKind::Zscore, DetectorKind::Gbdt],
+        level: Level::User,
+        seed: defaults::SEED,
+        epochs: defaults::EPOCHS,
+    };
+    let rows = workbench::compare(t.session.data.clone(), &request, &NoProgress).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.error.is_none()), "{rows:?}");
+    // Graded on the held-out users whose labels the log's end knows.
+    let gbdt = &rows[1].metrics;
+    assert!(gbdt.positives > 0 && gbdt.negatives > 0, "{gbdt:?}");
+    assert!(gbdt.roc_auc.is_finite(), "{gbdt:?}");
+    // The accounts linked to a ring member are found without a window.
+    let linked = (0..t.users()).find(|&u| !t.session.linked_accounts(u).is_empty());
+    assert!(linked.is_some(), "households and rings share devices");
+}
