@@ -123,7 +123,7 @@ fn train_then_score_users_and_events() {
     let mut reader = csv::Reader::from_path(&events_csv).unwrap();
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["row", "user", "ts", "score"]
+        ["row", "user", "ts", "score", "reasons"]
     );
     let mut n = 0;
     for r in reader.records() {

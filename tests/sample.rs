@@ -75,7 +75,15 @@ fn every_scenario_and_segment_is_present_with_events() {
         *events_by_persona.entry(p).or_default() += 1;
         if e.fraud {
             *fraud_events_by_persona.entry(p).or_default() += 1;
-            assert!(p.is_fraud(), "a legit user has a fraud event");
+            // A legit account's event is fraud only at a seller: a compromised checkout's
+            // payment, or an order of the brushing seller's campaign.
+            let seller = e.item.map(|i| s.shop.items[i as usize].seller);
+            assert!(
+                p.is_fraud()
+                    || seller == Some(s.shop.brushing_seller)
+                    || s.shop.compromised.iter().any(|c| Some(c.0) == seller),
+                "a legit user has a fraud event outside the seller scenarios"
+            );
         }
     }
     for p in Persona::FRAUD {
@@ -98,6 +106,51 @@ fn every_scenario_and_segment_is_present_with_events() {
     let fraud_users = s.users.iter().filter(|u| u.persona.is_fraud()).count();
     let share = fraud_users as f64 / s.users.len() as f64;
     assert!((0.03..=0.06).contains(&share), "fraud share {share}");
+}
+
+#[test]
+fn seller_fraud_spans_many_buyers_over_weeks() {
+    let s = sample::generate(&SampleConfig {
+        users: 3000,
+        days: 30,
+        seed: 11,
+        ..Default::default()
+    });
+    let seller_of = |e: &sample::Event| e.item.map(|i| s.shop.items[i as usize].seller);
+    for &(seller, from, until) in &s.shop.compromised {
+        assert!(
+            until - from >= 7 * sample::DAY_MS || until == s.config.start_ms + 30 * sample::DAY_MS
+        );
+        let buyers: BTreeSet<u32> = s
+            .events
+            .iter()
+            .filter(|e| e.fraud && seller_of(e) == Some(seller))
+            .map(|e| e.user)
+            .collect();
+        let legit_buyers = buyers
+            .iter()
+            .filter(|&&u| !s.users[u as usize].persona.is_fraud())
+            .count();
+        assert!(legit_buyers >= 3, "seller {seller}: {legit_buyers} victims");
+        // Outside its window the same checkout's payments are legit.
+        assert!(
+            s.events
+                .iter()
+                .any(|e| { seller_of(e) == Some(seller) && e.kind.name() == "pay" && !e.fraud })
+        );
+    }
+    let campaign: BTreeSet<u32> = s
+        .events
+        .iter()
+        .filter(|e| e.fraud && seller_of(e) == Some(s.shop.brushing_seller))
+        .filter(|e| !s.users[e.user as usize].persona.is_fraud())
+        .map(|e| e.user)
+        .collect();
+    assert!(
+        campaign.len() >= 20,
+        "{} recruited accounts",
+        campaign.len()
+    );
 }
 
 #[test]
@@ -176,6 +229,7 @@ fn generated_log_loads_with_its_labels() {
         "label",
         "entity:device",
         "entity:ip",
+        "entity:seller",
     ] {
         assert!(r.mapping.contains_key(role), "{role} not detected");
     }

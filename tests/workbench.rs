@@ -126,6 +126,8 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
         level: Level::User,
         seed: defaults::SEED,
         epochs: defaults::EPOCHS,
+        horizon_ms: None,
+        top_k: defaults::TOP_K,
     };
     let rows = workbench::compare(t.session.data.clone(), &request, &NoProgress).unwrap();
     assert_eq!(rows.len(), 2);

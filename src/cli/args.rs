@@ -182,6 +182,12 @@ pub struct EvalArgs {
     /// random:SEED:TEST_FRACTION, time:T or users:FILE.
     #[arg(long, default_value = defaults::COMPARE_SPLIT)]
     pub split: Split,
+    /// With a time split: test only this long after its time (e.g. 7d).
+    #[arg(long, value_parser = parse_duration_ms)]
+    pub horizon: Option<i64>,
+    /// At event level: the accounts a day whose precision is reported (the daily review list).
+    #[arg(long, default_value_t = defaults::TOP_K)]
+    pub top_k: usize,
     #[arg(long, default_value_t = defaults::EPOCHS)]
     pub epochs: usize,
     #[arg(long, default_value_t = defaults::SEED)]

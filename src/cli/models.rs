@@ -30,17 +30,21 @@ pub fn train(args: &TrainArgs) -> Result<()> {
     let t = workbench::train(&source(&args.data), &request, &progress)?;
     progress.finish();
     let m = &t.meta;
+    let r = &m.training;
     println!(
-        "trained {} on {} events of {} users ({} labelled) in {:.1} s on {}; thresholds suspicious {:.3}, high {:.3}; wrote {}",
+        "trained {} on {} events of {} users in {:.1} s on {}; thresholds suspicious {:.3}, high {:.3}; wrote {}",
         m.detector,
         t.events,
         t.users,
-        m.training.labelled_users,
-        m.training.train_secs,
+        r.train_secs,
         m.device,
         m.thresholds.user.suspicious,
         m.thresholds.user.high,
         args.out.display()
+    );
+    println!(
+        "labels: {} users labelled, {} not yet known; {} events labelled ({} fraud), {} not yet known (left out, not taken as legit)",
+        r.labelled_users, r.unknown_users, r.labelled_events, r.fraud_events, r.unknown_events
     );
     Ok(())
 }
@@ -93,6 +97,8 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
         level: args.level,
         seed: args.seed,
         epochs: args.epochs,
+        horizon_ms: args.horizon,
+        top_k: args.top_k,
     };
     let rows = workbench::compare(data.into(), &request, &progress)?;
     progress.finish();

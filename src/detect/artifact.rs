@@ -82,6 +82,14 @@ pub struct TrainingRecord {
     pub train_secs: f64,
     /// Users whose label the detector could learn from.
     pub labelled_users: usize,
+    /// Training users whose label was not known at the cut-off: not taken as legit.
+    pub unknown_users: usize,
+    /// Events whose own label (or, in a log of user labels, their user's) the detector could
+    /// learn from, and how many of them were fraud.
+    pub labelled_events: usize,
+    pub fraud_events: usize,
+    /// Training events whose label was not known at the cut-off: left out of supervision.
+    pub unknown_events: usize,
 }
 
 fn model_error(path: PathBuf, detail: impl Into<String>) -> DetectError {
@@ -202,8 +210,8 @@ pub fn align_features(
             ));
         }
     }
-    data.account = account;
-    data.events = events;
+    data.account = std::sync::Arc::new(account);
+    data.events = std::sync::Arc::new(events);
     missing.extend(missing_events);
     Ok(missing)
 }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::error::DetectError;
+use super::event_reasons::event_reasons;
 use super::reasons::{Reason, reasons_for};
 use super::state::State;
 use crate::features::{Dataset, Scaler};
@@ -49,6 +50,13 @@ impl DetectorKind {
         }
     }
 
+    /// Whether an event's score depends only on the events of a bounded time before it (the
+    /// event features' look-back), so a window of a log can be scored alone. The sequence
+    /// networks read each user's whole history.
+    pub fn has_bounded_lookback(self) -> bool {
+        !matches!(self, Self::Gru | Self::CnnGru)
+    }
+
     /// Whether the detector needs labels to learn at all.
     pub fn is_supervised(self) -> bool {
         matches!(self, Self::Gbdt | Self::Mlp | Self::Gru | Self::CnnGru)
@@ -85,6 +93,8 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Per user code: may the detector learn from this user (their events and label)?
     pub train_users: Vec<bool>,
+    /// Learn from no event at or after this time (its features are scored, not learnt from).
+    pub event_cutoff_ms: Option<i64>,
 }
 
 impl TrainOptions {
@@ -93,7 +103,29 @@ impl TrainOptions {
             seed,
             epochs: 0,
             train_users: vec![true; data.users()],
+            event_cutoff_ms: None,
         }
+    }
+
+    /// Whether event `e` of `data` is one the detector may learn from.
+    pub fn learns_from_event(&self, data: &Dataset, e: usize) -> bool {
+        let user = data.event_users()[e] as usize;
+        self.train_users.get(user) == Some(&true)
+            && self
+                .event_cutoff_ms
+                .is_none_or(|cut| data.log.columns.ts_ms[e] < cut)
+    }
+
+    /// Every event's training target: its label where known and learnable, else unknown
+    /// (which teaches nothing: an unknown label is never taken as legit).
+    pub fn event_targets(&self, data: &Dataset) -> Vec<i8> {
+        let mut targets = data.labels.event_targets(&data.log);
+        for (e, t) in targets.iter_mut().enumerate() {
+            if !self.learns_from_event(data, e) {
+                *t = crate::log::LABEL_UNKNOWN;
+            }
+        }
+        targets
     }
 }
 
@@ -174,6 +206,10 @@ pub trait Detector: Send + Sync {
     /// The account-feature statistics of the training users, which reasons compare against.
     fn account_scaler(&self) -> Option<&Scaler>;
 
+    /// The event-feature statistics of the training events, which event reasons compare
+    /// against.
+    fn event_scaler(&self) -> Option<&Scaler>;
+
     fn thresholds(&self, level: Level) -> Thresholds;
 
     fn training_curve(&self) -> TrainingCurve {
@@ -182,6 +218,14 @@ pub trait Detector: Send + Sync {
 
     /// The detector's learned state: JSON parameters and named f32 arrays (weights).
     fn state(&self) -> Result<State, DetectError>;
+
+    /// Top reasons for event `e`'s score, in words.
+    fn explain_event(&self, data: &Dataset, e: usize) -> Vec<Reason> {
+        match self.event_scaler() {
+            Some(scaler) => event_reasons(data, scaler, e, 3),
+            None => Vec::new(),
+        }
+    }
 
     /// Top reasons for user `u`'s score, in words.
     fn explain(&self, data: &Dataset, u: usize) -> Vec<Reason> {

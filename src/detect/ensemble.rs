@@ -204,6 +204,10 @@ impl Detector for Ensemble {
         self.bases.first().and_then(|b| b.account_scaler())
     }
 
+    fn event_scaler(&self) -> Option<&Scaler> {
+        self.bases.first().and_then(|b| b.event_scaler())
+    }
+
     fn thresholds(&self, level: Level) -> Thresholds {
         match (&self.heads, level) {
             (Some(h), Level::User) => head_thresholds(&h.user),

@@ -9,6 +9,7 @@ mod calibrate;
 mod detector;
 mod ensemble;
 mod error;
+mod event_reasons;
 mod gbdt;
 mod holdout;
 mod iforest;

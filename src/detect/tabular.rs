@@ -201,10 +201,9 @@ pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, 
 /// The events a detector learns from: those of training users, capped with every labelled
 /// fraud event kept; and every event's training target.
 pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
-    let users = data.event_users();
-    let targets = data.labels.event_targets(&data.log);
+    let targets = options.event_targets(data);
     let rows: Vec<usize> = (0..data.log.len())
-        .filter(|&e| options.train_users[users[e] as usize])
+        .filter(|&e| options.learns_from_event(data, e))
         .collect();
     let rows = cap_keeping_positives(
         rows,
@@ -296,6 +295,10 @@ impl Detector for TabularDetector {
 
     fn account_scaler(&self) -> Option<&Scaler> {
         self.learned.as_ref().map(|l| l.user.scaler())
+    }
+
+    fn event_scaler(&self) -> Option<&Scaler> {
+        self.learned.as_ref().map(|l| l.event.scaler())
     }
 
     fn thresholds(&self, level: Level) -> Thresholds {

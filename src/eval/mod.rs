@@ -1,6 +1,7 @@
 //! Evaluation: splits, metrics and the detector comparison table behind `vigil eval` and the
 //! model panel.
 
+mod daily;
 mod metrics;
 mod split;
 mod threshold;
@@ -10,6 +11,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub use daily::{ScoredEvent, daily_top_k_precision};
 pub use metrics::{Metrics, metric_text, metrics};
 pub use split::{Split, random_test_users};
 pub use threshold::{AtThreshold, Bin, ThresholdView};
@@ -27,6 +29,9 @@ pub struct EvalRow {
     pub metrics: Metrics,
     pub train_secs: f64,
     pub score_secs: f64,
+    /// At event level: the mean daily precision of the `top_k` riskiest accounts.
+    pub daily_top_k_precision: Option<f64>,
+    pub top_k: Option<usize>,
     /// Why the detector could not be evaluated (e.g. a supervised one without labels).
     pub error: Option<String>,
 }
@@ -42,6 +47,8 @@ pub struct Setup {
     pub test_events: Vec<bool>,
     /// Every label of `test`, for grading (the detectors may have seen fewer).
     pub truth: LabelKnowledge,
+    /// Learn from no event at or after this time (a time split at event level).
+    pub event_cutoff_ms: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,10 +63,13 @@ pub enum EvalError {
     Split(String),
 }
 
-/// Builds the train and test sides of `split` from the whole log's dataset.
+/// Builds the train and test sides of `split` from the whole log's dataset. A time split
+/// tests the events from the split's time on (for `horizon_ms` when given).
 pub fn setup(
     full: Arc<Dataset>,
     split: &Split,
+    level: Level,
+    horizon_ms: Option<i64>,
     progress: &dyn Progress,
 ) -> Result<Setup, EvalError> {
     let users = full.users();
@@ -98,21 +108,33 @@ pub fn setup(
             held_out(full, test_users, events_of, progress)
         }
         Split::Time { at_ms } => {
+            let at_ms = *at_ms;
+            let end_ms = horizon_ms.map_or(i64::MAX, |h| at_ms.saturating_add(h));
             let ts = &full.log.columns.ts_ms;
-            if !ts.iter().any(|&t| t < *at_ms) || !ts.iter().any(|&t| t >= *at_ms) {
+            if !ts.iter().any(|&t| t < at_ms) || !ts.iter().any(|&t| t >= at_ms && t < end_ms) {
                 return Err(EvalError::Split(
                     "the time split leaves no events on one side; pick a time inside the log"
                         .into(),
                 ));
             }
-            let train = Arc::new(full.before(*at_ms, progress)?);
-            let test_events: Vec<bool> = ts.iter().map(|&t| t >= *at_ms).collect();
+            let test_events: Vec<bool> = ts.iter().map(|&t| t >= at_ms && t < end_ms).collect();
             let mut test_users = vec![false; users];
             for (e, &u) in event_users.iter().enumerate() {
                 if test_events[e] {
                     test_users[u as usize] = true;
                 }
             }
+            let (train, event_cutoff_ms) = match level {
+                // Event features are as of their event, so the whole log's are the ones a model
+                // trained at the split would have had; it learns from the events before it,
+                // with the labels known then.
+                Level::Event => (
+                    Arc::new(full.with_targets(full.labels.known_before(&full.log, at_ms))),
+                    Some(at_ms),
+                ),
+                // Account features sum a user's whole history: recompute them on the past.
+                Level::User => (Arc::new(full.before(at_ms, progress)?), None),
+            };
             Ok(Setup {
                 train_users: vec![true; train.users()],
                 train,
@@ -120,6 +142,7 @@ pub fn setup(
                 test: full,
                 test_users,
                 test_events,
+                event_cutoff_ms,
             })
         }
     }
@@ -162,17 +185,18 @@ fn held_out(
         test_users,
         test: data,
         truth,
+        event_cutoff_ms: None,
     })
 }
 
 /// Trains and tests each detector in turn. A detector that cannot run here (say, a supervised
 /// one without labels) gets its error in its row; cancelling stops the whole comparison.
+/// At event level the rows also carry the daily precision of the `top_k` riskiest accounts.
 pub fn compare(
     setup: &Setup,
     kinds: &[DetectorKind],
     level: Level,
-    seed: u64,
-    epochs: usize,
+    (seed, epochs, top_k): (u64, usize, usize),
     progress: &dyn Progress,
 ) -> Result<Vec<EvalRow>, EvalError> {
     let mut rows = Vec::new();
@@ -184,6 +208,7 @@ pub fn compare(
             seed,
             epochs,
             train_users: setup.train_users.clone(),
+            event_cutoff_ms: setup.event_cutoff_ms,
         };
         let started = Instant::now();
         let fitted = detector.fit(&setup.train, &options, progress);
@@ -193,6 +218,8 @@ pub fn compare(
             metrics: Metrics::default(),
             train_secs,
             score_secs: 0.0,
+            daily_top_k_precision: None,
+            top_k: None,
             error: None,
         };
         match fitted {
@@ -214,6 +241,20 @@ pub fn compare(
                         .unzip(),
                 };
                 row.metrics = metrics(&s, &y, threshold);
+                if level == Level::Event {
+                    let c = &test.log.columns;
+                    let events: Vec<ScoredEvent> = (0..test.log.len())
+                        .filter(|&e| setup.test_events[e] && targets[e] != LABEL_UNKNOWN)
+                        .map(|e| ScoredEvent {
+                            ts_ms: c.ts_ms[e],
+                            user: c.user.codes[e],
+                            score: scores.event[e],
+                            fraud: targets[e] == 1,
+                        })
+                        .collect();
+                    row.daily_top_k_precision = Some(daily_top_k_precision(&events, top_k));
+                    row.top_k = Some(top_k);
+                }
             }
         }
         rows.push(row);

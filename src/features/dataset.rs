@@ -1,4 +1,6 @@
-//! A log with its labels and every feature table the detectors read, built once.
+//! A log with its labels and every feature table the detectors read, built once. The tables
+//! are shared, so the same features can be read with other labels (what a model trained at an
+//! earlier moment could have known) without copying them.
 
 use std::sync::Arc;
 
@@ -9,13 +11,80 @@ use super::knowledge::LabelKnowledge;
 use crate::log::{EventLog, UserIndex, UserLabel};
 use crate::progress::Progress;
 
-/// A log with everything the detectors read from it.
-pub struct Dataset {
+/// A log with its labels and the time each became known, before any feature is computed.
+pub struct LabelledLog {
     pub log: Arc<EventLog>,
     pub index: UserIndex,
     pub labels: LabelKnowledge,
-    pub account: AccountFeatures,
-    pub events: EventFeatures,
+}
+
+impl LabelledLog {
+    /// `file_labels` (a labels file) adds to the log's own label column; imported labels become
+    /// known `label_delay_ms` after their event.
+    pub fn new(log: Arc<EventLog>, file_labels: &[UserLabel], label_delay_ms: i64) -> Self {
+        let index = UserIndex::new(&log);
+        let labels = LabelKnowledge::new(&log, &index, file_labels, label_delay_ms);
+        Self { log, index, labels }
+    }
+
+    /// The events in `[from, until)` with the labels known before `known_before` (all of them
+    /// when `None`). When each label became known was worked out on the whole log, so a label
+    /// reads the same in a window as in the whole.
+    pub fn range(&self, from: Option<i64>, until: Option<i64>, known_before: Option<i64>) -> Self {
+        let (from, until) = (from.unwrap_or(i64::MIN), until.unwrap_or(i64::MAX));
+        let known = match known_before {
+            Some(t) => self.labels.known_before(&self.log, t),
+            None => self.labels.clone(),
+        };
+        let keep: Vec<bool> = self
+            .log
+            .columns
+            .ts_ms
+            .iter()
+            .map(|&t| t >= from && t < until)
+            .collect();
+        if keep.iter().all(|&k| k) {
+            return Self {
+                log: self.log.clone(),
+                index: self.index.clone(),
+                labels: known,
+            };
+        }
+        let part = Arc::new(self.log.filtered(&keep));
+        // The part numbers its users afresh; carry each label over by name.
+        let mut labels = LabelKnowledge::none(part.user_count());
+        labels.delay_ms = known.delay_ms;
+        for u in 0..part.user_count() {
+            let name = part.columns.user.dict.get(u as u32);
+            if let Some(v) = self.log.columns.user.dict.lookup(name) {
+                labels.user[u] = known.user[v as usize];
+                labels.user_known_at_ms[u] = known.user_known_at_ms[v as usize];
+            }
+        }
+        if let Some(ev) = &known.event {
+            let kept = ev.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| *l);
+            labels.event = Some(kept.collect());
+        }
+        Self {
+            index: UserIndex::new(&part),
+            log: part,
+            labels,
+        }
+    }
+
+    pub fn featurise(self, progress: &dyn Progress) -> Result<Dataset, FeatureError> {
+        Dataset::with_labels(self.log, self.index, self.labels, progress)
+    }
+}
+
+/// A log with everything the detectors read from it.
+#[derive(Clone)]
+pub struct Dataset {
+    pub log: Arc<EventLog>,
+    pub index: Arc<UserIndex>,
+    pub labels: LabelKnowledge,
+    pub account: Arc<AccountFeatures>,
+    pub events: Arc<EventFeatures>,
     /// Event types with their own one-hot slot in sequences: the most frequent ones.
     pub main_types: Vec<(u32, String)>,
 }
@@ -29,9 +98,7 @@ impl Dataset {
         label_delay_ms: i64,
         progress: &dyn Progress,
     ) -> Result<Self, FeatureError> {
-        let index = UserIndex::new(&log);
-        let labels = LabelKnowledge::new(&log, &index, file_labels, label_delay_ms);
-        Self::with_labels(log, index, labels, progress)
+        LabelledLog::new(log, file_labels, label_delay_ms).featurise(progress)
     }
 
     pub fn with_labels(
@@ -45,36 +112,35 @@ impl Dataset {
         let main_types = main_event_types(&log);
         Ok(Self {
             log,
-            index,
+            index: Arc::new(index),
             labels,
-            account,
-            events,
+            account: Arc::new(account),
+            events: Arc::new(events),
             main_types,
         })
+    }
+
+    /// The same features with other labels as the training targets: what a model trained at
+    /// an earlier moment could have learnt from. Every feature is as of its event, so it is the
+    /// same whatever became known later.
+    pub fn with_targets(&self, labels: LabelKnowledge) -> Self {
+        Self {
+            labels,
+            ..self.clone()
+        }
     }
 
     /// The dataset of the events before `at_ms`, with only the labels known by then: what
     /// a model trained at that moment could have seen.
     pub fn before(&self, at_ms: i64, progress: &dyn Progress) -> Result<Self, FeatureError> {
-        let keep: Vec<bool> = self.log.columns.ts_ms.iter().map(|&t| t < at_ms).collect();
-        let before = Arc::new(self.log.filtered(&keep));
-        let index = UserIndex::new(&before);
-        let known = self.labels.known_before(&self.log, at_ms);
-        // The earlier log numbers its users afresh; carry each label over by name.
-        let mut labels = LabelKnowledge::none(before.user_count());
-        labels.delay_ms = known.delay_ms;
-        for u in 0..before.user_count() {
-            let name = before.columns.user.dict.get(u as u32);
-            if let Some(v) = self.log.columns.user.dict.lookup(name) {
-                labels.user[u] = known.user[v as usize];
-                labels.user_known_at_ms[u] = known.user_known_at_ms[v as usize];
-            }
-        }
-        if let Some(ev) = &known.event {
-            let kept = ev.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| *l);
-            labels.event = Some(kept.collect());
-        }
-        Self::with_labels(before, index, labels, progress)
+        let whole = LabelledLog {
+            log: self.log.clone(),
+            index: UserIndex::new(&self.log),
+            labels: self.labels.clone(),
+        };
+        whole
+            .range(None, Some(at_ms), Some(at_ms))
+            .featurise(progress)
     }
 
     pub fn users(&self) -> usize {

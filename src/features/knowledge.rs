@@ -103,12 +103,23 @@ impl LabelKnowledge {
         k
     }
 
-    /// Per-event training targets: the event's own label where the log has one, else its user's.
+    /// Per-event training targets. Where the log labels events, an event's own label and
+    /// nothing else: an event whose label is not known yet is unknown, never legit (and never
+    /// its user's label). Where the log labels users, the user's label.
     pub fn event_targets(&self, log: &EventLog) -> Vec<LabelValue> {
-        let users = &log.columns.user.codes;
-        (0..log.len())
-            .map(|e| self.event_label(log, e, users[e]).0)
-            .collect()
+        match &self.event {
+            Some(events) => events.clone(),
+            None => log
+                .columns
+                .user
+                .codes
+                .iter()
+                .map(|&u| match u {
+                    NULL_CODE => LABEL_UNKNOWN,
+                    u => self.user[u as usize],
+                })
+                .collect(),
+        }
     }
 
     pub fn labelled_users(&self) -> usize {

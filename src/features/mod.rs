@@ -13,9 +13,9 @@ mod spec;
 mod vocab;
 
 pub use account::AccountFeatures;
-pub use dataset::Dataset;
+pub use dataset::{Dataset, LabelledLog};
 pub use error::FeatureError;
-pub use event::EventFeatures;
+pub use event::{EventFeatures, lookback_ms};
 pub use knowledge::LabelKnowledge;
 pub use matrix::Matrix;
 pub use scale::Scaler;

@@ -136,22 +136,6 @@ impl TableBuilder {
         self.columns.push(values);
     }
 
-    /// Adds a column of `rows` zeros to fill in place; returns its index.
-    pub(crate) fn zeros(
-        &mut self,
-        name: String,
-        phrase: impl AsRef<str>,
-        unit: Unit,
-        rows: usize,
-    ) -> usize {
-        self.push(name, phrase.as_ref(), unit, vec![0.0; rows]);
-        self.columns.len() - 1
-    }
-
-    pub(crate) fn column_mut(&mut self, j: usize) -> &mut [f32] {
-        &mut self.columns[j]
-    }
-
     pub(crate) fn finish(self) -> FeatureTable {
         FeatureTable {
             values: super::Matrix::from_columns(&self.columns),

@@ -183,6 +183,8 @@ impl VigilApp {
             level: crate::detect::Level::User,
             seed: defaults::SEED,
             epochs: defaults::EPOCHS,
+            horizon_ms: None,
+            top_k: defaults::TOP_K,
         };
         let waker = self.waker();
         let started = background::start(

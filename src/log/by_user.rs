@@ -3,6 +3,7 @@
 
 use super::table::{EventLog, NULL_CODE};
 
+#[derive(Clone)]
 pub struct UserIndex {
     /// Event indices grouped by user code, each group sorted by (time, row).
     order: Vec<u32>,

@@ -8,7 +8,7 @@ use super::config::{DAY_MS, SampleConfig};
 use super::event::Event;
 use super::persona::{Persona, UserTruth};
 use super::shop::{Shop, UserCtx};
-use super::{fraud, legit};
+use super::{fraud, legit, marketplace};
 
 pub struct Sample {
     pub config: SampleConfig,
@@ -82,6 +82,8 @@ pub fn generate(config: &SampleConfig) -> Sample {
         }
     }
     fraud::promo_rings(&shop, &personas, config.seed, &mut events);
+    marketplace::brushing_campaign(&shop, &personas, config.seed, &mut events);
+    marketplace::compromised_checkouts(&shop, &mut events);
     let end = config.start_ms + config.days as i64 * DAY_MS;
     events.retain(|e| e.ts_ms >= config.start_ms && e.ts_ms < end);
     events.sort_by_key(|e| (e.ts_ms, e.user));

@@ -6,6 +6,7 @@ mod event;
 mod fraud;
 mod generate;
 mod legit;
+mod marketplace;
 mod persona;
 mod shop;
 mod write;

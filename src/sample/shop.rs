@@ -1,7 +1,7 @@
 //! The shop's world: catalogue, user ids, households with shared IPs and devices, and the
 //! per-user context that scenario code uses to emit events.
 
-use rand::RngExt;
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::config::{DAY_MS, SampleConfig};
@@ -32,10 +32,13 @@ const GIVEN: &[&str] = &[
 
 const N_ITEMS: usize = 2000;
 const N_MOBILE_IPS: usize = 300;
+const N_SELLERS: u32 = 120;
 
 pub struct Item {
     pub category: u8,
     pub price_cents: i64,
+    /// The marketplace seller who lists it.
+    pub seller: u32,
 }
 
 pub struct Shop {
@@ -49,8 +52,13 @@ pub struct Shop {
     /// Devices and addresses of the brushing farm, shared by its accounts.
     pub farm_devices: Vec<u32>,
     pub farm_ips: Vec<u32>,
-    /// Items the brushing farm boosts.
+    /// Items the brushing farm boosts: all listed by `brushing_seller`.
     pub boosted_items: Vec<u32>,
+    /// Sellers on the marketplace, and the one who buys brushing.
+    pub sellers: u32,
+    pub brushing_seller: u32,
+    /// Sellers whose checkout is compromised, from and until when (ms).
+    pub compromised: Vec<(u32, i64, i64)>,
     pub start_ms: i64,
     pub days: u32,
 }
@@ -89,6 +97,7 @@ impl Shop {
                 Item {
                     category: category as u8,
                     price_cents: (price * 100.0).round() as i64,
+                    seller: 0,
                 }
             })
             .collect();
@@ -145,10 +154,7 @@ impl Shop {
         let mobile_ips = (0..N_MOBILE_IPS).map(|_| random_ip(rng)).collect();
         let farm_devices = (0..4).map(|_| rng.random()).collect();
         let farm_ips = (0..3).map(|_| random_ip(rng)).collect();
-        let boosted_items = (0..8)
-            .map(|_| rng.random_range(0..N_ITEMS as u32))
-            .collect();
-        Self {
+        let mut shop = Self {
             items,
             user_ids,
             home_ip,
@@ -157,9 +163,44 @@ impl Shop {
             mobile_ips,
             farm_devices,
             farm_ips,
-            boosted_items,
+            boosted_items: Vec::new(),
+            sellers: N_SELLERS,
+            brushing_seller: 0,
+            compromised: Vec::new(),
             start_ms: config.start_ms,
             days: config.days,
+        };
+        shop.open_marketplace(config);
+        shop
+    }
+
+    /// Sellers for every item, the brushing farm's client and the compromised checkouts, from
+    /// a stream of their own (so the users and their events do not change with them).
+    fn open_marketplace(&mut self, config: &SampleConfig) {
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        rng.set_stream(u64::MAX - 1);
+        for item in &mut self.items {
+            item.seller = rng.random_range(0..N_SELLERS);
+        }
+        self.brushing_seller = rng.random_range(0..N_SELLERS);
+        let listed: Vec<u32> = (0..self.items.len() as u32)
+            .filter(|&i| self.items[i as usize].seller == self.brushing_seller)
+            .collect();
+        self.boosted_items = (0..8)
+            .map(|_| listed[rng.random_range(0..listed.len())])
+            .collect();
+        // About one compromised checkout per thousand users, each open two to four weeks.
+        let n = (config.users / 1000).clamp(2, 20);
+        let day = |d: u32| config.start_ms + d as i64 * DAY_MS;
+        while self.compromised.len() < n {
+            let seller = rng.random_range(0..N_SELLERS);
+            if seller == self.brushing_seller || self.compromised.iter().any(|c| c.0 == seller) {
+                continue;
+            }
+            let from = rng.random_range(0..config.days.max(2) - 1);
+            let weeks = rng.random_range(2..=4);
+            self.compromised
+                .push((seller, day(from), day((from + 7 * weeks).min(config.days))));
         }
     }
 }

@@ -16,9 +16,9 @@ use super::shop::{CATEGORIES, CITIES};
 use crate::log::{self, ColumnData};
 
 /// Column names of a generated log, in order.
-pub const LOG_COLUMNS: [&str; 11] = [
-    "user_id", "ts", "event", "item", "category", "amount", "device", "ip", "city", "promo",
-    "is_fraud",
+pub const LOG_COLUMNS: [&str; 12] = [
+    "user_id", "ts", "event", "item", "category", "seller", "amount", "device", "ip", "city",
+    "promo", "is_fraud",
 ];
 
 fn ts_text(ms: i64) -> String {
@@ -37,7 +37,7 @@ fn amount_text(cents: i64) -> String {
 }
 
 /// The text of each column for one event.
-fn row_text(sample: &Sample, e: &Event) -> [String; 11] {
+fn row_text(sample: &Sample, e: &Event) -> [String; 12] {
     let item = e.item.map(|i| &sample.shop.items[i as usize]);
     [
         sample.users[e.user as usize].id.clone(),
@@ -45,6 +45,8 @@ fn row_text(sample: &Sample, e: &Event) -> [String; 11] {
         e.kind.name().to_string(),
         e.item.map(|i| format!("i{i:05}")).unwrap_or_default(),
         item.map(|i| CATEGORIES[i.category as usize].0.to_string())
+            .unwrap_or_default(),
+        item.map(|i| format!("s{:03}", i.seller))
             .unwrap_or_default(),
         e.amount_cents.map(amount_text).unwrap_or_default(),
         format!("d{:08x}", e.device),
@@ -78,7 +80,7 @@ fn write_csv(sample: &Sample, out: impl Write) -> Result<()> {
 }
 
 fn write_parquet(sample: &Sample, path: &Path) -> Result<()> {
-    let rows: Vec<[String; 11]> = sample.events.iter().map(|e| row_text(sample, e)).collect();
+    let rows: Vec<[String; 12]> = sample.events.iter().map(|e| row_text(sample, e)).collect();
     let text = |i: usize| {
         let values = rows
             .iter()
@@ -96,6 +98,7 @@ fn write_parquet(sample: &Sample, path: &Path) -> Result<()> {
         text(2),
         text(3),
         text(4),
+        text(5),
         (
             "amount",
             ColumnData::Float(
@@ -105,10 +108,10 @@ fn write_parquet(sample: &Sample, path: &Path) -> Result<()> {
                     .collect(),
             ),
         ),
-        text(6),
         text(7),
         text(8),
         text(9),
+        text(10),
         (
             "is_fraud",
             ColumnData::Int(events.iter().map(|e| e.fraud as i32).collect()),

@@ -15,6 +15,10 @@ pub struct CompareRequest {
     pub level: Level,
     pub seed: u64,
     pub epochs: usize,
+    /// A time split tests this long after its time (all of the rest when `None`).
+    pub horizon_ms: Option<i64>,
+    /// At event level: how many accounts a day the daily precision counts.
+    pub top_k: usize,
 }
 
 /// One row per detector; a detector that cannot run here has its error in its row. Without
@@ -33,13 +37,18 @@ pub fn compare(
     if !labelled {
         return Err(WorkbenchError::NoLabels);
     }
-    let setup = eval::setup(data, &request.split, progress)?;
+    let setup = eval::setup(
+        data,
+        &request.split,
+        request.level,
+        request.horizon_ms,
+        progress,
+    )?;
     Ok(eval::compare(
         &setup,
         &request.detectors,
         request.level,
-        request.seed,
-        request.epochs,
+        (request.seed, request.epochs, request.top_k),
         progress,
     )?)
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::error::{Result, WorkbenchError};
-use crate::features::Dataset;
+use crate::features::{Dataset, LabelledLog};
 use crate::log::{self, Mapping, UserLabel, read_labels, timeparse::format_rfc3339};
 use crate::progress::Progress;
 
@@ -25,9 +25,10 @@ pub fn mapping_from(map: Option<&Path>) -> Result<Mapping> {
 }
 
 impl DataSource {
-    /// Loads the log, its labels and features. A labels file that names none of the log's
-    /// users is an error: it is the wrong file, not an unlabelled log.
-    pub fn load(&self, progress: &dyn Progress) -> Result<Dataset> {
+    /// Loads the log and its labels (with the time each became known), before any feature.
+    /// A labels file that names none of the log's users is an error: it is the wrong file,
+    /// not an unlabelled log.
+    pub fn load_labelled(&self, progress: &dyn Progress) -> Result<LabelledLog> {
         let mapping = mapping_from(self.map.as_deref())?;
         let loaded = log::load(&self.log, &mapping, progress)?;
         let labels: Vec<UserLabel> = match &self.labels {
@@ -44,26 +45,33 @@ impl DataSource {
                 });
             }
         }
-        Ok(Dataset::build(
+        Ok(LabelledLog::new(
             Arc::new(loaded.log),
             &labels,
             self.label_delay_ms,
-            progress,
-        )?)
+        ))
+    }
+
+    /// The whole log's dataset.
+    pub fn load(&self, progress: &dyn Progress) -> Result<Dataset> {
+        Ok(self.load_labelled(progress)?.featurise(progress)?)
     }
 
     /// The dataset as of `until` (the events before it with the labels known then), or the
-    /// whole of it.
+    /// whole of it; only that part is featurised.
     pub fn load_until(&self, until: Option<i64>, progress: &dyn Progress) -> Result<Dataset> {
-        let full = self.load(progress)?;
-        let Some(t) = until else { return Ok(full) };
-        let before = full.before(t, progress)?;
+        let whole = self.load_labelled(progress)?;
+        let Some(t) = until else {
+            return Ok(whole.featurise(progress)?);
+        };
+        let before = whole.range(None, Some(t), Some(t));
+        drop(whole);
         if before.log.is_empty() {
             return Err(WorkbenchError::NothingBefore {
                 log: self.log.clone(),
                 at: format_rfc3339(t),
             });
         }
-        Ok(before)
+        Ok(before.featurise(progress)?)
     }
 }

@@ -16,6 +16,8 @@ pub const EPOCHS: usize = 0;
 pub const LABEL_DELAY: &str = "7d";
 /// How detectors are compared: 30 % of the users held out, seed 0.
 pub const COMPARE_SPLIT: &str = "random:0:0.3";
+/// Accounts a day the daily top-k precision of an event-level comparison counts.
+pub const TOP_K: usize = 100;
 /// The window retrains after this many new labels (0: only on command).
 pub const RETRAIN_EVERY: usize = 20;
 /// Accounts a team reviews per day, against which the flagged count is shown.

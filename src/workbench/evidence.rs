@@ -135,13 +135,19 @@ impl Session {
         f
     }
 
-    /// One line per non-empty field of event `e`, for a hover.
+    /// One line per non-empty field of event `e`, then why it scored as it did, for a hover.
     pub fn event_summary(&self, e: usize) -> String {
-        self.event_fields(e)
+        let fields = self
+            .event_fields(e)
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}: {}", v.text()))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .map(|(k, v)| format!("{k}: {}", v.text()));
+        let reasons = self
+            .model
+            .detector
+            .explain_event(&self.data, e)
+            .into_iter()
+            .map(|r| format!("• {}", r.text));
+        fields.chain(reasons).collect::<Vec<_>>().join("\n")
     }
 }

@@ -1,13 +1,17 @@
 //! Scores written out (`vigil score`): per user (riskiest first, with risk and reasons) or per
-//! event (with the source row, so scores join back to the file), for a time window.
+//! event (with the source row, so scores join back to the file, and the event's reasons), for
+//! a time window.
 
 use std::path::{Path, PathBuf};
 
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
-use super::model::{fit, load_for};
-use crate::detect::{Detector, DetectorKind, Level, Scores, TrainOptions};
+use super::model::fit;
+use crate::detect::{
+    Detector, DetectorKind, Level, Scores, TrainOptions, align_features, load_model,
+};
 use crate::features::Dataset;
+use crate::features::lookback_ms;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::Progress;
 
@@ -39,15 +43,28 @@ pub fn score_to_csv(
     request: &ScoreRequest,
     progress: &dyn Progress,
 ) -> Result<ScoreOutcome> {
-    let mut data = source.load(progress)?;
-    let (detector, missing_features) = match &request.model {
+    let whole = source.load_labelled(progress)?;
+    let (data, detector, missing_features) = match &request.model {
         ModelChoice::Dir(dir) => {
-            let (detector, _, missing) = load_for(dir, &mut data)?;
-            (detector, missing)
+            let (detector, meta) = load_model(dir)?;
+            // Event scores of a bounded-look-back model need only the window and the history
+            // its features read: featurise that, not the whole log.
+            let part = match (request.level, request.from) {
+                (Level::Event, Some(from)) if meta.detector.has_bounded_lookback() => {
+                    let lookback = lookback_ms(whole.labels.delay_ms);
+                    whole.range(Some(from.saturating_sub(lookback)), request.until, None)
+                }
+                _ => whole,
+            };
+            let mut data = part.featurise(progress)?;
+            let missing = align_features(&meta, dir, &mut data)?;
+            (data, detector, missing)
         }
         ModelChoice::Train(kind) => {
+            let data = whole.featurise(progress)?;
             let options = TrainOptions::all_users(&data, request.seed);
-            (fit(&data, *kind, &options, progress)?.detector, Vec::new())
+            let detector = fit(&data, *kind, &options, progress)?.detector;
+            (data, detector, Vec::new())
         }
     };
     let scores = detector.score(&data, progress)?;
@@ -126,13 +143,19 @@ fn write_scores(
             }
         }
         Level::Event => {
-            w.write_record(["row", "user", "ts", "score"])?;
+            w.write_record(["row", "user", "ts", "score", "reasons"])?;
             for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
+                let reasons: Vec<String> = detector
+                    .explain_event(data, e)
+                    .into_iter()
+                    .map(|r| r.text)
+                    .collect();
                 w.write_record([
                     &c.row[e].to_string(),
                     data.user_name(c.user.codes[e] as usize),
                     &format_rfc3339(c.ts_ms[e]),
                     &format!("{:.6}", scores.event[e]),
+                    &reasons.join("; "),
                 ])?;
                 written += 1;
             }

@@ -11,6 +11,7 @@ use crate::detect::{
     TrainingRecord, align_features, load_model, new_detector, save_model,
 };
 use crate::features::Dataset;
+use crate::log::LABEL_UNKNOWN;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::Progress;
 
@@ -83,16 +84,34 @@ pub fn fit(
     let started = Instant::now();
     progress.report(&format!("training {kind}"), 0, None);
     detector.fit(data, options, progress)?;
-    let labelled_users = (0..data.users())
-        .filter(|&u| options.train_users[u] && data.labels.user[u] >= 0)
-        .count();
-    Ok(Fitted {
-        detector,
-        training: TrainingRecord {
-            train_secs: started.elapsed().as_secs_f64(),
-            labelled_users,
-        },
-    })
+    let mut training = supervision(data, options);
+    training.train_secs = started.elapsed().as_secs_f64();
+    Ok(Fitted { detector, training })
+}
+
+/// How many users and events the detector could learn a label from, and how many it could
+/// not because their label was not known yet.
+fn supervision(data: &Dataset, options: &TrainOptions) -> TrainingRecord {
+    let mut r = TrainingRecord::default();
+    for u in (0..data.users()).filter(|&u| options.train_users[u]) {
+        if data.labels.user[u] == LABEL_UNKNOWN {
+            r.unknown_users += 1;
+        } else {
+            r.labelled_users += 1;
+        }
+    }
+    let targets = options.event_targets(data);
+    for (e, &t) in targets.iter().enumerate() {
+        match t {
+            LABEL_UNKNOWN if options.learns_from_event(data, e) => r.unknown_events += 1,
+            LABEL_UNKNOWN => {}
+            t => {
+                r.labelled_events += 1;
+                r.fraud_events += usize::from(t == 1);
+            }
+        }
+    }
+    r
 }
 
 /// Writes a fitted detector to `dir` as a model directory.
@@ -104,17 +123,6 @@ pub fn save(dir: &Path, fitted: &Fitted, data: &Dataset, seed: u64) -> Result<Mo
         seed,
         fitted.training.clone(),
     )?)
-}
-
-/// Reads a model directory and lines `data`'s features up with the model's; returns the
-/// detector, its description and the features the data lacked (they count as typical).
-pub fn load_for(
-    dir: &Path,
-    data: &mut Dataset,
-) -> Result<(Box<dyn Detector>, ModelMeta, Vec<String>)> {
-    let (detector, meta) = load_model(dir)?;
-    let missing = align_features(&meta, dir, data)?;
-    Ok((detector, meta, missing))
 }
 
 /// The model kept in `dir` when it is of `kind` and fits `data`; anything else (no model, a

@@ -143,9 +143,8 @@ impl Detector for SequenceDetector {
         progress: &dyn Progress,
     ) -> Result<(), DetectError> {
         let name = self.kind.name();
-        let users = data.event_users();
         let train_events: Vec<usize> = (0..data.log.len())
-            .filter(|&e| options.train_users.get(users[e] as usize) == Some(&true))
+            .filter(|&e| options.learns_from_event(data, e))
             .collect();
         let account_rows: Vec<usize> = (0..data.users())
             .filter(|&u| options.train_users[u])
@@ -165,7 +164,7 @@ impl Detector for SequenceDetector {
         };
         let seqs = self.sequences(data, &learned);
         let steps = seqs.len;
-        let targets = data.labels.event_targets(&data.log);
+        let targets = options.event_targets(data);
         let step_target = |w: usize, s: usize| -> i8 {
             match seqs.events[w * steps + s] {
                 u32::MAX => LABEL_UNKNOWN,
@@ -288,6 +287,10 @@ impl Detector for SequenceDetector {
 
     fn account_scaler(&self) -> Option<&Scaler> {
         self.learned.as_ref().map(|l| &l.account_scaler)
+    }
+
+    fn event_scaler(&self) -> Option<&Scaler> {
+        self.learned.as_ref().map(|l| &l.event_scaler)
     }
 
     fn thresholds(&self, level: Level) -> Thresholds {

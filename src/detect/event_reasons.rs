@@ -1,0 +1,107 @@
+//! Why an event scored high, in words: its features furthest from the training events, with
+//! the linked-entity risk said as an analyst would ("seller s012: 64% of its confirmed events
+//! in the last 7 days were fraud (9 of 14 over 30 days)") and the rest with their normal range
+//! ("amount 5.20x this user's 30-day mean (normal ≤ 1.80)").
+
+use super::reasons::Reason;
+use crate::features::{Dataset, Scaler};
+
+/// Deviations smaller than this many robust spreads are not worth an analyst's attention.
+const MIN_DEVIATION: f32 = 2.0;
+/// What an event is (its act, its hour) describes it; it is no evidence against it.
+const CONTEXT: [&str; 2] = ["act:", "hour"];
+
+/// The role and window of a risk feature: `seller_fraud_rate_7d` → ("seller", "7d").
+fn risk_feature(name: &str) -> Option<(&str, &str)> {
+    let (role, window) = name.rsplit_once("_fraud_rate_")?;
+    Some((role, window))
+}
+
+fn window_words(window: &str) -> &str {
+    match window {
+        "1d" => "the last day",
+        "7d" => "the last 7 days",
+        "30d" => "the last 30 days",
+        other => other,
+    }
+}
+
+/// The thing a risk role names for event `e`: "seller s012", "this account", "event type pay".
+fn subject(data: &Dataset, role: &str, e: usize) -> String {
+    let c = &data.log.columns;
+    match role {
+        "user" => "this account".to_string(),
+        "event_type" => format!("event type {}", c.event.get(e).unwrap_or("?")),
+        entity => {
+            let value = c
+                .entities
+                .iter()
+                .find(|n| n.name == entity)
+                .and_then(|n| n.column.get(e))
+                .unwrap_or("?");
+            format!("{entity} {value}")
+        }
+    }
+}
+
+/// The top `k` reasons for event `e`'s score.
+pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec<Reason> {
+    let specs = &data.events.specs;
+    let row = data.events.values.row(e);
+    let column = |name: &str| specs.iter().position(|s| s.name == name);
+    let mut scored: Vec<(usize, f32)> = row
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j < scaler.cols() && j < specs.len())
+        .filter(|&(j, _)| !CONTEXT.iter().any(|c| specs[j].name.starts_with(c)))
+        .map(|(j, &v)| (j, scaler.z(j, v)))
+        .filter(|&(j, z)| {
+            // A low fraud rate is no reason for a high score.
+            z.abs() >= MIN_DEVIATION && (risk_feature(&specs[j].name).is_none() || z > 0.0)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    let mut out: Vec<Reason> = Vec::new();
+    for (j, z) in scored {
+        let spec = &specs[j];
+        let text = match risk_feature(&spec.name) {
+            Some((role, window)) => {
+                // One sentence per entity: its strongest window says it.
+                let said = format!("{}:", subject(data, role, e));
+                if out.iter().any(|r| r.text.starts_with(&said)) {
+                    continue;
+                }
+                let known = column(&format!("{role}_known_30d")).map_or(f32::NAN, |c| row[c]);
+                let rate_30d =
+                    column(&format!("{role}_fraud_rate_30d")).map_or(f32::NAN, |c| row[c]);
+                let mut text = format!(
+                    "{said} {:.0}% of its confirmed events in {} were fraud",
+                    row[j] * 100.0,
+                    window_words(window)
+                );
+                if known.is_finite() && rate_30d.is_finite() {
+                    let fraud = (rate_30d * known).round();
+                    text.push_str(&format!(" ({fraud:.0} of {known:.0} over 30 days)"));
+                }
+                text
+            }
+            None => {
+                let normal = if z > 0.0 {
+                    format!("normal ≤ {}", spec.unit.format(scaler.p99[j]))
+                } else {
+                    format!("normal ≥ {}", spec.unit.format(scaler.p01[j]))
+                };
+                format!("{} ({normal})", spec.say(row[j]))
+            }
+        };
+        out.push(Reason {
+            feature: spec.name.clone(),
+            text,
+            deviation: z,
+        });
+        if out.len() == k {
+            break;
+        }
+    }
+    out
+}
