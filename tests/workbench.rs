@@ -58,6 +58,12 @@ fn an_unsure_verdict_is_unlabelled_in_display_and_in_training() {
 
     let input = t.begin_retrain(DetectorKind::Zscore).unwrap();
     let retrained = input.run(&NoProgress).unwrap();
+    // Verdicts teach the model; they do not change what earlier events looked like, so the
+    // retrain reads the session's features as they are.
+    assert!(std::sync::Arc::ptr_eq(
+        &retrained.data.events,
+        &t.session.data.events
+    ));
     let trained_on = &retrained.data.labels;
     assert_eq!(trained_on.user[fraud], LABEL_UNKNOWN, "and not trained on");
     assert_eq!(trained_on.user[legit], 1);

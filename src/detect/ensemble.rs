@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS};
 use super::state::{State, params_from_json, params_to_json};
-use super::tabular::{LevelModel, TabularDetector, event_rows, user_rows};
+use super::tabular::{LevelModel, TabularDetector, blocks, event_rows, user_rows};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
@@ -83,20 +83,49 @@ impl Ensemble {
         })
     }
 
-    /// Each base detector's scores, as extra columns.
-    fn base_scores(
+    /// The bases' scores of the rows of `block`, one column per base.
+    fn base_block(&self, level: Level, block: &Matrix) -> Result<Matrix, DetectError> {
+        let columns = self
+            .bases
+            .iter()
+            .map(|b| b.level(level)?.score_block(block))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Matrix::from_columns(&columns))
+    }
+
+    /// The head of one level, fitted on its training rows (features plus base scores).
+    fn fit_level(
         &self,
-        data: &Dataset,
+        level: Level,
+        x: &Matrix,
+        (rows, y): (Vec<usize>, Vec<i8>),
+        options: &TrainOptions,
         progress: &dyn Progress,
-    ) -> Result<(Matrix, Matrix), DetectError> {
-        let mut user = Vec::new();
-        let mut event = Vec::new();
-        for b in &self.bases {
-            let s = b.score(data, progress)?;
-            user.push(s.user);
-            event.push(s.event);
+    ) -> Result<Head, DetectError> {
+        let features = x.select_rows(&rows);
+        let base = self.base_block(level, &features)?;
+        let y: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
+        fit_head(&features, &base, &y, options, progress)
+    }
+
+    /// Every row of `x` scored by its level's head, a block at a time.
+    fn score_level(
+        &self,
+        level: Level,
+        head: &Head,
+        x: &Matrix,
+        progress: &dyn Progress,
+    ) -> Result<Vec<f32>, DetectError> {
+        let mut out = Vec::with_capacity(x.rows);
+        for rows in blocks(x.rows) {
+            if progress.is_cancelled() {
+                return Err(DetectError::Cancelled);
+            }
+            let block = x.select_rows(&rows);
+            let base = self.base_block(level, &block)?;
+            out.extend(apply_head(head, &block, &base)?);
         }
-        Ok((Matrix::from_columns(&user), Matrix::from_columns(&event)))
+        Ok(out)
     }
 }
 
@@ -112,25 +141,23 @@ fn mean_rows(m: &Matrix) -> Vec<f32> {
         .collect()
 }
 
+/// A supervised head when the training rows (all of `features`, labels `y`) have enough labels
+/// of both classes, else the calibrated consensus of the bases.
 fn fit_head(
     features: &Matrix,
     base: &Matrix,
-    rows: &[usize],
     y: &[i8],
     options: &TrainOptions,
     progress: &dyn Progress,
 ) -> Result<Head, DetectError> {
-    let labelled = rows.iter().filter(|&&r| y[r] != LABEL_UNKNOWN).count();
-    let classes = (
-        rows.iter().any(|&r| y[r] == 1),
-        rows.iter().any(|&r| y[r] == 0),
-    );
+    let labelled = y.iter().filter(|&&l| l != LABEL_UNKNOWN).count();
+    let classes = (y.contains(&1), y.contains(&0));
     if labelled >= MIN_LABELS && classes == (true, true) {
-        let x = features.hstack(base);
+        let rows: Vec<usize> = (0..features.rows).collect();
         let model = LevelModel::fit(
             DetectorKind::Gbdt,
-            &x,
-            rows,
+            &features.hstack(base),
+            &rows,
             y,
             options.seed,
             options.epochs,
@@ -138,25 +165,18 @@ fn fit_head(
         )?;
         return Ok(Head::Supervised(Box::new(model)));
     }
-    let mean = mean_rows(base);
-    let train: Vec<f32> = rows.iter().map(|&r| mean[r]).collect();
     Ok(Head::Consensus {
-        calibration: Calibration::empirical(&train),
+        calibration: Calibration::empirical(&mean_rows(base)),
     })
 }
 
-fn apply_head(
-    head: &Head,
-    features: &Matrix,
-    base: &Matrix,
-    progress: &dyn Progress,
-) -> Result<Vec<f32>, DetectError> {
+fn apply_head(head: &Head, features: &Matrix, base: &Matrix) -> Result<Vec<f32>, DetectError> {
     match head {
         Head::Consensus { calibration } => Ok(mean_rows(base)
             .into_iter()
             .map(|m| calibration.apply(m))
             .collect()),
-        Head::Supervised(model) => model.score(&features.hstack(base), progress),
+        Head::Supervised(model) => model.score_block(&features.hstack(base)),
     }
 }
 
@@ -181,22 +201,29 @@ impl Detector for Ensemble {
         for b in &mut self.bases {
             b.fit(data, options, progress)?;
         }
-        let (user_base, event_base) = self.base_scores(data, progress)?;
-        let fit_level = |x: &Matrix, base: &Matrix, (rows, y): (Vec<usize>, Vec<i8>)| {
-            fit_head(x, base, &rows, &y, options, progress)
-        };
-        let user = fit_level(&data.account.values, &user_base, user_rows(data, options))?;
-        let event = fit_level(&data.events.values, &event_base, event_rows(data, options))?;
+        let user = self.fit_level(
+            Level::User,
+            &data.account.values,
+            user_rows(data, options),
+            options,
+            progress,
+        )?;
+        let event = self.fit_level(
+            Level::Event,
+            &data.events.values,
+            event_rows(data, options),
+            options,
+            progress,
+        )?;
         self.heads = Some(Heads { user, event });
         Ok(())
     }
 
     fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
         let heads = self.heads.as_ref().ok_or(DetectError::NotTrained)?;
-        let (user_base, event_base) = self.base_scores(data, progress)?;
         Ok(Scores {
-            user: apply_head(&heads.user, &data.account.values, &user_base, progress)?,
-            event: apply_head(&heads.event, &data.events.values, &event_base, progress)?,
+            user: self.score_level(Level::User, &heads.user, &data.account.values, progress)?,
+            event: self.score_level(Level::Event, &heads.event, &data.events.values, progress)?,
         })
     }
 

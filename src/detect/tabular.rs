@@ -120,32 +120,37 @@ impl LevelModel {
         })
     }
 
-    /// Calibrated scores of every row of `x`.
+    /// Calibrated scores of every row of `x`, a block of rows at a time (a big log is never
+    /// copied whole).
     pub(super) fn score(
         &self,
         x: &Matrix,
         progress: &dyn Progress,
     ) -> Result<Vec<f32>, DetectError> {
         let mut out = Vec::with_capacity(x.rows);
-        for start in (0..x.rows).step_by(BLOCK_ROWS) {
+        for block in blocks(x.rows) {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
             }
-            let rows: Vec<usize> = (start..(start + BLOCK_ROWS).min(x.rows)).collect();
-            let xs = self.scaler.transform(&x.select_rows(&rows));
-            let raw = match &self.model {
-                Model::Zscore => zscore::raw_scores(&xs),
-                Model::Forest(f) => f.raw_scores(&xs),
-                Model::Boosted(g) => g.predict(&xs),
-                Model::Net { .. } => self
-                    .net
-                    .as_ref()
-                    .ok_or(DetectError::NotTrained)?
-                    .raw_scores(&xs)?,
-            };
-            out.extend(raw.into_iter().map(|r| self.calibration.apply(r)));
+            out.extend(self.score_block(&x.select_rows(&block))?);
         }
         Ok(out)
+    }
+
+    /// Calibrated scores of the rows of one block.
+    pub(super) fn score_block(&self, block: &Matrix) -> Result<Vec<f32>, DetectError> {
+        let xs = self.scaler.transform(block);
+        let raw = match &self.model {
+            Model::Zscore => zscore::raw_scores(&xs),
+            Model::Forest(f) => f.raw_scores(&xs),
+            Model::Boosted(g) => g.predict(&xs),
+            Model::Net { .. } => self
+                .net
+                .as_ref()
+                .ok_or(DetectError::NotTrained)?
+                .raw_scores(&xs)?,
+        };
+        Ok(raw.into_iter().map(|r| self.calibration.apply(r)).collect())
     }
 
     pub(super) fn arrays(&self, prefix: &str) -> Result<Vec<Array>, DetectError> {
@@ -174,6 +179,13 @@ impl LevelModel {
     pub(super) fn scaler(&self) -> &Scaler {
         &self.scaler
     }
+}
+
+/// `0..rows` in blocks of `BLOCK_ROWS`.
+pub(super) fn blocks(rows: usize) -> impl Iterator<Item = Vec<usize>> {
+    (0..rows)
+        .step_by(BLOCK_ROWS)
+        .map(move |start| (start..(start + BLOCK_ROWS).min(rows)).collect())
 }
 
 fn check_two_classes(name: &'static str, y: &[i8]) -> Result<(), DetectError> {
@@ -249,6 +261,17 @@ impl TabularDetector {
         Ok(Self {
             kind,
             learned: Some(learned),
+        })
+    }
+}
+
+impl TabularDetector {
+    /// The trained model of one level.
+    pub(super) fn level(&self, level: Level) -> Result<&LevelModel, DetectError> {
+        let l = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        Ok(match level {
+            Level::User => &l.user,
+            Level::Event => &l.event,
         })
     }
 }

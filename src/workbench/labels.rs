@@ -26,37 +26,41 @@ pub fn verdicts_by_user(log: &EventLog, cases: &[Case]) -> Vec<Option<Verdict>> 
     out
 }
 
-/// What a model trained now may learn from, and the log's own labels per user (as known by
-/// the log's end, `label_delay_ms` after their event).
+/// The labels of a log as the workbench uses them: what features may read, what a model
+/// trained now learns, and the log's own label per user.
 pub struct TrainingLabels {
-    pub knowledge: LabelKnowledge,
+    /// The log's own labels with the time each became known: the as-of features read these.
+    /// Verdicts are given at the log's end, so no earlier event's features can know them.
+    pub features: LabelKnowledge,
+    /// The log's labels known by its last event with every verdict applied by
+    /// `effective_label`: what a model trained now learns from. At event level a legit verdict
+    /// clears the account's fraud events and an unsure one makes them unknown; a fraud verdict
+    /// keeps the log's finer word on which events were fraud.
+    pub targets: LabelKnowledge,
+    /// Per user: the log's label as known by its last event (`label_delay_ms` after its event).
     pub log_labels: Vec<LabelValue>,
 }
 
-/// The log's labels known by its last event, with every verdict applied by `effective_label`
-/// (known at the log's end, when the analyst gave them). At event level a legit verdict
-/// clears the account's fraud events and an unsure one makes them unknown; a fraud verdict
-/// keeps the log's finer word on which events were fraud.
 pub fn training_labels(
     log: &EventLog,
     index: &UserIndex,
     cases: &[Case],
     label_delay_ms: i64,
 ) -> TrainingLabels {
+    let features = LabelKnowledge::new(log, index, &[], label_delay_ms);
     let end = log.columns.ts_ms.iter().copied().max().unwrap_or(0);
-    let mut knowledge = LabelKnowledge::new(log, index, &[], label_delay_ms)
-        .known_before(log, end.saturating_add(1));
-    let log_labels = knowledge.user.clone();
+    let mut targets = features.known_before(log, end.saturating_add(1));
+    let log_labels = targets.user.clone();
     for (u, verdict) in verdicts_by_user(log, cases).into_iter().enumerate() {
         let Some(verdict) = verdict else { continue };
         let label = effective_label(log_labels[u], Some(verdict));
-        knowledge.user[u] = label;
-        knowledge.user_known_at_ms[u] = if label == LABEL_UNKNOWN {
+        targets.user[u] = label;
+        targets.user_known_at_ms[u] = if label == LABEL_UNKNOWN {
             i64::MAX
         } else {
             end
         };
-        if let Some(events) = &mut knowledge.event {
+        if let Some(events) = &mut targets.event {
             for &e in index.events(u as u32) {
                 let l = &mut events[e as usize];
                 match verdict {
@@ -68,7 +72,8 @@ pub fn training_labels(
         }
     }
     TrainingLabels {
-        knowledge,
+        features,
+        targets,
         log_labels,
     }
 }

@@ -99,29 +99,30 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     Ok(Opened::Ready(Box::new(session), workspace))
 }
 
-/// A retrain's result: the dataset rebuilt with the labels so far, and the new model.
+/// A retrain's result: the dataset with the labels so far as targets, and the new model.
 pub struct Retrained {
     pub data: Arc<Dataset>,
     pub model: ModelState,
 }
 
-/// Rebuilds the features with the analyst's verdicts as labels (an entity's fraud rate depends
-/// on them), trains `kind` again, rescores and keeps the model in `dir`.
+/// Trains `kind` again on the log's labels and the analyst's verdicts, rescores and keeps the
+/// model in `dir`. The features are the session's: verdicts change what the model learns,
+/// not what earlier events looked like, so nothing is featurised again.
 pub fn retrain(
-    log: Arc<EventLog>,
+    data: &Dataset,
     cases: &[Case],
     kind: DetectorKind,
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<Retrained> {
-    let (data, _) = labelled_dataset(&log, cases, progress)?;
-    let data = Arc::new(data);
+    let labels = training_labels(&data.log, &data.index, cases, defaults::label_delay_ms());
+    let data = Arc::new(data.with_targets(labels.targets));
     let model = train_and_score(&data, kind, defaults::SEED, dir, progress)?;
     Ok(Retrained { data, model })
 }
 
-/// The features of `log` with the labels a model may learn from now (one per-user index,
-/// built once), and the log's own labels per user.
+/// The features of `log` (as of each event, from the log's own labels) with the labels a
+/// model may learn from now as its targets, and the log's own labels per user.
 pub(super) fn labelled_dataset(
     log: &Arc<EventLog>,
     cases: &[Case],
@@ -129,10 +130,11 @@ pub(super) fn labelled_dataset(
 ) -> Result<(Dataset, Vec<i8>)> {
     let index = UserIndex::new(log);
     let TrainingLabels {
-        knowledge,
+        features,
+        targets,
         log_labels,
     } = training_labels(log, &index, cases, defaults::label_delay_ms());
-    let data = Dataset::with_labels(log.clone(), index, knowledge, progress)?;
+    let data = Dataset::with_labels(log.clone(), index, features, progress)?;
     check_cancelled(progress)?;
-    Ok((data, log_labels))
+    Ok((data.with_targets(targets), log_labels))
 }

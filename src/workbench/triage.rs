@@ -10,12 +10,14 @@ use std::sync::Arc;
 
 use super::error::Result;
 use super::labels::{display_labels, verdicts_by_user};
+use super::model::ModelState;
 use super::queue_filter::{LabelFilter, QueueFilter};
 use super::session::{Retrained, Session, retrain};
 use crate::cases::{Case, Source, Verdict, Workspace, order_queue};
 use crate::detect::{DetectorKind, Reason, Risk, Thresholds};
 use crate::eval::{AtThreshold, Bin, Metrics, ThresholdView, metrics};
-use crate::log::{EventLog, LABEL_UNKNOWN};
+use crate::features::Dataset;
+use crate::log::LABEL_UNKNOWN;
 use crate::progress::Progress;
 
 pub const HISTOGRAM_BINS: usize = 50;
@@ -31,7 +33,7 @@ pub struct ModelReport {
 
 /// What a retrain needs, taken from the triage when it starts (it then runs elsewhere).
 pub struct RetrainInput {
-    pub log: Arc<EventLog>,
+    pub data: Arc<Dataset>,
     pub cases: Vec<Case>,
     pub kind: DetectorKind,
     pub dir: PathBuf,
@@ -47,7 +49,7 @@ impl RetrainInput {
     }
 
     pub fn run(self, progress: &dyn Progress) -> Result<Retrained> {
-        retrain(self.log, &self.cases, self.kind, self.dir, progress)
+        retrain(&self.data, &self.cases, self.kind, self.dir, progress)
     }
 }
 
@@ -334,7 +336,7 @@ impl Triage {
         let cases = self.workspace.cases()?;
         self.retrain_started = Some((self.report(), self.labels_since_training));
         Ok(RetrainInput {
-            log: self.session.data.log.clone(),
+            data: self.session.data.clone(),
             cases,
             kind,
             dir: self.session.model.dir.clone(),
@@ -355,11 +357,7 @@ impl Triage {
     }
 
     /// Puts a new model (and the dataset it was trained on) in place; the selection is kept.
-    pub fn replace_model(
-        &mut self,
-        data: Arc<crate::features::Dataset>,
-        model: super::model::ModelState,
-    ) {
+    pub fn replace_model(&mut self, data: Arc<Dataset>, model: ModelState) {
         self.session.data = data;
         self.session.model = model;
         self.session.generation += 1;
