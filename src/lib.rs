@@ -9,6 +9,7 @@ pub mod features;
 pub mod gui;
 pub mod jobs;
 pub mod log;
+pub mod memory;
 pub mod progress;
 pub mod ranked;
 pub mod sample;

@@ -71,7 +71,7 @@ fn changing_a_label_after_t_moves_no_feature_before_t() {
         }
     }
     let mut later_moved = false;
-    for e in 0..a.log.len() {
+    for (e, &t) in ts.iter().enumerate() {
         for (j, (x, y)) in a
             .events
             .values
@@ -81,7 +81,7 @@ fn changing_a_label_after_t_moves_no_feature_before_t() {
             .enumerate()
         {
             let same = x == y || (x.is_nan() && y.is_nan());
-            if ts[e] < cut {
+            if t < cut {
                 assert!(same, "event {e} before T: {} moved {x} -> {y}", names[j]);
             } else if !same {
                 later_moved = true;

@@ -72,7 +72,7 @@ pub struct ModelMeta {
     /// How the training went (written as `metrics` by format 1 models, read either way).
     #[serde(alias = "metrics")]
     pub training: TrainingRecord,
-    pub params: serde_json::Value,
+    pub params: Box<serde_json::value::RawValue>,
 }
 
 /// What the trainer records about one training run.
@@ -193,6 +193,15 @@ pub fn align_features(
     dir: &Path,
     data: &mut Dataset,
 ) -> Result<Vec<String>, DetectError> {
+    let same = |specs: &[crate::features::FeatureSpec], names: &[String]| {
+        specs.len() == names.len() && specs.iter().zip(names).all(|(s, n)| &s.name == n)
+    };
+    // The same log's features come in the model's order already: nothing to copy.
+    if same(&data.account.specs, &meta.account_features)
+        && same(&data.events.specs, &meta.event_features)
+    {
+        return Ok(Vec::new());
+    }
     let (account, mut missing) = data.account.aligned_to(&meta.account_features);
     let (events, missing_events) = data.events.aligned_to(&meta.event_features);
     for (what, lacking, total) in [

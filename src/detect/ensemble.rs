@@ -31,6 +31,13 @@ enum Head {
     Supervised(Box<LevelModel>),
 }
 
+/// The ensemble's parameters: each base's own, and the heads.
+#[derive(Serialize, Deserialize)]
+struct Parts {
+    bases: Vec<Box<serde_json::value::RawValue>>,
+    heads: Box<serde_json::value::RawValue>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Heads {
     user: Head,
@@ -51,14 +58,17 @@ impl Ensemble {
     }
 
     pub fn from_state(state: &State) -> Result<Self, DetectError> {
+        let parts: Parts = params_from_json(&state.params)?;
         let mut bases = Vec::new();
         for (i, &kind) in BASES.iter().enumerate() {
-            let params = state
-                .params
-                .get("bases")
-                .and_then(|b| b.get(i))
-                .cloned()
-                .unwrap_or_default();
+            let params = parts
+                .bases
+                .get(i)
+                .ok_or_else(|| DetectError::Model {
+                    path: "meta.json".into(),
+                    detail: format!("the ensemble has no base {i}"),
+                })?
+                .to_owned();
             let base_state = State {
                 params,
                 arrays: state.arrays.clone(),
@@ -69,8 +79,7 @@ impl Ensemble {
                 &format!("base{i}."),
             )?);
         }
-        let mut heads: Heads =
-            params_from_json(state.params.get("heads").cloned().unwrap_or_default())?;
+        let mut heads: Heads = params_from_json(&parts.heads)?;
         if let Head::Supervised(m) = &mut heads.user {
             m.restore(&state.arrays, "head.user.")?;
         }
@@ -93,19 +102,32 @@ impl Ensemble {
         Ok(Matrix::from_columns(&columns))
     }
 
-    /// The head of one level, fitted on its training rows (features plus base scores).
+    /// The head of one level, fitted on its training rows: their features plus the bases'
+    /// scores of them (one column per base).
     fn fit_level(
-        &self,
-        level: Level,
         x: &Matrix,
-        (rows, y): (Vec<usize>, Vec<i8>),
+        (rows, y): &(Vec<usize>, Vec<i8>),
+        base: Vec<Vec<f32>>,
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Head, DetectError> {
-        let features = x.select_rows(&rows);
-        let base = self.base_block(level, &features)?;
+        let base = Matrix::from_columns(&base);
         let y: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
-        fit_head(&features, &base, &y, options, progress)
+        let labelled = y.iter().filter(|&&l| l != LABEL_UNKNOWN).count();
+        if labelled >= MIN_LABELS && y.contains(&1) && y.contains(&0) {
+            let (model, _) = LevelModel::fit_owned(
+                DetectorKind::Gbdt,
+                x.select_rows(rows).hstack(&base),
+                y,
+                options.seed,
+                options.epochs,
+                progress,
+            )?;
+            return Ok(Head::Supervised(Box::new(model)));
+        }
+        Ok(Head::Consensus {
+            calibration: Calibration::empirical(&mean_rows(&base)),
+        })
     }
 
     /// Every row of `x` scored by its level's head, a block at a time.
@@ -141,35 +163,6 @@ fn mean_rows(m: &Matrix) -> Vec<f32> {
         .collect()
 }
 
-/// A supervised head when the training rows (all of `features`, labels `y`) have enough labels
-/// of both classes, else the calibrated consensus of the bases.
-fn fit_head(
-    features: &Matrix,
-    base: &Matrix,
-    y: &[i8],
-    options: &TrainOptions,
-    progress: &dyn Progress,
-) -> Result<Head, DetectError> {
-    let labelled = y.iter().filter(|&&l| l != LABEL_UNKNOWN).count();
-    let classes = (y.contains(&1), y.contains(&0));
-    if labelled >= MIN_LABELS && classes == (true, true) {
-        let rows: Vec<usize> = (0..features.rows).collect();
-        let model = LevelModel::fit(
-            DetectorKind::Gbdt,
-            &features.hstack(base),
-            &rows,
-            y,
-            options.seed,
-            options.epochs,
-            progress,
-        )?;
-        return Ok(Head::Supervised(Box::new(model)));
-    }
-    Ok(Head::Consensus {
-        calibration: Calibration::empirical(&mean_rows(base)),
-    })
-}
-
 fn apply_head(head: &Head, features: &Matrix, base: &Matrix) -> Result<Vec<f32>, DetectError> {
     match head {
         Head::Consensus { calibration } => Ok(mean_rows(base)
@@ -198,23 +191,17 @@ impl Detector for Ensemble {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(), DetectError> {
+        let users = user_rows(data, options);
+        let events = event_rows(data, options);
+        let (mut user_base, mut event_base) = (Vec::new(), Vec::new());
         for b in &mut self.bases {
-            b.fit(data, options, progress)?;
+            // The bases' scores of the training rows come with their fit: no second pass.
+            let (u, e) = b.fit_rows(data, &users, &events, options, progress)?;
+            user_base.push(u);
+            event_base.push(e);
         }
-        let user = self.fit_level(
-            Level::User,
-            &data.account.values,
-            user_rows(data, options),
-            options,
-            progress,
-        )?;
-        let event = self.fit_level(
-            Level::Event,
-            &data.events.values,
-            event_rows(data, options),
-            options,
-            progress,
-        )?;
+        let user = Self::fit_level(&data.account.values, &users, user_base, options, progress)?;
+        let event = Self::fit_level(&data.events.values, &events, event_base, options, progress)?;
         self.heads = Some(Heads { user, event });
         Ok(())
     }
@@ -223,7 +210,12 @@ impl Detector for Ensemble {
         let heads = self.heads.as_ref().ok_or(DetectError::NotTrained)?;
         Ok(Scores {
             user: self.score_level(Level::User, &heads.user, &data.account.values, progress)?,
-            event: self.score_level(Level::Event, &heads.event, &data.events.values, progress)?,
+            event: data.event_scores_from_rows(self.score_level(
+                Level::Event,
+                &heads.event,
+                &data.events.values,
+                progress,
+            )?),
         })
     }
 
@@ -272,9 +264,12 @@ impl Detector for Ensemble {
         if let Head::Supervised(m) = &heads.event {
             arrays.extend(m.arrays("head.event.")?);
         }
-        let heads = params_to_json(heads)?;
+        let parts = Parts {
+            bases: params,
+            heads: params_to_json(heads)?,
+        };
         Ok(State {
-            params: serde_json::json!({ "bases": params, "heads": heads }),
+            params: params_to_json(&parts)?,
             arrays,
         })
     }

@@ -36,6 +36,8 @@ pub enum DetectError {
         found: Vec<usize>,
         expected: Vec<usize>,
     },
+    #[error("{detector} reads each user's whole sequence: it needs every event's features")]
+    NeedsEveryEvent { detector: &'static str },
     #[error("{detector} is not a feature-row detector")]
     NotTabular { detector: &'static str },
     /// A model directory (or one of its files) that cannot be used as it is.

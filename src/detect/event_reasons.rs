@@ -3,11 +3,8 @@
 //! in the last 7 days were fraud (9 of 14 over 30 days)") and the rest with their normal range
 //! ("amount 5.20x this user's 30-day mean (normal ≤ 1.80)").
 
-use super::reasons::Reason;
+use super::reasons::{Reason, deviation_text, stands_out};
 use crate::features::{Dataset, Scaler};
-
-/// Deviations smaller than this many robust spreads are not worth an analyst's attention.
-const MIN_DEVIATION: f32 = 2.0;
 /// What an event is (its act, its hour) describes it; it is no evidence against it.
 const CONTEXT: [&str; 2] = ["act:", "hour"];
 
@@ -32,6 +29,14 @@ fn subject(data: &Dataset, role: &str, e: usize) -> String {
     match role {
         "user" => "this account".to_string(),
         "event_type" => format!("event type {}", c.event.get(e).unwrap_or("?")),
+        paired if paired.ends_with("+event") => {
+            let entity = paired.trim_end_matches("+event");
+            format!(
+                "{}, {} events",
+                subject(data, entity, e),
+                c.event.get(e).unwrap_or("?")
+            )
+        }
         entity => {
             let value = c
                 .entities
@@ -47,7 +52,10 @@ fn subject(data: &Dataset, role: &str, e: usize) -> String {
 /// The top `k` reasons for event `e`'s score.
 pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec<Reason> {
     let specs = &data.events.specs;
-    let row = data.events.values.row(e);
+    let Some(r) = data.event_row(e) else {
+        return Vec::new();
+    };
+    let row = data.events.values.row(r);
     let column = |name: &str| specs.iter().position(|s| s.name == name);
     let mut scored: Vec<(usize, f32)> = row
         .iter()
@@ -57,7 +65,7 @@ pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec
         .map(|(j, &v)| (j, scaler.z(j, v)))
         .filter(|&(j, z)| {
             // A low fraud rate is no reason for a high score.
-            z.abs() >= MIN_DEVIATION && (risk_feature(&specs[j].name).is_none() || z > 0.0)
+            stands_out(scaler, j, row[j], z) && (risk_feature(&specs[j].name).is_none() || z > 0.0)
         })
         .collect();
     scored.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
@@ -85,14 +93,7 @@ pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec
                 }
                 text
             }
-            None => {
-                let normal = if z > 0.0 {
-                    format!("normal ≤ {}", spec.unit.format(scaler.p99[j]))
-                } else {
-                    format!("normal ≥ {}", spec.unit.format(scaler.p01[j]))
-                };
-                format!("{} ({normal})", spec.say(row[j]))
-            }
+            None => deviation_text(spec, scaler, j, row[j], z),
         };
         out.push(Reason {
             feature: spec.name.clone(),

@@ -2,6 +2,8 @@
 //! HistGradientBoosting): the supervised model that thresholds and interactions suit best,
 //! and the ensemble's head. Trees grow best-first on 255-bin feature histograms.
 
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::features::Matrix;
@@ -62,9 +64,19 @@ fn sigmoid(x: f32) -> f32 {
 }
 
 struct Binned {
-    /// Column-major bins.
-    bins: Vec<Vec<u8>>,
+    /// Row-major bins: `features` bins per row, so a row's gradient is read once for all of
+    /// its features when histograms are built.
+    bins: Vec<u8>,
+    /// The same bins column by column, so splitting a node reads one column contiguously.
+    columns: Vec<Vec<u8>>,
+    features: usize,
     edges: Vec<Vec<f32>>,
+}
+
+impl Binned {
+    fn bin(&self, row: u32, feature: usize) -> u8 {
+        self.columns[feature][row as usize]
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -87,31 +99,60 @@ const SLOTS: usize = BINS + 1;
 /// Gradient sums per bin of every feature, `SLOTS` buckets per feature.
 type Hist = Vec<Bucket>;
 
-/// A node's histograms; features are shared among the worker threads for big nodes.
+/// Adds `rows` to `hist`, row by row.
+fn accumulate(b: &Binned, rows: &[u32], g: &[f32], h: &[f32], hist: &mut [Bucket]) {
+    let f = b.features;
+    for &r in rows {
+        let (gr, hr) = (g[r as usize] as f64, h[r as usize] as f64);
+        let row = &b.bins[r as usize * f..(r as usize + 1) * f];
+        // A feature's buckets as an array of 256: a u8 bin indexes it without a bounds check.
+        for (buckets, &bin) in hist.chunks_exact_mut(SLOTS).zip(row) {
+            let buckets: &mut [Bucket; SLOTS] = match buckets.try_into() {
+                Ok(b) => b,
+                Err(_) => continue,
+            };
+            let bucket = &mut buckets[bin as usize];
+            bucket.g += gr;
+            bucket.h += hr;
+            bucket.n += 1;
+        }
+    }
+}
+
+/// A node's histograms; the rows of a big node are shared among the worker threads, each
+/// with histograms of its own that are summed at the end.
 fn build_hist(b: &Binned, rows: &[u32], g: &[f32], h: &[f32]) -> Hist {
-    let features = b.bins.len();
-    let mut hist = vec![Bucket::default(); features * SLOTS];
+    let size = b.features * SLOTS;
     let threads = if rows.len() >= PARALLEL_ROWS {
         crate::log::worker_threads()
     } else {
         1
     };
-    let per_thread = features.div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        for (k, part) in hist.chunks_mut(per_thread * SLOTS).enumerate() {
-            s.spawn(move || {
-                for (i, buckets) in part.chunks_mut(SLOTS).enumerate() {
-                    let column = &b.bins[k * per_thread + i];
-                    for &r in rows {
-                        let bucket = &mut buckets[column[r as usize] as usize];
-                        bucket.g += g[r as usize] as f64;
-                        bucket.h += h[r as usize] as f64;
-                        bucket.n += 1;
-                    }
-                }
-            });
-        }
+    let mut hist = vec![Bucket::default(); size];
+    if threads == 1 {
+        accumulate(b, rows, g, h, &mut hist);
+        return hist;
+    }
+    let parts: Vec<Hist> = std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(rows.len().div_ceil(threads))
+            .map(|part| {
+                s.spawn(move || {
+                    let mut local = vec![Bucket::default(); size];
+                    accumulate(b, part, g, h, &mut local);
+                    local
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|t| t.join().ok()).collect()
     });
+    for part in parts {
+        for (a, p) in hist.iter_mut().zip(part) {
+            a.g += p.g;
+            a.h += p.h;
+            a.n += p.n;
+        }
+    }
     hist
 }
 
@@ -130,7 +171,7 @@ fn subtract(parent: &Hist, child: &Hist) -> Hist {
 
 /// The best split of a node of `rows` rows from its histograms; ties go to the lower feature.
 fn best_split(b: &Binned, hist: &Hist, rows: usize) -> Option<Split> {
-    if rows < 2 * MIN_LEAF_ROWS || b.bins.is_empty() {
+    if rows < 2 * MIN_LEAF_ROWS || b.features == 0 {
         return None;
     }
     let (gt, ht) = hist[..SLOTS]
@@ -187,18 +228,21 @@ fn leaf(rows: &[u32], g: &[f32], h: &[f32]) -> Node {
     }
 }
 
-/// Grows one tree best-first: always split the leaf with the largest gain next.
-fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
+/// Grows one tree best-first: always split the leaf with the largest gain next. Returns the
+/// tree and the training rows of each of its leaves (so the rows' predictions need no walk).
+fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> (Vec<Node>, Vec<(u32, Vec<u32>)>) {
     let mut nodes = vec![leaf(&rows, g, h)];
     let mut open: Vec<Open> = Vec::new();
+    let mut done: Vec<(u32, Vec<u32>)> = Vec::new();
     let hist = build_hist(b, &rows, g, h);
-    if let Some(split) = best_split(b, &hist, rows.len()) {
-        open.push(Open {
+    match best_split(b, &hist, rows.len()) {
+        Some(split) => open.push(Open {
             id: 0,
             rows,
             split,
             hist,
-        });
+        }),
+        None => done.push((0, rows)),
     }
     let mut leaves = 1;
     while leaves < MAX_LEAVES {
@@ -209,11 +253,10 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
         };
         let node = open.swap_remove(i);
         let s = &node.split;
-        let column = &b.bins[s.feature];
         let (l, r): (Vec<u32>, Vec<u32>) = node
             .rows
             .iter()
-            .partition(|&&row| column[row as usize] <= s.bin);
+            .partition(|&&row| b.bin(row, s.feature) <= s.bin);
         let threshold = b.edges[s.feature]
             .get(s.bin as usize)
             .copied()
@@ -237,13 +280,14 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
         for (k, (rows, hist)) in [(l, hist_l), (r, hist_r)].into_iter().enumerate() {
             let id = nodes.len() as u32;
             nodes.push(leaf(&rows, g, h));
-            if let Some(split) = best_split(b, &hist, rows.len()) {
-                open.push(Open {
+            match best_split(b, &hist, rows.len()) {
+                Some(split) => open.push(Open {
                     id,
                     rows,
                     split,
                     hist,
-                });
+                }),
+                None => done.push((id, rows)),
             }
             children[k] = id;
         }
@@ -256,7 +300,8 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> Vec<Node> {
         };
         leaves += 1;
     }
-    nodes
+    done.extend(open.into_iter().map(|o| (o.id, o.rows)));
+    (nodes, done)
 }
 
 fn predict_tree(nodes: &[Node], row: &[f32]) -> f32 {
@@ -272,6 +317,52 @@ fn predict_tree(nodes: &[Node], row: &[f32]) -> f32 {
         } else {
             n.right
         } as usize;
+    }
+}
+
+/// Training sets this big build each tree from a gradient-based sample of their rows.
+const GOSS_MIN_ROWS: usize = 50_000;
+/// The share of rows with the largest gradients every tree sees ...
+const GOSS_TOP: f64 = 0.2;
+/// ... and the share of the rest sampled, its gradients scaled up to stand for all of them.
+const GOSS_OTHER: f64 = 0.1;
+
+/// Gradient-based one-side sampling (LightGBM's GOSS): rows the model already fits well have
+/// small gradients and teach a tree little, so each tree's histograms are built from the rows
+/// with the largest gradients and a weighted random share of the others.
+struct Goss {
+    rng: ChaCha8Rng,
+    order: Vec<usize>,
+}
+
+impl Goss {
+    fn new(rows: usize) -> Self {
+        Self {
+            rng: ChaCha8Rng::seed_from_u64(0x6055),
+            order: Vec::with_capacity(rows),
+        }
+    }
+
+    /// This round's rows; the sampled small-gradient rows' `g` and `h` are scaled in place.
+    fn rows(&mut self, train: &[usize], g: &mut [f32], h: &mut [f32]) -> Vec<u32> {
+        let top = (train.len() as f64 * GOSS_TOP) as usize;
+        self.order.clear();
+        self.order.extend_from_slice(train);
+        if top > 0 && top < self.order.len() {
+            self.order
+                .select_nth_unstable_by(top - 1, |&a, &b| g[b].abs().total_cmp(&g[a].abs()));
+        }
+        let weight = ((1.0 - GOSS_TOP) / GOSS_OTHER) as f32;
+        let mut rows: Vec<u32> = self.order[..top].iter().map(|&r| r as u32).collect();
+        for &r in &self.order[top..] {
+            if self.rng.random_bool(GOSS_OTHER) {
+                g[r] *= weight;
+                h[r] *= weight;
+                rows.push(r as u32);
+            }
+        }
+        rows.sort_unstable();
+        rows
     }
 }
 
@@ -298,14 +389,19 @@ impl Gbdt {
         let edges: Vec<Vec<f32>> = (0..x.cols)
             .map(|j| edges(train.iter().map(|&r| x.row(r)[j])))
             .collect();
-        let bins: Vec<Vec<u8>> = (0..x.cols)
-            .map(|j| {
-                (0..x.rows)
-                    .map(|r| bin_of(&edges[j], x.row(r)[j]))
-                    .collect()
-            })
+        let mut bins = Vec::with_capacity(x.rows * x.cols);
+        for r in 0..x.rows {
+            bins.extend(x.row(r).iter().zip(&edges).map(|(&v, e)| bin_of(e, v)));
+        }
+        let columns = (0..x.cols)
+            .map(|j| (0..x.rows).map(|r| bins[r * x.cols + j]).collect())
             .collect();
-        let binned = Binned { bins, edges };
+        let binned = Binned {
+            bins,
+            columns,
+            features: x.cols,
+            edges,
+        };
         let positive = train.iter().map(|&r| y[r] as f64).sum::<f64>() / train.len().max(1) as f64;
         let p0 = positive.clamp(1e-4, 1.0 - 1e-4);
         let base = (p0 / (1.0 - p0)).ln() as f32;
@@ -316,6 +412,7 @@ impl Gbdt {
             trees: Vec::new(),
         };
         let (mut best_loss, mut best_len, mut since) = (f64::INFINITY, 0, 0);
+        let mut goss = (train.len() >= GOSS_MIN_ROWS).then(|| Goss::new(train.len()));
         for round in 0..MAX_ROUNDS {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
@@ -326,9 +423,27 @@ impl Gbdt {
                 g[r] = p - y[r];
                 h[r] = (p * (1.0 - p)).max(1e-6);
             }
-            let tree = grow(&binned, train.iter().map(|&r| r as u32).collect(), &g, &h);
-            for (r, v) in raw.iter_mut().enumerate() {
-                *v += predict_tree(&tree, x.row(r));
+            let rows = match goss.as_mut() {
+                Some(sampler) => sampler.rows(train, &mut g, &mut h),
+                None => train.iter().map(|&r| r as u32).collect(),
+            };
+            let sampled = rows.len() < train.len();
+            let (tree, leaves) = grow(&binned, rows, &g, &h);
+            if sampled {
+                // Rows left out of this tree's histograms are placed by walking it.
+                for &r in train.iter().chain(val) {
+                    raw[r] += predict_tree(&tree, x.row(r));
+                }
+            } else {
+                for (id, rows) in leaves {
+                    let value = tree[id as usize].value;
+                    for r in rows {
+                        raw[r as usize] += value;
+                    }
+                }
+                for &r in val {
+                    raw[r] += predict_tree(&tree, x.row(r));
+                }
             }
             model.trees.push(tree);
             if !val.is_empty() {

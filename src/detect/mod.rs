@@ -28,6 +28,7 @@ pub use detector::{
     Detector, DetectorKind, Level, Risk, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
 pub use error::DetectError;
+pub use holdout::{MAX_EVENT_TRAIN_ROWS, event_sample};
 pub use reasons::{Reason, reasons_for};
 pub use registry::{new_detector, restore_detector};
 pub use state::State;

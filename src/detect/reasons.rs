@@ -16,30 +16,49 @@ pub struct Reason {
     pub deviation: f32,
 }
 
+/// Whether value `v` of feature `j`, `z` robust spreads from the centre, is worth saying: far
+/// from the centre, and outside the normal range the sentence quotes.
+pub(super) fn stands_out(scaler: &Scaler, j: usize, v: f32, z: f32) -> bool {
+    z.abs() >= MIN_DEVIATION
+        && if z > 0.0 {
+            v > scaler.p99[j]
+        } else {
+            v < scaler.p01[j]
+        }
+}
+
+/// "8 events in 1 min (normal ≤ 1)".
+pub(super) fn deviation_text(
+    spec: &FeatureSpec,
+    scaler: &Scaler,
+    j: usize,
+    v: f32,
+    z: f32,
+) -> String {
+    let normal = if z > 0.0 {
+        format!("normal ≤ {}", spec.unit.format(scaler.p99[j]))
+    } else {
+        format!("normal ≥ {}", spec.unit.format(scaler.p01[j]))
+    };
+    format!("{} ({normal})", spec.say(v))
+}
+
 pub fn reasons_for(specs: &[FeatureSpec], scaler: &Scaler, row: &[f32], k: usize) -> Vec<Reason> {
     let mut scored: Vec<(usize, f32)> = row
         .iter()
         .enumerate()
         .filter(|&(j, _)| j < scaler.cols())
         .map(|(j, &v)| (j, scaler.z(j, v)))
-        .filter(|(_, z)| z.abs() >= MIN_DEVIATION)
+        .filter(|&(j, z)| stands_out(scaler, j, row[j], z))
         .collect();
     scored.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
     scored
         .into_iter()
         .take(k)
-        .map(|(j, z)| {
-            let spec = &specs[j];
-            let normal = if z > 0.0 {
-                format!("normal ≤ {}", spec.unit.format(scaler.p99[j]))
-            } else {
-                format!("normal ≥ {}", spec.unit.format(scaler.p01[j]))
-            };
-            Reason {
-                feature: spec.name.clone(),
-                text: format!("{} ({normal})", spec.say(row[j])),
-                deviation: z,
-            }
+        .map(|(j, z)| Reason {
+            feature: specs[j].name.clone(),
+            text: deviation_text(&specs[j], scaler, j, row[j], z),
+            deviation: z,
         })
         .collect()
 }

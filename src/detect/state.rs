@@ -1,27 +1,32 @@
-//! A detector's learned state as it goes to a model directory: JSON parameters and named f32
-//! arrays (weights).
+//! A detector's learned state as it goes to a model directory: its parameters as JSON text
+//! (read straight into the detector's own types, never through a generic JSON tree: a forest's
+//! parameters are megabytes) and named f32 arrays (weights).
+
+use serde_json::value::RawValue;
 
 use super::error::DetectError;
 use super::neural::Array;
 
 pub struct State {
-    pub params: serde_json::Value,
+    pub params: Box<RawValue>,
     pub arrays: Vec<Array>,
 }
 
-/// A detector's parameters as JSON.
-pub fn params_to_json<T: serde::Serialize>(params: &T) -> Result<serde_json::Value, DetectError> {
-    serde_json::to_value(params).map_err(|source| DetectError::Params {
+/// A detector's parameters as JSON text.
+pub fn params_to_json<T: serde::Serialize + ?Sized>(
+    params: &T,
+) -> Result<Box<RawValue>, DetectError> {
+    serde_json::value::to_raw_value(params).map_err(|source| DetectError::Params {
         action: "written",
         source,
     })
 }
 
-/// A detector's parameters read back from JSON.
-pub fn params_from_json<T: serde::de::DeserializeOwned>(
-    params: serde_json::Value,
+/// A detector's parameters read back from JSON text.
+pub fn params_from_json<'a, T: serde::Deserialize<'a>>(
+    params: &'a RawValue,
 ) -> Result<T, DetectError> {
-    serde_json::from_value(params).map_err(|source| DetectError::Params {
+    serde_json::from_str(params.get()).map_err(|source| DetectError::Params {
         action: "read",
         source,
     })

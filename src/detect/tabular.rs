@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS, fit_thresholds};
 use super::gbdt::Gbdt;
-use super::holdout::{cap_keeping_positives, split_validation};
+use super::holdout::{event_sample, split_validation};
 use super::iforest::IsolationForest;
 use super::neural::{Array, NetKind, TabularNet};
 use super::state::{State, params_from_json, params_to_json};
@@ -16,9 +16,6 @@ use super::{
 use crate::features::{Dataset, Matrix, Scaler};
 use crate::progress::Progress;
 
-/// Event-level models learn from at most this many events (all labelled fraud, then a
-/// sample): enough to learn the shape of normal, and a 2-million-event log trains in seconds.
-const MAX_EVENT_TRAIN_ROWS: usize = 100_000;
 /// Rows are scaled and scored in blocks this size, so a big log is never copied whole.
 const BLOCK_ROWS: usize = 65_536;
 
@@ -44,7 +41,8 @@ pub(super) struct LevelModel {
 }
 
 impl LevelModel {
-    /// Fits a `kind` model on `rows` of `x`, with `y` the label of every row of `x`.
+    /// Fits a `kind` model on `rows` of `x`, with `y` the label of every row of `x`; returns
+    /// it with its calibrated scores of those rows (an ensemble's head learns from them).
     pub(super) fn fit(
         kind: DetectorKind,
         x: &Matrix,
@@ -53,10 +51,22 @@ impl LevelModel {
         seed: u64,
         epochs: usize,
         progress: &dyn Progress,
-    ) -> Result<Self, DetectError> {
-        let scaler = Scaler::fit(&x.select_rows(rows));
-        let xs = scaler.transform(&x.select_rows(rows));
+    ) -> Result<(Self, Vec<f32>), DetectError> {
         let ys: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
+        Self::fit_owned(kind, x.select_rows(rows), ys, seed, epochs, progress)
+    }
+
+    /// Fits a `kind` model on every row of `xs` (labels `ys`), scaling `xs` where it is.
+    pub(super) fn fit_owned(
+        kind: DetectorKind,
+        mut xs: Matrix,
+        ys: Vec<i8>,
+        seed: u64,
+        epochs: usize,
+        progress: &dyn Progress,
+    ) -> Result<(Self, Vec<f32>), DetectError> {
+        let scaler = Scaler::fit(&xs);
+        scaler.transform_in_place(&mut xs);
         let mut curve = TrainingCurve::default();
         let mut net = None;
         let (model, raw) = match kind {
@@ -110,14 +120,16 @@ impl LevelModel {
             }
             _ => (Calibration::empirical(&raw), UNSUPERVISED_THRESHOLDS),
         };
-        Ok(Self {
+        let scores = raw.into_iter().map(|r| calibration.apply(r)).collect();
+        let model = Self {
             scaler,
             model,
             calibration,
             thresholds,
             curve,
             net,
-        })
+        };
+        Ok((model, scores))
     }
 
     /// Calibrated scores of every row of `x`, a block of rows at a time (a big log is never
@@ -210,20 +222,17 @@ pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, 
     (rows, data.labels.user.clone())
 }
 
-/// The events a detector learns from: those of training users, capped with every labelled
-/// fraud event kept; and every event's training target.
+/// The events a detector learns from (those of training users before any cut-off that have
+/// features), capped with every labelled fraud event kept, as rows of the event features; and
+/// every row's training target.
 pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
     let targets = options.event_targets(data);
-    let rows: Vec<usize> = (0..data.log.len())
-        .filter(|&e| options.learns_from_event(data, e))
+    let featured = data.featured_events();
+    let y: Vec<i8> = featured.iter().map(|&e| targets[e]).collect();
+    let rows: Vec<usize> = (0..featured.len())
+        .filter(|&r| options.learns_from_event(data, featured[r]))
         .collect();
-    let rows = cap_keeping_positives(
-        rows,
-        |e| targets[e] == 1,
-        MAX_EVENT_TRAIN_ROWS,
-        options.seed ^ 0xe7e7,
-    );
-    (rows, targets)
+    (event_sample(rows, |r| y[r] == 1, options.seed), y)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -251,7 +260,7 @@ impl TabularDetector {
         state: &State,
         prefix: &str,
     ) -> Result<Self, DetectError> {
-        let mut learned: Learned = params_from_json(state.params.clone())?;
+        let mut learned: Learned = params_from_json(&state.params)?;
         learned
             .user
             .restore(&state.arrays, &format!("{prefix}user."))?;
@@ -266,6 +275,37 @@ impl TabularDetector {
 }
 
 impl TabularDetector {
+    /// Fits both levels on the given rows (and targets) of the account and event features;
+    /// returns each level's calibrated scores of its rows.
+    pub(super) fn fit_rows(
+        &mut self,
+        data: &Dataset,
+        (user_rows, user_y): &(Vec<usize>, Vec<i8>),
+        (event_rows, event_y): &(Vec<usize>, Vec<i8>),
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<f32>, Vec<f32>), DetectError> {
+        let fit_level = |x: &Matrix, rows: &[usize], y: &[i8]| {
+            LevelModel::fit(
+                self.kind,
+                x,
+                rows,
+                y,
+                options.seed,
+                options.epochs,
+                progress,
+            )
+        };
+        let (user, user_scores) = fit_level(&data.account.values, user_rows, user_y)?;
+        let (event, event_scores) = fit_level(&data.events.values, event_rows, event_y)?;
+        self.learned = Some(Learned {
+            kind: self.kind,
+            user,
+            event,
+        });
+        Ok((user_scores, event_scores))
+    }
+
     /// The trained model of one level.
     pub(super) fn level(&self, level: Level) -> Result<&LevelModel, DetectError> {
         let l = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
@@ -287,24 +327,9 @@ impl Detector for TabularDetector {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(), DetectError> {
-        let fit_level = |x: &Matrix, (rows, y): (Vec<usize>, Vec<i8>)| {
-            LevelModel::fit(
-                self.kind,
-                x,
-                &rows,
-                &y,
-                options.seed,
-                options.epochs,
-                progress,
-            )
-        };
-        let user = fit_level(&data.account.values, user_rows(data, options))?;
-        let event = fit_level(&data.events.values, event_rows(data, options))?;
-        self.learned = Some(Learned {
-            kind: self.kind,
-            user,
-            event,
-        });
+        let users = user_rows(data, options);
+        let events = event_rows(data, options);
+        self.fit_rows(data, &users, &events, options, progress)?;
         Ok(())
     }
 
@@ -312,7 +337,7 @@ impl Detector for TabularDetector {
         let l = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         Ok(Scores {
             user: l.user.score(&data.account.values, progress)?,
-            event: l.event.score(&data.events.values, progress)?,
+            event: data.event_scores_from_rows(l.event.score(&data.events.values, progress)?),
         })
     }
 

@@ -135,11 +135,17 @@ pub fn setup(
                 // Account features sum a user's whole history: recompute them on the past.
                 Level::User => (Arc::new(full.before(at_ms, progress)?), None),
             };
+            // The past may lack a feature the whole log has (no refund yet): the test side is
+            // read in the columns the model learnt.
+            let test = match level {
+                Level::Event => full.clone(),
+                Level::User => Arc::new(full.aligned_to(&train)),
+            };
             Ok(Setup {
                 train_users: vec![true; train.users()],
                 train,
                 truth: full.labels.clone(),
-                test: full,
+                test,
                 test_users,
                 test_events,
                 event_cutoff_ms,

@@ -105,6 +105,26 @@ fn f64_column(df: &DataFrame, name: &str, rows: &[usize], users: usize) -> Polar
     Ok(out)
 }
 
+/// Events per batch of users the aggregation works on.
+const BATCH_EVENTS: usize = 1 << 18;
+
+/// Consecutive runs of users with about `BATCH_EVENTS` events between them.
+fn user_batches(index: &UserIndex) -> Vec<std::ops::Range<u32>> {
+    let mut batches = Vec::new();
+    let (mut start, mut events) = (0u32, 0usize);
+    for u in 0..index.user_count() as u32 {
+        events += index.events(u).len();
+        if events >= BATCH_EVENTS {
+            batches.push(start..u + 1);
+            (start, events) = (u + 1, 0);
+        }
+    }
+    if start < index.user_count() as u32 {
+        batches.push(start..index.user_count() as u32);
+    }
+    batches
+}
+
 pub fn account_features(
     log: &EventLog,
     index: &UserIndex,
@@ -112,9 +132,6 @@ pub fn account_features(
 ) -> Result<AccountFeatures, FeatureError> {
     progress.report("account features", 0, Some(3));
     let users = log.user_count();
-    let order: Vec<u32> = (0..users as u32)
-        .flat_map(|u| index.events(u).iter().copied())
-        .collect();
     let types = main_event_types(log);
     let roles = categorical_roles(log);
 
@@ -163,12 +180,38 @@ pub fn account_features(
                 .alias(format!("distinct:{name}")),
         );
     }
-    let df = event_frame(log, &order)?
-        .lazy()
-        .with_column(gap.alias("gap"))
-        .group_by([col("user")])
-        .agg(aggs)
-        .collect()?;
+    // Users are aggregated a batch at a time: each user's rows stay in one batch, and the
+    // frame polars works on stays a fraction of the log however big it is.
+    let mut df: Option<DataFrame> = None;
+    for batch in user_batches(index) {
+        if progress.is_cancelled() {
+            return Err(FeatureError::Cancelled);
+        }
+        let order: Vec<u32> = batch
+            .flat_map(|u| index.events(u).iter().copied())
+            .collect();
+        let part = event_frame(log, &order)?
+            .lazy()
+            .with_column(gap.clone().alias("gap"))
+            .group_by([col("user")])
+            .agg(aggs.clone())
+            .collect()?;
+        match &mut df {
+            Some(all) => {
+                all.vstack_mut(&part)?;
+            }
+            None => df = Some(part),
+        }
+    }
+    let df = match df {
+        Some(df) => df,
+        None => event_frame(log, &[])?
+            .lazy()
+            .with_column(gap.alias("gap"))
+            .group_by([col("user")])
+            .agg(aggs)
+            .collect()?,
+    };
     if progress.is_cancelled() {
         return Err(FeatureError::Cancelled);
     }

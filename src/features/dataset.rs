@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::account::{AccountFeatures, account_features, main_event_types};
 use super::error::FeatureError;
-use super::event::{EventFeatures, event_features};
+use super::event::{EventFeatures, event_features, event_features_of};
 use super::knowledge::LabelKnowledge;
 use crate::log::{EventLog, UserIndex, UserLabel};
 use crate::progress::Progress;
@@ -75,6 +75,59 @@ impl LabelledLog {
     pub fn featurise(self, progress: &dyn Progress) -> Result<Dataset, FeatureError> {
         Dataset::with_labels(self.log, self.index, self.labels, progress)
     }
+
+    /// The whole log's dataset with event features stored for the events `keep` marks only (a
+    /// training sample): every event is still read as history, so a kept event's features
+    /// are those of the whole log. Account features cover every user.
+    pub fn featurise_sample(
+        self,
+        keep: &[bool],
+        progress: &dyn Progress,
+    ) -> Result<Dataset, FeatureError> {
+        let events = event_features_of(&self.log, &self.index, &self.labels, Some(keep), progress)?;
+        let account = account_features(&self.log, &self.index, progress)?;
+        Ok(Dataset {
+            main_types: main_event_types(&self.log),
+            log: self.log,
+            index: Arc::new(self.index),
+            labels: self.labels,
+            account: Arc::new(account),
+            events: Arc::new(events),
+        })
+    }
+
+    /// The dataset of the events from `from_ms` on, their event features computed with every
+    /// earlier event of this log as history (which is read, not kept). With this log holding
+    /// the look-back its features need (`lookback_ms`), each event's features are those the
+    /// whole log gives it. Account features describe the kept events alone.
+    pub fn featurise_from(
+        self,
+        from_ms: i64,
+        progress: &dyn Progress,
+    ) -> Result<Dataset, FeatureError> {
+        let keep: Vec<bool> = self
+            .log
+            .columns
+            .ts_ms
+            .iter()
+            .map(|&t| t >= from_ms)
+            .collect();
+        let mut events =
+            event_features_of(&self.log, &self.index, &self.labels, Some(&keep), progress)?;
+        // The window's log holds exactly the kept events: its rows are its events.
+        events.rows = None;
+        let window = self.range(Some(from_ms), None, None);
+        drop(self);
+        let account = account_features(&window.log, &window.index, progress)?;
+        Ok(Dataset {
+            main_types: main_event_types(&window.log),
+            log: window.log,
+            index: Arc::new(window.index),
+            labels: window.labels,
+            account: Arc::new(account),
+            events: Arc::new(events),
+        })
+    }
 }
 
 /// A log with everything the detectors read from it.
@@ -130,6 +183,22 @@ impl Dataset {
         }
     }
 
+    /// This dataset with its feature columns arranged as `model`'s: columns `model` lacks are
+    /// dropped, and those this one lacks count as typical (NaN). What a model trained on an
+    /// earlier part of a log scores this one with.
+    pub fn aligned_to(&self, model: &Dataset) -> Self {
+        let names = |t: &super::FeatureTable| -> Vec<String> {
+            t.specs.iter().map(|s| s.name.clone()).collect()
+        };
+        let (account, _) = self.account.aligned_to(&names(&model.account));
+        let (events, _) = self.events.aligned_to(&names(&model.events));
+        Self {
+            account: Arc::new(account),
+            events: Arc::new(events),
+            ..self.clone()
+        }
+    }
+
     /// The dataset of the events before `at_ms`, with only the labels known by then: what
     /// a model trained at that moment could have seen.
     pub fn before(&self, at_ms: i64, progress: &dyn Progress) -> Result<Self, FeatureError> {
@@ -149,6 +218,37 @@ impl Dataset {
 
     pub fn user_name(&self, u: usize) -> &str {
         self.log.columns.user.dict.get(u as u32)
+    }
+
+    /// The row of event `e` in the event features, if it has one.
+    pub fn event_row(&self, e: usize) -> Option<usize> {
+        match &self.events.rows {
+            None => (e < self.events.values.rows).then_some(e),
+            Some(rows) => rows.binary_search(&(e as u32)).ok(),
+        }
+    }
+
+    /// The event of each row of the event features.
+    pub fn featured_events(&self) -> Vec<usize> {
+        match &self.events.rows {
+            None => (0..self.events.values.rows).collect(),
+            Some(rows) => rows.iter().map(|&e| e as usize).collect(),
+        }
+    }
+
+    /// Per-event scores from per-row ones: an event without features (outside a training
+    /// sample) scores 0.
+    pub fn event_scores_from_rows(&self, by_row: Vec<f32>) -> Vec<f32> {
+        match &self.events.rows {
+            None => by_row,
+            Some(rows) => {
+                let mut out = vec![0.0; self.log.len()];
+                for (&e, s) in rows.iter().zip(by_row) {
+                    out[e as usize] = s;
+                }
+                out
+            }
+        }
     }
 
     /// The user code of each event.

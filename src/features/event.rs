@@ -130,13 +130,66 @@ fn risk_columns(c: &mut Columns, role: &str, what: &str, activity: bool) -> Risk
     }
 }
 
+/// Where the features are written: every event's row, or only the kept events' (the others
+/// are read as history and computed, but not stored).
+struct Out {
+    m: Matrix,
+    /// Event → table row; `u32::MAX` for an event not kept.
+    row_of: Option<Vec<u32>>,
+}
+
+impl Out {
+    #[inline]
+    fn set(&mut self, e: usize, col: usize, v: f32) {
+        match &self.row_of {
+            None => self.m.set(e, col, v),
+            Some(rows) => {
+                if let Some(&r) = rows.get(e).filter(|&&r| r != u32::MAX) {
+                    self.m.set(r as usize, col, v);
+                }
+            }
+        }
+    }
+}
+
+/// The event features of every event of `log`.
 pub fn event_features(
     log: &EventLog,
     index: &UserIndex,
     labels: &LabelKnowledge,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
-    let n = log.len();
+    event_features_of(log, index, labels, None, progress)
+}
+
+/// The event features of the events `keep` marks, in event order: the others are history,
+/// read to compute them but not stored.
+pub fn event_features_of(
+    log: &EventLog,
+    index: &UserIndex,
+    labels: &LabelKnowledge,
+    keep: Option<&[bool]>,
+    progress: &dyn Progress,
+) -> Result<EventFeatures, FeatureError> {
+    let row_of: Option<Vec<u32>> = keep.map(|keep| {
+        let mut next = 0u32;
+        keep.iter()
+            .map(|&k| {
+                if k {
+                    next += 1;
+                    next - 1
+                } else {
+                    u32::MAX
+                }
+            })
+            .collect()
+    });
+    let rows: Option<Vec<u32>> = keep.map(|keep| {
+        (0..keep.len() as u32)
+            .filter(|&e| keep[e as usize])
+            .collect()
+    });
+    let n = rows.as_ref().map_or(log.len(), Vec::len);
     let has_amount = log.columns.amount.is_some();
     let mut c = Columns { specs: Vec::new() };
     let user_cols = user_columns(&mut c, has_amount);
@@ -153,36 +206,44 @@ pub fn event_features(
     let hour_col = c.add("hour".into(), "at {} h (UTC)".into(), Unit::Count);
     let own = risk_columns(&mut c, "user", "account", false);
     let kind = risk_columns(&mut c, "event_type", "event type", false);
-    let entity_cols: Vec<RiskColumns> = log
+    let entity_cols: Vec<(RiskColumns, RiskColumns)> = log
         .columns
         .entities
         .iter()
-        .map(|e| risk_columns(&mut c, &e.name, &e.name, true))
+        .map(|e| {
+            // The entity's own risk, and its risk for this kind of event: a compromised
+            // checkout's payments are all fraud while its views are not.
+            let own = risk_columns(&mut c, &e.name, &e.name, true);
+            let what = format!("{} for this event type", e.name);
+            let paired = risk_columns(&mut c, &format!("{}+event", e.name), &what, false);
+            (own, paired)
+        })
         .collect();
 
-    let mut m = Matrix::zeros(n, c.specs.len());
+    // Missing until written: an event without a seller has no seller features (not zeros).
+    let mut values = Matrix::zeros(n, c.specs.len());
+    values.data.fill(f32::NAN);
+    let mut m = Out { m: values, row_of };
     let steps = 3 + log.columns.entities.len() as u64;
     progress.report("event features", 0, Some(steps));
     user_history(log, index, &user_cols, &mut m, progress)?;
     what_it_is(log, &act_cols, hour_col, &mut m);
     let sweep = RiskSweep::new(log, labels);
     progress.report("event features", 1, Some(steps));
-    sweep.run(&log.columns.user, None, &own, &mut m, progress)?;
+    sweep.run(column(&log.columns.user), None, &own, &mut m, progress)?;
     progress.report("event features", 2, Some(steps));
-    sweep.run(&log.columns.event, None, &kind, &mut m, progress)?;
-    for (k, (entity, cols)) in log.columns.entities.iter().zip(&entity_cols).enumerate() {
+    sweep.run(column(&log.columns.event), None, &kind, &mut m, progress)?;
+    for (k, (entity, (own, paired))) in log.columns.entities.iter().zip(&entity_cols).enumerate() {
         progress.report("event features", 3 + k as u64, Some(steps));
-        sweep.run(
-            &entity.column,
-            Some(&log.columns.user),
-            cols,
-            &mut m,
-            progress,
-        )?;
+        let users = Some(log.columns.user.codes.as_slice());
+        sweep.run(column(&entity.column), users, own, &mut m, progress)?;
+        let (pairs, values) = pair_codes(&entity.column, &log.columns.event);
+        sweep.run((&pairs, values), None, paired, &mut m, progress)?;
     }
     Ok(FeatureTable {
         specs: c.specs,
-        values: m,
+        values: m.m,
+        rows,
     })
 }
 
@@ -244,7 +305,7 @@ fn user_history(
     log: &EventLog,
     index: &UserIndex,
     cols: &UserColumns,
-    m: &mut Matrix,
+    m: &mut Out,
     progress: &dyn Progress,
 ) -> Result<(), FeatureError> {
     let c = &log.columns;
@@ -332,7 +393,7 @@ fn user_history(
 }
 
 /// The act of each event's type and its hour of day.
-fn what_it_is(log: &EventLog, act_cols: &[usize], hour_col: usize, m: &mut Matrix) {
+fn what_it_is(log: &EventLog, act_cols: &[usize], hour_col: usize, m: &mut Out) {
     let c = &log.columns;
     let act_by_code: Vec<Option<usize>> = c
         .event
@@ -345,8 +406,9 @@ fn what_it_is(log: &EventLog, act_cols: &[usize], hour_col: usize, m: &mut Matri
         .collect();
     for e in 0..log.len() {
         let code = c.event.codes[e];
-        if let Some(a) = act_by_code.get(code as usize).copied().flatten() {
-            m.set(e, act_cols[a], 1.0);
+        let act = act_by_code.get(code as usize).copied().flatten();
+        for (a, &col) in act_cols.iter().enumerate() {
+            m.set(e, col, f32::from(u8::from(act == Some(a))));
         }
         m.set(
             e,
@@ -385,18 +447,17 @@ impl<'a> RiskSweep<'a> {
     /// `users`, the activity features too (events, distinct users, first use).
     fn run(
         &self,
-        column: &CatColumn,
-        users: Option<&CatColumn>,
+        (codes, values): (&[u32], usize),
+        users: Option<&[u32]>,
         cols: &RiskColumns,
-        m: &mut Matrix,
+        m: &mut Out,
         progress: &dyn Progress,
     ) -> Result<(), FeatureError> {
         let ts = &self.log.columns.ts_ms;
-        let values = column.dict.len();
         // Group the events by value, each group in time order (a stable counting sort).
         let mut offsets = vec![0usize; values + 1];
         for &e in &self.by_time {
-            let v = column.codes[e as usize];
+            let v = codes[e as usize];
             if v != NULL_CODE {
                 offsets[v as usize + 1] += 1;
             }
@@ -407,7 +468,7 @@ impl<'a> RiskSweep<'a> {
         let mut next = offsets.clone();
         let mut grouped = vec![0u32; offsets[values]];
         for &e in &self.by_time {
-            let v = column.codes[e as usize];
+            let v = codes[e as usize];
             if v != NULL_CODE {
                 grouped[next[v as usize]] = e;
                 next[v as usize] += 1;
@@ -422,7 +483,7 @@ impl<'a> RiskSweep<'a> {
             let group = &grouped[offsets[v]..offsets[v + 1]];
             self.label_risk(group, cols, &mut state, m);
             if let Some(users) = users {
-                activity(group, ts, &users.codes, cols, &mut state, m);
+                activity(group, ts, users, cols, &mut state, m);
             }
         }
         Ok(())
@@ -431,7 +492,7 @@ impl<'a> RiskSweep<'a> {
     /// The fraud rate among the group's events whose labels were known before each event,
     /// over the delayed windows: an event `e'` counts for an event at `t` when its label was
     /// known before `t` and `t - delay - W <= ts(e')`.
-    fn label_risk(&self, group: &[u32], cols: &RiskColumns, st: &mut GroupState, m: &mut Matrix) {
+    fn label_risk(&self, group: &[u32], cols: &RiskColumns, st: &mut GroupState, m: &mut Out) {
         let ts = &self.log.columns.ts_ms;
         st.arrivals.clear();
         for (i, &e) in group.iter().enumerate() {
@@ -508,7 +569,7 @@ fn activity(
     users: &[u32],
     cols: &RiskColumns,
     st: &mut GroupState,
-    m: &mut Matrix,
+    m: &mut Out,
 ) {
     let (Some(events_col), Some(users_col), Some(first_col)) =
         (cols.events_1d, cols.users_7d, cols.first_use)
@@ -544,6 +605,30 @@ fn activity(
         m.set(e, users_col, st.users_in_week.len() as f32);
         m.set(e, first_col, f32::from(u8::from(first)));
     }
+}
+
+/// A column's codes and how many values it has: what a risk pass groups by.
+fn column(c: &CatColumn) -> (&[u32], usize) {
+    (&c.codes, c.dict.len())
+}
+
+/// A dense code for each event's (entity value, event type) pair; `NULL_CODE` where either is
+/// missing. Returns the codes and how many pairs there are.
+fn pair_codes(entity: &CatColumn, event: &CatColumn) -> (Vec<u32>, usize) {
+    let mut dense: AHashMap<(u32, u32), u32> = AHashMap::new();
+    let codes = entity
+        .codes
+        .iter()
+        .zip(&event.codes)
+        .map(|(&v, &t)| {
+            if v == NULL_CODE || t == NULL_CODE {
+                return NULL_CODE;
+            }
+            let next = dense.len() as u32;
+            *dense.entry((v, t)).or_insert(next)
+        })
+        .collect();
+    (codes, dense.len())
 }
 
 /// Event indices sorted by (time, row).

@@ -95,12 +95,18 @@ impl Scaler {
 
     pub fn transform(&self, x: &Matrix) -> Matrix {
         let mut out = x.clone();
-        for row in out.data.chunks_mut(x.cols.max(1)) {
+        self.transform_in_place(&mut out);
+        out
+    }
+
+    /// Scales `x` where it is (a training matrix need not exist twice).
+    pub fn transform_in_place(&self, x: &mut Matrix) {
+        let cols = x.cols.max(1);
+        for row in x.data.chunks_mut(cols) {
             for (j, v) in row.iter_mut().enumerate() {
                 *v = self.z(j, *v).clamp(-CLIP, CLIP);
             }
         }
-        out
     }
 }
 

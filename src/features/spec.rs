@@ -80,6 +80,9 @@ impl FeatureSpec {
 pub struct FeatureTable {
     pub specs: Vec<FeatureSpec>,
     pub values: super::Matrix,
+    /// The events the rows stand for, ascending, when the table holds only some of them (a
+    /// training sample); `None` when row `i` is event (or user) `i`.
+    pub rows: Option<Vec<u32>>,
 }
 
 impl FeatureTable {
@@ -113,7 +116,14 @@ impl FeatureTable {
                 None => FeatureSpec::new(n.clone(), "{}", Unit::Number),
             })
             .collect();
-        (FeatureTable { specs, values }, missing)
+        (
+            FeatureTable {
+                specs,
+                values,
+                rows: self.rows.clone(),
+            },
+            missing,
+        )
     }
 }
 
@@ -140,6 +150,7 @@ impl TableBuilder {
         FeatureTable {
             values: super::Matrix::from_columns(&self.columns),
             specs: self.specs,
+            rows: None,
         }
     }
 }

@@ -59,7 +59,8 @@ impl Assembler {
         self.rows_read += chunk.rows;
     }
 
-    pub fn finish(self) -> (EventLog, Stats) {
+    pub fn finish(mut self) -> (EventLog, Stats) {
+        self.columns.shrink_to_fit();
         let stats = Stats {
             rows_read: self.rows_read,
             duplicates: self.duplicates,

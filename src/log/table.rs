@@ -109,23 +109,25 @@ impl CatColumn {
         self.codes.is_empty()
     }
 
-    /// Appends `other`'s rows where `keep` says so, translating its codes into this dictionary.
+    /// Appends `other`'s rows where `keep` says so, translating its codes into this dictionary;
+    /// only values a kept row uses are added to it.
     pub(crate) fn append_from(&mut self, other: &CatColumn, keep: &[bool]) {
-        let remap: Vec<u32> = other.dict.iter().map(|s| self.dict.intern(s)).collect();
-        self.codes.extend(
-            other
-                .codes
-                .iter()
-                .zip(keep)
-                .filter(|(_, k)| **k)
-                .map(|(&c, _)| {
-                    if c == NULL_CODE {
-                        NULL_CODE
-                    } else {
-                        remap[c as usize]
+        let mut remap: Vec<u32> = vec![NULL_CODE; other.dict.len()];
+        let kept = keep.iter().filter(|&&k| k).count();
+        self.codes.reserve_exact(kept);
+        for (&c, _) in other.codes.iter().zip(keep).filter(|(_, k)| **k) {
+            let code = match c {
+                NULL_CODE => NULL_CODE,
+                c => {
+                    let slot = &mut remap[c as usize];
+                    if *slot == NULL_CODE {
+                        *slot = self.dict.intern(other.dict.get(c));
                     }
-                }),
-        );
+                    *slot
+                }
+            };
+            self.codes.push(code);
+        }
     }
 }
 
@@ -169,10 +171,46 @@ impl EventColumns {
         self.ts_ms.is_empty()
     }
 
+    /// Gives back the slack the columns grew while chunks were appended (up to half of
+    /// each): a loaded log holds only what it needs.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        fn cat(c: &mut CatColumn) {
+            c.codes.shrink_to_fit();
+            c.dict.arena.shrink_to_fit();
+            c.dict.ends.shrink_to_fit();
+        }
+        self.row.shrink_to_fit();
+        self.ts_ms.shrink_to_fit();
+        cat(&mut self.user);
+        cat(&mut self.event);
+        if let Some(a) = &mut self.amount {
+            a.shrink_to_fit();
+        }
+        for c in [&mut self.item, &mut self.category].into_iter().flatten() {
+            cat(c);
+        }
+        if let Some(l) = &mut self.label {
+            l.shrink_to_fit();
+        }
+        for n in self.entities.iter_mut().chain(&mut self.attributes) {
+            cat(&mut n.column);
+        }
+    }
+
     /// Appends the events of `other` where `keep` is true, adding `row_offset` to its rows.
     pub(crate) fn append_from(&mut self, other: &EventColumns, keep: &[bool], row_offset: u64) {
         fn kept<T: Copy>(v: &[T], keep: &[bool]) -> impl Iterator<Item = T> {
             v.iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| *x)
+        }
+        // Exact room up front: growing by doubling would leave up to half of each unused.
+        let n = keep.iter().filter(|&&k| k).count();
+        self.row.reserve_exact(n);
+        self.ts_ms.reserve_exact(n);
+        if let Some(a) = &mut self.amount {
+            a.reserve_exact(n);
+        }
+        if let Some(l) = &mut self.label {
+            l.reserve_exact(n);
         }
         self.row
             .extend(kept(&other.row, keep).map(|r| r + row_offset));

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::error::{Result, WorkbenchError};
 use crate::features::{Dataset, LabelledLog};
 use crate::log::{self, Mapping, UserLabel, read_labels, timeparse::format_rfc3339};
+use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
 
 pub struct DataSource {
@@ -31,6 +32,8 @@ impl DataSource {
     pub fn load_labelled(&self, progress: &dyn Progress) -> Result<LabelledLog> {
         let mapping = mapping_from(self.map.as_deref())?;
         let loaded = log::load(&self.log, &mapping, progress)?;
+        // The reader's buffers are gone; hand their pages back before features take their own.
+        give_back_freed_memory();
         let labels: Vec<UserLabel> = match &self.labels {
             Some(p) => read_labels(p)?,
             None => Vec::new(),
@@ -57,21 +60,26 @@ impl DataSource {
         Ok(self.load_labelled(progress)?.featurise(progress)?)
     }
 
-    /// The dataset as of `until` (the events before it with the labels known then), or the
-    /// whole of it; only that part is featurised.
-    pub fn load_until(&self, until: Option<i64>, progress: &dyn Progress) -> Result<Dataset> {
+    /// The log as of `until` (the events before it with the labels known then), or the whole
+    /// of it, not yet featurised.
+    pub fn load_labelled_until(
+        &self,
+        until: Option<i64>,
+        progress: &dyn Progress,
+    ) -> Result<LabelledLog> {
         let whole = self.load_labelled(progress)?;
         let Some(t) = until else {
-            return Ok(whole.featurise(progress)?);
+            return Ok(whole);
         };
         let before = whole.range(None, Some(t), Some(t));
         drop(whole);
+        give_back_freed_memory();
         if before.log.is_empty() {
             return Err(WorkbenchError::NothingBefore {
                 log: self.log.clone(),
                 at: format_rfc3339(t),
             });
         }
-        Ok(before.featurise(progress)?)
+        Ok(before)
     }
 }

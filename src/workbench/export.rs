@@ -13,6 +13,7 @@ use crate::detect::{
 use crate::features::Dataset;
 use crate::features::lookback_ms;
 use crate::log::timeparse::format_rfc3339;
+use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
 
 /// The model that scores: a model directory, or a detector trained on the spot.
@@ -47,16 +48,19 @@ pub fn score_to_csv(
     let (data, detector, missing_features) = match &request.model {
         ModelChoice::Dir(dir) => {
             let (detector, meta) = load_model(dir)?;
-            // Event scores of a bounded-look-back model need only the window and the history
-            // its features read: featurise that, not the whole log.
-            let part = match (request.level, request.from) {
+            let mut data = match (request.level, request.from) {
+                // Event scores of a bounded-look-back model need the window and the history its
+                // features read: that history is read, only the window is featurised and kept.
                 (Level::Event, Some(from)) if meta.detector.has_bounded_lookback() => {
                     let lookback = lookback_ms(whole.labels.delay_ms);
-                    whole.range(Some(from.saturating_sub(lookback)), request.until, None)
+                    let part =
+                        whole.range(Some(from.saturating_sub(lookback)), request.until, None);
+                    drop(whole);
+                    give_back_freed_memory();
+                    part.featurise_from(from, progress)?
                 }
-                _ => whole,
+                _ => whole.featurise(progress)?,
             };
-            let mut data = part.featurise(progress)?;
             let missing = align_features(&meta, dir, &mut data)?;
             (data, detector, missing)
         }
@@ -144,12 +148,18 @@ fn write_scores(
         }
         Level::Event => {
             w.write_record(["row", "user", "ts", "score", "reasons"])?;
+            // Reasons say why an event is flagged: the events under the suspicious threshold
+            // (nearly all of them) need none, and a week of events is written in seconds.
+            let flagged = detector.thresholds(Level::Event).suspicious;
             for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
-                let reasons: Vec<String> = detector
-                    .explain_event(data, e)
-                    .into_iter()
-                    .map(|r| r.text)
-                    .collect();
+                let reasons: Vec<String> = match scores.event[e] >= flagged {
+                    true => detector
+                        .explain_event(data, e)
+                        .into_iter()
+                        .map(|r| r.text)
+                        .collect(),
+                    false => Vec::new(),
+                };
                 w.write_record([
                     &c.row[e].to_string(),
                     data.user_name(c.user.codes[e] as usize),

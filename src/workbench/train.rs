@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::data::DataSource;
 use super::error::Result;
 use super::model::{fit, save};
-use crate::detect::{DetectorKind, ModelMeta, TrainOptions};
+use crate::detect::{DetectorKind, ModelMeta, TrainOptions, event_sample};
 use crate::progress::Progress;
 
 pub struct TrainRequest {
@@ -30,7 +30,24 @@ pub fn train(
     request: &TrainRequest,
     progress: &dyn Progress,
 ) -> Result<Trained> {
-    let data = source.load_until(request.until, progress)?;
+    let part = source.load_labelled_until(request.until, progress)?;
+    let data = if request.detector.has_bounded_lookback() {
+        // Every event is read as history, but only those the model will learn from are kept:
+        // the same sample the detector would draw from the whole table.
+        let targets = part.labels.event_targets(&part.log);
+        let sample = event_sample(
+            (0..part.log.len()).collect(),
+            |e| targets[e] == 1,
+            request.seed,
+        );
+        let mut keep = vec![false; part.log.len()];
+        for e in sample {
+            keep[e] = true;
+        }
+        part.featurise_sample(&keep, progress)?
+    } else {
+        part.featurise(progress)?
+    };
     let options = TrainOptions {
         epochs: request.epochs,
         ..TrainOptions::all_users(&data, request.seed)

@@ -82,7 +82,7 @@ impl SequenceDetector {
         state: &State,
         prefix: &str,
     ) -> Result<Self, DetectError> {
-        let learned: Learned = params_from_json(state.params.clone())?;
+        let learned: Learned = params_from_json(&state.params)?;
         let mut d = Self::new(kind);
         d.build_net(learned.in_dim)?;
         arrays_to_vars(&d.varmap, &state.arrays, prefix)?;
@@ -143,6 +143,9 @@ impl Detector for SequenceDetector {
         progress: &dyn Progress,
     ) -> Result<(), DetectError> {
         let name = self.kind.name();
+        if data.events.rows.is_some() {
+            return Err(DetectError::NeedsEveryEvent { detector: name });
+        }
         let train_events: Vec<usize> = (0..data.log.len())
             .filter(|&e| options.learns_from_event(data, e))
             .collect();
