@@ -12,6 +12,7 @@ fn launch(w: WindowArgs) -> LaunchOptions {
     LaunchOptions {
         log: w.log.unwrap_or_else(bundled_sample),
         map: w.map,
+        encoding: w.encoding,
         workspace: w.workspace,
         detector: w.detector,
         author: w.author,

@@ -66,18 +66,6 @@ fn binary_garbage() {
 }
 
 #[test]
-fn text_that_is_not_utf8() {
-    let dir = tempfile::tempdir().unwrap();
-    // "用户" in GBK, not UTF-8.
-    let p = write(
-        dir.path(),
-        "gbk.csv",
-        b"\xd3\xc3\xbb\xa7,ts\nu1,2024-01-01\n",
-    );
-    fails_clearly(&[p.to_str().unwrap()], &["gbk.csv", "not UTF-8"]);
-}
-
-#[test]
 fn corrupt_gzip() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(
@@ -249,31 +237,5 @@ fn an_ndjson_line_of_several_megabytes() {
     fails_clearly(
         &[p.to_str().unwrap()],
         &["huge.ndjson", "line 1", "longer than 1 MiB"],
-    );
-}
-
-#[test]
-fn a_quote_that_never_closes() {
-    let dir = tempfile::tempdir().unwrap();
-    // Small: the quote is still open at the end of the file.
-    let mut content =
-        b"user,ts,note\nu1,2024-01-01 10:00:00,ok\nu2,2024-01-01 10:00:00,\"never closed\n"
-            .to_vec();
-    for i in 0..100 {
-        content.extend_from_slice(format!("u{i},2024-01-01 10:00:00,text\n").as_bytes());
-    }
-    let p = write(dir.path(), "quote.csv", &content);
-    fails_clearly(
-        &[p.to_str().unwrap()],
-        &["quote.csv", "line 3", "not closed"],
-    );
-    // Large: the open field passes the line limit long before the end.
-    for i in 100..200_000 {
-        content.extend_from_slice(format!("u{i},2024-01-01 10:00:00,text\n").as_bytes());
-    }
-    let p = write(dir.path(), "quote_big.csv", &content);
-    fails_clearly(
-        &[p.to_str().unwrap()],
-        &["quote_big.csv", "line 3", "not closed"],
     );
 }

@@ -33,6 +33,10 @@ pub struct WindowArgs {
     /// A TOML mapping file naming which column plays which role.
     #[arg(long = "map", value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
+    /// The text's character encoding (utf-8, gbk, gb18030, big5, utf-16le, windows-1252, ...);
+    /// detected when not given.
+    #[arg(long)]
+    pub encoding: Option<String>,
     /// The workspace (labels, notes, audit); default: `<log>.vigil.db` beside the log.
     #[arg(long, value_name = "W.vigil.db")]
     pub workspace: Option<PathBuf>,
@@ -56,6 +60,10 @@ pub enum Command {
         /// A TOML mapping file naming which column plays which role.
         #[arg(long = "map", value_name = "MAP.toml")]
         map: Option<PathBuf>,
+        /// The text's character encoding (utf-8, gbk, gb18030, big5, utf-16le, windows-1252, ...);
+        /// detected when not given.
+        #[arg(long)]
+        encoding: Option<String>,
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
@@ -115,6 +123,10 @@ pub struct DataArgs {
     /// A TOML mapping file naming which column plays which role.
     #[arg(long = "map", value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
+    /// The text's character encoding (utf-8, gbk, gb18030, big5, utf-16le, windows-1252, ...);
+    /// detected when not given.
+    #[arg(long)]
+    pub encoding: Option<String>,
     /// Labels CSV `user,label[,ts]` (adds to the log's own label column).
     #[arg(long, value_name = "L.csv")]
     pub labels: Option<PathBuf>,

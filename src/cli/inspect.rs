@@ -9,8 +9,8 @@ use crate::log::{self, LoadReport};
 use crate::sample::{self, SampleConfig};
 use crate::workbench::mapping_from;
 
-pub fn inspect(path: &Path, map: Option<&Path>, json: bool) -> Result<()> {
-    let mapping = mapping_from(map)?;
+pub fn inspect(path: &Path, map: Option<&Path>, encoding: Option<&str>, json: bool) -> Result<()> {
+    let mapping = mapping_from(map, encoding)?;
     let progress = TerminalProgress::new(json);
     let loaded = log::load(path, &mapping, &progress)?;
     progress.finish();
@@ -39,7 +39,12 @@ pub fn report_text(r: &LoadReport) -> String {
         ),
         _ => String::new(),
     };
-    line("format", format!("{}{layout}", r.format));
+    let encoding = r
+        .encoding
+        .as_ref()
+        .map(|e| format!(", text in {e}"))
+        .unwrap_or_default();
+    line("format", format!("{}{layout}{encoding}", r.format));
     line(
         "rows",
         format!(

@@ -15,7 +15,12 @@ pub use models::table;
 
 pub fn run(command: Command) -> Result<()> {
     match command {
-        Command::Inspect { log, map, json } => inspect::inspect(&log, map.as_deref(), json),
+        Command::Inspect {
+            log,
+            map,
+            encoding,
+            json,
+        } => inspect::inspect(&log, map.as_deref(), encoding.as_deref(), json),
         Command::GenSample {
             users,
             days,

@@ -13,6 +13,7 @@ fn source(args: &DataArgs) -> DataSource {
     DataSource {
         log: args.log.clone(),
         map: args.map.clone(),
+        encoding: args.encoding.clone(),
         labels: args.labels.clone(),
         label_delay_ms: args.label_delay,
     }

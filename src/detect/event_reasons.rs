@@ -3,7 +3,7 @@
 //! in the last 7 days were fraud (9 of 14 over 30 days)") and the rest with their normal range
 //! ("amount 5.20x this user's 30-day mean (normal ≤ 1.80)").
 
-use super::reasons::{Reason, deviation_text, stands_out};
+use super::reasons::{Bar, Reason};
 use crate::features::{Dataset, Scaler};
 /// What an event is (its act, its hour) describes it; it is no evidence against it.
 const CONTEXT: [&str; 2] = ["act:", "hour"];
@@ -51,11 +51,27 @@ fn subject(data: &Dataset, role: &str, e: usize) -> String {
 
 /// The top `k` reasons for event `e`'s score.
 pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec<Reason> {
-    let specs = &data.events.specs;
     let Some(r) = data.event_row(e) else {
         return Vec::new();
     };
     let row = data.events.values.row(r);
+    Bar::IN_ORDER
+        .into_iter()
+        .map(|bar| reasons_past(data, scaler, e, row, bar, k))
+        .find(|reasons| !reasons.is_empty())
+        .unwrap_or_default()
+}
+
+/// The top `k` of event `e`'s features that clear `bar`, in words.
+fn reasons_past(
+    data: &Dataset,
+    scaler: &Scaler,
+    e: usize,
+    row: &[f32],
+    bar: Bar,
+    k: usize,
+) -> Vec<Reason> {
+    let specs = &data.events.specs;
     let column = |name: &str| specs.iter().position(|s| s.name == name);
     let mut scored: Vec<(usize, f32)> = row
         .iter()
@@ -65,7 +81,7 @@ pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec
         .map(|(j, &v)| (j, scaler.z(j, v)))
         .filter(|&(j, z)| {
             // A low fraud rate is no reason for a high score.
-            stands_out(scaler, j, row[j], z) && (risk_feature(&specs[j].name).is_none() || z > 0.0)
+            bar.clears(scaler, j, row[j], z) && (risk_feature(&specs[j].name).is_none() || z > 0.0)
         })
         .collect();
     scored.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
@@ -93,7 +109,7 @@ pub fn event_reasons(data: &Dataset, scaler: &Scaler, e: usize, k: usize) -> Vec
                 }
                 text
             }
-            None => deviation_text(spec, scaler, j, row[j], z),
+            None => bar.say(spec, scaler, j, row[j], z),
         };
         out.push(Reason {
             feature: spec.name.clone(),

@@ -16,51 +16,79 @@ pub struct Reason {
     pub deviation: f32,
 }
 
-/// Whether value `v` of feature `j`, `z` robust spreads from the centre, is worth saying: far
-/// from the centre, and outside the normal range the sentence quotes.
-pub(super) fn stands_out(scaler: &Scaler, j: usize, v: f32, z: f32) -> bool {
-    z.abs() >= MIN_DEVIATION
-        && if z > 0.0 {
-            v > scaler.p99[j]
-        } else {
-            v < scaler.p01[j]
-        }
+/// How far from the training population a value must be to be said. A value beyond the normal
+/// range is said as such; when none of a high-scoring row's values is, the ones furthest beyond
+/// the typical value are said instead (a rare flag such as "first use of this device" is never
+/// beyond the 99th percentile when more than 1 % of events have it), so a flagged row is never
+/// left without words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Bar {
+    OutsideNormal,
+    BeyondTypical,
 }
 
-/// "8 events in 1 min (normal ≤ 1)".
-pub(super) fn deviation_text(
-    spec: &FeatureSpec,
-    scaler: &Scaler,
-    j: usize,
-    v: f32,
-    z: f32,
-) -> String {
-    let normal = if z > 0.0 {
-        format!("normal ≤ {}", spec.unit.format(scaler.p99[j]))
-    } else {
-        format!("normal ≥ {}", spec.unit.format(scaler.p01[j]))
-    };
-    format!("{} ({normal})", spec.say(v))
+impl Bar {
+    pub(super) const IN_ORDER: [Bar; 2] = [Bar::OutsideNormal, Bar::BeyondTypical];
+
+    /// The quoted edge value that `v` must pass, on the side of `z`.
+    fn edge(self, scaler: &Scaler, j: usize, z: f32) -> f32 {
+        match (self, z > 0.0) {
+            (Bar::OutsideNormal, true) => scaler.p99[j],
+            (Bar::OutsideNormal, false) => scaler.p01[j],
+            (Bar::BeyondTypical, _) => scaler.p50[j],
+        }
+    }
+
+    /// Whether value `v` of feature `j`, `z` robust spreads from the centre, is worth saying:
+    /// far from the centre, and past the edge the sentence quotes.
+    pub(super) fn clears(self, scaler: &Scaler, j: usize, v: f32, z: f32) -> bool {
+        let edge = self.edge(scaler, j, z);
+        z.abs() >= MIN_DEVIATION && if z > 0.0 { v > edge } else { v < edge }
+    }
+
+    /// "8 events in 1 min (normal ≤ 1)", or "first use of this device (typical 0)".
+    pub(super) fn say(
+        self,
+        spec: &FeatureSpec,
+        scaler: &Scaler,
+        j: usize,
+        v: f32,
+        z: f32,
+    ) -> String {
+        let edge = spec.unit.format(self.edge(scaler, j, z));
+        let range = match (self, z > 0.0) {
+            (Bar::OutsideNormal, true) => format!("normal ≤ {edge}"),
+            (Bar::OutsideNormal, false) => format!("normal ≥ {edge}"),
+            (Bar::BeyondTypical, _) => format!("typical {edge}"),
+        };
+        format!("{} ({range})", spec.say(v))
+    }
 }
 
 pub fn reasons_for(specs: &[FeatureSpec], scaler: &Scaler, row: &[f32], k: usize) -> Vec<Reason> {
-    let mut scored: Vec<(usize, f32)> = row
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| j < scaler.cols())
-        .map(|(j, &v)| (j, scaler.z(j, v)))
-        .filter(|&(j, z)| stands_out(scaler, j, row[j], z))
-        .collect();
-    scored.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-    scored
-        .into_iter()
-        .take(k)
-        .map(|(j, z)| Reason {
-            feature: specs[j].name.clone(),
-            text: deviation_text(&specs[j], scaler, j, row[j], z),
-            deviation: z,
-        })
-        .collect()
+    for bar in Bar::IN_ORDER {
+        let mut scored: Vec<(usize, f32)> = row
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j < scaler.cols())
+            .map(|(j, &v)| (j, scaler.z(j, v)))
+            .filter(|&(j, z)| bar.clears(scaler, j, row[j], z))
+            .collect();
+        if scored.is_empty() {
+            continue;
+        }
+        scored.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+        return scored
+            .into_iter()
+            .take(k)
+            .map(|(j, z)| Reason {
+                feature: specs[j].name.clone(),
+                text: bar.say(&specs[j], scaler, j, row[j], z),
+                deviation: z,
+            })
+            .collect();
+    }
+    Vec::new()
 }
 
 #[cfg(test)]

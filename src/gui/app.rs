@@ -27,6 +27,8 @@ use crate::workbench::{
 pub struct LaunchOptions {
     pub log: PathBuf,
     pub map: Option<PathBuf>,
+    /// The launch log's encoding, over detection's.
+    pub encoding: Option<String>,
     pub workspace: Option<PathBuf>,
     pub detector: Option<DetectorKind>,
     /// Labels are signed with this name (default: the OS user).
@@ -126,7 +128,8 @@ impl VigilApp {
         // The launch's mapping and workspace belong to the launch log only.
         let launch_log = path == self.launch.log;
         let map = self.launch.map.clone().filter(|_| launch_log);
-        let mapping = match mapping_from(map.as_deref()) {
+        let encoding = self.launch.encoding.clone().filter(|_| launch_log);
+        let mapping = match mapping_from(map.as_deref(), encoding.as_deref()) {
             Ok(m) => m,
             Err(e) => return self.error(e.to_string()),
         };

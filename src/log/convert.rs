@@ -4,7 +4,7 @@
 use super::issues::IssueLog;
 use super::mapping::LabelLevel;
 use super::plan::{EventRole, Plan};
-use super::record::Record;
+use super::record::{Record, SplitRecord};
 use super::table::{EventColumns, LABEL_UNKNOWN, LabelValue};
 
 /// Events converted from one run of consecutive rows (a chunk of the file).
@@ -56,20 +56,71 @@ impl<'p> Converter<'p> {
         self.out.rejects.add(reason, row, value);
     }
 
+    /// Notes a warning about the row pushed last.
+    pub fn warn_last_row<R: Record + ?Sized>(&mut self, reason: &str, rec: &R) {
+        let row = self.out.rows.saturating_sub(1);
+        self.out.warnings.add(reason, row, &rec.raw_text());
+    }
+
     pub fn push<R: Record + ?Sized>(&mut self, rec: &R) {
         let row = self.out.rows;
         self.out.rows += 1;
         let p = self.plan;
         let n = rec.field_count();
+        let width = p.columns.len();
         if n < p.required_fields() {
             let reason = format!(
-                "row has {n} fields, expected {} ({} columns)",
-                p.required_fields(),
-                p.columns.len()
+                "row has too few fields to reach the user and time columns (expected {} of {width})",
+                p.required_fields()
             );
             self.out.rejects.add(&reason, row, &rec.raw_text());
             return;
         }
+        if n != width {
+            // Ragged rows load, but never silently.
+            let reason = if n < width {
+                format!("row has fewer fields than the {width} columns; the missing ones are empty")
+            } else {
+                format!(
+                    "row has more fields than the {width} columns; the extra ones are not loaded"
+                )
+            };
+            let shown = format!("{n} fields: {}", rec.raw_text());
+            self.out.warnings.add(&reason, row, &shown);
+        }
+        match rec.damaged_field() {
+            None => self.push_fields(rec, row),
+            Some(c) => self.push_repaired(rec, row, c),
+        }
+    }
+
+    /// A row with damaged text in column `c`: rejected when that is the user or the time (a
+    /// damaged id would make up an account), else loaded with its NULs dropped and undecodable
+    /// bytes as U+FFFD, and said so.
+    fn push_repaired<R: Record + ?Sized>(&mut self, rec: &R, row: u64, c: usize) {
+        let p = self.plan;
+        let column = p.columns.get(c).map_or("an extra field", String::as_str);
+        let hint = "(a damaged row, or another encoding: see --encoding)";
+        if c == p.user || c == p.time.column {
+            let role = if c == p.user { "user" } else { "time" };
+            let reason = format!("{role} '{column}' has an undecodable byte or a NUL {hint}");
+            self.out.rejects.add(&reason, row, &rec.raw_text());
+            return;
+        }
+        let reason = format!(
+            "'{column}' has an undecodable byte or a NUL, loaded without it (� in its place) {hint}"
+        );
+        self.out.warnings.add(&reason, row, &rec.raw_text());
+        let owned: Vec<String> = (0..rec.field_count())
+            .map(|i| rec.field(i).replace('\0', ""))
+            .collect();
+        let fields: Vec<&str> = owned.iter().map(String::as_str).collect();
+        self.push_fields(&SplitRecord(&fields), row);
+    }
+
+    /// Converts a row whose shape and text were checked.
+    fn push_fields<R: Record + ?Sized>(&mut self, rec: &R, row: u64) {
+        let p = self.plan;
         let user = rec.field(p.user);
         let user = user.trim();
         if user.is_empty() {

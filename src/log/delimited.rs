@@ -23,7 +23,13 @@ const CHUNK_BYTES: usize = 4 << 20;
 struct Chunk {
     seq: usize,
     data: Vec<u8>,
+    /// Offsets in `data` where an opening quote that never closed was taken out.
+    removed_quotes: Vec<usize>,
 }
+
+/// A quoted field may hold newlines, but one still open after this many lines is a stray quote
+/// (`"abc` with no end), which would otherwise swallow the rows after it.
+const MAX_QUOTED_LINES: u64 = 64;
 
 /// How many threads convert chunks: `VIGIL_THREADS`, else `RAYON_NUM_THREADS`, else the cores.
 pub fn worker_threads() -> usize {
@@ -114,19 +120,10 @@ struct Scan {
     cut: Option<usize>,
     /// Newlines before `cut`.
     lines_at_cut: u64,
-    /// The line where a quoted field opened that is still open at the end of the buffer.
-    open_quote_line: Option<u64>,
-}
-
-/// A quote that never closes would swallow every following row into one field.
-fn unclosed_quote(source: &Source, line: u64) -> LoadError {
-    LoadError::Format {
-        path: source.path.clone(),
-        detail: format!(
-            "line {line}: a quoted field is not closed (an unbalanced \"); expected a closing quote within {} MiB",
-            MAX_LINE_BYTES >> 20
-        ),
-    }
+    /// Where a quoted field opened that is still open at the end of the buffer.
+    open_quote: Option<usize>,
+    /// An opening quote whose field ran past `MAX_QUOTED_LINES` lines or 1 MiB: not a quote.
+    stray_quote: Option<usize>,
 }
 
 /// Finds the last record boundary in `buf` (which starts at one) and checks line lengths.
@@ -146,14 +143,15 @@ fn scan(
     };
     let mut quoted = false;
     let mut closed_at = None;
-    // Where the open quoted field started: byte offset and line.
+    // Where the open quoted field started: byte offset and the lines before it.
     let mut opened = (0, 0u64);
     let mut line_start = 0;
     let mut lines = 0u64;
     let mut result = Scan {
         cut: None,
         lines_at_cut: 0,
-        open_quote_line: None,
+        open_quote: None,
+        stray_quote: None,
     };
     for pos in memchr::memchr2_iter(b'\n', b'"', buf) {
         if buf[pos] == b'"' {
@@ -169,15 +167,16 @@ fn scan(
                 || buf[pos - 1] == delimiter
             {
                 quoted = true;
-                opened = (pos, lines_before + lines + 1);
+                opened = (pos, lines);
             }
             continue;
         }
+        if quoted && (pos - opened.0 > MAX_LINE_BYTES || lines - opened.1 >= MAX_QUOTED_LINES) {
+            result.stray_quote = Some(opened.0);
+            return Ok(result);
+        }
         if pos - line_start > MAX_LINE_BYTES {
             return Err(too_long(lines_before + lines + 1));
-        }
-        if quoted && pos - opened.0 > MAX_LINE_BYTES {
-            return Err(unclosed_quote(source, opened.1));
         }
         lines += 1;
         line_start = pos + 1;
@@ -191,9 +190,10 @@ fn scan(
     }
     if quoted {
         if buf.len() - opened.0 > MAX_LINE_BYTES {
-            return Err(unclosed_quote(source, opened.1));
+            result.stray_quote = Some(opened.0);
+        } else {
+            result.open_quote = Some(opened.0);
         }
-        result.open_quote_line = Some(opened.1);
     }
     Ok(result)
 }
@@ -216,6 +216,8 @@ fn cut_chunks(
     let mut seq = 0;
     let mut lines_before = 0u64;
     let mut eof = false;
+    // Stray quotes taken out of `buf`, by offset: the rows they were in are reported as repaired.
+    let mut removed_quotes: Vec<usize> = Vec::new();
     while !eof {
         if stop.load(Ordering::Relaxed) {
             return Ok(seq);
@@ -239,10 +241,18 @@ fn cut_chunks(
             let bom = buf.len() - strip_bom(&buf).len();
             buf.drain(..bom);
         }
-        let s = scan(&buf, quote_delimiter, lines_before, source)?;
-        if let (true, Some(line)) = (eof, s.open_quote_line) {
-            return Err(unclosed_quote(source, line));
-        }
+        let s = loop {
+            let s = scan(&buf, quote_delimiter, lines_before, source)?;
+            // A quote still open at the end of the file never closes either.
+            match s.stray_quote.or(s.open_quote.filter(|_| eof)) {
+                Some(at) => {
+                    buf.remove(at);
+                    let i = removed_quotes.partition_point(|&r| r < at);
+                    removed_quotes.insert(i, at);
+                }
+                None => break s,
+            }
+        };
         let cut = if eof { Some(buf.len()) } else { s.cut };
         let Some(cut) = cut.filter(|&c| c > 0) else {
             continue; // a record longer than one chunk (e.g. a long quoted field): read on
@@ -250,7 +260,14 @@ fn cut_chunks(
         let rest = buf.split_off(cut);
         let data = std::mem::replace(&mut buf, rest);
         lines_before += s.lines_at_cut;
-        if tx.send(Chunk { seq, data }).is_err() {
+        let later = removed_quotes.partition_point(|&r| r < cut);
+        let carried: Vec<usize> = removed_quotes.drain(later..).map(|r| r - cut).collect();
+        let chunk = Chunk {
+            seq,
+            data,
+            removed_quotes: std::mem::replace(&mut removed_quotes, carried),
+        };
+        if tx.send(chunk).is_err() {
             return Ok(seq);
         }
         seq += 1;
@@ -271,7 +288,9 @@ fn convert_chunks(
         let Some(chunk) = next else { return };
         let skip_header = has_header && chunk.seq == 0;
         let converted = match delimiter {
-            Delimiter::Byte(d) => convert_csv(&chunk.data, d, skip_header, plan),
+            Delimiter::Byte(d) => {
+                convert_csv(&chunk.data, &chunk.removed_quotes, d, skip_header, plan)
+            }
             Delimiter::Whitespace => convert_whitespace(&chunk.data, skip_header, plan),
         };
         if tx.send((chunk.seq, converted)).is_err() {
@@ -280,7 +299,13 @@ fn convert_chunks(
     }
 }
 
-fn convert_csv(data: &[u8], delimiter: u8, mut skip_header: bool, plan: &Plan) -> Converted {
+fn convert_csv(
+    data: &[u8],
+    removed_quotes: &[usize],
+    delimiter: u8,
+    mut skip_header: bool,
+    plan: &Plan,
+) -> Converted {
     let mut conv = Converter::new(plan);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -288,6 +313,7 @@ fn convert_csv(data: &[u8], delimiter: u8, mut skip_header: bool, plan: &Plan) -
         .delimiter(delimiter)
         .from_reader(data);
     let mut rec = csv::ByteRecord::new();
+    let mut removed = removed_quotes.iter().peekable();
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(false) => break,
@@ -297,6 +323,12 @@ fn convert_csv(data: &[u8], delimiter: u8, mut skip_header: bool, plan: &Plan) -
                 continue;
             }
         }
+        // The stray quotes taken out of this record: the row is loaded, and said to be repaired.
+        let end = reader.position().byte() as usize;
+        let mut repaired = false;
+        while removed.next_if(|&&r| r < end).is_some() {
+            repaired = true;
+        }
         if rec.len() == 1 && rec[0].iter().all(u8::is_ascii_whitespace) {
             continue; // blank line
         }
@@ -304,6 +336,12 @@ fn convert_csv(data: &[u8], delimiter: u8, mut skip_header: bool, plan: &Plan) -
             continue;
         }
         conv.push(&rec);
+        if repaired {
+            conv.warn_last_row(
+                "row had an opening quote (\") that never closed; the quote was dropped, the row read as text",
+                &rec,
+            );
+        }
     }
     conv.finish()
 }
@@ -345,6 +383,8 @@ mod tests {
             kind: super::super::source::Kind::Delimited,
             gzip: false,
             size_bytes: 0,
+            encoding: super::super::encoding::TextEncoding::UTF8,
+            head_complete: true,
         };
         scan(text.as_bytes(), Some(b','), 0, &source).unwrap().cut
     }

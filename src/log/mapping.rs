@@ -69,6 +69,10 @@ pub struct Mapping {
     /// One character, or `whitespace` for runs of spaces and tabs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
+    /// The text's character encoding (`utf-8`, `gbk`, `gb18030`, `big5`, `utf-16le`, ...);
+    /// detected when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_events: Vec<ExtraEvent>,
 }
@@ -136,6 +140,11 @@ pub const USER_NAMES: &[&str] = &[
     "用户",
     "用户id",
     "用户名",
+    "用戶",
+    "用戶id",
+    "用戶名",
+    "帳號",
+    "賬號",
     "客户",
     "客户id",
     "会员",
@@ -165,6 +174,8 @@ pub const TIME_NAMES: &[&str] = &[
     "date",
     "时间",
     "时间戳",
+    "時間",
+    "時間戳",
     "日期",
     "发生时间",
     "行为时间",
@@ -185,6 +196,8 @@ pub const EVENT_NAMES: &[&str] = &[
     "type",
     "行为",
     "行为类型",
+    "行為",
+    "行為類型",
     "事件",
     "事件类型",
     "操作",
@@ -205,6 +218,7 @@ pub const AMOUNT_NAMES: &[&str] = &[
     "txamount",
     "transactionamount",
     "金额",
+    "金額",
     "价格",
     "支付金额",
     "订单金额",

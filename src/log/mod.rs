@@ -6,6 +6,7 @@ mod by_user;
 mod convert;
 mod delimited;
 mod detect;
+mod encoding;
 mod error;
 mod issues;
 mod labels;
@@ -64,6 +65,7 @@ pub struct Preview {
     /// The first data rows, as text.
     pub rows: Vec<Vec<String>>,
     pub plan: Plan,
+    source: source::Source,
     layout: Layout,
 }
 
@@ -78,10 +80,10 @@ enum Layout {
 
 /// Reads the head of `path` and resolves the mapping (given keys first, the rest detected).
 pub fn preview(path: &Path, mapping: &Mapping) -> Result<Preview, LoadError> {
-    let (source, head) = source::identify(path)?;
+    let (source, head) = source::identify(path, mapping.encoding.as_deref())?;
     let (columns, rows, layout) = match source.kind {
         Kind::Delimited => {
-            let h = source::sniff_delimited(path, &head, mapping)?;
+            let h = source::sniff_delimited(&source, &head, mapping)?;
             let layout = Layout::Delimited {
                 delimiter: h.delimiter,
                 has_header: h.has_header,
@@ -123,13 +125,27 @@ pub fn preview(path: &Path, mapping: &Mapping) -> Result<Preview, LoadError> {
         columns,
         rows,
         plan,
+        source,
         layout,
     })
 }
 
 impl Preview {
+    /// The text's encoding, for the report: "UTF-8", "GBK (guessed)".
+    pub fn encoding(&self) -> Option<String> {
+        (self.source.kind != Kind::Parquet).then(|| self.source.encoding.describe())
+    }
+
     /// The mapping file that reproduces this preview's plan.
     pub fn to_mapping(&self) -> Mapping {
+        let mut mapping = self.to_mapping_without_encoding();
+        if self.source.kind != Kind::Parquet && !self.source.encoding.is_utf8() {
+            mapping.encoding = Some(self.source.encoding.encoding.name().to_lowercase());
+        }
+        mapping
+    }
+
+    fn to_mapping_without_encoding(&self) -> Mapping {
         match self.layout {
             Layout::Delimited {
                 delimiter,
@@ -144,7 +160,8 @@ impl Preview {
     /// Reads the whole file by this preview's plan (which the caller may have corrected).
     pub fn load(self, progress: &dyn Progress) -> Result<Loaded, LoadError> {
         let started = Instant::now();
-        let (source, _) = source::identify(&self.path)?;
+        let encoding = self.encoding();
+        let source = &self.source;
         let mut assembler = Assembler::new(&self.plan);
         let (delimiter, has_header) = match &self.layout {
             Layout::Delimited {
@@ -152,7 +169,7 @@ impl Preview {
                 has_header,
             } => {
                 delimited::read(
-                    &source,
+                    source,
                     *delimiter,
                     *has_header,
                     &self.plan,
@@ -162,11 +179,11 @@ impl Preview {
                 (Some(delimiter.name()), Some(*has_header))
             }
             Layout::Ndjson => {
-                ndjson::read(&source, &self.plan, progress, &mut assembler)?;
+                ndjson::read(source, &self.plan, progress, &mut assembler)?;
                 (None, None)
             }
             Layout::Parquet(data) => {
-                parquet::convert(&source, data, &self.plan, progress, &mut assembler)?;
+                parquet::convert(source, data, &self.plan, progress, &mut assembler)?;
                 (None, None)
             }
         };
@@ -199,6 +216,7 @@ impl Preview {
         let report = report::build(report::ReportInput {
             file: self.path.display().to_string(),
             format: self.format,
+            encoding,
             delimiter,
             has_header,
             plan: &self.plan,

@@ -11,9 +11,7 @@ use super::convert::Converter;
 use super::error::LoadError;
 use super::plan::Plan;
 use super::record::SplitRecord;
-use super::source::{
-    MAX_LINE_BYTES, SAMPLE_ROWS, Source, head_is_complete, head_lines, io_error, strip_bom,
-};
+use super::source::{MAX_LINE_BYTES, SAMPLE_ROWS, Source, head_lines, io_error, strip_bom};
 use crate::progress::Progress;
 
 /// Lines converted between progress reports and cancel checks.
@@ -29,7 +27,7 @@ fn value_text(v: &Value) -> String {
 
 /// Column names and sample rows from the head of the file.
 pub fn sniff(source: &Source, head: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), LoadError> {
-    let lines = head_lines(&source.path, head, head_is_complete(head))?;
+    let lines = head_lines(&source.path, head, source.head_complete)?;
     let objects: Vec<Map<String, Value>> = lines
         .into_iter()
         .take(SAMPLE_ROWS)

@@ -127,6 +127,7 @@ impl Plan {
             label_level: self.label.map(|(_, l)| l),
             has_header,
             delimiter,
+            encoding: None,
             extra_events: self
                 .extra
                 .iter()

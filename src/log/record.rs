@@ -5,16 +5,20 @@ use std::borrow::Cow;
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_128_with_seed};
 
+use super::encoding::is_damaged;
+
 pub trait Record {
     fn field_count(&self) -> usize;
     /// The field's text; invalid UTF-8 is replaced rather than failing the row.
     fn field(&self, i: usize) -> Cow<'_, str>;
     /// A 128-bit hash of every field, for removing exact duplicate rows.
     fn content_hash(&self) -> u128;
-    /// The whole row as text, for reject examples.
+    /// The first field holding damaged text (an undecodable byte, U+FFFD or a NUL), if any.
+    fn damaged_field(&self) -> Option<usize>;
+    /// The whole row as text, for reject examples; a NUL is shown as ␀.
     fn raw_text(&self) -> String {
         (0..self.field_count())
-            .map(|i| self.field(i).into_owned())
+            .map(|i| self.field(i).replace('\0', "␀"))
             .collect::<Vec<_>>()
             .join(",")
     }
@@ -42,6 +46,13 @@ impl Record for csv::ByteRecord {
         // A ByteRecord keeps its fields back to back: one contiguous slice to hash.
         xxh3_128_with_seed(self.as_slice(), lengths_seed(self.iter().map(<[u8]>::len)))
     }
+    fn damaged_field(&self) -> Option<usize> {
+        // The row is checked whole first: damage is rare.
+        if !is_damaged(self.as_slice()) {
+            return None;
+        }
+        self.iter().position(is_damaged)
+    }
 }
 
 /// Fields already split into string slices (whitespace-separated text, Parquet, NDJSON).
@@ -61,6 +72,9 @@ impl Record for SplitRecord<'_, '_> {
             h.update(f.as_bytes());
         }
         h.digest128()
+    }
+    fn damaged_field(&self) -> Option<usize> {
+        self.0.iter().position(|f| is_damaged(f.as_bytes()))
     }
 }
 

@@ -22,6 +22,9 @@ pub struct LabelCounts {
 pub struct LoadReport {
     pub file: String,
     pub format: String,
+    /// The text's character encoding and how it was chosen; none for Parquet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,6 +90,7 @@ pub fn label_counts(log: &EventLog) -> Option<LabelCounts> {
 pub struct ReportInput<'a> {
     pub file: String,
     pub format: String,
+    pub encoding: Option<String>,
     pub delimiter: Option<String>,
     pub has_header: Option<bool>,
     pub plan: &'a Plan,
@@ -104,6 +108,7 @@ pub fn build(input: ReportInput) -> LoadReport {
     LoadReport {
         file: input.file,
         format: input.format,
+        encoding: input.encoding,
         delimiter: input.delimiter,
         has_header: input.has_header,
         columns: plan.columns.clone(),

@@ -1,5 +1,6 @@
 //! Opening a log file and sniffing what it is: Parquet, NDJSON or delimited text (which
-//! delimiter, header or not), plain or gzip. Only the head of the file is read here.
+//! delimiter, header or not), plain or gzip, and its character encoding. Only the head of the
+//! file is read here.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -9,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::MultiGzDecoder;
 
+use super::encoding::{self, TextEncoding};
 use super::error::LoadError;
 use super::mapping::{Mapping, normalise_name};
 
@@ -62,6 +64,10 @@ pub struct Source {
     pub kind: Kind,
     pub gzip: bool,
     pub size_bytes: u64,
+    /// Text is decoded from this to UTF-8 as it is read.
+    pub encoding: TextEncoding,
+    /// The head that `identify` returned holds the whole file.
+    pub head_complete: bool,
 }
 
 impl Source {
@@ -78,9 +84,15 @@ impl Source {
         }
     }
 
-    /// A reader over the decompressed bytes, and a counter of the file bytes consumed so far
-    /// (for progress on compressed files).
+    /// A reader over the decompressed text as UTF-8, and a counter of the file bytes consumed so
+    /// far (for progress on compressed files).
     pub fn open(&self) -> Result<(Box<dyn Read + Send>, Arc<AtomicU64>), LoadError> {
+        let (raw, consumed) = self.open_bytes()?;
+        Ok((self.encoding.utf8_reader(raw), consumed))
+    }
+
+    /// The decompressed bytes as they are in the file.
+    fn open_bytes(&self) -> Result<(Box<dyn Read + Send>, Arc<AtomicU64>), LoadError> {
         let file = File::open(&self.path).map_err(|e| io_error(&self.path, e))?;
         let consumed = Arc::new(AtomicU64::new(0));
         let counted = CountingReader {
@@ -124,8 +136,9 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-/// Checks the file exists and is a file, then tells its kind from magic bytes and content.
-pub fn identify(path: &Path) -> Result<(Source, Vec<u8>), LoadError> {
+/// Checks the file exists and is a file, then tells its kind from magic bytes and content, and
+/// the encoding of text (`given` names it, else it is detected). The head is returned as UTF-8.
+pub fn identify(path: &Path, given: Option<&str>) -> Result<(Source, Vec<u8>), LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
         return Err(LoadError::IsDirectory {
@@ -146,12 +159,14 @@ pub fn identify(path: &Path) -> Result<(Source, Vec<u8>), LoadError> {
         kind: Kind::Delimited,
         gzip: magic[..n].starts_with(&[0x1f, 0x8b]),
         size_bytes: meta.len(),
+        encoding: TextEncoding::UTF8,
+        head_complete: true,
     };
     if &magic[..n] == b"PAR1" {
         source.kind = Kind::Parquet;
         return Ok((source, Vec::new()));
     }
-    let (mut reader, _) = source.open()?;
+    let (mut reader, _) = source.open_bytes()?;
     let mut head = vec![0u8; HEAD_BYTES];
     let n = read_up_to(&mut reader, &mut head).map_err(|e| match e.kind() {
         std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => LoadError::NotText {
@@ -161,7 +176,13 @@ pub fn identify(path: &Path) -> Result<(Source, Vec<u8>), LoadError> {
         _ => io_error(path, e),
     })?;
     head.truncate(n);
-    check_text(path, &head, n == HEAD_BYTES)?;
+    source.head_complete = n < HEAD_BYTES;
+    source.encoding = match given {
+        Some(label) => encoding::by_label(path, label)?,
+        None => encoding::detect(&head, source.head_complete),
+    };
+    let head = source.encoding.decode_head(head);
+    check_text(path, &head, source.head_complete)?;
     let text_start = strip_bom(&head);
     if text_start.iter().all(u8::is_ascii_whitespace) {
         return Err(LoadError::Empty {
@@ -172,11 +193,6 @@ pub fn identify(path: &Path) -> Result<(Source, Vec<u8>), LoadError> {
         source.kind = Kind::Ndjson;
     }
     Ok((source, head))
-}
-
-/// The head held the whole file.
-pub fn head_is_complete(head: &[u8]) -> bool {
-    head.len() < HEAD_BYTES
 }
 
 pub fn strip_bom(b: &[u8]) -> &[u8] {
@@ -196,24 +212,19 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// Binary data is refused up front rather than read as one giant garbage column.
-fn check_text(path: &Path, head: &[u8], truncated: bool) -> Result<(), LoadError> {
-    let not_text = |detail: String| LoadError::NotText {
-        path: path.to_path_buf(),
-        detail,
-    };
-    if let Some(pos) = memchr::memchr(0, head) {
-        return Err(not_text(format!("binary data: NUL byte at offset {pos}")));
-    }
-    if let Err(e) = std::str::from_utf8(head) {
-        // A character cut off by the end of the head is fine.
-        let cut_at_end = truncated && e.error_len().is_none();
-        if !cut_at_end {
-            return Err(not_text(format!(
-                "not UTF-8 text: invalid byte at offset {}; save it as UTF-8",
-                e.valid_up_to()
-            )));
-        }
+/// Binary data is refused up front rather than read as one giant garbage column; a text log
+/// with some damaged lines (an undecodable byte, a NUL) is read, and those rows are reported.
+fn check_text(path: &Path, head: &[u8], complete: bool) -> Result<(), LoadError> {
+    let (damaged, lines) = encoding::damaged_share(head, complete);
+    if damaged * 2 > lines {
+        let detail = match memchr::memchr(0, head) {
+            Some(pos) => format!("binary data: NUL byte at offset {pos}"),
+            None => "most lines of its head are not text in any known encoding".to_string(),
+        };
+        return Err(LoadError::NotText {
+            path: path.to_path_buf(),
+            detail: format!("{detail}; {damaged} of {lines} lines damaged"),
+        });
     }
     Ok(())
 }
@@ -354,11 +365,12 @@ pub struct DelimitedHead {
 }
 
 pub fn sniff_delimited(
-    path: &Path,
+    source: &Source,
     head: &[u8],
     mapping: &Mapping,
 ) -> Result<DelimitedHead, LoadError> {
-    let lines = head_lines(path, head, head_is_complete(head))?;
+    let path = source.path.as_path();
+    let lines = head_lines(path, head, source.head_complete)?;
     if lines.is_empty() {
         return Err(LoadError::Empty {
             path: path.to_path_buf(),
@@ -377,7 +389,7 @@ pub fn sniff_delimited(
     } else {
         (1..=width).map(|i| format!("column_{i}")).collect()
     };
-    if rows.is_empty() && head_is_complete(head) {
+    if rows.is_empty() && source.head_complete {
         return Err(LoadError::HeaderOnly {
             path: path.to_path_buf(),
         });

@@ -13,16 +13,23 @@ use crate::progress::Progress;
 pub struct DataSource {
     pub log: PathBuf,
     pub map: Option<PathBuf>,
+    /// The text's encoding, over the mapping file's and detection's.
+    pub encoding: Option<String>,
     pub labels: Option<PathBuf>,
     pub label_delay_ms: i64,
 }
 
-/// The mapping file's mapping, or detection's when there is none.
-pub fn mapping_from(map: Option<&Path>) -> Result<Mapping> {
-    Ok(match map {
+/// The mapping file's mapping, or detection's when there is none; a given encoding overrides
+/// the file's.
+pub fn mapping_from(map: Option<&Path>, encoding: Option<&str>) -> Result<Mapping> {
+    let mut mapping = match map {
         Some(p) => Mapping::from_file(p)?,
         None => Mapping::default(),
-    })
+    };
+    if let Some(e) = encoding {
+        mapping.encoding = Some(e.to_string());
+    }
+    Ok(mapping)
 }
 
 impl DataSource {
@@ -30,7 +37,7 @@ impl DataSource {
     /// A labels file that names none of the log's users is an error: it is the wrong file,
     /// not an unlabelled log.
     pub fn load_labelled(&self, progress: &dyn Progress) -> Result<LabelledLog> {
-        let mapping = mapping_from(self.map.as_deref())?;
+        let mapping = mapping_from(self.map.as_deref(), self.encoding.as_deref())?;
         let loaded = log::load(&self.log, &mapping, progress)?;
         // The reader's buffers are gone; hand their pages back before features take their own.
         give_back_freed_memory();
