@@ -12,7 +12,7 @@ use crate::progress::{CancelFlag, Progress};
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// Progress events are sent at most this often; a training loop reports every batch.
-const PROGRESS_EVERY: Duration = Duration::from_millis(50);
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 #[derive(Debug)]
 pub enum JobEvent<T> {

@@ -128,7 +128,11 @@ fn rejects_are_counted_by_reason_with_row_numbers() {
         [
             ("user 'user' is empty", 1, 1),
             ("time 'ts' does not match iso8601", 1, 2),
-            ("row has 1 fields, expected 2 (3 columns)", 1, 4),
+            (
+                "row has too few fields to reach the user and time columns (expected 2 of 3)",
+                1,
+                4
+            ),
             ("time 'ts' is empty", 1, 5),
         ]
     );

@@ -14,6 +14,10 @@ use vigil::workbench::{self, CompareRequest, OpenRequest, Opened, Triage, defaul
 /// A generated shop of `days` opened as the window opens it. Labels become known a week after
 /// their events, so only the earlier days carry them.
 fn open_shop(dir: &Path, days: u32) -> Triage {
+    open_shop_with(dir, days, DetectorKind::Zscore)
+}
+
+fn open_shop_with(dir: &Path, days: u32, detector: DetectorKind) -> Triage {
     let sample = generate(&SampleConfig {
         users: 300,
         days,
@@ -28,7 +32,8 @@ fn open_shop(dir: &Path, days: u32) -> Triage {
         mapping_given: false,
         confirmed: None,
         workspace: Some(dir.join("shop.vigil.db")),
-        detector: DetectorKind::Zscore,
+        detector,
+        train_now: false,
     };
     match workbench::open(request, &NoProgress).unwrap() {
         Opened::Ready(session, workspace) => Triage::new(*session, workspace).unwrap(),
@@ -145,4 +150,52 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
     // The accounts linked to a ring member are found without a window.
     let linked = (0..t.users()).find(|&u| !t.session.linked_accounts(u).is_empty());
     assert!(linked.is_some(), "households and rings share devices");
+}
+
+#[test]
+fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop_with(dir.path(), 20, DetectorKind::Gbdt);
+    assert_eq!(t.session.model.kind, defaults::FIRST_LOOK);
+    assert_eq!(t.session.pending, Some(DetectorKind::Gbdt));
+    assert!(!t.queue.is_empty());
+    let chosen = t.queue[t.queue.len() / 2];
+    t.select(chosen);
+
+    let input = t.begin_retrain(DetectorKind::Gbdt).unwrap();
+    t.finish_retrain(input.run(&NoProgress).unwrap());
+    assert_eq!(t.session.model.kind, DetectorKind::Gbdt);
+    assert_eq!(t.session.pending, None);
+    assert_eq!(t.selected, Some(chosen), "the selection stays where it was");
+    assert_eq!(
+        t.thresholds, t.session.model.thresholds,
+        "another detector's scores come with its own thresholds"
+    );
+    t.save_settings().unwrap();
+
+    // The chosen detector was kept: the next open uses it at once.
+    drop(t);
+    let t = open_shop_with(dir.path(), 20, DetectorKind::Gbdt);
+    assert_eq!(t.session.model.kind, DetectorKind::Gbdt);
+    assert!(t.session.model.from_disk);
+    assert_eq!(t.session.pending, None);
+}
+
+#[test]
+fn the_default_queue_is_the_accounts_without_a_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop(dir.path(), 10);
+    let by_log = labelled_by_log(&t, 1);
+    assert!(
+        t.queue.contains(&by_log),
+        "an account the log labels still needs a verdict"
+    );
+    assert_eq!(t.labels[by_log], 1, "and its label is shown");
+    t.select(by_log);
+    t.label(Verdict::Legit, "ana").unwrap();
+    assert!(
+        !t.queue.contains(&by_log),
+        "a decided account leaves the queue"
+    );
+    assert_ne!(t.selected, Some(by_log), "the next one is selected");
 }

@@ -151,6 +151,8 @@ impl VigilApp {
             confirmed,
             workspace: o.workspace.clone(),
             detector: self.settings.detector,
+            // The queue appears on a quick first look; the chosen detector follows.
+            train_now: false,
         };
         let label = format!("opening {}", panels::file_name(&o.path));
         let waker = self.waker();
@@ -168,7 +170,10 @@ impl VigilApp {
             Ok(input) => input,
             Err(e) => return self.error(e.to_string()),
         };
-        let label = format!("retraining {} on {} labels", input.kind, input.verdicts());
+        let label = match t.session.pending {
+            Some(kind) => format!("training {kind}"),
+            None => format!("retraining {} on {} labels", input.kind, input.verdicts()),
+        };
         let waker = self.waker();
         let started =
             background::start(&mut self.jobs.retrain, &label, waker, move |p| input.run(p));
@@ -254,9 +259,13 @@ impl VigilApp {
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
         let model = &t.session.model;
-        let how = if model.from_disk { "loaded" } else { "trained" };
+        let how = match (model.from_disk, t.session.pending) {
+            (true, _) => "loaded",
+            (false, None) => "trained",
+            (false, Some(_)) => "as a first look",
+        };
         let mut info = format!(
-            "{name}: {} events, {} users; {} model {how}",
+            "{name}: {} events, {} users; {} {how}",
             t.session.data.log.len(),
             t.users(),
             model.kind
@@ -265,17 +274,20 @@ impl VigilApp {
             info.push_str(&format!(" (not kept: {e})"));
         }
         self.info(info);
+        let pending = t.session.pending.is_some();
         self.triage = Some(t);
-        if self.frames.is_measuring() {
+        if pending || self.frames.is_measuring() {
             self.start_retrain();
         }
     }
 
     fn apply_retrain(&mut self, r: Retrained) {
         let Some(t) = &mut self.triage else { return };
+        let first = t.session.pending.is_some();
         t.finish_retrain(r);
         let text = format!(
-            "retrained {}: {} flagged",
+            "{} {}: {} flagged; the queue is ordered by it",
+            if first { "trained" } else { "retrained" },
             t.session.model.kind,
             t.at_suspicious().flagged
         );
@@ -446,6 +458,10 @@ impl eframe::App for VigilApp {
         self.flush_settings(false);
         if self.settings_dirty_since.is_some() {
             ctx.request_repaint_after(Duration::from_millis(1100));
+        }
+        if !self.jobs.running().is_empty() {
+            // Jobs wake the window when their progress moves; this shows their stage's time.
+            ctx.request_repaint_after(Duration::from_millis(500));
         }
         if self.frames.is_measuring() {
             let retraining = self.jobs.is_running(JobKind::Retrain);

@@ -9,6 +9,8 @@ use crate::log::parse_duration_ms;
 pub const SEED: u64 = 7;
 /// The detector a new log is scored with.
 pub const DETECTOR: DetectorKind = DetectorKind::Ensemble;
+/// What orders the queue while the chosen detector first trains: the fastest one, unsupervised.
+pub const FIRST_LOOK: DetectorKind = DetectorKind::Zscore;
 /// Epochs for the neural detectors: 0 lets each choose from the data size.
 pub const EPOCHS: usize = 0;
 /// How long after its event an imported label becomes known: fraud is confirmed days later,

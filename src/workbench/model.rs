@@ -156,6 +156,30 @@ pub(super) fn kept_model(
     )
 }
 
+/// The quick first look (`defaults::FIRST_LOOK`, unsupervised) trained on `data`: scores an
+/// analyst can start on in seconds. It is not kept: the model directory is the chosen one's.
+pub fn first_look(
+    data: &Arc<Dataset>,
+    dir: PathBuf,
+    progress: &dyn Progress,
+) -> Result<ModelState> {
+    let kind = super::defaults::FIRST_LOOK;
+    let fitted = fit(
+        data,
+        kind,
+        &TrainOptions::all_users(data, super::defaults::SEED),
+        progress,
+    )?;
+    check_cancelled(progress)?;
+    let scores = fitted.detector.score(data, progress)?;
+    Ok(ModelState {
+        trained_at: format_rfc3339(chrono::Utc::now().timestamp_millis()),
+        train_secs: fitted.training.train_secs,
+        labelled_users: fitted.training.labelled_users,
+        ..ModelState::new(fitted.detector, scores, dir)
+    })
+}
+
 /// Trains `kind` on every account of `data` with the labels it carries, scores, and keeps the
 /// model in `dir` (a failure to save is noted, not fatal: the scores are good).
 pub fn train_and_score(

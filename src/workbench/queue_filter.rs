@@ -4,10 +4,12 @@
 use crate::cases::QueueOrder;
 use crate::detect::Risk;
 
-/// Which accounts the queue shows, by label state.
+/// Which accounts the queue shows, by label state. By default what an analyst works: the
+/// accounts without a verdict (the log's own labels are still shown on them).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LabelFilter {
     #[default]
+    NoVerdict,
     All,
     Unlabelled,
     Fraud,
@@ -16,7 +18,8 @@ pub enum LabelFilter {
 }
 
 impl LabelFilter {
-    pub const ALL: [LabelFilter; 5] = [
+    pub const ALL: [LabelFilter; 6] = [
+        Self::NoVerdict,
         Self::All,
         Self::Unlabelled,
         Self::Fraud,
@@ -25,6 +28,7 @@ impl LabelFilter {
     ];
     pub fn name(self) -> &'static str {
         match self {
+            Self::NoVerdict => "no verdict yet",
             Self::All => "any label",
             Self::Unlabelled => "unlabelled",
             Self::Fraud => "fraud",

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use super::defaults;
 use super::error::Result;
 use super::labels::{TrainingLabels, training_labels};
-use super::model::{ModelState, check_cancelled, kept_model, model_dir, train_and_score};
+use super::model::{
+    ModelState, check_cancelled, first_look, kept_model, model_dir, train_and_score,
+};
 use crate::cases::{Case, Workspace, default_workspace};
 use crate::detect::DetectorKind;
 use crate::features::Dataset;
@@ -24,6 +26,8 @@ pub struct OpenRequest {
     pub confirmed: Option<Box<Preview>>,
     pub workspace: Option<PathBuf>,
     pub detector: DetectorKind,
+    /// Train the chosen detector before returning, rather than leave it pending.
+    pub train_now: bool,
 }
 
 /// A loaded log with its features, model and scores.
@@ -38,6 +42,9 @@ pub struct Session {
     /// First and last event time (ms).
     pub time_range: Option<(i64, i64)>,
     pub model: ModelState,
+    /// The chosen detector while it still has to be trained: until then `model` is the quick
+    /// first look (`defaults::FIRST_LOOK`), and the window trains this one in the background.
+    pub pending: Option<DetectorKind>,
     /// Bumped whenever the data or the model is replaced: what caches of derived views key on.
     pub generation: u64,
 }
@@ -49,7 +56,9 @@ pub enum Opened {
 }
 
 /// Loads the log, opens its workspace, builds features, then loads the kept model (when it
-/// fits this log and detector) or trains one, and scores every account and event.
+/// fits this log and detector) and scores every account and event. Without one, the scores
+/// come from a quick first look and the chosen detector is left `pending` (the window trains
+/// it in the background), unless `train_now` asks for it here.
 pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let preview = match request.confirmed {
         Some(p) => *p,
@@ -75,9 +84,13 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let dir = model_dir(&workspace_path);
     let kept = kept_model(&dir, request.detector, &mut data, progress).transpose()?;
     let data = Arc::new(data);
-    let model = match kept {
-        Some(model) => model,
-        None => train_and_score(&data, request.detector, defaults::SEED, dir, progress)?,
+    let (model, pending) = match kept {
+        Some(model) => (model, None),
+        None if request.train_now || request.detector == defaults::FIRST_LOOK => (
+            train_and_score(&data, request.detector, defaults::SEED, dir, progress)?,
+            None,
+        ),
+        None => (first_look(&data, dir, progress)?, Some(request.detector)),
     };
     check_cancelled(progress)?;
     let links = log
@@ -94,6 +107,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
         log_labels,
         links,
         model,
+        pending,
         generation: 0,
     };
     Ok(Opened::Ready(Box::new(session), workspace))

@@ -114,11 +114,18 @@ impl Triage {
         Ok(t)
     }
 
-    /// Thresholds, filters and the selected account as the workspace last had them.
+    /// Thresholds, filters and the selected account as the workspace last had them. Thresholds
+    /// set for another detector are on another scale (ranks, probabilities) and are not restored.
     fn restore_settings(&mut self) {
         let get = |k: &str| self.workspace.setting(k).ok().flatten();
         let parse = |k: &str| get(k).and_then(|v| v.parse::<f32>().ok());
-        if let (Some(s), Some(h)) = (parse("threshold_suspicious"), parse("threshold_high")) {
+        let same_detector =
+            get("threshold_detector").is_none_or(|d| d == self.session.model.kind.name());
+        if let (true, Some(s), Some(h)) = (
+            same_detector,
+            parse("threshold_suspicious"),
+            parse("threshold_high"),
+        ) {
             self.thresholds = Thresholds {
                 suspicious: s,
                 high: h.max(s),
@@ -140,6 +147,7 @@ impl Triage {
             &self.thresholds.suspicious.to_string(),
         )?;
         ws.set_setting("threshold_high", &self.thresholds.high.to_string())?;
+        ws.set_setting("threshold_detector", self.session.model.kind.name())?;
         let filter = serde_json::to_string(&self.filter).unwrap_or_default();
         ws.set_setting("queue_filter", &filter)?;
         if let Some(u) = self.selected {
@@ -193,6 +201,7 @@ impl Triage {
     fn admits(&self, u: usize, needle: &str) -> bool {
         let label_ok = match self.filter.label {
             LabelFilter::All => true,
+            LabelFilter::NoVerdict => self.verdict(u).is_none(),
             LabelFilter::Unlabelled => self.verdict(u).is_none() && self.labels[u] == LABEL_UNKNOWN,
             LabelFilter::Fraud => self.labels[u] == 1,
             LabelFilter::Legit => self.labels[u] == 0,
@@ -356,10 +365,15 @@ impl Triage {
         }
     }
 
-    /// Puts a new model (and the dataset it was trained on) in place; the selection is kept.
+    /// Puts a new model (and the dataset it was trained on) in place; the selection is kept, and
+    /// so are the analyst's thresholds unless the new model is another detector (another scale).
     pub fn replace_model(&mut self, data: Arc<Dataset>, model: ModelState) {
+        if model.kind != self.session.model.kind {
+            self.thresholds = model.thresholds;
+        }
         self.session.data = data;
         self.session.model = model;
+        self.session.pending = None;
         self.session.generation += 1;
         self.reasons.borrow_mut().clear();
         self.labels_since_training = 0;

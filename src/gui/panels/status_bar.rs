@@ -6,6 +6,16 @@ use eframe::egui;
 use super::panel::Panel;
 use crate::gui::command::Command;
 use crate::gui::view::{Message, View};
+use crate::workbench::Triage;
+
+/// Which model the queue is ordered by, and whether a better one is on its way.
+fn ordered_by(t: &Triage) -> String {
+    let kind = t.session.model.kind;
+    match t.session.pending {
+        Some(chosen) => format!("queue ordered by {kind} (a first look; {chosen} is training)"),
+        None => format!("queue ordered by {kind}"),
+    }
+}
 
 #[derive(Default)]
 pub struct StatusBar;
@@ -18,7 +28,9 @@ impl Panel for StatusBar {
                 ui.label(format!("{}: {}", p.name, p.stage));
                 let bar = match p.fraction {
                     Some(f) => egui::ProgressBar::new(f).show_percentage(),
-                    None => egui::ProgressBar::new(0.0).animate(true),
+                    // Not animated: an animation repaints every frame, and with software
+                    // rendering that takes the cores from the job it shows.
+                    None => egui::ProgressBar::new(0.0).text("working…"),
                 };
                 ui.add(bar.desired_width(160.0));
                 ui.separator();
@@ -35,11 +47,14 @@ impl Panel for StatusBar {
                 }
                 None => {}
             }
-            if !view.has_cjk_font {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if !view.has_cjk_font {
                     ui.weak("no CJK font found: set VIGIL_CJK_FONT");
-                });
-            }
+                }
+                if let Some(t) = view.triage {
+                    ui.label(ordered_by(t));
+                }
+            });
         });
     }
 }

@@ -50,7 +50,6 @@ impl Panel for TopBar {
                 ui.label(format!("device: {}", compute_device_name()));
                 if let Some(j) = view.jobs.first() {
                     ui.separator();
-                    ui.spinner();
                     ui.label(&j.progress.name);
                 }
             });
