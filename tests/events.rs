@@ -1,5 +1,5 @@
 //! Event-level detection: features never look ahead, a label not known yet is never taken as
-//! legit, a window scored alone scores as in the whole log, and the event-level protocol and
+//! legit, a window (or a block) scored alone scores as in the whole log, and the event-level protocol and
 //! reasons work end to end.
 
 mod common;
@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::{stderr, stdout, vigil};
-use vigil::detect::{DetectError, DetectorKind, TrainOptions, new_detector};
+use vigil::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use vigil::features::{Dataset, LabelledLog};
 use vigil::log::{self, LABEL_UNKNOWN, Mapping};
 use vigil::progress::NoProgress;
 use vigil::sample::{self, DAY_MS, SampleConfig};
+use vigil::workbench::{DataSource, ModelChoice, ScoreRequest, score_to_csv};
 
 fn shop(dir: &Path, users: usize, days: u32) -> PathBuf {
     let s = sample::generate(&SampleConfig {
@@ -215,7 +216,31 @@ fn a_window_scored_alone_scores_as_in_the_whole_log() {
         let out = vigil(&args);
         assert!(out.status.success(), "{}", stderr(&out));
     }
+    // The whole log again, a few thousand events at a time (each block with its look-back).
+    let blocks_csv = dir.path().join("blocks.csv");
+    let source = DataSource {
+        log: path.clone(),
+        map: None,
+        encoding: None,
+        labels: None,
+        label_delay_ms: vigil::workbench::defaults::label_delay_ms(),
+    };
+    let request = ScoreRequest {
+        model: ModelChoice::Dir(model.clone()),
+        level: Level::Event,
+        from: None,
+        until: None,
+        seed: 7,
+        out: blocks_csv.clone(),
+        block_events: Some(3_000),
+    };
+    score_to_csv(&source, &request, &NoProgress).unwrap();
     let whole = event_scores(&whole_csv);
+    assert_eq!(
+        event_scores(&blocks_csv),
+        whole,
+        "scored in blocks, every event scores and reads as in one piece"
+    );
     let window = event_scores(&window_csv);
     assert!(window.len() > 1000, "{} events in the window", window.len());
     assert!(whole.len() > window.len() * 5);

@@ -58,6 +58,7 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
         (None, None) => anyhow::bail!("give --model DIR or --detector NAME"),
     };
     let request = ScoreRequest {
+        block_events: None,
         model,
         level: args.level,
         from: args.from,

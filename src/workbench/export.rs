@@ -8,10 +8,10 @@ use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
 use super::model::fit;
 use crate::detect::{
-    Detector, DetectorKind, Level, Scores, TrainOptions, align_features, load_model,
+    Detector, DetectorKind, Level, ModelMeta, Scores, TrainOptions, align_features, load_model,
 };
-use crate::features::Dataset;
 use crate::features::lookback_ms;
+use crate::features::{Dataset, LabelledLog};
 use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
@@ -31,6 +31,9 @@ pub struct ScoreRequest {
     pub until: Option<i64>,
     pub seed: u64,
     pub out: PathBuf,
+    /// Event scores are computed this many events at a time (default `BLOCK_EVENTS`): fewer
+    /// take less memory and more time, never other scores.
+    pub block_events: Option<usize>,
 }
 
 pub struct ScoreOutcome {
@@ -48,16 +51,22 @@ pub fn score_to_csv(
     let (data, detector, missing_features) = match &request.model {
         ModelChoice::Dir(dir) => {
             let (detector, meta) = load_model(dir)?;
-            let mut data = match (request.level, request.from) {
-                // Event scores of a bounded-look-back model need the window and the history its
-                // features read: that history is read, only the window is featurised and kept.
-                (Level::Event, Some(from)) if meta.detector.has_bounded_lookback() => {
-                    let lookback = lookback_ms(whole.labels.delay_ms);
-                    let part =
-                        whole.range(Some(from.saturating_sub(lookback)), request.until, None);
-                    drop(whole);
-                    give_back_freed_memory();
-                    part.featurise_from(from, progress)?
+            if request.level == Level::Event && meta.detector.has_bounded_lookback() {
+                return score_events_by_block(
+                    whole,
+                    detector.as_ref(),
+                    &meta,
+                    dir,
+                    request,
+                    progress,
+                );
+            }
+            let mut data = match request.level {
+                // Account scores of such a model read account features only: no event's
+                // features are kept (the table of every event's would be the largest thing).
+                Level::User if meta.detector.has_bounded_lookback() => {
+                    let keep = vec![false; whole.log.len()];
+                    whole.featurise_sample(&keep, progress)?
                 }
                 _ => whole.featurise(progress)?,
             };
@@ -92,6 +101,85 @@ pub fn score_to_csv(
         written,
         missing_features,
     })
+}
+
+/// Events a block of event scoring featurises and keeps at most (its look-back is read, not
+/// kept): memory stays near the loaded log's size whatever the window's length (on a 110 MB
+/// log, 2.9x the file at 150,000 against 5.0x in one piece, for 10 % more time).
+pub const BLOCK_EVENTS: usize = 150_000;
+
+/// Event scores of a bounded-look-back model, block after block of time: each block is
+/// featurised with the history its features read before it, scored and written, then dropped.
+/// Every event's features are those the whole log gives it, so the scores are the same as in
+/// one piece.
+fn score_events_by_block(
+    whole: LabelledLog,
+    detector: &dyn Detector,
+    meta: &ModelMeta,
+    dir: &Path,
+    request: &ScoreRequest,
+    progress: &dyn Progress,
+) -> Result<ScoreOutcome> {
+    let window = Window {
+        from: request.from.unwrap_or(i64::MIN),
+        until: request.until.unwrap_or(i64::MAX),
+    };
+    let lookback = lookback_ms(whole.labels.delay_ms);
+    let output_error = |e: csv::Error| WorkbenchError::Output {
+        path: request.out.clone(),
+        detail: format!("cannot write: {e}"),
+    };
+    let mut w = event_writer(&request.out).map_err(output_error)?;
+    let mut outcome = ScoreOutcome {
+        written: 0,
+        missing_features: Vec::new(),
+    };
+    let block_events = request.block_events.unwrap_or(BLOCK_EVENTS).max(1);
+    let blocks = blocks(&whole.log.columns.ts_ms, window, block_events);
+    for (b, block) in blocks.into_iter().enumerate() {
+        let part = whole.range(
+            Some(block.from.saturating_sub(lookback)),
+            Some(block.until),
+            None,
+        );
+        let mut data = part.featurise_from(block.from, progress)?;
+        let missing = align_features(meta, dir, &mut data)?;
+        if b == 0 {
+            outcome.missing_features = missing;
+        }
+        let scores = detector.score(&data, progress)?;
+        outcome.written +=
+            write_event_rows(&mut w, &data, detector, &scores, block).map_err(output_error)?;
+        drop(data);
+        give_back_freed_memory();
+    }
+    w.flush().map_err(|e| output_error(e.into()))?;
+    Ok(outcome)
+}
+
+/// `window` cut at event times into blocks of about `size` events each.
+fn blocks(ts_ms: &[i64], window: Window, size: usize) -> Vec<Window> {
+    let mut times: Vec<i64> = ts_ms
+        .iter()
+        .copied()
+        .filter(|&t| window.contains(t))
+        .collect();
+    times.sort_unstable();
+    let mut cuts: Vec<i64> = times.iter().skip(size).step_by(size).copied().collect();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = window.from;
+    for cut in cuts {
+        if cut > from {
+            out.push(Window { from, until: cut });
+            from = cut;
+        }
+    }
+    out.push(Window {
+        from,
+        until: window.until,
+    });
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -147,30 +235,56 @@ fn write_scores(
             }
         }
         Level::Event => {
-            w.write_record(["row", "user", "ts", "score", "reasons"])?;
-            // Reasons say why an event is flagged: the events under the suspicious threshold
-            // (nearly all of them) need none, and a week of events is written in seconds.
-            let flagged = detector.thresholds(Level::Event).suspicious;
-            for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
-                let reasons: Vec<String> = match scores.event[e] >= flagged {
-                    true => detector
-                        .explain_event(data, e)
-                        .into_iter()
-                        .map(|r| r.text)
-                        .collect(),
-                    false => Vec::new(),
-                };
-                w.write_record([
-                    &c.row[e].to_string(),
-                    data.user_name(c.user.codes[e] as usize),
-                    &format_rfc3339(c.ts_ms[e]),
-                    &format!("{:.6}", scores.event[e]),
-                    &reasons.join("; "),
-                ])?;
-                written += 1;
-            }
+            w.write_record(EVENT_HEADER)?;
+            written = write_event_rows(&mut w, data, detector, scores, window)?;
         }
     }
     w.flush()?;
+    Ok(written)
+}
+
+const EVENT_HEADER: [&str; 5] = ["row", "user", "ts", "score", "reasons"];
+
+type CsvOut = csv::Writer<std::io::BufWriter<std::fs::File>>;
+
+fn event_writer(out: &Path) -> std::result::Result<CsvOut, csv::Error> {
+    let file = std::fs::File::create(out)?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    w.write_record(EVENT_HEADER)?;
+    Ok(w)
+}
+
+/// One line per event of `window`: its source row, user, time, score and, when it is flagged,
+/// its reasons.
+fn write_event_rows(
+    w: &mut CsvOut,
+    data: &Dataset,
+    detector: &dyn Detector,
+    scores: &Scores,
+    window: Window,
+) -> std::result::Result<usize, csv::Error> {
+    let c = &data.log.columns;
+    // Reasons say why an event is flagged: the events under the suspicious threshold
+    // (nearly all of them) need none, and a week of events is written in seconds.
+    let flagged = detector.thresholds(Level::Event).suspicious;
+    let mut written = 0;
+    for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
+        let reasons: Vec<String> = match scores.event[e] >= flagged {
+            true => detector
+                .explain_event(data, e)
+                .into_iter()
+                .map(|r| r.text)
+                .collect(),
+            false => Vec::new(),
+        };
+        w.write_record([
+            &c.row[e].to_string(),
+            data.user_name(c.user.codes[e] as usize),
+            &format_rfc3339(c.ts_ms[e]),
+            &format!("{:.6}", scores.event[e]),
+            &reasons.join("; "),
+        ])?;
+        written += 1;
+    }
     Ok(written)
 }
