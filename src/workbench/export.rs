@@ -125,6 +125,16 @@ fn score_events_by_block(
         until: request.until.unwrap_or(i64::MAX),
     };
     let lookback = lookback_ms(whole.labels.delay_ms);
+    // Nothing before the window's look-back is read again: let it go before featurising.
+    let whole = match request.from {
+        Some(from) => {
+            let part = whole.range(Some(from.saturating_sub(lookback)), request.until, None);
+            drop(whole);
+            give_back_freed_memory();
+            part
+        }
+        None => whole,
+    };
     let output_error = |e: csv::Error| WorkbenchError::Output {
         path: request.out.clone(),
         detail: format!("cannot write: {e}"),
@@ -136,12 +146,22 @@ fn score_events_by_block(
     };
     let block_events = request.block_events.unwrap_or(BLOCK_EVENTS).max(1);
     let blocks = blocks(&whole.log.columns.ts_ms, window, block_events);
+    let mut whole = Some(whole);
+    let last = blocks.len() - 1;
     for (b, block) in blocks.into_iter().enumerate() {
-        let part = whole.range(
-            Some(block.from.saturating_sub(lookback)),
-            Some(block.until),
-            None,
-        );
+        let Some(log) = whole.take() else { break };
+        // The last block reads the rest of the log: no copy of it is needed.
+        let part = if b == last {
+            log
+        } else {
+            let part = log.range(
+                Some(block.from.saturating_sub(lookback)),
+                Some(block.until),
+                None,
+            );
+            whole = Some(log);
+            part
+        };
         let mut data = part.featurise_from(block.from, progress)?;
         let missing = align_features(meta, dir, &mut data)?;
         if b == 0 {
@@ -166,7 +186,13 @@ fn blocks(ts_ms: &[i64], window: Window, size: usize) -> Vec<Window> {
         .collect();
     times.sort_unstable();
     let mut cuts: Vec<i64> = times.iter().skip(size).step_by(size).copied().collect();
+    // A last block of less than half the size joins the one before.
+    if !cuts.is_empty() && times.len() - size * cuts.len() < size / 2 {
+        cuts.pop();
+    }
     cuts.dedup();
+    // A cut at the first time would leave an empty block before it.
+    cuts.retain(|&c| Some(&c) != times.first());
     let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut from = window.from;
     for cut in cuts {
@@ -287,4 +313,34 @@ fn write_event_rows(
         written += 1;
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(times: &[i64], size: usize) -> Vec<(i64, i64)> {
+        let all = Window {
+            from: i64::MIN,
+            until: i64::MAX,
+        };
+        blocks(times, all, size)
+            .into_iter()
+            .map(|w| (w.from, w.until))
+            .collect()
+    }
+
+    #[test]
+    fn blocks_cut_at_event_times_and_a_small_rest_joins_the_last() {
+        let ten: Vec<i64> = (0..10).rev().collect();
+        assert_eq!(
+            cut(&ten, 4),
+            [(i64::MIN, 4), (4, 8), (8, i64::MAX)],
+            "the rest of 2 is half a block: its own"
+        );
+        assert_eq!(cut(&ten[1..], 4), [(i64::MIN, 4), (4, i64::MAX)]);
+        assert_eq!(cut(&ten, 20), [(i64::MIN, i64::MAX)]);
+        // Equal times stay in one block.
+        assert_eq!(cut(&[3, 3, 3, 3, 3, 3], 2), [(i64::MIN, i64::MAX)]);
+    }
 }
