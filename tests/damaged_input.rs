@@ -182,6 +182,9 @@ fn damaged_bytes_on_three_lines_load_every_other_row_and_report_those_three() {
     );
     let repaired = issue(&r.warnings, "'amount' has an undecodable byte");
     assert_eq!(rows_of(repaired), [700]);
+    // Examples name the file line too: data row 700 is line 702 (after the header).
+    assert_eq!(repaired.examples[0].line, Some(702));
+    assert_eq!(repaired.examples[0].place(), "line 702 (row 700)");
     assert!(
         repaired.examples[0].value.starts_with("u20,"),
         "{repaired:?}"
@@ -227,11 +230,23 @@ fn a_quote_that_never_closes_damages_only_its_row() {
     for rows in [300, 200_000] {
         let mut lines = ascii_lines(rows);
         lines[3] = b"u2,2024-01-01 10:00:00,\"view,3".to_vec();
+        // A ragged row late in a large file: its line is counted across the reader's chunks.
+        let late = rows * 3 / 4;
+        lines[late + 1].extend(b",extra");
         let p = write(dir.path(), "quote.csv", &joined(&lines));
         let loaded = load_ok(&p);
         let r = &loaded.report;
         assert_eq!(r.rows_loaded, rows as u64, "{rows} rows");
-        assert_eq!(rows_of(issue(&r.warnings, "never closed")), [2]);
+        let stray = issue(&r.warnings, "never closed");
+        assert_eq!(rows_of(stray), [2]);
+        assert_eq!(stray.examples[0].line, Some(4), "{rows} rows");
+        let ragged = issue(&r.warnings, "more fields");
+        assert_eq!(rows_of(ragged), [late as u64]);
+        assert_eq!(
+            ragged.examples[0].line,
+            Some(late as u64 + 2),
+            "{rows} rows"
+        );
     }
     // Still open at the end of the file.
     let mut lines = ascii_lines(50);

@@ -91,7 +91,7 @@ pub fn report_text(r: &LoadReport) -> String {
             let examples: Vec<String> = s
                 .examples
                 .iter()
-                .map(|e| format!("row {}: '{}'", e.row, e.value))
+                .map(|e| format!("{}: '{}'", e.place(), e.value))
                 .collect();
             line(
                 title,

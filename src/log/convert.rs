@@ -26,6 +26,8 @@ pub struct Converter<'p> {
     times: Vec<(i64, Option<u32>)>,
     entity_codes: Vec<u32>,
     attr_codes: Vec<u32>,
+    /// The file line where the next row starts, when the reader knows it.
+    line: Option<u64>,
 }
 
 impl<'p> Converter<'p> {
@@ -42,6 +44,7 @@ impl<'p> Converter<'p> {
             times: Vec::new(),
             entity_codes: Vec::new(),
             attr_codes: Vec::new(),
+            line: None,
         }
     }
 
@@ -49,17 +52,24 @@ impl<'p> Converter<'p> {
         self.out
     }
 
+    /// The file line where the next row starts, for the report's examples.
+    pub fn at_line(&mut self, line: u64) {
+        self.line = Some(line);
+    }
+
     /// Notes a row that could not even be split into fields.
     pub fn reject_unreadable(&mut self, reason: &str, value: &str) {
         let row = self.out.rows;
         self.out.rows += 1;
-        self.out.rejects.add(reason, row, value);
+        self.out.rejects.add(reason, row, self.line, value);
     }
 
     /// Notes a warning about the row pushed last.
     pub fn warn_last_row<R: Record + ?Sized>(&mut self, reason: &str, rec: &R) {
         let row = self.out.rows.saturating_sub(1);
-        self.out.warnings.add(reason, row, &rec.raw_text());
+        self.out
+            .warnings
+            .add(reason, row, self.line, &rec.raw_text());
     }
 
     pub fn push<R: Record + ?Sized>(&mut self, rec: &R) {
@@ -73,7 +83,9 @@ impl<'p> Converter<'p> {
                 "row has too few fields to reach the user and time columns (expected {} of {width})",
                 p.required_fields()
             );
-            self.out.rejects.add(&reason, row, &rec.raw_text());
+            self.out
+                .rejects
+                .add(&reason, row, self.line, &rec.raw_text());
             return;
         }
         if n != width {
@@ -86,7 +98,7 @@ impl<'p> Converter<'p> {
                 )
             };
             let shown = format!("{n} fields: {}", rec.raw_text());
-            self.out.warnings.add(&reason, row, &shown);
+            self.out.warnings.add(&reason, row, self.line, &shown);
         }
         match rec.damaged_field() {
             None => self.push_fields(rec, row),
@@ -104,13 +116,17 @@ impl<'p> Converter<'p> {
         if c == p.user || c == p.time.column {
             let role = if c == p.user { "user" } else { "time" };
             let reason = format!("{role} '{column}' has an undecodable byte or a NUL {hint}");
-            self.out.rejects.add(&reason, row, &rec.raw_text());
+            self.out
+                .rejects
+                .add(&reason, row, self.line, &rec.raw_text());
             return;
         }
         let reason = format!(
             "'{column}' has an undecodable byte or a NUL, loaded without it (� in its place) {hint}"
         );
-        self.out.warnings.add(&reason, row, &rec.raw_text());
+        self.out
+            .warnings
+            .add(&reason, row, self.line, &rec.raw_text());
         let owned: Vec<String> = (0..rec.field_count())
             .map(|i| rec.field(i).replace('\0', ""))
             .collect();
@@ -125,7 +141,9 @@ impl<'p> Converter<'p> {
         let user = user.trim();
         if user.is_empty() {
             let reason = format!("user '{}' is empty", p.columns[p.user]);
-            self.out.rejects.add(&reason, row, &rec.raw_text());
+            self.out
+                .rejects
+                .add(&reason, row, self.line, &rec.raw_text());
             return;
         }
         self.times.clear();
@@ -136,7 +154,9 @@ impl<'p> Converter<'p> {
             if raw.is_empty() {
                 if i == 0 {
                     let reason = format!("time '{col}' is empty");
-                    self.out.rejects.add(&reason, row, &rec.raw_text());
+                    self.out
+                        .rejects
+                        .add(&reason, row, self.line, &rec.raw_text());
                     return;
                 }
                 // An extra event with no time did not happen (e.g. no download after a click).
@@ -144,7 +164,7 @@ impl<'p> Converter<'p> {
             }
             let Some(ts) = role.format.parse(raw) else {
                 let reason = format!("time '{col}' does not match {}", role.format.name());
-                self.out.rejects.add(&reason, row, raw);
+                self.out.rejects.add(&reason, row, self.line, raw);
                 return;
             };
             let name = role
@@ -173,7 +193,7 @@ impl<'p> Converter<'p> {
             let raw = rec.field(c);
             parse_amount(&raw).unwrap_or_else(|| {
                 let reason = format!("amount '{}' is not a number", p.columns[c]);
-                self.out.warnings.add(&reason, row, &raw);
+                self.out.warnings.add(&reason, row, self.line, &raw);
                 f64::NAN
             })
         });
@@ -184,7 +204,7 @@ impl<'p> Converter<'p> {
                     "label '{}' is not 1/0, true/false or fraud/legit",
                     p.columns[c]
                 );
-                self.out.warnings.add(&reason, row, &raw);
+                self.out.warnings.add(&reason, row, self.line, &raw);
                 LABEL_UNKNOWN
             })
         });

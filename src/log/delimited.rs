@@ -23,6 +23,8 @@ const CHUNK_BYTES: usize = 4 << 20;
 struct Chunk {
     seq: usize,
     data: Vec<u8>,
+    /// The file line (1-based) where `data` starts.
+    first_line: u64,
     /// Offsets in `data` where an opening quote that never closed was taken out.
     removed_quotes: Vec<usize>,
 }
@@ -259,12 +261,14 @@ fn cut_chunks(
         };
         let rest = buf.split_off(cut);
         let data = std::mem::replace(&mut buf, rest);
+        let first_line = lines_before + 1;
         lines_before += s.lines_at_cut;
         let later = removed_quotes.partition_point(|&r| r < cut);
         let carried: Vec<usize> = removed_quotes.drain(later..).map(|r| r - cut).collect();
         let chunk = Chunk {
             seq,
             data,
+            first_line,
             removed_quotes: std::mem::replace(&mut removed_quotes, carried),
         };
         if tx.send(chunk).is_err() {
@@ -288,10 +292,10 @@ fn convert_chunks(
         let Some(chunk) = next else { return };
         let skip_header = has_header && chunk.seq == 0;
         let converted = match delimiter {
-            Delimiter::Byte(d) => {
-                convert_csv(&chunk.data, &chunk.removed_quotes, d, skip_header, plan)
+            Delimiter::Byte(d) => convert_csv(&chunk, d, skip_header, plan),
+            Delimiter::Whitespace => {
+                convert_whitespace(&chunk.data, chunk.first_line, skip_header, plan)
             }
-            Delimiter::Whitespace => convert_whitespace(&chunk.data, skip_header, plan),
         };
         if tx.send((chunk.seq, converted)).is_err() {
             return;
@@ -299,13 +303,8 @@ fn convert_chunks(
     }
 }
 
-fn convert_csv(
-    data: &[u8],
-    removed_quotes: &[usize],
-    delimiter: u8,
-    mut skip_header: bool,
-    plan: &Plan,
-) -> Converted {
+fn convert_csv(chunk: &Chunk, delimiter: u8, mut skip_header: bool, plan: &Plan) -> Converted {
+    let data = chunk.data.as_slice();
     let mut conv = Converter::new(plan);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -313,12 +312,18 @@ fn convert_csv(
         .delimiter(delimiter)
         .from_reader(data);
     let mut rec = csv::ByteRecord::new();
-    let mut removed = removed_quotes.iter().peekable();
+    let mut removed = chunk.removed_quotes.iter().peekable();
+    let line_of = |p: &csv::Position| chunk.first_line + p.line().saturating_sub(1);
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => {
+                if let Some(p) = rec.position() {
+                    conv.at_line(line_of(p));
+                }
+            }
             Err(e) => {
+                conv.at_line(line_of(reader.position()));
                 conv.reject_unreadable("row is not valid delimited text", &e.to_string());
                 continue;
             }
@@ -346,10 +351,16 @@ fn convert_csv(
     conv.finish()
 }
 
-fn convert_whitespace(data: &[u8], mut skip_header: bool, plan: &Plan) -> Converted {
+fn convert_whitespace(
+    data: &[u8],
+    first_line: u64,
+    mut skip_header: bool,
+    plan: &Plan,
+) -> Converted {
     let mut conv = Converter::new(plan);
     let mut fields: Vec<&str> = Vec::new();
-    for line in data.split(|&b| b == b'\n') {
+    for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+        conv.at_line(first_line + i as u64);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;

@@ -11,7 +11,20 @@ const MAX_EXAMPLE_CHARS: usize = 120;
 pub struct Example {
     /// 0-based data-row index.
     pub row: u64,
+    /// 1-based line of the file where the row starts (text files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     pub value: String,
+}
+
+impl Example {
+    /// "line 12 (row 10)" where the file line is known, else "row 10".
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("line {line} (row {})", self.row),
+            None => format!("row {}", self.row),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -28,7 +41,7 @@ pub struct IssueLog {
 }
 
 impl IssueLog {
-    pub fn add(&mut self, reason: &str, row: u64, value: &str) {
+    pub fn add(&mut self, reason: &str, row: u64, line: Option<u64>, value: &str) {
         let stat = self.stat_mut(reason);
         stat.count += 1;
         if stat.examples.len() < MAX_EXAMPLES {
@@ -36,7 +49,7 @@ impl IssueLog {
             if value.chars().count() == MAX_EXAMPLE_CHARS {
                 value.push('…');
             }
-            stat.examples.push(Example { row, value });
+            stat.examples.push(Example { row, line, value });
         }
     }
 
@@ -49,7 +62,7 @@ impl IssueLog {
             mine.examples
                 .extend(s.examples.into_iter().take(room).map(|e| Example {
                     row: e.row + row_offset,
-                    value: e.value,
+                    ..e
                 }));
         }
     }
@@ -83,18 +96,23 @@ mod tests {
     fn merge_offsets_rows_and_caps_examples() {
         let mut a = IssueLog::default();
         for r in 0..4 {
-            a.add("bad time", r, "x");
+            a.add("bad time", r, None, "x");
         }
         let mut b = IssueLog::default();
         for r in 0..3 {
-            b.add("bad time", r, "y");
+            b.add("bad time", r, None, "y");
         }
-        b.add("empty user", 2, "");
+        b.add("empty user", 2, Some(9), "");
         a.merge(b, 100);
         assert_eq!(a.stats[0].count, 7);
         assert_eq!(a.stats[0].examples.len(), MAX_EXAMPLES);
         assert_eq!(a.stats[0].examples[4].row, 100);
         assert_eq!(a.stats[1].examples[0].row, 102);
+        assert_eq!(
+            a.stats[1].examples[0].line,
+            Some(9),
+            "lines are the file's already"
+        );
         assert_eq!(a.total(), 8);
     }
 }

@@ -200,10 +200,10 @@ impl Preview {
                 .map(|s| {
                     let example = s.examples.first();
                     format!(
-                        "all {} rows rejected; most often: {} (row {}: '{}')",
+                        "all {} rows rejected; most often: {} ({}: '{}')",
                         stats.rows_read,
                         s.reason,
-                        example.map_or(0, |e| e.row),
+                        example.map_or_else(|| "row 0".to_string(), |e| e.place()),
                         example.map_or("", |e| e.value.as_str())
                     )
                 })

@@ -97,6 +97,7 @@ pub fn read(
         if text.is_empty() {
             continue;
         }
+        conv.at_line(line_no);
         match serde_json::from_str::<Map<String, Value>>(text) {
             Ok(obj) => {
                 let values: Vec<String> = plan
