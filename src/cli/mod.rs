@@ -10,7 +10,6 @@ mod progress;
 use anyhow::Result;
 
 pub use args::{Cli, Command, DataArgs, EvalArgs, LabelsCommand, ScoreArgs, TrainArgs, WindowArgs};
-pub use inspect::report_text;
 pub use models::table;
 
 pub fn run(command: Command) -> Result<()> {

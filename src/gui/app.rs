@@ -273,6 +273,14 @@ impl VigilApp {
         if let Some(e) = &model.save_error {
             info.push_str(&format!(" (not kept: {e})"));
         }
+        let r = &t.session.report;
+        let warned: u64 = r.warnings.iter().map(|s| s.count).sum();
+        if r.rows_rejected + warned > 0 {
+            info.push_str(&format!(
+                "; {} rows rejected, {warned} warnings (hover the file name for the load report)",
+                r.rows_rejected
+            ));
+        }
         self.info(info);
         let pending = t.session.pending.is_some();
         self.triage = Some(t);

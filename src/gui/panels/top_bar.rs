@@ -64,7 +64,10 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         .time_range
         .map(|(a, b)| format!("{} – {}", format_time(a), format_time(b)))
         .unwrap_or_default();
-    ui.strong(file_name(&s.log_path));
+    // The load report (encoding, rejected rows, warnings) on hover: built only when shown.
+    ui.strong(file_name(&s.log_path)).on_hover_ui(|ui| {
+        ui.label(egui::RichText::new(s.report.to_text()).monospace());
+    });
     ui.label(format!(
         "{} events · {} users · {range}",
         s.data.log.len(),
