@@ -142,10 +142,12 @@ fn utf16_by_zeros(head: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// UTF-8, perhaps with a few damaged bytes, rather than another encoding: no invalid sequence,
-/// or the header line is valid and either the valid multi-byte characters outnumber the invalid
-/// sequences or at most 2 % of the lines have one. A legacy encoding (GBK, Latin-1) makes most
-/// of its non-ASCII characters invalid UTF-8, on many lines and usually in the header too.
+/// UTF-8, perhaps with a few damaged bytes, rather than another encoding: no invalid sequence;
+/// or ten valid multi-byte characters for each invalid sequence; or a valid header line and
+/// either more valid multi-byte characters than invalid sequences or at most 2 % of the lines
+/// with one. A legacy encoding (GBK, Latin-1) makes most of its non-ASCII characters invalid
+/// UTF-8 (fewer than one GBK character in ten happens to read as valid UTF-8), on many lines
+/// and usually in the header too.
 fn looks_like_damaged_utf8(head: &[u8], complete: bool) -> bool {
     let mut invalid = 0usize;
     let mut multibyte = 0usize;
@@ -171,7 +173,9 @@ fn looks_like_damaged_utf8(head: &[u8], complete: bool) -> bool {
         }
         lines += 1;
     }
-    invalid == 0 || (!header_damaged && (multibyte > invalid || damaged_lines * 50 <= lines))
+    invalid == 0
+        || multibyte >= 10 * invalid
+        || (!header_damaged && (multibyte > invalid || damaged_lines * 50 <= lines))
 }
 
 /// Lines of the (decoded) head that are damaged: an undecodable byte, a U+FFFD or a NUL.
@@ -234,6 +238,13 @@ mod tests {
         text[900] = 0xFF;
         assert!(detect(&text, true).is_utf8());
         assert_eq!(damaged_share(&text, true).0, 2);
+        // Chinese UTF-8 with a bad byte in the header is still UTF-8.
+        let mut chinese = "用户ID,时间\n".as_bytes().to_vec();
+        for i in 0..50 {
+            chinese.extend(format!("张三{i},2024-01-01\n").as_bytes());
+        }
+        chinese[2] = 0xFF;
+        assert!(detect(&chinese, true).is_utf8());
     }
 
     #[test]
