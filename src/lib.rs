@@ -13,4 +13,5 @@ pub mod memory;
 pub mod progress;
 pub mod ranked;
 pub mod sample;
+pub mod segments;
 pub mod workbench;

@@ -89,6 +89,9 @@ pub enum Command {
     Score(ScoreArgs),
     /// Compare detectors on held-out labelled users: ROC-AUC, AP, precision@100, P/R/F1, timings.
     Eval(EvalArgs),
+    /// Group the accounts into k-means segments: a 2-D view, each account's distance from its
+    /// segment, and a profile per segment.
+    Segments(SegmentsArgs),
     /// Move analyst labels in and out of a workspace.
     #[command(subcommand)]
     Labels(LabelsCommand),
@@ -180,6 +183,26 @@ pub struct ScoreArgs {
     pub seed: u64,
     #[arg(long)]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct SegmentsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The number of segments (2 or more).
+    #[arg(long, conflicts_with = "auto")]
+    pub k: Option<usize>,
+    /// Choose k by the silhouette over 2..10 (the default when --k is not given).
+    #[arg(long)]
+    pub auto: bool,
+    #[arg(long, default_value_t = defaults::SEED)]
+    pub seed: u64,
+    /// Write `user,segment,x,y,distance` here.
+    #[arg(long, value_name = "ASSIGNMENTS.csv")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

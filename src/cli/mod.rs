@@ -6,10 +6,13 @@ mod inspect;
 mod labels;
 mod models;
 mod progress;
+mod segments;
 
 use anyhow::Result;
 
-pub use args::{Cli, Command, DataArgs, EvalArgs, LabelsCommand, ScoreArgs, TrainArgs, WindowArgs};
+pub use args::{
+    Cli, Command, DataArgs, EvalArgs, LabelsCommand, ScoreArgs, SegmentsArgs, TrainArgs, WindowArgs,
+};
 pub use models::table;
 
 pub fn run(command: Command) -> Result<()> {
@@ -30,6 +33,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Train(args) => models::train(&args),
         Command::Score(args) => models::score(&args),
         Command::Eval(args) => models::eval(&args),
+        Command::Segments(args) => segments::segments(&args),
         Command::Labels(LabelsCommand::Export { workspace, out }) => {
             labels::export(&workspace, &out)
         }

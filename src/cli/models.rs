@@ -9,7 +9,7 @@ use crate::detect::{DetectorKind, Level};
 use crate::eval::{EvalRow, metric_text};
 use crate::workbench::{self, CompareRequest, DataSource, ModelChoice, ScoreRequest, TrainRequest};
 
-fn source(args: &DataArgs) -> DataSource {
+pub(super) fn source(args: &DataArgs) -> DataSource {
     DataSource {
         log: args.log.clone(),
         map: args.map.clone(),

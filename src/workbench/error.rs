@@ -33,6 +33,8 @@ pub enum WorkbenchError {
     NoLabels,
     #[error("{}: {detail}", path.display())]
     Output { path: PathBuf, detail: String },
+    #[error("{0}")]
+    Request(String),
     #[error("cancelled")]
     Cancelled,
 }

@@ -6,7 +6,7 @@
 //!   scores) and retrain; `evidence`: linked accounts and event fields for the account view.
 //! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds).
 //! - `labels`: the one rule for which label an account carries, shown and trained on.
-//! - `data`, `train`, `export`, `compare`: the headless commands' work.
+//! - `data`, `train`, `export`, `compare`, `segments`: the headless commands' work.
 //! - `defaults`: one set of defaults for both faces.
 
 mod compare;
@@ -18,6 +18,7 @@ mod export;
 mod labels;
 mod model;
 mod queue_filter;
+mod segments;
 mod session;
 mod train;
 mod triage;
@@ -32,6 +33,7 @@ pub use labels::{
 };
 pub use model::{ModelState, model_dir};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
+pub use segments::{SegmentRequest, Segmented, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, ModelReport, PR_POINTS, RetrainInput, Triage};

@@ -1,0 +1,73 @@
+//! `vigil segments`: the accounts of a log in k-means segments with a 2-D view and profiles,
+//! written as `user,segment,x,y,distance` and reported per segment.
+
+use std::path::{Path, PathBuf};
+
+use super::data::DataSource;
+use super::error::{Result, WorkbenchError};
+use crate::progress::Progress;
+use crate::segments::{Segmentation, segment};
+
+pub struct SegmentRequest {
+    /// The number of segments; `None` chooses it by the silhouette.
+    pub k: Option<usize>,
+    pub seed: u64,
+    /// Where to write one line per account.
+    pub out: Option<PathBuf>,
+}
+
+pub struct Segmented {
+    pub segmentation: Segmentation,
+    /// Account names, in the segmentation's order.
+    pub users: Vec<String>,
+}
+
+/// Segments the accounts of `source`'s log by their account features (no event features are
+/// built) and writes the assignments when asked.
+pub fn segments(
+    source: &DataSource,
+    request: &SegmentRequest,
+    progress: &dyn Progress,
+) -> Result<Segmented> {
+    let whole = source.load_labelled(progress)?;
+    let no_events = vec![false; whole.log.len()];
+    let data = whole.featurise_sample(&no_events, progress)?;
+    let users = data.users();
+    if let Some(k) = request.k
+        && !(2..=users).contains(&k)
+    {
+        return Err(WorkbenchError::Request(format!(
+            "--k {k}: expected between 2 and the number of accounts ({users})"
+        )));
+    }
+    progress.report("segmenting", 0, None);
+    let segmentation = segment(&data.account, &data.labels.user, request.k, request.seed);
+    let names: Vec<String> = (0..users).map(|u| data.user_name(u).to_string()).collect();
+    if let Some(out) = &request.out {
+        write_assignments(out, &names, &segmentation).map_err(|e| WorkbenchError::Output {
+            path: out.clone(),
+            detail: format!("cannot write: {e}"),
+        })?;
+    }
+    Ok(Segmented {
+        segmentation,
+        users: names,
+    })
+}
+
+fn write_assignments(out: &Path, users: &[String], s: &Segmentation) -> csv::Result<()> {
+    let mut w = csv::Writer::from_path(out)?;
+    w.write_record(["user", "segment", "x", "y", "distance"])?;
+    for (u, name) in users.iter().enumerate() {
+        let (x, y) = s.xy[u];
+        w.write_record([
+            name.as_str(),
+            &s.assignments[u].to_string(),
+            &format!("{x:.4}"),
+            &format!("{y:.4}"),
+            &format!("{:.4}", s.distance[u]),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! Segments: k-means on the account features recovers the generator's fraud rings and legit
+//! segments, is the same for the same seed, and bad arguments are clear errors.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::{stderr, stdout, vigil};
+use vigil::progress::NoProgress;
+use vigil::sample::{self, SampleConfig};
+use vigil::segments::adjusted_rand_index;
+use vigil::workbench::{DataSource, SegmentRequest, Segmented, defaults, segments};
+
+/// A generated shop and each user's true persona (segment or scenario).
+fn shop(dir: &Path) -> (std::path::PathBuf, HashMap<String, &'static str>) {
+    let s = sample::generate(&SampleConfig {
+        users: 1500,
+        days: 21,
+        seed: 23,
+        ..SampleConfig::default()
+    });
+    let path = dir.join("shop.csv");
+    sample::write_log(&s, &path).unwrap();
+    let truth = s
+        .users
+        .iter()
+        .map(|u| (u.id.clone(), u.persona.name()))
+        .collect();
+    (path, truth)
+}
+
+fn run(path: &Path, k: Option<usize>, seed: u64) -> Segmented {
+    let source = DataSource {
+        log: path.to_path_buf(),
+        map: None,
+        encoding: None,
+        labels: None,
+        label_delay_ms: defaults::label_delay_ms(),
+    };
+    let request = SegmentRequest { k, seed, out: None };
+    segments(&source, &request, &NoProgress).unwrap()
+}
+
+#[test]
+fn segments_recover_the_fraud_rings_and_are_the_same_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, truth) = shop(dir.path());
+    let kinds: std::collections::HashSet<&str> = truth.values().copied().collect();
+    let a = run(&path, Some(kinds.len()), 5);
+    let b = run(&path, Some(kinds.len()), 5);
+    assert_eq!(a.segmentation.assignments, b.segmentation.assignments);
+    assert_eq!(a.segmentation.xy, b.segmentation.xy);
+
+    let s = &a.segmentation;
+    let persona: Vec<&str> = a.users.iter().map(|u| truth[u.as_str()]).collect();
+    let ari = adjusted_rand_index(&persona, &s.assignments);
+    eprintln!("adjusted Rand index against the generator's personas: {ari:.3}");
+    assert!(ari > 0.1, "ARI {ari}");
+    // Each coordinated ring mostly lands in one segment of its own kind.
+    for ring in ["brushing", "card_testing", "promo_ring"] {
+        let members: Vec<usize> = (0..persona.len()).filter(|&u| persona[u] == ring).collect();
+        assert!(!members.is_empty(), "{ring} is generated");
+        let mut count: HashMap<usize, usize> = HashMap::new();
+        for &u in &members {
+            *count.entry(s.assignments[u]).or_default() += 1;
+        }
+        let (&seg, &most) = count.iter().max_by_key(|(_, n)| **n).unwrap();
+        assert!(
+            most * 10 >= members.len() * 8,
+            "{ring}: {most} of {} in one segment",
+            members.len()
+        );
+        let profile = &s.profiles[seg];
+        assert!(!profile.traits.is_empty(), "{profile:?}");
+    }
+    // Every account has a place on the 2-D view and a distance from its centre.
+    assert_eq!(s.xy.len(), a.users.len());
+    assert!(s.distance.iter().all(|d| d.is_finite() && *d >= 0.0));
+    let sizes: usize = s.profiles.iter().map(|p| p.size).sum();
+    assert_eq!(sizes, a.users.len());
+}
+
+#[test]
+fn the_command_writes_assignments_and_refuses_a_bad_k() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, truth) = shop(dir.path());
+    let out = dir.path().join("segments.csv");
+    let p = path.to_str().unwrap();
+    let o = vigil(&["segments", p, "--k", "4", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("in 4 segments"), "{}", stdout(&o));
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["user", "segment", "x", "y", "distance"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), truth.len());
+    assert!(rows.iter().all(|r| r[1].parse::<usize>().unwrap() < 4));
+
+    let o = vigil(&["segments", p, "--auto", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["tried"].as_array().unwrap().len(), 9);
+
+    for bad in ["1", "0", "100000"] {
+        let o = vigil(&["segments", p, "--k", bad]);
+        assert_eq!(o.status.code(), Some(2), "--k {bad}");
+        assert!(stderr(&o).contains(&format!("--k {bad}")), "{}", stderr(&o));
+    }
+    let o = vigil(&["segments", p, "--k", "3", "--auto"]);
+    assert_eq!(o.status.code(), Some(2));
+}
