@@ -398,3 +398,24 @@ fn the_window_draws_its_own_text_with_its_own_fonts() {
     h.run_steps(2);
     h.get_by_label_contains("Path of a CSV");
 }
+
+#[test]
+fn the_segments_tab_finds_and_profiles_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let mut h = window(launch(&log, &dir.path().join("s.vigil.db")));
+    wait_for(&mut h, "the log to open", ready);
+    h.state_mut()
+        .push(Command::ShowTab(vigil::gui::RightTab::Segments));
+    h.run_steps(2);
+    h.get_by_label("Find segments").click();
+    wait_for(&mut h, "the segments", |a| {
+        a.segments.is_some() && !a.is_busy()
+    });
+    h.run_steps(2);
+    let k = h.state().segments.as_ref().unwrap().k;
+    assert!(k >= 2, "{k} segments");
+    // The profile and the plot's legend both name each segment.
+    assert!(h.get_all_by_label_contains("segment 0").count() >= 1);
+    h.get_by_label("Find again");
+}

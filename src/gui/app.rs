@@ -18,6 +18,7 @@ use crate::detect::DetectorKind;
 use crate::eval::EvalRow;
 use crate::jobs::{Outcome, Waker};
 use crate::log::{Mapping, Preview};
+use crate::segments::Segmentation;
 use crate::workbench::{
     self, CompareRequest, OpenRequest, Opened, Retrained, Triage, defaults, mapping_from,
 };
@@ -54,6 +55,8 @@ pub struct VigilApp {
     pub message: Option<Message>,
     pub panels: Panels,
     pub comparison: Vec<EvalRow>,
+    /// The session's segments, once found.
+    pub segments: Option<Segmentation>,
     pub cjk_font: Option<PathBuf>,
     jobs: Jobs,
     opening: Option<Opening>,
@@ -86,6 +89,7 @@ impl VigilApp {
             message: None,
             panels: Panels::default(),
             comparison: Vec::new(),
+            segments: None,
             cjk_font,
             jobs: Jobs::new(),
             opening: None,
@@ -206,6 +210,22 @@ impl VigilApp {
         }
     }
 
+    fn start_segments(&mut self) {
+        let Some(t) = &self.triage else { return };
+        let data = t.session.data.clone();
+        let labels = t.labels.clone();
+        let waker = self.waker();
+        let started = background::start(
+            &mut self.jobs.segments,
+            "finding segments",
+            waker,
+            move |p| workbench::segment_dataset(&data, &labels, None, defaults::SEED, p),
+        );
+        if let Err(e) = started {
+            self.error(format!("could not start a job: {e}"));
+        }
+    }
+
     fn poll_jobs(&mut self) {
         let finished = self.jobs.poll();
         match finished.open {
@@ -246,6 +266,11 @@ impl VigilApp {
             Some(Outcome::Failed(e)) => self.error(format!("comparison failed: {e}")),
             Some(Outcome::Cancelled) | None => {}
         }
+        match finished.segments {
+            Some(Outcome::Done(s)) => self.segments = Some(s),
+            Some(Outcome::Failed(e)) => self.error(format!("segments failed: {e}")),
+            Some(Outcome::Cancelled) | None => {}
+        }
     }
 
     fn install(&mut self, t: Triage) {
@@ -255,6 +280,8 @@ impl VigilApp {
         self.jobs.retrain.cancel();
         self.jobs.compare.cancel();
         self.comparison.clear();
+        self.jobs.segments.cancel();
+        self.segments = None;
         let name = panels::file_name(&t.session.log_path);
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
@@ -387,6 +414,7 @@ impl VigilApp {
             Command::ShowTab(tab) => self.settings.right_tab = tab,
             Command::Retrain => self.start_retrain(),
             Command::Compare => self.start_compare(),
+            Command::FindSegments => self.start_segments(),
             Command::StartNote => {
                 let current = self
                     .triage
@@ -491,6 +519,7 @@ impl eframe::App for VigilApp {
             jobs: &jobs,
             message: self.message.as_ref(),
             comparison: &self.comparison,
+            segments: self.segments.as_ref(),
             has_cjk_font: self.cjk_font.is_some(),
         };
         let mut out = Vec::new();

@@ -1,9 +1,10 @@
 //! The window's background jobs: one slot per kind (opening a log, retraining, comparing
-//! detectors), each a call into the application layer on its own thread.
+//! detectors, finding segments), each a call into the application layer on its own thread.
 
 use crate::eval::EvalRow;
 use crate::jobs::{JobSlot, Outcome, Waker};
 use crate::progress::Progress;
+use crate::segments::Segmentation;
 use crate::workbench::{Opened, Retrained};
 
 use super::view::{JobKind, RunningJob};
@@ -12,6 +13,7 @@ pub struct Jobs {
     pub open: JobSlot<Opened>,
     pub retrain: JobSlot<Retrained>,
     pub compare: JobSlot<Vec<EvalRow>>,
+    pub segments: JobSlot<Segmentation>,
 }
 
 /// How a job of each kind ended, when one did this frame.
@@ -19,6 +21,7 @@ pub struct Finished {
     pub open: Option<Outcome<Opened>>,
     pub retrain: Option<Outcome<Retrained>>,
     pub compare: Option<Outcome<Vec<EvalRow>>>,
+    pub segments: Option<Outcome<Segmentation>>,
 }
 
 impl Jobs {
@@ -27,6 +30,7 @@ impl Jobs {
             open: JobSlot::new("open"),
             retrain: JobSlot::new("retrain"),
             compare: JobSlot::new("compare"),
+            segments: JobSlot::new("segments"),
         }
     }
 
@@ -36,6 +40,7 @@ impl Jobs {
             (JobKind::Open, self.open.progress()),
             (JobKind::Retrain, self.retrain.progress()),
             (JobKind::Compare, self.compare.progress()),
+            (JobKind::Segments, self.segments.progress()),
         ]
         .into_iter()
         .filter_map(|(kind, p)| {
@@ -52,6 +57,7 @@ impl Jobs {
             JobKind::Open => self.open.is_running(),
             JobKind::Retrain => self.retrain.is_running(),
             JobKind::Compare => self.compare.is_running(),
+            JobKind::Segments => self.segments.is_running(),
         }
     }
 
@@ -60,6 +66,7 @@ impl Jobs {
             open: self.open.poll(),
             retrain: self.retrain.poll(),
             compare: self.compare.poll(),
+            segments: self.segments.poll(),
         }
     }
 
@@ -67,6 +74,7 @@ impl Jobs {
         self.open.cancel();
         self.retrain.cancel();
         self.compare.cancel();
+        self.segments.cancel();
     }
 }
 

@@ -34,6 +34,8 @@ pub enum Command {
     ShowTab(RightTab),
     Retrain,
     Compare,
+    /// Find the session's segments (k chosen by the silhouette).
+    FindSegments,
     CancelJobs,
     Quit,
 }

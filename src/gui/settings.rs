@@ -14,6 +14,7 @@ pub enum RightTab {
     #[default]
     Distribution,
     Model,
+    Segments,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 use super::settings::AppSettings;
 use crate::eval::EvalRow;
 use crate::jobs::JobProgress;
+use crate::segments::Segmentation;
 use crate::workbench::Triage;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +19,7 @@ pub enum JobKind {
     Open,
     Retrain,
     Compare,
+    Segments,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +35,8 @@ pub struct View<'a> {
     pub jobs: &'a [RunningJob],
     pub message: Option<&'a Message>,
     pub comparison: &'a [EvalRow],
+    /// The session's segments, once found.
+    pub segments: Option<&'a Segmentation>,
     pub has_cjk_font: bool,
 }
 

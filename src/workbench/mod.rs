@@ -33,7 +33,7 @@ pub use labels::{
 };
 pub use model::{ModelState, model_dir};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
-pub use segments::{SegmentRequest, Segmented, segments};
+pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, ModelReport, PR_POINTS, RetrainInput, Triage};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
+use crate::features::Dataset;
 use crate::progress::Progress;
 use crate::segments::{Segmentation, segment};
 
@@ -32,17 +33,11 @@ pub fn segments(
     let whole = source.load_labelled(progress)?;
     let no_events = vec![false; whole.log.len()];
     let data = whole.featurise_sample(&no_events, progress)?;
-    let users = data.users();
-    if let Some(k) = request.k
-        && !(2..=users).contains(&k)
-    {
-        return Err(WorkbenchError::Request(format!(
-            "--k {k}: expected between 2 and the number of accounts ({users})"
-        )));
-    }
-    progress.report("segmenting", 0, None);
-    let segmentation = segment(&data.account, &data.labels.user, request.k, request.seed);
-    let names: Vec<String> = (0..users).map(|u| data.user_name(u).to_string()).collect();
+    let segmentation =
+        segment_dataset(&data, &data.labels.user, request.k, request.seed, progress)?;
+    let names: Vec<String> = (0..data.users())
+        .map(|u| data.user_name(u).to_string())
+        .collect();
     if let Some(out) = &request.out {
         write_assignments(out, &names, &segmentation).map_err(|e| WorkbenchError::Output {
             path: out.clone(),
@@ -53,6 +48,31 @@ pub fn segments(
         segmentation,
         users: names,
     })
+}
+
+/// Segments the accounts of `data` (the window's session, or a log's accounts); `labels` per
+/// account are for the profiles' fraud rates.
+pub fn segment_dataset(
+    data: &Dataset,
+    labels: &[i8],
+    k: Option<usize>,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<Segmentation> {
+    let users = data.users();
+    if let Some(k) = k
+        && !(2..=users).contains(&k)
+    {
+        return Err(WorkbenchError::Request(format!(
+            "--k {k}: expected between 2 and the number of accounts ({users})"
+        )));
+    }
+    progress.report("segmenting", 0, None);
+    let segmentation = segment(&data.account, labels, k, seed);
+    if progress.is_cancelled() {
+        return Err(WorkbenchError::Cancelled);
+    }
+    Ok(segmentation)
 }
 
 fn write_assignments(out: &Path, users: &[String], s: &Segmentation) -> csv::Result<()> {

@@ -8,6 +8,7 @@ use super::mapping::MappingDialog;
 use super::model::ModelPanel;
 use super::panel::Panel;
 use super::queue::QueuePanel;
+use super::segments::SegmentsPanel;
 use super::status_bar::StatusBar;
 use super::top_bar::TopBar;
 use crate::gui::command::Command;
@@ -23,6 +24,7 @@ pub struct Panels {
     pub account: AccountPanel,
     pub distribution: DistributionPanel,
     pub model: ModelPanel,
+    pub segments: SegmentsPanel,
     /// Shown while column detection waits for the analyst.
     pub mapping: Option<MappingDialog>,
 }
@@ -60,6 +62,7 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
                 for (tab, name) in [
                     (RightTab::Distribution, "Distribution"),
                     (RightTab::Model, "Model"),
+                    (RightTab::Segments, "Segments"),
                 ] {
                     if ui.selectable_label(current == tab, name).clicked() && current != tab {
                         out.push(Command::ShowTab(tab));
@@ -70,6 +73,7 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
             match current {
                 RightTab::Distribution => panels.distribution.ui(ui, view, out),
                 RightTab::Model => panels.model.ui(ui, view, out),
+                RightTab::Segments => panels.segments.ui(ui, view, out),
             }
         });
     egui::CentralPanel::default().show(ui, |ui| panels.account.ui(ui, view, out));
