@@ -410,10 +410,18 @@ fn the_segments_tab_finds_and_profiles_segments() {
     h.run_steps(2);
     h.get_by_label("Find segments").click();
     wait_for(&mut h, "the segments", |a| {
-        a.segments.is_some() && !a.is_busy()
+        a.triage.as_ref().is_some_and(|t| t.segments.is_some()) && !a.is_busy()
     });
     h.run_steps(2);
-    let k = h.state().segments.as_ref().unwrap().k;
+    let k = h
+        .state()
+        .triage
+        .as_ref()
+        .unwrap()
+        .segments
+        .as_ref()
+        .unwrap()
+        .k;
     assert!(k >= 2, "{k} segments");
     // The profile and the plot's legend both name each segment.
     assert!(h.get_all_by_label_contains("segment 0").count() >= 1);

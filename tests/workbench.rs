@@ -199,3 +199,20 @@ fn the_default_queue_is_the_accounts_without_a_verdict() {
     );
     assert_ne!(t.selected, Some(by_log), "the next one is selected");
 }
+
+#[test]
+fn the_queue_filters_by_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop(dir.path(), 10);
+    let labels = t.labels.clone();
+    let s = workbench::segment_dataset(&t.session.data, &labels, Some(3), 1, &NoProgress).unwrap();
+    let size_of_1 = s.profiles[1].size;
+    t.set_segments(s);
+    let mut filter = t.filter.clone();
+    filter.label = workbench::LabelFilter::All;
+    filter.segment = Some(1);
+    t.set_filter(filter);
+    assert_eq!(t.queue.len(), size_of_1);
+    let seg = t.segments.as_ref().unwrap();
+    assert!(t.queue.iter().all(|&u| seg.assignments[u] == 1));
+}

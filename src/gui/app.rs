@@ -18,7 +18,6 @@ use crate::detect::DetectorKind;
 use crate::eval::EvalRow;
 use crate::jobs::{Outcome, Waker};
 use crate::log::{Mapping, Preview};
-use crate::segments::Segmentation;
 use crate::workbench::{
     self, CompareRequest, OpenRequest, Opened, Retrained, Triage, defaults, mapping_from,
 };
@@ -55,8 +54,6 @@ pub struct VigilApp {
     pub message: Option<Message>,
     pub panels: Panels,
     pub comparison: Vec<EvalRow>,
-    /// The session's segments, once found.
-    pub segments: Option<Segmentation>,
     pub cjk_font: Option<PathBuf>,
     jobs: Jobs,
     opening: Option<Opening>,
@@ -89,7 +86,6 @@ impl VigilApp {
             message: None,
             panels: Panels::default(),
             comparison: Vec::new(),
-            segments: None,
             cjk_font,
             jobs: Jobs::new(),
             opening: None,
@@ -267,7 +263,11 @@ impl VigilApp {
             Some(Outcome::Cancelled) | None => {}
         }
         match finished.segments {
-            Some(Outcome::Done(s)) => self.segments = Some(s),
+            Some(Outcome::Done(s)) => {
+                if let Some(t) = &mut self.triage {
+                    t.set_segments(s);
+                }
+            }
             Some(Outcome::Failed(e)) => self.error(format!("segments failed: {e}")),
             Some(Outcome::Cancelled) | None => {}
         }
@@ -281,7 +281,6 @@ impl VigilApp {
         self.jobs.compare.cancel();
         self.comparison.clear();
         self.jobs.segments.cancel();
-        self.segments = None;
         let name = panels::file_name(&t.session.log_path);
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
@@ -519,7 +518,6 @@ impl eframe::App for VigilApp {
             jobs: &jobs,
             message: self.message.as_ref(),
             comparison: &self.comparison,
-            segments: self.segments.as_ref(),
             has_cjk_font: self.cjk_font.is_some(),
         };
         let mut out = Vec::new();

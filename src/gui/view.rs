@@ -4,7 +4,6 @@
 use super::settings::AppSettings;
 use crate::eval::EvalRow;
 use crate::jobs::JobProgress;
-use crate::segments::Segmentation;
 use crate::workbench::Triage;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -35,8 +34,6 @@ pub struct View<'a> {
     pub jobs: &'a [RunningJob],
     pub message: Option<&'a Message>,
     pub comparison: &'a [EvalRow],
-    /// The session's segments, once found.
-    pub segments: Option<&'a Segmentation>,
     pub has_cjk_font: bool,
 }
 

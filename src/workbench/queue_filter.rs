@@ -72,4 +72,7 @@ pub struct QueueFilter {
     /// Substring of the user id (case-insensitive).
     pub search: String,
     pub order: QueueOrder,
+    /// Only the accounts of this segment (while segments are found; they are not kept).
+    #[serde(default, skip)]
+    pub segment: Option<usize>,
 }

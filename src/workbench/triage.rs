@@ -19,6 +19,7 @@ use crate::eval::{AtThreshold, Bin, Metrics, ThresholdView, metrics};
 use crate::features::Dataset;
 use crate::log::LABEL_UNKNOWN;
 use crate::progress::Progress;
+use crate::segments::Segmentation;
 
 pub const HISTOGRAM_BINS: usize = 50;
 pub const PR_POINTS: usize = 300;
@@ -65,6 +66,8 @@ pub struct Triage {
     pub histogram: Vec<Bin>,
     pub pr_curve: Vec<(f64, f64)>,
     pub filter: QueueFilter,
+    /// The session's segments, once found (`set_segments`).
+    pub segments: Option<Segmentation>,
     /// User codes in queue order.
     pub queue: Vec<usize>,
     pub selected: Option<usize>,
@@ -96,6 +99,7 @@ impl Triage {
             queue: Vec::new(),
             selected: None,
             filter: QueueFilter::default(),
+            segments: None,
             labels_since_training: 0,
             retrain_report: None,
             retrain_started: None,
@@ -207,9 +211,25 @@ impl Triage {
             LabelFilter::Legit => self.labels[u] == 0,
             LabelFilter::Unsure => self.verdict(u) == Some(Verdict::Unsure),
         };
+        let segment_ok = match (&self.segments, self.filter.segment) {
+            (Some(s), Some(wanted)) => s.assignments.get(u) == Some(&wanted),
+            _ => true,
+        };
         label_ok
+            && segment_ok
             && self.filter.risk.admits(self.risk(u))
             && (needle.is_empty() || self.user_name(u).to_lowercase().contains(needle))
+    }
+
+    /// Puts the session's segments in place (ignored when they are of another log's accounts);
+    /// a segment filter of the previous ones is dropped.
+    pub fn set_segments(&mut self, segments: Segmentation) {
+        if segments.assignments.len() != self.users() {
+            return;
+        }
+        self.segments = Some(segments);
+        self.filter.segment = None;
+        self.rebuild_queue();
     }
 
     /// Filters and orders the queue; the selection stays where it is.

@@ -48,6 +48,19 @@ impl Panel for QueuePanel {
                         ui.selectable_value(&mut filter.label, l, l.name());
                     }
                 });
+            if let Some(s) = &t.segments {
+                let name = |seg: Option<usize>| match seg {
+                    Some(i) => format!("segment {i}"),
+                    None => "any segment".to_string(),
+                };
+                egui::ComboBox::from_id_salt("segment_filter")
+                    .selected_text(name(filter.segment))
+                    .show_ui(ui, |ui| {
+                        for seg in std::iter::once(None).chain((0..s.k).map(Some)) {
+                            ui.selectable_value(&mut filter.segment, seg, name(seg));
+                        }
+                    });
+            }
             egui::ComboBox::from_id_salt("order")
                 .selected_text(format!("order: {}", filter.order.name()))
                 .show_ui(ui, |ui| {

@@ -41,7 +41,7 @@ impl Panel for SegmentsPanel {
         let Some(t) = view.triage else { return };
         let running = view.is_running(JobKind::Segments);
         ui.horizontal(|ui| {
-            let label = if view.segments.is_some() {
+            let label = if t.segments.is_some() {
                 "Find again"
             } else {
                 "Find segments"
@@ -49,7 +49,7 @@ impl Panel for SegmentsPanel {
             if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
                 out.push(Command::FindSegments);
             }
-            if let Some(s) = view.segments {
+            if let Some(s) = &t.segments {
                 ui.label(format!(
                     "{} segments ({}; silhouette {})",
                     s.k,
@@ -58,14 +58,10 @@ impl Panel for SegmentsPanel {
                 ));
             }
         });
-        let Some(s) = view.segments else {
+        let Some(s) = &t.segments else {
             ui.weak("k-means on the account features; k chosen by the silhouette.");
             return;
         };
-        if s.assignments.len() != t.users() {
-            ui.weak("These segments belong to another log: find them again.");
-            return;
-        }
         scatter(ui, t, s, out);
         profiles(ui, s);
     }
