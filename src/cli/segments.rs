@@ -40,17 +40,12 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
         println!("  k = {k}: silhouette {}", metric_text(*sil, 3));
     }
     for p in &s.profiles {
-        let fraud = if p.labelled == 0 {
-            "no labels".to_string()
-        } else {
-            format!(
-                "fraud {} of {} labelled ({:.1}%)",
-                p.fraud,
-                p.labelled,
-                100.0 * p.fraud_rate
-            )
-        };
-        println!("segment {}: {} accounts, {fraud}", p.segment, p.size);
+        println!(
+            "segment {}: {} accounts, {}",
+            p.segment,
+            p.size,
+            p.fraud_text()
+        );
         for t in &p.traits {
             println!("    {t}");
         }

@@ -96,6 +96,13 @@ impl LabelledLog {
         })
     }
 
+    /// The whole log's dataset for account-level work only: account features of every user,
+    /// no event's features kept (the table of every event's would be the largest thing).
+    pub fn featurise_accounts(self, progress: &dyn Progress) -> Result<Dataset, FeatureError> {
+        let keep = vec![false; self.log.len()];
+        self.featurise_sample(&keep, progress)
+    }
+
     /// The dataset of the events from `from_ms` on, their event features computed with every
     /// earlier event of this log as history (which is read, not kept). With this log holding
     /// the look-back its features need (`lookback_ms`), each event's features are those the

@@ -38,6 +38,21 @@ pub struct SegmentProfile {
     pub fraud_rate: f64,
 }
 
+impl SegmentProfile {
+    /// "fraud 12 of 40 labelled (30.0%)", or "no labels".
+    pub fn fraud_text(&self) -> String {
+        if self.labelled == 0 {
+            return "no labels".to_string();
+        }
+        format!(
+            "fraud {} of {} labelled ({:.1}%)",
+            self.fraud,
+            self.labelled,
+            100.0 * self.fraud_rate
+        )
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Segmentation {
     pub k: usize,

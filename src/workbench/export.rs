@@ -62,11 +62,9 @@ pub fn score_to_csv(
                 );
             }
             let mut data = match request.level {
-                // Account scores of such a model read account features only: no event's
-                // features are kept (the table of every event's would be the largest thing).
+                // Account scores of such a model read account features only.
                 Level::User if meta.detector.has_bounded_lookback() => {
-                    let keep = vec![false; whole.log.len()];
-                    whole.featurise_sample(&keep, progress)?
+                    whole.featurise_accounts(progress)?
                 }
                 _ => whole.featurise(progress)?,
             };

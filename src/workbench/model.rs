@@ -163,21 +163,31 @@ pub fn first_look(
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<ModelState> {
-    let kind = super::defaults::FIRST_LOOK;
-    let fitted = fit(
+    let (fitted, scores) = fit_and_score(
         data,
-        kind,
-        &TrainOptions::all_users(data, super::defaults::SEED),
+        super::defaults::FIRST_LOOK,
+        super::defaults::SEED,
         progress,
     )?;
-    check_cancelled(progress)?;
-    let scores = fitted.detector.score(data, progress)?;
     Ok(ModelState {
         trained_at: format_rfc3339(chrono::Utc::now().timestamp_millis()),
         train_secs: fitted.training.train_secs,
         labelled_users: fitted.training.labelled_users,
         ..ModelState::new(fitted.detector, scores, dir)
     })
+}
+
+/// Trains `kind` on every account of `data` and scores them.
+fn fit_and_score(
+    data: &Arc<Dataset>,
+    kind: DetectorKind,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<(Fitted, Scores)> {
+    let fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
+    check_cancelled(progress)?;
+    let scores = fitted.detector.score(data, progress)?;
+    Ok((fitted, scores))
 }
 
 /// Trains `kind` on every account of `data` with the labels it carries, scores, and keeps the
@@ -189,9 +199,7 @@ pub fn train_and_score(
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<ModelState> {
-    let fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
-    check_cancelled(progress)?;
-    let scores = fitted.detector.score(data, progress)?;
+    let (fitted, scores) = fit_and_score(data, kind, seed, progress)?;
     let (trained_at, save_error) = match save(&dir, &fitted, data, seed) {
         Ok(meta) => (meta.trained_at, None),
         Err(e) => (

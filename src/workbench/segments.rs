@@ -30,9 +30,10 @@ pub fn segments(
     request: &SegmentRequest,
     progress: &dyn Progress,
 ) -> Result<Segmented> {
+    // A k below 2 is wrong for any log: say so before reading one.
+    check_k(request.k, None)?;
     let whole = source.load_labelled(progress)?;
-    let no_events = vec![false; whole.log.len()];
-    let data = whole.featurise_sample(&no_events, progress)?;
+    let data = whole.featurise_accounts(progress)?;
     let segmentation =
         segment_dataset(&data, &data.labels.user, request.k, request.seed, progress)?;
     let names: Vec<String> = (0..data.users())
@@ -59,20 +60,27 @@ pub fn segment_dataset(
     seed: u64,
     progress: &dyn Progress,
 ) -> Result<Segmentation> {
-    let users = data.users();
-    if let Some(k) = k
-        && !(2..=users).contains(&k)
-    {
-        return Err(WorkbenchError::Request(format!(
-            "--k {k}: expected between 2 and the number of accounts ({users})"
-        )));
-    }
+    check_k(k, Some(data.users()))?;
     progress.report("segmenting", 0, None);
     let segmentation = segment(&data.account, labels, k, seed);
     if progress.is_cancelled() {
         return Err(WorkbenchError::Cancelled);
     }
     Ok(segmentation)
+}
+
+/// A given k must be at least 2 and at most the number of accounts (when known).
+fn check_k(k: Option<usize>, users: Option<usize>) -> Result<()> {
+    let Some(k) = k else { return Ok(()) };
+    if k >= 2 && users.is_none_or(|n| k <= n) {
+        return Ok(());
+    }
+    let most = users.map_or(String::new(), |n| {
+        format!(" and at most the number of accounts ({n})")
+    });
+    Err(WorkbenchError::Request(format!(
+        "--k {k}: expected at least 2{most}"
+    )))
 }
 
 fn write_assignments(out: &Path, users: &[String], s: &Segmentation) -> csv::Result<()> {
