@@ -45,8 +45,16 @@ pub struct Session {
     /// The chosen detector while it still has to be trained: until then `model` is the quick
     /// first look (`defaults::FIRST_LOOK`), and the window trains this one in the background.
     pub pending: Option<DetectorKind>,
-    /// Bumped whenever the data or the model is replaced: what caches of derived views key on.
+    /// Renewed (`next_generation`) whenever the data or the model is replaced: what caches of
+    /// derived views key on.
     pub generation: u64,
+}
+
+/// A number no session or view state of this process had before: a cache keyed by it can never
+/// mistake another log (or another version) for the one it was built for.
+pub fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 pub enum Opened {
@@ -108,7 +116,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
         links,
         model,
         pending,
-        generation: 0,
+        generation: next_generation(),
     };
     Ok(Opened::Ready(Box::new(session), workspace))
 }

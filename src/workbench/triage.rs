@@ -12,7 +12,7 @@ use super::error::Result;
 use super::labels::{display_labels, verdicts_by_user};
 use super::model::ModelState;
 use super::queue_filter::{LabelFilter, QueueFilter};
-use super::session::{Retrained, Session, retrain};
+use super::session::{Retrained, Session, next_generation, retrain};
 use crate::cases::{Case, Source, Verdict, Workspace, order_queue};
 use crate::detect::{DetectorKind, Reason, Risk, Thresholds};
 use crate::eval::{AtThreshold, Bin, Metrics, ThresholdView, metrics};
@@ -68,6 +68,9 @@ pub struct Triage {
     pub filter: QueueFilter,
     /// The session's segments, once found (`set_segments`).
     pub segments: Option<Segmentation>,
+    /// Renewed (`next_generation`) whenever `labels` or `segments` change: what caches of
+    /// views of them key on.
+    pub version: u64,
     /// User codes in queue order.
     pub queue: Vec<usize>,
     pub selected: Option<usize>,
@@ -100,6 +103,7 @@ impl Triage {
             selected: None,
             filter: QueueFilter::default(),
             segments: None,
+            version: 0,
             labels_since_training: 0,
             retrain_report: None,
             retrain_started: None,
@@ -189,6 +193,7 @@ impl Triage {
         let cases: Vec<Case> = self.cases.values().cloned().collect();
         let verdicts = verdicts_by_user(&self.session.data.log, &cases);
         self.labels = display_labels(&self.session.log_labels, &verdicts);
+        self.version = next_generation();
         self.view = ThresholdView::new(&self.session.model.scores.user, &self.labels);
         self.histogram = self.view.histogram(HISTOGRAM_BINS);
         self.pr_curve = self.view.pr_curve(PR_POINTS);
@@ -228,6 +233,7 @@ impl Triage {
             return;
         }
         self.segments = Some(segments);
+        self.version = next_generation();
         self.filter.segment = None;
         self.rebuild_queue();
     }
@@ -394,7 +400,7 @@ impl Triage {
         self.session.data = data;
         self.session.model = model;
         self.session.pending = None;
-        self.session.generation += 1;
+        self.session.generation = next_generation();
         self.reasons.borrow_mut().clear();
         self.labels_since_training = 0;
         self.relabel();

@@ -3,7 +3,7 @@
 //! its account, and read each segment's profile.
 
 use eframe::egui;
-use egui_plot::{Plot, PlotPoints, Points};
+use egui_plot::{Plot, PlotPoint, Points};
 
 use super::panel::Panel;
 use crate::eval::metric_text;
@@ -33,8 +33,40 @@ fn colour(segment: usize) -> egui::Color32 {
     PALETTE[segment % PALETTE.len()]
 }
 
+/// The scatter's points, built once per segmentation and labelling.
 #[derive(Default)]
-pub struct SegmentsPanel;
+pub struct SegmentsPanel {
+    /// The triage version (labels and segments) the points were built for.
+    key: Option<u64>,
+    /// The accounts drawn (every `stride`th).
+    shown: Vec<usize>,
+    stride: usize,
+    by_segment: Vec<Vec<PlotPoint>>,
+    fraud: Vec<PlotPoint>,
+}
+
+impl SegmentsPanel {
+    fn refresh(&mut self, t: &Triage, s: &Segmentation) {
+        let key = t.version;
+        if self.key == Some(key) {
+            return;
+        }
+        self.key = Some(key);
+        self.stride = s.xy.len().div_ceil(MAX_POINTS).max(1);
+        self.shown = (0..s.xy.len()).step_by(self.stride).collect();
+        let at = |u: usize| PlotPoint::new(s.xy[u].0, s.xy[u].1);
+        self.by_segment = vec![Vec::new(); s.k];
+        for &u in &self.shown {
+            self.by_segment[s.assignments[u]].push(at(u));
+        }
+        self.fraud = self
+            .shown
+            .iter()
+            .filter(|&&u| t.labels[u] == 1)
+            .map(|&u| at(u))
+            .collect();
+    }
+}
 
 impl Panel for SegmentsPanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
@@ -62,69 +94,60 @@ impl Panel for SegmentsPanel {
             ui.weak("k-means on the account features; k chosen by the silhouette.");
             return;
         };
-        scatter(ui, t, s, out);
+        self.refresh(t, s);
+        self.scatter(ui, t, s, out);
         profiles(ui, s);
     }
 }
 
-fn scatter(ui: &mut egui::Ui, t: &Triage, s: &Segmentation, out: &mut Vec<Command>) {
-    let stride = s.xy.len().div_ceil(MAX_POINTS).max(1);
-    let shown: Vec<usize> = (0..s.xy.len()).step_by(stride).collect();
-    let response = Plot::new("segments_scatter")
-        .height(260.0)
-        .show_axes([false, false])
-        .legend(egui_plot::Legend::default())
-        .show(ui, |plot| {
-            for seg in 0..s.k {
-                let points: PlotPoints = shown
-                    .iter()
-                    .filter(|&&u| s.assignments[u] == seg)
-                    .map(|&u| [s.xy[u].0 as f64, s.xy[u].1 as f64])
-                    .collect();
+impl SegmentsPanel {
+    fn scatter(&self, ui: &mut egui::Ui, t: &Triage, s: &Segmentation, out: &mut Vec<Command>) {
+        let response = Plot::new("segments_scatter")
+            .height(260.0)
+            .show_axes([false, false])
+            .legend(egui_plot::Legend::default())
+            .show(ui, |plot| {
+                for (seg, points) in self.by_segment.iter().enumerate() {
+                    plot.points(
+                        Points::new(format!("segment {seg}"), points.as_slice())
+                            .radius(1.5)
+                            .color(colour(seg)),
+                    );
+                }
                 plot.points(
-                    Points::new(format!("segment {seg}"), points)
-                        .radius(1.5)
-                        .color(colour(seg)),
+                    Points::new("labelled fraud", self.fraud.as_slice())
+                        .radius(3.0)
+                        .filled(false)
+                        .color(egui::Color32::from_rgb(230, 80, 80)),
                 );
+                plot.pointer_coordinate()
+            });
+        // A click opens the nearest account drawn.
+        if response.response.clicked()
+            && let Some(p) = response.inner
+        {
+            let nearest = self.shown.iter().copied().min_by(|&a, &b| {
+                let d = |u: usize| {
+                    let (x, y) = s.xy[u];
+                    (x as f64 - p.x).powi(2) + (y as f64 - p.y).powi(2)
+                };
+                d(a).total_cmp(&d(b))
+            });
+            if let Some(u) = nearest {
+                out.push(Command::Select(u));
             }
-            let fraud: PlotPoints = shown
-                .iter()
-                .filter(|&&u| t.labels[u] == 1)
-                .map(|&u| [s.xy[u].0 as f64, s.xy[u].1 as f64])
-                .collect();
-            plot.points(
-                Points::new("labelled fraud", fraud)
-                    .radius(3.0)
-                    .filled(false)
-                    .color(egui::Color32::from_rgb(230, 80, 80)),
-            );
-            plot.pointer_coordinate()
-        });
-    // A click opens the nearest account.
-    if response.response.clicked()
-        && let Some(p) = response.inner
-    {
-        let nearest = shown.iter().copied().min_by(|&a, &b| {
-            let d = |u: usize| {
-                let (x, y) = s.xy[u];
-                (x as f64 - p.x).powi(2) + (y as f64 - p.y).powi(2)
-            };
-            d(a).total_cmp(&d(b))
-        });
-        if let Some(u) = nearest {
-            out.push(Command::Select(u));
         }
-    }
-    if stride > 1 {
-        ui.weak(format!("every {stride}th account drawn"));
-    }
-    if let Some(u) = t.selected {
-        ui.label(format!(
-            "{}: segment {}, {:.2} from its centre",
-            t.user_name(u),
-            s.assignments[u],
-            s.distance[u]
-        ));
+        if self.stride > 1 {
+            ui.weak(format!("every {}th account drawn", self.stride));
+        }
+        if let Some(u) = t.selected {
+            ui.label(format!(
+                "{}: segment {}, {:.2} from its centre",
+                t.user_name(u),
+                s.assignments[u],
+                s.distance[u]
+            ));
+        }
     }
 }
 
@@ -133,19 +156,9 @@ fn profiles(ui: &mut egui::Ui, s: &Segmentation) {
         .id_salt("segment_profiles")
         .show(ui, |ui| {
             for p in &s.profiles {
-                let fraud = if p.labelled == 0 {
-                    "no labels".to_string()
-                } else {
-                    format!(
-                        "fraud {} of {} labelled ({:.1}%)",
-                        p.fraud,
-                        p.labelled,
-                        100.0 * p.fraud_rate
-                    )
-                };
                 ui.horizontal(|ui| {
                     ui.colored_label(colour(p.segment), format!("segment {}", p.segment));
-                    ui.label(format!("{} accounts · {fraud}", p.size));
+                    ui.label(format!("{} accounts · {}", p.size, p.fraud_text()));
                 });
                 for t in &p.traits {
                     ui.label(format!("    {t}"));
