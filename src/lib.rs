@@ -10,6 +10,7 @@ pub mod gui;
 pub mod jobs;
 pub mod log;
 pub mod memory;
+pub mod predict;
 pub mod progress;
 pub mod ranked;
 pub mod sample;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::detect::{DetectorKind, Level};
 use crate::eval::Split;
 use crate::log::{parse_duration_ms, parse_instant};
+use crate::predict::Target;
 use crate::workbench::defaults;
 
 #[derive(Parser, Debug)]
@@ -92,6 +93,9 @@ pub enum Command {
     /// Group the accounts into k-means segments: a 2-D view, each account's distance from its
     /// segment, and a profile per segment.
     Segments(SegmentsArgs),
+    /// Predict behaviour at a cut-off: purchase or churn probability, or the next event, from
+    /// what happened before it, graded against a baseline when the log goes on past it.
+    Predict(PredictArgs),
     /// Move analyst labels in and out of a workspace.
     #[command(subcommand)]
     Labels(LabelsCommand),
@@ -199,6 +203,31 @@ pub struct SegmentsArgs {
     pub seed: u64,
     /// Write `user,segment,x,y,distance` here.
     #[arg(long, value_name = "ASSIGNMENTS.csv")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long, value_enum)]
+    pub target: Target,
+    /// The cut-off T (RFC 3339 or YYYY-MM-DD): nothing at or after it is learned from.
+    #[arg(long, value_parser = parse_instant)]
+    pub at: i64,
+    /// How far after T the prediction looks (e.g. 90d).
+    #[arg(long, value_parser = parse_duration_ms)]
+    pub horizon: i64,
+    /// Training epochs (default: chosen from the data size).
+    #[arg(long, default_value_t = defaults::EPOCHS)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = defaults::SEED)]
+    pub seed: u64,
+    /// Write one line per user here.
+    #[arg(long, value_name = "PREDICTIONS.csv")]
     pub out: Option<PathBuf>,
     /// Print one JSON object instead of a table.
     #[arg(long)]

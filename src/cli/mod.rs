@@ -5,13 +5,15 @@ mod args;
 mod inspect;
 mod labels;
 mod models;
+mod predict;
 mod progress;
 mod segments;
 
 use anyhow::Result;
 
 pub use args::{
-    Cli, Command, DataArgs, EvalArgs, LabelsCommand, ScoreArgs, SegmentsArgs, TrainArgs, WindowArgs,
+    Cli, Command, DataArgs, EvalArgs, LabelsCommand, PredictArgs, ScoreArgs, SegmentsArgs,
+    TrainArgs, WindowArgs,
 };
 pub use models::table;
 
@@ -34,6 +36,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Score(args) => models::score(&args),
         Command::Eval(args) => models::eval(&args),
         Command::Segments(args) => segments::segments(&args),
+        Command::Predict(args) => predict::predict(&args),
         Command::Labels(LabelsCommand::Export { workspace, out }) => {
             labels::export(&workspace, &out)
         }

@@ -69,12 +69,20 @@ pub fn generate(persona: Persona, ctx: &mut UserCtx) {
         .rng
         .random_bool(0.05)
         .then(|| ctx.rng.random_range(0..days));
+    // About one established account in six lapses during the month: from some day on it comes
+    // back far less often. Real shops lose customers; churn prediction has to see it coming.
+    let lapse_day = (first_day == 0 && days > 2 && ctx.rng.random_bool(0.17))
+        .then(|| ctx.rng.random_range(days / 3..days));
     let mut first_order = true;
     for day in first_day..days {
+        let active_day_p = match lapse_day {
+            Some(lapse) if day >= lapse => h.active_day_p * 0.15,
+            _ => h.active_day_p,
+        };
         if new_device_day == Some(day) {
             ctx.device = ctx.rng.random(); // a new phone: unusual, but legit
         }
-        if day > first_day && !ctx.rng.random_bool(h.active_day_p) {
+        if day > first_day && !ctx.rng.random_bool(active_day_p) {
             continue;
         }
         let sessions = 1 + ctx.rng.random_bool(0.3) as u32;

@@ -8,6 +8,7 @@ use crate::detect::DetectError;
 use crate::eval::EvalError;
 use crate::features::FeatureError;
 use crate::log::LoadError;
+use crate::predict::PredictError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbenchError {
@@ -21,6 +22,8 @@ pub enum WorkbenchError {
     Eval(#[from] EvalError),
     #[error(transparent)]
     Cases(#[from] CaseError),
+    #[error(transparent)]
+    Predict(#[from] PredictError),
     #[error("{}: none of its {labels} labelled users is in {}", labels_file.display(), log.display())]
     LabelsMatchNoUser {
         labels_file: PathBuf,

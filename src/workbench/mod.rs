@@ -6,7 +6,7 @@
 //!   scores) and retrain; `evidence`: linked accounts and event fields for the account view.
 //! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds).
 //! - `labels`: the one rule for which label an account carries, shown and trained on.
-//! - `data`, `train`, `export`, `compare`, `segments`: the headless commands' work.
+//! - `data`, `train`, `export`, `compare`, `segments`, `predict`: the headless commands' work.
 //! - `defaults`: one set of defaults for both faces.
 
 mod compare;
@@ -17,6 +17,7 @@ mod evidence;
 mod export;
 mod labels;
 mod model;
+mod predict;
 mod queue_filter;
 mod segments;
 mod session;
@@ -32,6 +33,7 @@ pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
 pub use model::{ModelState, model_dir};
+pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};

@@ -1,6 +1,7 @@
 //! Every line of Candle in Vigil: the networks, their training loop, the device, and the
 //! safetensors files weights are stored in.
 
+mod classifier;
 mod device;
 mod error;
 mod nets;
@@ -9,6 +10,7 @@ mod tabular;
 mod tensors;
 mod train;
 
+pub use classifier::Classifier;
 pub use device::{compute_device, device_name};
 pub use error::NeuralError;
 pub use sequence::SequenceDetector;
