@@ -16,11 +16,13 @@ use vigil::progress::NoProgress;
 use vigil::sample::{self, DAY_MS, SampleConfig};
 use vigil::workbench::{DataSource, ModelChoice, ScoreRequest, score_to_csv};
 
+/// A generated shop. With a few hundred users it has only a dozen fraud accounts, so the seed
+/// is one whose last weeks hold a seller-fraud campaign for the window tests to find.
 fn shop(dir: &Path, users: usize, days: u32) -> PathBuf {
     let s = sample::generate(&SampleConfig {
         users,
         days,
-        seed: 19,
+        seed: 20,
         ..SampleConfig::default()
     });
     let path = dir.join("shop.csv");

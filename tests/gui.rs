@@ -426,4 +426,20 @@ fn the_segments_tab_finds_and_profiles_segments() {
     // The profile and the plot's legend both name each segment.
     assert!(h.get_all_by_label_contains("segment 0").count() >= 1);
     h.get_by_label("Find again");
+
+    // Predicted behaviour shows in the account view beside the segment.
+    h.get_by_label("Predict behaviour").click();
+    wait_for(&mut h, "the behaviour outlook", |a| {
+        a.triage.as_ref().is_some_and(|t| t.outlook.is_some()) && !a.is_busy()
+    });
+    let t = h.state().triage.as_ref().unwrap();
+    let o = t.outlook.as_ref().unwrap();
+    let buyer = (0..t.users())
+        .find(|&u| o.purchase[u].is_finite() && o.next[u].is_some())
+        .expect("some account has a purchase probability and a next event");
+    assert!((0.0..=1.0).contains(&o.purchase[buyer]));
+    h.state_mut().push(Command::Select(buyer));
+    h.run_steps(3);
+    assert!(h.get_all_by_label_contains("from its centre").count() >= 1);
+    assert!(h.get_all_by_label_contains("days: buys").count() >= 1);
 }

@@ -222,6 +222,21 @@ impl VigilApp {
         }
     }
 
+    fn start_outlook(&mut self) {
+        let Some(t) = &self.triage else { return };
+        let data = t.session.data.clone();
+        let waker = self.waker();
+        let started = background::start(
+            &mut self.jobs.outlook,
+            "predicting behaviour",
+            waker,
+            move |p| workbench::outlook(&data, defaults::SEED, p),
+        );
+        if let Err(e) = started {
+            self.error(format!("could not start a job: {e}"));
+        }
+    }
+
     fn poll_jobs(&mut self) {
         let finished = self.jobs.poll();
         match finished.open {
@@ -271,6 +286,18 @@ impl VigilApp {
             Some(Outcome::Failed(e)) => self.error(format!("segments failed: {e}")),
             Some(Outcome::Cancelled) | None => {}
         }
+        match finished.outlook {
+            Some(Outcome::Done(o)) => {
+                if !o.notes.is_empty() {
+                    self.info(o.notes.join("; "));
+                }
+                if let Some(t) = &mut self.triage {
+                    t.set_outlook(o);
+                }
+            }
+            Some(Outcome::Failed(e)) => self.error(format!("prediction failed: {e}")),
+            Some(Outcome::Cancelled) | None => {}
+        }
     }
 
     fn install(&mut self, t: Triage) {
@@ -281,6 +308,7 @@ impl VigilApp {
         self.jobs.compare.cancel();
         self.comparison.clear();
         self.jobs.segments.cancel();
+        self.jobs.outlook.cancel();
         let name = panels::file_name(&t.session.log_path);
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
@@ -414,6 +442,7 @@ impl VigilApp {
             Command::Retrain => self.start_retrain(),
             Command::Compare => self.start_compare(),
             Command::FindSegments => self.start_segments(),
+            Command::PredictBehaviour => self.start_outlook(),
             Command::StartNote => {
                 let current = self
                     .triage

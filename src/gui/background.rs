@@ -1,11 +1,11 @@
 //! The window's background jobs: one slot per kind (opening a log, retraining, comparing
-//! detectors, finding segments), each a call into the application layer on its own thread.
+//! detectors, finding segments, predicting behaviour), each a call into the application layer on its own thread.
 
 use crate::eval::EvalRow;
 use crate::jobs::{JobSlot, Outcome, Waker};
 use crate::progress::Progress;
 use crate::segments::Segmentation;
-use crate::workbench::{Opened, Retrained};
+use crate::workbench::{Opened, Outlook, Retrained};
 
 use super::view::{JobKind, RunningJob};
 
@@ -14,6 +14,7 @@ pub struct Jobs {
     pub retrain: JobSlot<Retrained>,
     pub compare: JobSlot<Vec<EvalRow>>,
     pub segments: JobSlot<Segmentation>,
+    pub outlook: JobSlot<Outlook>,
 }
 
 /// How a job of each kind ended, when one did this frame.
@@ -22,6 +23,7 @@ pub struct Finished {
     pub retrain: Option<Outcome<Retrained>>,
     pub compare: Option<Outcome<Vec<EvalRow>>>,
     pub segments: Option<Outcome<Segmentation>>,
+    pub outlook: Option<Outcome<Outlook>>,
 }
 
 impl Jobs {
@@ -31,6 +33,7 @@ impl Jobs {
             retrain: JobSlot::new("retrain"),
             compare: JobSlot::new("compare"),
             segments: JobSlot::new("segments"),
+            outlook: JobSlot::new("outlook"),
         }
     }
 
@@ -41,6 +44,7 @@ impl Jobs {
             (JobKind::Retrain, self.retrain.progress()),
             (JobKind::Compare, self.compare.progress()),
             (JobKind::Segments, self.segments.progress()),
+            (JobKind::Outlook, self.outlook.progress()),
         ]
         .into_iter()
         .filter_map(|(kind, p)| {
@@ -58,6 +62,7 @@ impl Jobs {
             JobKind::Retrain => self.retrain.is_running(),
             JobKind::Compare => self.compare.is_running(),
             JobKind::Segments => self.segments.is_running(),
+            JobKind::Outlook => self.outlook.is_running(),
         }
     }
 
@@ -67,6 +72,7 @@ impl Jobs {
             retrain: self.retrain.poll(),
             compare: self.compare.poll(),
             segments: self.segments.poll(),
+            outlook: self.outlook.poll(),
         }
     }
 
@@ -75,6 +81,7 @@ impl Jobs {
         self.retrain.cancel();
         self.compare.cancel();
         self.segments.cancel();
+        self.outlook.cancel();
     }
 }
 

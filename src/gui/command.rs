@@ -36,6 +36,8 @@ pub enum Command {
     Compare,
     /// Find the session's segments (k chosen by the silhouette).
     FindSegments,
+    /// Predict purchase, churn and the next event after the log's end, for every account.
+    PredictBehaviour,
     CancelJobs,
     Quit,
 }

@@ -19,6 +19,7 @@ pub enum JobKind {
     Retrain,
     Compare,
     Segments,
+    Outlook,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -8,149 +8,36 @@
 //! rate for purchase and churn, the user's most frequent event for the next event.
 
 mod evaluate;
+mod examples;
 mod features;
+mod models;
+mod outcome;
+mod request;
 mod standardise;
 mod targets;
 mod timeline;
 mod vocabulary;
 
 use ahash::AHashMap;
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
-use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
 pub use evaluate::Figures;
+pub use outcome::{Evaluation, Prediction, UserPrediction};
+pub use request::{PredictError, PredictOptions, Target};
 pub use vocabulary::OTHER;
 
-use crate::detect::DetectError;
-use crate::detect::neural::Classifier;
 use crate::log::EventLog;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::Progress;
-use standardise::Standardiser;
+use examples::Examples;
+use models::Models;
 use targets::training_cutoffs;
 use timeline::Timelines;
 use vocabulary::Vocabulary;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    Purchase,
-    Churn,
-    NextEvent,
-}
-
-impl Target {
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Purchase => "purchase",
-            Target::Churn => "churn",
-            Target::NextEvent => "next-event",
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PredictError {
-    #[error(
-        "no event type looks like a purchase (order, buy, purchase, checkout, pay, 下单, 购买, ...); the log has: {}",
-        types.join(", ")
-    )]
-    NoPurchaseType { types: Vec<String> },
-    #[error("horizon: expected a positive duration such as 30d")]
-    BadHorizon,
-    #[error("nothing happened before {at}: a prediction needs history before its cut-off")]
-    NothingBefore { at: String },
-    #[error(
-        "only {history_days:.1} days of history before {at}, the first event being at {first}: \
-         the model learns from what happened in the horizon ({horizon_days:.1} days) after \
-         an earlier cut-off, so choose a later --at or a shorter --horizon"
-    )]
-    TooLittleHistory {
-        at: String,
-        first: String,
-        history_days: f64,
-        horizon_days: f64,
-    },
-    #[error(
-        "no {target} examples to learn from before {at} (no user qualifies at any earlier cut-off)"
-    )]
-    NoExamples { target: &'static str, at: String },
-    #[error(transparent)]
-    Model(#[from] DetectError),
-}
-
-#[derive(Clone, Debug)]
-pub struct PredictOptions {
-    pub target: Target,
-    /// The cut-off T, in ms since the epoch.
-    pub at_ms: i64,
-    pub horizon_ms: i64,
-    pub seed: u64,
-    /// Training epochs; 0 chooses from the data size.
-    pub epochs: usize,
-}
-
-impl PredictOptions {
-    /// The checks that need no log, so a bad argument is refused before one is read.
-    pub fn check(&self) -> Result<(), PredictError> {
-        match self.horizon_ms > 0 {
-            true => Ok(()),
-            false => Err(PredictError::BadHorizon),
-        }
-    }
-}
-
-/// One user's prediction. For purchase and churn, `probability` is that of "yes"; for the next
-/// event it is that of the predicted class.
-#[derive(Clone, Debug, Serialize)]
-pub struct UserPrediction {
-    pub user: String,
-    pub predicted: u32,
-    pub probability: f32,
-    pub baseline_predicted: u32,
-    pub baseline_probability: f32,
-    /// What happened in [T, T+H), when the log reaches past T.
-    pub actual: Option<u32>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Evaluation {
-    /// Users graded (those asked that have an answer in the log).
-    pub users: usize,
-    /// For purchase and churn: the share of graded users whose answer was yes.
-    pub positive_rate: f64,
-    /// The model first, then its baselines.
-    pub figures: Vec<Figures>,
-    /// Set when the log ends inside the horizon: later events are unknown, not absent.
-    pub partial: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Prediction {
-    pub target: Target,
-    pub at_ms: i64,
-    pub horizon_ms: i64,
-    /// The class names: "no"/"yes", or the event types for the next event.
-    pub classes: Vec<String>,
-    /// The event types counted as purchases.
-    pub purchase_types: Vec<String>,
-    pub training_cutoffs: Vec<i64>,
-    pub training_examples: usize,
-    pub rows: Vec<UserPrediction>,
-    pub evaluation: Option<Evaluation>,
-}
 
 /// Cut-offs further back add little and cost time.
 const MAX_CUTOFFS: usize = 4;
 /// Training rows beyond this are sampled (seeded): the networks gain nothing from more.
 const MAX_TRAINING_ROWS: usize = 400_000;
-/// The hidden layers of the averaged networks, and how many seeds of each.
-const SHAPES: [&[usize]; 2] = [&[64, 32], &[16]];
-const BAG: usize = 3;
-/// Prior weight of the population's event mix in the most-frequent-event baseline.
-const BASELINE_PRIOR: f32 = 1.0;
 
 /// Trains the target's model on the log before `options.at_ms`, predicts every user it asks,
 /// and grades model and baselines against the log's own [T, T+H) when the log reaches there.
@@ -302,194 +189,6 @@ fn pick(p: &[f32], target: Target) -> (u32, f32) {
     match target {
         Target::NextEvent => (best as u32, p[best]),
         _ => (best as u32, p[1]),
-    }
-}
-
-/// Feature rows with their answers, for the model and for both baselines.
-#[derive(Default)]
-struct Examples {
-    features: Vec<f32>,
-    baseline: Vec<f32>,
-    /// The user's class counts before the cut-off (for the most-frequent-event baseline).
-    mix: Vec<f32>,
-    answers: Vec<u32>,
-}
-
-impl Examples {
-    fn push(
-        &mut self,
-        ev: &timeline::Events,
-        n: usize,
-        cutoff: i64,
-        horizon: i64,
-        width: usize,
-        answer: u32,
-    ) {
-        features::row(ev, n, cutoff, horizon, width, &mut self.features);
-        features::baseline_row(ev, n, cutoff, &mut self.baseline);
-        let start = self.mix.len();
-        self.mix.resize(start + width, 0.0);
-        for &c in &ev.class[..n] {
-            self.mix[start + c as usize] += 1.0;
-        }
-        self.answers.push(answer);
-    }
-
-    /// Keeps a seeded sample of at most `most` examples.
-    fn sample(&mut self, most: usize, seed: u64) {
-        let n = self.answers.len();
-        if n <= most {
-            return;
-        }
-        let mut keep: Vec<usize> = (0..n).collect();
-        keep.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x9e7));
-        keep.truncate(most);
-        keep.sort_unstable();
-        let pick_rows = |v: &[f32], cols: usize| -> Vec<f32> {
-            keep.iter()
-                .flat_map(|&i| v[i * cols..(i + 1) * cols].iter().copied())
-                .collect()
-        };
-        let (f, b, m) = (
-            self.features.len() / n,
-            self.baseline.len() / n,
-            self.mix.len() / n,
-        );
-        self.features = pick_rows(&self.features, f);
-        self.baseline = pick_rows(&self.baseline, b);
-        self.mix = pick_rows(&self.mix, m);
-        self.answers = keep.iter().map(|&i| self.answers[i]).collect();
-    }
-}
-
-/// The fitted model and baseline of one target.
-struct Models {
-    target: Target,
-    scaler: Standardiser,
-    /// Networks of both shapes and several seeds, averaged. One alone varies by a few
-    /// thousandths of ROC-AUC from seed to seed, about the margin over the baseline on real
-    /// logs; a wide one learns interactions where there are some (CDNOW), a narrow one learns
-    /// less noise where there are few (a generated shop's churn), and their average holds up
-    /// on both, where neither alone did.
-    models: Vec<Classifier>,
-    baseline_scaler: Standardiser,
-    /// The recency-frequency logistic regression (purchase and churn).
-    baseline: Option<Classifier>,
-    /// The share of "yes" among the training examples.
-    base_rate: f32,
-    /// The population's class mix, the prior of the most-frequent-event baseline.
-    class_prior: Vec<f32>,
-}
-
-impl Models {
-    fn fit(
-        options: &PredictOptions,
-        train: &Examples,
-        cols: usize,
-        classes: usize,
-        width: usize,
-        progress: &dyn Progress,
-    ) -> Result<Self, PredictError> {
-        let x = features::matrix(train.features.clone(), cols);
-        let scaler = Standardiser::fit(&x);
-        let x = scaler.transform(x);
-        let stage = match options.target {
-            Target::Purchase => "training the purchase model",
-            Target::Churn => "training the churn model",
-            Target::NextEvent => "training the next-event model",
-        };
-        let mut models = Vec::with_capacity(SHAPES.len() * BAG);
-        for hidden in SHAPES {
-            for b in 0..BAG as u64 {
-                let mut model = Classifier::new(cols, classes, hidden)?;
-                model.fit(
-                    &x,
-                    &train.answers,
-                    options.seed + b,
-                    options.epochs,
-                    stage,
-                    progress,
-                )?;
-                models.push(model);
-            }
-        }
-        let b = features::matrix(train.baseline.clone(), features::BASELINE_COLS);
-        let baseline_scaler = Standardiser::fit(&b);
-        let baseline = match options.target {
-            Target::NextEvent => None,
-            _ => {
-                let mut logistic = Classifier::new(features::BASELINE_COLS, 2, &[])?;
-                let b = baseline_scaler.transform(b);
-                logistic.fit(
-                    &b,
-                    &train.answers,
-                    options.seed,
-                    0,
-                    "training the baseline",
-                    progress,
-                )?;
-                Some(logistic)
-            }
-        };
-        let mut class_prior = vec![0f32; width];
-        for row in train.mix.chunks(width.max(1)) {
-            let total: f32 = row.iter().sum::<f32>().max(1.0);
-            for (p, v) in class_prior.iter_mut().zip(row) {
-                *p += v / total;
-            }
-        }
-        let total: f32 = class_prior.iter().sum::<f32>().max(f32::MIN_POSITIVE);
-        class_prior.iter_mut().for_each(|p| *p /= total);
-        let yes = train.answers.iter().filter(|&&a| a == 1).count();
-        Ok(Self {
-            target: options.target,
-            scaler,
-            models,
-            baseline_scaler,
-            baseline,
-            base_rate: yes as f32 / train.answers.len().max(1) as f32,
-            class_prior,
-        })
-    }
-
-    fn baseline_name(&self) -> &'static str {
-        match self.target {
-            Target::NextEvent => "most frequent event",
-            _ => "recency-frequency logistic",
-        }
-    }
-
-    fn model(&self, asked: &Examples, cols: usize) -> Result<Vec<f32>, PredictError> {
-        let x = self
-            .scaler
-            .transform(features::matrix(asked.features.clone(), cols));
-        let mut sum = vec![0f32; x.rows * self.models[0].classes];
-        for model in &self.models {
-            for (s, p) in sum.iter_mut().zip(model.probabilities(&x)?) {
-                *s += p / self.models.len() as f32;
-            }
-        }
-        Ok(sum)
-    }
-
-    /// The baseline's probabilities: the logistic regression's, or each user's own event mix
-    /// smoothed towards the population's (its most likely class is the user's most frequent).
-    fn baseline(&self, asked: &Examples) -> Result<Vec<f32>, PredictError> {
-        if let Some(logistic) = &self.baseline {
-            let b = features::matrix(asked.baseline.clone(), features::BASELINE_COLS);
-            return Ok(logistic.probabilities(&self.baseline_scaler.transform(b))?);
-        }
-        let width = self.class_prior.len().max(1);
-        Ok(asked
-            .mix
-            .chunks(width)
-            .flat_map(|row| {
-                let total: f32 = row.iter().sum::<f32>() + BASELINE_PRIOR;
-                row.iter()
-                    .zip(&self.class_prior)
-                    .map(move |(c, p)| (c + BASELINE_PRIOR * p) / total)
-            })
-            .collect())
     }
 }
 

@@ -3,7 +3,7 @@
 //! - churn: did a user active in [c-H, c) do nothing in [c, c+H)? (the recently active)
 //! - next-event: the class of a user's first event in [c, c+H) (those with one).
 
-use super::Target;
+use super::request::Target;
 use super::timeline::Events;
 
 impl Target {

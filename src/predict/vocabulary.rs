@@ -1,7 +1,7 @@
 //! What the predictions count: which event types are purchases, and the classes the next
 //! event is predicted among (the most frequent types, the rest as "other").
 
-use super::PredictError;
+use super::request::PredictError;
 use crate::features::{Act, act_of};
 use crate::log::EventLog;
 

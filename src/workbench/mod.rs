@@ -17,6 +17,7 @@ mod evidence;
 mod export;
 mod labels;
 mod model;
+mod outlook;
 mod predict;
 mod queue_filter;
 mod segments;
@@ -33,6 +34,7 @@ pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
 pub use model::{ModelState, model_dir};
+pub use outlook::{Outlook, default_horizon, outlook};
 pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};

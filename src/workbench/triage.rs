@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::error::Result;
 use super::labels::{display_labels, verdicts_by_user};
 use super::model::ModelState;
+use super::outlook::Outlook;
 use super::queue_filter::{LabelFilter, QueueFilter};
 use super::session::{Retrained, Session, next_generation, retrain};
 use crate::cases::{Case, Source, Verdict, Workspace, order_queue};
@@ -68,6 +69,8 @@ pub struct Triage {
     pub filter: QueueFilter,
     /// The session's segments, once found (`set_segments`).
     pub segments: Option<Segmentation>,
+    /// Purchase, churn and next-event predictions after the log's end, once made.
+    pub outlook: Option<Outlook>,
     /// Renewed (`next_generation`) whenever `labels` or `segments` change: what caches of
     /// views of them key on.
     pub version: u64,
@@ -103,6 +106,7 @@ impl Triage {
             selected: None,
             filter: QueueFilter::default(),
             segments: None,
+            outlook: None,
             version: 0,
             labels_since_training: 0,
             retrain_report: None,
@@ -236,6 +240,23 @@ impl Triage {
         self.version = next_generation();
         self.filter.segment = None;
         self.rebuild_queue();
+    }
+
+    /// Puts the behaviour outlook in place (ignored when it is of another log's accounts).
+    pub fn set_outlook(&mut self, outlook: Outlook) {
+        if outlook.purchase.len() == self.users() {
+            self.outlook = Some(outlook);
+        }
+    }
+
+    /// The account's segment and its distance from the segment's centre, in words.
+    pub fn segment_text(&self, u: usize) -> Option<String> {
+        let s = self.segments.as_ref()?;
+        Some(format!(
+            "segment {}, {:.2} from its centre",
+            s.assignments.get(u)?,
+            s.distance.get(u)?
+        ))
     }
 
     /// Filters and orders the queue; the selection stays where it is.

@@ -39,6 +39,7 @@ impl Panel for AccountPanel {
             return;
         };
         header_ui(ui, t, u, out);
+        behaviour_ui(ui, t, u);
         self.note_ui(ui, t, u, out);
         reasons_ui(ui, t, u);
         ui.separator();
@@ -48,6 +49,21 @@ impl Panel for AccountPanel {
         ui.separator();
         events_ui(ui, t, u);
     }
+}
+
+/// Where the account sits among its peers and what it is likely to do next, once the Segments
+/// tab has found segments and predicted behaviour.
+fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
+    let segment = t.segment_text(u);
+    let outlook = t.outlook.as_ref().and_then(|o| o.text(u));
+    if segment.is_none() && outlook.is_none() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for text in [segment, outlook].into_iter().flatten() {
+            ui.label(text);
+        }
+    });
 }
 
 fn header_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {

@@ -81,6 +81,17 @@ impl Panel for SegmentsPanel {
             if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
                 out.push(Command::FindSegments);
             }
+            let predicting = view.is_running(JobKind::Outlook);
+            if ui
+                .add_enabled(!predicting, egui::Button::new("Predict behaviour"))
+                .on_hover_text(
+                    "Purchase and churn probabilities and the next event of every account, \
+                     for the days after the log ends (learned from the log itself)",
+                )
+                .clicked()
+            {
+                out.push(Command::PredictBehaviour);
+            }
             if let Some(s) = &t.segments {
                 ui.label(format!(
                     "{} segments ({}; silhouette {})",
@@ -141,12 +152,15 @@ impl SegmentsPanel {
             ui.weak(format!("every {}th account drawn", self.stride));
         }
         if let Some(u) = t.selected {
-            ui.label(format!(
-                "{}: segment {}, {:.2} from its centre",
+            let mut line = format!(
+                "{}: {}",
                 t.user_name(u),
-                s.assignments[u],
-                s.distance[u]
-            ));
+                t.segment_text(u).unwrap_or_default()
+            );
+            if let Some(o) = t.outlook.as_ref().and_then(|o| o.text(u)) {
+                line.push_str(&format!("; {o}"));
+            }
+            ui.label(line);
         }
     }
 }

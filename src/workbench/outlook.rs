@@ -1,0 +1,106 @@
+//! The account view's outlook: for every account of the open log, the chance it buys and the
+//! chance it churns in the next horizon after the log ends, and its most likely next event.
+//! Three predictions (`predict`) at the log's end, each learned from the log alone.
+
+use ahash::AHashMap;
+
+use super::error::Result;
+use crate::features::Dataset;
+use crate::predict::{PredictOptions, Target, predict};
+use crate::progress::Progress;
+
+const DAY_MS: i64 = 86_400_000;
+
+pub struct Outlook {
+    /// The cut-off: just after the log's last event.
+    pub at_ms: i64,
+    pub horizon_ms: i64,
+    /// Per account (NaN where the target does not ask it, as churn asks only the recently
+    /// active).
+    pub purchase: Vec<f32>,
+    pub churn: Vec<f32>,
+    /// The most likely next event and its probability.
+    pub next: Vec<Option<(String, f32)>>,
+    /// Why a target has no figures (a log without purchases), for the status line.
+    pub notes: Vec<String>,
+}
+
+impl Outlook {
+    /// "next 7 days: buys 34 % · churns 12 % · next: view (48 %)", or `None` when nothing is
+    /// known of the account.
+    pub fn text(&self, u: usize) -> Option<String> {
+        let mut parts = Vec::new();
+        let percent = |p: f32| format!("{:.0} %", p * 100.0);
+        if let Some(&p) = self.purchase.get(u).filter(|p| p.is_finite()) {
+            parts.push(format!("buys {}", percent(p)));
+        }
+        if let Some(&p) = self.churn.get(u).filter(|p| p.is_finite()) {
+            parts.push(format!("churns {}", percent(p)));
+        }
+        if let Some(Some((event, p))) = self.next.get(u) {
+            parts.push(format!("next: {event} ({})", percent(*p)));
+        }
+        (!parts.is_empty()).then(|| {
+            format!(
+                "next {} days: {}",
+                self.horizon_ms / DAY_MS,
+                parts.join(" · ")
+            )
+        })
+    }
+}
+
+/// A quarter of the log's span in whole days, between 1 and 90: long enough to mean something,
+/// short enough to leave the earlier cut-offs history to learn from.
+pub fn default_horizon(data: &Dataset) -> i64 {
+    let span = data.log.time_range_ms().map_or(0, |(a, b)| b - a);
+    (span / 4 / DAY_MS).clamp(1, 90) * DAY_MS
+}
+
+/// Predicts all three targets at the end of `data`'s log. A target that cannot be predicted
+/// (no purchase type, too little history) leaves its figures out with a note; cancelling or a
+/// failing network is an error.
+pub fn outlook(data: &Dataset, seed: u64, progress: &dyn Progress) -> Result<Outlook> {
+    let at_ms = data.log.time_range_ms().map_or(0, |(_, last)| last + 1);
+    let horizon_ms = default_horizon(data);
+    let users = data.users();
+    let index: AHashMap<&str, usize> = (0..users).map(|u| (data.user_name(u), u)).collect();
+    let mut o = Outlook {
+        at_ms,
+        horizon_ms,
+        purchase: vec![f32::NAN; users],
+        churn: vec![f32::NAN; users],
+        next: vec![None; users],
+        notes: Vec::new(),
+    };
+    for target in [Target::Purchase, Target::Churn, Target::NextEvent] {
+        let options = PredictOptions {
+            target,
+            at_ms,
+            horizon_ms,
+            seed,
+            epochs: 0,
+        };
+        let p = match predict(&data.log, &options, progress) {
+            Ok(p) => p,
+            Err(crate::predict::PredictError::Model(e)) => return Err(e.into()),
+            Err(e) => {
+                o.notes.push(format!("{}: {e}", target.name()));
+                continue;
+            }
+        };
+        for r in &p.rows {
+            let Some(&u) = index.get(r.user.as_str()) else {
+                continue;
+            };
+            match target {
+                Target::Purchase => o.purchase[u] = r.probability,
+                Target::Churn => o.churn[u] = r.probability,
+                Target::NextEvent => {
+                    o.next[u] = Some((p.classes[r.predicted as usize].clone(), r.probability));
+                }
+            }
+        }
+    }
+    Ok(o)
+}
