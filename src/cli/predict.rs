@@ -60,11 +60,14 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         println!("the log has nothing from the cut-off on: no evaluation");
         return Ok(());
     };
-    println!(
-        "graded on {} users (positive rate {})",
-        e.users,
-        metric_text(e.positive_rate, 3)
-    );
+    match e.positive_rate.is_nan() {
+        true => println!("graded on {} users", e.users),
+        false => println!(
+            "graded on {} users (positive rate {})",
+            e.users,
+            metric_text(e.positive_rate, 3)
+        ),
+    }
     if let Some(note) = &e.partial {
         println!("note: {note}");
     }

@@ -155,8 +155,10 @@ pub fn predict(
         let end = log.time_range_ms().map_or(at, |(_, last)| last);
         Evaluation {
             users: truth.len(),
-            positive_rate: truth.iter().filter(|&&t| t == 1).count() as f64
-                / truth.len().max(1) as f64,
+            positive_rate: match k {
+                2 => truth.iter().filter(|&&t| t == 1).count() as f64 / truth.len().max(1) as f64,
+                _ => f64::NAN,
+            },
             figures,
             partial: (end < at + horizon - 86_400_000).then(|| {
                 format!(

@@ -23,7 +23,8 @@ pub struct UserPrediction {
 pub struct Evaluation {
     /// Users graded (those asked that have an answer in the log).
     pub users: usize,
-    /// For purchase and churn: the share of graded users whose answer was yes.
+    /// For purchase and churn: the share of graded users whose answer was yes (NaN for the
+    /// next event).
     pub positive_rate: f64,
     /// The model first, then its baselines.
     pub figures: Vec<Figures>,

@@ -59,11 +59,10 @@ fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
     if segment.is_none() && outlook.is_none() {
         return;
     }
-    ui.horizontal_wrapped(|ui| {
-        for text in [segment, outlook].into_iter().flatten() {
-            ui.label(text);
-        }
-    });
+    // One line each: the outlook is long, and a narrow centre panel wraps it on its own line.
+    for text in [segment, outlook].into_iter().flatten() {
+        ui.label(text);
+    }
 }
 
 fn header_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
