@@ -6,7 +6,7 @@ use candle_core::{DType, Module, Tensor};
 use candle_nn::{Linear, VarBuilder, VarMap, linear};
 
 use super::compute_device;
-use super::train::{LoopParams, fit, init_seeded, tensor_2d};
+use super::train::{LoopParams, fit, init_seeded, rows_tensor, score_in_blocks};
 use crate::detect::holdout::split_validation;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
@@ -79,11 +79,7 @@ impl Classifier {
             stage,
         };
         let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {
-            let mut v = Vec::with_capacity(batch.len() * x.cols);
-            for &i in batch {
-                v.extend_from_slice(x.row(i));
-            }
-            let xb = tensor_2d(v, batch.len(), x.cols, device)?;
+            let xb = rows_tensor(x, batch, device)?;
             let t: Vec<u32> = batch.iter().map(|&i| y[i]).collect();
             let t = Tensor::from_vec(t, batch.len(), device)?;
             candle_nn::loss::cross_entropy(&self.logits(&xb)?, &t)
@@ -93,20 +89,9 @@ impl Classifier {
 
     /// Each row's class probabilities, row after row (`rows * classes` values).
     pub fn probabilities(&self, x: &Matrix) -> Result<Vec<f32>, DetectError> {
-        let device = compute_device();
-        let mut out = Vec::with_capacity(x.rows * self.classes);
-        for start in (0..x.rows).step_by(SCORE_BATCH) {
-            let end = (start + SCORE_BATCH).min(x.rows);
-            let xb = tensor_2d(
-                x.data[start * x.cols..end * x.cols].to_vec(),
-                end - start,
-                x.cols,
-                device,
-            )?;
-            let p = candle_nn::ops::softmax_last_dim(&self.logits(&xb)?)?;
-            out.extend(p.flatten_all()?.to_vec1::<f32>()?);
-        }
-        Ok(out)
+        Ok(score_in_blocks(x, SCORE_BATCH, |xb| {
+            candle_nn::ops::softmax_last_dim(&self.logits(xb)?)
+        })?)
     }
 }
 

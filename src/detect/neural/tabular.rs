@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::compute_device;
 use super::nets::{AutoencoderNet, MlpNet};
 use super::tensors::Array;
-use super::train::{LoopParams, fit, init_seeded, lock_vars, tensor_2d, weighted_bce};
+use super::train::{
+    LoopParams, fit, init_seeded, lock_vars, rows_tensor, score_in_blocks, weighted_bce,
+};
 use crate::detect::holdout::split_validation;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
@@ -88,16 +90,9 @@ impl TabularNet {
                 NetKind::Autoencoder => "training autoencoder",
             },
         };
-        let batch_x = |batch: &[usize]| {
-            let mut v = Vec::with_capacity(batch.len() * x.cols);
-            for &i in batch {
-                v.extend_from_slice(x.row(i));
-            }
-            tensor_2d(v, batch.len(), x.cols, device)
-        };
         let net = &self.net;
         let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {
-            let xb = batch_x(batch)?;
+            let xb = rows_tensor(x, batch, device)?;
             match net {
                 Net::Mlp(m) => {
                     let t: Vec<f32> = batch.iter().map(|&i| f32::from(y[i] == 1)).collect();
@@ -117,23 +112,10 @@ impl TabularNet {
 
     /// The MLP's fraud probability or the autoencoder's reconstruction error, per row.
     pub fn raw_scores(&self, x: &Matrix) -> Result<Vec<f32>, DetectError> {
-        let device = compute_device();
-        let mut out = Vec::with_capacity(x.rows);
-        for start in (0..x.rows).step_by(SCORE_BATCH) {
-            let end = (start + SCORE_BATCH).min(x.rows);
-            let xb = tensor_2d(
-                x.data[start * x.cols..end * x.cols].to_vec(),
-                end - start,
-                x.cols,
-                device,
-            )?;
-            let s = match &self.net {
-                Net::Mlp(m) => candle_nn::ops::sigmoid(&m.forward(&xb)?)?,
-                Net::Autoencoder(a) => a.errors(&xb)?,
-            };
-            out.extend(s.to_vec1::<f32>()?);
-        }
-        Ok(out)
+        Ok(score_in_blocks(x, SCORE_BATCH, |xb| match &self.net {
+            Net::Mlp(m) => candle_nn::ops::sigmoid(&m.forward(xb)?),
+            Net::Autoencoder(a) => a.errors(xb),
+        })?)
     }
 
     pub fn arrays(&self, prefix: &str) -> Result<Vec<Array>, DetectError> {

@@ -8,8 +8,9 @@ use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::NeuralError;
+use super::{NeuralError, compute_device};
 use crate::detect::{DetectError, TrainingCurve};
+use crate::features::Matrix;
 use crate::progress::Progress;
 
 pub struct LoopParams {
@@ -136,6 +137,41 @@ pub fn fit(
         }
     }
     Ok(curve)
+}
+
+/// The rows `batch` of `x` as a `(batch, cols)` tensor on `device`.
+pub fn rows_tensor(
+    x: &Matrix,
+    batch: &[usize],
+    device: &candle_core::Device,
+) -> candle_core::Result<Tensor> {
+    let mut v = Vec::with_capacity(batch.len() * x.cols);
+    for &i in batch {
+        v.extend_from_slice(x.row(i));
+    }
+    tensor_2d(v, batch.len(), x.cols, device)
+}
+
+/// Every row of `x` through `score`, `block` rows at a time (a big log is never one tensor),
+/// the outputs flattened in row order.
+pub fn score_in_blocks(
+    x: &Matrix,
+    block: usize,
+    score: impl Fn(&Tensor) -> candle_core::Result<Tensor>,
+) -> candle_core::Result<Vec<f32>> {
+    let device = compute_device();
+    let mut out = Vec::with_capacity(x.rows);
+    for start in (0..x.rows).step_by(block.max(1)) {
+        let end = (start + block).min(x.rows);
+        let xb = tensor_2d(
+            x.data[start * x.cols..end * x.cols].to_vec(),
+            end - start,
+            x.cols,
+            device,
+        )?;
+        out.extend(score(&xb)?.flatten_all()?.to_vec1::<f32>()?);
+    }
+    Ok(out)
 }
 
 /// Row-major f32 values as a `(rows, cols)` tensor on `device`.
