@@ -301,3 +301,51 @@ fn features_and_entity_risk_never_look_ahead() {
         "the control: labels known after the cut do inform later events"
     );
 }
+
+/// When the log labels events, an account is legit so far a label delay after its first legit
+/// event, and fraud a delay after its first fraud event: both kinds become known at the same
+/// pace. (Legit used to wait for the account's last event, so only accounts that had gone quiet
+/// were known legit, and a model trained at the log's end learned "still active" as fraud.)
+#[test]
+fn legit_so_far_is_known_as_early_as_fraud() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = |d: u32| format!("2026-10-{:02}T12:00:00Z", d + 1);
+    let rows = [
+        ("steady", 0, 0),
+        ("steady", 20, 0),
+        ("taken_over", 0, 0),
+        ("taken_over", 10, 1),
+        ("fraudster", 0, 1),
+        ("newcomer", 18, 0),
+    ];
+    let mut csv = String::from("user_id,ts,event,is_fraud\n");
+    for (user, d, fraud) in rows {
+        csv.push_str(&format!("{user},{},login,{fraud}\n", day(d)));
+    }
+    let path = common::write(dir.path(), "log.csv", csv.as_bytes());
+    let log = log::load(&path, &Mapping::default(), &NoProgress)
+        .unwrap()
+        .log;
+    let index = log::UserIndex::new(&log);
+    let delay = 7 * 86_400_000;
+    let k = vigil::features::LabelKnowledge::new(&log, &index, &[], delay);
+    let at = |d: u32| vigil::log::timeparse::parse_instant(&day(d)).unwrap() + 1;
+    let label_of = |t: i64, name: &str| {
+        let known = k.known_before(&log, t);
+        known.user[log.columns.user.dict.lookup(name).unwrap() as usize]
+    };
+    // Before any label is a week old nothing is known.
+    for name in ["steady", "taken_over", "fraudster", "newcomer"] {
+        assert_eq!(label_of(at(6), name), LABEL_UNKNOWN, "{name} on day 6");
+    }
+    // A week in: legit so far, legit so far, fraud; the newcomer has no week-old event.
+    assert_eq!(label_of(at(7), "steady"), 0);
+    assert_eq!(label_of(at(7), "taken_over"), 0);
+    assert_eq!(label_of(at(7), "fraudster"), 1);
+    // The takeover becomes known a week after it happened.
+    assert_eq!(label_of(at(16), "taken_over"), 0);
+    assert_eq!(label_of(at(17), "taken_over"), 1);
+    // At the log's end an account still active is known legit all the same.
+    assert_eq!(label_of(at(21), "steady"), 0);
+    assert_eq!(label_of(at(21), "newcomer"), LABEL_UNKNOWN);
+}

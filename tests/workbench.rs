@@ -181,6 +181,33 @@ fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place(
     assert_eq!(t.session.pending, None);
 }
 
+/// The model the window trains at the log's end flags about as many accounts as there is fraud,
+/// not every account still active: legit accounts still active are known legit so far, so
+/// "active in the last week" teaches nothing (it used to flag most of the shop).
+#[test]
+fn the_trained_queue_flags_the_fraud_not_every_active_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop_with(dir.path(), 20, DetectorKind::Ensemble);
+    let input = t.begin_retrain(DetectorKind::Ensemble).unwrap();
+    t.finish_retrain(input.run(&NoProgress).unwrap());
+    let at = t.at_suspicious();
+    let fraud = t.labels.iter().filter(|&&l| l == 1).count();
+    let unlabelled = t.labels.iter().filter(|&&l| l == LABEL_UNKNOWN).count();
+    assert!(fraud > 0);
+    assert!(
+        unlabelled * 4 < t.users(),
+        "{unlabelled} of {} accounts are unlabelled a week before the end",
+        t.users()
+    );
+    assert!(
+        at.flagged <= 3 * fraud,
+        "{} flagged of {} accounts, {fraud} fraud",
+        at.flagged,
+        t.users()
+    );
+    assert!(at.recall > 0.6, "recall {}", at.recall);
+}
+
 #[test]
 fn the_default_queue_is_the_accounts_without_a_verdict() {
     let dir = tempfile::tempdir().unwrap();

@@ -166,8 +166,7 @@ fn held_out(
     let mut hidden = truth.clone();
     for (u, &t) in test_users.iter().enumerate() {
         if t {
-            hidden.user[u] = LABEL_UNKNOWN;
-            hidden.user_known_at_ms[u] = i64::MAX;
+            hidden.set_user(u, LABEL_UNKNOWN, i64::MAX);
         }
     }
     if let Some(ev) = &mut hidden.event {

@@ -57,8 +57,7 @@ impl LabelledLog {
         for u in 0..part.user_count() {
             let name = part.columns.user.dict.get(u as u32);
             if let Some(v) = self.log.columns.user.dict.lookup(name) {
-                labels.user[u] = known.user[v as usize];
-                labels.user_known_at_ms[u] = known.user_known_at_ms[v as usize];
+                labels.copy_user(u, &known, v as usize);
             }
         }
         if let Some(ev) = &known.event {

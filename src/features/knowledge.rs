@@ -12,6 +12,12 @@ pub struct LabelKnowledge {
     /// Per user code: 1 fraud, 0 legit, -1 unknown.
     pub user: Vec<LabelValue>,
     pub user_known_at_ms: Vec<i64>,
+    /// Per user code: from when the user reads as legit so far, until `user_known_at_ms` gives
+    /// the final word (`i64::MAX`: never). A legit event is cleared `delay` after it happened,
+    /// so an account is legit so far long before its last event is; without this, only the
+    /// accounts that went quiet would be known legit while fraud is known a week after its first
+    /// event, and a model would learn "still active" as fraud.
+    pub user_clear_at_ms: Vec<i64>,
     /// Per event, when the log labels events.
     pub event: Option<Vec<LabelValue>>,
     pub delay_ms: i64,
@@ -23,6 +29,7 @@ impl LabelKnowledge {
         Self {
             user: vec![LABEL_UNKNOWN; users],
             user_known_at_ms: vec![i64::MAX; users],
+            user_clear_at_ms: vec![i64::MAX; users],
             event: None,
             delay_ms: 0,
         }
@@ -41,20 +48,28 @@ impl LabelKnowledge {
         k.delay_ms = delay_ms;
         let ts = &log.columns.ts_ms;
         let last_ts = |u: usize| index.events(u as u32).last().map_or(0, |&e| ts[e as usize]);
+        let known = |e: u32| ts[e as usize].saturating_add(delay_ms);
         if let Some(labels) = &log.columns.label {
             if log.label_level == Some(LabelLevel::Event) {
                 k.event = Some(labels.clone());
             }
-            // A user is fraud from the first fraud event on, legit once the last event is known.
+            // A user is legit so far once a legit event of theirs is known, and fraud from when
+            // the first fraud event is known.
             for u in 0..users {
                 let events = index.events(u as u32);
+                let first_legit = events.iter().find(|&&e| labels[e as usize] == 0);
                 let first_fraud = events.iter().find(|&&e| labels[e as usize] == 1);
+                if let Some(&e) = first_legit {
+                    k.user[u] = 0;
+                    k.user_known_at_ms[u] = known(e);
+                    k.user_clear_at_ms[u] = known(e);
+                }
                 if let Some(&e) = first_fraud {
                     k.user[u] = 1;
-                    k.user_known_at_ms[u] = ts[e as usize].saturating_add(delay_ms);
-                } else if events.iter().any(|&e| labels[e as usize] == 0) {
-                    k.user[u] = 0;
-                    k.user_known_at_ms[u] = last_ts(u).saturating_add(delay_ms);
+                    k.user_known_at_ms[u] = known(e);
+                    if k.user_clear_at_ms[u] >= known(e) {
+                        k.user_clear_at_ms[u] = i64::MAX;
+                    }
                 }
             }
         }
@@ -62,13 +77,34 @@ impl LabelKnowledge {
             let Some(u) = log.columns.user.dict.lookup(&l.user) else {
                 continue;
             };
+            // A file's label without a time is known once the user's last event is, whichever
+            // label it is: both kinds are then known for the same accounts.
             let u = u as usize;
-            k.user[u] = l.label;
-            k.user_known_at_ms[u] = l
+            let known_at = l
                 .known_at_ms
                 .unwrap_or_else(|| last_ts(u).saturating_add(delay_ms));
+            k.set_user(u, l.label, known_at);
         }
         k
+    }
+
+    /// Sets user `u`'s label, known from `known_at_ms` (legit so far from then, when legit).
+    pub fn set_user(&mut self, u: usize, label: LabelValue, known_at_ms: i64) {
+        let known_at_ms = if label == LABEL_UNKNOWN {
+            i64::MAX
+        } else {
+            known_at_ms
+        };
+        self.user[u] = label;
+        self.user_known_at_ms[u] = known_at_ms;
+        self.user_clear_at_ms[u] = if label == 0 { known_at_ms } else { i64::MAX };
+    }
+
+    /// Gives user `u` what `other` knows of its user `v`.
+    pub fn copy_user(&mut self, u: usize, other: &Self, v: usize) {
+        self.user[u] = other.user[v];
+        self.user_known_at_ms[u] = other.user_known_at_ms[v];
+        self.user_clear_at_ms[u] = other.user_clear_at_ms[v];
     }
 
     /// The label of event `e` (of user `u`) and when it became known.
@@ -89,8 +125,12 @@ impl LabelKnowledge {
         let mut k = self.clone();
         for u in 0..k.user.len() {
             if k.user_known_at_ms[u] >= t_ms {
-                k.user[u] = LABEL_UNKNOWN;
-                k.user_known_at_ms[u] = i64::MAX;
+                let clear_at = k.user_clear_at_ms[u];
+                if clear_at < t_ms {
+                    k.set_user(u, 0, clear_at);
+                } else {
+                    k.set_user(u, LABEL_UNKNOWN, i64::MAX);
+                }
             }
         }
         if let Some(ev) = &mut k.event {

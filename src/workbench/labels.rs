@@ -54,12 +54,7 @@ pub fn training_labels(
     for (u, verdict) in verdicts_by_user(log, cases).into_iter().enumerate() {
         let Some(verdict) = verdict else { continue };
         let label = effective_label(log_labels[u], Some(verdict));
-        targets.user[u] = label;
-        targets.user_known_at_ms[u] = if label == LABEL_UNKNOWN {
-            i64::MAX
-        } else {
-            end
-        };
+        targets.set_user(u, label, end);
         if let Some(events) = &mut targets.event {
             for &e in index.events(u as u32) {
                 let l = &mut events[e as usize];
