@@ -164,6 +164,35 @@ fn saved_models_score_identically_after_loading() {
     }
 }
 
+/// An account far from the centre of its own segment is told so, and on the generated shop
+/// those accounts are fraud; a saved model says the same after loading (its centres are kept).
+#[test]
+fn far_from_its_segment_is_a_reason_and_mostly_fraud() {
+    let (data, personas) = generated(1500, 14, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = new_detector(DetectorKind::Iforest);
+    d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
+        .unwrap();
+    save_model(dir.path(), d.as_ref(), &data, 1, TrainingRecord::default()).unwrap();
+    let (loaded, _) = load_model(dir.path()).unwrap();
+    let mut told = 0;
+    let mut fraud = 0;
+    for u in 0..data.users() {
+        let reasons = d.explain(&data, u);
+        assert_eq!(loaded.explain(&data, u), reasons, "user {u}");
+        if reasons.iter().any(|r| r.feature == "segment_distance") {
+            told += 1;
+            let name = data.log.columns.user.dict.get(u as u32);
+            fraud += usize::from(personas.iter().any(|(id, _, f)| id == name && *f));
+        }
+    }
+    assert!(told >= 5, "{told} accounts told");
+    assert!(
+        fraud * 10 >= told * 7,
+        "{fraud} of the {told} accounts told are fraud"
+    );
+}
+
 #[test]
 fn the_same_seed_gives_the_same_scores() {
     let (data, _) = generated(300, 7, 9);

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::error::DetectError;
 use super::event_reasons::event_reasons;
 use super::reasons::{Reason, reasons_for};
+use super::segment_distance::SegmentDistance;
 use super::state::State;
-use crate::features::{Dataset, Scaler};
+use crate::features::{Dataset, Matrix, Scaler};
 use crate::progress::Progress;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +207,12 @@ pub trait Detector: Send + Sync {
     /// The account-feature statistics of the training users, which reasons compare against.
     fn account_scaler(&self) -> Option<&Scaler>;
 
+    /// The segments of the training accounts, in the space `account_scaler` scales to, when
+    /// the detector reads each account's distance from its segment.
+    fn account_segments(&self) -> Option<&SegmentDistance> {
+        None
+    }
+
     /// The event-feature statistics of the training events, which event reasons compare
     /// against.
     fn event_scaler(&self) -> Option<&Scaler>;
@@ -227,11 +234,29 @@ pub trait Detector: Send + Sync {
         }
     }
 
-    /// Top reasons for user `u`'s score, in words.
+    /// Top reasons for user `u`'s score, in words: the features furthest from the population,
+    /// and the distance from the account's segment when that is beyond its normal range. The
+    /// latter is said beside the features, not instead of one: an account unusual for its
+    /// peers is evidence of another kind, and single features a few spreads out would always
+    /// outrank it.
     fn explain(&self, data: &Dataset, u: usize) -> Vec<Reason> {
-        match self.account_scaler() {
-            Some(scaler) => reasons_for(&data.account.specs, scaler, data.account.values.row(u), 3),
-            None => Vec::new(),
+        let Some(scaler) = self.account_scaler() else {
+            return Vec::new();
+        };
+        let row = data.account.values.row(u);
+        let mut reasons = reasons_for(&data.account.specs, scaler, row, 3);
+        let one_row = Matrix {
+            rows: 1,
+            cols: row.len(),
+            data: row.to_vec(),
+        };
+        if let Some(r) = self
+            .account_segments()
+            .and_then(|s| s.reason(scaler.transform(&one_row).row(0)))
+        {
+            reasons.push(r);
+            reasons.sort_by(|a, b| b.deviation.abs().total_cmp(&a.deviation.abs()));
         }
+        reasons
     }
 }

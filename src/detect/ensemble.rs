@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS};
+use super::segment_distance::SegmentDistance;
 use super::state::{State, params_from_json, params_to_json};
 use super::tabular::{LevelModel, TabularDetector, blocks, event_rows, user_rows};
 use super::{
@@ -106,6 +107,7 @@ impl Ensemble {
     /// scores of them (one column per base).
     fn fit_level(
         x: &Matrix,
+        level: Level,
         (rows, y): &(Vec<usize>, Vec<i8>),
         base: Vec<Vec<f32>>,
         options: &TrainOptions,
@@ -117,6 +119,7 @@ impl Ensemble {
         if labelled >= MIN_LABELS && y.contains(&1) && y.contains(&0) {
             let (model, _) = LevelModel::fit_owned(
                 DetectorKind::Gbdt,
+                level,
                 x.select_rows(rows).hstack(&base),
                 y,
                 options.seed,
@@ -200,8 +203,22 @@ impl Detector for Ensemble {
             user_base.push(u);
             event_base.push(e);
         }
-        let user = Self::fit_level(&data.account.values, &users, user_base, options, progress)?;
-        let event = Self::fit_level(&data.events.values, &events, event_base, options, progress)?;
+        let user = Self::fit_level(
+            &data.account.values,
+            Level::User,
+            &users,
+            user_base,
+            options,
+            progress,
+        )?;
+        let event = Self::fit_level(
+            &data.events.values,
+            Level::Event,
+            &events,
+            event_base,
+            options,
+            progress,
+        )?;
         self.heads = Some(Heads { user, event });
         Ok(())
     }
@@ -221,6 +238,11 @@ impl Detector for Ensemble {
 
     fn account_scaler(&self) -> Option<&Scaler> {
         self.bases.first().and_then(|b| b.account_scaler())
+    }
+
+    /// The first base's: its segments were fitted in the space `account_scaler` scales to.
+    fn account_segments(&self) -> Option<&SegmentDistance> {
+        self.bases.first().and_then(|b| b.account_segments())
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {

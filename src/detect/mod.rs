@@ -16,6 +16,7 @@ mod iforest;
 pub mod neural;
 mod reasons;
 mod registry;
+mod segment_distance;
 mod state;
 mod tabular;
 mod zscore;

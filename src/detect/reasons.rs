@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::features::{FeatureSpec, Scaler};
 
 /// Deviations smaller than this many robust spreads are not worth an analyst's attention.
-const MIN_DEVIATION: f32 = 2.0;
+pub(super) const MIN_DEVIATION: f32 = 2.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reason {

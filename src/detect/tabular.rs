@@ -8,6 +8,7 @@ use super::gbdt::Gbdt;
 use super::holdout::{event_sample, split_validation};
 use super::iforest::IsolationForest;
 use super::neural::{Array, NetKind, TabularNet};
+use super::segment_distance::SegmentDistance;
 use super::state::{State, params_from_json, params_to_json};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
@@ -36,15 +37,21 @@ pub(super) struct LevelModel {
     calibration: Calibration,
     thresholds: Thresholds,
     curve: TrainingCurve,
+    /// Account level: the segments whose centres each account's distance is measured from,
+    /// read by the model as one more column (absent in models saved before it existed).
+    #[serde(default)]
+    segments: Option<SegmentDistance>,
     #[serde(skip)]
     net: Option<TabularNet>,
 }
 
 impl LevelModel {
-    /// Fits a `kind` model on `rows` of `x`, with `y` the label of every row of `x`; returns
-    /// it with its calibrated scores of those rows (an ensemble's head learns from them).
+    /// Fits a `kind` model of `level` on `rows` of `x`, with `y` the label of every row of `x`;
+    /// returns it with its calibrated scores of those rows (an ensemble's head learns from them).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn fit(
         kind: DetectorKind,
+        level: Level,
         x: &Matrix,
         rows: &[usize],
         y: &[i8],
@@ -53,12 +60,14 @@ impl LevelModel {
         progress: &dyn Progress,
     ) -> Result<(Self, Vec<f32>), DetectError> {
         let ys: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
-        Self::fit_owned(kind, x.select_rows(rows), ys, seed, epochs, progress)
+        Self::fit_owned(kind, level, x.select_rows(rows), ys, seed, epochs, progress)
     }
 
-    /// Fits a `kind` model on every row of `xs` (labels `ys`), scaling `xs` where it is.
+    /// Fits a `kind` model of `level` on every row of `xs` (labels `ys`), scaling `xs` where it
+    /// is. At account level the distance from the account's segment is one more column.
     pub(super) fn fit_owned(
         kind: DetectorKind,
+        level: Level,
         mut xs: Matrix,
         ys: Vec<i8>,
         seed: u64,
@@ -67,6 +76,13 @@ impl LevelModel {
     ) -> Result<(Self, Vec<f32>), DetectError> {
         let scaler = Scaler::fit(&xs);
         scaler.transform_in_place(&mut xs);
+        let segments = match level {
+            Level::User if reads_segment_distance(kind) => SegmentDistance::fit(&xs, seed),
+            _ => None,
+        };
+        if let Some(s) = &segments {
+            xs = s.append_column(&xs);
+        }
         let mut curve = TrainingCurve::default();
         let mut net = None;
         let (model, raw) = match kind {
@@ -127,6 +143,7 @@ impl LevelModel {
             calibration,
             thresholds,
             curve,
+            segments,
             net,
         };
         Ok((model, scores))
@@ -151,7 +168,10 @@ impl LevelModel {
 
     /// Calibrated scores of the rows of one block.
     pub(super) fn score_block(&self, block: &Matrix) -> Result<Vec<f32>, DetectError> {
-        let xs = self.scaler.transform(block);
+        let mut xs = self.scaler.transform(block);
+        if let Some(s) = &self.segments {
+            xs = s.append_column(&xs);
+        }
         let raw = match &self.model {
             Model::Zscore => zscore::raw_scores(&xs),
             Model::Forest(f) => f.raw_scores(&xs),
@@ -191,6 +211,20 @@ impl LevelModel {
     pub(super) fn scaler(&self) -> &Scaler {
         &self.scaler
     }
+
+    pub(super) fn segments(&self) -> Option<&SegmentDistance> {
+        self.segments.as_ref()
+    }
+}
+
+/// Whether a `kind` model reads the account's distance from its segment. Measured on the
+/// bundled sample, mean ROC-AUC over six random splits: zscore 0.7549 → 0.7550, iforest
+/// 0.7668 → 0.7690, and the ensemble (through these two) 0.8830 → 0.8838. Supervised models
+/// find the peers fraud hides among in the features themselves (gbdt 0.8825 → 0.8824; the
+/// ensemble with it in its head too, 0.8787), and the autoencoder rebuilds the column badly
+/// (0.6684 → 0.6491).
+fn reads_segment_distance(kind: DetectorKind) -> bool {
+    matches!(kind, DetectorKind::Zscore | DetectorKind::Iforest)
 }
 
 /// `0..rows` in blocks of `BLOCK_ROWS`.
@@ -285,9 +319,10 @@ impl TabularDetector {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(Vec<f32>, Vec<f32>), DetectError> {
-        let fit_level = |x: &Matrix, rows: &[usize], y: &[i8]| {
+        let fit_level = |level: Level, x: &Matrix, rows: &[usize], y: &[i8]| {
             LevelModel::fit(
                 self.kind,
+                level,
                 x,
                 rows,
                 y,
@@ -296,8 +331,9 @@ impl TabularDetector {
                 progress,
             )
         };
-        let (user, user_scores) = fit_level(&data.account.values, user_rows, user_y)?;
-        let (event, event_scores) = fit_level(&data.events.values, event_rows, event_y)?;
+        let (user, user_scores) = fit_level(Level::User, &data.account.values, user_rows, user_y)?;
+        let (event, event_scores) =
+            fit_level(Level::Event, &data.events.values, event_rows, event_y)?;
         self.learned = Some(Learned {
             kind: self.kind,
             user,
@@ -343,6 +379,10 @@ impl Detector for TabularDetector {
 
     fn account_scaler(&self) -> Option<&Scaler> {
         self.learned.as_ref().map(|l| l.user.scaler())
+    }
+
+    fn account_segments(&self) -> Option<&SegmentDistance> {
+        self.learned.as_ref().and_then(|l| l.user.segments())
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {
