@@ -243,3 +243,34 @@ fn the_queue_filters_by_segment() {
     let seg = t.segments.as_ref().unwrap();
     assert!(t.queue.iter().all(|&u| seg.assignments[u] == 1));
 }
+
+/// A ring labelled in one action: the selected account and everything linked to it, marked
+/// and labelled fraud, is one undo; marking the filtered queue marks exactly the queue.
+#[test]
+fn marked_accounts_are_labelled_in_one_action_and_one_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop(dir.path(), 10);
+    let u = (0..t.users())
+        .find(|&u| t.session.linked_accounts(u).len() >= 2)
+        .expect("the generated shop has accounts sharing a device or address");
+    let linked = t.session.linked_accounts(u).len();
+    t.select(u);
+    t.mark_linked(u);
+    assert_eq!(t.marked.len(), linked + 1);
+    let audit_before = t.workspace.audit_len().unwrap();
+    assert_eq!(t.label_marked(Verdict::Fraud, "ana").unwrap(), linked + 1);
+    assert!(t.marked.is_empty(), "the marks are spent");
+    assert_eq!(t.labels[u], 1);
+    assert_eq!(t.workspace.audit_len().unwrap(), audit_before + linked + 1);
+    let undone = t.undo("ana").unwrap().unwrap();
+    assert!(undone.ends_with(&format!("and {linked} more")), "{undone}");
+    assert!(t.cases.is_empty(), "one undo took the whole decision back");
+
+    t.mark_queue();
+    assert_eq!(t.marked.len(), t.queue.len());
+    t.clear_marks();
+    let (a, b) = (t.queue[2], t.queue[5]);
+    t.select(a);
+    t.mark_range_to(b);
+    assert_eq!(t.marked.len(), 4, "rows 2 to 5 of the queue");
+}

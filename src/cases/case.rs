@@ -88,6 +88,8 @@ pub struct AuditEntry {
     pub ts_ms: i64,
     /// For an undo: the entry it took back.
     pub undoes: Option<i64>,
+    /// The bulk decision (or its undo) the entry is part of: one action, undone as one.
+    pub batch: Option<i64>,
 }
 
 /// A label read from a labels file.

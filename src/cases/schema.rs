@@ -6,7 +6,8 @@ use rusqlite::{Connection, Row, Transaction, params};
 use super::{AuditEntry, Case, Source, Verdict};
 
 /// Bumped when the tables change; older files are migrated in `prepare`.
-const SCHEMA_VERSION: i64 = 1;
+/// 2: `audit.batch`, the bulk decision an entry belongs to.
+const SCHEMA_VERSION: i64 = 2;
 
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     // WAL keeps readers and the writer apart; FULL makes every commit durable on return.
@@ -22,7 +23,8 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
             author TEXT NOT NULL,
             source TEXT NOT NULL,
             ts_ms INTEGER NOT NULL,
-            undoes INTEGER REFERENCES audit(id)
+            undoes INTEGER REFERENCES audit(id),
+            batch INTEGER
          );
          CREATE INDEX IF NOT EXISTS audit_user ON audit(user);
          CREATE TABLE IF NOT EXISTS cases (
@@ -35,6 +37,15 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
          );
          CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
     )?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version < 2 {
+        // A version-1 file's audit table has no batch column (a new file's already has one).
+        let has_batch = conn.prepare("SELECT batch FROM audit LIMIT 0").is_ok();
+        if !has_batch {
+            conn.execute_batch("ALTER TABLE audit ADD COLUMN batch INTEGER")?;
+        }
+    }
+    conn.execute_batch("CREATE INDEX IF NOT EXISTS audit_batch ON audit(batch)")?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
 }
 
@@ -92,5 +103,6 @@ pub(super) fn audit_from_row(r: &Row) -> rusqlite::Result<AuditEntry> {
         source: source_of(&r.get::<_, String>(6)?),
         ts_ms: r.get(7)?,
         undoes: r.get(8)?,
+        batch: r.get(9)?,
     })
 }

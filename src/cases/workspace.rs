@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
 use super::error::CaseError;
@@ -63,64 +63,82 @@ impl Workspace {
         author: &str,
         source: Source,
     ) -> Result<Case, CaseError> {
-        let note = self.case(user)?.map(|c| c.note).unwrap_or_default();
-        self.record(user, "label", Some(verdict), &note, author, source, None)
+        let mut cases = self.set_verdicts(&[user.to_string()], verdict, author, source)?;
+        cases
+            .pop()
+            .ok_or_else(|| self.sql(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Gives every account of `users` the same verdict (each keeps its note) in one
+    /// transaction: all are on disk when this returns, or none is. More than one account makes
+    /// one bulk decision, which one undo takes back; the audit log still has a line per account.
+    pub fn set_verdicts(
+        &mut self,
+        users: &[String],
+        verdict: Verdict,
+        author: &str,
+        source: Source,
+    ) -> Result<Vec<Case>, CaseError> {
+        let path = self.path.clone();
+        let sql = |e| CaseError::sql(&path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        let batch = if users.len() > 1 {
+            Some(next_batch(&tx).map_err(sql)?)
+        } else {
+            None
+        };
+        let ts_ms = now_ms();
+        let mut cases = Vec::with_capacity(users.len());
+        for user in users {
+            let note = current_case(&tx, user)
+                .map_err(sql)?
+                .map(|c| c.note)
+                .unwrap_or_default();
+            let entry = Entry {
+                user,
+                action: "label",
+                verdict: Some(verdict),
+                note: &note,
+                author,
+                source,
+                undoes: None,
+                batch,
+            };
+            cases.push(write_entry(&tx, &entry, ts_ms).map_err(sql)?);
+        }
+        tx.commit().map_err(sql)?;
+        Ok(cases)
     }
 
     /// Records a note (and keeps the case's verdict). Durable when this returns.
     pub fn set_note(&mut self, user: &str, note: &str, author: &str) -> Result<Case, CaseError> {
         let verdict = self.case(user)?.and_then(|c| c.verdict);
-        self.record(user, "note", verdict, note, author, Source::Analyst, None)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        user: &str,
-        action: &str,
-        verdict: Option<Verdict>,
-        note: &str,
-        author: &str,
-        source: Source,
-        undoes: Option<i64>,
-    ) -> Result<Case, CaseError> {
-        let ts_ms = now_ms();
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| CaseError::sql(&path, e))?;
-        tx.execute(
-            "INSERT INTO audit (user, action, verdict, note, author, source, ts_ms, undoes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![user, action, verdict.map(Verdict::name), note, author, source.name(), ts_ms, undoes],
-        )
-        .map_err(|e| CaseError::sql(&path, e))?;
-        // A case with neither verdict nor note is no case at all (everything was undone).
-        if verdict.is_none() && note.is_empty() {
-            tx.execute("DELETE FROM cases WHERE user = ?1", params![user])
-                .map_err(|e| CaseError::sql(&path, e))?;
-        } else {
-            schema::write_case(&tx, user, verdict, note, author, source, ts_ms)
-                .map_err(|e| CaseError::sql(&path, e))?;
-        }
-        tx.commit().map_err(|e| CaseError::sql(&path, e))?;
-        Ok(Case {
-            user: user.to_string(),
+        let sql = |e| CaseError::sql(&path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        let entry = Entry {
+            user,
+            action: "note",
             verdict,
-            note: note.to_string(),
-            author: author.to_string(),
-            source,
-            ts_ms,
-        })
+            note,
+            author,
+            source: Source::Analyst,
+            undoes: None,
+            batch: None,
+        };
+        let case = write_entry(&tx, &entry, now_ms()).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(case)
     }
 
-    /// Takes back the latest label or note not already taken back, as a new audit entry;
-    /// `None` when there is nothing left to undo.
-    pub fn undo(&mut self, author: &str) -> Result<Option<Undone>, CaseError> {
-        let last: Option<(i64, String)> = self
+    /// Takes back the latest label or note not already taken back (all of it, when it was a
+    /// bulk decision), as new audit entries in one transaction; empty when there is nothing
+    /// left to undo.
+    pub fn undo(&mut self, author: &str) -> Result<Vec<Undone>, CaseError> {
+        let last: Option<(i64, Option<i64>)> = self
             .conn
             .query_row(
-                "SELECT id, user FROM audit a WHERE action != 'undo'
+                "SELECT id, batch FROM audit a WHERE action != 'undo'
                    AND NOT EXISTS (SELECT 1 FROM audit u WHERE u.undoes = a.id)
                  ORDER BY id DESC LIMIT 1",
                 [],
@@ -128,23 +146,68 @@ impl Workspace {
             )
             .optional()
             .map_err(|e| self.sql(e))?;
-        let Some((id, user)) = last else {
-            return Ok(None);
+        let Some((id, batch)) = last else {
+            return Ok(Vec::new());
         };
-        // The state before that entry: the user's latest earlier entry not taken back (an undo
+        let targets: Vec<(i64, String)> = match batch {
+            Some(b) => self.query_pairs(
+                "SELECT id, user FROM audit WHERE batch = ?1 AND action != 'undo' ORDER BY id",
+                b,
+            )?,
+            None => self.query_pairs("SELECT id, user FROM audit WHERE id = ?1", id)?,
+        };
+        // The state before each entry: the user's latest earlier entry not taken back (an undo
         // entry holds the state it restored).
-        let entries = self.history(&user)?;
-        let taken_back: Vec<i64> = entries.iter().filter_map(|e| e.undoes).collect();
-        let before = entries
-            .into_iter()
-            .rfind(|e| e.id < id && !taken_back.contains(&e.id));
-        let (verdict, note, source) = match &before {
-            Some(e) => (e.verdict, e.note.as_str(), e.source),
-            None => (None, "", Source::Analyst),
+        let mut restores = Vec::with_capacity(targets.len());
+        for (id, user) in targets {
+            let entries = self.history(&user)?;
+            let taken_back: Vec<i64> = entries.iter().filter_map(|e| e.undoes).collect();
+            let before = entries
+                .into_iter()
+                .rfind(|e| e.id < id && !taken_back.contains(&e.id));
+            restores.push((id, user, before));
+        }
+        let path = self.path.clone();
+        let sql = |e| CaseError::sql(&path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        let undo_batch = match batch {
+            Some(_) => Some(next_batch(&tx).map_err(sql)?),
+            None => None,
         };
-        let case = self.record(&user, "undo", verdict, note, author, source, Some(id))?;
-        let now = (case.verdict.is_some() || !case.note.is_empty()).then_some(case);
-        Ok(Some(Undone { user, now }))
+        let ts_ms = now_ms();
+        let mut undone = Vec::with_capacity(restores.len());
+        for (id, user, before) in &restores {
+            let (verdict, note, source) = match before {
+                Some(e) => (e.verdict, e.note.as_str(), e.source),
+                None => (None, "", Source::Analyst),
+            };
+            let entry = Entry {
+                user,
+                action: "undo",
+                verdict,
+                note,
+                author,
+                source,
+                undoes: Some(*id),
+                batch: undo_batch,
+            };
+            let case = write_entry(&tx, &entry, ts_ms).map_err(sql)?;
+            let now = (case.verdict.is_some() || !case.note.is_empty()).then_some(case);
+            undone.push(Undone {
+                user: user.clone(),
+                now,
+            });
+        }
+        tx.commit().map_err(sql)?;
+        Ok(undone)
+    }
+
+    fn query_pairs(&self, query: &str, arg: i64) -> Result<Vec<(i64, String)>, CaseError> {
+        let mut stmt = self.conn.prepare(query).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![arg], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
 
     /// Records many imported verdicts in one transaction (one disk sync, not one per label).
@@ -176,14 +239,7 @@ impl Workspace {
     }
 
     pub fn case(&self, user: &str) -> Result<Option<Case>, CaseError> {
-        self.conn
-            .query_row(
-                "SELECT user, verdict, note, author, source, ts_ms FROM cases WHERE user = ?1",
-                params![user],
-                schema::case_from_row,
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
+        current_case(&self.conn, user).map_err(|e| self.sql(e))
     }
 
     /// Every account with a case, oldest change first.
@@ -204,7 +260,7 @@ impl Workspace {
     pub fn history(&self, user: &str) -> Result<Vec<AuditEntry>, CaseError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, user, action, verdict, note, author, source, ts_ms, undoes FROM audit WHERE user = ?1 ORDER BY id")
+            .prepare("SELECT id, user, action, verdict, note, author, source, ts_ms, undoes, batch FROM audit WHERE user = ?1 ORDER BY id")
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map(params![user], schema::audit_from_row)
@@ -240,4 +296,73 @@ impl Workspace {
             .map(|_| ())
             .map_err(|e| self.sql(e))
     }
+}
+
+/// One audit line to write.
+struct Entry<'a> {
+    user: &'a str,
+    action: &'a str,
+    verdict: Option<Verdict>,
+    note: &'a str,
+    author: &'a str,
+    source: Source,
+    undoes: Option<i64>,
+    batch: Option<i64>,
+}
+
+/// Appends `entry` to the audit log and brings the account's case in line with it, inside
+/// the caller's transaction; returns the case as it now is.
+fn write_entry(tx: &Transaction, entry: &Entry, ts_ms: i64) -> rusqlite::Result<Case> {
+    tx.execute(
+        "INSERT INTO audit (user, action, verdict, note, author, source, ts_ms, undoes, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            entry.user,
+            entry.action,
+            entry.verdict.map(Verdict::name),
+            entry.note,
+            entry.author,
+            entry.source.name(),
+            ts_ms,
+            entry.undoes,
+            entry.batch
+        ],
+    )?;
+    // A case with neither verdict nor note is no case at all (everything was undone).
+    if entry.verdict.is_none() && entry.note.is_empty() {
+        tx.execute("DELETE FROM cases WHERE user = ?1", params![entry.user])?;
+    } else {
+        schema::write_case(
+            tx,
+            entry.user,
+            entry.verdict,
+            entry.note,
+            entry.author,
+            entry.source,
+            ts_ms,
+        )?;
+    }
+    Ok(Case {
+        user: entry.user.to_string(),
+        verdict: entry.verdict,
+        note: entry.note.to_string(),
+        author: entry.author.to_string(),
+        source: entry.source,
+        ts_ms,
+    })
+}
+
+/// A number no bulk decision of this workspace has had.
+fn next_batch(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COALESCE(MAX(batch), 0) + 1 FROM audit", [], |r| {
+        r.get(0)
+    })
+}
+
+fn current_case(conn: &Connection, user: &str) -> rusqlite::Result<Option<Case>> {
+    conn.query_row(
+        "SELECT user, verdict, note, author, source, ts_ms FROM cases WHERE user = ?1",
+        params![user],
+        schema::case_from_row,
+    )
+    .optional()
 }

@@ -461,6 +461,25 @@ impl VigilApp {
         match c {
             Command::Select(u) => t.select(u),
             Command::Step(step) => t.step(step),
+            Command::ToggleMark(u) => t.toggle_mark(u),
+            Command::MarkRangeTo(u) => t.mark_range_to(u),
+            Command::MarkLinked => {
+                if let Some(u) = t.selected {
+                    t.mark_linked(u);
+                }
+            }
+            Command::MarkQueue => t.mark_queue(),
+            Command::ClearMarks => t.clear_marks(),
+            Command::LabelMarked(verdict) => match t.label_marked(verdict, &self.author) {
+                Ok(n) => {
+                    let due = t.retrain_due(self.settings.retrain_every);
+                    self.info(format!("saved: {n} accounts {} (one undo)", verdict.name()));
+                    if due && !self.jobs.is_running(JobKind::Retrain) {
+                        self.start_retrain();
+                    }
+                }
+                Err(e) => self.error(format!("labels NOT saved: {e}")),
+            },
             Command::Label(verdict) => match t.label(verdict, &self.author) {
                 Ok(Some(user)) => {
                     let due = t.retrain_due(self.settings.retrain_every);

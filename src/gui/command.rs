@@ -22,6 +22,17 @@ pub enum Command {
     /// Move through the queue: +1 next, -1 previous.
     Step(isize),
     Label(Verdict),
+    /// Mark or unmark one account for a bulk decision (ctrl-click).
+    ToggleMark(usize),
+    /// Mark the queue from the selection to this account (shift-click).
+    MarkRangeTo(usize),
+    /// Mark the selected account and every account linked to it.
+    MarkLinked,
+    /// Mark every account of the filtered queue.
+    MarkQueue,
+    ClearMarks,
+    /// Label every marked account in one action (one undo).
+    LabelMarked(Verdict),
     /// Start writing a note on the selected account.
     StartNote,
     Note(String),

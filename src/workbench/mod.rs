@@ -4,11 +4,13 @@
 //!
 //! - `session`: open a log (preview, mapping, load, workspace, features, kept-or-new model,
 //!   scores) and retrain; `evidence`: linked accounts and event fields for the account view.
-//! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds).
+//! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds);
+//!   `bulk`: marking several accounts and labelling them in one action.
 //! - `labels`: the one rule for which label an account carries, shown and trained on.
 //! - `data`, `train`, `export`, `compare`, `segments`, `predict`: the headless commands' work.
 //! - `defaults`: one set of defaults for both faces.
 
+mod bulk;
 mod compare;
 mod data;
 pub mod defaults;

@@ -4,7 +4,7 @@
 //! view, histogram) is rebuilt when its inputs change, never per frame.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -77,6 +77,8 @@ pub struct Triage {
     /// User codes in queue order.
     pub queue: Vec<usize>,
     pub selected: Option<usize>,
+    /// Accounts marked for a bulk decision (`bulk.rs`), by user code.
+    pub marked: BTreeSet<usize>,
     /// Verdicts given since the model was last trained.
     pub labels_since_training: usize,
     /// Before and after the last retrain, on the labels then known.
@@ -104,6 +106,7 @@ impl Triage {
             pr_curve: Vec::new(),
             queue: Vec::new(),
             selected: None,
+            marked: BTreeSet::new(),
             filter: QueueFilter::default(),
             segments: None,
             outlook: None,
@@ -343,23 +346,34 @@ impl Triage {
         Ok(Some(user))
     }
 
-    /// Takes back the latest label or note and selects its account; returns its name, or
+    /// Takes back the latest label or note (every account of it, when it was a bulk decision)
+    /// and selects its first account; returns what was undone ("u1", or "u1 and 39 more"), or
     /// `None` when there is nothing to undo.
     pub fn undo(&mut self, author: &str) -> Result<Option<String>> {
-        let Some(undone) = self.workspace.undo(author)? else {
+        let undone = self.workspace.undo(author)?;
+        let Some(first) = undone.first().map(|d| d.user.clone()) else {
             return Ok(None);
         };
-        if let Some(u) = self.session.data.log.columns.user.dict.lookup(&undone.user) {
-            match undone.now {
-                Some(case) => self.cases.insert(u, case),
-                None => self.cases.remove(&u),
-            };
-            self.labels_since_training = self.labels_since_training.saturating_sub(1);
-            self.relabel();
-            self.rebuild_queue();
-            self.selected = Some(u as usize);
+        let mut select = None;
+        for d in &undone {
+            if let Some(u) = self.session.data.log.columns.user.dict.lookup(&d.user) {
+                match &d.now {
+                    Some(case) => self.cases.insert(u, case.clone()),
+                    None => self.cases.remove(&u),
+                };
+                select = select.or(Some(u as usize));
+            }
         }
-        Ok(Some(undone.user))
+        self.labels_since_training = self.labels_since_training.saturating_sub(undone.len());
+        self.relabel();
+        self.rebuild_queue();
+        if select.is_some() {
+            self.selected = select;
+        }
+        Ok(Some(match undone.len() {
+            1 => first,
+            n => format!("{first} and {} more", n - 1),
+        }))
     }
 
     pub fn set_thresholds(&mut self, th: Thresholds) {

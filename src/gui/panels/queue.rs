@@ -5,7 +5,7 @@ use eframe::egui;
 
 use super::common::{dot, label_text, risk_colour};
 use super::panel::Panel;
-use crate::cases::QueueOrder;
+use crate::cases::{QueueOrder, Verdict};
 use crate::gui::command::Command;
 use crate::gui::view::View;
 use crate::workbench::{LabelFilter, RiskFilter, Triage};
@@ -93,6 +93,7 @@ impl Panel for QueuePanel {
             t.users(),
             t.at_suspicious().flagged
         ));
+        bulk_bar(ui, t, out);
         ui.separator();
         let selected_row = t.queue_position();
         let mut area = egui::ScrollArea::vertical().auto_shrink(false);
@@ -112,8 +113,41 @@ impl Panel for QueuePanel {
     }
 }
 
+/// Marking for a bulk decision, and the decision once accounts are marked.
+fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui
+            .small_button("mark queue")
+            .on_hover_text("Mark every account of the filtered queue")
+            .clicked()
+        {
+            out.push(Command::MarkQueue);
+        }
+        let linked = ui
+            .add_enabled(t.selected.is_some(), egui::Button::new("mark linked").small())
+            .on_hover_text("Mark the selected account and every account sharing a device, IP or other entity with it");
+        if linked.clicked() {
+            out.push(Command::MarkLinked);
+        }
+        if t.marked.is_empty() {
+            ui.weak("ctrl-click marks, shift-click marks a range");
+            return;
+        }
+        ui.strong(format!("{} marked:", t.marked.len()));
+        for verdict in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
+            if ui.small_button(verdict.name()).clicked() {
+                out.push(Command::LabelMarked(verdict));
+            }
+        }
+        if ui.small_button("clear").clicked() {
+            out.push(Command::ClearMarks);
+        }
+    });
+}
+
 fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
     let selected = t.selected == Some(u);
+    let marked = t.marked.contains(&u);
     let score = t.score(u);
     let reason = t
         .reasons(u)
@@ -125,11 +159,19 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         ui.set_height(ROW_HEIGHT);
         dot(ui, risk_colour(t.risk(u)));
-        let name =
-            egui::Button::selectable(selected, t.user_name(u)).min_size(egui::vec2(110.0, 0.0));
+        ui.label(if marked { "☑" } else { " " });
+        let name = egui::Button::selectable(selected || marked, t.user_name(u))
+            .min_size(egui::vec2(110.0, 0.0));
         let response = ui.add(name).on_hover_text(&reason);
         if response.clicked() {
-            out.push(Command::Select(u));
+            let modifiers = ui.input(|i| i.modifiers);
+            out.push(if modifiers.shift {
+                Command::MarkRangeTo(u)
+            } else if modifiers.command {
+                Command::ToggleMark(u)
+            } else {
+                Command::Select(u)
+            });
         }
         ui.monospace(format!("{score:.3}"));
         ui.label(egui::RichText::new(label_text(t, u)).strong());

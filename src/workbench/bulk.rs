@@ -1,0 +1,84 @@
+//! Bulk decisions: the analyst marks several accounts (one by one, a range of the queue, every
+//! account linked to one, or the whole filtered queue) and labels them in one action, which is
+//! one transaction and one undo; the audit log still has a line per account.
+
+use std::collections::BTreeSet;
+
+use super::error::Result;
+use super::queue_filter::LabelFilter;
+use super::triage::Triage;
+use crate::cases::{Source, Verdict};
+
+impl Triage {
+    /// Marks `u`, or unmarks it when it was marked (a ctrl-click).
+    pub fn toggle_mark(&mut self, u: usize) {
+        if u < self.users() && !self.marked.remove(&u) {
+            self.marked.insert(u);
+        }
+    }
+
+    /// Marks every account of the queue from the selection to `u`, both included (a
+    /// shift-click); just `u` when either is not in the queue.
+    pub fn mark_range_to(&mut self, u: usize) {
+        let from = self.queue_position();
+        let to = self.queue.iter().position(|&q| q == u);
+        match (from, to) {
+            (Some(a), Some(b)) => {
+                let (lo, hi) = (a.min(b), a.max(b));
+                self.marked.extend(self.queue[lo..=hi].iter().copied());
+            }
+            _ => {
+                self.marked.insert(u);
+            }
+        }
+    }
+
+    /// Marks `u` and every account linked to it through a shared entity value.
+    pub fn mark_linked(&mut self, u: usize) {
+        if u >= self.users() {
+            return;
+        }
+        self.marked.insert(u);
+        let linked = self.session.linked_accounts(u);
+        self.marked.extend(linked.into_iter().map(|l| l.user));
+    }
+
+    /// Marks every account of the queue as it is filtered now.
+    pub fn mark_queue(&mut self) {
+        self.marked.extend(self.queue.iter().copied());
+    }
+
+    pub fn clear_marks(&mut self) {
+        self.marked.clear();
+    }
+
+    /// Gives every marked account `verdict` in one transaction (all or none is saved) and one
+    /// undo entry, then clears the marks; returns how many were labelled.
+    pub fn label_marked(&mut self, verdict: Verdict, author: &str) -> Result<usize> {
+        let marked: BTreeSet<usize> = std::mem::take(&mut self.marked);
+        let names: Vec<String> = marked
+            .iter()
+            .map(|&u| self.user_name(u).to_string())
+            .collect();
+        let cases = match self
+            .workspace
+            .set_verdicts(&names, verdict, author, Source::Analyst)
+        {
+            Ok(cases) => cases,
+            Err(e) => {
+                // Nothing was saved: the marks stay for another try.
+                self.marked = marked;
+                return Err(e.into());
+            }
+        };
+        for (&u, case) in marked.iter().zip(cases) {
+            self.cases.insert(u as u32, case);
+        }
+        self.labels_since_training += marked.len();
+        self.relabel();
+        if self.filter.label != LabelFilter::All {
+            self.rebuild_queue();
+        }
+        Ok(marked.len())
+    }
+}
