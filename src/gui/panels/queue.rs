@@ -130,7 +130,7 @@ fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
             out.push(Command::MarkLinked);
         }
         if t.marked.is_empty() {
-            ui.weak("ctrl-click marks, shift-click marks a range");
+            ui.weak("tick or ctrl-click marks, shift-click marks a range");
             return;
         }
         ui.strong(format!("{} marked:", t.marked.len()));
@@ -159,7 +159,14 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         ui.set_height(ROW_HEIGHT);
         dot(ui, risk_colour(t.risk(u)));
-        ui.label(if marked { "☑" } else { " " });
+        let mut mark = marked;
+        if ui
+            .checkbox(&mut mark, "")
+            .on_hover_text("mark for a bulk decision")
+            .changed()
+        {
+            out.push(Command::ToggleMark(u));
+        }
         let name = egui::Button::selectable(selected || marked, t.user_name(u))
             .min_size(egui::vec2(110.0, 0.0));
         let response = ui.add(name).on_hover_text(&reason);
