@@ -13,6 +13,7 @@ pub mod memory;
 pub mod predict;
 pub mod progress;
 pub mod ranked;
+pub mod rules;
 pub mod sample;
 pub mod segments;
 pub mod workbench;

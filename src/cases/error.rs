@@ -7,6 +7,8 @@ pub enum CaseError {
     #[error("{}: {detail}", path.display())]
     File { path: PathBuf, detail: String },
     #[error(transparent)]
+    Rule(#[from] crate::rules::RuleError),
+    #[error(transparent)]
     Read(#[from] crate::log::LoadError),
 }
 

@@ -5,6 +5,7 @@ mod case;
 mod error;
 mod exchange;
 mod queue;
+mod rules_store;
 mod schema;
 mod workspace;
 

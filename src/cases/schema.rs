@@ -6,7 +6,8 @@ use rusqlite::{Connection, Row, Transaction, params};
 use super::{AuditEntry, Case, Source, Verdict};
 
 /// Bumped when the tables change; older files are migrated in `prepare`.
-/// 2: `audit.batch`, the bulk decision an entry belongs to.
+/// 2: `audit.batch`, the bulk decision an entry belongs to; the `rules` table, every version
+/// of every rule (a new table, created in any file that lacks it).
 const SCHEMA_VERSION: i64 = 2;
 
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
@@ -35,7 +36,17 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
             source TEXT NOT NULL,
             ts_ms INTEGER NOT NULL
          );
-         CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+         CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS rules (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            expression TEXT NOT NULL,
+            action TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL,
+            PRIMARY KEY (name, version)
+         );",
     )?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version < 2 {

@@ -27,7 +27,7 @@ pub fn default_workspace(log: &Path) -> PathBuf {
     log.with_file_name(name)
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
@@ -51,8 +51,12 @@ impl Workspace {
         &self.path
     }
 
-    fn sql(&self, e: rusqlite::Error) -> CaseError {
+    pub(super) fn sql(&self, e: rusqlite::Error) -> CaseError {
         CaseError::sql(&self.path, e)
+    }
+
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// Records a verdict (and keeps the case's note). Durable when this returns.

@@ -9,6 +9,7 @@ use crate::detect::{DetectorKind, Level};
 use crate::eval::Split;
 use crate::log::{parse_duration_ms, parse_instant};
 use crate::predict::Target;
+use crate::rules::RuleAction;
 use crate::workbench::defaults;
 
 #[derive(Parser, Debug)]
@@ -99,6 +100,63 @@ pub enum Command {
     /// Move analyst labels in and out of a workspace.
     #[command(subcommand)]
     Labels(LabelsCommand),
+    /// Write, keep and backtest analyst rules (`n:pay_fail >= 3 and amount_max < 10`)
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Backtest a rule (or every saved rule) on a log: hits, precision and recall against the
+    /// labels known so far (the log's and the workspace's verdicts), overlap with the model's
+    /// flags, and the hits riskiest first.
+    Test {
+        /// The log: CSV/TSV/whitespace text (optionally .gz), NDJSON or Parquet.
+        log: PathBuf,
+        #[arg(long, value_name = "MAP.toml")]
+        map: Option<PathBuf>,
+        /// The workspace (verdicts, saved rules, kept model); default: `<log>.vigil.db`.
+        #[arg(long, value_name = "W.vigil.db")]
+        workspace: Option<PathBuf>,
+        /// The rule to test; without it, every saved rule is.
+        #[arg(long, value_name = "EXPR")]
+        rule: Option<String>,
+        /// How many hits to list per rule.
+        #[arg(long, default_value_t = 20)]
+        show: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a rule in a workspace (a new version when the name exists).
+    Save {
+        #[arg(long, value_name = "W.vigil.db")]
+        workspace: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// flag_suspicious, flag_high or allow.
+        #[arg(long, default_value = "flag_suspicious", value_parser = parse_action)]
+        action: RuleAction,
+        /// Save it switched off.
+        #[arg(long)]
+        off: bool,
+        /// Sign it with this name (default: the OS user).
+        #[arg(long)]
+        author: Option<String>,
+        expression: String,
+    },
+    /// List the saved rules (latest version of each).
+    List {
+        #[arg(long, value_name = "W.vigil.db")]
+        workspace: PathBuf,
+    },
+}
+
+fn parse_action(s: &str) -> Result<RuleAction, String> {
+    RuleAction::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = RuleAction::ALL.iter().map(|a| a.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 #[derive(Subcommand, Debug)]

@@ -7,13 +7,14 @@ mod labels;
 mod models;
 mod predict;
 mod progress;
+mod rules;
 mod segments;
 
 use anyhow::Result;
 
 pub use args::{
-    Cli, Command, DataArgs, EvalArgs, LabelsCommand, PredictArgs, ScoreArgs, SegmentsArgs,
-    TrainArgs, WindowArgs,
+    Cli, Command, DataArgs, EvalArgs, LabelsCommand, PredictArgs, RulesCommand, ScoreArgs,
+    SegmentsArgs, TrainArgs, WindowArgs,
 };
 pub use models::table;
 
@@ -45,5 +46,6 @@ pub fn run(command: Command) -> Result<()> {
             labels,
             author,
         }) => labels::import(&workspace, &labels, author),
+        Command::Rules(command) => rules::run(command),
     }
 }

@@ -5,11 +5,13 @@
 //! - `session`: open a log (preview, mapping, load, workspace, features, kept-or-new model,
 //!   scores) and retrain; `evidence`: linked accounts and event fields for the account view.
 //! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds);
-//!   `bulk`: marking several accounts and labelling them in one action.
+//!   `bulk`: marking several accounts and labelling them in one action; `rules`: analyst
+//!   rules bound to the log, backtested, and applied to risk and reasons.
 //! - `labels`: the one rule for which label an account carries, shown and trained on.
 //! - `data`, `train`, `export`, `compare`, `segments`, `predict`: the headless commands' work.
 //! - `defaults`: one set of defaults for both faces.
 
+mod active_rules;
 mod bulk;
 mod compare;
 mod data;
@@ -22,11 +24,14 @@ mod model;
 mod outlook;
 mod predict;
 mod queue_filter;
+mod rules;
+mod rules_report;
 mod segments;
 mod session;
 mod train;
 mod triage;
 
+pub use active_rules::{ActiveRules, rule_hits, test_rule};
 pub use compare::{CompareRequest, compare};
 pub use data::{DataSource, mapping_from};
 pub use error::{Result, WorkbenchError};
@@ -39,6 +44,7 @@ pub use model::{ModelState, model_dir};
 pub use outlook::{Outlook, default_horizon, outlook};
 pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
+pub use rules_report::{HitRow, RuleTest, RuleTestReport, RuleTestRequest, test_rules};
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use train::{TrainRequest, Trained, train};

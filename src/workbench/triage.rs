@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::active_rules::ActiveRules;
 use super::error::Result;
 use super::labels::{display_labels, verdicts_by_user};
 use super::model::ModelState;
@@ -77,6 +78,8 @@ pub struct Triage {
     /// User codes in queue order.
     pub queue: Vec<usize>,
     pub selected: Option<usize>,
+    /// The workspace's rules bound to this log (`rules.rs`).
+    pub rules: ActiveRules,
     /// Accounts marked for a bulk decision (`bulk.rs`), by user code.
     pub marked: BTreeSet<usize>,
     /// Verdicts given since the model was last trained.
@@ -99,7 +102,9 @@ impl Triage {
             })
             .collect();
         let thresholds = session.model.thresholds;
+        let rules = ActiveRules::new(workspace.rules()?, &session.data);
         let mut t = Self {
+            rules,
             labels: Vec::new(),
             view: ThresholdView::new(&[], &[]),
             histogram: Vec::new(),
@@ -183,8 +188,9 @@ impl Triage {
         self.session.model.scores.user[u]
     }
 
+    /// The model's risk with the rules hitting the account applied.
     pub fn risk(&self, u: usize) -> Risk {
-        self.thresholds.risk(self.score(u))
+        self.rules.risk(u, self.thresholds.risk(self.score(u)))
     }
 
     pub fn case(&self, u: usize) -> Option<&Case> {
@@ -304,14 +310,19 @@ impl Triage {
         }
     }
 
-    /// The account's reasons, computed once per model.
+    /// The account's reasons (the rules hitting it first), computed once per model and rules.
     pub fn reasons(&self, u: usize) -> Vec<Reason> {
         if let Some(r) = self.reasons.borrow().get(&u) {
             return r.clone();
         }
-        let r = self.session.model.detector.explain(&self.session.data, u);
+        let mut r = self.rule_reasons(u);
+        r.extend(self.session.model.detector.explain(&self.session.data, u));
         self.reasons.borrow_mut().insert(u, r.clone());
         r
+    }
+
+    pub(super) fn clear_reasons(&mut self) {
+        self.reasons.borrow_mut().clear();
     }
 
     /// Gives the selected account `verdict` (on disk when this returns) and moves to the next
@@ -436,6 +447,7 @@ impl Triage {
         self.session.model = model;
         self.session.pending = None;
         self.session.generation = next_generation();
+        self.rules = ActiveRules::new(std::mem::take(&mut self.rules.rules), &self.session.data);
         self.reasons.borrow_mut().clear();
         self.labels_since_training = 0;
         self.relabel();

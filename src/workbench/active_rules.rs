@@ -1,0 +1,78 @@
+//! The saved rules bound to the open log: which accounts each hits, and the risk they give.
+//! Also what backtesting one expression on a dataset means.
+
+use crate::detect::Risk;
+use crate::features::Dataset;
+use crate::rules::{Backtest, ParseError, Rule, apply_rules, backtest, bind, parse};
+
+/// Which accounts `expression` hits in `data`.
+pub fn rule_hits(data: &Dataset, expression: &str) -> std::result::Result<Vec<bool>, ParseError> {
+    Ok(bind(&parse(expression)?, data)?.hits(data))
+}
+
+/// Backtests `expression` on every account of `data` against `labels` and the model's
+/// `flagged` accounts.
+pub fn test_rule(
+    data: &Dataset,
+    expression: &str,
+    labels: &[i8],
+    flagged: &[bool],
+) -> std::result::Result<Backtest, ParseError> {
+    Ok(backtest(&rule_hits(data, expression)?, labels, flagged))
+}
+
+/// The saved rules with the accounts each hits in the open log.
+#[derive(Default)]
+pub struct ActiveRules {
+    /// The latest version of every rule, by name.
+    pub rules: Vec<Rule>,
+    /// Per rule (same order): per account, whether it hits; empty for a rule that is off or
+    /// does not fit this log.
+    hits: Vec<Vec<bool>>,
+    /// Rules that do not fit this log (a feature it lacks), with why.
+    pub unusable: Vec<(String, String)>,
+}
+
+impl ActiveRules {
+    pub fn new(rules: Vec<Rule>, data: &Dataset) -> Self {
+        let mut unusable = Vec::new();
+        let hits = rules
+            .iter()
+            .map(|r| {
+                if !r.enabled {
+                    return Vec::new();
+                }
+                rule_hits(data, &r.expression).unwrap_or_else(|e| {
+                    unusable.push((r.name.clone(), e.to_string()));
+                    Vec::new()
+                })
+            })
+            .collect();
+        Self {
+            rules,
+            hits,
+            unusable,
+        }
+    }
+
+    /// The enabled rules hitting account `u`.
+    pub fn hitting(&self, u: usize) -> impl Iterator<Item = &Rule> {
+        self.rules
+            .iter()
+            .zip(&self.hits)
+            .filter(move |(_, h)| h.get(u).copied().unwrap_or(false))
+            .map(|(r, _)| r)
+    }
+
+    /// How many accounts the rule `i` hits now (0 when off).
+    pub fn hit_count(&self, i: usize) -> usize {
+        self.hits
+            .get(i)
+            .map_or(0, |h| h.iter().filter(|&&x| x).count())
+    }
+
+    /// The model's risk for `u` with the rules hitting it applied.
+    pub fn risk(&self, u: usize, model_risk: Risk) -> Risk {
+        apply_rules(model_risk, self.hitting(u).map(|r| r.action))
+    }
+}

@@ -1,0 +1,60 @@
+//! Rules in a session: a rule's backtest while it is edited, saving and switching rules, and
+//! the reasons their hits give an account.
+
+use super::active_rules::{ActiveRules, test_rule};
+use super::error::Result;
+use super::triage::Triage;
+use crate::detect::Reason;
+use crate::rules::{Backtest, ParseError, Rule, RuleAction};
+
+impl Triage {
+    /// Backtests `expression` on the whole log against the labels shown now and the
+    /// accounts the model flags at the suspicious threshold.
+    pub fn backtest_rule(&self, expression: &str) -> std::result::Result<Backtest, ParseError> {
+        let scores = &self.session.model.scores.user;
+        let flagged: Vec<bool> = scores
+            .iter()
+            .map(|&s| s >= self.thresholds.suspicious)
+            .collect();
+        test_rule(&self.session.data, expression, &self.labels, &flagged)
+    }
+
+    /// Saves `rule` as a new version in the workspace and applies the saved rules to the queue.
+    pub fn save_rule(&mut self, rule: &Rule, author: &str) -> Result<Rule> {
+        let saved = self.workspace.save_rule(rule, author)?;
+        self.reload_rules()?;
+        Ok(saved)
+    }
+
+    /// Switches the rule `name` on or off (a new version).
+    pub fn set_rule_enabled(&mut self, name: &str, enabled: bool, author: &str) -> Result<()> {
+        let Some(rule) = self.rules.rules.iter().find(|r| r.name == name).cloned() else {
+            return Ok(());
+        };
+        self.save_rule(&Rule { enabled, ..rule }, author)?;
+        Ok(())
+    }
+
+    /// Reads the saved rules again and binds them to the session's log.
+    pub fn reload_rules(&mut self) -> Result<()> {
+        self.rules = ActiveRules::new(self.workspace.rules()?, &self.session.data);
+        self.clear_reasons();
+        self.rebuild_queue();
+        Ok(())
+    }
+
+    /// The reasons the rules hitting `u` give, first among its reasons.
+    pub(super) fn rule_reasons(&self, u: usize) -> Vec<Reason> {
+        self.rules
+            .hitting(u)
+            .map(|r| Reason {
+                feature: format!("rule:{}", r.name),
+                text: r.reason(),
+                deviation: match r.action {
+                    RuleAction::Allow => f32::NEG_INFINITY,
+                    _ => f32::INFINITY,
+                },
+            })
+            .collect()
+    }
+}

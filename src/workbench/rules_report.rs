@@ -1,0 +1,136 @@
+//! `vigil rules test`: open a log with its workspace as the window does (verdicts, saved
+//! rules, the kept model or the quick first look) and backtest a rule, or every saved rule.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::defaults;
+use super::error::Result;
+use super::session::{OpenRequest, Opened, open};
+use super::triage::Triage;
+use crate::log::Mapping;
+use crate::progress::Progress;
+use crate::rules::{Backtest, RuleAction};
+
+pub struct RuleTestRequest {
+    pub log: PathBuf,
+    pub mapping: Mapping,
+    pub workspace: Option<PathBuf>,
+    /// The rule to test; `None` tests every saved rule.
+    pub rule: Option<String>,
+    /// Hits listed per rule, riskiest first.
+    pub show: usize,
+}
+
+#[derive(Serialize)]
+pub struct HitRow {
+    pub user: String,
+    pub score: f32,
+    /// 1 fraud, 0 legit, -1 unknown.
+    pub label: i8,
+}
+
+#[derive(Serialize)]
+pub struct RuleTest {
+    pub name: String,
+    pub expression: String,
+    pub action: Option<RuleAction>,
+    pub enabled: bool,
+    /// The backtest, or why the rule does not run on this log.
+    pub backtest: std::result::Result<Backtest, String>,
+    /// The riskiest hits, at most `show`.
+    pub top_hits: Vec<HitRow>,
+}
+
+#[derive(Serialize)]
+pub struct RuleTestReport {
+    /// The model whose flags the hits are compared with, e.g. "ensemble (kept)".
+    pub model: String,
+    pub suspicious_threshold: f32,
+    pub labelled_accounts: usize,
+    pub tests: Vec<RuleTest>,
+}
+
+pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<RuleTestReport> {
+    let open_request = |confirmed| OpenRequest {
+        path: request.log.clone(),
+        mapping: request.mapping.clone(),
+        // Headless: column detection's plan is taken as it is, as the other commands do.
+        mapping_given: true,
+        confirmed,
+        workspace: request.workspace.clone(),
+        detector: defaults::DETECTOR,
+        train_now: false,
+    };
+    // A confirmed plan is never asked about again, so this opens at most twice.
+    let mut confirmed = None;
+    let triage = loop {
+        match open(open_request(confirmed.take()), progress)? {
+            Opened::Ready(session, workspace) => break Triage::new(*session, workspace)?,
+            Opened::NeedsMapping(preview) => confirmed = Some(preview),
+        }
+    };
+    let model = &triage.session.model;
+    let model_name = format!(
+        "{}{}",
+        model.kind.name(),
+        if model.from_disk {
+            " (kept)"
+        } else if triage.session.pending.is_some() {
+            " (quick first look: no kept model)"
+        } else {
+            ""
+        }
+    );
+    let to_test: Vec<(String, String, Option<RuleAction>, bool)> = match &request.rule {
+        Some(expr) => vec![("(given)".into(), expr.clone(), None, true)],
+        None => triage
+            .rules
+            .rules
+            .iter()
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    r.expression.clone(),
+                    Some(r.action),
+                    r.enabled,
+                )
+            })
+            .collect(),
+    };
+    let tests = to_test
+        .into_iter()
+        .map(|(name, expression, action, enabled)| {
+            let backtest = triage.backtest_rule(&expression).map_err(|e| e.to_string());
+            let mut top: Vec<usize> = backtest
+                .as_ref()
+                .map(|b| b.hits.clone())
+                .unwrap_or_default();
+            top.sort_by(|&a, &b| triage.score(b).total_cmp(&triage.score(a)).then(a.cmp(&b)));
+            let top_hits = top
+                .into_iter()
+                .take(request.show)
+                .map(|u| HitRow {
+                    user: triage.user_name(u).to_string(),
+                    score: triage.score(u),
+                    label: triage.labels[u],
+                })
+                .collect();
+            RuleTest {
+                name,
+                expression,
+                action,
+                enabled,
+                backtest,
+                top_hits,
+            }
+        })
+        .collect();
+    Ok(RuleTestReport {
+        model: model_name,
+        suspicious_threshold: triage.thresholds.suspicious,
+        labelled_accounts: triage.labels.iter().filter(|&&l| l >= 0).count(),
+        tests,
+    })
+}
