@@ -501,6 +501,18 @@ impl VigilApp {
                 Ok(None) => self.info("nothing to undo".into()),
                 Err(e) => self.error(format!("undo failed: {e}")),
             },
+            Command::SaveRule(rule) => match t.save_rule(&rule, &self.author) {
+                Ok(saved) => self.info(format!(
+                    "saved: rule “{}” version {}",
+                    saved.name, saved.version
+                )),
+                Err(e) => self.error(format!("rule NOT saved: {e}")),
+            },
+            Command::SetRuleEnabled(name, on) => {
+                if let Err(e) = t.set_rule_enabled(&name, on, &self.author) {
+                    self.error(format!("rule NOT switched: {e}"));
+                }
+            }
             Command::SetThresholds(th) => {
                 t.set_thresholds(th);
                 self.settings_dirty_since.get_or_insert_with(Instant::now);

@@ -7,6 +7,7 @@ use super::settings::RightTab;
 use crate::cases::Verdict;
 use crate::detect::{DetectorKind, Thresholds};
 use crate::log::Preview;
+use crate::rules::Rule;
 use crate::workbench::QueueFilter;
 
 pub enum Command {
@@ -38,6 +39,9 @@ pub enum Command {
     Note(String),
     Undo,
     SetThresholds(Thresholds),
+    /// Save a rule (a new version when its name exists) and apply the saved rules.
+    SaveRule(Rule),
+    SetRuleEnabled(String, bool),
     SetFilter(QueueFilter),
     SetDetector(DetectorKind),
     SetRetrainEvery(usize),

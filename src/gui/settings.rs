@@ -15,6 +15,7 @@ pub enum RightTab {
     Distribution,
     Model,
     Segments,
+    Rules,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

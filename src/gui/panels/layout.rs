@@ -8,6 +8,7 @@ use super::mapping::MappingDialog;
 use super::model::ModelPanel;
 use super::panel::Panel;
 use super::queue::QueuePanel;
+use super::rules::RulesPanel;
 use super::segments::SegmentsPanel;
 use super::status_bar::StatusBar;
 use super::top_bar::TopBar;
@@ -25,6 +26,7 @@ pub struct Panels {
     pub distribution: DistributionPanel,
     pub model: ModelPanel,
     pub segments: SegmentsPanel,
+    pub rules: RulesPanel,
     /// Shown while column detection waits for the analyst.
     pub mapping: Option<MappingDialog>,
 }
@@ -63,6 +65,7 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
                     (RightTab::Distribution, "Distribution"),
                     (RightTab::Model, "Model"),
                     (RightTab::Segments, "Segments"),
+                    (RightTab::Rules, "Rules"),
                 ] {
                     if ui.selectable_label(current == tab, name).clicked() && current != tab {
                         out.push(Command::ShowTab(tab));
@@ -74,6 +77,7 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
                 RightTab::Distribution => panels.distribution.ui(ui, view, out),
                 RightTab::Model => panels.model.ui(ui, view, out),
                 RightTab::Segments => panels.segments.ui(ui, view, out),
+                RightTab::Rules => panels.rules.ui(ui, view, out),
             }
         });
     egui::CentralPanel::default().show(ui, |ui| panels.account.ui(ui, view, out));

@@ -11,6 +11,7 @@ mod mapping;
 mod model;
 mod panel;
 mod queue;
+mod rules;
 mod segments;
 mod status_bar;
 mod timeline;

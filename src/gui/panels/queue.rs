@@ -183,6 +183,7 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         ui.monospace(format!("{score:.3}"));
         ui.label(egui::RichText::new(label_text(t, u)).strong());
         ui.weak(format!("{events} ev"));
-        ui.weak(reason);
+        // Truncated: a long reason (a rule's whole expression) must not widen the queue.
+        ui.add(egui::Label::new(egui::RichText::new(reason).weak()).truncate());
     });
 }

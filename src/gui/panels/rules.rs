@@ -1,0 +1,261 @@
+//! The rule editor: write an expression, see its backtest on the whole log as you type (hits,
+//! precision and recall on the labels so far, overlap with the model), save it with an action,
+//! and switch saved rules on and off.
+
+use eframe::egui;
+
+use super::panel::Panel;
+use crate::gui::command::Command;
+use crate::gui::view::View;
+use crate::rules::{Backtest, ParseError, Rule, RuleAction};
+use crate::workbench::Triage;
+
+/// Hits listed under the figures, riskiest first.
+const LISTED_HITS: usize = 200;
+
+pub struct RulesPanel {
+    name: String,
+    expression: String,
+    action: RuleAction,
+    /// The backtest of `expression`, with what it was computed for (expression, labels
+    /// version, session generation, suspicious threshold bits) and how long it took.
+    tested: Option<(Tested, (String, u64, u64, u32))>,
+}
+
+struct Tested {
+    result: Result<Backtest, ParseError>,
+    /// The hits, riskiest first, at most `LISTED_HITS`.
+    ranked: Vec<usize>,
+    millis: f64,
+}
+
+impl Default for RulesPanel {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            expression: String::new(),
+            action: RuleAction::FlagSuspicious,
+            tested: None,
+        }
+    }
+}
+
+impl Panel for RulesPanel {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
+        let Some(t) = view.triage else { return };
+        self.editor(ui, t, out);
+        ui.separator();
+        saved_rules(ui, t, self, out);
+    }
+}
+
+impl RulesPanel {
+    fn editor(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+        ui.label("Rule: features compared with numbers, joined by and / or / not");
+        ui.add(
+            egui::TextEdit::multiline(&mut self.expression)
+                .hint_text("share:pay_fail >= 0.2 and amount_max < 20")
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .font(egui::TextStyle::Monospace),
+        );
+        self.retest(t);
+        if let Some((tested, _)) = &self.tested {
+            figures(ui, t, tested, out);
+        }
+        ui.horizontal(|ui| {
+            ui.label("name");
+            ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(140.0));
+            egui::ComboBox::from_id_salt("rule_action")
+                .selected_text(self.action.name())
+                .show_ui(ui, |ui| {
+                    for a in RuleAction::ALL {
+                        ui.selectable_value(&mut self.action, a, a.name());
+                    }
+                });
+            let ready = !self.name.trim().is_empty()
+                && matches!(&self.tested, Some((Tested { result: Ok(_), .. }, _)));
+            if ui
+                .add_enabled(ready, egui::Button::new("Save rule"))
+                .clicked()
+            {
+                out.push(Command::SaveRule(Rule {
+                    name: self.name.trim().to_string(),
+                    expression: self.expression.trim().to_string(),
+                    action: self.action,
+                    enabled: true,
+                    version: 0,
+                    author: String::new(),
+                    ts_ms: 0,
+                }));
+            }
+        });
+        features_list(ui, t, &mut self.expression);
+    }
+
+    /// Backtests the expression again when it, the labels, the model or the threshold changed.
+    fn retest(&mut self, t: &Triage) {
+        let key = (
+            self.expression.clone(),
+            t.version,
+            t.session.generation,
+            t.thresholds.suspicious.to_bits(),
+        );
+        if self.expression.trim().is_empty() {
+            self.tested = None;
+            return;
+        }
+        if self.tested.as_ref().is_some_and(|(_, k)| *k == key) {
+            return;
+        }
+        let started = std::time::Instant::now();
+        let result = t.backtest_rule(&self.expression);
+        let mut ranked = result.as_ref().map(|b| b.hits.clone()).unwrap_or_default();
+        ranked.sort_by(|&a, &b| t.score(b).total_cmp(&t.score(a)).then(a.cmp(&b)));
+        ranked.truncate(LISTED_HITS);
+        let tested = Tested {
+            result,
+            ranked,
+            millis: started.elapsed().as_secs_f64() * 1000.0,
+        };
+        self.tested = Some((tested, key));
+    }
+}
+
+fn figures(ui: &mut egui::Ui, t: &Triage, tested: &Tested, out: &mut Vec<Command>) {
+    let b = match &tested.result {
+        Ok(b) => b,
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+            return;
+        }
+    };
+    let pct = |v: f64| {
+        if v.is_nan() {
+            "–".to_string()
+        } else {
+            format!("{:.1} %", 100.0 * v)
+        }
+    };
+    egui::Grid::new("rule_figures")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("hits");
+            ui.strong(format!(
+                "{} accounts ({} labelled, {} fraud)",
+                b.hits.len(),
+                b.labelled_hits,
+                b.fraud_hits
+            ));
+            ui.end_row();
+            ui.label("precision");
+            ui.strong(pct(b.precision));
+            ui.end_row();
+            ui.label("recall");
+            ui.strong(format!(
+                "{} of {} fraud accounts",
+                pct(b.recall),
+                b.fraud_total
+            ));
+            ui.end_row();
+            ui.label("model");
+            ui.label(format!(
+                "flags {} of the hits; {} are new to it",
+                b.also_flagged,
+                b.hits.len() - b.also_flagged
+            ));
+            ui.end_row();
+        });
+    ui.weak(format!(
+        "backtested on the whole log in {:.0} ms",
+        tested.millis
+    ));
+    egui::CollapsingHeader::new(format!("Hits ({})", b.hits.len()))
+        .id_salt("rule_hits")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt("rule_hits_scroll")
+                .show(ui, |ui| {
+                    for &u in &tested.ranked {
+                        ui.horizontal(|ui| {
+                            if ui.link(t.user_name(u)).clicked() {
+                                out.push(Command::Select(u));
+                            }
+                            ui.monospace(format!("{:.3}", t.score(u)));
+                            ui.label(super::common::label_text(t, u));
+                        });
+                    }
+                });
+        });
+}
+
+/// Every feature a rule may name; a click appends it to the expression.
+fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
+    egui::CollapsingHeader::new("Features")
+        .id_salt("rule_features")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(140.0)
+                .id_salt("rule_features_scroll")
+                .show(ui, |ui| {
+                    let data = &t.session.data;
+                    for (level, specs) in [
+                        ("account", &data.account.specs),
+                        ("event", &data.events.specs),
+                    ] {
+                        for s in specs {
+                            let hover = format!("{level} feature: {}", s.phrase.replace("{}", "…"));
+                            if ui.small_button(&s.name).on_hover_text(hover).clicked() {
+                                if !expression.is_empty() && !expression.ends_with(' ') {
+                                    expression.push(' ');
+                                }
+                                expression.push_str(&s.name);
+                                expression.push(' ');
+                            }
+                        }
+                    }
+                });
+        });
+}
+
+fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut Vec<Command>) {
+    ui.strong(format!("Saved rules ({})", t.rules.rules.len()));
+    if t.rules.rules.is_empty() {
+        ui.weak("None yet. A saved rule raises (or, for allow, clears) the risk of the accounts it hits, and says so among their reasons.");
+    }
+    for (i, r) in t.rules.rules.iter().enumerate() {
+        ui.horizontal(|ui| {
+            let mut on = r.enabled;
+            if ui
+                .checkbox(&mut on, "")
+                .on_hover_text("switch on or off")
+                .changed()
+            {
+                out.push(Command::SetRuleEnabled(r.name.clone(), on));
+            }
+            if ui
+                .link(&r.name)
+                .on_hover_text("edit: load into the editor")
+                .clicked()
+            {
+                panel.name = r.name.clone();
+                panel.expression = r.expression.clone();
+                panel.action = r.action;
+            }
+            ui.weak(format!(
+                "v{} · {} · {} hits",
+                r.version,
+                r.action.name(),
+                t.rules.hit_count(i)
+            ));
+        });
+        ui.monospace(&r.expression);
+    }
+    for (name, why) in &t.rules.unusable {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("{name} does not fit this log: {why}"),
+        );
+    }
+}
