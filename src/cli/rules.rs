@@ -127,6 +127,7 @@ fn print_report(report: &RuleTestReport) {
             b.flagged,
             b.hits.len() - b.also_flagged
         );
+        println!("  backtested in {:.1} ms", t.backtest_ms);
         for h in &t.top_hits {
             let label = match h.label {
                 1 => "fraud",

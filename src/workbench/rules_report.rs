@@ -41,6 +41,9 @@ pub struct RuleTest {
     pub backtest: std::result::Result<Backtest, String>,
     /// The riskiest hits, at most `show`.
     pub top_hits: Vec<HitRow>,
+    /// How long the backtest took (parse, bind, every account and event, grading): what a
+    /// rule edit in the window waits for.
+    pub backtest_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -102,7 +105,9 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
     let tests = to_test
         .into_iter()
         .map(|(name, expression, action, enabled)| {
+            let started = std::time::Instant::now();
             let backtest = triage.backtest_rule(&expression).map_err(|e| e.to_string());
+            let backtest_ms = started.elapsed().as_secs_f64() * 1000.0;
             let mut top: Vec<usize> = backtest
                 .as_ref()
                 .map(|b| b.hits.clone())
@@ -124,6 +129,7 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
                 enabled,
                 backtest,
                 top_hits,
+                backtest_ms,
             }
         })
         .collect();
