@@ -249,3 +249,112 @@ fn a_card_testing_rule_finds_the_card_testers_of_the_sample() {
         "precision {precision} recall {recall}"
     );
 }
+
+/// A block-listed device makes the accounts that used it high risk and says why; an allowed
+/// user is cleared; rules can ask for list membership; lists go in and out as CSV.
+#[test]
+fn a_block_listed_device_flags_its_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_small(dir.path());
+    let (a, d) = (user(&t, "a"), user(&t, "d"));
+    assert_ne!(t.risk(d), Risk::High);
+    let block = vigil::rules::ListEntry {
+        kind: vigil::rules::ListKind::Block,
+        role: "device".into(),
+        value: "d4".into(),
+    };
+    assert_eq!(t.add_to_lists(&[block.clone()], "ana").unwrap(), 1);
+    assert_eq!(
+        t.add_to_lists(&[block], "ana").unwrap(),
+        0,
+        "already listed"
+    );
+    assert_eq!(t.risk(d), Risk::High);
+    assert_eq!(t.reasons(d)[0].text, "device d4 is on the block list");
+    let allow = vigil::rules::ListEntry {
+        kind: vigil::rules::ListKind::Allow,
+        role: "user".into(),
+        value: "a".into(),
+    };
+    t.add_to_lists(&[allow], "ana").unwrap();
+    assert_eq!(t.risk(a), Risk::Normal);
+    let b = t
+        .backtest_rule("device in blocklist or user in allowlist")
+        .unwrap();
+    assert_eq!(b.hits, [a, d]);
+    let e = t.backtest_rule("card in blocklist").unwrap_err();
+    assert!(
+        e.message.contains("`card` is not an entity of this log"),
+        "{e}"
+    );
+
+    // Out and back in through the CLI.
+    let ws = dir.path().join("small.vigil.db");
+    let out_csv = dir.path().join("lists.csv");
+    let out = vigil(&[
+        "lists",
+        "export",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--out",
+        out_csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&out_csv).unwrap();
+    assert_eq!(text, "list,role,value\nallow,user,a\nblock,device,d4\n");
+    let other = dir.path().join("other.db");
+    let out = vigil(&[
+        "lists",
+        "import",
+        "--workspace",
+        other.to_str().unwrap(),
+        out_csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        Workspace::open(&other)
+            .unwrap()
+            .list_entries()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn bad_list_files_name_the_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.db");
+    for (content, expected) in [
+        (
+            "list,role,value\nblock,device,d1\ngrey,device,d2\n",
+            "line 3, column list: expected allow or block, found `grey`",
+        ),
+        (
+            "list,role,value\nblock,,d1\n",
+            "line 2, column role: expected a value",
+        ),
+        ("kind,value\nblock,d1\n", "no role column"),
+    ] {
+        let file = write(dir.path(), "lists.csv", content.as_bytes());
+        let out = vigil(&[
+            "lists",
+            "import",
+            "--workspace",
+            ws.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("lists.csv"),
+            "names the file: {}",
+            stderr(&out)
+        );
+    }
+    let ws_now = Workspace::open(&ws).unwrap();
+    assert!(
+        ws_now.list_entries().unwrap().is_empty(),
+        "nothing half imported"
+    );
+}

@@ -4,6 +4,7 @@
 mod case;
 mod error;
 mod exchange;
+mod lists_store;
 mod queue;
 mod rules_store;
 mod schema;
@@ -12,5 +13,6 @@ mod workspace;
 pub use case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
 pub use error::CaseError;
 pub use exchange::{export_labels, import_labels};
+pub use lists_store::{export_lists, read_lists};
 pub use queue::{QueueOrder, order_queue};
 pub use workspace::{Workspace, default_workspace, os_user};

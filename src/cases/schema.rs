@@ -6,8 +6,8 @@ use rusqlite::{Connection, Row, Transaction, params};
 use super::{AuditEntry, Case, Source, Verdict};
 
 /// Bumped when the tables change; older files are migrated in `prepare`.
-/// 2: `audit.batch`, the bulk decision an entry belongs to; the `rules` table, every version
-/// of every rule (a new table, created in any file that lacks it).
+/// 2: `audit.batch`, the bulk decision an entry belongs to; the `rules` table (every version
+/// of every rule) and the `lists` table (allow/block values), created in any file lacking them.
 const SCHEMA_VERSION: i64 = 2;
 
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
@@ -46,6 +46,14 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
             author TEXT NOT NULL,
             ts_ms INTEGER NOT NULL,
             PRIMARY KEY (name, version)
+         );
+         CREATE TABLE IF NOT EXISTS lists (
+            kind TEXT NOT NULL,
+            role TEXT NOT NULL,
+            value TEXT NOT NULL,
+            author TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL,
+            PRIMARY KEY (kind, role, value)
          );",
     )?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

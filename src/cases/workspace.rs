@@ -59,6 +59,10 @@ impl Workspace {
         &self.conn
     }
 
+    pub(super) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Records a verdict (and keeps the case's note). Durable when this returns.
     pub fn set_verdict(
         &mut self,

@@ -9,7 +9,7 @@ use crate::detect::{DetectorKind, Level};
 use crate::eval::Split;
 use crate::log::{parse_duration_ms, parse_instant};
 use crate::predict::Target;
-use crate::rules::RuleAction;
+use crate::rules::{ListKind, RuleAction};
 use crate::workbench::defaults;
 
 #[derive(Parser, Debug)]
@@ -103,6 +103,48 @@ pub enum Command {
     /// Write, keep and backtest analyst rules (`n:pay_fail >= 3 and amount_max < 10`)
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Allow and block lists of entity values (user, device, ip, seller, card, ...)
+    #[command(subcommand)]
+    Lists(ListsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ListsCommand {
+    /// Add the entries of a CSV `list,role,value` file (list: allow or block).
+    Import {
+        #[arg(long, value_name = "W.vigil.db")]
+        workspace: PathBuf,
+        file: PathBuf,
+        /// Sign the entries with this name (default: the OS user).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Write every entry as `list,role,value`.
+    Export {
+        #[arg(long, value_name = "W.vigil.db")]
+        workspace: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add values of one role to a list.
+    Add {
+        #[arg(long, value_name = "W.vigil.db")]
+        workspace: PathBuf,
+        /// allow or block.
+        #[arg(long, value_parser = parse_list_kind)]
+        list: ListKind,
+        /// user, or an entity column of the log (device, ip, seller, card, ...).
+        #[arg(long)]
+        role: String,
+        #[arg(required = true)]
+        values: Vec<String>,
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+fn parse_list_kind(s: &str) -> Result<ListKind, String> {
+    ListKind::parse(s).ok_or_else(|| "expected allow or block".to_string())
 }
 
 #[derive(Subcommand, Debug)]

@@ -4,6 +4,7 @@
 mod args;
 mod inspect;
 mod labels;
+mod lists;
 mod models;
 mod predict;
 mod progress;
@@ -13,8 +14,8 @@ mod segments;
 use anyhow::Result;
 
 pub use args::{
-    Cli, Command, DataArgs, EvalArgs, LabelsCommand, PredictArgs, RulesCommand, ScoreArgs,
-    SegmentsArgs, TrainArgs, WindowArgs,
+    Cli, Command, DataArgs, EvalArgs, LabelsCommand, ListsCommand, PredictArgs, RulesCommand,
+    ScoreArgs, SegmentsArgs, TrainArgs, WindowArgs,
 };
 pub use models::table;
 
@@ -47,5 +48,6 @@ pub fn run(command: Command) -> Result<()> {
             author,
         }) => labels::import(&workspace, &labels, author),
         Command::Rules(command) => rules::run(command),
+        Command::Lists(command) => lists::run(command),
     }
 }

@@ -4,6 +4,7 @@
 //! when any of its events matches.
 
 use super::expr::{Cmp, Expr, ParseError};
+use super::lists::{ListEntry, role_column};
 use crate::features::Dataset;
 use crate::log::NULL_CODE;
 
@@ -21,13 +22,24 @@ enum Bound {
         cmp: Cmp,
         value: f32,
     },
+    /// Per account: whether one of its events carries a listed value of the role.
+    Listed(Vec<bool>),
     And(Box<Bound>, Box<Bound>),
     Or(Box<Bound>, Box<Bound>),
     Not(Box<Bound>),
 }
 
+/// One row being judged: the account (its code and features) and, for a rule that reads
+/// events, the event's features.
+struct Row<'a> {
+    user: usize,
+    account: &'a [f32],
+    event: &'a [f32],
+}
+
 impl Bound {
-    fn holds(&self, account: &[f32], event: &[f32]) -> bool {
+    fn holds(&self, row: &Row) -> bool {
+        let (account, event) = (row.account, row.event);
         match self {
             Bound::Compare { column, cmp, value } => {
                 let v = match *column {
@@ -36,15 +48,17 @@ impl Bound {
                 };
                 cmp.holds(v, *value)
             }
-            Bound::And(a, b) => a.holds(account, event) && b.holds(account, event),
-            Bound::Or(a, b) => a.holds(account, event) || b.holds(account, event),
-            Bound::Not(a) => !a.holds(account, event),
+            Bound::Listed(hit) => hit[row.user],
+            Bound::And(a, b) => a.holds(row) && b.holds(row),
+            Bound::Or(a, b) => a.holds(row) || b.holds(row),
+            Bound::Not(a) => !a.holds(row),
         }
     }
 
     fn reads_events(&self) -> bool {
         match self {
             Bound::Compare { column, .. } => matches!(column, Column::Event(_)),
+            Bound::Listed(_) => false,
             Bound::And(a, b) | Bound::Or(a, b) => a.reads_events() || b.reads_events(),
             Bound::Not(a) => a.reads_events(),
         }
@@ -57,15 +71,17 @@ pub struct BoundRule {
     bound: Bound,
 }
 
-/// Binds `expr` to the features of `data`; a name that is neither an account nor an event
-/// feature is an error at its position.
-pub fn bind(expr: &Expr, data: &Dataset) -> Result<BoundRule, ParseError> {
+/// Binds `expr` to the features of `data` and the analyst's `lists`; a name that is neither
+/// an account nor an event feature (or, before `in`, an entity role of the log) is an error at
+/// its position.
+pub fn bind(expr: &Expr, data: &Dataset, lists: &[ListEntry]) -> Result<BoundRule, ParseError> {
     Ok(BoundRule {
-        bound: bind_expr(expr, data)?,
+        bound: bind_expr(expr, data, lists)?,
     })
 }
 
-fn bind_expr(expr: &Expr, data: &Dataset) -> Result<Bound, ParseError> {
+fn bind_expr(expr: &Expr, data: &Dataset, lists: &[ListEntry]) -> Result<Bound, ParseError> {
+    let bind = |e: &Expr| bind_expr(e, data, lists).map(Box::new);
     Ok(match expr {
         Expr::Compare {
             feature,
@@ -97,9 +113,30 @@ fn bind_expr(expr: &Expr, data: &Dataset) -> Result<Bound, ParseError> {
                 value: *value,
             }
         }
-        Expr::And(a, b) => Bound::And(Box::new(bind_expr(a, data)?), Box::new(bind_expr(b, data)?)),
-        Expr::Or(a, b) => Bound::Or(Box::new(bind_expr(a, data)?), Box::new(bind_expr(b, data)?)),
-        Expr::Not(a) => Bound::Not(Box::new(bind_expr(a, data)?)),
+        Expr::InList { role, at, list } => {
+            if role_column(&data.log, role).is_none() {
+                let roles: Vec<&str> = std::iter::once("user")
+                    .chain(data.log.columns.entities.iter().map(|e| e.name.as_str()))
+                    .collect();
+                return Err(ParseError {
+                    position: *at,
+                    message: format!(
+                        "`{role}` is not an entity of this log (it has {})",
+                        roles.join(", ")
+                    ),
+                });
+            }
+            let entries: Vec<ListEntry> = lists
+                .iter()
+                .filter(|e| e.kind == *list && e.role.eq_ignore_ascii_case(role))
+                .cloned()
+                .collect();
+            let hits = super::lists::list_hits(&entries, &data.log);
+            Bound::Listed(hits.into_iter().map(|h| !h.is_empty()).collect())
+        }
+        Expr::And(a, b) => Bound::And(bind(a)?, bind(b)?),
+        Expr::Or(a, b) => Bound::Or(bind(a)?, bind(b)?),
+        Expr::Not(a) => Bound::Not(bind(a)?),
     })
 }
 
@@ -149,7 +186,12 @@ impl BoundRule {
         let mut hit = vec![false; users];
         if !self.bound.reads_events() {
             for (u, h) in hit.iter_mut().enumerate() {
-                *h = self.bound.holds(data.account.values.row(u), &[]);
+                let row = Row {
+                    user: u,
+                    account: data.account.values.row(u),
+                    event: &[],
+                };
+                *h = self.bound.holds(&row);
             }
             return hit;
         }
@@ -159,8 +201,12 @@ impl BoundRule {
             if u == NULL_CODE || hit[u as usize] {
                 continue;
             }
-            let account = data.account.values.row(u as usize);
-            if self.bound.holds(account, data.events.values.row(r)) {
+            let row = Row {
+                user: u as usize,
+                account: data.account.values.row(u as usize),
+                event: data.events.values.row(r),
+            };
+            if self.bound.holds(&row) {
                 hit[u as usize] = true;
             }
         }

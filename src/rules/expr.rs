@@ -1,9 +1,12 @@
-//! The rule language: comparisons of a feature with a number, combined with `and`, `or`,
-//! `not` and parentheses, e.g. `n:pay_fail >= 3 and amount_max < 10`. A feature is any account
+//! The rule language: comparisons of a feature with a number, and list membership of an
+//! entity role (`device in blocklist`), combined with `and`, `or`, `not` and parentheses, e.g.
+//! `n:pay_fail >= 3 and amount_max < 10 or ip in blocklist`. A feature is any account
 //! or event feature by its name (`vigil` lists them in the rule editor). Errors name the
 //! character position (1-based) and what was expected there.
 
 use std::fmt;
+
+use super::lists::ListKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cmp {
@@ -49,6 +52,12 @@ pub enum Expr {
         cmp: Cmp,
         value: f32,
     },
+    /// Some event of the account carries a value of `role` on the `list`.
+    InList {
+        role: String,
+        at: usize,
+        list: ListKind,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -65,6 +74,7 @@ impl Expr {
     fn collect_features<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Expr::Compare { feature, .. } => out.push(feature),
+            Expr::InList { .. } => {}
             Expr::And(a, b) | Expr::Or(a, b) => {
                 a.collect_features(out);
                 b.collect_features(out);
@@ -83,6 +93,7 @@ impl fmt::Display for Expr {
                 value,
                 ..
             } => write!(f, "{feature} {} {value}", cmp.text()),
+            Expr::InList { role, list, .. } => write!(f, "{role} in {}list", list.name()),
             Expr::And(a, b) => write!(f, "({a} and {b})"),
             Expr::Or(a, b) => write!(f, "({a} or {b})"),
             Expr::Not(a) => write!(f, "not {a}"),
@@ -103,6 +114,7 @@ enum Token {
     Ident(String),
     Number(f32),
     Cmp(Cmp),
+    In,
     And,
     Or,
     Not,
@@ -116,6 +128,7 @@ impl Token {
             Token::Ident(s) => format!("`{s}`"),
             Token::Number(v) => format!("the number {v}"),
             Token::Cmp(c) => format!("`{}`", c.text()),
+            Token::In => "`in`".into(),
             Token::And => "`and`".into(),
             Token::Or => "`or`".into(),
             Token::Not => "`not`".into(),
@@ -181,6 +194,7 @@ fn tokens(text: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                     "and" => Token::And,
                     "or" => Token::Or,
                     "not" => Token::Not,
+                    "in" => Token::In,
                     _ => Token::Ident(s),
                 };
                 (token, end - i)
@@ -269,9 +283,25 @@ impl Parser {
             return Err(self.error("a feature name"));
         };
         self.at += 1;
+        if self.peek() == Some(&Token::In) {
+            self.at += 1;
+            let list = match self.peek() {
+                Some(Token::Ident(name)) => ListKind::parse(name),
+                _ => None,
+            };
+            let Some(list) = list else {
+                return Err(self.error("`blocklist` or `allowlist`"));
+            };
+            self.at += 1;
+            return Ok(Expr::InList {
+                role: feature,
+                at,
+                list,
+            });
+        }
         let Some(Token::Cmp(cmp)) = self.peek().cloned() else {
             return Err(self.error(&format!(
-                "a comparison (>=, >, <=, <, ==, !=) after `{feature}`"
+                "a comparison (>=, >, <=, <, ==, !=) or `in` after `{feature}`"
             )));
         };
         self.at += 1;
@@ -316,6 +346,14 @@ mod tests {
         );
         assert_eq!(e.features(), ["n:pay_fail", "amount_max", "peak_1min"]);
         assert!(parse("seller+event_fraud_rate_7d > 0.5 && gap_min_secs <= -1").is_ok());
+        let e = parse("device in blocklist or not ip in allowlist").unwrap();
+        assert_eq!(
+            e.to_string(),
+            "(device in blocklist or not ip in allowlist)"
+        );
+        let e = parse("device in greylist").unwrap_err();
+        assert_eq!(e.position, 11);
+        assert!(e.message.contains("`blocklist` or `allowlist`"), "{e}");
     }
 
     #[test]

@@ -1,13 +1,20 @@
-//! The saved rules bound to the open log: which accounts each hits, and the risk they give.
-//! Also what backtesting one expression on a dataset means.
+//! The saved rules and allow/block lists bound to the open log: which accounts each hits, and
+//! the risk they give. Also what backtesting one expression on a dataset means.
 
 use crate::detect::Risk;
 use crate::features::Dataset;
-use crate::rules::{Backtest, ParseError, Rule, apply_rules, backtest, bind, parse};
+use crate::rules::{
+    Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction, apply_rules, backtest, bind,
+    list_hits, parse,
+};
 
-/// Which accounts `expression` hits in `data`.
-pub fn rule_hits(data: &Dataset, expression: &str) -> std::result::Result<Vec<bool>, ParseError> {
-    Ok(bind(&parse(expression)?, data)?.hits(data))
+/// Which accounts `expression` hits in `data`, with `lists` for its `in` tests.
+pub fn rule_hits(
+    data: &Dataset,
+    expression: &str,
+    lists: &[ListEntry],
+) -> std::result::Result<Vec<bool>, ParseError> {
+    Ok(bind(&parse(expression)?, data, lists)?.hits(data))
 }
 
 /// Backtests `expression` on every account of `data` against `labels` and the model's
@@ -15,10 +22,15 @@ pub fn rule_hits(data: &Dataset, expression: &str) -> std::result::Result<Vec<bo
 pub fn test_rule(
     data: &Dataset,
     expression: &str,
+    lists: &[ListEntry],
     labels: &[i8],
     flagged: &[bool],
 ) -> std::result::Result<Backtest, ParseError> {
-    Ok(backtest(&rule_hits(data, expression)?, labels, flagged))
+    Ok(backtest(
+        &rule_hits(data, expression, lists)?,
+        labels,
+        flagged,
+    ))
 }
 
 /// The saved rules with the accounts each hits in the open log.
@@ -31,10 +43,14 @@ pub struct ActiveRules {
     hits: Vec<Vec<bool>>,
     /// Rules that do not fit this log (a feature it lacks), with why.
     pub unusable: Vec<(String, String)>,
+    /// Every allow and block list entry of the workspace.
+    pub lists: Vec<ListEntry>,
+    /// Per account: the entries (indices into `lists`) its events carry.
+    listed: Vec<Vec<usize>>,
 }
 
 impl ActiveRules {
-    pub fn new(rules: Vec<Rule>, data: &Dataset) -> Self {
+    pub fn new(rules: Vec<Rule>, lists: Vec<ListEntry>, data: &Dataset) -> Self {
         let mut unusable = Vec::new();
         let hits = rules
             .iter()
@@ -42,17 +58,29 @@ impl ActiveRules {
                 if !r.enabled {
                     return Vec::new();
                 }
-                rule_hits(data, &r.expression).unwrap_or_else(|e| {
+                rule_hits(data, &r.expression, &lists).unwrap_or_else(|e| {
                     unusable.push((r.name.clone(), e.to_string()));
                     Vec::new()
                 })
             })
             .collect();
+        let listed = list_hits(&lists, &data.log);
         Self {
             rules,
             hits,
             unusable,
+            lists,
+            listed,
         }
+    }
+
+    /// The list entries account `u`'s events carry.
+    pub fn listed(&self, u: usize) -> impl Iterator<Item = &ListEntry> {
+        self.listed
+            .get(u)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.lists[i])
     }
 
     /// The enabled rules hitting account `u`.
@@ -71,8 +99,16 @@ impl ActiveRules {
             .map_or(0, |h| h.iter().filter(|&&x| x).count())
     }
 
-    /// The model's risk for `u` with the rules hitting it applied.
+    /// The model's risk for `u` with the rules hitting it applied, and its listed values: a
+    /// blocked value makes the account high risk, an allowed one clears it.
     pub fn risk(&self, u: usize, model_risk: Risk) -> Risk {
-        apply_rules(model_risk, self.hitting(u).map(|r| r.action))
+        let from_lists = self.listed(u).map(|e| match e.kind {
+            ListKind::Block => RuleAction::FlagHigh,
+            ListKind::Allow => RuleAction::Allow,
+        });
+        apply_rules(
+            model_risk,
+            self.hitting(u).map(|r| r.action).chain(from_lists),
+        )
     }
 }

@@ -5,7 +5,7 @@ use super::active_rules::{ActiveRules, test_rule};
 use super::error::Result;
 use super::triage::Triage;
 use crate::detect::Reason;
-use crate::rules::{Backtest, ParseError, Rule, RuleAction};
+use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
 
 impl Triage {
     /// Backtests `expression` on the whole log against the labels shown now and the
@@ -16,7 +16,13 @@ impl Triage {
             .iter()
             .map(|&s| s >= self.thresholds.suspicious)
             .collect();
-        test_rule(&self.session.data, expression, &self.labels, &flagged)
+        test_rule(
+            &self.session.data,
+            expression,
+            &self.rules.lists,
+            &self.labels,
+            &flagged,
+        )
     }
 
     /// Saves `rule` as a new version in the workspace and applies the saved rules to the queue.
@@ -37,24 +43,42 @@ impl Triage {
 
     /// Reads the saved rules again and binds them to the session's log.
     pub fn reload_rules(&mut self) -> Result<()> {
-        self.rules = ActiveRules::new(self.workspace.rules()?, &self.session.data);
+        self.rules = ActiveRules::new(
+            self.workspace.rules()?,
+            self.workspace.list_entries()?,
+            &self.session.data,
+        );
         self.clear_reasons();
         self.rebuild_queue();
         Ok(())
     }
 
-    /// The reasons the rules hitting `u` give, first among its reasons.
+    /// The reasons the lists and rules hitting `u` give, first among its reasons.
     pub(super) fn rule_reasons(&self, u: usize) -> Vec<Reason> {
-        self.rules
-            .hitting(u)
-            .map(|r| Reason {
-                feature: format!("rule:{}", r.name),
-                text: r.reason(),
-                deviation: match r.action {
-                    RuleAction::Allow => f32::NEG_INFINITY,
-                    _ => f32::INFINITY,
-                },
-            })
-            .collect()
+        let listed = self.rules.listed(u).map(|e| Reason {
+            feature: format!("list:{}", e.role),
+            text: e.reason(),
+            deviation: match e.kind {
+                ListKind::Allow => f32::NEG_INFINITY,
+                ListKind::Block => f32::INFINITY,
+            },
+        });
+        let ruled = self.rules.hitting(u).map(|r| Reason {
+            feature: format!("rule:{}", r.name),
+            text: r.reason(),
+            deviation: match r.action {
+                RuleAction::Allow => f32::NEG_INFINITY,
+                _ => f32::INFINITY,
+            },
+        });
+        listed.chain(ruled).collect()
+    }
+
+    /// Adds `entries` to the workspace's lists and applies them to the queue; returns how many
+    /// were new.
+    pub fn add_to_lists(&mut self, entries: &[ListEntry], author: &str) -> Result<usize> {
+        let added = self.workspace.add_list_entries(entries, author)?;
+        self.reload_rules()?;
+        Ok(added)
     }
 }

@@ -102,7 +102,7 @@ impl Triage {
             })
             .collect();
         let thresholds = session.model.thresholds;
-        let rules = ActiveRules::new(workspace.rules()?, &session.data);
+        let rules = ActiveRules::new(workspace.rules()?, workspace.list_entries()?, &session.data);
         let mut t = Self {
             rules,
             labels: Vec::new(),
@@ -447,7 +447,11 @@ impl Triage {
         self.session.model = model;
         self.session.pending = None;
         self.session.generation = next_generation();
-        self.rules = ActiveRules::new(std::mem::take(&mut self.rules.rules), &self.session.data);
+        self.rules = ActiveRules::new(
+            std::mem::take(&mut self.rules.rules),
+            std::mem::take(&mut self.rules.lists),
+            &self.session.data,
+        );
         self.reasons.borrow_mut().clear();
         self.labels_since_training = 0;
         self.relabel();
