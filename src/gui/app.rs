@@ -468,6 +468,11 @@ impl VigilApp {
                     t.mark_linked(u);
                 }
             }
+            Command::MarkSimilar => {
+                if let Some(u) = t.selected {
+                    t.mark_similar(u, crate::workbench::SIMILAR_SHOWN);
+                }
+            }
             Command::MarkQueue => t.mark_queue(),
             Command::ClearMarks => t.clear_marks(),
             Command::LabelMarked(verdict) => match t.label_marked(verdict, &self.author) {

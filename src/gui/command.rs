@@ -29,6 +29,8 @@ pub enum Command {
     MarkRangeTo(usize),
     /// Mark the selected account and every account linked to it.
     MarkLinked,
+    /// Mark the selected account and the accounts nearest to it in behaviour.
+    MarkSimilar,
     /// Mark every account of the filtered queue.
     MarkQueue,
     ClearMarks,

@@ -1,5 +1,5 @@
 //! Bulk decisions: the analyst marks several accounts (one by one, a range of the queue, every
-//! account linked to one, or the whole filtered queue) and labels them in one action, which is
+//! account linked to one or behaving like it, or the whole filtered queue) and labels them in one action, which is
 //! one transaction and one undo; the audit log still has a line per account.
 
 use std::collections::BTreeSet;
@@ -41,6 +41,16 @@ impl Triage {
         self.marked.insert(u);
         let linked = self.session.linked_accounts(u);
         self.marked.extend(linked.into_iter().map(|l| l.user));
+    }
+
+    /// Marks `u` and the `k` accounts nearest to it in behaviour.
+    pub fn mark_similar(&mut self, u: usize, k: usize) {
+        if u >= self.users() {
+            return;
+        }
+        self.marked.insert(u);
+        let similar = self.session.similar_accounts(u, k);
+        self.marked.extend(similar.into_iter().map(|s| s.user));
     }
 
     /// Marks every account of the queue as it is filtered now.

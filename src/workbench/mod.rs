@@ -3,7 +3,8 @@
 //! whatever the window can do, a test can do without one.
 //!
 //! - `session`: open a log (preview, mapping, load, workspace, features, kept-or-new model,
-//!   scores) and retrain; `evidence`: linked accounts and event fields for the account view.
+//!   scores) and retrain; `evidence`: linked accounts and event fields for the account view;
+//!   `similar`: the accounts nearest in behaviour.
 //! - `triage`: the analyst's working state and actions (label, note, undo, queue, thresholds);
 //!   `bulk`: marking several accounts and labelling them in one action; `rules`: analyst
 //!   rules bound to the log, backtested, and applied to risk and reasons.
@@ -28,6 +29,7 @@ mod rules;
 mod rules_report;
 mod segments;
 mod session;
+mod similar;
 mod train;
 mod triage;
 
@@ -47,6 +49,7 @@ pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
 pub use rules_report::{HitRow, RuleTest, RuleTestReport, RuleTestRequest, test_rules};
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
+pub use similar::{SIMILAR_SHOWN, SimilarAccount};
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, ModelReport, PR_POINTS, RetrainInput, Triage};
 

@@ -7,6 +7,7 @@ use super::common::{label_text, risk_colour};
 use super::events::events_ui;
 use super::linked::LinkedList;
 use super::panel::Panel;
+use super::similar::SimilarList;
 use super::timeline::Timeline;
 use crate::cases::Verdict;
 use crate::gui::command::Command;
@@ -21,6 +22,7 @@ pub struct AccountPanel {
     note_focus: bool,
     timeline: Timeline,
     linked: LinkedList,
+    similar: SimilarList,
 }
 
 impl AccountPanel {
@@ -46,6 +48,7 @@ impl Panel for AccountPanel {
         self.timeline.ui(ui, t, u);
         ui.separator();
         self.linked.ui(ui, t, u, out);
+        self.similar.ui(ui, t, u, out);
         ui.separator();
         events_ui(ui, t, u);
     }

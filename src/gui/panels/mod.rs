@@ -13,6 +13,7 @@ mod panel;
 mod queue;
 mod rules;
 mod segments;
+mod similar;
 mod status_bar;
 mod timeline;
 mod top_bar;

@@ -1,0 +1,60 @@
+//! Similar accounts: the accounts nearest to the selected one in behaviour, linked to it or
+//! not, with their scores and labels; one action marks them all for a bulk label. Built once
+//! per account and model.
+
+use eframe::egui;
+
+use super::common::{label_text, score_colour};
+use crate::gui::command::Command;
+use crate::workbench::{SIMILAR_SHOWN, SimilarAccount, Triage};
+
+#[derive(Default)]
+pub struct SimilarList {
+    /// (user, session generation) the rows were built for.
+    key: Option<(usize, u64)>,
+    rows: Vec<SimilarAccount>,
+}
+
+impl SimilarList {
+    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
+        egui::CollapsingHeader::new(format!("Similar accounts ({SIMILAR_SHOWN})"))
+            .id_salt("similar")
+            .default_open(false)
+            .show(ui, |ui| {
+                // Worked out only while the section is open.
+                let key = (u, t.session.generation);
+                if self.key != Some(key) {
+                    self.key = Some(key);
+                    self.rows = t.session.similar_accounts(u, SIMILAR_SHOWN);
+                }
+                if ui
+                    .small_button("mark these")
+                    .on_hover_text("Mark this account and these for a bulk label (queue bar)")
+                    .clicked()
+                {
+                    out.push(Command::MarkSimilar);
+                }
+                egui::ScrollArea::vertical()
+                    .id_salt("similar_scroll")
+                    .max_height(140.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("similar_grid")
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for s in &self.rows {
+                                    if ui.link(t.user_name(s.user)).clicked() {
+                                        out.push(Command::Select(s.user));
+                                    }
+                                    ui.colored_label(
+                                        score_colour(t.score(s.user)),
+                                        format!("{:.3}", t.score(s.user)),
+                                    );
+                                    ui.label(label_text(t, s.user));
+                                    ui.weak(format!("distance {:.2}", s.distance));
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
+    }
+}
