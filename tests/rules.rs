@@ -263,7 +263,10 @@ fn a_block_listed_device_flags_its_accounts() {
         role: "device".into(),
         value: "d4".into(),
     };
-    assert_eq!(t.add_to_lists(std::slice::from_ref(&block), "ana").unwrap(), 1);
+    assert_eq!(
+        t.add_to_lists(std::slice::from_ref(&block), "ana").unwrap(),
+        1
+    );
     assert_eq!(
         t.add_to_lists(&[block], "ana").unwrap(),
         0,
