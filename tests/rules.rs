@@ -285,6 +285,14 @@ fn a_block_listed_device_flags_its_accounts() {
         .backtest_rule("device in blocklist or user in allowlist")
         .unwrap();
     assert_eq!(b.hits, [a, d]);
+    let unblock = vigil::rules::ListEntry {
+        kind: vigil::rules::ListKind::Block,
+        role: "device".into(),
+        value: "d4".into(),
+    };
+    assert!(t.remove_from_lists(&unblock).unwrap());
+    assert_ne!(t.risk(d), Risk::High, "off the list, off high risk");
+    t.add_to_lists(&[unblock], "ana").unwrap();
     let e = t.backtest_rule("card in blocklist").unwrap_err();
     assert!(
         e.message.contains("`card` is not an entity of this log"),

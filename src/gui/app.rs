@@ -513,6 +513,21 @@ impl VigilApp {
                 )),
                 Err(e) => self.error(format!("rule NOT saved: {e}")),
             },
+            Command::AddToList(entry) => {
+                match t.add_to_lists(std::slice::from_ref(&entry), &self.author) {
+                    Ok(_) => self.info(format!("saved: {}", entry.reason())),
+                    Err(e) => self.error(format!("list NOT changed: {e}")),
+                }
+            }
+            Command::RemoveFromList(entry) => match t.remove_from_lists(&entry) {
+                Ok(_) => self.info(format!(
+                    "saved: {} {} is off the {} list",
+                    entry.role,
+                    entry.value,
+                    entry.kind.name()
+                )),
+                Err(e) => self.error(format!("list NOT changed: {e}")),
+            },
             Command::SetRuleEnabled(name, on) => {
                 if let Err(e) = t.set_rule_enabled(&name, on, &self.author) {
                     self.error(format!("rule NOT switched: {e}"));

@@ -7,7 +7,7 @@ use super::settings::RightTab;
 use crate::cases::Verdict;
 use crate::detect::{DetectorKind, Thresholds};
 use crate::log::Preview;
-use crate::rules::Rule;
+use crate::rules::{ListEntry, Rule};
 use crate::workbench::QueueFilter;
 
 pub enum Command {
@@ -44,6 +44,8 @@ pub enum Command {
     /// Save a rule (a new version when its name exists) and apply the saved rules.
     SaveRule(Rule),
     SetRuleEnabled(String, bool),
+    AddToList(ListEntry),
+    RemoveFromList(ListEntry),
     SetFilter(QueueFilter),
     SetDetector(DetectorKind),
     SetRetrainEvery(usize),

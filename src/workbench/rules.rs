@@ -74,6 +74,13 @@ impl Triage {
         listed.chain(ruled).collect()
     }
 
+    /// Takes `entry` off its list and applies the lists to the queue; whether it was listed.
+    pub fn remove_from_lists(&mut self, entry: &ListEntry) -> Result<bool> {
+        let removed = self.workspace.remove_list_entry(entry)?;
+        self.reload_rules()?;
+        Ok(removed)
+    }
+
     /// Adds `entries` to the workspace's lists and applies them to the queue; returns how many
     /// were new.
     pub fn add_to_lists(&mut self, entries: &[ListEntry], author: &str) -> Result<usize> {

@@ -1,13 +1,13 @@
 //! The rule editor: write an expression, see its backtest on the whole log as you type (hits,
 //! precision and recall on the labels so far, overlap with the model), save it with an action,
-//! and switch saved rules on and off.
+//! and switch saved rules on and off; below, the allow and block lists.
 
 use eframe::egui;
 
 use super::panel::Panel;
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::rules::{Backtest, ParseError, Rule, RuleAction};
+use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
 use crate::workbench::Triage;
 
 /// Hits listed under the figures, riskiest first.
@@ -20,6 +20,8 @@ pub struct RulesPanel {
     /// The backtest of `expression`, with what it was computed for (expression, labels
     /// version, session generation, suspicious threshold bits) and how long it took.
     tested: Option<(Tested, (String, u64, u64, u32))>,
+    /// The list entry being written.
+    list_entry: ListEntry,
 }
 
 struct Tested {
@@ -36,6 +38,11 @@ impl Default for RulesPanel {
             expression: String::new(),
             action: RuleAction::FlagSuspicious,
             tested: None,
+            list_entry: ListEntry {
+                kind: ListKind::Block,
+                role: "device".into(),
+                value: String::new(),
+            },
         }
     }
 }
@@ -46,6 +53,8 @@ impl Panel for RulesPanel {
         self.editor(ui, t, out);
         ui.separator();
         saved_rules(ui, t, self, out);
+        ui.separator();
+        self.lists(ui, t, out);
     }
 }
 
@@ -91,6 +100,74 @@ impl RulesPanel {
             }
         });
         features_list(ui, t, &mut self.expression);
+    }
+
+    /// The allow and block lists: add a value of any role, take one off.
+    fn lists(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+        ui.strong(format!("Allow and block lists ({})", t.rules.lists.len()));
+        let roles: Vec<String> = std::iter::once("user".to_string())
+            .chain(
+                t.session
+                    .data
+                    .log
+                    .columns
+                    .entities
+                    .iter()
+                    .map(|e| e.name.to_lowercase()),
+            )
+            .collect();
+        ui.horizontal(|ui| {
+            let e = &mut self.list_entry;
+            egui::ComboBox::from_id_salt("list_kind")
+                .selected_text(e.kind.name())
+                .show_ui(ui, |ui| {
+                    for k in ListKind::ALL {
+                        ui.selectable_value(&mut e.kind, k, k.name());
+                    }
+                });
+            egui::ComboBox::from_id_salt("list_role")
+                .selected_text(e.role.as_str())
+                .show_ui(ui, |ui| {
+                    for r in &roles {
+                        ui.selectable_value(&mut e.role, r.clone(), r);
+                    }
+                });
+            ui.add(
+                egui::TextEdit::singleline(&mut e.value)
+                    .hint_text("value")
+                    .desired_width(140.0),
+            );
+            let ready = !e.value.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Add")).clicked() {
+                out.push(Command::AddToList(ListEntry {
+                    value: e.value.trim().to_string(),
+                    ..e.clone()
+                }));
+                e.value.clear();
+            }
+        });
+        egui::ScrollArea::vertical()
+            .id_salt("lists_scroll")
+            .max_height(160.0)
+            .show(ui, |ui| {
+                for entry in &t.rules.lists {
+                    ui.horizontal(|ui| {
+                        if ui
+                            .small_button("remove")
+                            .on_hover_text("take off the list")
+                            .clicked()
+                        {
+                            out.push(Command::RemoveFromList(entry.clone()));
+                        }
+                        ui.label(format!(
+                            "{} · {} {}",
+                            entry.kind.name(),
+                            entry.role,
+                            entry.value
+                        ));
+                    });
+                }
+            });
     }
 
     /// Backtests the expression again when it, the labels, the model or the threshold changed.
