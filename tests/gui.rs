@@ -443,3 +443,79 @@ fn the_segments_tab_finds_and_profiles_segments() {
     assert!(h.get_all_by_label_contains("from its centre").count() >= 1);
     assert!(h.get_all_by_label_contains("days: buys").count() >= 1);
 }
+
+#[test]
+fn the_rules_tab_backtests_as_you_type_and_saves_a_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let mut h = window(launch(&log, &dir.path().join("r.vigil.db")));
+    wait_for(&mut h, "the log to open", ready);
+    h.state_mut()
+        .push(Command::ShowTab(vigil::gui::RightTab::Rules));
+    h.run_steps(2);
+    let editor = "Rule: features compared with numbers, joined by and / or / not";
+    h.get_by_label(editor).click();
+    h.run_steps(1);
+    h.get_by_label(editor)
+        .type_text("n:pay_fail >= 1 and amount_max <");
+    h.run_steps(2);
+    assert!(
+        h.get_all_by_label_contains("expected a number").count() >= 1,
+        "the half-written rule's error shows"
+    );
+    h.get_by_label(editor).type_text(" 100");
+    h.run_steps(2);
+    let expected = {
+        let t = h.state().triage.as_ref().unwrap();
+        t.backtest_rule("n:pay_fail >= 1 and amount_max < 100")
+            .unwrap()
+            .hits
+            .len()
+    };
+    assert!(expected > 0);
+    assert!(
+        h.get_all_by_label_contains(&format!("{expected} accounts ("))
+            .count()
+            >= 1,
+        "the figures show the rule's {expected} hits"
+    );
+    h.state_mut().push(Command::SaveRule(vigil::rules::Rule {
+        name: "small failed payments".into(),
+        expression: "n:pay_fail >= 1 and amount_max < 100".into(),
+        action: vigil::rules::RuleAction::FlagHigh,
+        enabled: true,
+        version: 0,
+        author: String::new(),
+        ts_ms: 0,
+    }));
+    h.run_steps(3);
+    assert!(h.get_all_by_label_contains("small failed payments").count() >= 1);
+    let t = h.state().triage.as_ref().unwrap();
+    let hit = (0..t.users())
+        .find(|&u| t.rules.hitting(u).next().is_some())
+        .unwrap();
+    assert_eq!(t.risk(hit), vigil::detect::Risk::High);
+}
+
+#[test]
+fn marking_the_queue_and_labelling_it_is_one_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let ws = dir.path().join("b.vigil.db");
+    let mut h = window(launch(&log, &ws));
+    wait_for(&mut h, "the log to open", ready);
+    let queued = h.state().triage.as_ref().unwrap().queue.len();
+    h.get_by_label("mark queue").click();
+    h.run_steps(2);
+    assert!(
+        h.get_all_by_label_contains(&format!("{queued} marked"))
+            .count()
+            >= 1
+    );
+    h.get_by_label("all legit").click();
+    h.run_steps(2);
+    assert_eq!(Workspace::open(&ws).unwrap().cases().unwrap().len(), queued);
+    h.state_mut().push(Command::Undo);
+    h.run_steps(2);
+    assert!(Workspace::open(&ws).unwrap().cases().unwrap().is_empty());
+}

@@ -135,7 +135,7 @@ fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
         }
         ui.strong(format!("{} marked:", t.marked.len()));
         for verdict in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
-            if ui.small_button(verdict.name()).clicked() {
+            if ui.small_button(format!("all {}", verdict.name())).clicked() {
                 out.push(Command::LabelMarked(verdict));
             }
         }

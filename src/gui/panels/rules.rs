@@ -10,6 +10,8 @@ use crate::gui::view::View;
 use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
 use crate::workbench::Triage;
 
+/// What the expression box is called (on screen and for assistive technology).
+pub const EDITOR_LABEL: &str = "Rule: features compared with numbers, joined by and / or / not";
 /// Hits listed under the figures, riskiest first.
 const LISTED_HITS: usize = 200;
 
@@ -60,14 +62,15 @@ impl Panel for RulesPanel {
 
 impl RulesPanel {
     fn editor(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
-        ui.label("Rule: features compared with numbers, joined by and / or / not");
+        let label = ui.label(EDITOR_LABEL);
         ui.add(
             egui::TextEdit::multiline(&mut self.expression)
                 .hint_text("share:pay_fail >= 0.2 and amount_max < 20")
                 .desired_rows(2)
                 .desired_width(f32::INFINITY)
                 .font(egui::TextStyle::Monospace),
-        );
+        )
+        .labelled_by(label.id);
         self.retest(t);
         if let Some((tested, _)) = &self.tested {
             figures(ui, t, tested, out);
