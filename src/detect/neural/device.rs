@@ -1,5 +1,6 @@
 //! The device is chosen once: the GPU with the `cuda` feature when one answers, else the CPU
-//! (with a message saying why, since the analyst asked for a GPU build).
+//! (with a message saying why, since the analyst asked for a GPU build). `VIGIL_DEVICE=cpu`
+//! keeps a GPU build on the CPU (the GPU benchmark compares the two in one binary).
 
 use std::sync::OnceLock;
 
@@ -9,7 +10,9 @@ static DEVICE: OnceLock<(Device, String)> = OnceLock::new();
 
 fn choose() -> (Device, String) {
     #[cfg(feature = "cuda")]
-    {
+    if std::env::var("VIGIL_DEVICE").is_ok_and(|d| d.eq_ignore_ascii_case("cpu")) {
+        eprintln!("vigil: VIGIL_DEVICE=cpu: training on the CPU");
+    } else {
         match Device::new_cuda(0) {
             Ok(d) => return (d, "GPU (CUDA device 0)".to_string()),
             Err(e) => eprintln!(
