@@ -33,7 +33,7 @@ pub fn test_rule(
     ))
 }
 
-/// The saved rules with the accounts each hits in the open log.
+/// The saved rules and lists with the accounts each hits in the open log.
 #[derive(Default)]
 pub struct ActiveRules {
     /// The latest version of every rule, by name.

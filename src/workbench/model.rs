@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::error::{Result, WorkbenchError};
+use crate::detect::neural::fall_back_to_cpu;
 use crate::detect::{
-    Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions, TrainingCurve,
+    DetectError, Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions, TrainingCurve,
     TrainingRecord, align_features, load_model, new_detector, save_model,
 };
 use crate::features::Dataset;
@@ -83,7 +84,18 @@ pub fn fit(
     let mut detector = new_detector(kind);
     let started = Instant::now();
     progress.report(&format!("training {kind}"), 0, None);
-    detector.fit(data, options, progress)?;
+    match detector.fit(data, options, progress) {
+        Err(DetectError::Neural(e)) if fall_back_to_cpu() => {
+            // A GPU that fails mid-training (out of memory, a lost device) is given up for the
+            // rest of the run; the same training starts again on the CPU.
+            let say = format!("the GPU failed ({e}); training {kind} again on the CPU");
+            eprintln!("vigil: {say}");
+            progress.report(&say, 0, None);
+            detector = new_detector(kind);
+            detector.fit(data, options, progress)?;
+        }
+        other => other?,
+    }
     let mut training = supervision(data, options);
     training.train_secs = started.elapsed().as_secs_f64();
     Ok(Fitted { detector, training })

@@ -1,12 +1,24 @@
 //! The device is chosen once: the GPU with the `cuda` feature when one answers, else the CPU
 //! (with a message saying why, since the analyst asked for a GPU build). `VIGIL_DEVICE=cpu`
-//! keeps a GPU build on the CPU (the GPU benchmark compares the two in one binary).
+//! keeps a GPU build on the CPU (the GPU benchmark compares the two in one binary). A GPU that
+//! fails during training is given up for the rest of the process (`fall_back_to_cpu`): the
+//! caller trains again on the CPU.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use candle_core::Device;
 
 static DEVICE: OnceLock<(Device, String)> = OnceLock::new();
+static CPU: OnceLock<(Device, String)> = OnceLock::new();
+static GAVE_UP_GPU: AtomicBool = AtomicBool::new(false);
+
+fn cpu() -> &'static (Device, String) {
+    CPU.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        (Device::Cpu, format!("CPU ({threads} threads)"))
+    })
+}
 
 fn choose() -> (Device, String) {
     #[cfg(feature = "cuda")]
@@ -20,15 +32,35 @@ fn choose() -> (Device, String) {
             ),
         }
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (Device::Cpu, format!("CPU ({threads} threads)"))
+    cpu().clone()
+}
+
+fn current() -> &'static (Device, String) {
+    if GAVE_UP_GPU.load(Ordering::Relaxed) {
+        cpu()
+    } else {
+        DEVICE.get_or_init(choose)
+    }
 }
 
 pub fn compute_device() -> &'static Device {
-    &DEVICE.get_or_init(choose).0
+    &current().0
 }
 
 /// What the top bar shows: "CPU (2 threads)" or the GPU.
 pub fn device_name() -> &'static str {
-    &DEVICE.get_or_init(choose).1
+    &current().1
+}
+
+/// Whether networks are on a GPU now.
+pub fn on_gpu() -> bool {
+    !compute_device().is_cpu()
+}
+
+/// Gives the GPU up after it failed: from now on every network is built on the CPU. Returns
+/// whether there was a GPU to give up (false: the failure was not the GPU's).
+pub fn fall_back_to_cpu() -> bool {
+    let was_gpu = on_gpu();
+    GAVE_UP_GPU.store(true, Ordering::Relaxed);
+    was_gpu
 }
