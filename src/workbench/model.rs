@@ -8,8 +8,8 @@ use std::time::Instant;
 use super::error::{Result, WorkbenchError};
 use crate::detect::neural::fall_back_to_cpu;
 use crate::detect::{
-    DetectError, Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions, TrainingCurve,
-    TrainingRecord, align_features, load_model, new_detector, save_model,
+    DetectError, Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions,
+    TrainingCurve, TrainingRecord, align_features, load_model, new_detector, save_model,
 };
 use crate::features::Dataset;
 use crate::log::LABEL_UNKNOWN;
