@@ -7,6 +7,7 @@ use anyhow::Result;
 use super::args::RulesCommand;
 use super::progress::TerminalProgress;
 use crate::cases::{Workspace, os_user};
+use crate::eval::metric_text;
 use crate::rules::Rule;
 use crate::workbench::{RuleTestReport, RuleTestRequest, mapping_from, test_rules};
 
@@ -118,8 +119,10 @@ fn print_report(report: &RuleTestReport) {
             b.fraud_hits
         );
         println!(
-            "  precision {:.3}  recall {:.3} (of {} fraud accounts)",
-            b.precision, b.recall, b.fraud_total
+            "  precision {}  recall {} (of {} fraud accounts)",
+            metric_text(b.precision, 3),
+            metric_text(b.recall, 3),
+            b.fraud_total
         );
         println!(
             "  the model flags {} of the hits ({} flagged in all); {} hits are new to it",

@@ -5,6 +5,7 @@
 use eframe::egui;
 
 use super::panel::Panel;
+use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::View;
 use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
@@ -210,12 +211,9 @@ fn figures(ui: &mut egui::Ui, t: &Triage, tested: &Tested, out: &mut Vec<Command
             return;
         }
     };
-    let pct = |v: f64| {
-        if v.is_nan() {
-            "–".to_string()
-        } else {
-            format!("{:.1} %", 100.0 * v)
-        }
+    let pct = |v: f64| match metric_text(100.0 * v, 1).as_str() {
+        "–" => "–".to_string(),
+        t => format!("{t} %"),
     };
     egui::Grid::new("rule_figures")
         .num_columns(2)
