@@ -7,7 +7,7 @@ use std::path::Path;
 use vigil::detect::DetectorKind;
 use vigil::log::Mapping;
 use vigil::progress::NoProgress;
-use vigil::workbench::{self, OpenRequest, Opened, SIMILAR_SHOWN, Triage};
+use vigil::workbench::{self, Likeness, OpenRequest, Opened, SIMILAR_SHOWN, Triage};
 
 fn open_sample(dir: &Path) -> Triage {
     let request = OpenRequest {
@@ -65,7 +65,9 @@ fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
             .collect();
         let mut sum = 0.0;
         for &u in &members {
-            let near = t.session.similar_accounts(u, SIMILAR_SHOWN);
+            let near = t
+                .session
+                .similar_accounts(u, SIMILAR_SHOWN, Likeness::Features);
             assert_eq!(near.len(), SIMILAR_SHOWN);
             assert!(near.windows(2).all(|w| w[0].distance <= w[1].distance));
             assert!(near.iter().all(|s| s.user != u));
@@ -89,6 +91,83 @@ fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
 
     // One action marks the account and its look-alikes for a bulk label.
     let ring_member = *truth.iter().find(|(_, s)| *s == "promo_ring").unwrap().0;
-    t.mark_similar(ring_member, SIMILAR_SHOWN);
+    t.mark_similar(ring_member, SIMILAR_SHOWN, Likeness::Features);
     assert_eq!(t.marked.len(), SIMILAR_SHOWN + 1);
+}
+
+/// With a sequence model, accounts can also be compared by the network's own reading of their
+/// events; on the sample that reading too puts fraud scenarios' members together.
+#[test]
+fn a_sequence_model_reads_accounts_alike_within_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = OpenRequest {
+        path: workbench::bundled_sample(),
+        mapping: Mapping::default(),
+        mapping_given: false,
+        confirmed: None,
+        workspace: Some(dir.path().join("ws.db")),
+        detector: DetectorKind::Gru,
+        train_now: true,
+    };
+    let t = match workbench::open(request, &NoProgress).unwrap() {
+        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
+        Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
+    };
+    let embedding = t
+        .session
+        .model
+        .embedding
+        .as_ref()
+        .expect("a gru reads accounts");
+    assert_eq!(embedding.rows, t.users());
+    let truth = scenarios(&t);
+    let mut report = Vec::new();
+    let mut all_fraud = 0.0;
+    let scenarios_tried = [
+        "promo_ring",
+        "card_testing",
+        "bot",
+        "fake_reviews",
+        "brushing",
+    ];
+    for scenario in scenarios_tried {
+        let members: Vec<usize> = truth
+            .iter()
+            .filter(|(_, s)| *s == scenario)
+            .map(|(&u, _)| u)
+            .collect();
+        let (mut same, mut fraud) = (0.0, 0.0);
+        for &u in &members {
+            let near = t
+                .session
+                .similar_accounts(u, SIMILAR_SHOWN, Likeness::SequenceModel);
+            assert_eq!(near.len(), SIMILAR_SHOWN);
+            assert!(near.windows(2).all(|w| w[0].distance <= w[1].distance));
+            let scenario_of = |v: usize| truth.get(&v).map(String::as_str).unwrap_or("");
+            same += near
+                .iter()
+                .filter(|s| scenario_of(s.user) == scenario)
+                .count() as f64;
+            fraud += near
+                .iter()
+                .filter(|s| !scenario_of(s.user).starts_with("legit"))
+                .count() as f64;
+        }
+        let n = (members.len() * SIMILAR_SHOWN) as f64;
+        report.push(format!(
+            "{scenario} {:.2} (fraud {:.2})",
+            same / n,
+            fraud / n
+        ));
+        all_fraud += fraud / n;
+    }
+    eprintln!(
+        "by the sequence model, top {SIMILAR_SHOWN}: {}",
+        report.join(", ")
+    );
+    let mean_fraud = all_fraud / scenarios_tried.len() as f64;
+    assert!(
+        mean_fraud >= 0.5,
+        "fraud among a fraud member's look-alikes: {mean_fraud:.2}"
+    );
 }

@@ -207,6 +207,16 @@ pub trait Detector: Send + Sync {
     /// The account-feature statistics of the training users, which reasons compare against.
     fn account_scaler(&self) -> Option<&Scaler>;
 
+    /// Each account as a vector of the network's own reading of its events (one row per
+    /// user), for detectors that have one (the sequence models); `None` for the others.
+    fn account_embedding(
+        &self,
+        _data: &Dataset,
+        _progress: &dyn Progress,
+    ) -> Result<Option<Matrix>, DetectError> {
+        Ok(None)
+    }
+
     /// The segments of the training accounts, in the space `account_scaler` scales to, when
     /// the detector reads each account's distance from its segment.
     fn account_segments(&self) -> Option<&SegmentDistance> {

@@ -468,9 +468,9 @@ impl VigilApp {
                     t.mark_linked(u);
                 }
             }
-            Command::MarkSimilar => {
+            Command::MarkSimilar(by) => {
                 if let Some(u) = t.selected {
-                    t.mark_similar(u, crate::workbench::SIMILAR_SHOWN);
+                    t.mark_similar(u, crate::workbench::SIMILAR_SHOWN, by);
                 }
             }
             Command::MarkQueue => t.mark_queue(),

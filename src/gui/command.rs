@@ -8,7 +8,7 @@ use crate::cases::Verdict;
 use crate::detect::{DetectorKind, Thresholds};
 use crate::log::Preview;
 use crate::rules::{ListEntry, Rule};
-use crate::workbench::QueueFilter;
+use crate::workbench::{Likeness, QueueFilter};
 
 pub enum Command {
     /// Ask for a log with the native file dialog (or a typed path where there is none).
@@ -30,7 +30,7 @@ pub enum Command {
     /// Mark the selected account and every account linked to it.
     MarkLinked,
     /// Mark the selected account and the accounts nearest to it in behaviour.
-    MarkSimilar,
+    MarkSimilar(Likeness),
     /// Mark every account of the filtered queue.
     MarkQueue,
     ClearMarks,

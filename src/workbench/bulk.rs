@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::error::Result;
 use super::queue_filter::LabelFilter;
+use super::similar::Likeness;
 use super::triage::Triage;
 use crate::cases::{Source, Verdict};
 
@@ -43,13 +44,14 @@ impl Triage {
         self.marked.extend(linked.into_iter().map(|l| l.user));
     }
 
-    /// Marks `u` and the `k` accounts nearest to it in behaviour.
-    pub fn mark_similar(&mut self, u: usize, k: usize) {
+    /// Marks `u` and the `k` accounts nearest to it in behaviour, read `by` features or the
+    /// sequence model.
+    pub fn mark_similar(&mut self, u: usize, k: usize, by: Likeness) {
         if u >= self.users() {
             return;
         }
         self.marked.insert(u);
-        let similar = self.session.similar_accounts(u, k);
+        let similar = self.session.similar_accounts(u, k, by);
         self.marked.extend(similar.into_iter().map(|s| s.user));
     }
 

@@ -49,7 +49,7 @@ pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
 pub use rules_report::{HitRow, RuleTest, RuleTestReport, RuleTestRequest, test_rules};
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
-pub use similar::{SIMILAR_SHOWN, SimilarAccount};
+pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, ModelReport, PR_POINTS, RetrainInput, Triage};
 

@@ -11,7 +11,7 @@ use crate::detect::{
     DetectError, Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions,
     TrainingCurve, TrainingRecord, align_features, load_model, new_detector, save_model,
 };
-use crate::features::Dataset;
+use crate::features::{Dataset, Matrix};
 use crate::log::LABEL_UNKNOWN;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::Progress;
@@ -33,6 +33,9 @@ pub struct ModelState {
     pub from_disk: bool,
     /// Saving to `dir` failed: the model works but will be trained again next time.
     pub save_error: Option<String>,
+    /// Each account as the model reads it, for models that have such a reading (the sequence
+    /// networks): what "similar by the sequence model" measures.
+    pub embedding: Option<Arc<Matrix>>,
 }
 
 impl ModelState {
@@ -49,7 +52,17 @@ impl ModelState {
             dir,
             from_disk: false,
             save_error: None,
+            embedding: None,
         }
+    }
+
+    /// Reads every account of `data` through the model, where it has such a reading.
+    fn with_embedding(mut self, data: &Dataset, progress: &dyn Progress) -> Result<Self> {
+        self.embedding = self
+            .detector
+            .account_embedding(data, progress)?
+            .map(Arc::new);
+        Ok(self)
     }
 }
 
@@ -157,13 +170,16 @@ pub(super) fn kept_model(
     Some(
         detector
             .score(data, progress)
-            .map_err(Into::into)
-            .map(|scores| ModelState {
-                trained_at: meta.trained_at,
-                train_secs: meta.training.train_secs,
-                labelled_users: meta.training.labelled_users,
-                from_disk: true,
-                ..ModelState::new(detector, scores, dir.to_path_buf())
+            .map_err(WorkbenchError::from)
+            .and_then(|scores| {
+                ModelState {
+                    trained_at: meta.trained_at,
+                    train_secs: meta.training.train_secs,
+                    labelled_users: meta.training.labelled_users,
+                    from_disk: true,
+                    ..ModelState::new(detector, scores, dir.to_path_buf())
+                }
+                .with_embedding(data, progress)
             }),
     )
 }
@@ -219,11 +235,12 @@ pub fn train_and_score(
             Some(e.to_string()),
         ),
     };
-    Ok(ModelState {
+    ModelState {
         trained_at,
         train_secs: fitted.training.train_secs,
         labelled_users: fitted.training.labelled_users,
         save_error,
         ..ModelState::new(fitted.detector, scores, dir)
-    })
+    }
+    .with_embedding(data, progress)
 }

@@ -97,9 +97,10 @@ impl SequenceNet {
     }
 }
 
-impl Module for SequenceNet {
-    /// `(batch, steps, in_dim)` → `(batch, steps)` logits.
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+impl SequenceNet {
+    /// `(batch, steps, in_dim)` → `(batch, steps, HIDDEN)`: the GRU's state after each step,
+    /// what the network has read of the account so far.
+    pub fn states(&self, x: &Tensor) -> Result<Tensor> {
         let (batch, steps, _) = x.dims3()?;
         let x = match &self.conv {
             Some(conv) => {
@@ -112,10 +113,15 @@ impl Module for SequenceNet {
             None => x.clone(),
         };
         let states = self.gru.seq(&x)?;
-        let hidden = self
-            .gru
+        self.gru
             .states_to_tensor(&states)?
-            .reshape((batch, steps, HIDDEN))?;
-        self.out.forward(&hidden)?.squeeze(2)
+            .reshape((batch, steps, HIDDEN))
+    }
+}
+
+impl Module for SequenceNet {
+    /// `(batch, steps, in_dim)` → `(batch, steps)` logits.
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.out.forward(&self.states(x)?)?.squeeze(2)
     }
 }

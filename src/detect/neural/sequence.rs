@@ -15,7 +15,7 @@ use crate::detect::state::{State, params_from_json, params_to_json};
 use crate::detect::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
-use crate::features::{Dataset, Scaler, Sequences, build_sequences};
+use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences};
 use crate::log::LABEL_UNKNOWN;
 use crate::progress::Progress;
 
@@ -100,34 +100,42 @@ impl SequenceDetector {
         build_sequences(&data.log, &data.index, &codes, &scaled, learned.steps)
     }
 
+    /// Runs `per_batch` on every window, a batch at a time (`(batch, steps, dim)` inputs), and
+    /// concatenates what it returns.
+    fn over_windows(
+        &self,
+        seqs: &Sequences,
+        what: &str,
+        progress: &dyn Progress,
+        per_batch: impl Fn(&SequenceNet, &Tensor) -> candle_core::Result<Tensor>,
+    ) -> Result<Vec<f32>, DetectError> {
+        let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
+        let mut out = Vec::new();
+        let all: Vec<usize> = (0..seqs.windows()).collect();
+        for (b, batch) in all.chunks(SCORE_BATCH).enumerate() {
+            if progress.is_cancelled() {
+                return Err(DetectError::Cancelled);
+            }
+            progress.report(what, b as u64, Some(all.len().div_ceil(SCORE_BATCH) as u64));
+            let x = Tensor::from_vec(
+                seqs.gather(batch),
+                (batch.len(), seqs.len, seqs.dim),
+                compute_device(),
+            )?;
+            out.extend(per_batch(net, &x)?.flatten_all()?.to_vec1::<f32>()?);
+        }
+        Ok(out)
+    }
+
     /// Per-step fraud probabilities for the given windows.
     fn step_scores(
         &self,
         seqs: &Sequences,
         progress: &dyn Progress,
     ) -> Result<Vec<f32>, DetectError> {
-        let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
-        let steps = seqs.len;
-        let mut out = Vec::with_capacity(seqs.windows() * steps);
-        let all: Vec<usize> = (0..seqs.windows()).collect();
-        for (b, batch) in all.chunks(SCORE_BATCH).enumerate() {
-            if progress.is_cancelled() {
-                return Err(DetectError::Cancelled);
-            }
-            progress.report(
-                "scoring sequences",
-                b as u64,
-                Some(all.len().div_ceil(SCORE_BATCH) as u64),
-            );
-            let x = Tensor::from_vec(
-                seqs.gather(batch),
-                (batch.len(), steps, seqs.dim),
-                compute_device(),
-            )?;
-            let p = candle_nn::ops::sigmoid(&net.forward(&x)?)?;
-            out.extend(p.flatten_all()?.to_vec1::<f32>()?);
-        }
-        Ok(out)
+        self.over_windows(seqs, "scoring sequences", progress, |net, x| {
+            candle_nn::ops::sigmoid(&net.forward(x)?)
+        })
     }
 }
 
@@ -290,6 +298,46 @@ impl Detector for SequenceDetector {
 
     fn account_scaler(&self) -> Option<&Scaler> {
         self.learned.as_ref().map(|l| &l.account_scaler)
+    }
+
+    /// Each account as the network reads it: the mean of its GRU states over its events
+    /// (zeros for an account without events).
+    fn account_embedding(
+        &self,
+        data: &Dataset,
+        progress: &dyn Progress,
+    ) -> Result<Option<Matrix>, DetectError> {
+        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let seqs = self.sequences(data, learned);
+        let states =
+            self.over_windows(&seqs, "reading accounts", progress, |net, x| net.states(x))?;
+        let width = if seqs.events.is_empty() {
+            0
+        } else {
+            states.len() / seqs.events.len()
+        };
+        let mut sum = Matrix::zeros(data.users(), width);
+        let mut count = vec![0usize; data.users()];
+        for (i, &e) in seqs.events.iter().enumerate() {
+            if e == u32::MAX {
+                continue;
+            }
+            let u = seqs.window_user[i / seqs.len] as usize;
+            count[u] += 1;
+            for (acc, &v) in sum
+                .row_mut(u)
+                .iter_mut()
+                .zip(&states[i * width..(i + 1) * width])
+            {
+                *acc += v;
+            }
+        }
+        for (u, &n) in count.iter().enumerate().filter(|(_, n)| **n > 0) {
+            for v in sum.row_mut(u) {
+                *v /= n as f32;
+            }
+        }
+        Ok(Some(sum))
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {

@@ -1,18 +1,20 @@
 //! Similar accounts: the accounts nearest to the selected one in behaviour, linked to it or
-//! not, with their scores and labels; one action marks them all for a bulk label. Built once
-//! per account and model.
+//! not, with their scores and labels; read by features, or by the sequence model when one is
+//! trained; one action marks them all for a bulk label. Built once per account, model and
+//! reading.
 
 use eframe::egui;
 
 use super::common::{label_text, score_colour};
 use crate::gui::command::Command;
-use crate::workbench::{SIMILAR_SHOWN, SimilarAccount, Triage};
+use crate::workbench::{Likeness, SIMILAR_SHOWN, SimilarAccount, Triage};
 
 #[derive(Default)]
 pub struct SimilarList {
-    /// (user, session generation) the rows were built for.
-    key: Option<(usize, u64)>,
+    /// (user, session generation, reading) the rows were built for.
+    key: Option<(usize, u64, Likeness)>,
     rows: Vec<SimilarAccount>,
+    by: Likeness,
 }
 
 impl SimilarList {
@@ -21,18 +23,31 @@ impl SimilarList {
             .id_salt("similar")
             .default_open(false)
             .show(ui, |ui| {
+                if t.session.model.embedding.is_none() {
+                    self.by = Likeness::Features;
+                }
+                ui.horizontal(|ui| {
+                    if t.session.model.embedding.is_some() {
+                        ui.selectable_value(&mut self.by, Likeness::Features, "by features");
+                        ui.selectable_value(
+                            &mut self.by,
+                            Likeness::SequenceModel,
+                            "by sequence model",
+                        );
+                    }
+                    if ui
+                        .small_button("mark these")
+                        .on_hover_text("Mark this account and these for a bulk label (queue bar)")
+                        .clicked()
+                    {
+                        out.push(Command::MarkSimilar(self.by));
+                    }
+                });
                 // Worked out only while the section is open.
-                let key = (u, t.session.generation);
+                let key = (u, t.session.generation, self.by);
                 if self.key != Some(key) {
                     self.key = Some(key);
-                    self.rows = t.session.similar_accounts(u, SIMILAR_SHOWN);
-                }
-                if ui
-                    .small_button("mark these")
-                    .on_hover_text("Mark this account and these for a bulk label (queue bar)")
-                    .clicked()
-                {
-                    out.push(Command::MarkSimilar);
+                    self.rows = t.session.similar_accounts(u, SIMILAR_SHOWN, self.by);
                 }
                 egui::ScrollArea::vertical()
                     .id_salt("similar_scroll")
