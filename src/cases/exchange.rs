@@ -9,7 +9,7 @@ use super::workspace::Workspace;
 use crate::log::timeparse::{self, format_rfc3339};
 use crate::log::{LABEL_NAMES, USER_NAMES, field, read_user_csv};
 
-fn file_error(path: &Path, detail: impl Into<String>) -> CaseError {
+pub(super) fn file_error(path: &Path, detail: impl Into<String>) -> CaseError {
     CaseError::File {
         path: path.to_path_buf(),
         detail: detail.into(),

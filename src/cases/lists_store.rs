@@ -6,6 +6,7 @@ use std::path::Path;
 use rusqlite::params;
 
 use super::error::CaseError;
+use super::exchange::file_error;
 use super::workspace::{Workspace, now_ms};
 use crate::log::{field, read_user_csv};
 use crate::rules::{ListEntry, ListKind};
@@ -64,13 +65,6 @@ impl Workspace {
             })
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
-    }
-}
-
-fn file_error(path: &Path, detail: impl Into<String>) -> CaseError {
-    CaseError::File {
-        path: path.to_path_buf(),
-        detail: detail.into(),
     }
 }
 

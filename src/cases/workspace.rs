@@ -71,10 +71,18 @@ impl Workspace {
         author: &str,
         source: Source,
     ) -> Result<Case, CaseError> {
-        let mut cases = self.set_verdicts(&[user.to_string()], verdict, author, source)?;
-        cases
-            .pop()
-            .ok_or_else(|| self.sql(rusqlite::Error::QueryReturnedNoRows))
+        let note = self.case(user)?.map(|c| c.note).unwrap_or_default();
+        self.write_one(&Entry::label(user, verdict, &note, author, source, None))
+    }
+
+    /// Writes one audit line and its case in a transaction of its own.
+    fn write_one(&mut self, entry: &Entry) -> Result<Case, CaseError> {
+        let path = self.path.clone();
+        let sql = |e| CaseError::sql(&path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        let case = write_entry(&tx, entry, now_ms()).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(case)
     }
 
     /// Gives every account of `users` the same verdict (each keeps its note) in one
@@ -102,16 +110,7 @@ impl Workspace {
                 .map_err(sql)?
                 .map(|c| c.note)
                 .unwrap_or_default();
-            let entry = Entry {
-                user,
-                action: "label",
-                verdict: Some(verdict),
-                note: &note,
-                author,
-                source,
-                undoes: None,
-                batch,
-            };
+            let entry = Entry::label(user, verdict, &note, author, source, batch);
             cases.push(write_entry(&tx, &entry, ts_ms).map_err(sql)?);
         }
         tx.commit().map_err(sql)?;
@@ -121,10 +120,7 @@ impl Workspace {
     /// Records a note (and keeps the case's verdict). Durable when this returns.
     pub fn set_note(&mut self, user: &str, note: &str, author: &str) -> Result<Case, CaseError> {
         let verdict = self.case(user)?.and_then(|c| c.verdict);
-        let path = self.path.clone();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn.transaction().map_err(sql)?;
-        let entry = Entry {
+        self.write_one(&Entry {
             user,
             action: "note",
             verdict,
@@ -133,10 +129,7 @@ impl Workspace {
             source: Source::Analyst,
             undoes: None,
             batch: None,
-        };
-        let case = write_entry(&tx, &entry, now_ms()).map_err(sql)?;
-        tx.commit().map_err(sql)?;
-        Ok(case)
+        })
     }
 
     /// Takes back the latest label or note not already taken back (all of it, when it was a
@@ -316,6 +309,29 @@ struct Entry<'a> {
     source: Source,
     undoes: Option<i64>,
     batch: Option<i64>,
+}
+
+impl<'a> Entry<'a> {
+    /// A verdict for `user` (keeping its `note`), part of bulk decision `batch` if any.
+    fn label(
+        user: &'a str,
+        verdict: Verdict,
+        note: &'a str,
+        author: &'a str,
+        source: Source,
+        batch: Option<i64>,
+    ) -> Self {
+        Self {
+            user,
+            action: "label",
+            verdict: Some(verdict),
+            note,
+            author,
+            source,
+            undoes: None,
+            batch,
+        }
+    }
 }
 
 /// Appends `entry` to the audit log and brings the account's case in line with it, inside

@@ -8,7 +8,7 @@ use crate::cases::{self, Workspace};
 
 /// Opens an existing workspace: exporting from or importing into a file that is not there is
 /// a typo more often than a wish for a new workspace.
-fn open_workspace(path: &Path) -> Result<Workspace> {
+pub(super) fn open_workspace(path: &Path) -> Result<Workspace> {
     anyhow::ensure!(path.is_file(), "{}: no such workspace file", path.display());
     Ok(Workspace::open(path)?)
 }

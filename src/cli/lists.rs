@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use super::args::ListsCommand;
+use super::labels::open_workspace;
 use crate::cases::{Workspace, export_lists, os_user, read_lists};
 use crate::rules::ListEntry;
 
@@ -23,12 +24,7 @@ pub fn run(command: ListsCommand) -> Result<()> {
             );
         }
         ListsCommand::Export { workspace, out } => {
-            anyhow::ensure!(
-                workspace.is_file(),
-                "{}: no such workspace file",
-                workspace.display()
-            );
-            let n = export_lists(&Workspace::open(&workspace)?, &out)?;
+            let n = export_lists(&open_workspace(&workspace)?, &out)?;
             println!("wrote {n} entries to {}", out.display());
         }
         ListsCommand::Add {

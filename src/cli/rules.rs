@@ -5,6 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::args::RulesCommand;
+use super::labels::open_workspace;
 use super::progress::TerminalProgress;
 use crate::cases::{Workspace, os_user};
 use crate::eval::metric_text;
@@ -77,12 +78,7 @@ pub fn run(command: RulesCommand) -> Result<()> {
 }
 
 fn list(workspace: &Path) -> Result<()> {
-    anyhow::ensure!(
-        workspace.is_file(),
-        "{}: no such workspace file",
-        workspace.display()
-    );
-    let ws = Workspace::open(workspace)?;
+    let ws = open_workspace(workspace)?;
     for r in ws.rules()? {
         println!(
             "{:<24} v{:<3} {:<16} {:<4} {}",
