@@ -4,7 +4,7 @@
 //! when any of its events matches.
 
 use super::expr::{Cmp, Expr, ParseError};
-use super::lists::{ListEntry, role_column};
+use super::lists::{ListEntry, list_hits, list_roles, role_column};
 use crate::features::Dataset;
 use crate::log::NULL_CODE;
 
@@ -115,14 +115,11 @@ fn bind_expr(expr: &Expr, data: &Dataset, lists: &[ListEntry]) -> Result<Bound, 
         }
         Expr::InList { role, at, list } => {
             if role_column(&data.log, role).is_none() {
-                let roles: Vec<&str> = std::iter::once("user")
-                    .chain(data.log.columns.entities.iter().map(|e| e.name.as_str()))
-                    .collect();
                 return Err(ParseError {
                     position: *at,
                     message: format!(
                         "`{role}` is not an entity of this log (it has {})",
-                        roles.join(", ")
+                        list_roles(&data.log).join(", ")
                     ),
                 });
             }
@@ -131,7 +128,7 @@ fn bind_expr(expr: &Expr, data: &Dataset, lists: &[ListEntry]) -> Result<Bound, 
                 .filter(|e| e.kind == *list && e.role.eq_ignore_ascii_case(role))
                 .cloned()
                 .collect();
-            let hits = super::lists::list_hits(&entries, &data.log);
+            let hits = list_hits(&entries, &data.log);
             Bound::Listed(hits.into_iter().map(|h| !h.is_empty()).collect())
         }
         Expr::And(a, b) => Bound::And(bind(a)?, bind(b)?),

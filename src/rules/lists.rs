@@ -52,6 +52,14 @@ impl ListEntry {
     }
 }
 
+/// The roles a list entry (or a rule's `in` test) may name in `log`: `user` and its entity
+/// columns, lower-cased.
+pub fn list_roles(log: &EventLog) -> Vec<String> {
+    std::iter::once("user".to_string())
+        .chain(log.columns.entities.iter().map(|e| e.name.to_lowercase()))
+        .collect()
+}
+
 /// The column of `log` holding `role`'s values: the user column for `user`, else the entity
 /// column of that name (any case).
 pub fn role_column<'a>(log: &'a EventLog, role: &str) -> Option<&'a CatColumn> {

@@ -11,5 +11,5 @@ mod rule;
 pub use backtest::{Backtest, backtest};
 pub use eval::{BoundRule, bind};
 pub use expr::{Cmp, Expr, ParseError, parse};
-pub use lists::{ListEntry, ListKind, list_hits, role_column};
+pub use lists::{ListEntry, ListKind, list_hits, list_roles, role_column};
 pub use rule::{Rule, RuleAction, RuleError, apply_rules};

@@ -8,7 +8,7 @@ use super::panel::Panel;
 use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
+use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction, list_roles};
 use crate::workbench::Triage;
 
 /// What the expression box is called (on screen and for assistive technology).
@@ -109,17 +109,7 @@ impl RulesPanel {
     /// The allow and block lists: add a value of any role, take one off.
     fn lists(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
         ui.strong(format!("Allow and block lists ({})", t.rules.lists.len()));
-        let roles: Vec<String> = std::iter::once("user".to_string())
-            .chain(
-                t.session
-                    .data
-                    .log
-                    .columns
-                    .entities
-                    .iter()
-                    .map(|e| e.name.to_lowercase()),
-            )
-            .collect();
+        let roles = list_roles(&t.session.data.log);
         ui.horizontal(|ui| {
             let e = &mut self.list_entry;
             egui::ComboBox::from_id_salt("list_kind")
