@@ -1,11 +1,11 @@
 //! Bulk decisions: the analyst marks several accounts (one by one, a range of the queue, every
-//! account linked to one or behaving like it, or the whole filtered queue) and labels them in one action, which is
-//! one transaction and one undo; the audit log still has a line per account.
+//! account linked to one or behaving like it, or the whole filtered queue) and labels them in
+//! one action, which is one transaction and one undo; the audit log still has a line per
+//! account.
 
 use std::collections::BTreeSet;
 
 use super::error::Result;
-use super::queue_filter::LabelFilter;
 use super::similar::Likeness;
 use super::triage::Triage;
 use crate::cases::{Source, Verdict};
@@ -86,11 +86,7 @@ impl Triage {
         for (&u, case) in marked.iter().zip(cases) {
             self.cases.insert(u as u32, case);
         }
-        self.labels_since_training += marked.len();
-        self.relabel();
-        if self.filter.label != LabelFilter::All {
-            self.rebuild_queue();
-        }
+        self.verdicts_given(marked.len());
         Ok(marked.len())
     }
 }

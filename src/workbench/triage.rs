@@ -337,13 +337,19 @@ impl Triage {
             .set_verdict(&user, verdict, author, Source::Analyst)?;
         let next = self.neighbour(1);
         self.cases.insert(u as u32, case);
-        self.labels_since_training += 1;
+        self.verdicts_given(1);
+        self.selected = next.or(self.selected);
+        Ok(Some(user))
+    }
+
+    /// What `n` new verdicts (already in `cases`) change: the count toward the next retrain,
+    /// the labels shown, and the queue when it is filtered by label.
+    pub(super) fn verdicts_given(&mut self, n: usize) {
+        self.labels_since_training += n;
         self.relabel();
         if self.filter.label != LabelFilter::All {
             self.rebuild_queue();
         }
-        self.selected = next.or(self.selected);
-        Ok(Some(user))
     }
 
     /// Sets the selected account's note; returns the account's name.
@@ -447,11 +453,8 @@ impl Triage {
         self.session.model = model;
         self.session.pending = None;
         self.session.generation = next_generation();
-        self.rules = ActiveRules::new(
-            std::mem::take(&mut self.rules.rules),
-            std::mem::take(&mut self.rules.lists),
-            &self.session.data,
-        );
+        // The rules' hits stay: they read the log and its features, which a retrain keeps
+        // (only the targets change), never the model.
         self.reasons.borrow_mut().clear();
         self.labels_since_training = 0;
         self.relabel();
