@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{stderr, stdout, vigil, write};
+use common::{open_bundled_sample, sample_scenarios, stderr, stdout, vigil, write};
 use vigil::cases::Workspace;
 use vigil::detect::{DetectorKind, Risk};
 use vigil::log::Mapping;
@@ -217,27 +217,11 @@ fn the_cli_saves_lists_and_tests_rules() {
 #[test]
 fn a_card_testing_rule_finds_the_card_testers_of_the_sample() {
     let dir = tempfile::tempdir().unwrap();
-    let request = OpenRequest {
-        path: workbench::bundled_sample(),
-        mapping: Mapping::default(),
-        mapping_given: false,
-        confirmed: None,
-        workspace: Some(dir.path().join("ws.db")),
-        detector: DetectorKind::Zscore,
-        train_now: false,
-    };
-    let t = match workbench::open(request, &NoProgress).unwrap() {
-        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
-        Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
-    };
-    let truth = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/shop_labels.csv"),
-    )
-    .unwrap();
-    let testers: Vec<usize> = truth
-        .lines()
-        .filter(|l| l.ends_with(",card_testing"))
-        .map(|l| user(&t, l.split(',').next().unwrap()))
+    let t = open_bundled_sample(dir.path(), DetectorKind::Zscore, false);
+    let testers: Vec<usize> = sample_scenarios(&t)
+        .into_iter()
+        .filter(|(_, s)| s == "card_testing")
+        .map(|(u, _)| u)
         .collect();
     assert!(testers.len() >= 10);
     let b = t.backtest_rule("share:pay_fail >= 0.2").unwrap();

@@ -1,54 +1,17 @@
 //! Similar accounts: on the bundled sample, the accounts nearest in behaviour to a member of a
 //! fraud scenario are mostly members of the same scenario, though they share no device.
 
-use std::collections::HashMap;
-use std::path::Path;
+mod common;
 
+use common::{open_bundled_sample, sample_scenarios};
 use vigil::detect::DetectorKind;
-use vigil::log::Mapping;
-use vigil::progress::NoProgress;
-use vigil::workbench::{self, Likeness, OpenRequest, Opened, SIMILAR_SHOWN, Triage};
-
-fn open_sample(dir: &Path) -> Triage {
-    let request = OpenRequest {
-        path: workbench::bundled_sample(),
-        mapping: Mapping::default(),
-        mapping_given: false,
-        confirmed: None,
-        workspace: Some(dir.join("ws.db")),
-        detector: DetectorKind::Zscore,
-        train_now: false,
-    };
-    match workbench::open(request, &NoProgress).unwrap() {
-        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
-        Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
-    }
-}
-
-/// Each account's scenario by the generator's truth.
-fn scenarios(t: &Triage) -> HashMap<usize, String> {
-    let truth = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/shop_labels.csv"),
-    )
-    .unwrap();
-    truth
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let mut f = l.split(',');
-            let user = f.next()?;
-            let scenario = f.nth(1)?;
-            let u = t.session.data.log.columns.user.dict.lookup(user)?;
-            Some((u as usize, scenario.to_string()))
-        })
-        .collect()
-}
+use vigil::workbench::{Likeness, SIMILAR_SHOWN};
 
 #[test]
 fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
     let dir = tempfile::tempdir().unwrap();
-    let mut t = open_sample(dir.path());
-    let truth = scenarios(&t);
+    let mut t = open_bundled_sample(dir.path(), DetectorKind::Zscore, false);
+    let truth = sample_scenarios(&t);
     let mut report = Vec::new();
     for scenario in [
         "promo_ring",
@@ -100,19 +63,7 @@ fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
 #[test]
 fn a_sequence_model_reads_accounts_alike_within_a_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    let request = OpenRequest {
-        path: workbench::bundled_sample(),
-        mapping: Mapping::default(),
-        mapping_given: false,
-        confirmed: None,
-        workspace: Some(dir.path().join("ws.db")),
-        detector: DetectorKind::Gru,
-        train_now: true,
-    };
-    let t = match workbench::open(request, &NoProgress).unwrap() {
-        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
-        Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
-    };
+    let t = open_bundled_sample(dir.path(), DetectorKind::Gru, true);
     let embedding = t
         .session
         .model
@@ -120,7 +71,7 @@ fn a_sequence_model_reads_accounts_alike_within_a_scenario() {
         .as_ref()
         .expect("a gru reads accounts");
     assert_eq!(embedding.rows, t.users());
-    let truth = scenarios(&t);
+    let truth = sample_scenarios(&t);
     let mut report = Vec::new();
     let mut all_fraud = 0.0;
     let scenarios_tried = [

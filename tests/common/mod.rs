@@ -52,3 +52,46 @@ pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     std::fs::write(&p, content).unwrap();
     p
 }
+
+/// The bundled sample opened as the window opens it, in a workspace under `dir`; `train_now`
+/// trains `detector` before returning instead of leaving it to a background retrain.
+pub fn open_bundled_sample(
+    dir: &Path,
+    detector: vigil::detect::DetectorKind,
+    train_now: bool,
+) -> vigil::workbench::Triage {
+    use vigil::workbench::{self, OpenRequest, Opened, Triage};
+    let request = OpenRequest {
+        path: workbench::bundled_sample(),
+        mapping: vigil::log::Mapping::default(),
+        mapping_given: false,
+        confirmed: None,
+        workspace: Some(dir.join("ws.db")),
+        detector,
+        train_now,
+    };
+    match workbench::open(request, &vigil::progress::NoProgress).unwrap() {
+        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
+        Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
+    }
+}
+
+/// Each account of `t` (the bundled sample) with its scenario by the generator's truth
+/// (`sample_data/shop_labels.csv`): `card_testing`, `legit_browser`, ...
+pub fn sample_scenarios(t: &vigil::workbench::Triage) -> std::collections::HashMap<usize, String> {
+    let truth = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/shop_labels.csv"),
+    )
+    .unwrap();
+    truth
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            let user = f.next()?;
+            let scenario = f.nth(1)?;
+            let u = t.session.data.log.columns.user.dict.lookup(user)?;
+            Some((u as usize, scenario.to_string()))
+        })
+        .collect()
+}
