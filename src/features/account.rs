@@ -130,9 +130,34 @@ pub fn account_features(
     index: &UserIndex,
     progress: &dyn Progress,
 ) -> Result<AccountFeatures, FeatureError> {
+    account_features_typed(log, index, main_event_types(log), progress)
+}
+
+/// The account features of `log` with the per-type columns of the event types `names` (another
+/// log's main types, so a few accounts' rows have the columns a model was trained with); a
+/// type this log lacks counts zero.
+pub fn account_features_with_types(
+    log: &EventLog,
+    index: &UserIndex,
+    names: &[String],
+    progress: &dyn Progress,
+) -> Result<AccountFeatures, FeatureError> {
+    let dict = &log.columns.event.dict;
+    let types = names
+        .iter()
+        .map(|n| (dict.lookup(n).unwrap_or(NULL_CODE), n.clone()))
+        .collect();
+    account_features_typed(log, index, types, progress)
+}
+
+fn account_features_typed(
+    log: &EventLog,
+    index: &UserIndex,
+    types: Vec<(u32, String)>,
+    progress: &dyn Progress,
+) -> Result<AccountFeatures, FeatureError> {
     progress.report("account features", 0, Some(3));
     let users = log.user_count();
-    let types = main_event_types(log);
     let roles = categorical_roles(log);
 
     let gap = (col("ts") - col("ts").shift(lit(1)).over([col("user")])?).cast(DataType::Float64)

@@ -43,25 +43,36 @@ impl LabelledLog {
             .iter()
             .map(|&t| t >= from && t < until)
             .collect();
+        Self {
+            log: self.log.clone(),
+            index: self.index.clone(),
+            labels: known,
+        }
+        .part(&keep)
+    }
+
+    /// The events `keep` marks, with what is known of their users and events.
+    pub fn part(&self, keep: &[bool]) -> Self {
+        let known = &self.labels;
         if keep.iter().all(|&k| k) {
             return Self {
                 log: self.log.clone(),
                 index: self.index.clone(),
-                labels: known,
+                labels: known.clone(),
             };
         }
-        let part = Arc::new(self.log.filtered(&keep));
+        let part = Arc::new(self.log.filtered(keep));
         // The part numbers its users afresh; carry each label over by name.
         let mut labels = LabelKnowledge::none(part.user_count());
         labels.delay_ms = known.delay_ms;
         for u in 0..part.user_count() {
             let name = part.columns.user.dict.get(u as u32);
             if let Some(v) = self.log.columns.user.dict.lookup(name) {
-                labels.copy_user(u, &known, v as usize);
+                labels.copy_user(u, known, v as usize);
             }
         }
         if let Some(ev) = &known.event {
-            let kept = ev.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| *l);
+            let kept = ev.iter().zip(keep).filter(|(_, k)| **k).map(|(l, _)| *l);
             labels.event = Some(kept.collect());
         }
         Self {

@@ -15,35 +15,29 @@
 //!   of the `delay + W` days before, as labels arrive `delay` after their events). The user's
 //!   own confirmed fraud and the event type's are read the same way.
 
-use std::collections::VecDeque;
-
 use ahash::AHashMap;
 
 use super::FeatureError;
+use super::event_state::{
+    ActivityCursor, ActivityRow, DAY_MS, HISTORY_MS, HOUR_MS, RISK_WINDOWS_MS, RiskCursor, RiskRow,
+    UserCursor, UserRow,
+};
 use super::knowledge::LabelKnowledge;
 use super::matrix::Matrix;
 use super::spec::{FeatureSpec, FeatureTable, Unit};
 use super::vocab::{Act, act_of};
-use crate::log::{CatColumn, EventLog, LABEL_UNKNOWN, NULL_CODE, UserIndex};
+use crate::log::{CatColumn, EventLog, NULL_CODE, UserIndex};
 use crate::progress::Progress;
 
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
-/// The user's activity windows.
-const USER_WINDOWS: [(i64, &str, &str); 4] = [
-    (HOUR_MS, "1h", "1 h"),
-    (DAY_MS, "1d", "1 day"),
-    (7 * DAY_MS, "7d", "7 days"),
-    (30 * DAY_MS, "30d", "30 days"),
+/// The user's activity windows' names (`USER_WINDOWS_MS`).
+const USER_WINDOWS: [(&str, &str); 4] = [
+    ("1h", "1 h"),
+    ("1d", "1 day"),
+    ("7d", "7 days"),
+    ("30d", "30 days"),
 ];
-/// The longest window of anything that is not label risk.
-const HISTORY_MS: i64 = 30 * DAY_MS;
-/// Label-risk windows, each read `delay` back.
-const RISK_WINDOWS: [(i64, &str, &str); 3] = [
-    (DAY_MS, "1d", "1 day"),
-    (7 * DAY_MS, "7d", "7 days"),
-    (30 * DAY_MS, "30d", "30 days"),
-];
+/// Label-risk windows' names (`RISK_WINDOWS_MS`).
+const RISK_WINDOWS: [(&str, &str); 3] = [("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days")];
 /// The acts an event type can name, each a 0/1 feature.
 const ACTS: [(Act, &str); 8] = [
     (Act::View, "view"),
@@ -62,7 +56,7 @@ pub type EventFeatures = FeatureTable;
 /// How far back the event features of a log with this label delay look: a window of events
 /// featurised together with this much history before it gets the same features.
 pub fn lookback_ms(label_delay_ms: i64) -> i64 {
-    HISTORY_MS.max(label_delay_ms.max(0) + RISK_WINDOWS[2].0)
+    HISTORY_MS.max(label_delay_ms.max(0) + RISK_WINDOWS_MS[2])
 }
 
 /// The table's columns, declared before any value is written so the table is allocated once,
@@ -78,43 +72,85 @@ impl Columns {
     }
 }
 
-/// Where one entity role's features go.
-struct RiskColumns {
-    events_1d: Option<usize>,
-    users_7d: Option<usize>,
-    first_use: Option<usize>,
+/// Where the user-history features go.
+pub(crate) struct UserColumns {
+    counts: [usize; 4],
+    amount: Option<AmountColumns>,
+    gap: usize,
+}
+
+struct AmountColumns {
+    raw: usize,
+    mean_30d: usize,
+    max_30d: usize,
+    ratio_30d: usize,
+}
+
+impl UserColumns {
+    pub fn write(&self, r: &UserRow, mut set: impl FnMut(usize, f32)) {
+        for (&col, &v) in self.counts.iter().zip(&r.counts) {
+            set(col, v);
+        }
+        set(self.gap, r.gap_secs);
+        if let Some(a) = &self.amount {
+            set(a.raw, r.amount);
+            set(a.mean_30d, r.amount_mean_30d);
+            set(a.max_30d, r.amount_max_30d);
+            set(a.ratio_30d, r.amount_to_mean);
+        }
+    }
+}
+
+/// Where one group's features go (a user's, an event type's, an entity value's).
+pub(crate) struct RiskColumns {
+    activity: Option<[usize; 3]>,
     known: usize,
     rates: [usize; 3],
 }
 
+impl RiskColumns {
+    pub fn write_risk(&self, r: &RiskRow, mut set: impl FnMut(usize, f32)) {
+        set(self.known, r.known_30d);
+        for (&col, &v) in self.rates.iter().zip(&r.rates) {
+            set(col, v);
+        }
+    }
+
+    pub fn write_activity(&self, a: &ActivityRow, mut set: impl FnMut(usize, f32)) {
+        if let Some([events, users, first]) = self.activity {
+            set(events, a.events_1d);
+            set(users, a.users_7d);
+            set(first, a.first_use);
+        }
+    }
+}
+
 fn risk_columns(c: &mut Columns, role: &str, what: &str, activity: bool) -> RiskColumns {
-    let (events_1d, users_7d, first_use) = if activity {
-        (
-            Some(c.add(
+    let activity = activity.then(|| {
+        [
+            c.add(
                 format!("{role}_events_1d"),
                 format!("{{}} events on this {what} in 1 day"),
                 Unit::Count,
-            )),
-            Some(c.add(
+            ),
+            c.add(
                 format!("{role}_users_7d"),
                 format!("{{}} users on this {what} in 7 days"),
                 Unit::Count,
-            )),
-            Some(c.add(
+            ),
+            c.add(
                 format!("{role}_first_use_30d"),
                 format!("first use of this {what} by the user in 30 days ({{}})"),
                 Unit::Number,
-            )),
-        )
-    } else {
-        (None, None, None)
-    };
+            ),
+        ]
+    });
     let known = c.add(
         format!("{role}_known_30d"),
         format!("{{}} confirmed labels on this {what} over 30 days"),
         Unit::Count,
     );
-    let rates = RISK_WINDOWS.map(|(_, suffix, words)| {
+    let rates = RISK_WINDOWS.map(|(suffix, words)| {
         c.add(
             format!("{role}_fraud_rate_{suffix}"),
             format!("{{}} of the confirmed events on this {what} in {words} were fraud"),
@@ -122,12 +158,79 @@ fn risk_columns(c: &mut Columns, role: &str, what: &str, activity: bool) -> Risk
         )
     });
     RiskColumns {
-        events_1d,
-        users_7d,
-        first_use,
+        activity,
         known,
         rates,
     }
+}
+
+/// Every column of a log's event features and where each group's go: shared by the
+/// whole-log pass and the live watch, so both write the same table.
+pub(crate) struct Layout {
+    pub specs: Vec<FeatureSpec>,
+    pub user: UserColumns,
+    acts: Vec<usize>,
+    hour: usize,
+    pub own: RiskColumns,
+    pub kind: RiskColumns,
+    /// Per entity role: the value's own, and the value's for this event type.
+    pub entities: Vec<(RiskColumns, RiskColumns)>,
+}
+
+impl Layout {
+    pub fn of(log: &EventLog) -> Self {
+        let mut c = Columns { specs: Vec::new() };
+        let user = user_columns(&mut c, log.columns.amount.is_some());
+        let acts = ACTS
+            .iter()
+            .map(|(_, name)| {
+                c.add(
+                    format!("act:{name}"),
+                    format!("a {name} event ({{}})"),
+                    Unit::Number,
+                )
+            })
+            .collect();
+        let hour = c.add("hour".into(), "at {} h (UTC)".into(), Unit::Count);
+        let own = risk_columns(&mut c, "user", "account", false);
+        let kind = risk_columns(&mut c, "event_type", "event type", false);
+        let entities = log
+            .columns
+            .entities
+            .iter()
+            .map(|e| {
+                // The entity's own risk, and its risk for this kind of event: a compromised
+                // checkout's payments are all fraud while its views are not.
+                let own = risk_columns(&mut c, &e.name, &e.name, true);
+                let what = format!("{} for this event type", e.name);
+                let paired = risk_columns(&mut c, &format!("{}+event", e.name), &what, false);
+                (own, paired)
+            })
+            .collect();
+        Self {
+            specs: c.specs,
+            user,
+            acts,
+            hour,
+            own,
+            kind,
+            entities,
+        }
+    }
+
+    /// What the event is: its act (index into `ACTS`, from `act_index`) and its hour of day.
+    pub fn write_what(&self, act: Option<usize>, ts_ms: i64, mut set: impl FnMut(usize, f32)) {
+        for (a, &col) in self.acts.iter().enumerate() {
+            set(col, f32::from(u8::from(act == Some(a))));
+        }
+        set(self.hour, ts_ms.rem_euclid(DAY_MS) as f32 / HOUR_MS as f32);
+    }
+}
+
+/// The act an event type's name says, as an index into the act columns.
+pub(crate) fn act_index(event_type: &str) -> Option<usize> {
+    let act = act_of(event_type);
+    ACTS.iter().position(|(a, _)| *a == act)
 }
 
 /// Where the features are written: every event's row, or only the kept events' (the others
@@ -190,50 +293,40 @@ pub fn event_features_of(
             .collect()
     });
     let n = rows.as_ref().map_or(log.len(), Vec::len);
-    let has_amount = log.columns.amount.is_some();
-    let mut c = Columns { specs: Vec::new() };
-    let user_cols = user_columns(&mut c, has_amount);
-    let act_cols: Vec<usize> = ACTS
-        .iter()
-        .map(|(_, name)| {
-            c.add(
-                format!("act:{name}"),
-                format!("a {name} event ({{}})"),
-                Unit::Number,
-            )
-        })
-        .collect();
-    let hour_col = c.add("hour".into(), "at {} h (UTC)".into(), Unit::Count);
-    let own = risk_columns(&mut c, "user", "account", false);
-    let kind = risk_columns(&mut c, "event_type", "event type", false);
-    let entity_cols: Vec<(RiskColumns, RiskColumns)> = log
-        .columns
-        .entities
-        .iter()
-        .map(|e| {
-            // The entity's own risk, and its risk for this kind of event: a compromised
-            // checkout's payments are all fraud while its views are not.
-            let own = risk_columns(&mut c, &e.name, &e.name, true);
-            let what = format!("{} for this event type", e.name);
-            let paired = risk_columns(&mut c, &format!("{}+event", e.name), &what, false);
-            (own, paired)
-        })
-        .collect();
+    let layout = Layout::of(log);
 
     // Missing until written: an event without a seller has no seller features (not zeros).
-    let mut values = Matrix::zeros(n, c.specs.len());
+    let mut values = Matrix::zeros(n, layout.specs.len());
     values.data.fill(f32::NAN);
     let mut m = Out { m: values, row_of };
     let steps = 3 + log.columns.entities.len() as u64;
     progress.report("event features", 0, Some(steps));
-    user_history(log, index, &user_cols, &mut m, progress)?;
-    what_it_is(log, &act_cols, hour_col, &mut m);
+    user_history(log, index, &layout.user, &mut m, progress)?;
+    what_it_is(log, &layout, &mut m);
     let sweep = RiskSweep::new(log, labels);
     progress.report("event features", 1, Some(steps));
-    sweep.run(column(&log.columns.user), None, &own, &mut m, progress)?;
+    sweep.run(
+        column(&log.columns.user),
+        None,
+        &layout.own,
+        &mut m,
+        progress,
+    )?;
     progress.report("event features", 2, Some(steps));
-    sweep.run(column(&log.columns.event), None, &kind, &mut m, progress)?;
-    for (k, (entity, (own, paired))) in log.columns.entities.iter().zip(&entity_cols).enumerate() {
+    sweep.run(
+        column(&log.columns.event),
+        None,
+        &layout.kind,
+        &mut m,
+        progress,
+    )?;
+    for (k, (entity, (own, paired))) in log
+        .columns
+        .entities
+        .iter()
+        .zip(&layout.entities)
+        .enumerate()
+    {
         progress.report("event features", 3 + k as u64, Some(steps));
         let users = Some(log.columns.user.codes.as_slice());
         sweep.run(column(&entity.column), users, own, &mut m, progress)?;
@@ -241,28 +334,14 @@ pub fn event_features_of(
         sweep.run((&pairs, values), None, paired, &mut m, progress)?;
     }
     Ok(FeatureTable {
-        specs: c.specs,
+        specs: layout.specs,
         values: m.m,
         rows,
     })
 }
 
-/// Where the user-history features go.
-struct UserColumns {
-    counts: [usize; 4],
-    amount: Option<AmountColumns>,
-    gap: usize,
-}
-
-struct AmountColumns {
-    raw: usize,
-    mean_30d: usize,
-    max_30d: usize,
-    ratio_30d: usize,
-}
-
 fn user_columns(c: &mut Columns, has_amount: bool) -> UserColumns {
-    let counts = USER_WINDOWS.map(|(_, suffix, words)| {
+    let counts = USER_WINDOWS.map(|(suffix, words)| {
         c.add(
             format!("user_events_{suffix}"),
             format!("{{}} events by this user in {words}"),
@@ -299,8 +378,7 @@ fn user_columns(c: &mut Columns, has_amount: bool) -> UserColumns {
     }
 }
 
-/// Counts and amounts over the user's trailing windows, the gap since their previous event (in
-/// the last 30 days) and the amount against the mean of their earlier amounts in 30 days.
+/// Each user's events through a `UserCursor`, in the user's time order.
 fn user_history(
     log: &EventLog,
     index: &UserIndex,
@@ -309,117 +387,36 @@ fn user_history(
     progress: &dyn Progress,
 ) -> Result<(), FeatureError> {
     let c = &log.columns;
-    let amount = c.amount.as_deref();
-    let mut ts: Vec<i64> = Vec::new();
-    let mut amt: Vec<f64> = Vec::new();
-    let mut prefix_sum: Vec<f64> = Vec::new();
-    let mut prefix_n: Vec<u32> = Vec::new();
-    let mut maxq: VecDeque<usize> = VecDeque::new();
     for u in 0..index.user_count() as u32 {
         if u % 4096 == 0 && progress.is_cancelled() {
             return Err(FeatureError::Cancelled);
         }
-        let events = index.events(u);
-        ts.clear();
-        ts.extend(events.iter().map(|&e| c.ts_ms[e as usize]));
-        for (w, &(window_ms, _, _)) in USER_WINDOWS.iter().enumerate() {
-            let mut start = 0;
-            for (i, &e) in events.iter().enumerate() {
-                while ts[i] - ts[start] >= window_ms {
-                    start += 1;
-                }
-                m.set(e as usize, cols.counts[w], (i + 1 - start) as f32);
-            }
-        }
-        for (i, &e) in events.iter().enumerate() {
-            let gap = (i > 0 && ts[i] - ts[i - 1] < HISTORY_MS)
-                .then(|| (ts[i] - ts[i - 1]) as f32 / 1000.0);
-            m.set(e as usize, cols.gap, gap.unwrap_or(f32::NAN));
-        }
-        let (Some(a), Some(ac)) = (amount, &cols.amount) else {
-            continue;
-        };
-        amt.clear();
-        amt.extend(events.iter().map(|&e| a[e as usize]));
-        // Prefix sums of amounts (missing ones count as nothing) for window means.
-        prefix_sum.clear();
-        prefix_n.clear();
-        prefix_sum.push(0.0);
-        prefix_n.push(0);
-        for (i, &x) in amt.iter().enumerate() {
-            prefix_sum.push(prefix_sum[i] + if x.is_finite() { x } else { 0.0 });
-            prefix_n.push(prefix_n[i] + u32::from(x.is_finite()));
-        }
-        maxq.clear();
-        let mut start = 0;
-        for (i, &e) in events.iter().enumerate() {
-            while ts[i] - ts[start] >= HISTORY_MS {
-                start += 1;
-            }
-            if amt[i].is_finite() {
-                while maxq.back().is_some_and(|&j| amt[j] <= amt[i]) {
-                    maxq.pop_back();
-                }
-                maxq.push_back(i);
-            }
-            while maxq.front().is_some_and(|&j| j < start) {
-                maxq.pop_front();
-            }
-            let mean = |from: usize, to: usize| {
-                let k = prefix_n[to] - prefix_n[from];
-                (k > 0).then(|| (prefix_sum[to] - prefix_sum[from]) / f64::from(k))
-            };
+        let mut cursor = UserCursor::default();
+        for &e in index.events(u) {
             let e = e as usize;
-            m.set(e, ac.raw, amt[i] as f32);
-            m.set(
-                e,
-                ac.mean_30d,
-                mean(start, i + 1).map_or(f32::NAN, |v| v as f32),
-            );
-            m.set(
-                e,
-                ac.max_30d,
-                maxq.front().map_or(f32::NAN, |&j| amt[j] as f32),
-            );
-            // Against the earlier amounts only: the event itself is what is being judged.
-            let ratio = match mean(start, i) {
-                Some(before) if amt[i].is_finite() => (amt[i] / before.max(0.01)) as f32,
-                _ => f32::NAN,
-            };
-            m.set(e, ac.ratio_30d, ratio);
+            let amount = c.amount.as_ref().map_or(f64::NAN, |a| a[e]);
+            let row = cursor.push(c.ts_ms[e], amount);
+            cols.write(&row, |col, v| m.set(e, col, v));
         }
     }
     Ok(())
 }
 
 /// The act of each event's type and its hour of day.
-fn what_it_is(log: &EventLog, act_cols: &[usize], hour_col: usize, m: &mut Out) {
+fn what_it_is(log: &EventLog, layout: &Layout, m: &mut Out) {
     let c = &log.columns;
-    let act_by_code: Vec<Option<usize>> = c
-        .event
-        .dict
-        .iter()
-        .map(|name| {
-            let act = act_of(name);
-            ACTS.iter().position(|(a, _)| *a == act)
-        })
-        .collect();
+    let act_by_code: Vec<Option<usize>> = c.event.dict.iter().map(act_index).collect();
     for e in 0..log.len() {
-        let code = c.event.codes[e];
-        let act = act_by_code.get(code as usize).copied().flatten();
-        for (a, &col) in act_cols.iter().enumerate() {
-            m.set(e, col, f32::from(u8::from(act == Some(a))));
-        }
-        m.set(
-            e,
-            hour_col,
-            c.ts_ms[e].rem_euclid(DAY_MS) as f32 / HOUR_MS as f32,
-        );
+        let act = act_by_code
+            .get(c.event.codes[e] as usize)
+            .copied()
+            .flatten();
+        layout.write_what(act, c.ts_ms[e], |col, v| m.set(e, col, v));
     }
 }
 
 /// Every event's label and when it became known, and the events in time order: what each
-/// entity's pass reads.
+/// group's pass reads.
 struct RiskSweep<'a> {
     log: &'a EventLog,
     by_time: Vec<u32>,
@@ -439,7 +436,7 @@ impl<'a> RiskSweep<'a> {
             by_time: time_order(log),
             label,
             known_at,
-            delay_ms: labels.delay_ms.max(0),
+            delay_ms: labels.delay_ms,
         }
     }
 
@@ -454,9 +451,51 @@ impl<'a> RiskSweep<'a> {
         progress: &dyn Progress,
     ) -> Result<(), FeatureError> {
         let ts = &self.log.columns.ts_ms;
-        // Group the events by value, each group in time order (a stable counting sort).
+        let groups = Groups::new(&self.by_time, codes, values);
+        let mut risk = RiskCursor::default();
+        let mut activity = ActivityCursor::default();
+        for v in 0..values {
+            if v % 65_536 == 0 && progress.is_cancelled() {
+                return Err(FeatureError::Cancelled);
+            }
+            let group = groups.of(v);
+            risk.reset(self.labelled(group), self.delay_ms);
+            activity.reset();
+            for &e in group {
+                let e = e as usize;
+                let set = |col, v| m.set(e, col, v);
+                cols.write_risk(&risk.advance(ts[e]), set);
+                if let Some(users) = users {
+                    let a = activity.push(ts[e], users[e]);
+                    cols.write_activity(&a, |col, v| m.set(e, col, v));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The group's labelled events as `(time, known at, is fraud)`, in time order.
+    fn labelled<'g>(&'g self, group: &'g [u32]) -> impl Iterator<Item = (i64, i64, bool)> + 'g {
+        let ts = &self.log.columns.ts_ms;
+        group
+            .iter()
+            .map(|&e| e as usize)
+            .filter(|&e| self.label[e] != crate::log::LABEL_UNKNOWN)
+            .map(|e| (ts[e], self.known_at[e], self.label[e] == 1))
+    }
+}
+
+/// The events grouped by a column's value, each group in time order (a stable counting sort
+/// of the time order).
+struct Groups {
+    offsets: Vec<usize>,
+    grouped: Vec<u32>,
+}
+
+impl Groups {
+    fn new(by_time: &[u32], codes: &[u32], values: usize) -> Self {
         let mut offsets = vec![0usize; values + 1];
-        for &e in &self.by_time {
+        for &e in by_time {
             let v = codes[e as usize];
             if v != NULL_CODE {
                 offsets[v as usize + 1] += 1;
@@ -467,143 +506,18 @@ impl<'a> RiskSweep<'a> {
         }
         let mut next = offsets.clone();
         let mut grouped = vec![0u32; offsets[values]];
-        for &e in &self.by_time {
+        for &e in by_time {
             let v = codes[e as usize];
             if v != NULL_CODE {
                 grouped[next[v as usize]] = e;
                 next[v as usize] += 1;
             }
         }
-        drop(next);
-        let mut state = GroupState::default();
-        for v in 0..values {
-            if v % 65_536 == 0 && progress.is_cancelled() {
-                return Err(FeatureError::Cancelled);
-            }
-            let group = &grouped[offsets[v]..offsets[v + 1]];
-            self.label_risk(group, cols, &mut state, m);
-            if let Some(users) = users {
-                activity(group, ts, users, cols, &mut state, m);
-            }
-        }
-        Ok(())
+        Self { offsets, grouped }
     }
 
-    /// The fraud rate among the group's events whose labels were known before each event,
-    /// over the delayed windows: an event `e'` counts for an event at `t` when its label was
-    /// known before `t` and `t - delay - W <= ts(e')`.
-    fn label_risk(&self, group: &[u32], cols: &RiskColumns, st: &mut GroupState, m: &mut Out) {
-        let ts = &self.log.columns.ts_ms;
-        st.arrivals.clear();
-        for (i, &e) in group.iter().enumerate() {
-            let e = e as usize;
-            if self.label[e] != LABEL_UNKNOWN {
-                // Counted once both the label is known and the event has happened.
-                st.arrivals.push((self.known_at[e].max(ts[e]), i as u32));
-            }
-        }
-        st.arrivals.sort_unstable();
-        let windows = RISK_WINDOWS.len();
-        st.active.clear();
-        st.active.resize(group.len() * windows, false);
-        let mut known = [0u32; 3];
-        let mut fraud = [0u32; 3];
-        let mut removed = [0usize; 3];
-        let mut arrived = 0usize;
-        for &e in group {
-            let t = ts[e as usize];
-            while arrived < st.arrivals.len() && st.arrivals[arrived].0 < t {
-                let i = st.arrivals[arrived].1 as usize;
-                let at = ts[group[i] as usize];
-                let is_fraud = self.label[group[i] as usize] == 1;
-                for (w, &(window_ms, _, _)) in RISK_WINDOWS.iter().enumerate() {
-                    // Already older than the window: it never counts there.
-                    if t - self.delay_ms - window_ms <= at {
-                        st.active[i * windows + w] = true;
-                        known[w] += 1;
-                        fraud[w] += u32::from(is_fraud);
-                    }
-                }
-                arrived += 1;
-            }
-            for (w, &(window_ms, _, _)) in RISK_WINDOWS.iter().enumerate() {
-                while removed[w] < group.len()
-                    && ts[group[removed[w]] as usize] < t - self.delay_ms - window_ms
-                {
-                    let i = removed[w];
-                    if std::mem::take(&mut st.active[i * windows + w]) {
-                        known[w] -= 1;
-                        fraud[w] -= u32::from(self.label[group[i] as usize] == 1);
-                    }
-                    removed[w] += 1;
-                }
-            }
-            let e = e as usize;
-            m.set(e, cols.known, known[2] as f32);
-            for w in 0..windows {
-                let rate = if known[w] > 0 {
-                    fraud[w] as f32 / known[w] as f32
-                } else {
-                    0.0
-                };
-                m.set(e, cols.rates[w], rate);
-            }
-        }
-    }
-}
-
-/// Scratch reused from one group to the next.
-#[derive(Default)]
-struct GroupState {
-    arrivals: Vec<(i64, u32)>,
-    active: Vec<bool>,
-    users_in_week: AHashMap<u32, u32>,
-    last_use: AHashMap<u32, i64>,
-}
-
-/// Events on the value in the last day, distinct users in the last week, and whether this
-/// user used the value in the 30 days before.
-fn activity(
-    group: &[u32],
-    ts: &[i64],
-    users: &[u32],
-    cols: &RiskColumns,
-    st: &mut GroupState,
-    m: &mut Out,
-) {
-    let (Some(events_col), Some(users_col), Some(first_col)) =
-        (cols.events_1d, cols.users_7d, cols.first_use)
-    else {
-        return;
-    };
-    st.users_in_week.clear();
-    st.last_use.clear();
-    let (mut day_start, mut week_start) = (0usize, 0usize);
-    for (i, &e) in group.iter().enumerate() {
-        let e = e as usize;
-        let t = ts[e];
-        while t - ts[group[day_start] as usize] >= DAY_MS {
-            day_start += 1;
-        }
-        while t - ts[group[week_start] as usize] >= 7 * DAY_MS {
-            let old = users[group[week_start] as usize];
-            if let Some(x) = st.users_in_week.get_mut(&old) {
-                *x -= 1;
-                if *x == 0 {
-                    st.users_in_week.remove(&old);
-                }
-            }
-            week_start += 1;
-        }
-        let u = users[e];
-        *st.users_in_week.entry(u).or_insert(0) += 1;
-        let first = st
-            .last_use
-            .insert(u, t)
-            .is_none_or(|last| t - last >= HISTORY_MS);
-        m.set(e, events_col, (i + 1 - day_start) as f32);
-        m.set(e, users_col, st.users_in_week.len() as f32);
-        m.set(e, first_col, f32::from(u8::from(first)));
+    fn of(&self, v: usize) -> &[u32] {
+        &self.grouped[self.offsets[v]..self.offsets[v + 1]]
     }
 }
 

@@ -1,0 +1,205 @@
+//! Event features for events as they arrive. Every group's cursor (each user, event type,
+//! entity value and entity value × event type) is kept between events, so a new event's
+//! features cost a few map lookups: nothing of the log is featurised again. A log's events
+//! pushed here in time order get the features the whole-log pass gives them.
+
+use ahash::AHashMap;
+
+use super::FeatureError;
+use super::event::{Layout, RiskColumns, act_index, time_order};
+use super::event_state::{ActivityCursor, RiskCursor, UserCursor};
+use super::knowledge::LabelKnowledge;
+use super::spec::FeatureSpec;
+use crate::log::{EventLog, LABEL_UNKNOWN, LabelValue, NULL_CODE};
+use crate::progress::Progress;
+
+/// One entity role's cursors, by value code (and event type code for the paired risk).
+#[derive(Default)]
+struct EntityCursors {
+    activity: AHashMap<u32, ActivityCursor>,
+    risk: AHashMap<u32, RiskCursor>,
+    paired: AHashMap<(u32, u32), RiskCursor>,
+}
+
+/// Labelled events `(time, known at, is fraud)` per group, gathered before the cursors start.
+type Labelled<K> = AHashMap<K, Vec<(i64, i64, bool)>>;
+
+pub struct LiveFeatures {
+    layout: Layout,
+    delay_ms: i64,
+    /// The act of each event type code; grows as new types arrive.
+    acts: Vec<Option<usize>>,
+    users: AHashMap<u32, UserCursor>,
+    user_risk: AHashMap<u32, RiskCursor>,
+    type_risk: AHashMap<u32, RiskCursor>,
+    entities: Vec<EntityCursors>,
+    /// Per user code: the account's label and when it became known, which its new events
+    /// carry (as the whole-log pass gives a labelled account's later events its label).
+    user_labels: Vec<(LabelValue, i64)>,
+}
+
+impl LiveFeatures {
+    /// The state after every event of `log` (the history), with `labels` as what is known:
+    /// each labelled event counts from when its label became known. Events pushed later are
+    /// taken as unlabelled (their labels come from the analysts, after the fact).
+    pub fn warm(
+        log: &EventLog,
+        labels: &LabelKnowledge,
+        progress: &dyn Progress,
+    ) -> Result<Self, FeatureError> {
+        let order = time_order(log);
+        let c = &log.columns;
+        let mut by_user: Labelled<u32> = AHashMap::new();
+        let mut by_type: Labelled<u32> = AHashMap::new();
+        let mut by_entity: Vec<(Labelled<u32>, Labelled<(u32, u32)>)> =
+            c.entities.iter().map(|_| Default::default()).collect();
+        for &e in &order {
+            let e = e as usize;
+            let (label, known_at) = labels.event_label(log, e, c.user.codes[e]);
+            if label == LABEL_UNKNOWN {
+                continue;
+            }
+            let item = (c.ts_ms[e], known_at, label == 1);
+            let kind = c.event.codes[e];
+            by_user.entry(c.user.codes[e]).or_default().push(item);
+            if kind != NULL_CODE {
+                by_type.entry(kind).or_default().push(item);
+            }
+            for (entity, (own, paired)) in c.entities.iter().zip(&mut by_entity) {
+                let v = entity.column.codes[e];
+                if v != NULL_CODE {
+                    own.entry(v).or_default().push(item);
+                    if kind != NULL_CODE {
+                        paired.entry((v, kind)).or_default().push(item);
+                    }
+                }
+            }
+        }
+        let delay_ms = labels.delay_ms;
+        let cursors = |m: Labelled<u32>| -> AHashMap<u32, RiskCursor> {
+            m.into_iter()
+                .map(|(k, v)| (k, RiskCursor::new(v.into_iter(), delay_ms)))
+                .collect()
+        };
+        let mut live = Self {
+            layout: Layout::of(log),
+            delay_ms,
+            acts: Vec::new(),
+            users: AHashMap::new(),
+            user_risk: cursors(by_user),
+            type_risk: cursors(by_type),
+            entities: Vec::new(),
+            user_labels: labels
+                .user
+                .iter()
+                .zip(&labels.user_known_at_ms)
+                .map(|(&l, &k)| (l, k))
+                .collect(),
+        };
+        for (own, paired) in by_entity {
+            live.entities.push(EntityCursors {
+                activity: AHashMap::new(),
+                risk: cursors(own),
+                paired: paired
+                    .into_iter()
+                    .map(|(k, v)| (k, RiskCursor::new(v.into_iter(), delay_ms)))
+                    .collect(),
+            });
+        }
+        for (i, &e) in order.iter().enumerate() {
+            if i % 65_536 == 0 {
+                if progress.is_cancelled() {
+                    return Err(FeatureError::Cancelled);
+                }
+                progress.report("live features", i as u64, Some(order.len() as u64));
+            }
+            // Their labels are in the cursors already.
+            live.step(log, e as usize, false, |_, _| {});
+        }
+        Ok(live)
+    }
+
+    /// The feature columns, as the whole-log pass names them.
+    pub fn specs(&self) -> &[FeatureSpec] {
+        &self.layout.specs
+    }
+
+    /// The features of event `e` of `log` (the history this state was warmed on, with new
+    /// events appended), which must not be earlier than the events pushed before it.
+    pub fn push(&mut self, log: &EventLog, e: usize) -> Vec<f32> {
+        let mut row = vec![f32::NAN; self.layout.specs.len()];
+        self.step(log, e, true, |col, v| row[col] = v);
+        row
+    }
+
+    fn step(&mut self, log: &EventLog, e: usize, new: bool, mut set: impl FnMut(usize, f32)) {
+        let c = &log.columns;
+        let (t, user, kind) = (c.ts_ms[e], c.user.codes[e], c.event.codes[e]);
+        let amount = c.amount.as_ref().map_or(f64::NAN, |a| a[e]);
+        let act = self.act_of(log, kind);
+        // A new event of a labelled account counts once known, after its own features.
+        let label = self
+            .user_labels
+            .get(user as usize)
+            .filter(|(l, _)| *l != LABEL_UNKNOWN && new)
+            .map(|&(l, known_at)| (known_at, l == 1));
+        let layout = &self.layout;
+        let delay_ms = self.delay_ms;
+        let fresh = || RiskCursor::new(std::iter::empty(), delay_ms);
+        let count =
+            |cursor: &mut RiskCursor, cols: &RiskColumns, set: &mut dyn FnMut(usize, f32)| {
+                cols.write_risk(&cursor.advance(t), set);
+                if let Some((known_at, fraud)) = label {
+                    cursor.add(t, known_at, fraud);
+                }
+            };
+
+        let row = self.users.entry(user).or_default().push(t, amount);
+        layout.user.write(&row, &mut set);
+        layout.write_what(act, t, &mut set);
+        count(
+            self.user_risk.entry(user).or_insert_with(fresh),
+            &layout.own,
+            &mut set,
+        );
+        if kind != NULL_CODE {
+            count(
+                self.type_risk.entry(kind).or_insert_with(fresh),
+                &layout.kind,
+                &mut set,
+            );
+        }
+        let roles = c
+            .entities
+            .iter()
+            .zip(&layout.entities)
+            .zip(&mut self.entities);
+        for ((entity, (own, paired)), cursors) in roles {
+            let v = entity.column.codes[e];
+            if v == NULL_CODE {
+                continue;
+            }
+            count(cursors.risk.entry(v).or_insert_with(fresh), own, &mut set);
+            let activity = cursors.activity.entry(v).or_default().push(t, user);
+            own.write_activity(&activity, &mut set);
+            if kind != NULL_CODE {
+                count(
+                    cursors.paired.entry((v, kind)).or_insert_with(fresh),
+                    paired,
+                    &mut set,
+                );
+            }
+        }
+    }
+
+    fn act_of(&mut self, log: &EventLog, kind: u32) -> Option<usize> {
+        if kind == NULL_CODE {
+            return None;
+        }
+        let dict = &log.columns.event.dict;
+        while self.acts.len() < dict.len() {
+            self.acts.push(act_index(dict.get(self.acts.len() as u32)));
+        }
+        self.acts.get(kind as usize).copied().flatten()
+    }
+}
