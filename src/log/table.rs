@@ -293,6 +293,13 @@ impl EventLog {
         }
     }
 
+    /// Appends every event of `other` (a log read with the same mapping, so the same columns),
+    /// numbering its rows from `row_offset`.
+    pub fn append(&mut self, other: &EventLog, row_offset: u64) {
+        self.columns
+            .append_from(&other.columns, &vec![true; other.len()], row_offset);
+    }
+
     /// Earliest and latest event time in ms, or `None` for an empty log.
     pub fn time_range_ms(&self) -> Option<(i64, i64)> {
         let ts = &self.columns.ts_ms;
