@@ -8,6 +8,7 @@ mod lists_store;
 mod queue;
 mod rules_store;
 mod schema;
+mod watch_store;
 mod workspace;
 
 pub use case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
@@ -15,4 +16,5 @@ pub use error::CaseError;
 pub use exchange::{export_labels, import_labels};
 pub use lists_store::{export_lists, read_lists};
 pub use queue::{QueueOrder, order_queue};
+pub use watch_store::StoredAlert;
 pub use workspace::{Workspace, default_workspace, os_user};

@@ -8,6 +8,7 @@ use super::{AuditEntry, Case, Source, Verdict};
 /// Bumped when the tables change; older files are migrated in `prepare`.
 /// 2: `audit.batch`, the bulk decision an entry belongs to; the `rules` table (every version
 /// of every rule) and the `lists` table (allow/block values), created in any file lacking them.
+/// The live watch's `alerts` and `watch_positions` are created the same way, in any version.
 const SCHEMA_VERSION: i64 = 2;
 
 pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
@@ -54,6 +55,19 @@ pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
             author TEXT NOT NULL,
             ts_ms INTEGER NOT NULL,
             PRIMARY KEY (kind, role, value)
+         );
+         CREATE TABLE IF NOT EXISTS alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            user TEXT NOT NULL,
+            body TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL
+         );
+         CREATE INDEX IF NOT EXISTS alerts_source ON alerts(source, id);
+         CREATE TABLE IF NOT EXISTS watch_positions (
+            source TEXT PRIMARY KEY,
+            position TEXT NOT NULL,
+            ts_ms INTEGER NOT NULL
          );",
     )?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
