@@ -106,6 +106,33 @@ pub enum Command {
     /// Allow and block lists of entity values (user, device, ip, seller, card, ...)
     #[command(subcommand)]
     Lists(ListsCommand),
+    /// Follow a growing log (or a folder of new files), score new events as they arrive and
+    /// print one JSON line per alert until Ctrl+C; resumes where the last watch stopped.
+    Watch(WatchArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct WatchArgs {
+    /// The log file that grows, or a folder that new NDJSON/CSV/Parquet files are dropped into.
+    pub source: PathBuf,
+    /// The log the accounts' past is read from (default: SOURCE itself; needed for a folder).
+    #[arg(long, value_name = "LOG")]
+    pub history: Option<PathBuf>,
+    #[arg(long = "map", value_name = "MAP.toml")]
+    pub map: Option<PathBuf>,
+    /// The workspace with the kept model, thresholds, rules and lists; the alerts and the
+    /// read position are stored there (default: beside the history log).
+    #[arg(long, value_name = "W.vigil.db")]
+    pub workspace: Option<PathBuf>,
+    /// Append each alert here as one JSON line.
+    #[arg(long, value_name = "ALERTS.ndjson")]
+    pub alerts: Option<PathBuf>,
+    /// The longest wait between two looks at the source, in milliseconds.
+    #[arg(long, default_value_t = 200)]
+    pub poll_ms: u64,
+    /// Also print how many events each look scored and how long it took (to stderr).
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -10,12 +10,13 @@ mod predict;
 mod progress;
 mod rules;
 mod segments;
+mod watch;
 
 use anyhow::Result;
 
 pub use args::{
     Cli, Command, DataArgs, EvalArgs, LabelsCommand, ListsCommand, PredictArgs, RulesCommand,
-    ScoreArgs, SegmentsArgs, TrainArgs, WindowArgs,
+    ScoreArgs, SegmentsArgs, TrainArgs, WatchArgs, WindowArgs,
 };
 pub use models::table;
 
@@ -49,5 +50,6 @@ pub fn run(command: Command) -> Result<()> {
         }) => labels::import(&workspace, &labels, author),
         Command::Rules(command) => rules::run(command),
         Command::Lists(command) => lists::run(command),
+        Command::Watch(args) => watch::watch(&args),
     }
 }

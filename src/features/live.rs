@@ -23,6 +23,8 @@ struct EntityCursors {
 
 /// Labelled events `(time, known at, is fraud)` per group, gathered before the cursors start.
 type Labelled<K> = AHashMap<K, Vec<(i64, i64, bool)>>;
+/// One entity role's labelled events: by value, and by value and event type.
+type EntityLabelled = (Labelled<u32>, Labelled<(u32, u32)>);
 
 pub struct LiveFeatures {
     layout: Layout,
@@ -51,7 +53,7 @@ impl LiveFeatures {
         let c = &log.columns;
         let mut by_user: Labelled<u32> = AHashMap::new();
         let mut by_type: Labelled<u32> = AHashMap::new();
-        let mut by_entity: Vec<(Labelled<u32>, Labelled<(u32, u32)>)> =
+        let mut by_entity: Vec<EntityLabelled> =
             c.entities.iter().map(|_| Default::default()).collect();
         for &e in &order {
             let e = e as usize;

@@ -1,6 +1,7 @@
 //! The synthetic shop: a month of behaviour logs from legit segments and every fraud pattern
 //! in DESIGN.md, with ground truth. Same seed, same bytes.
 
+mod burst;
 mod config;
 mod event;
 mod fraud;
@@ -11,6 +12,7 @@ mod persona;
 mod shop;
 mod write;
 
+pub use burst::card_testing_burst;
 pub use config::{DAY_MS, DEFAULT_START_MS, SampleConfig};
 pub use event::{Event, EventKind};
 pub use generate::{Sample, generate};

@@ -1,7 +1,7 @@
 //! The saved rules and allow/block lists bound to the open log: which accounts each hits, and
 //! the risk they give. Also what backtesting one expression on a dataset means.
 
-use crate::detect::Risk;
+use crate::detect::{Reason, Risk};
 use crate::features::Dataset;
 use crate::rules::{
     Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction, apply_rules, backtest, bind,
@@ -110,5 +110,26 @@ impl ActiveRules {
             model_risk,
             self.hitting(u).map(|r| r.action).chain(from_lists),
         )
+    }
+
+    /// The reasons the lists and rules hitting `u` give, first among its reasons.
+    pub fn reasons(&self, u: usize) -> Vec<Reason> {
+        let listed = self.listed(u).map(|e| Reason {
+            feature: format!("list:{}", e.role),
+            text: e.reason(),
+            deviation: match e.kind {
+                ListKind::Allow => f32::NEG_INFINITY,
+                ListKind::Block => f32::INFINITY,
+            },
+        });
+        let ruled = self.hitting(u).map(|r| Reason {
+            feature: format!("rule:{}", r.name),
+            text: r.reason(),
+            deviation: match r.action {
+                RuleAction::Allow => f32::NEG_INFINITY,
+                _ => f32::INFINITY,
+            },
+        });
+        listed.chain(ruled).collect()
     }
 }

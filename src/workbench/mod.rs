@@ -10,6 +10,7 @@
 //!   rules bound to the log, backtested, and applied to risk and reasons.
 //! - `labels`: the one rule for which label an account carries, shown and trained on.
 //! - `data`, `train`, `export`, `compare`, `segments`, `predict`: the headless commands' work.
+//! - `watch`: the live watch, scoring a growing log as events arrive and raising alerts.
 //! - `defaults`: one set of defaults for both faces.
 
 mod active_rules;
@@ -32,6 +33,7 @@ mod session;
 mod similar;
 mod train;
 mod triage;
+pub mod watch;
 
 pub use active_rules::{ActiveRules, rule_hits, test_rule};
 pub use compare::{CompareRequest, compare};

@@ -1,11 +1,10 @@
 //! Rules in a session: a rule's backtest while it is edited, saving and switching rules, and
-//! the reasons their hits give an account.
+//! applying them to the open log.
 
 use super::active_rules::{ActiveRules, test_rule};
 use super::error::Result;
 use super::triage::Triage;
-use crate::detect::Reason;
-use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
+use crate::rules::{Backtest, ListEntry, ParseError, Rule};
 
 impl Triage {
     /// Backtests `expression` on the whole log against the labels shown now and the
@@ -51,27 +50,6 @@ impl Triage {
         self.clear_reasons();
         self.rebuild_queue();
         Ok(())
-    }
-
-    /// The reasons the lists and rules hitting `u` give, first among its reasons.
-    pub(super) fn rule_reasons(&self, u: usize) -> Vec<Reason> {
-        let listed = self.rules.listed(u).map(|e| Reason {
-            feature: format!("list:{}", e.role),
-            text: e.reason(),
-            deviation: match e.kind {
-                ListKind::Allow => f32::NEG_INFINITY,
-                ListKind::Block => f32::INFINITY,
-            },
-        });
-        let ruled = self.rules.hitting(u).map(|r| Reason {
-            feature: format!("rule:{}", r.name),
-            text: r.reason(),
-            deviation: match r.action {
-                RuleAction::Allow => f32::NEG_INFINITY,
-                _ => f32::INFINITY,
-            },
-        });
-        listed.chain(ruled).collect()
     }
 
     /// Takes `entry` off its list and applies the lists to the queue; whether it was listed.

@@ -33,6 +33,8 @@ pub struct OpenRequest {
 /// A loaded log with its features, model and scores.
 pub struct Session {
     pub log_path: PathBuf,
+    /// The complete mapping the log was read with: what lines appended to it are read by.
+    pub mapping: Mapping,
     pub report: LoadReport,
     pub data: Arc<Dataset>,
     /// Per user: the label the log itself gives, as known by the log's end (-1 unknown).
@@ -79,6 +81,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
             preview
         }
     };
+    let mapping = preview.to_mapping();
     let loaded = preview.load(progress)?;
     check_cancelled(progress)?;
     let workspace_path = request
@@ -110,6 +113,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let session = Session {
         time_range: log.time_range_ms(),
         log_path: request.path,
+        mapping,
         report: loaded.report,
         data,
         log_labels,

@@ -315,7 +315,7 @@ impl Triage {
         if let Some(r) = self.reasons.borrow().get(&u) {
             return r.clone();
         }
-        let mut r = self.rule_reasons(u);
+        let mut r = self.rules.reasons(u);
         r.extend(self.session.model.detector.explain(&self.session.data, u));
         self.reasons.borrow_mut().insert(u, r.clone());
         r

@@ -1,0 +1,9 @@
+//! The live watch: a growing log (or a folder of new files) scored as events arrive, with
+//! alerts stored in the workspace. `scorer` scores new events incrementally; `run` follows the
+//! source, checkpoints, and hands the alerts to a face (`vigil watch`, the window's Live mode).
+
+mod run;
+mod scorer;
+
+pub use run::{WatchEvent, WatchRequest, WatchSummary, alert_line, watch};
+pub use scorer::{Alert, AlertEvent, LiveScorer, ScorerSetup};

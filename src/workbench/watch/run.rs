@@ -1,0 +1,341 @@
+//! `watch`: follow a growing log (or a folder of new files) until stopped. Each look at the
+//! source reads what was appended, scores it, stores the alerts with the new read position
+//! in one workspace transaction, and only then hands them out (and appends them to the alerts
+//! file). A watch killed at any moment resumes from the stored position; alerts stored but not
+//! yet in the alerts file are written there first, so none is lost or written twice.
+//!
+//! The source is looked at when the file system says it changed (notify, through a tokio
+//! channel) and at least every `poll_ms`, for file systems that do not say.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use serde::Serialize;
+
+use super::super::defaults;
+use super::super::error::{Result, WorkbenchError};
+use super::super::session::{OpenRequest, Opened, open};
+use super::super::triage::Triage;
+use super::scorer::{Alert, LiveScorer, ScorerSetup};
+use crate::cases::Workspace;
+use crate::detect::Risk;
+use crate::log::tail::{Tail, TailPosition};
+use crate::log::{Mapping, read_appended};
+use crate::progress::Progress;
+
+pub struct WatchRequest {
+    /// A log file that grows, or a folder new files are dropped into.
+    pub source: PathBuf,
+    /// The log the accounts' past is read from (and the model was trained on): the source
+    /// itself when it is a file; required for a folder.
+    pub history: Option<PathBuf>,
+    pub mapping: Mapping,
+    pub workspace: Option<PathBuf>,
+    /// Alerts are appended here, one JSON line each.
+    pub alerts: Option<PathBuf>,
+    /// The longest wait between two looks at the source.
+    pub poll_ms: u64,
+}
+
+/// What a watch reports as it goes.
+pub enum WatchEvent {
+    /// Ready: the history read, the model in place, following from here.
+    Started {
+        history_events: usize,
+        model: String,
+    },
+    /// An alert, stored (its workspace id) and written to the alerts file.
+    Alert { id: i64, alert: Box<Alert> },
+    /// A look that found new events: how many, and how long scoring them took.
+    Scored { events: usize, millis: f64 },
+    /// Rows turned away, or a file that could not be read; the watch goes on.
+    Warning(String),
+}
+
+/// An alert as the alerts file and `vigil watch` print it: one JSON line, with its id.
+pub fn alert_line(id: i64, alert: &Alert) -> String {
+    #[derive(Serialize)]
+    struct Numbered<'a> {
+        id: i64,
+        #[serde(flatten)]
+        alert: &'a Alert,
+    }
+    serde_json::to_string(&Numbered { id, alert }).unwrap_or_default()
+}
+
+/// How a watch ended.
+pub struct WatchSummary {
+    pub events: u64,
+    pub alerts: u64,
+}
+
+fn source_key(source: &Path) -> String {
+    std::fs::canonicalize(source)
+        .unwrap_or_else(|_| source.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// Opens the history log as the window does, with the kept model (or trains the default one).
+fn open_history(request: &WatchRequest, progress: &dyn Progress) -> Result<Triage> {
+    let is_folder = request.source.is_dir();
+    let history = match (&request.history, is_folder) {
+        (Some(h), _) => h.clone(),
+        (None, false) => request.source.clone(),
+        (None, true) => {
+            return Err(WorkbenchError::Request(format!(
+                "{}: watching a folder needs --history LOG, the log its accounts' past is read from",
+                request.source.display()
+            )));
+        }
+    };
+    let open_request = |confirmed| OpenRequest {
+        path: history.clone(),
+        mapping: request.mapping.clone(),
+        mapping_given: true,
+        confirmed,
+        workspace: request.workspace.clone(),
+        detector: defaults::DETECTOR,
+        train_now: true,
+    };
+    let mut confirmed = None;
+    loop {
+        match open(open_request(confirmed.take()), progress)? {
+            Opened::Ready(session, workspace) => return Triage::new(*session, workspace),
+            Opened::NeedsMapping(preview) => confirmed = Some(preview),
+        }
+    }
+}
+
+/// The id of the last alert in the alerts file (0 when none).
+fn last_written_id(path: &Path) -> u64 {
+    let Ok(file) = File::open(path) else {
+        return 0;
+    };
+    BufReader::new(file)
+        .lines()
+        .map_while(std::result::Result::ok)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+        .filter_map(|v| v.get("id").and_then(serde_json::Value::as_u64))
+        .max()
+        .unwrap_or(0)
+}
+
+struct AlertsFile {
+    path: PathBuf,
+    file: File,
+}
+
+impl AlertsFile {
+    fn open(path: &Path) -> Result<Self> {
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| output_error(path, e))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    fn write(&mut self, line: &str) -> Result<()> {
+        writeln!(self.file, "{line}")
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| output_error(&self.path, e))
+    }
+}
+
+fn output_error(path: &Path, e: std::io::Error) -> WorkbenchError {
+    WorkbenchError::Output {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+/// Follows `request.source` until `stop` is set (or `progress` is cancelled), reporting
+/// through `on`.
+pub fn watch(
+    request: WatchRequest,
+    stop: Arc<AtomicBool>,
+    progress: &dyn Progress,
+    on: &mut dyn FnMut(WatchEvent),
+) -> Result<WatchSummary> {
+    let triage = open_history(&request, progress)?;
+    let key = source_key(&request.source);
+    let mut workspace = Workspace::open(triage.workspace.path())?;
+    let start: TailPosition = workspace
+        .watch_position(&key)?
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_default();
+    let has_header = triage.session.mapping.has_header.unwrap_or(true);
+    let io = |e: std::io::Error| WorkbenchError::Output {
+        path: request.source.clone(),
+        detail: e.to_string(),
+    };
+    let mut tail = Tail::new(&request.source, has_header, &start).map_err(io)?;
+    // Watching the history file itself: its rows past the stored position are new.
+    let rows_before = (request.history.is_none() && !request.source.is_dir())
+        .then(|| tail.position().files.get("").map(|p| p.rows))
+        .flatten();
+    // Alerted before, or already high risk in the history (and so in the queue): an alert
+    // says an account has just become high risk. Which accounts were high is settled when the
+    // source is first watched; a resumed watch reads the history's scores back, since the log
+    // opened now also holds what arrived while it was down.
+    let mut alerted: Vec<String> = workspace
+        .alerts_after(&key, 0)?
+        .into_iter()
+        .map(|a| a.user)
+        .collect();
+    let quiet_key = format!("watch_high_at_start:{key}");
+    let high_at_start: Vec<String> = match workspace.setting(&quiet_key)? {
+        Some(saved) => serde_json::from_str(&saved).unwrap_or_default(),
+        None => {
+            let high: Vec<String> = (0..triage.users())
+                .filter(|&u| triage.risk(u) == Risk::High)
+                .map(|u| triage.user_name(u).to_string())
+                .collect();
+            let text = serde_json::to_string(&high).map_err(|e| io(std::io::Error::other(e)))?;
+            workspace.set_setting(&quiet_key, &text)?;
+            high
+        }
+    };
+    alerted.extend(high_at_start);
+    let session = &triage.session;
+    let mut scorer = LiveScorer::new(
+        ScorerSetup {
+            data: &session.data,
+            detector: session.model.detector.clone(),
+            thresholds: triage.thresholds,
+            rules: triage.rules.rules.clone(),
+            lists: triage.rules.lists.clone(),
+            rows_before,
+            alerted,
+        },
+        progress,
+    )?;
+    let mapping = session.mapping.clone();
+    let model = session.model.kind.name().to_string();
+    drop(triage);
+
+    let mut alerts_file = request
+        .alerts
+        .as_deref()
+        .map(AlertsFile::open)
+        .transpose()?;
+    if let Some(out) = &mut alerts_file {
+        // Stored before a crash but not yet written out.
+        let written = last_written_id(&out.path) as i64;
+        for stored in workspace.alerts_after(&key, written)? {
+            match serde_json::from_str::<Alert>(&stored.body) {
+                Ok(alert) => out.write(&alert_line(stored.id, &alert))?,
+                Err(e) => on(WatchEvent::Warning(format!(
+                    "stored alert {}: {e}",
+                    stored.id
+                ))),
+            }
+        }
+    }
+    on(WatchEvent::Started {
+        history_events: scorer.events(),
+        model,
+    });
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(io)?;
+    let (tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
+        let _ = tx.send(());
+    })
+    .map_err(|e| io(std::io::Error::other(e)))?;
+    // A file is watched through its folder, so a rotation (a new file under the name) is seen.
+    let watched = if request.source.is_dir() {
+        request.source.clone()
+    } else {
+        request
+            .source
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    watcher
+        .watch(&watched, RecursiveMode::NonRecursive)
+        .map_err(|e| io(std::io::Error::other(e)))?;
+    let poll = Duration::from_millis(request.poll_ms.max(10));
+    let mut summary = WatchSummary {
+        events: 0,
+        alerts: 0,
+    };
+    while !stop.load(Ordering::Relaxed) && !progress.is_cancelled() {
+        runtime.block_on(async {
+            tokio::select! {
+                _ = changed.recv() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        });
+        while changed.try_recv().is_ok() {}
+        let appended = match tail.poll() {
+            Ok(a) => a,
+            Err(e) => {
+                on(WatchEvent::Warning(format!(
+                    "{}: {e}",
+                    request.source.display()
+                )));
+                continue;
+            }
+        };
+        for chunk in appended {
+            let started = Instant::now();
+            let events = match read_appended(&chunk, &mapping) {
+                Ok(events) => events,
+                Err(e) => {
+                    on(WatchEvent::Warning(e.to_string()));
+                    continue;
+                }
+            };
+            for r in &events.rejects {
+                let example = r.examples.first().map_or_else(String::new, |ex| {
+                    format!(" ({}: '{}')", ex.place(), ex.value)
+                });
+                on(WatchEvent::Warning(format!(
+                    "{}: {} rows turned away: {}{example}",
+                    events.file.display(),
+                    r.count,
+                    r.reason
+                )));
+            }
+            let alerts = scorer.ingest(&events)?;
+            let bodies = alerts
+                .iter()
+                .map(|a| Ok((a.user.clone(), serde_json::to_string(a)?)))
+                .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            let position = serde_json::to_string(&tail.position())
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            let ids = workspace.record_watch(&key, &bodies, &position)?;
+            summary.events += events.log.len() as u64;
+            on(WatchEvent::Scored {
+                events: events.log.len(),
+                millis: started.elapsed().as_secs_f64() * 1000.0,
+            });
+            for (id, alert) in ids.into_iter().zip(alerts) {
+                if let Some(out) = &mut alerts_file {
+                    out.write(&alert_line(id, &alert))?;
+                }
+                summary.alerts += 1;
+                on(WatchEvent::Alert {
+                    id,
+                    alert: Box::new(alert),
+                });
+            }
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,280 @@
+//! Scoring events as they arrive. New events are appended to the log, get their event
+//! features from the live cursors (nothing earlier is featurised again), and only the accounts
+//! they touch are scored: a small dataset of those accounts' events, with their account
+//! features recomputed and the new events' features, through the current model, rules and
+//! lists. An account that reaches high risk raises one alert.
+
+use std::sync::Arc;
+
+use ahash::{AHashMap, AHashSet};
+use serde::{Deserialize, Serialize};
+
+use super::super::active_rules::ActiveRules;
+use super::super::error::{Result, WorkbenchError};
+use crate::detect::{Detector, Risk, Thresholds};
+use crate::features::{
+    Dataset, FeatureTable, LabelKnowledge, LabelledLog, LiveFeatures, Matrix,
+    account_features_with_types,
+};
+use crate::log::timeparse::format_rfc3339;
+use crate::log::{AppendedEvents, EventLog, NULL_CODE, UserIndex};
+use crate::progress::{NoProgress, Progress};
+use crate::rules::{ListEntry, Rule};
+
+/// At most this many triggering events are listed in an alert (the highest scored).
+const EVENTS_PER_ALERT: usize = 20;
+
+/// One of the events that raised an alert.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AlertEvent {
+    /// Data row in the file it was read from (0-based, after the header).
+    pub row: u64,
+    pub time: String,
+    pub event: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    pub score: f32,
+}
+
+/// An account that reached high risk while the log was watched.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Alert {
+    pub user: String,
+    /// The model's account score after the new events.
+    pub score: f32,
+    pub risk: Risk,
+    pub reasons: Vec<String>,
+    pub events: Vec<AlertEvent>,
+    /// When the alert was raised (RFC 3339, UTC).
+    pub raised_at: String,
+    /// The file the triggering events were read from.
+    pub file: String,
+}
+
+/// What the scorer needs of the open log's model and workspace.
+pub struct ScorerSetup<'a> {
+    /// The log's dataset as the model was trained or scored on (its columns are the model's).
+    pub data: &'a Dataset,
+    pub detector: Arc<dyn Detector>,
+    /// The account thresholds in use (the analyst's, where set).
+    pub thresholds: Thresholds,
+    pub rules: Vec<Rule>,
+    pub lists: Vec<ListEntry>,
+    /// History is the log's rows before this one (a resumed watch); `None`: all of it.
+    pub rows_before: Option<u64>,
+    /// Accounts not to alert on, by name: those already alerted on, and those already at high
+    /// risk in the history (they are in the analyst's queue).
+    pub alerted: Vec<String>,
+}
+
+pub struct LiveScorer {
+    log: EventLog,
+    features: LiveFeatures,
+    detector: Arc<dyn Detector>,
+    thresholds: Thresholds,
+    /// The model's dataset, whose columns new rows are arranged as.
+    model_data: Arc<Dataset>,
+    main_types: Vec<String>,
+    rules: Vec<Rule>,
+    lists: Vec<ListEntry>,
+    /// Events per user code.
+    by_user: Vec<Vec<u32>>,
+    /// Per entity role: the users of each value (for the accounts' `shared:` features).
+    value_users: Vec<AHashMap<u32, AHashSet<u32>>>,
+    alerted: AHashSet<String>,
+    /// New events scored so far.
+    pub scored: u64,
+}
+
+impl LiveScorer {
+    pub fn new(setup: ScorerSetup, progress: &dyn Progress) -> Result<Self> {
+        let data = setup.data;
+        if !setup.detector.kind().has_bounded_lookback() {
+            return Err(WorkbenchError::Request(format!(
+                "the live watch scores with detectors that read a bounded past; {} reads each \
+                 account's whole sequence: watch with the ensemble, gbdt, iforest or zscore",
+                setup.detector.kind()
+            )));
+        }
+        let whole = LabelledLog {
+            log: data.log.clone(),
+            index: (*data.index).clone(),
+            labels: data.labels.clone(),
+        };
+        let history = match setup.rows_before {
+            Some(n) => {
+                let keep: Vec<bool> = data.log.columns.row.iter().map(|&r| r < n).collect();
+                whole.part(&keep)
+            }
+            None => whole,
+        };
+        let features = LiveFeatures::warm(&history.log, &history.labels, progress)?;
+        let log = (*history.log).clone();
+        let mut scorer = Self {
+            features,
+            detector: setup.detector.clone(),
+            thresholds: setup.thresholds,
+            model_data: Arc::new(data.clone()),
+            main_types: data.main_types.iter().map(|(_, n)| n.clone()).collect(),
+            rules: setup.rules,
+            lists: setup.lists,
+            by_user: Vec::new(),
+            value_users: vec![AHashMap::new(); log.columns.entities.len()],
+            alerted: setup.alerted.into_iter().collect(),
+            scored: 0,
+            log,
+        };
+        scorer.index_events(0);
+        Ok(scorer)
+    }
+
+    /// Events in the log (history and new).
+    pub fn events(&self) -> usize {
+        self.log.len()
+    }
+
+    fn index_events(&mut self, from: usize) {
+        let c = &self.log.columns;
+        for e in from..self.log.len() {
+            let u = c.user.codes[e] as usize;
+            if self.by_user.len() <= u {
+                self.by_user.resize_with(u + 1, Vec::new);
+            }
+            self.by_user[u].push(e as u32);
+            for (entity, users) in c.entities.iter().zip(&mut self.value_users) {
+                let v = entity.column.codes[e];
+                if v != NULL_CODE {
+                    users.entry(v).or_default().insert(u as u32);
+                }
+            }
+        }
+    }
+
+    /// Scores the events of `batch` and returns the alerts they raise.
+    pub fn ingest(&mut self, batch: &AppendedEvents) -> Result<Vec<Alert>> {
+        if batch.log.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = self.log.len();
+        self.log.append(&batch.log, 0);
+        self.index_events(first);
+        let fresh = self.log.len() - first;
+        self.scored += fresh as u64;
+
+        let cols = self.features.specs().len();
+        let mut rows = Matrix::zeros(fresh, cols);
+        for (i, e) in (first..self.log.len()).enumerate() {
+            let row = self.features.push(&self.log, e);
+            rows.data[i * cols..(i + 1) * cols].copy_from_slice(&row);
+        }
+        let data = self.touched_accounts(first, rows)?;
+        let scores = self.detector.score(&data, &NoProgress)?;
+        let rules = ActiveRules::new(self.rules.clone(), self.lists.clone(), &data);
+
+        // The new events are the last rows of the touched accounts' log, in arrival order.
+        let sub = &data.log.columns;
+        let first_sub = data.log.len() - fresh;
+        let mut new_events: Vec<Vec<usize>> = vec![Vec::new(); data.users()];
+        for e in first_sub..data.log.len() {
+            new_events[sub.user.codes[e] as usize].push(e);
+        }
+        let raised_at = format_rfc3339(chrono::Utc::now().timestamp_millis());
+        let mut alerts = Vec::new();
+        for (su, events) in new_events.iter().enumerate() {
+            let name = data.user_name(su);
+            if events.is_empty() || self.alerted.contains(name) {
+                continue;
+            }
+            let score = scores.user[su];
+            let risk = rules.risk(su, self.thresholds.risk(score));
+            if risk != Risk::High {
+                continue;
+            }
+            let mut reasons: Vec<String> = rules.reasons(su).into_iter().map(|r| r.text).collect();
+            reasons.extend(self.detector.explain(&data, su).into_iter().map(|r| r.text));
+            let mut triggering = events.clone();
+            triggering.sort_by(|&a, &b| scores.event[b].total_cmp(&scores.event[a]));
+            triggering.truncate(EVENTS_PER_ALERT);
+            triggering.sort_unstable();
+            alerts.push(Alert {
+                user: name.to_string(),
+                score,
+                risk,
+                reasons,
+                events: triggering
+                    .iter()
+                    .map(|&e| AlertEvent {
+                        row: sub.row[e],
+                        time: format_rfc3339(sub.ts_ms[e]),
+                        event: sub.event.get(e).unwrap_or_default().to_string(),
+                        amount: sub.amount.as_ref().map(|a| a[e]).filter(|a| a.is_finite()),
+                        score: scores.event[e],
+                    })
+                    .collect(),
+                raised_at: raised_at.clone(),
+                file: batch.file.display().to_string(),
+            });
+            self.alerted.insert(name.to_string());
+        }
+        Ok(alerts)
+    }
+
+    /// The dataset of the accounts the events from `first` on touch: all their events, their
+    /// account features (sharing counted over the whole log), and `rows` as the features of
+    /// the new events, arranged as the model's columns.
+    fn touched_accounts(&self, first: usize, rows: Matrix) -> Result<Dataset> {
+        let c = &self.log.columns;
+        let mut touched: Vec<u32> = c.user.codes[first..].to_vec();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut keep = vec![false; self.log.len()];
+        for &u in &touched {
+            for &e in &self.by_user[u as usize] {
+                keep[e as usize] = true;
+            }
+        }
+        let log = self.log.filtered(&keep);
+        let index = UserIndex::new(&log);
+        let mut account = account_features_with_types(&log, &index, &self.main_types, &NoProgress)?;
+        self.count_sharing(&log, &mut account);
+        let fresh = rows.rows;
+        let events = FeatureTable {
+            specs: self.features.specs().to_vec(),
+            values: rows,
+            rows: Some(((log.len() - fresh) as u32..log.len() as u32).collect()),
+        };
+        let data = Dataset {
+            labels: LabelKnowledge::none(log.user_count()),
+            index: Arc::new(index),
+            log: Arc::new(log),
+            account: Arc::new(account),
+            events: Arc::new(events),
+            main_types: Vec::new(),
+        };
+        Ok(data.aligned_to(&self.model_data))
+    }
+
+    /// The `shared:<entity>` account features over the whole log, not only the touched
+    /// accounts' part of it: the most other users seen on any one of the account's values.
+    fn count_sharing(&self, part: &EventLog, account: &mut FeatureTable) {
+        let c = &self.log.columns;
+        for (k, entity) in c.entities.iter().enumerate() {
+            let name = format!("shared:{}", entity.name);
+            let Some(col) = account.specs.iter().position(|s| s.name == name) else {
+                continue;
+            };
+            for su in 0..part.user_count() {
+                let Some(u) = c.user.dict.lookup(part.columns.user.dict.get(su as u32)) else {
+                    continue;
+                };
+                let most = self.by_user[u as usize]
+                    .iter()
+                    .filter_map(|&e| self.value_users[k].get(&entity.column.codes[e as usize]))
+                    .map(|users| users.len().saturating_sub(1))
+                    .max()
+                    .unwrap_or(0);
+                account.values.set(su, col, most as f32);
+            }
+        }
+    }
+}
