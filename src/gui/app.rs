@@ -10,8 +10,9 @@ use eframe::egui::{self, Key, Modifiers, ViewportCommand};
 use super::background::{self, Jobs};
 use super::command::Command;
 use super::frame_stats::FrameStats;
+use super::live::LiveState;
 use super::panels::{self, MappingDialog, Panels};
-use super::settings::{AppSettings, SETTINGS_KEY};
+use super::settings::{AppSettings, RightTab, SETTINGS_KEY};
 use super::view::{JobKind, Message, RunningJob, View};
 use crate::cases::{self, Verdict};
 use crate::detect::DetectorKind;
@@ -59,6 +60,8 @@ pub struct VigilApp {
     opening: Option<Opening>,
     commands: Vec<Command>,
     frames: FrameStats,
+    /// Live mode: the open log followed as it grows.
+    live: Option<LiveState>,
     /// Thresholds or filters changed and are not yet in the workspace.
     settings_dirty_since: Option<Instant>,
 }
@@ -90,6 +93,7 @@ impl VigilApp {
             jobs: Jobs::new(),
             opening: None,
             commands: Vec::new(),
+            live: None,
             settings_dirty_since: None,
             launch,
         };
@@ -237,6 +241,41 @@ impl VigilApp {
         }
     }
 
+    fn start_live(&mut self) {
+        let Some(t) = &self.triage else {
+            return;
+        };
+        let s = &t.session;
+        let started = LiveState::start(
+            &s.log_path,
+            s.mapping.clone(),
+            t.workspace.path(),
+            self.waker(),
+        );
+        match started {
+            Ok(live) => {
+                self.live = Some(live);
+                self.settings.right_tab = RightTab::Live;
+            }
+            Err(e) => self.error(format!("could not start Live mode: {e}")),
+        }
+    }
+
+    /// Takes Live mode's new alerts and says how many arrived.
+    fn poll_live(&mut self) {
+        let Some(live) = &mut self.live else {
+            return;
+        };
+        let fresh = live.poll();
+        if let Some(last) = fresh.last() {
+            let text = match fresh.len() {
+                1 => format!("alert: {} (score {:.2})", last.user, last.score),
+                n => format!("{n} alerts, the latest {}", last.user),
+            };
+            self.info(text);
+        }
+    }
+
     fn poll_jobs(&mut self) {
         let finished = self.jobs.poll();
         match finished.open {
@@ -309,6 +348,11 @@ impl VigilApp {
         self.comparison.clear();
         self.jobs.segments.cancel();
         self.jobs.outlook.cancel();
+        // Live mode follows one log: another log starts without it.
+        if let Some(live) = &mut self.live {
+            live.stop();
+        }
+        self.live = None;
         let name = panels::file_name(&t.session.log_path);
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
@@ -432,6 +476,12 @@ impl VigilApp {
             }
             Command::Quit => self.ctx.send_viewport_cmd(ViewportCommand::Close),
             Command::CancelJobs => self.jobs.cancel_all(),
+            Command::StartLive => self.start_live(),
+            Command::StopLive => {
+                if let Some(live) = &mut self.live {
+                    live.stop();
+                }
+            }
             Command::SetDetector(kind) => {
                 self.settings.detector = kind;
                 self.start_retrain();
@@ -566,6 +616,7 @@ impl eframe::App for VigilApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         self.frames.begin(frame.info().cpu_usage);
         self.poll_jobs();
+        self.poll_live();
         self.keyboard(ctx);
         for c in std::mem::take(&mut self.commands) {
             self.apply(c);
@@ -599,6 +650,7 @@ impl eframe::App for VigilApp {
             message: self.message.as_ref(),
             comparison: &self.comparison,
             has_cjk_font: self.cjk_font.is_some(),
+            live: self.live.as_ref(),
         };
         let mut out = Vec::new();
         panels::window_ui(ui, &view, &mut self.panels, &mut out);
@@ -615,6 +667,9 @@ impl eframe::App for VigilApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(live) = &mut self.live {
+            live.stop();
+        }
         if let Some(t) = &self.triage {
             let _ = t.save_settings();
         }

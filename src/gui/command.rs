@@ -57,6 +57,9 @@ pub enum Command {
     FindSegments,
     /// Predict purchase, churn and the next event after the log's end, for every account.
     PredictBehaviour,
+    /// Follow the open log as it grows (Live mode), or stop following it.
+    StartLive,
+    StopLive,
     CancelJobs,
     Quit,
 }

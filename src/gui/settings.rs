@@ -16,6 +16,7 @@ pub enum RightTab {
     Model,
     Segments,
     Rules,
+    Live,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -36,6 +36,8 @@ pub struct View<'a> {
     pub message: Option<&'a Message>,
     pub comparison: &'a [EvalRow],
     pub has_cjk_font: bool,
+    /// Live mode's state while it is on (or after it stopped, with its alerts).
+    pub live: Option<&'a crate::gui::live::LiveState>,
 }
 
 impl View<'_> {

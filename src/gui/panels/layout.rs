@@ -4,6 +4,7 @@ use eframe::egui;
 
 use super::account::AccountPanel;
 use super::distribution::DistributionPanel;
+use super::live::LivePanel;
 use super::mapping::MappingDialog;
 use super::model::ModelPanel;
 use super::panel::Panel;
@@ -27,6 +28,7 @@ pub struct Panels {
     pub model: ModelPanel,
     pub segments: SegmentsPanel,
     pub rules: RulesPanel,
+    pub live: LivePanel,
     /// Shown while column detection waits for the analyst.
     pub mapping: Option<MappingDialog>,
 }
@@ -66,6 +68,7 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
                     (RightTab::Model, "Model"),
                     (RightTab::Segments, "Segments"),
                     (RightTab::Rules, "Rules"),
+                    (RightTab::Live, live_tab_name(view)),
                 ] {
                     if ui.selectable_label(current == tab, name).clicked() && current != tab {
                         out.push(Command::ShowTab(tab));
@@ -78,7 +81,17 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
                 RightTab::Model => panels.model.ui(ui, view, out),
                 RightTab::Segments => panels.segments.ui(ui, view, out),
                 RightTab::Rules => panels.rules.ui(ui, view, out),
+                RightTab::Live => panels.live.ui(ui, view, out),
             }
         });
     egui::CentralPanel::default().show(ui, |ui| panels.account.ui(ui, view, out));
+}
+
+/// "Live", with a dot while the watch runs.
+fn live_tab_name(view: &View<'_>) -> &'static str {
+    if view.live.is_some_and(|l| l.is_running()) {
+        "● Live"
+    } else {
+        "Live"
+    }
 }

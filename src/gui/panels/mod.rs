@@ -7,6 +7,7 @@ mod distribution;
 mod events;
 mod layout;
 mod linked;
+mod live;
 mod mapping;
 mod model;
 mod panel;

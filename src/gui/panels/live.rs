@@ -1,0 +1,129 @@
+//! The Live tab: start or stop following the open log, alerts per hour, and the alerts as
+//! they come (newest first; a click opens the account when the open log has it).
+
+use eframe::egui;
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::panel::Panel;
+use crate::gui::command::Command;
+use crate::gui::live::{LiveState, can_follow};
+use crate::gui::view::View;
+
+/// Alerts listed at most (the newest).
+const ALERTS_SHOWN: usize = 500;
+
+#[derive(Default)]
+pub struct LivePanel;
+
+/// Alerts per hour of raising: (hour as "YYYY-MM-DDTHH", count), oldest first.
+fn per_hour(live: &LiveState) -> Vec<(String, usize)> {
+    let mut hours: Vec<(String, usize)> = Vec::new();
+    for (_, a) in &live.alerts {
+        let hour = a.raised_at.get(..13).unwrap_or(&a.raised_at).to_string();
+        match hours.last_mut() {
+            Some((h, n)) if *h == hour => *n += 1,
+            _ => hours.push((hour, 1)),
+        }
+    }
+    hours
+}
+
+impl Panel for LivePanel {
+    fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
+        let Some(t) = view.triage else {
+            return;
+        };
+        let Some(live) = view.live.filter(|l| l.is_running() || !l.alerts.is_empty()) else {
+            ui.label(
+                "Live mode follows the open log as it grows: new events are scored as they \
+                 arrive, and an account that reaches high risk raises an alert (kept in the \
+                 workspace).",
+            );
+            let path = &t.session.log_path;
+            let ok = can_follow(path);
+            let start = ui.add_enabled(ok, egui::Button::new("▶ Start Live"));
+            if !ok {
+                start.on_disabled_hover_text(
+                    "Live mode follows a plain text log (CSV, NDJSON); this one is compressed \
+                     or Parquet",
+                );
+            } else if start.clicked() {
+                out.push(Command::StartLive);
+            }
+            if let Some(ended) = view.live.and_then(|l| l.ended.as_ref()) {
+                ui.colored_label(ui.visuals().warn_fg_color, ended);
+            }
+            return;
+        };
+        ui.horizontal(|ui| {
+            if live.is_running() {
+                ui.colored_label(egui::Color32::from_rgb(220, 60, 60), "●");
+                ui.strong("Live");
+            } else {
+                ui.strong("Stopped");
+            }
+            ui.label(format!(
+                "· {} events scored · {} alerts",
+                live.scored,
+                live.alerts.len()
+            ));
+            if live.is_running() {
+                if ui.button("■ Stop").clicked() {
+                    out.push(Command::StopLive);
+                }
+            } else if ui.button("▶ Start Live").clicked() {
+                out.push(Command::StartLive);
+            }
+        });
+        match &live.model {
+            Some(m) => ui.weak(format!("{} · model {m}", live.source.display())),
+            None => ui.weak(format!("{} · reading the history…", live.source.display())),
+        };
+        if let Some(ended) = &live.ended {
+            ui.colored_label(ui.visuals().warn_fg_color, ended);
+        }
+        for w in &live.warnings {
+            ui.colored_label(ui.visuals().warn_fg_color, w);
+        }
+        let hours = per_hour(live);
+        if !hours.is_empty() {
+            ui.label("Alerts per hour");
+            let bars = hours
+                .iter()
+                .enumerate()
+                .map(|(i, (hour, n))| Bar::new(i as f64, *n as f64).name(hour.replace('T', " ")))
+                .collect();
+            Plot::new("alerts_per_hour")
+                .height(90.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false)
+                .show(ui, |p| p.bar_chart(BarChart::new("alerts", bars)));
+        }
+        ui.separator();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::Grid::new("alerts").striped(true).show(ui, |ui| {
+                for (id, a) in live.alerts.iter().rev().take(ALERTS_SHOWN) {
+                    ui.weak(format!("#{id}"));
+                    ui.label(a.raised_at.get(11..19).unwrap_or(&a.raised_at));
+                    let known = t.session.data.log.columns.user.dict.lookup(&a.user);
+                    match known {
+                        Some(u) => {
+                            if ui.link(&a.user).clicked() {
+                                out.push(Command::Select(u as usize));
+                            }
+                        }
+                        None => {
+                            ui.label(&a.user)
+                                .on_hover_text("a new account, not in the open log");
+                        }
+                    }
+                    ui.label(format!("{:.2}", a.score));
+                    let why = a.reasons.first().map_or("", String::as_str);
+                    ui.label(why).on_hover_text(a.reasons.join("\n"));
+                    ui.end_row();
+                }
+            });
+        });
+    }
+}
