@@ -1,6 +1,9 @@
 //! Vigil: a fraud analyst's workbench. The library holds every capability; the `vigil`
 //! binary is a thin face over it: the triage window (`gui`) and the headless CLI (`cli`).
 
+// The window's catalogue (`locales/app.yml`), compiled in; English where a key lacks a language.
+rust_i18n::i18n!("locales", fallback = "en");
+
 pub mod cases;
 pub mod cli;
 pub mod detect;

@@ -10,6 +10,7 @@ use eframe::egui::{self, Key, Modifiers, ViewportCommand};
 use super::background::{self, Jobs};
 use super::command::Command;
 use super::frame_stats::FrameStats;
+use super::i18n::{Language, name_of, t};
 use super::live::LiveState;
 use super::panels::{self, MappingDialog, Panels};
 use super::settings::{AppSettings, RightTab, SETTINGS_KEY};
@@ -80,6 +81,7 @@ impl VigilApp {
         if let Some(d) = launch.detector {
             settings.detector = d;
         }
+        settings.language.apply();
         let mut app = Self {
             author: launch.author.clone().unwrap_or_else(cases::os_user),
             frames: FrameStats::new(launch.frame_report.clone()),
@@ -158,13 +160,13 @@ impl VigilApp {
             // The queue appears on a quick first look; the chosen detector follows.
             train_now: false,
         };
-        let label = format!("opening {}", panels::file_name(&o.path));
+        let label = t!("msg.opening", file = panels::file_name(&o.path)).into_owned();
         let waker = self.waker();
         let started = background::start(&mut self.jobs.open, &label, waker, move |p| {
             workbench::open(request, p)
         });
         if let Err(e) = started {
-            self.error(format!("could not start a job: {e}"));
+            self.error(t!("msg.no_job", e = e).into_owned());
         }
     }
 
@@ -175,14 +177,14 @@ impl VigilApp {
             Err(e) => return self.error(e.to_string()),
         };
         let label = match t.session.pending {
-            Some(kind) => format!("training {kind}"),
-            None => format!("retraining {} on {} labels", input.kind, input.verdicts()),
+            Some(kind) => t!("msg.training", kind = kind).into_owned(),
+            None => t!("msg.retraining", kind = input.kind, n = input.verdicts()).into_owned(),
         };
         let waker = self.waker();
         let started =
             background::start(&mut self.jobs.retrain, &label, waker, move |p| input.run(p));
         if let Err(e) = started {
-            self.error(format!("could not start a job: {e}"));
+            self.error(t!("msg.no_job", e = e).into_owned());
         }
     }
 
@@ -201,12 +203,12 @@ impl VigilApp {
         let waker = self.waker();
         let started = background::start(
             &mut self.jobs.compare,
-            "comparing detectors",
+            &t!("job.comparing"),
             waker,
             move |p| workbench::compare(data, &request, p),
         );
         if let Err(e) = started {
-            self.error(format!("could not start a job: {e}"));
+            self.error(t!("msg.no_job", e = e).into_owned());
         }
     }
 
@@ -217,12 +219,12 @@ impl VigilApp {
         let waker = self.waker();
         let started = background::start(
             &mut self.jobs.segments,
-            "finding segments",
+            &t!("job.segmenting"),
             waker,
             move |p| workbench::segment_dataset(&data, &labels, None, defaults::SEED, p),
         );
         if let Err(e) = started {
-            self.error(format!("could not start a job: {e}"));
+            self.error(t!("msg.no_job", e = e).into_owned());
         }
     }
 
@@ -232,12 +234,12 @@ impl VigilApp {
         let waker = self.waker();
         let started = background::start(
             &mut self.jobs.outlook,
-            "predicting behaviour",
+            &t!("job.predicting"),
             waker,
             move |p| workbench::outlook(&data, defaults::SEED, p),
         );
         if let Err(e) = started {
-            self.error(format!("could not start a job: {e}"));
+            self.error(t!("msg.no_job", e = e).into_owned());
         }
     }
 
@@ -257,7 +259,7 @@ impl VigilApp {
                 self.live = Some(live);
                 self.settings.right_tab = RightTab::Live;
             }
-            Err(e) => self.error(format!("could not start Live mode: {e}")),
+            Err(e) => self.error(t!("msg.no_live", e = e).into_owned()),
         }
     }
 
@@ -269,10 +271,14 @@ impl VigilApp {
         let fresh = live.poll();
         if let Some(last) = fresh.last() {
             let text = match fresh.len() {
-                1 => format!("alert: {} (score {:.2})", last.user, last.score),
-                n => format!("{n} alerts, the latest {}", last.user),
+                1 => t!(
+                    "msg.alert",
+                    user = &last.user,
+                    score = format!("{:.2}", last.score)
+                ),
+                n => t!("msg.alerts", n = n, user = &last.user),
             };
-            self.info(text);
+            self.info(text.into_owned());
         }
     }
 
@@ -291,29 +297,31 @@ impl VigilApp {
             }
             Some(Outcome::Failed(e)) => {
                 let keep = match &self.triage {
-                    Some(t) => {
-                        format!("; still showing {}", panels::file_name(&t.session.log_path))
-                    }
+                    Some(t) => t!(
+                        "msg.still_showing",
+                        file = panels::file_name(&t.session.log_path)
+                    )
+                    .into_owned(),
                     None => String::new(),
                 };
                 self.opening = None;
-                self.error(format!("could not open: {e}{keep}"));
+                self.error(t!("msg.could_not_open", e = e, keep = keep).into_owned());
             }
             Some(Outcome::Cancelled) => {
                 self.opening = None;
-                self.info("opening cancelled".into());
+                self.info(t!("msg.opening_cancelled").into_owned());
             }
             None => {}
         }
         match finished.retrain {
             Some(Outcome::Done(r)) => self.apply_retrain(r),
-            Some(Outcome::Failed(e)) => self.error(format!("retrain failed: {e}")),
-            Some(Outcome::Cancelled) => self.info("retrain cancelled".into()),
+            Some(Outcome::Failed(e)) => self.error(t!("msg.retrain_failed", e = e).into_owned()),
+            Some(Outcome::Cancelled) => self.info(t!("msg.retrain_cancelled").into_owned()),
             None => {}
         }
         match finished.compare {
             Some(Outcome::Done(rows)) => self.comparison = rows,
-            Some(Outcome::Failed(e)) => self.error(format!("comparison failed: {e}")),
+            Some(Outcome::Failed(e)) => self.error(t!("msg.comparison_failed", e = e).into_owned()),
             Some(Outcome::Cancelled) | None => {}
         }
         match finished.segments {
@@ -322,7 +330,7 @@ impl VigilApp {
                     t.set_segments(s);
                 }
             }
-            Some(Outcome::Failed(e)) => self.error(format!("segments failed: {e}")),
+            Some(Outcome::Failed(e)) => self.error(t!("msg.segments_failed", e = e).into_owned()),
             Some(Outcome::Cancelled) | None => {}
         }
         match finished.outlook {
@@ -334,7 +342,7 @@ impl VigilApp {
                     t.set_outlook(o);
                 }
             }
-            Some(Outcome::Failed(e)) => self.error(format!("prediction failed: {e}")),
+            Some(Outcome::Failed(e)) => self.error(t!("msg.prediction_failed", e = e).into_owned()),
             Some(Outcome::Cancelled) | None => {}
         }
     }
@@ -358,25 +366,30 @@ impl VigilApp {
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
         let model = &t.session.model;
         let how = match (model.from_disk, t.session.pending) {
-            (true, _) => "loaded",
-            (false, None) => "trained",
-            (false, Some(_)) => "as a first look",
+            (true, _) => t!("msg.how_loaded"),
+            (false, None) => t!("msg.how_trained"),
+            (false, Some(_)) => t!("msg.how_first_look"),
         };
-        let mut info = format!(
-            "{name}: {} events, {} users; {} {how}",
-            t.session.data.log.len(),
-            t.users(),
-            model.kind
-        );
+        let lang = Language::current();
+        let mut info = t!(
+            "msg.opened",
+            file = &name,
+            events = lang.number(t.session.data.log.len() as u64),
+            users = lang.number(t.users() as u64),
+            model = model.kind,
+            how = how
+        )
+        .into_owned();
         if let Some(e) = &model.save_error {
-            info.push_str(&format!(" (not kept: {e})"));
+            info.push_str(&t!("msg.not_kept", e = e));
         }
         let r = &t.session.report;
         let warned: u64 = r.warnings.iter().map(|s| s.count).sum();
         if r.rows_rejected + warned > 0 {
-            info.push_str(&format!(
-                "; {} rows rejected, {warned} warnings (hover the file name for the load report)",
-                r.rows_rejected
+            info.push_str(&t!(
+                "msg.rejected",
+                rejected = r.rows_rejected,
+                warned = warned
             ));
         }
         self.info(info);
@@ -391,13 +404,17 @@ impl VigilApp {
         let Some(t) = &mut self.triage else { return };
         let first = t.session.pending.is_some();
         t.finish_retrain(r);
-        let text = format!(
-            "{} {}: {} flagged; the queue is ordered by it",
-            if first { "trained" } else { "retrained" },
-            t.session.model.kind,
-            t.at_suspicious().flagged
+        let text = t!(
+            "msg.retrained",
+            how = if first {
+                t!("msg.how_trained")
+            } else {
+                t!("msg.how_retrained")
+            },
+            kind = t.session.model.kind,
+            flagged = t.at_suspicious().flagged
         );
-        self.info(text);
+        self.info(text.into_owned());
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {
@@ -459,24 +476,25 @@ impl VigilApp {
                 if let Some(to) = save_to
                     && let Err(e) = std::fs::write(&to, preview.to_mapping().to_toml())
                 {
-                    self.error(format!(
-                        "could not save the mapping to {}: {e}",
-                        to.display()
-                    ));
+                    self.error(
+                        t!("msg.mapping_not_saved", file = to.display(), e = e).into_owned(),
+                    );
                 }
                 self.run_open(Some(preview));
             }
             Command::MappingCancelled => {
                 if let Some(o) = self.opening.take() {
-                    self.info(format!(
-                        "not opened: {} (no mapping confirmed)",
-                        panels::file_name(&o.path)
-                    ));
+                    let file = panels::file_name(&o.path);
+                    self.info(t!("msg.not_opened", file = file).into_owned());
                 }
             }
             Command::Quit => self.ctx.send_viewport_cmd(ViewportCommand::Close),
             Command::CancelJobs => self.jobs.cancel_all(),
             Command::StartLive => self.start_live(),
+            Command::SetLanguage(language) => {
+                self.settings.language = language;
+                language.apply();
+            }
             Command::StopLive => {
                 if let Some(live) = &mut self.live {
                     live.stop();
@@ -528,59 +546,80 @@ impl VigilApp {
             Command::LabelMarked(verdict) => match t.label_marked(verdict, &self.author) {
                 Ok(n) => {
                     let due = t.retrain_due(self.settings.retrain_every);
-                    self.info(format!("saved: {n} accounts {} (one undo)", verdict.name()));
+                    self.info(
+                        t!(
+                            "msg.saved_many",
+                            n = n,
+                            verdict = name_of("verdict", verdict.name())
+                        )
+                        .into_owned(),
+                    );
                     if due && !self.jobs.is_running(JobKind::Retrain) {
                         self.start_retrain();
                     }
                 }
-                Err(e) => self.error(format!("labels NOT saved: {e}")),
+                Err(e) => self.error(t!("msg.labels_not_saved", e = e).into_owned()),
             },
             Command::Label(verdict) => match t.label(verdict, &self.author) {
                 Ok(Some(user)) => {
                     let due = t.retrain_due(self.settings.retrain_every);
-                    self.info(format!("saved: {user} {}", verdict.name()));
+                    self.info(
+                        t!(
+                            "msg.saved_one",
+                            user = user,
+                            verdict = name_of("verdict", verdict.name())
+                        )
+                        .into_owned(),
+                    );
                     if due && !self.jobs.is_running(JobKind::Retrain) {
                         self.start_retrain();
                     }
                 }
                 Ok(None) => {}
-                Err(e) => self.error(format!("label NOT saved: {e}")),
+                Err(e) => self.error(t!("msg.label_not_saved", e = e).into_owned()),
             },
             Command::Note(text) => match t.note(&text, &self.author) {
-                Ok(Some(user)) => self.info(format!("saved: note on {user}")),
+                Ok(Some(user)) => self.info(t!("msg.saved_note", user = user).into_owned()),
                 Ok(None) => {}
-                Err(e) => self.error(format!("note NOT saved: {e}")),
+                Err(e) => self.error(t!("msg.note_not_saved", e = e).into_owned()),
             },
             Command::Undo => match t.undo(&self.author) {
-                Ok(Some(user)) => self.info(format!("undone: {user}")),
-                Ok(None) => self.info("nothing to undo".into()),
-                Err(e) => self.error(format!("undo failed: {e}")),
+                Ok(Some(user)) => self.info(t!("msg.undone", user = user).into_owned()),
+                Ok(None) => self.info(t!("msg.nothing_to_undo").into_owned()),
+                Err(e) => self.error(t!("msg.undo_failed", e = e).into_owned()),
             },
             Command::SaveRule(rule) => match t.save_rule(&rule, &self.author) {
-                Ok(saved) => self.info(format!(
-                    "saved: rule “{}” version {}",
-                    saved.name, saved.version
-                )),
-                Err(e) => self.error(format!("rule NOT saved: {e}")),
+                Ok(saved) => self.info(
+                    t!(
+                        "msg.saved_rule",
+                        name = &saved.name,
+                        version = saved.version
+                    )
+                    .into_owned(),
+                ),
+                Err(e) => self.error(t!("msg.rule_not_saved", e = e).into_owned()),
             },
             Command::AddToList(entry) => {
                 match t.add_to_lists(std::slice::from_ref(&entry), &self.author) {
-                    Ok(_) => self.info(format!("saved: {}", entry.reason())),
-                    Err(e) => self.error(format!("list NOT changed: {e}")),
+                    Ok(_) => self.info(t!("msg.saved_entry", what = entry.reason()).into_owned()),
+                    Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
                 }
             }
             Command::RemoveFromList(entry) => match t.remove_from_lists(&entry) {
-                Ok(_) => self.info(format!(
-                    "saved: {} {} is off the {} list",
-                    entry.role,
-                    entry.value,
-                    entry.kind.name()
-                )),
-                Err(e) => self.error(format!("list NOT changed: {e}")),
+                Ok(_) => self.info(
+                    t!(
+                        "msg.off_list",
+                        role = &entry.role,
+                        value = &entry.value,
+                        list = name_of("list", entry.kind.name())
+                    )
+                    .into_owned(),
+                ),
+                Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
             },
             Command::SetRuleEnabled(name, on) => {
                 if let Err(e) = t.set_rule_enabled(&name, on, &self.author) {
-                    self.error(format!("rule NOT switched: {e}"));
+                    self.error(t!("msg.rule_not_switched", e = e).into_owned());
                 }
             }
             Command::SetThresholds(th) => {
@@ -607,7 +646,7 @@ impl VigilApp {
         if let Some(t) = &self.triage
             && let Err(e) = t.save_settings()
         {
-            self.error(format!("settings not saved: {e}"));
+            self.error(t!("msg.settings_not_saved", e = e).into_owned());
         }
     }
 }

@@ -51,6 +51,8 @@ pub enum Command {
     SetRetrainEvery(usize),
     SetDailyCapacity(usize),
     ShowTab(RightTab),
+    /// Switch the window's language (remembered).
+    SetLanguage(crate::gui::i18n::Language),
     Retrain,
     Compare,
     /// Find the session's segments (k chosen by the silhouette).

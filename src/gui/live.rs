@@ -60,7 +60,7 @@ impl LiveState {
             poll_ms: 200,
         };
         let wake = waker.clone();
-        job.start("live watch", waker, move |progress| {
+        job.start(&rust_i18n::t!("job.live"), waker, move |progress| {
             let mut on = |event: WatchEvent| {
                 let update = match event {
                     WatchEvent::Started { model, .. } => Update::Started { model },
@@ -107,7 +107,9 @@ impl LiveState {
         }
         match self.job.poll() {
             Some(Outcome::Failed(e)) => self.ended = Some(e),
-            Some(Outcome::Done(_) | Outcome::Cancelled) => self.ended = Some("stopped".into()),
+            Some(Outcome::Done(_) | Outcome::Cancelled) => {
+                self.ended = Some(rust_i18n::t!("live.stopped").into_owned())
+            }
             None => {}
         }
         fresh

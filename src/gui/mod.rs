@@ -6,6 +6,7 @@ mod background;
 mod command;
 mod fonts;
 mod frame_stats;
+pub mod i18n;
 mod live;
 mod panels;
 mod settings;

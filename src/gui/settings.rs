@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::i18n::Language;
 use crate::detect::DetectorKind;
 use crate::workbench::defaults;
 
@@ -28,6 +29,8 @@ pub struct AppSettings {
     pub daily_capacity: usize,
     pub detector: DetectorKind,
     pub right_tab: RightTab,
+    /// The window's language, switched in the top bar.
+    pub language: Language,
 }
 
 impl Default for AppSettings {
@@ -37,6 +40,7 @@ impl Default for AppSettings {
             daily_capacity: defaults::DAILY_CAPACITY,
             detector: defaults::DETECTOR,
             right_tab: RightTab::Distribution,
+            language: Language::default(),
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use eframe::egui;
 
+use crate::gui::i18n::{Language, name_of, t};
+
 use super::common::{label_text, risk_colour};
 use super::events::events_ui;
 use super::linked::LinkedList;
@@ -12,7 +14,7 @@ use super::timeline::Timeline;
 use crate::cases::Verdict;
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::workbench::{Triage, format_time};
+use crate::workbench::Triage;
 
 #[derive(Default)]
 pub struct AccountPanel {
@@ -37,7 +39,7 @@ impl Panel for AccountPanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         let Some(t) = view.triage else { return };
         let Some(u) = t.selected else {
-            ui.centered_and_justified(|ui| ui.label("No account selected: pick one in the queue."));
+            ui.centered_and_justified(|ui| ui.label(t!("account.none")));
             return;
         };
         header_ui(ui, t, u, out);
@@ -75,14 +77,22 @@ fn header_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         ui.heading(t.user_name(u));
         ui.colored_label(
             risk_colour(risk),
-            format!("{} · score {score:.3}", risk.name()),
+            t!(
+                "account.risk_score",
+                risk = name_of("risk", risk.name()),
+                score = format!("{score:.3}")
+            ),
         );
         let label = label_text(t, u);
         if !label.is_empty() {
-            ui.strong(format!("label: {label}"));
+            ui.strong(t!("account.label", label = label));
         }
         if let Some(c) = t.case(u) {
-            ui.weak(format!("by {} at {}", c.author, format_time(c.ts_ms)));
+            ui.weak(t!(
+                "account.by_at",
+                author = &c.author,
+                at = Language::current().date_time(c.ts_ms, false)
+            ));
         }
     });
     ui.horizontal(|ui| {
@@ -91,24 +101,27 @@ fn header_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
             (Verdict::Legit, "l"),
             (Verdict::Unsure, "u"),
         ] {
-            if ui.button(format!("{} ({key})", verdict.name())).clicked() {
+            if ui
+                .button(format!("{} ({key})", name_of("verdict", verdict.name())))
+                .clicked()
+            {
                 out.push(Command::Label(verdict));
             }
         }
-        if ui.button("note (n)").clicked() {
+        if ui.button(t!("account.note_button")).clicked() {
             out.push(Command::StartNote);
         }
-        if ui.button("undo (Ctrl+Z)").clicked() {
+        if ui.button(t!("account.undo_button")).clicked() {
             out.push(Command::Undo);
         }
-        ui.weak("j / k: next / previous");
+        ui.weak(t!("account.keys"));
     });
 }
 
 fn reasons_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
     let reasons = t.reasons(u);
     if reasons.is_empty() {
-        ui.weak("No feature stands out from the typical account.");
+        ui.weak(t!("account.no_reason"));
     }
     for r in reasons {
         ui.label(format!("• {}", r.text));
@@ -119,7 +132,7 @@ impl AccountPanel {
     fn note_ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         let Some(draft) = &mut self.note_draft else {
             if let Some(note) = t.case(u).map(|c| &c.note).filter(|n| !n.is_empty()) {
-                ui.label(format!("note: {note}"));
+                ui.label(t!("account.note", note = note));
             }
             return;
         };
@@ -128,7 +141,7 @@ impl AccountPanel {
         ui.horizontal(|ui| {
             let edit = ui.add(
                 egui::TextEdit::singleline(draft)
-                    .hint_text("note: Enter saves, Esc cancels")
+                    .hint_text(t!("account.note_hint"))
                     .desired_width(ui.available_width() - 60.0),
             );
             if focus {
@@ -136,7 +149,7 @@ impl AccountPanel {
             }
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
-            if enter || ui.button("save").clicked() {
+            if enter || ui.button(t!("account.save")).clicked() {
                 done = Some(true);
             } else if escape {
                 done = Some(false);

@@ -6,6 +6,7 @@ use std::path::Path;
 use eframe::egui::{self, Color32};
 
 use crate::detect::Risk;
+use crate::gui::i18n::name_of;
 use crate::workbench::Triage;
 
 /// Colour of a risk level, shared by the queue, the account view and the plots.
@@ -43,12 +44,12 @@ pub fn dot(ui: &mut egui::Ui, colour: Color32) {
 }
 
 /// A label as a word: the analyst's verdict, else the log's label.
-pub fn label_text(t: &Triage, u: usize) -> &'static str {
+pub fn label_text(t: &Triage, u: usize) -> String {
     match (t.verdict(u), t.labels[u]) {
-        (Some(v), _) => v.name(),
-        (None, 1) => "fraud (log)",
-        (None, 0) => "legit (log)",
-        _ => "",
+        (Some(v), _) => name_of("verdict", v.name()),
+        (None, 1) => rust_i18n::t!("label.fraud_log").into_owned(),
+        (None, 0) => rust_i18n::t!("label.legit_log").into_owned(),
+        _ => String::new(),
     }
 }
 

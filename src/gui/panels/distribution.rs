@@ -3,6 +3,7 @@
 //! against the team's daily review capacity, precision / recall / F1 from the labels so far,
 //! the confusion matrix, and the precision–recall curve with the current point on it.
 
+use crate::gui::i18n::{Language, name_of, t};
 use eframe::egui::{self, Color32};
 use egui_plot::{Bar, BarChart, Line, Plot, Points, VLine};
 
@@ -41,14 +42,14 @@ impl Panel for DistributionPanel {
 fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec<Command>) {
     let mut th = t.thresholds;
     ui.horizontal(|ui| {
-        ui.label("suspicious ≥");
+        ui.label(t!("dist.suspicious_at"));
         ui.add(
             egui::DragValue::new(&mut th.suspicious)
                 .range(0.0..=1.0)
                 .speed(0.002)
                 .max_decimals(3),
         );
-        ui.label("high ≥");
+        ui.label(t!("dist.high_at"));
         ui.add(
             egui::DragValue::new(&mut th.high)
                 .range(0.0..=1.0)
@@ -63,7 +64,7 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
     }
     let mut edited = capacity;
     ui.horizontal(|ui| {
-        ui.label("daily review capacity");
+        ui.label(t!("dist.capacity"));
         ui.add(egui::DragValue::new(&mut edited).range(1..=1_000_000));
     });
     if edited != capacity {
@@ -73,13 +74,14 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
     egui::Grid::new("threshold_metrics")
         .striped(true)
         .show(ui, |ui| {
-            for x in ["", "flagged", "days of review", "precision", "recall", "F1"] {
-                ui.strong(x);
+            ui.strong("");
+            for x in ["flagged", "days", "precision", "recall", "f1"] {
+                ui.strong(name_of("metric", x));
             }
             ui.end_row();
             for (name, at) in [("suspicious", s), ("high", h)] {
-                ui.label(name);
-                ui.label(at.flagged.to_string());
+                ui.label(name_of("risk", name));
+                ui.label(Language::current().number(at.flagged as u64));
                 ui.label(format!("{:.1}", at.flagged as f64 / capacity.max(1) as f64));
                 for v in [at.precision, at.recall, at.f1] {
                     ui.label(metric_text(v, 3));
@@ -90,9 +92,10 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
     if s.flagged > capacity {
         ui.colored_label(
             Color32::from_rgb(230, 160, 40),
-            format!(
-                "{} flagged: more than a day's review ({capacity})",
-                s.flagged
+            t!(
+                "dist.over_capacity",
+                flagged = s.flagged,
+                capacity = capacity
             ),
         );
     }
@@ -144,20 +147,22 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
                 format!("{n:.0}")
             }
         })
-        .x_axis_label("account score")
+        .x_axis_label(t!("dist.account_score"))
         .legend(egui_plot::Legend::default());
     let response = plot.show(ui, |p| {
         let [legit, fraud, unlabelled] = layers;
-        p.bar_chart(BarChart::new("legit", legit).color(LEGIT));
-        p.bar_chart(BarChart::new("fraud", fraud).color(FRAUD));
-        p.bar_chart(BarChart::new("unlabelled", unlabelled).color(UNLABELLED));
+        p.bar_chart(BarChart::new(name_of("verdict", "legit"), legit).color(LEGIT));
+        p.bar_chart(BarChart::new(name_of("verdict", "fraud"), fraud).color(FRAUD));
+        p.bar_chart(
+            BarChart::new(name_of("label_filter", "unlabelled"), unlabelled).color(UNLABELLED),
+        );
         p.vline(
-            VLine::new("suspicious", th.suspicious)
+            VLine::new(name_of("risk", "suspicious"), th.suspicious)
                 .color(risk_colour(Risk::Suspicious))
                 .width(2.0),
         );
         p.vline(
-            VLine::new("high", th.high)
+            VLine::new(name_of("risk", "high"), th.high)
                 .color(risk_colour(Risk::High))
                 .width(2.0),
         );
@@ -197,17 +202,17 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
 }
 
 fn confusion_ui(ui: &mut egui::Ui, at: &AtThreshold) {
-    ui.label("At the suspicious threshold, on the labelled accounts:");
+    ui.label(t!("dist.confusion_title"));
     egui::Grid::new("confusion").striped(true).show(ui, |ui| {
         ui.label("");
-        ui.strong("labelled fraud");
-        ui.strong("labelled legit");
+        ui.strong(t!("dist.labelled_fraud"));
+        ui.strong(t!("dist.labelled_legit"));
         ui.end_row();
-        ui.strong("flagged");
+        ui.strong(t!("metric.flagged"));
         ui.label(at.true_positive.to_string());
         ui.label(at.false_positive.to_string());
         ui.end_row();
-        ui.strong("not flagged");
+        ui.strong(t!("dist.not_flagged"));
         ui.label(at.false_negative.to_string());
         ui.label(at.true_negative.to_string());
         ui.end_row();
@@ -216,7 +221,7 @@ fn confusion_ui(ui: &mut egui::Ui, at: &AtThreshold) {
 
 fn pr_curve_ui(ui: &mut egui::Ui, t: &Triage, at: &AtThreshold) {
     if t.pr_curve.is_empty() {
-        ui.weak("No fraud labels yet: precision and recall appear with the first.");
+        ui.weak(t!("dist.no_labels"));
         return;
     }
     let curve: Vec<[f64; 2]> = t.pr_curve.iter().map(|&(r, p)| [r, p]).collect();
@@ -226,18 +231,21 @@ fn pr_curve_ui(ui: &mut egui::Ui, t: &Triage, at: &AtThreshold) {
         .include_x(1.0)
         .include_y(0.0)
         .include_y(1.0)
-        .x_axis_label("recall")
-        .y_axis_label("precision")
+        .x_axis_label(t!("metric.recall"))
+        .y_axis_label(t!("metric.precision"))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .show(ui, |p| {
-            p.line(Line::new("precision–recall", curve).color(LEGIT));
+            p.line(Line::new(t!("dist.pr_curve"), curve).color(LEGIT));
             if at.recall.is_finite() && at.precision.is_finite() {
                 p.points(
-                    Points::new("suspicious threshold", vec![[at.recall, at.precision]])
-                        .radius(5.0)
-                        .color(risk_colour(Risk::Suspicious)),
+                    Points::new(
+                        t!("dist.suspicious_threshold"),
+                        vec![[at.recall, at.precision]],
+                    )
+                    .radius(5.0)
+                    .color(risk_colour(Risk::Suspicious)),
                 );
             }
         });

@@ -1,6 +1,7 @@
 //! Every event of the selected account in a table whose header stays on screen; only the
 //! visible rows are laid out.
 
+use crate::gui::i18n::{name_of, t};
 use eframe::egui;
 
 use super::common::score_colour;
@@ -10,7 +11,7 @@ const ROW_HEIGHT: f32 = 18.0;
 
 pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
     let events = t.session.data.index.events(u as u32);
-    ui.strong(format!("Events ({})", events.len()));
+    ui.strong(t!("events.title", n = events.len()));
     let Some(&first) = events.first() else { return };
     let header: Vec<String> = t
         .session
@@ -28,7 +29,7 @@ pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
                 .min_col_width(40.0)
                 .show(ui, |ui| {
                     for h in &header {
-                        ui.strong(h);
+                        ui.strong(name_of("field", h));
                     }
                     ui.end_row();
                     for row in rows.start.max(1)..rows.end {

@@ -2,6 +2,8 @@
 
 use eframe::egui;
 
+use crate::gui::i18n::t;
+
 use super::account::AccountPanel;
 use super::distribution::DistributionPanel;
 use super::live::LivePanel;
@@ -45,9 +47,9 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
         egui::CentralPanel::default().show(ui, |ui| {
             ui.centered_and_justified(|ui| {
                 ui.heading(if view.jobs.is_empty() {
-                    "Open a log: File → Open (Ctrl+O), or drop a file here"
+                    t!("layout.open_hint")
                 } else {
-                    "Opening the log…"
+                    t!("layout.opening")
                 });
             });
         });
@@ -64,10 +66,10 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
             let current = view.settings.right_tab;
             ui.horizontal(|ui| {
                 for (tab, name) in [
-                    (RightTab::Distribution, "Distribution"),
-                    (RightTab::Model, "Model"),
-                    (RightTab::Segments, "Segments"),
-                    (RightTab::Rules, "Rules"),
+                    (RightTab::Distribution, t!("tab.distribution")),
+                    (RightTab::Model, t!("tab.model")),
+                    (RightTab::Segments, t!("tab.segments")),
+                    (RightTab::Rules, t!("tab.rules")),
                     (RightTab::Live, live_tab_name(view)),
                 ] {
                     if ui.selectable_label(current == tab, name).clicked() && current != tab {
@@ -88,10 +90,10 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
 }
 
 /// "Live", with a dot while the watch runs.
-fn live_tab_name(view: &View<'_>) -> &'static str {
+fn live_tab_name(view: &View<'_>) -> std::borrow::Cow<'static, str> {
     if view.live.is_some_and(|l| l.is_running()) {
-        "● Live"
+        t!("tab.live_on")
     } else {
-        "Live"
+        t!("tab.live")
     }
 }

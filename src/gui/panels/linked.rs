@@ -1,6 +1,7 @@
 //! Linked accounts: those sharing a device, IP or other entity with the selected one, with
 //! their scores and labels; a click jumps to one. Built once per account and model.
 
+use crate::gui::i18n::t;
 use eframe::egui;
 
 use super::common::{label_text, score_colour};
@@ -41,12 +42,12 @@ impl LinkedList {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         self.refresh(t, u);
-        egui::CollapsingHeader::new(format!("Linked accounts ({})", self.rows.len()))
+        egui::CollapsingHeader::new(t!("linked.title", n = self.rows.len()))
             .id_salt("linked")
             .default_open(true)
             .show(ui, |ui| {
                 if self.rows.is_empty() {
-                    ui.weak("No other account shares a device, IP or other entity with this one.");
+                    ui.weak(t!("linked.none"));
                     return;
                 }
                 egui::ScrollArea::vertical()

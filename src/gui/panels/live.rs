@@ -6,6 +6,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::panel::Panel;
 use crate::gui::command::Command;
+use crate::gui::i18n::{Language, t};
 use crate::gui::live::{LiveState, can_follow};
 use crate::gui::view::View;
 
@@ -28,25 +29,26 @@ fn per_hour(live: &LiveState) -> Vec<(String, usize)> {
     hours
 }
 
+/// When an alert was raised, in the window's language.
+fn raised_at(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => Language::current().date_time(t.timestamp_millis(), true),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 impl Panel for LivePanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         let Some(t) = view.triage else {
             return;
         };
         let Some(live) = view.live.filter(|l| l.is_running() || !l.alerts.is_empty()) else {
-            ui.label(
-                "Live mode follows the open log as it grows: new events are scored as they \
-                 arrive, and an account that reaches high risk raises an alert (kept in the \
-                 workspace).",
-            );
+            ui.label(t!("live.intro"));
             let path = &t.session.log_path;
             let ok = can_follow(path);
-            let start = ui.add_enabled(ok, egui::Button::new("▶ Start Live"));
+            let start = ui.add_enabled(ok, egui::Button::new(t!("live.start")));
             if !ok {
-                start.on_disabled_hover_text(
-                    "Live mode follows a plain text log (CSV, NDJSON); this one is compressed \
-                     or Parquet",
-                );
+                start.on_disabled_hover_text(t!("live.cannot_follow"));
             } else if start.clicked() {
                 out.push(Command::StartLive);
             }
@@ -58,26 +60,31 @@ impl Panel for LivePanel {
         ui.horizontal(|ui| {
             if live.is_running() {
                 ui.colored_label(egui::Color32::from_rgb(220, 60, 60), "●");
-                ui.strong("Live");
+                ui.strong(t!("tab.live"));
             } else {
-                ui.strong("Stopped");
+                ui.strong(t!("live.stopped"));
             }
-            ui.label(format!(
-                "· {} events scored · {} alerts",
-                live.scored,
-                live.alerts.len()
+            let lang = Language::current();
+            ui.label(t!(
+                "live.counts",
+                events = lang.number(live.scored),
+                alerts = lang.number(live.alerts.len() as u64)
             ));
             if live.is_running() {
-                if ui.button("■ Stop").clicked() {
+                if ui.button(t!("live.stop")).clicked() {
                     out.push(Command::StopLive);
                 }
-            } else if ui.button("▶ Start Live").clicked() {
+            } else if ui.button(t!("live.start")).clicked() {
                 out.push(Command::StartLive);
             }
         });
         match &live.model {
-            Some(m) => ui.weak(format!("{} · model {m}", live.source.display())),
-            None => ui.weak(format!("{} · reading the history…", live.source.display())),
+            Some(m) => ui.weak(t!(
+                "live.source_model",
+                file = live.source.display(),
+                model = m
+            )),
+            None => ui.weak(t!("live.reading", file = live.source.display())),
         };
         if let Some(ended) = &live.ended {
             ui.colored_label(ui.visuals().warn_fg_color, ended);
@@ -87,7 +94,7 @@ impl Panel for LivePanel {
         }
         let hours = per_hour(live);
         if !hours.is_empty() {
-            ui.label("Alerts per hour");
+            ui.label(t!("live.per_hour"));
             let bars = hours
                 .iter()
                 .enumerate()
@@ -98,14 +105,15 @@ impl Panel for LivePanel {
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false)
-                .show(ui, |p| p.bar_chart(BarChart::new("alerts", bars)));
+                .show_axes([false, true])
+                .show(ui, |p| p.bar_chart(BarChart::new(t!("live.alerts"), bars)));
         }
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("alerts").striped(true).show(ui, |ui| {
                 for (id, a) in live.alerts.iter().rev().take(ALERTS_SHOWN) {
                     ui.weak(format!("#{id}"));
-                    ui.label(a.raised_at.get(11..19).unwrap_or(&a.raised_at));
+                    ui.label(raised_at(&a.raised_at));
                     let known = t.session.data.log.columns.user.dict.lookup(&a.user);
                     match known {
                         Some(u) => {
@@ -114,13 +122,14 @@ impl Panel for LivePanel {
                             }
                         }
                         None => {
-                            ui.label(&a.user)
-                                .on_hover_text("a new account, not in the open log");
+                            ui.label(&a.user).on_hover_text(t!("live.new_account"));
                         }
                     }
                     ui.label(format!("{:.2}", a.score));
                     let why = a.reasons.first().map_or("", String::as_str);
-                    ui.label(why).on_hover_text(a.reasons.join("\n"));
+                    // Truncated so a long reason cannot widen the panel; all of them on hover.
+                    ui.add(egui::Label::new(why).truncate())
+                        .on_hover_text(a.reasons.join("\n"));
                     ui.end_row();
                 }
             });

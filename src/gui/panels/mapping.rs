@@ -1,6 +1,7 @@
 //! The mapping dialog: when column detection is unsure, the analyst sees the first rows and the
 //! detected roles, fixes them, and loads (optionally saving the mapping as a TOML file).
 
+use crate::gui::i18n::{name_of, t};
 use eframe::egui;
 
 use crate::gui::command::Command;
@@ -31,15 +32,15 @@ impl MappingDialog {
             return true;
         };
         let mut result = None;
-        egui::Window::new("Confirm the columns")
+        egui::Window::new(t!("mapping.title"))
             .collapsible(false)
             .default_width(760.0)
             .show(ctx, |ui| {
-                ui.label(format!(
-                    "{} ({}): detection was unsure about {}. Check the roles against the first rows.",
-                    preview.path.display(),
-                    preview.format,
-                    preview.plan.unsure.join(", ")
+                ui.label(t!(
+                    "mapping.unsure",
+                    file = preview.path.display(),
+                    format = &preview.format,
+                    roles = preview.plan.unsure.join(", ")
                 ));
                 rows_ui(ui, preview);
                 ui.separator();
@@ -50,14 +51,14 @@ impl MappingDialog {
                     ui.colored_label(egui::Color32::from_rgb(230, 80, 80), e);
                 }
                 ui.horizontal(|ui| {
-                    let label = ui.label("save mapping as");
+                    let label = ui.label(t!("mapping.save_as"));
                     ui.text_edit_singleline(&mut self.save_path)
                         .labelled_by(label.id);
                 });
                 ui.horizontal(|ui| {
-                    let load = ui.button("Load").clicked();
-                    let load_save = ui.button("Save mapping and load").clicked();
-                    if ui.button("Cancel").clicked() {
+                    let load = ui.button(t!("mapping.load")).clicked();
+                    let load_save = ui.button(t!("mapping.save_load")).clicked();
+                    if ui.button(t!("status.cancel")).clicked() {
                         result = Some(None);
                     }
                     if load || load_save {
@@ -102,12 +103,12 @@ fn rows_ui(ui: &mut egui::Ui, p: &Preview) {
 fn roles_ui(ui: &mut egui::Ui, p: &mut Preview) -> Option<String> {
     let columns = p.columns.clone();
     let pick = |ui: &mut egui::Ui, role: &str, value: &mut Option<usize>, optional: bool| {
-        let text = value.map_or("(none)".to_string(), |c| columns[c].clone());
-        egui::ComboBox::from_label(role)
+        let text = value.map_or_else(|| t!("mapping.none").into_owned(), |c| columns[c].clone());
+        egui::ComboBox::from_label(name_of("role", role))
             .selected_text(text)
             .show_ui(ui, |ui| {
                 if optional {
-                    ui.selectable_value(value, None, "(none)");
+                    ui.selectable_value(value, None, t!("mapping.none"));
                 }
                 for (i, c) in columns.iter().enumerate() {
                     ui.selectable_value(value, Some(i), c);
@@ -137,12 +138,7 @@ fn roles_ui(ui: &mut egui::Ui, p: &mut Preview) -> Option<String> {
                     p.plan.time.column = c;
                     p.plan.time.format = format;
                 }
-                None => {
-                    error = Some(format!(
-                        "column '{}' holds no time this app can read",
-                        columns[c]
-                    ))
-                }
+                None => error = Some(t!("mapping.no_time", column = &columns[c]).into_owned()),
             }
         }
         let mut event = match &p.plan.event {
@@ -160,6 +156,9 @@ fn roles_ui(ui: &mut egui::Ui, p: &mut Preview) -> Option<String> {
         pick(ui, "category", &mut p.plan.category, true);
         ui.end_row();
     });
-    ui.label(format!("time format: {}", p.plan.time.format.name()));
+    ui.label(t!(
+        "mapping.time_format",
+        format = p.plan.time.format.name()
+    ));
     error
 }

@@ -1,6 +1,7 @@
 //! The model panel: the detector, retrain now or every N labels, the metrics before and after
 //! the last retrain, the detector comparison (`vigil eval`'s table) and the training curve.
 
+use crate::gui::i18n::{name_of, t};
 use eframe::egui;
 use egui_plot::{Line, Plot};
 
@@ -26,7 +27,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     let settings = view.settings;
     let model = &t.session.model;
     ui.horizontal(|ui| {
-        ui.label("detector");
+        ui.label(t!("model.detector"));
         let mut kind = settings.detector;
         egui::ComboBox::from_id_salt("detector")
             .selected_text(kind.name())
@@ -38,54 +39,55 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
         if kind != settings.detector {
             out.push(Command::SetDetector(kind));
         }
-        if ui.button("Retrain now").clicked() {
+        if ui.button(t!("model.retrain_now")).clicked() {
             out.push(Command::Retrain);
         }
     });
     ui.horizontal(|ui| {
-        ui.label("retrain every");
+        ui.label(t!("model.retrain_every"));
         let mut every = settings.retrain_every;
         ui.add(egui::DragValue::new(&mut every).range(0..=10_000));
         if every != settings.retrain_every {
             out.push(Command::SetRetrainEvery(every));
         }
-        ui.label(format!(
-            "new labels (0: only on command) · {} since the last",
-            t.labels_since_training
-        ));
+        ui.label(t!("model.since_last", n = t.labels_since_training));
     });
-    ui.label(format!(
-        "{} trained {} in {:.1} s on {} labelled accounts{}",
-        model.kind,
-        model.trained_at,
-        model.train_secs,
-        model.labelled_users,
-        if model.from_disk {
-            " (kept from an earlier run)"
+    ui.label(t!(
+        "model.trained",
+        model = model.kind,
+        at = model
+            .trained_at
+            .get(..19)
+            .unwrap_or(&model.trained_at)
+            .replace('T', " "),
+        secs = format!("{:.1}", model.train_secs),
+        labels = model.labelled_users,
+        kept = if model.from_disk {
+            t!("model.kept")
         } else {
-            ""
+            "".into()
         }
     ));
     ui.separator();
     match &t.retrain_report {
         Some((before, after)) => before_after_ui(ui, before, after),
         None => {
-            ui.weak("Metrics before and after appear after the first retrain.");
+            ui.weak(t!("model.no_report"));
         }
     }
     ui.separator();
     ui.horizontal(|ui| {
-        ui.strong("Detector comparison");
+        ui.strong(t!("model.comparison"));
         let running = view.is_running(JobKind::Compare);
         if ui
-            .add_enabled(!running, egui::Button::new("Compare all"))
+            .add_enabled(!running, egui::Button::new(t!("model.compare_all")))
             .clicked()
         {
             out.push(Command::Compare);
         }
     });
     if view.comparison.is_empty() {
-        ui.weak("Trains every detector on 70 % of the accounts and grades it on the rest.");
+        ui.weak(t!("model.compare_hint"));
     } else {
         comparison_ui(ui, view.comparison);
     }
@@ -94,19 +96,18 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
 }
 
 fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport) {
-    ui.label(format!(
-        "Last retrain, on the {} labels known then (the new model has seen them):",
-        after.labels
-    ));
+    ui.label(t!("model.last_retrain", n = after.labels));
     egui::Grid::new("before_after")
         .striped(true)
         .show(ui, |ui| {
-            for h in ["", "ROC-AUC", "AP", "P@100", "precision", "recall"] {
+            for h in ["", "ROC-AUC", "AP", "P@100"] {
                 ui.strong(h);
             }
+            ui.strong(t!("metric.precision"));
+            ui.strong(t!("metric.recall"));
             ui.end_row();
             for (name, r) in [("before", before), ("after", after)] {
-                ui.label(format!("{name} ({})", r.detector));
+                ui.label(format!("{} ({})", name_of("model", name), r.detector));
                 let m = &r.metrics;
                 for v in [
                     m.roc_auc,
@@ -124,9 +125,12 @@ fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport)
 
 fn comparison_ui(ui: &mut egui::Ui, rows: &[EvalRow]) {
     egui::Grid::new("comparison").striped(true).show(ui, |ui| {
-        for h in ["detector", "ROC-AUC", "AP", "P@100", "train s", "score s"] {
+        ui.strong(t!("model.detector"));
+        for h in ["ROC-AUC", "AP", "P@100"] {
             ui.strong(h);
         }
+        ui.strong(t!("model.train_s"));
+        ui.strong(t!("model.score_s"));
         ui.end_row();
         for r in rows {
             ui.label(&r.detector);
@@ -149,10 +153,10 @@ fn comparison_ui(ui: &mut egui::Ui, rows: &[EvalRow]) {
 fn curve_ui(ui: &mut egui::Ui, t: &Triage) {
     let curve = &t.session.model.curve;
     if curve.train_loss.is_empty() {
-        ui.weak("This detector has no training curve (it is not trained by epochs).");
+        ui.weak(t!("model.no_curve"));
         return;
     }
-    ui.strong("Training curve");
+    ui.strong(t!("model.curve"));
     let series = |v: &[f32]| -> Vec<[f64; 2]> {
         v.iter()
             .enumerate()
@@ -161,13 +165,16 @@ fn curve_ui(ui: &mut egui::Ui, t: &Triage) {
     };
     Plot::new("training_curve")
         .height(150.0)
-        .x_axis_label("epoch")
-        .y_axis_label("loss")
+        .x_axis_label(t!("model.epoch"))
+        .y_axis_label(t!("model.loss"))
         .legend(egui_plot::Legend::default())
         .show(ui, |p| {
-            p.line(Line::new("train", series(&curve.train_loss)));
+            p.line(Line::new(t!("model.train"), series(&curve.train_loss)));
             if !curve.validation_loss.is_empty() {
-                p.line(Line::new("validation", series(&curve.validation_loss)));
+                p.line(Line::new(
+                    t!("model.validation"),
+                    series(&curve.validation_loss),
+                ));
             }
         });
 }

@@ -3,6 +3,8 @@
 
 use eframe::egui;
 
+use crate::gui::i18n::{Language, name_of, t};
+
 use super::common::{dot, label_text, risk_colour};
 use super::panel::Panel;
 use crate::cases::{QueueOrder, Verdict};
@@ -31,27 +33,31 @@ impl QueuePanel {
 impl Panel for QueuePanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         let Some(t) = view.triage else { return };
-        ui.heading("Queue");
+        ui.heading(t!("queue.title"));
         let mut filter = t.filter.clone();
         ui.horizontal(|ui| {
             egui::ComboBox::from_id_salt("risk_filter")
-                .selected_text(filter.risk.name())
+                .selected_text(name_of("risk_filter", filter.risk.name()))
                 .show_ui(ui, |ui| {
                     for r in RiskFilter::ALL {
-                        ui.selectable_value(&mut filter.risk, r, r.name());
+                        ui.selectable_value(&mut filter.risk, r, name_of("risk_filter", r.name()));
                     }
                 });
             egui::ComboBox::from_id_salt("label_filter")
-                .selected_text(filter.label.name())
+                .selected_text(name_of("label_filter", filter.label.name()))
                 .show_ui(ui, |ui| {
                     for l in LabelFilter::ALL {
-                        ui.selectable_value(&mut filter.label, l, l.name());
+                        ui.selectable_value(
+                            &mut filter.label,
+                            l,
+                            name_of("label_filter", l.name()),
+                        );
                     }
                 });
             if let Some(s) = &t.segments {
                 let name = |seg: Option<usize>| match seg {
-                    Some(i) => format!("segment {i}"),
-                    None => "any segment".to_string(),
+                    Some(i) => t!("queue.segment", i = i).to_string(),
+                    None => t!("queue.any_segment").to_string(),
                 };
                 egui::ComboBox::from_id_salt("segment_filter")
                     .selected_text(name(filter.segment))
@@ -62,10 +68,13 @@ impl Panel for QueuePanel {
                     });
             }
             egui::ComboBox::from_id_salt("order")
-                .selected_text(format!("order: {}", filter.order.name()))
+                .selected_text(t!(
+                    "queue.order",
+                    order = name_of("order", filter.order.name())
+                ))
                 .show_ui(ui, |ui| {
                     for o in QueueOrder::ALL {
-                        ui.selectable_value(&mut filter.order, o, o.name());
+                        ui.selectable_value(&mut filter.order, o, name_of("order", o.name()));
                     }
                 });
         });
@@ -75,7 +84,7 @@ impl Panel for QueuePanel {
             .get_or_insert_with(|| filter.search.clone());
         let search = ui.add(
             egui::TextEdit::singleline(draft)
-                .hint_text("/ search user id")
+                .hint_text(t!("queue.search"))
                 .desired_width(f32::INFINITY),
         );
         if std::mem::take(&mut self.focus_search) {
@@ -87,11 +96,12 @@ impl Panel for QueuePanel {
         if filter != t.filter {
             out.push(Command::SetFilter(filter));
         }
-        ui.label(format!(
-            "{} of {} accounts · {} flagged",
-            t.queue.len(),
-            t.users(),
-            t.at_suspicious().flagged
+        let lang = Language::current();
+        ui.label(t!(
+            "queue.counts",
+            shown = lang.number(t.queue.len() as u64),
+            all = lang.number(t.users() as u64),
+            flagged = lang.number(t.at_suspicious().flagged as u64)
         ));
         bulk_bar(ui, t, out);
         ui.separator();
@@ -117,29 +127,38 @@ impl Panel for QueuePanel {
 fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         if ui
-            .small_button("mark queue")
-            .on_hover_text("Mark every account of the filtered queue")
+            .small_button(t!("queue.mark_queue"))
+            .on_hover_text(t!("queue.mark_queue_hint"))
             .clicked()
         {
             out.push(Command::MarkQueue);
         }
         let linked = ui
-            .add_enabled(t.selected.is_some(), egui::Button::new("mark linked").small())
-            .on_hover_text("Mark the selected account and every account sharing a device, IP or other entity with it");
+            .add_enabled(
+                t.selected.is_some(),
+                egui::Button::new(t!("queue.mark_linked")).small(),
+            )
+            .on_hover_text(t!("queue.mark_linked_hint"));
         if linked.clicked() {
             out.push(Command::MarkLinked);
         }
         if t.marked.is_empty() {
-            ui.weak("tick or ctrl-click marks, shift-click marks a range");
+            ui.weak(t!("queue.mark_help"));
             return;
         }
-        ui.strong(format!("{} marked:", t.marked.len()));
+        ui.strong(t!("queue.marked", n = t.marked.len()));
         for verdict in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
-            if ui.small_button(format!("all {}", verdict.name())).clicked() {
+            if ui
+                .small_button(t!(
+                    "queue.all_as",
+                    verdict = name_of("verdict", verdict.name())
+                ))
+                .clicked()
+            {
                 out.push(Command::LabelMarked(verdict));
             }
         }
-        if ui.small_button("clear").clicked() {
+        if ui.small_button(t!("queue.clear")).clicked() {
             out.push(Command::ClearMarks);
         }
     });
@@ -162,7 +181,7 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         let mut mark = marked;
         if ui
             .checkbox(&mut mark, "")
-            .on_hover_text("mark for a bulk decision")
+            .on_hover_text(t!("queue.mark_one"))
             .changed()
         {
             out.push(Command::ToggleMark(u));
@@ -182,7 +201,7 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         }
         ui.monospace(format!("{score:.3}"));
         ui.label(egui::RichText::new(label_text(t, u)).strong());
-        ui.weak(format!("{events} ev"));
+        ui.weak(t!("queue.events", n = events));
         // Truncated: a long reason (a rule's whole expression) must not widen the queue.
         ui.add(egui::Label::new(egui::RichText::new(reason).weak()).truncate());
     });

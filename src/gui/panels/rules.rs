@@ -2,6 +2,7 @@
 //! precision and recall on the labels so far, overlap with the model), save it with an action,
 //! and switch saved rules on and off; below, the allow and block lists.
 
+use crate::gui::i18n::{name_of, t};
 use eframe::egui;
 
 use super::panel::Panel;
@@ -12,7 +13,6 @@ use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction, 
 use crate::workbench::Triage;
 
 /// What the expression box is called (on screen and for assistive technology).
-pub const EDITOR_LABEL: &str = "Rule: features compared with numbers, joined by and / or / not";
 /// Hits listed under the figures, riskiest first.
 const LISTED_HITS: usize = 200;
 
@@ -63,7 +63,7 @@ impl Panel for RulesPanel {
 
 impl RulesPanel {
     fn editor(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
-        let label = ui.label(EDITOR_LABEL);
+        let label = ui.label(t!("rules.editor"));
         ui.add(
             egui::TextEdit::multiline(&mut self.expression)
                 .hint_text("share:pay_fail >= 0.2 and amount_max < 20")
@@ -77,19 +77,19 @@ impl RulesPanel {
             figures(ui, t, tested, out);
         }
         ui.horizontal(|ui| {
-            ui.label("name");
+            ui.label(t!("rules.name"));
             ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(140.0));
             egui::ComboBox::from_id_salt("rule_action")
-                .selected_text(self.action.name())
+                .selected_text(name_of("action", self.action.name()))
                 .show_ui(ui, |ui| {
                     for a in RuleAction::ALL {
-                        ui.selectable_value(&mut self.action, a, a.name());
+                        ui.selectable_value(&mut self.action, a, name_of("action", a.name()));
                     }
                 });
             let ready = !self.name.trim().is_empty()
                 && matches!(&self.tested, Some((Tested { result: Ok(_), .. }, _)));
             if ui
-                .add_enabled(ready, egui::Button::new("Save rule"))
+                .add_enabled(ready, egui::Button::new(t!("rules.save")))
                 .clicked()
             {
                 out.push(Command::SaveRule(Rule {
@@ -108,15 +108,15 @@ impl RulesPanel {
 
     /// The allow and block lists: add a value of any role, take one off.
     fn lists(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
-        ui.strong(format!("Allow and block lists ({})", t.rules.lists.len()));
+        ui.strong(t!("rules.lists", n = t.rules.lists.len()));
         let roles = list_roles(&t.session.data.log);
         ui.horizontal(|ui| {
             let e = &mut self.list_entry;
             egui::ComboBox::from_id_salt("list_kind")
-                .selected_text(e.kind.name())
+                .selected_text(name_of("list", e.kind.name()))
                 .show_ui(ui, |ui| {
                     for k in ListKind::ALL {
-                        ui.selectable_value(&mut e.kind, k, k.name());
+                        ui.selectable_value(&mut e.kind, k, name_of("list", k.name()));
                     }
                 });
             egui::ComboBox::from_id_salt("list_role")
@@ -128,11 +128,14 @@ impl RulesPanel {
                 });
             ui.add(
                 egui::TextEdit::singleline(&mut e.value)
-                    .hint_text("value")
+                    .hint_text(t!("rules.value"))
                     .desired_width(140.0),
             );
             let ready = !e.value.trim().is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Add")).clicked() {
+            if ui
+                .add_enabled(ready, egui::Button::new(t!("rules.add")))
+                .clicked()
+            {
                 out.push(Command::AddToList(ListEntry {
                     value: e.value.trim().to_string(),
                     ..e.clone()
@@ -147,15 +150,15 @@ impl RulesPanel {
                 for entry in &t.rules.lists {
                     ui.horizontal(|ui| {
                         if ui
-                            .small_button("remove")
-                            .on_hover_text("take off the list")
+                            .small_button(t!("rules.remove"))
+                            .on_hover_text(t!("rules.remove_hint"))
                             .clicked()
                         {
                             out.push(Command::RemoveFromList(entry.clone()));
                         }
                         ui.label(format!(
                             "{} · {} {}",
-                            entry.kind.name(),
+                            name_of("list", entry.kind.name()),
                             entry.role,
                             entry.value
                         ));
@@ -208,37 +211,34 @@ fn figures(ui: &mut egui::Ui, t: &Triage, tested: &Tested, out: &mut Vec<Command
     egui::Grid::new("rule_figures")
         .num_columns(2)
         .show(ui, |ui| {
-            ui.label("hits");
-            ui.strong(format!(
-                "{} accounts ({} labelled, {} fraud)",
-                b.hits.len(),
-                b.labelled_hits,
-                b.fraud_hits
+            ui.label(t!("rules.hits"));
+            ui.strong(t!(
+                "rules.hit_counts",
+                n = b.hits.len(),
+                labelled = b.labelled_hits,
+                fraud = b.fraud_hits
             ));
             ui.end_row();
-            ui.label("precision");
+            ui.label(t!("metric.precision"));
             ui.strong(pct(b.precision));
             ui.end_row();
-            ui.label("recall");
-            ui.strong(format!(
-                "{} of {} fraud accounts",
-                pct(b.recall),
-                b.fraud_total
+            ui.label(t!("metric.recall"));
+            ui.strong(t!(
+                "rules.recall_of",
+                share = pct(b.recall),
+                total = b.fraud_total
             ));
             ui.end_row();
-            ui.label("model");
-            ui.label(format!(
-                "flags {} of the hits; {} are new to it",
-                b.also_flagged,
-                b.hits.len() - b.also_flagged
+            ui.label(t!("tab.model"));
+            ui.label(t!(
+                "rules.model_overlap",
+                flagged = b.also_flagged,
+                new = b.hits.len() - b.also_flagged
             ));
             ui.end_row();
         });
-    ui.weak(format!(
-        "backtested on the whole log in {:.0} ms",
-        tested.millis
-    ));
-    egui::CollapsingHeader::new(format!("Hits ({})", b.hits.len()))
+    ui.weak(t!("rules.backtested", ms = format!("{:.0}", tested.millis)));
+    egui::CollapsingHeader::new(t!("rules.hits_title", n = b.hits.len()))
         .id_salt("rule_hits")
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
@@ -260,7 +260,7 @@ fn figures(ui: &mut egui::Ui, t: &Triage, tested: &Tested, out: &mut Vec<Command
 
 /// Every feature a rule may name; a click appends it to the expression.
 fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
-    egui::CollapsingHeader::new("Features")
+    egui::CollapsingHeader::new(t!("rules.features"))
         .id_salt("rule_features")
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
@@ -273,7 +273,11 @@ fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
                         ("event", &data.events.specs),
                     ] {
                         for s in specs {
-                            let hover = format!("{level} feature: {}", s.phrase.replace("{}", "…"));
+                            let hover = t!(
+                                "rules.feature_hint",
+                                level = name_of("level", level),
+                                phrase = s.phrase.replace("{}", "…")
+                            );
                             if ui.small_button(&s.name).on_hover_text(hover).clicked() {
                                 if !expression.is_empty() && !expression.ends_with(' ') {
                                     expression.push(' ');
@@ -288,34 +292,30 @@ fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
 }
 
 fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut Vec<Command>) {
-    ui.strong(format!("Saved rules ({})", t.rules.rules.len()));
+    ui.strong(t!("rules.saved", n = t.rules.rules.len()));
     if t.rules.rules.is_empty() {
-        ui.weak("None yet. A saved rule raises (or, for allow, clears) the risk of the accounts it hits, and says so among their reasons.");
+        ui.weak(t!("rules.none"));
     }
     for (i, r) in t.rules.rules.iter().enumerate() {
         ui.horizontal(|ui| {
             let mut on = r.enabled;
             if ui
                 .checkbox(&mut on, "")
-                .on_hover_text("switch on or off")
+                .on_hover_text(t!("rules.switch"))
                 .changed()
             {
                 out.push(Command::SetRuleEnabled(r.name.clone(), on));
             }
-            if ui
-                .link(&r.name)
-                .on_hover_text("edit: load into the editor")
-                .clicked()
-            {
+            if ui.link(&r.name).on_hover_text(t!("rules.edit")).clicked() {
                 panel.name = r.name.clone();
                 panel.expression = r.expression.clone();
                 panel.action = r.action;
             }
-            ui.weak(format!(
-                "v{} · {} · {} hits",
-                r.version,
-                r.action.name(),
-                t.rules.hit_count(i)
+            ui.weak(t!(
+                "rules.version_line",
+                version = r.version,
+                action = name_of("action", r.action.name()),
+                hits = t.rules.hit_count(i)
             ));
         });
         ui.monospace(&r.expression);
@@ -323,7 +323,7 @@ fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut 
     for (name, why) in &t.rules.unusable {
         ui.colored_label(
             ui.visuals().warn_fg_color,
-            format!("{name} does not fit this log: {why}"),
+            t!("rules.unusable", name = name, why = why),
         );
     }
 }

@@ -2,6 +2,7 @@
 //! by segment, accounts labelled fraud ringed, at most `MAX_POINTS` drawn), click a point to open
 //! its account, and read each segment's profile.
 
+use crate::gui::i18n::t;
 use eframe::egui;
 use egui_plot::{Plot, PlotPoint, Points};
 
@@ -74,35 +75,32 @@ impl Panel for SegmentsPanel {
         let running = view.is_running(JobKind::Segments);
         ui.horizontal(|ui| {
             let label = if t.segments.is_some() {
-                "Find again"
+                t!("segments.find_again")
             } else {
-                "Find segments"
+                t!("segments.find")
             };
             if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
                 out.push(Command::FindSegments);
             }
             let predicting = view.is_running(JobKind::Outlook);
             if ui
-                .add_enabled(!predicting, egui::Button::new("Predict behaviour"))
-                .on_hover_text(
-                    "Purchase and churn probabilities and the next event of every account, \
-                     for the days after the log ends (learned from the log itself)",
-                )
+                .add_enabled(!predicting, egui::Button::new(t!("segments.predict")))
+                .on_hover_text(t!("segments.predict_hint"))
                 .clicked()
             {
                 out.push(Command::PredictBehaviour);
             }
             if let Some(s) = &t.segments {
-                ui.label(format!(
-                    "{} segments ({}; silhouette {})",
-                    s.k,
-                    s.chosen_by,
-                    metric_text(s.silhouette, 2)
+                ui.label(t!(
+                    "segments.summary",
+                    k = s.k,
+                    chosen_by = &s.chosen_by,
+                    silhouette = metric_text(s.silhouette, 2)
                 ));
             }
         });
         let Some(s) = &t.segments else {
-            ui.weak("k-means on the account features; k chosen by the silhouette.");
+            ui.weak(t!("segments.hint"));
             return;
         };
         self.refresh(t, s);
@@ -120,13 +118,13 @@ impl SegmentsPanel {
             .show(ui, |plot| {
                 for (seg, points) in self.by_segment.iter().enumerate() {
                     plot.points(
-                        Points::new(format!("segment {seg}"), points.as_slice())
+                        Points::new(t!("queue.segment", i = seg), points.as_slice())
                             .radius(1.5)
                             .color(colour(seg)),
                     );
                 }
                 plot.points(
-                    Points::new("labelled fraud", self.fraud.as_slice())
+                    Points::new(t!("dist.labelled_fraud"), self.fraud.as_slice())
                         .radius(3.0)
                         .filled(false)
                         .color(egui::Color32::from_rgb(230, 80, 80)),
@@ -149,7 +147,7 @@ impl SegmentsPanel {
             }
         }
         if self.stride > 1 {
-            ui.weak(format!("every {}th account drawn", self.stride));
+            ui.weak(t!("segments.stride", n = self.stride));
         }
         if let Some(u) = t.selected {
             let mut line = format!(
@@ -171,8 +169,8 @@ fn profiles(ui: &mut egui::Ui, s: &Segmentation) {
         .show(ui, |ui| {
             for p in &s.profiles {
                 ui.horizontal(|ui| {
-                    ui.colored_label(colour(p.segment), format!("segment {}", p.segment));
-                    ui.label(format!("{} accounts · {}", p.size, p.fraud_text()));
+                    ui.colored_label(colour(p.segment), t!("queue.segment", i = p.segment));
+                    ui.label(t!("segments.size", n = p.size, fraud = p.fraud_text()));
                 });
                 for t in &p.traits {
                     ui.label(format!("    {t}"));

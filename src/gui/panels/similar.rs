@@ -3,6 +3,7 @@
 //! trained; one action marks them all for a bulk label. Built once per account, model and
 //! reading.
 
+use crate::gui::i18n::t;
 use eframe::egui;
 
 use super::common::{label_text, score_colour};
@@ -19,7 +20,7 @@ pub struct SimilarList {
 
 impl SimilarList {
     pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
-        egui::CollapsingHeader::new(format!("Similar accounts ({SIMILAR_SHOWN})"))
+        egui::CollapsingHeader::new(t!("similar.title", n = SIMILAR_SHOWN))
             .id_salt("similar")
             .default_open(false)
             .show(ui, |ui| {
@@ -28,16 +29,20 @@ impl SimilarList {
                 }
                 ui.horizontal(|ui| {
                     if t.session.model.embedding.is_some() {
-                        ui.selectable_value(&mut self.by, Likeness::Features, "by features");
+                        ui.selectable_value(
+                            &mut self.by,
+                            Likeness::Features,
+                            t!("similar.by_features"),
+                        );
                         ui.selectable_value(
                             &mut self.by,
                             Likeness::SequenceModel,
-                            "by sequence model",
+                            t!("similar.by_sequence"),
                         );
                     }
                     if ui
-                        .small_button("mark these")
-                        .on_hover_text("Mark this account and these for a bulk label (queue bar)")
+                        .small_button(t!("similar.mark"))
+                        .on_hover_text(t!("similar.mark_hint"))
                         .clicked()
                     {
                         out.push(Command::MarkSimilar(self.by));
@@ -65,7 +70,10 @@ impl SimilarList {
                                         format!("{:.3}", t.score(s.user)),
                                     );
                                     ui.label(label_text(t, s.user));
-                                    ui.weak(format!("distance {:.2}", s.distance));
+                                    ui.weak(t!(
+                                        "similar.distance",
+                                        d = format!("{:.2}", s.distance)
+                                    ));
                                     ui.end_row();
                                 }
                             });

@@ -3,6 +3,8 @@
 
 use eframe::egui;
 
+use crate::gui::i18n::t;
+
 use super::panel::Panel;
 use crate::gui::command::Command;
 use crate::gui::view::{Message, View};
@@ -12,8 +14,8 @@ use crate::workbench::Triage;
 fn ordered_by(t: &Triage) -> String {
     let kind = t.session.model.kind;
     match t.session.pending {
-        Some(chosen) => format!("queue ordered by {kind} (a first look; {chosen} is training)"),
-        None => format!("queue ordered by {kind}"),
+        Some(chosen) => t!("status.ordered_pending", kind = kind, chosen = chosen).into_owned(),
+        None => t!("status.ordered", kind = kind).into_owned(),
     }
 }
 
@@ -30,12 +32,12 @@ impl Panel for StatusBar {
                     Some(f) => egui::ProgressBar::new(f).show_percentage(),
                     // Not animated: an animation repaints every frame, and with software
                     // rendering that takes the cores from the job it shows.
-                    None => egui::ProgressBar::new(0.0).text("working…"),
+                    None => egui::ProgressBar::new(0.0).text(t!("status.working")),
                 };
                 ui.add(bar.desired_width(160.0));
                 ui.separator();
             }
-            if !view.jobs.is_empty() && ui.button("Cancel").clicked() {
+            if !view.jobs.is_empty() && ui.button(t!("status.cancel")).clicked() {
                 out.push(Command::CancelJobs);
             }
             match view.message {
@@ -49,7 +51,7 @@ impl Panel for StatusBar {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if !view.has_cjk_font {
-                    ui.weak("no CJK font found: set VIGIL_CJK_FONT");
+                    ui.weak(t!("status.no_cjk"));
                 }
                 if let Some(t) = view.triage {
                     ui.label(ordered_by(t));

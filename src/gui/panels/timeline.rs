@@ -3,6 +3,7 @@
 //! hovering shows the nearest event. The series are built once per account and model, and the
 //! plot borrows them every frame.
 
+use crate::gui::i18n::t;
 use eframe::egui::{self, Color32};
 use egui_plot::{MarkerShape, Plot, PlotPoint, Points};
 
@@ -139,7 +140,7 @@ impl Timeline {
                 }
                 if !self.fraud.is_empty() {
                     plot_ui.points(
-                        Points::new("labelled fraud", self.fraud.as_slice())
+                        Points::new(t!("dist.labelled_fraud"), self.fraud.as_slice())
                             .color(Color32::from_rgb(200, 40, 200))
                             .radius(9.0)
                             .filled(false),

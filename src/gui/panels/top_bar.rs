@@ -4,12 +4,14 @@
 
 use eframe::egui;
 
+use crate::gui::i18n::{Language, t};
+
 use super::common::file_name;
 use super::panel::Panel;
 use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::workbench::{Triage, compute_device_name, format_time};
+use crate::workbench::{Triage, compute_device_name};
 
 #[derive(Default)]
 pub struct TopBar {
@@ -27,15 +29,15 @@ impl TopBar {
 impl Panel for TopBar {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.button("Open…  (Ctrl+O)").clicked() {
+            ui.menu_button(t!("top.file"), |ui| {
+                if ui.button(t!("top.open")).clicked() {
                     out.push(Command::OpenDialog);
                 }
-                if ui.button("Open path…").clicked() {
+                if ui.button(t!("top.open_path")).clicked() {
                     self.ask_for_path();
                 }
                 ui.separator();
-                if ui.button("Quit  (Ctrl+Q)").clicked() {
+                if ui.button(t!("top.quit")).clicked() {
                     out.push(Command::Quit);
                 }
             });
@@ -43,11 +45,12 @@ impl Panel for TopBar {
             match view.triage {
                 Some(t) => summary_ui(ui, t),
                 None => {
-                    ui.label("no log open");
+                    ui.label(t!("top.no_log"));
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(format!("device: {}", compute_device_name()));
+                language_ui(ui, view, out);
+                ui.label(t!("top.device", device = compute_device_name()));
                 if let Some(j) = view.jobs.first() {
                     ui.separator();
                     ui.label(&j.progress.name);
@@ -58,20 +61,42 @@ impl Panel for TopBar {
     }
 }
 
+/// The language switch: each language named in itself, so it can be found in either.
+fn language_ui(ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
+    let current = view.settings.language;
+    egui::ComboBox::from_label(t!("top.language"))
+        .selected_text(current.native_name())
+        .show_ui(ui, |ui| {
+            for l in Language::ALL {
+                if ui.selectable_label(l == current, l.native_name()).clicked() && l != current {
+                    out.push(Command::SetLanguage(l));
+                }
+            }
+        });
+}
+
 fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
     let s = &t.session;
+    let lang = Language::current();
     let range = s
         .time_range
-        .map(|(a, b)| format!("{} – {}", format_time(a), format_time(b)))
+        .map(|(a, b)| {
+            format!(
+                "{} – {}",
+                lang.date_time(a, false),
+                lang.date_time(b, false)
+            )
+        })
         .unwrap_or_default();
     // The load report (encoding, rejected rows, warnings) on hover: built only when shown.
     ui.strong(file_name(&s.log_path)).on_hover_ui(|ui| {
         ui.label(egui::RichText::new(s.report.to_text()).monospace());
     });
-    ui.label(format!(
-        "{} events · {} users · {range}",
-        s.data.log.len(),
-        t.users()
+    ui.label(t!(
+        "top.summary",
+        events = lang.number(s.data.log.len() as u64),
+        users = lang.number(t.users() as u64),
+        range = range
     ));
     ui.separator();
     let m = &s.model;
@@ -80,13 +105,15 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         .get(..16)
         .unwrap_or(&m.trained_at)
         .replace('T', " ");
-    ui.label(format!(
-        "model {} · trained {when} on {} labels",
-        m.kind, m.labelled_users
+    ui.label(t!(
+        "top.model",
+        model = m.kind,
+        when = when,
+        labels = lang.number(m.labelled_users as u64)
     ));
     if let Some((_, after)) = &t.retrain_report {
         ui.label(format!(
-            "· AUC {} AP {}",
+            "· ROC-AUC {} AP {}",
             metric_text(after.metrics.roc_auc, 3),
             metric_text(after.metrics.average_precision, 3)
         ));
@@ -101,16 +128,17 @@ impl TopBar {
         };
         let mut open = true;
         let mut chosen = None;
-        egui::Window::new("Open a log")
+        egui::Window::new(t!("top.open_title"))
             .open(&mut open)
             .collapsible(false)
             .show(ctx, |ui| {
-                let label = ui.label("Path of a CSV/TSV/NDJSON/Parquet log (optionally .gz):");
+                let label = ui.label(t!("top.open_prompt"));
                 let edit = ui
                     .add(egui::TextEdit::singleline(draft).desired_width(420.0))
                     .labelled_by(label.id);
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if (ui.button("Open").clicked() || enter) && !draft.trim().is_empty() {
+                if (ui.button(t!("top.open_button")).clicked() || enter) && !draft.trim().is_empty()
+                {
                     chosen = Some(draft.trim().to_string());
                 }
             });

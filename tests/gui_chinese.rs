@@ -1,0 +1,68 @@
+//! The window in 简体中文: switched at run time, its words come from the catalogue, and the
+//! choice is kept in the settings the window remembers. (Its own process: the language is
+//! global to the window, and the other window tests read English labels.)
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use vigil::detect::DetectorKind;
+use vigil::gui::i18n::Language;
+use vigil::gui::{Command, LaunchOptions, RightTab, VigilApp};
+use vigil::sample::{SampleConfig, generate, write_log};
+
+use eframe::egui;
+
+fn window(log: &Path, workspace: &Path) -> Harness<'static, VigilApp> {
+    let options = LaunchOptions {
+        log: log.to_path_buf(),
+        workspace: Some(workspace.to_path_buf()),
+        detector: Some(DetectorKind::Zscore),
+        ..LaunchOptions::default()
+    };
+    let builder = Harness::builder().with_size(egui::vec2(1400.0, 900.0));
+    let builder = match vigil::gui::system_cjk_font() {
+        Some(_) => builder,
+        None => builder.allow_missing_glyphs(),
+    };
+    builder.build_eframe(move |cc| VigilApp::new(cc.egui_ctx.clone(), options, None))
+}
+
+#[test]
+fn the_window_speaks_chinese_when_switched() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = generate(&SampleConfig {
+        users: 200,
+        days: 5,
+        seed: 5,
+        ..SampleConfig::default()
+    });
+    let log = dir.path().join("shop.csv");
+    write_log(&sample, &log).unwrap();
+    let mut h = window(&log, &dir.path().join("ws.db"));
+    let start = Instant::now();
+    while h.state().triage.is_none() || h.state().is_busy() {
+        assert!(start.elapsed() < Duration::from_secs(180), "the log opens");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+    h.get_by_label("Queue");
+
+    h.state_mut().push(Command::SetLanguage(Language::Chinese));
+    h.state_mut().push(Command::ShowTab(RightTab::Live));
+    h.run_steps(3);
+    assert_eq!(h.state().settings.language, Language::Chinese, "remembered");
+    h.get_by_label("审核队列");
+    h.get_by_label("▶ 开始实时监控");
+    h.get_by_label_contains("个账户");
+    assert!(
+        h.query_by_label("Queue").is_none(),
+        "no English heading left"
+    );
+
+    h.state_mut().push(Command::SetLanguage(Language::English));
+    h.run_steps(3);
+    h.get_by_label("Queue");
+}
