@@ -51,6 +51,10 @@ pub struct WindowArgs {
     /// Measure frame times while a retrain runs, write them to this JSON file, and quit.
     #[arg(long, value_name = "FILE.json")]
     pub frame_report: Option<PathBuf>,
+    /// With --frame-report: measure while Live mode follows the log for this many seconds
+    /// (something else appends to it), instead of during a retrain.
+    #[arg(long, value_name = "SECS", requires = "frame_report")]
+    pub frame_live: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]

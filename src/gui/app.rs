@@ -37,6 +37,8 @@ pub struct LaunchOptions {
     pub author: Option<String>,
     /// Measure frame times while a retrain runs, write them here as JSON, then quit.
     pub frame_report: Option<PathBuf>,
+    /// Measure while Live mode follows the log for this many seconds instead.
+    pub frame_live_secs: Option<u64>,
 }
 
 /// The open job's context: where its workspace goes, which log it reads.
@@ -395,7 +397,9 @@ impl VigilApp {
         self.info(info);
         let pending = t.session.pending.is_some();
         self.triage = Some(t);
-        if pending || self.frames.is_measuring() {
+        if self.frames.is_measuring() && self.launch.frame_live_secs.is_some() {
+            self.start_live();
+        } else if pending || self.frames.is_measuring() {
             self.start_retrain();
         }
     }
@@ -669,11 +673,18 @@ impl eframe::App for VigilApp {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
         if self.frames.is_measuring() {
-            let retraining = self.jobs.is_running(JobKind::Retrain);
-            if let Some(step) = self.frames.drive(retraining) {
+            // The job measured: the retrain, or Live mode for its set time.
+            let busy = match (self.launch.frame_live_secs, &self.live) {
+                (Some(secs), Some(live)) => {
+                    live.is_running() && self.frames.measured_secs() < secs as f64
+                }
+                (Some(_), None) => false,
+                (None, _) => self.jobs.is_running(JobKind::Retrain),
+            };
+            if let Some(step) = self.frames.drive(busy) {
                 self.commands.push(Command::Step(step));
             }
-            if self.frames.finished(retraining) {
+            if self.frames.finished(busy) {
                 ctx.send_viewport_cmd(ViewportCommand::Close);
             }
             ctx.request_repaint();

@@ -1,7 +1,8 @@
 //! Frame-time measurement (`vigil LOG --frame-report FILE`): once the log is open a retrain
-//! starts; while it runs the window repaints continuously and moves through the queue (one
-//! account every few frames, as an analyst pressing `j`), and the time of each frame is kept.
-//! When the retrain ends the percentiles go to FILE as JSON and the window closes.
+//! starts (or, with `--frame-live SECS`, Live mode follows the log); while it runs the window
+//! repaints continuously and moves through the queue (one account every few frames, as an
+//! analyst pressing `j`), and the time of each frame is kept. When the retrain ends (or the
+//! seconds have passed) the percentiles go to FILE as JSON and the window closes.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -117,6 +118,12 @@ impl FrameStats {
         self.frames_while_retraining
             .is_multiple_of(FRAMES_PER_STEP)
             .then_some(1)
+    }
+
+    /// Seconds since the measured job was first seen running.
+    pub fn measured_secs(&self) -> f64 {
+        self.measuring_started
+            .map_or(0.0, |s| s.elapsed().as_secs_f64())
     }
 
     /// The retrain that was measured has ended.
