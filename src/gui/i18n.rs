@@ -104,9 +104,15 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for part in text.split("t!(\"").skip(1) {
-                if let Some(end) = part.find('"') {
-                    keys.push(part[..end].to_string());
+            // `t!("` not inside another macro's name (`format!("` ends the same way).
+            for (at, _) in text.match_indices("t!(\"") {
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = &text[at + 4..];
+                if let Some(end) = rest.find('"') {
+                    keys.push(rest[..end].to_string());
                 }
             }
         }
