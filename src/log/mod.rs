@@ -1,7 +1,7 @@
 //! Ingestion: the only code that reads user files. Any behaviour log (delimited text, NDJSON,
 //! Parquet; plain or gzip) becomes the canonical event table, with a load report.
 
-mod appended;
+pub mod appended;
 mod assemble;
 mod by_user;
 mod convert;
@@ -27,7 +27,6 @@ mod user_csv;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub use appended::{AppendedEvents, read_appended};
 pub use by_user::UserIndex;
 pub use convert::{parse_amount, parse_label};
 pub use delimited::worker_threads;

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::defaults;
 use super::error::Result;
-use super::session::{OpenRequest, Opened, open};
 use super::triage::Triage;
 use crate::log::Mapping;
 use crate::progress::Progress;
@@ -56,24 +54,13 @@ pub struct RuleTestReport {
 }
 
 pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<RuleTestReport> {
-    let open_request = |confirmed| OpenRequest {
-        path: request.log.clone(),
-        mapping: request.mapping.clone(),
-        // Headless: column detection's plan is taken as it is, as the other commands do.
-        mapping_given: true,
-        confirmed,
-        workspace: request.workspace.clone(),
-        detector: defaults::DETECTOR,
-        train_now: false,
-    };
-    // A confirmed plan is never asked about again, so this opens at most twice.
-    let mut confirmed = None;
-    let triage = loop {
-        match open(open_request(confirmed.take()), progress)? {
-            Opened::Ready(session, workspace) => break Triage::new(*session, workspace)?,
-            Opened::NeedsMapping(preview) => confirmed = Some(preview),
-        }
-    };
+    let triage = Triage::open_headless(
+        &request.log,
+        &request.mapping,
+        request.workspace.clone(),
+        false,
+        progress,
+    )?;
     let model = &triage.session.model;
     let model_name = format!(
         "{}{}",

@@ -5,21 +5,22 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::active_rules::ActiveRules;
+use super::defaults;
 use super::error::Result;
 use super::labels::{display_labels, verdicts_by_user};
 use super::model::ModelState;
 use super::outlook::Outlook;
 use super::queue_filter::{LabelFilter, QueueFilter};
-use super::session::{Retrained, Session, next_generation, retrain};
+use super::session::{OpenRequest, Opened, Retrained, Session, next_generation, open, retrain};
 use crate::cases::{Case, Source, Verdict, Workspace, order_queue};
 use crate::detect::{DetectorKind, Reason, Risk, Thresholds};
 use crate::eval::{AtThreshold, Bin, Metrics, ThresholdView, metrics};
 use crate::features::Dataset;
-use crate::log::LABEL_UNKNOWN;
+use crate::log::{LABEL_UNKNOWN, Mapping};
 use crate::progress::Progress;
 use crate::segments::Segmentation;
 
@@ -92,6 +93,34 @@ pub struct Triage {
 }
 
 impl Triage {
+    /// Opens `path` as the window does (workspace, kept model or `detector`), for the headless
+    /// commands: column detection's plan is taken as it is, never asked about.
+    pub fn open_headless(
+        path: &Path,
+        mapping: &Mapping,
+        workspace: Option<PathBuf>,
+        train_now: bool,
+        progress: &dyn Progress,
+    ) -> Result<Self> {
+        let request = |confirmed| OpenRequest {
+            path: path.to_path_buf(),
+            mapping: mapping.clone(),
+            mapping_given: true,
+            confirmed,
+            workspace: workspace.clone(),
+            detector: defaults::DETECTOR,
+            train_now,
+        };
+        // A confirmed plan is never asked about again, so this opens at most twice.
+        let mut confirmed = None;
+        loop {
+            match open(request(confirmed.take()), progress)? {
+                Opened::Ready(session, workspace) => return Self::new(*session, workspace),
+                Opened::NeedsMapping(preview) => confirmed = Some(preview),
+            }
+        }
+    }
+
     pub fn new(session: Session, workspace: Workspace) -> Result<Self> {
         let cases = workspace
             .cases()?

@@ -17,15 +17,14 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 use serde::Serialize;
 
-use super::super::defaults;
 use super::super::error::{Result, WorkbenchError};
-use super::super::session::{OpenRequest, Opened, open};
 use super::super::triage::Triage;
 use super::scorer::{Alert, LiveScorer, ScorerSetup};
 use crate::cases::Workspace;
 use crate::detect::Risk;
+use crate::log::Mapping;
+use crate::log::appended::read_appended;
 use crate::log::tail::{Tail, TailPosition};
-use crate::log::{Mapping, read_appended};
 use crate::progress::Progress;
 
 pub struct WatchRequest {
@@ -94,22 +93,13 @@ fn open_history(request: &WatchRequest, progress: &dyn Progress) -> Result<Triag
             )));
         }
     };
-    let open_request = |confirmed| OpenRequest {
-        path: history.clone(),
-        mapping: request.mapping.clone(),
-        mapping_given: true,
-        confirmed,
-        workspace: request.workspace.clone(),
-        detector: defaults::DETECTOR,
-        train_now: true,
-    };
-    let mut confirmed = None;
-    loop {
-        match open(open_request(confirmed.take()), progress)? {
-            Opened::Ready(session, workspace) => return Triage::new(*session, workspace),
-            Opened::NeedsMapping(preview) => confirmed = Some(preview),
-        }
-    }
+    Triage::open_headless(
+        &history,
+        &request.mapping,
+        request.workspace.clone(),
+        true,
+        progress,
+    )
 }
 
 /// The id of the last alert in the alerts file (0 when none).

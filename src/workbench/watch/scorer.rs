@@ -16,8 +16,9 @@ use crate::features::{
     Dataset, FeatureTable, LabelKnowledge, LabelledLog, LiveFeatures, Matrix,
     account_features_with_types,
 };
+use crate::log::appended::AppendedEvents;
 use crate::log::timeparse::format_rfc3339;
-use crate::log::{AppendedEvents, EventLog, NULL_CODE, UserIndex};
+use crate::log::{EventLog, NULL_CODE, UserIndex};
 use crate::progress::{NoProgress, Progress};
 use crate::rules::{ListEntry, Rule};
 
