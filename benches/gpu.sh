@@ -3,6 +3,7 @@
 # 2-million-event generated log on the CPU (VIGIL_DEVICE=cpu) and on the GPU, timed; the
 # CPU-trained model then scores the log on both devices and the scores must agree within
 # TOLERANCE (the same weights, two devices' arithmetic). Prints times and the ratio.
+# Then the prediction models (purchase, churn, next event), timed on both devices.
 #
 #   bash benches/gpu.sh            # builds with scripts/cuda-toolchain.sh, then runs
 #   bash benches/gpu.sh --pack     # also packs what a GPU machine without Rust needs
@@ -14,7 +15,7 @@
 set -euo pipefail
 TOLERANCE=${TOLERANCE:-0.001}
 big=${BIG:-target/bench-data/shop_2m.csv}
-detectors=${DETECTORS:-mlp autoencoder gru cnn_gru}
+detectors=${DETECTORS-mlp autoencoder gru cnn_gru}
 if [ -z "${VIGIL:-}" ]; then
   eval "$(bash scripts/cuda-toolchain.sh)"
   cargo build --release --quiet --features cuda
@@ -63,4 +64,27 @@ PY
   printf "%-12s %10s %10s %8s %14s\n" "$d" "$cpu" "$gpu" "$ratio" "$diff"
   awk -v d="$diff" -v t="$TOLERANCE" 'BEGIN{exit !(d <= t)}' ||
     { echo "$d: GPU and CPU scores differ by $diff (tolerance $TOLERANCE)"; exit 1; }
+done
+
+# The prediction models (purchase, churn, next event at a cut-off in the log): each trained and
+# used on both devices. They are trained twice (no kept model), so the two devices' predictions
+# are compared as a figure, not held to TOLERANCE.
+at=${PREDICT_AT:-2026-10-21T00:00:00Z}
+horizon=${PREDICT_HORIZON:-7d}
+printf "%-12s %10s %10s %8s %14s\n" predict cpu_s gpu_s ratio max_prob_diff
+for target in ${TARGETS:-purchase churn next-event}; do
+  cpu=$(VIGIL_DEVICE=cpu seconds "$VIGIL" predict "$big" --target "$target" --at "$at" --horizon "$horizon" --out "$work/$target.cpu.csv")
+  gpu=$(seconds "$VIGIL" predict "$big" --target "$target" --at "$at" --horizon "$horizon" --out "$work/$target.gpu.csv")
+  diff=$(python3 - "$work/$target.cpu.csv" "$work/$target.gpu.csv" <<'PY'
+import csv, sys
+cpu, gpu = (list(csv.DictReader(open(f))) for f in sys.argv[1:])
+column = "probability" if "probability" in cpu[0] else None
+if column is None:
+    print("n/a")
+else:
+    print("%.4f" % max(abs(float(a[column]) - float(b[column])) for a, b in zip(cpu, gpu)))
+PY
+)
+  ratio=$(awk -v c="$cpu" -v g="$gpu" 'BEGIN{printf "%.1fx", c/g}')
+  printf "%-12s %10s %10s %8s %14s\n" "$target" "$cpu" "$gpu" "$ratio" "$diff"
 done
