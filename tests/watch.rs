@@ -1,6 +1,7 @@
 //! The live watch end to end on a slice of the bundled sample: an injected card-testing burst
 //! raises an alert naming the account, and a watch killed mid-way resumes with no alert lost
-//! or written twice. (Rotation and half-written lines: `log::tail`'s unit tests.)
+//! or written twice, and a folder of dropped files is watched with its history. (Rotation and
+//! half-written lines: `log::tail`'s unit tests.)
 
 mod common;
 
@@ -61,6 +62,19 @@ fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The first alert on `user`, within a minute.
+fn alert_for(alerts: &mpsc::Receiver<watch::Alert>, user: &str) -> watch::Alert {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match alerts.recv_timeout(left) {
+            Ok(alert) if alert.user == user => return alert,
+            Ok(_) => continue,
+            Err(e) => panic!("no alert on {user}: {e}"),
+        }
+    }
+}
+
 #[test]
 fn a_card_testing_burst_raises_an_alert_naming_the_account() {
     let dir = tempfile::tempdir().unwrap();
@@ -74,42 +88,14 @@ fn a_card_testing_burst_raises_an_alert_naming_the_account() {
         alerts: Some(alerts.clone()),
         poll_ms: 50,
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<(String, Vec<String>)>();
-    let (started_tx, started) = mpsc::channel::<()>();
-    let watching = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            watch::watch(
-                request,
-                stop,
-                &vigil::progress::NoProgress,
-                &mut |e| match e {
-                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
-                    watch::WatchEvent::Alert { alert, .. } => tx
-                        .send((alert.user.clone(), alert.reasons.clone()))
-                        .unwrap(),
-                    _ => {}
-                },
-            )
-        })
-    };
-    started.recv_timeout(Duration::from_secs(300)).unwrap();
-    // Ordinary traffic first, then the burst, its last line written in two parts.
+    let (stop, rx, watching) = watch_in_background(request);
+    // The burst, its last line written in two parts.
     let burst = card_testing_burst("u_cardtester", "dburst001", last_ms + 60_000, 25);
     let (head, tail) = burst.split_at(burst.len() - 20);
     append(&log, head);
     std::thread::sleep(Duration::from_millis(200));
     append(&log, tail);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let reasons = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((user, reasons)) if user == "u_cardtester" => break reasons,
-            Ok(_) => continue,
-            Err(e) => panic!("no alert for the card tester: {e}"),
-        }
-    };
+    let reasons = alert_for(&rx, "u_cardtester").reasons;
     stop.store(true, Ordering::Relaxed);
     let summary = watching.join().unwrap().unwrap();
     assert!(!reasons.is_empty(), "the alert says why");
@@ -123,7 +109,23 @@ fn a_card_testing_burst_raises_an_alert_naming_the_account() {
     assert!(line["id"].as_i64().unwrap() > 0);
 }
 
-fn spawn_watch(log: &Path, ws: &Path, alerts: &Path) -> (Child, mpsc::Receiver<String>) {
+/// A running `vigil watch`, killed when dropped (a failed assertion leaves no process behind).
+struct Watching(Child);
+
+impl Watching {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn spawn_watch(log: &Path, ws: &Path, alerts: &Path) -> (Watching, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigil"))
         .args(["watch", log.to_str().unwrap(), "--poll-ms", "50"])
         .args(["--workspace", ws.to_str().unwrap()])
@@ -139,7 +141,7 @@ fn spawn_watch(log: &Path, ws: &Path, alerts: &Path) -> (Child, mpsc::Receiver<S
             let _ = tx.send(line);
         }
     });
-    (child, rx)
+    (Watching(child), rx)
 }
 
 fn wait_started(rx: &mpsc::Receiver<String>) {
@@ -167,8 +169,7 @@ fn a_killed_watch_resumes_without_losing_or_doubling_an_alert() {
     wait_until("the first alert", Duration::from_secs(60), || {
         users_alerted(&alerts).contains(&"u_first".to_string())
     });
-    first.kill().unwrap();
-    first.wait().unwrap();
+    first.kill();
 
     // While it is down: a second attack, and the first account again.
     append(
@@ -186,8 +187,7 @@ fn a_killed_watch_resumes_without_losing_or_doubling_an_alert() {
     });
     // A look or two more, for any alert that should not come.
     std::thread::sleep(Duration::from_millis(500));
-    again.kill().unwrap();
-    again.wait().unwrap();
+    again.kill();
 
     let users = users_alerted(&alerts);
     for u in ["u_first", "u_second"] {
@@ -211,7 +211,73 @@ fn a_killed_watch_resumes_without_losing_or_doubling_an_alert() {
     std::fs::write(&alerts, kept[..kept.len() - 1].join("\n") + "\n").unwrap();
     let (mut third, rx) = spawn_watch(&log, &ws, &alerts);
     wait_started(&rx);
-    third.kill().unwrap();
-    third.wait().unwrap();
+    third.kill();
     assert_eq!(std::fs::read_to_string(&alerts).unwrap(), text);
+}
+
+/// Starts `request` on a thread and waits until it follows its source; returns the stop flag,
+/// the alerts as they come and the thread.
+fn watch_in_background(
+    request: watch::WatchRequest,
+) -> (
+    Arc<AtomicBool>,
+    mpsc::Receiver<watch::Alert>,
+    std::thread::JoinHandle<vigil::workbench::Result<watch::WatchSummary>>,
+) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel();
+    let (started_tx, started) = mpsc::channel::<()>();
+    let watching = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            watch::watch(
+                request,
+                stop,
+                &vigil::progress::NoProgress,
+                &mut |e| match e {
+                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
+                    watch::WatchEvent::Alert { alert, .. } => tx.send(*alert).unwrap(),
+                    _ => {}
+                },
+            )
+        })
+    };
+    started.recv_timeout(Duration::from_secs(300)).unwrap();
+    (stop, rx, watching)
+}
+
+#[test]
+fn a_folder_of_dropped_files_is_watched_with_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let (history, last_ms) = sample_head(dir.path(), 60_000);
+    let incoming = dir.path().join("incoming");
+    std::fs::create_dir(&incoming).unwrap();
+    let request = |history: Option<PathBuf>| watch::WatchRequest {
+        source: incoming.clone(),
+        history,
+        mapping: vigil::log::Mapping::default(),
+        workspace: Some(dir.path().join("ws.db")),
+        alerts: None,
+        poll_ms: 50,
+    };
+    let stop = Arc::new(AtomicBool::new(true));
+    let without = watch::watch(
+        request(None),
+        stop,
+        &vigil::progress::NoProgress,
+        &mut |_| {},
+    );
+    let error = without.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("--history"), "{error}");
+
+    let (stop, alerted, watching) = watch_in_background(request(Some(history)));
+    // Written under a temporary name, then renamed: only the whole file is read.
+    let header = "user_id,ts,event,item,category,seller,amount,device,ip,city,promo,is_fraud\n";
+    let burst = card_testing_burst("u_dropped", "ddrop0001", last_ms + 60_000, 25);
+    let part = incoming.join("batch-001.csv.part");
+    std::fs::write(&part, format!("{header}{burst}")).unwrap();
+    std::fs::rename(&part, incoming.join("batch-001.csv")).unwrap();
+    alert_for(&alerted, "u_dropped");
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(watching.join().unwrap().unwrap().events, 51);
 }
