@@ -204,11 +204,22 @@ impl Dataset {
     /// dropped, and those this one lacks count as typical (NaN). What a model trained on an
     /// earlier part of a log scores this one with.
     pub fn aligned_to(&self, model: &Dataset) -> Self {
+        self.aligned_to_columns(&model.column_names())
+    }
+
+    /// The names of the account and of the event feature columns: what `aligned_to_columns`
+    /// arranges another dataset by, without keeping this one's tables.
+    pub fn column_names(&self) -> (Vec<String>, Vec<String>) {
         let names = |t: &super::FeatureTable| -> Vec<String> {
             t.specs.iter().map(|s| s.name.clone()).collect()
         };
-        let (account, _) = self.account.aligned_to(&names(&model.account));
-        let (events, _) = self.events.aligned_to(&names(&model.events));
+        (names(&self.account), names(&self.events))
+    }
+
+    /// This dataset with its columns arranged as `(account, event)` names (`aligned_to`).
+    pub fn aligned_to_columns(&self, (account, events): &(Vec<String>, Vec<String>)) -> Self {
+        let (account, _) = self.account.aligned_to(account);
+        let (events, _) = self.events.aligned_to(events);
         Self {
             account: Arc::new(account),
             events: Arc::new(events),

@@ -73,8 +73,9 @@ pub struct LiveScorer {
     features: LiveFeatures,
     detector: Arc<dyn Detector>,
     thresholds: Thresholds,
-    /// The model's dataset, whose columns new rows are arranged as.
-    model_data: Arc<Dataset>,
+    /// The model's account and event feature columns, which new rows are arranged as (the
+    /// names only: the history's feature tables are not kept).
+    model_columns: (Vec<String>, Vec<String>),
     main_types: Vec<String>,
     rules: Vec<Rule>,
     lists: Vec<ListEntry>,
@@ -115,7 +116,7 @@ impl LiveScorer {
             features,
             detector: setup.detector.clone(),
             thresholds: setup.thresholds,
-            model_data: Arc::new(data.clone()),
+            model_columns: data.column_names(),
             main_types: data.main_types.iter().map(|(_, n)| n.clone()).collect(),
             rules: setup.rules,
             lists: setup.lists,
@@ -252,7 +253,7 @@ impl LiveScorer {
             events: Arc::new(events),
             main_types: Vec::new(),
         };
-        Ok(data.aligned_to(&self.model_data))
+        Ok(data.aligned_to_columns(&self.model_columns))
     }
 
     /// The `shared:<entity>` account features over the whole log, not only the touched
