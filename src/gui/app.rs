@@ -20,6 +20,7 @@ use crate::detect::DetectorKind;
 use crate::eval::EvalRow;
 use crate::jobs::{Outcome, Waker};
 use crate::log::{Mapping, Preview};
+use crate::workbench::watch::OpenLog;
 use crate::workbench::{
     self, CompareRequest, OpenRequest, Opened, Retrained, Triage, defaults, mapping_from,
 };
@@ -250,12 +251,7 @@ impl VigilApp {
             return;
         };
         let s = &t.session;
-        let started = LiveState::start(
-            &s.log_path,
-            s.mapping.clone(),
-            t.workspace.path(),
-            self.waker(),
-        );
+        let started = LiveState::start(&s.log_path, OpenLog::of(t), self.waker());
         match started {
             Ok(live) => {
                 self.live = Some(live);

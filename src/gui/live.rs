@@ -1,5 +1,6 @@
-//! The window's Live mode: the open log watched on a job thread (`workbench::watch`), its
-//! alerts and counts handed to the UI over a channel the frame drains without waiting.
+//! The window's Live mode: the open log watched on a job thread (`workbench::watch::follow`,
+//! with the window's own dataset and model), its alerts and counts handed to the UI over a
+//! channel the frame drains without waiting.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,8 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, channel};
 
 use crate::jobs::{JobSlot, Outcome, Waker};
-use crate::log::Mapping;
-use crate::workbench::watch::{Alert, WatchEvent, WatchRequest, WatchSummary, watch};
+use crate::workbench::watch::{Alert, OpenLog, WatchEvent, WatchRequest, WatchSummary, follow};
 
 /// Warnings kept for the panel (the latest).
 const WARNINGS_KEPT: usize = 5;
@@ -42,20 +42,15 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    /// Starts watching `source` with the open log's mapping and workspace.
-    pub fn start(
-        source: &Path,
-        mapping: Mapping,
-        workspace: &Path,
-        waker: Waker,
-    ) -> std::io::Result<Self> {
+    /// Starts watching `source`, the open log, with what the window already has of it.
+    pub fn start(source: &Path, open: OpenLog, waker: Waker) -> std::io::Result<Self> {
         let (tx, updates) = channel();
         let mut job = JobSlot::new("live");
         let request = WatchRequest {
             source: source.to_path_buf(),
             history: None,
-            mapping,
-            workspace: Some(workspace.to_path_buf()),
+            mapping: open.mapping.clone(),
+            workspace: Some(open.workspace.clone()),
             alerts: None,
             poll_ms: 200,
         };
@@ -72,8 +67,14 @@ impl LiveState {
                 wake();
             };
             // Stopped by cancelling the job (its progress says so), not by this flag.
-            watch(request, Arc::new(AtomicBool::new(false)), progress, &mut on)
-                .map_err(|e| e.to_string())
+            follow(
+                &request,
+                open,
+                Arc::new(AtomicBool::new(false)),
+                progress,
+                &mut on,
+            )
+            .map_err(|e| e.to_string())
         })?;
         Ok(Self {
             source: source.to_path_buf(),

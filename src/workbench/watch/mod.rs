@@ -5,5 +5,5 @@
 mod run;
 mod scorer;
 
-pub use run::{WatchEvent, WatchRequest, WatchSummary, alert_line, watch};
+pub use run::{OpenLog, WatchEvent, WatchRequest, WatchSummary, alert_line, follow, watch};
 pub use scorer::{Alert, AlertEvent, LiveScorer, ScorerSetup};

@@ -21,11 +21,13 @@ use super::super::error::{Result, WorkbenchError};
 use super::super::triage::Triage;
 use super::scorer::{Alert, LiveScorer, ScorerSetup};
 use crate::cases::Workspace;
-use crate::detect::Risk;
+use crate::detect::{Detector, Risk, Thresholds};
+use crate::features::Dataset;
 use crate::log::Mapping;
 use crate::log::appended::read_appended;
 use crate::log::tail::{Tail, TailPosition};
 use crate::progress::Progress;
+use crate::rules::{ListEntry, Rule};
 
 pub struct WatchRequest {
     /// A log file that grows, or a folder new files are dropped into.
@@ -148,22 +150,71 @@ fn output_error(path: &Path, e: std::io::Error) -> WorkbenchError {
     }
 }
 
-/// Follows `request.source` until `stop` is set (or `progress` is cancelled), reporting
-/// through `on`.
+/// What a watch needs of the open history log: its dataset, model, thresholds, rules, lists,
+/// mapping and workspace. The window passes its own (`of`), so Live mode does not read and
+/// featurise the log a second time.
+pub struct OpenLog {
+    pub data: Arc<Dataset>,
+    pub detector: Arc<dyn Detector>,
+    /// The model's name, as reported.
+    pub model: String,
+    pub thresholds: Thresholds,
+    pub rules: Vec<Rule>,
+    pub lists: Vec<ListEntry>,
+    pub mapping: Mapping,
+    pub workspace: PathBuf,
+    /// The accounts at high risk in the log as opened (rules and lists applied).
+    pub high: Vec<String>,
+}
+
+impl OpenLog {
+    pub fn of(t: &Triage) -> Self {
+        let session = &t.session;
+        Self {
+            data: session.data.clone(),
+            detector: session.model.detector.clone(),
+            model: session.model.kind.name().to_string(),
+            thresholds: t.thresholds,
+            rules: t.rules.rules.clone(),
+            lists: t.rules.lists.clone(),
+            mapping: session.mapping.clone(),
+            workspace: t.workspace.path().to_path_buf(),
+            high: (0..t.users())
+                .filter(|&u| t.risk(u) == Risk::High)
+                .map(|u| t.user_name(u).to_string())
+                .collect(),
+        }
+    }
+}
+
+/// Opens the history log (`request.history`, else the source) and follows `request.source`
+/// until `stop` is set (or `progress` is cancelled), reporting through `on`.
 pub fn watch(
     request: WatchRequest,
     stop: Arc<AtomicBool>,
     progress: &dyn Progress,
     on: &mut dyn FnMut(WatchEvent),
 ) -> Result<WatchSummary> {
-    let triage = open_history(&request, progress)?;
+    let open = OpenLog::of(&open_history(&request, progress)?);
+    follow(&request, open, stop, progress, on)
+}
+
+/// Follows `request.source` with the history `open` already holds (its mapping and workspace
+/// are used, not the request's).
+pub fn follow(
+    request: &WatchRequest,
+    open: OpenLog,
+    stop: Arc<AtomicBool>,
+    progress: &dyn Progress,
+    on: &mut dyn FnMut(WatchEvent),
+) -> Result<WatchSummary> {
     let key = source_key(&request.source);
-    let mut workspace = Workspace::open(triage.workspace.path())?;
+    let mut workspace = Workspace::open(&open.workspace)?;
     let start: TailPosition = workspace
         .watch_position(&key)?
         .and_then(|p| serde_json::from_str(&p).ok())
         .unwrap_or_default();
-    let has_header = triage.session.mapping.has_header.unwrap_or(true);
+    let has_header = open.mapping.has_header.unwrap_or(true);
     let io = |e: std::io::Error| WorkbenchError::Output {
         path: request.source.clone(),
         detail: e.to_string(),
@@ -186,32 +237,27 @@ pub fn watch(
     let high_at_start: Vec<String> = match workspace.setting(&quiet_key)? {
         Some(saved) => serde_json::from_str(&saved).unwrap_or_default(),
         None => {
-            let high: Vec<String> = (0..triage.users())
-                .filter(|&u| triage.risk(u) == Risk::High)
-                .map(|u| triage.user_name(u).to_string())
-                .collect();
-            let text = serde_json::to_string(&high).map_err(|e| io(std::io::Error::other(e)))?;
+            let text =
+                serde_json::to_string(&open.high).map_err(|e| io(std::io::Error::other(e)))?;
             workspace.set_setting(&quiet_key, &text)?;
-            high
+            open.high
         }
     };
     alerted.extend(high_at_start);
-    let session = &triage.session;
     let mut scorer = LiveScorer::new(
         ScorerSetup {
-            data: &session.data,
-            detector: session.model.detector.clone(),
-            thresholds: triage.thresholds,
-            rules: triage.rules.rules.clone(),
-            lists: triage.rules.lists.clone(),
+            data: &open.data,
+            detector: open.detector,
+            thresholds: open.thresholds,
+            rules: open.rules,
+            lists: open.lists,
             rows_before,
             alerted,
         },
         progress,
     )?;
-    let mapping = session.mapping.clone();
-    let model = session.model.kind.name().to_string();
-    drop(triage);
+    let (mapping, model) = (open.mapping, open.model);
+    drop(open.data);
 
     let mut alerts_file = request
         .alerts
