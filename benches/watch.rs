@@ -54,6 +54,7 @@ fn main() {
         history: None,
         mapping: vigil::log::Mapping::default(),
         workspace: Some(dir.path().join("ws.db")),
+        model: None,
         alerts: Some(dir.path().join("alerts.ndjson")),
         poll_ms: 50,
     };

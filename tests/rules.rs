@@ -39,6 +39,7 @@ fn open_small(dir: &Path) -> Triage {
         workspace: Some(dir.join("small.vigil.db")),
         detector: DetectorKind::Zscore,
         train_now: false,
+        model: None,
     };
     match workbench::open(request, &NoProgress).unwrap() {
         Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),

@@ -85,6 +85,7 @@ fn a_card_testing_burst_raises_an_alert_naming_the_account() {
         history: None,
         mapping: vigil::log::Mapping::default(),
         workspace: Some(dir.path().join("ws.db")),
+        model: None,
         alerts: Some(alerts.clone()),
         poll_ms: 50,
     };
@@ -257,6 +258,7 @@ fn a_folder_of_dropped_files_is_watched_with_its_history() {
         history,
         mapping: vigil::log::Mapping::default(),
         workspace: Some(dir.path().join("ws.db")),
+        model: None,
         alerts: None,
         poll_ms: 50,
     };
@@ -280,4 +282,247 @@ fn a_folder_of_dropped_files_is_watched_with_its_history() {
     alert_for(&alerted, "u_dropped");
     stop.store(true, Ordering::Relaxed);
     assert_eq!(watching.join().unwrap().unwrap().events, 51);
+}
+
+/// Lines of `user` in the sample's columns: `events` of (event, amount), a minute apart from
+/// `start_ms`, on `device`.
+fn ordinary_events(user: &str, device: &str, start_ms: i64, events: &[(&str, &str)]) -> String {
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, (event, amount))| {
+            let ts = vigil::log::timeparse::format_rfc3339(start_ms + 60_000 * i as i64);
+            format!(
+                "{user},{ts},{event},i00042,grocery,s054,{amount},{device},198.51.100.9,上海,,\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn new_events_join_the_open_logs_queue_and_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, last_ms) = sample_head(dir.path(), 60_000);
+    let ws = dir.path().join("ws.db");
+    let mut t = workbench::Triage::open_headless(
+        &log,
+        &vigil::log::Mapping::default(),
+        Some(ws.clone()),
+        None,
+        true,
+        &vigil::progress::NoProgress,
+    )
+    .unwrap();
+    let (users, events) = (t.users(), t.session.data.log.len());
+    // An account that comes back, and one that does not.
+    let regular = t.user_name(0).to_string();
+    let regular_events = t.session.data.index.events(0).len();
+    let quiet = 1;
+    let quiet_score = t.score(quiet);
+
+    let request = watch::WatchRequest {
+        source: log.clone(),
+        history: None,
+        mapping: t.session.mapping.clone(),
+        workspace: Some(ws),
+        model: None,
+        alerts: None,
+        poll_ms: 50,
+    };
+    let open = watch::OpenLog::of(&t);
+    let scores = t.session.model.scores.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (alert_tx, alerts) = mpsc::channel();
+    let (grown_tx, grown) = mpsc::channel();
+    let (started_tx, started) = mpsc::channel::<()>();
+    let watching = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            watch::follow_growing(
+                &request,
+                open,
+                scores,
+                stop,
+                &vigil::progress::NoProgress,
+                &mut |e| match e {
+                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
+                    watch::WatchEvent::Alert { alert, .. } => alert_tx.send(*alert).unwrap(),
+                    _ => {}
+                },
+                &mut |g| grown_tx.send(g).unwrap(),
+            )
+        })
+    };
+    started.recv_timeout(Duration::from_secs(300)).unwrap();
+    append(
+        &log,
+        &ordinary_events(
+            &regular,
+            "dregular1",
+            last_ms + 30_000,
+            &[("view", ""), ("cart", ""), ("view", "")],
+        ),
+    );
+    append(
+        &log,
+        &card_testing_burst("u_grown", "dgrown001", last_ms + 60_000, 25),
+    );
+    let alert = alert_for(&alerts, "u_grown");
+    // The grown log came before the alert: the alerted account is in it.
+    let first = grown.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(first.data.log.columns.user.dict.lookup("u_grown").is_some());
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(watching.join().unwrap().unwrap().events, 54);
+    let last = grown.try_iter().last().unwrap_or(first);
+    assert_eq!(last.added, 54, "every new event, once");
+    assert!(t.absorb(last).unwrap());
+
+    let data = &t.session.data;
+    assert_eq!(t.users(), users + 1);
+    assert_eq!(data.log.len(), events + 54);
+    assert_eq!(t.session.model.scores.event.len(), data.log.len());
+    assert_eq!(t.session.model.scores.user.len(), t.users());
+    assert_eq!(data.events.values.rows, data.log.len());
+    assert_eq!(data.account.values.rows, t.users());
+    assert_eq!(data.index.events(0).len(), regular_events + 3);
+    assert_eq!(t.score(quiet), quiet_score, "an account without new events");
+
+    // The new account: in the queue, at high risk, with its timeline and reasons.
+    let u = data.log.columns.user.dict.lookup("u_grown").unwrap() as usize;
+    assert!(t.queue.contains(&u));
+    assert_eq!(t.risk(u), vigil::detect::Risk::High);
+    assert_eq!(t.score(u), alert.score, "the queue's score is the alert's");
+    let timeline = data.index.events(u as u32);
+    assert_eq!(timeline.len(), 51);
+    for a in &alert.events {
+        let e = timeline
+            .iter()
+            .map(|&e| e as usize)
+            .find(|&e| data.log.columns.row[e] == a.row)
+            .unwrap();
+        assert_eq!(t.session.model.scores.event[e], a.score, "row {}", a.row);
+    }
+    assert!(!t.reasons(u).is_empty());
+    let end = t.session.time_range.unwrap().1;
+    assert!(
+        end > last_ms + 60_000,
+        "the time range reaches the new events"
+    );
+}
+
+#[test]
+fn a_block_listed_device_raises_an_alert_through_the_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, last_ms) = sample_head(dir.path(), 60_000);
+    let ws = dir.path().join("ws.db");
+    let listed = vigil::rules::ListEntry {
+        kind: vigil::rules::ListKind::Block,
+        role: "device".into(),
+        value: "dstolen01".into(),
+    };
+    vigil::cases::Workspace::open(&ws)
+        .unwrap()
+        .add_list_entries(&[listed], "tester")
+        .unwrap();
+    let (stop, alerts, watching) = watch_in_background(watch::WatchRequest {
+        source: log.clone(),
+        history: None,
+        mapping: vigil::log::Mapping::default(),
+        workspace: Some(ws),
+        model: None,
+        alerts: None,
+        poll_ms: 50,
+    });
+    // Nothing odd about these events but the device.
+    append(
+        &log,
+        &ordinary_events(
+            "u_listed",
+            "dstolen01",
+            last_ms + 60_000,
+            &[("register", ""), ("view", ""), ("order", "59.90")],
+        ),
+    );
+    let alert = alert_for(&alerts, "u_listed");
+    stop.store(true, Ordering::Relaxed);
+    watching.join().unwrap().unwrap();
+    assert_eq!(
+        alert.reasons.first().map(String::as_str),
+        Some("device dstolen01 is on the block list")
+    );
+}
+
+#[test]
+fn a_model_directory_scores_the_watch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, last_ms) = sample_head(dir.path(), 60_000);
+    let model = dir.path().join("model");
+    let trained = common::vigil(&[
+        "train",
+        log.to_str().unwrap(),
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(trained.status.success(), "{}", common::stderr(&trained));
+    let ws = dir.path().join("ws.db");
+    let request = |model: PathBuf| watch::WatchRequest {
+        source: log.clone(),
+        history: None,
+        mapping: vigil::log::Mapping::default(),
+        workspace: Some(ws.clone()),
+        model: Some(model),
+        alerts: None,
+        poll_ms: 50,
+    };
+
+    // A folder that is not a model: a clear error naming it, before anything is watched.
+    let empty = dir.path().join("not-a-model");
+    std::fs::create_dir(&empty).unwrap();
+    let stop = Arc::new(AtomicBool::new(true));
+    let error = watch::watch(
+        request(empty.clone()),
+        stop,
+        &vigil::progress::NoProgress,
+        &mut |_| {},
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        error.contains("not-a-model") && error.contains("meta.json"),
+        "{error}"
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, alerts) = mpsc::channel();
+    let (model_tx, model_name) = mpsc::channel();
+    let watching = {
+        let stop = stop.clone();
+        let request = request(model.clone());
+        std::thread::spawn(move || {
+            watch::watch(
+                request,
+                stop,
+                &vigil::progress::NoProgress,
+                &mut |e| match e {
+                    watch::WatchEvent::Started { model, .. } => model_tx.send(model).unwrap(),
+                    watch::WatchEvent::Alert { alert, .. } => tx.send(*alert).unwrap(),
+                    _ => {}
+                },
+            )
+        })
+    };
+    let name = model_name.recv_timeout(Duration::from_secs(300)).unwrap();
+    assert_eq!(name, vigil::workbench::defaults::DETECTOR.name());
+    append(
+        &log,
+        &card_testing_burst("u_modelled", "dmodel001", last_ms + 60_000, 25),
+    );
+    alert_for(&alerts, "u_modelled");
+    stop.store(true, Ordering::Relaxed);
+    watching.join().unwrap().unwrap();
+    assert!(
+        !dir.path().join("ws.db.model").exists(),
+        "the given model scores; nothing is trained or kept in the workspace"
+    );
 }

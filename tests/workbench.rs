@@ -34,6 +34,7 @@ fn open_shop_with(dir: &Path, days: u32, detector: DetectorKind) -> Triage {
         workspace: Some(dir.join("shop.vigil.db")),
         detector,
         train_now: false,
+        model: None,
     };
     match workbench::open(request, &NoProgress).unwrap() {
         Opened::Ready(session, workspace) => Triage::new(*session, workspace).unwrap(),

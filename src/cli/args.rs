@@ -128,6 +128,10 @@ pub struct WatchArgs {
     /// read position are stored there (default: beside the history log).
     #[arg(long, value_name = "W.vigil.db")]
     pub workspace: Option<PathBuf>,
+    /// Score with this model directory (written by `vigil train`) instead of the workspace's
+    /// kept model; the workspace still holds the rules, lists, alerts and read position.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
     /// Append each alert here as one JSON line.
     #[arg(long, value_name = "ALERTS.ndjson")]
     pub alerts: Option<PathBuf>,

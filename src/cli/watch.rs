@@ -33,6 +33,7 @@ pub fn watch(args: &WatchArgs) -> Result<()> {
         history: args.history.clone(),
         mapping: mapping_from(args.map.as_deref(), None)?,
         workspace: args.workspace.clone(),
+        model: args.model.clone(),
         alerts: args.alerts.clone(),
         poll_ms: args.poll_ms,
     };
@@ -41,6 +42,7 @@ pub fn watch(args: &WatchArgs) -> Result<()> {
         WatchEvent::Started {
             history_events,
             model,
+            ..
         } => {
             progress.finish();
             eprintln!(
@@ -49,7 +51,7 @@ pub fn watch(args: &WatchArgs) -> Result<()> {
             );
         }
         WatchEvent::Alert { id, alert } => println!("{}", alert_line(id, &alert)),
-        WatchEvent::Scored { events, millis } => {
+        WatchEvent::Scored { events, millis, .. } => {
             if verbose {
                 eprintln!("scored {events} events in {millis:.1} ms");
             }

@@ -66,6 +66,10 @@ pub struct VigilApp {
     frames: FrameStats,
     /// Live mode: the open log followed as it grows.
     live: Option<LiveState>,
+    /// Live mode and a retrain take turns: the retrain reads the log as Live grew it, and
+    /// Live follows with the model it gives. Set while one waits for the other.
+    live_after_retrain: bool,
+    retrain_after_live: bool,
     /// Thresholds or filters changed and are not yet in the workspace.
     settings_dirty_since: Option<Instant>,
 }
@@ -99,6 +103,8 @@ impl VigilApp {
             opening: None,
             commands: Vec::new(),
             live: None,
+            live_after_retrain: false,
+            retrain_after_live: false,
             settings_dirty_since: None,
             launch,
         };
@@ -162,6 +168,7 @@ impl VigilApp {
             detector: self.settings.detector,
             // The queue appears on a quick first look; the chosen detector follows.
             train_now: false,
+            model: None,
         };
         let label = t!("msg.opening", file = panels::file_name(&o.path)).into_owned();
         let waker = self.waker();
@@ -174,6 +181,14 @@ impl VigilApp {
     }
 
     fn start_retrain(&mut self) {
+        if let Some(live) = self.live.as_mut().filter(|l| l.is_running()) {
+            // Live pauses (its checkpoint holds) and hands over what it added; the retrain
+            // starts once it has, and Live resumes with the new model.
+            live.stop();
+            self.retrain_after_live = true;
+            self.live_after_retrain = true;
+            return self.info(t!("msg.live_pauses").into_owned());
+        }
         let Some(t) = &mut self.triage else { return };
         let input = match t.begin_retrain(self.settings.detector) {
             Ok(input) => input,
@@ -250,10 +265,24 @@ impl VigilApp {
         let Some(t) = &self.triage else {
             return;
         };
+        if self.jobs.is_running(JobKind::Retrain) {
+            // Live scores with the model the training gives.
+            self.live_after_retrain = true;
+            return self.info(t!("msg.live_waits").into_owned());
+        }
         let s = &t.session;
-        let started = LiveState::start(&s.log_path, OpenLog::of(t), self.waker());
+        let earlier = self.live.take();
+        let started = LiveState::start(
+            &s.log_path,
+            OpenLog::of(t),
+            s.model.scores.clone(),
+            self.waker(),
+        );
         match started {
-            Ok(live) => {
+            Ok(mut live) => {
+                if let Some(earlier) = earlier {
+                    live.continue_from(earlier);
+                }
                 self.live = Some(live);
                 self.settings.right_tab = RightTab::Live;
             }
@@ -261,12 +290,29 @@ impl VigilApp {
         }
     }
 
-    /// Takes Live mode's new alerts and says how many arrived.
+    /// Starts Live mode again when it waited for a retrain.
+    fn resume_live(&mut self) {
+        if std::mem::take(&mut self.live_after_retrain) {
+            self.start_live();
+        }
+    }
+
+    /// Takes what Live mode added to the log into the queue, and says how many alerts arrived.
     fn poll_live(&mut self) {
         let Some(live) = &mut self.live else {
             return;
         };
-        let fresh = live.poll();
+        let arrived = live.poll();
+        let stopped = !live.is_running();
+        if let (Some(grown), Some(t)) = (arrived.grown, &mut self.triage)
+            && let Err(e) = t.absorb(grown)
+        {
+            self.error(e.to_string());
+        }
+        if stopped && std::mem::take(&mut self.retrain_after_live) {
+            self.start_retrain();
+        }
+        let fresh = arrived.alerts;
         if let Some(last) = fresh.last() {
             let text = match fresh.len() {
                 1 => t!(
@@ -312,9 +358,18 @@ impl VigilApp {
             None => {}
         }
         match finished.retrain {
-            Some(Outcome::Done(r)) => self.apply_retrain(r),
-            Some(Outcome::Failed(e)) => self.error(t!("msg.retrain_failed", e = e).into_owned()),
-            Some(Outcome::Cancelled) => self.info(t!("msg.retrain_cancelled").into_owned()),
+            Some(Outcome::Done(r)) => {
+                self.apply_retrain(r);
+                self.resume_live();
+            }
+            Some(Outcome::Failed(e)) => {
+                self.error(t!("msg.retrain_failed", e = e).into_owned());
+                self.resume_live();
+            }
+            Some(Outcome::Cancelled) => {
+                self.info(t!("msg.retrain_cancelled").into_owned());
+                self.resume_live();
+            }
             None => {}
         }
         match finished.compare {
@@ -359,6 +414,8 @@ impl VigilApp {
             live.stop();
         }
         self.live = None;
+        self.live_after_retrain = false;
+        self.retrain_after_live = false;
         let name = panels::file_name(&t.session.log_path);
         self.ctx
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
@@ -496,6 +553,7 @@ impl VigilApp {
                 language.apply();
             }
             Command::StopLive => {
+                self.live_after_retrain = false;
                 if let Some(live) = &mut self.live {
                     live.stop();
                 }

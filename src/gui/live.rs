@@ -1,14 +1,18 @@
 //! The window's Live mode: the open log watched on a job thread (`workbench::watch::follow`,
-//! with the window's own dataset and model), its alerts and counts handed to the UI over a
-//! channel the frame drains without waiting.
+//! with the window's own dataset and model), its alerts, counts and the grown dataset (built
+//! on that thread by `watch::Growth`) handed to the UI over a channel the frame drains
+//! without waiting.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, channel};
 
+use crate::detect::Scores;
 use crate::jobs::{JobSlot, Outcome, Waker};
-use crate::workbench::watch::{Alert, OpenLog, WatchEvent, WatchRequest, WatchSummary, follow};
+use crate::workbench::watch::{
+    Alert, Grown, OpenLog, WatchEvent, WatchRequest, WatchSummary, follow_growing,
+};
 
 /// Warnings kept for the panel (the latest).
 const WARNINGS_KEPT: usize = 5;
@@ -23,8 +27,17 @@ pub fn can_follow(path: &Path) -> bool {
 enum Update {
     Started { model: String },
     Scored(usize),
+    Grown(Box<Grown>),
     Alert(i64, Box<Alert>),
     Warning(String),
+}
+
+/// What arrived since the last frame.
+#[derive(Default)]
+pub struct Arrived {
+    pub alerts: Vec<Alert>,
+    /// The open log grown by the new events (the latest build).
+    pub grown: Option<Grown>,
 }
 
 pub struct LiveState {
@@ -42,8 +55,14 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    /// Starts watching `source`, the open log, with what the window already has of it.
-    pub fn start(source: &Path, open: OpenLog, waker: Waker) -> std::io::Result<Self> {
+    /// Starts watching `source`, the open log, with what the window already has of it
+    /// (`scores`: the model's scores of `open.data`, which the new events are added to).
+    pub fn start(
+        source: &Path,
+        open: OpenLog,
+        scores: Scores,
+        waker: Waker,
+    ) -> std::io::Result<Self> {
         let (tx, updates) = channel();
         let mut job = JobSlot::new("live");
         let request = WatchRequest {
@@ -51,28 +70,30 @@ impl LiveState {
             history: None,
             mapping: open.mapping.clone(),
             workspace: Some(open.workspace.clone()),
+            model: None,
             alerts: None,
             poll_ms: 200,
         };
         let wake = waker.clone();
         job.start(&rust_i18n::t!("job.live"), waker, move |progress| {
-            let mut on = |event: WatchEvent| {
-                let update = match event {
-                    WatchEvent::Started { model, .. } => Update::Started { model },
-                    WatchEvent::Scored { events, .. } => Update::Scored(events),
-                    WatchEvent::Alert { id, alert } => Update::Alert(id, alert),
-                    WatchEvent::Warning(w) => Update::Warning(w),
-                };
+            let send = |update: Update| {
                 let _ = tx.send(update);
                 wake();
             };
             // Stopped by cancelling the job (its progress says so), not by this flag.
-            follow(
+            follow_growing(
                 &request,
                 open,
+                scores,
                 Arc::new(AtomicBool::new(false)),
                 progress,
-                &mut on,
+                &mut |event| match event {
+                    WatchEvent::Started { model, .. } => send(Update::Started { model }),
+                    WatchEvent::Scored { events, .. } => send(Update::Scored(events)),
+                    WatchEvent::Alert { id, alert } => send(Update::Alert(id, alert)),
+                    WatchEvent::Warning(w) => send(Update::Warning(w)),
+                },
+                &mut |grown| send(Update::Grown(Box::new(grown))),
             )
             .map_err(|e| e.to_string())
         })?;
@@ -88,15 +109,18 @@ impl LiveState {
         })
     }
 
-    /// Takes what arrived since the last frame (never blocks); returns the alerts that did.
-    pub fn poll(&mut self) -> Vec<Alert> {
-        let mut fresh = Vec::new();
+    /// Takes what arrived since the last frame (never blocks).
+    pub fn poll(&mut self) -> Arrived {
+        // The job's end is taken first: what it sent before ending is then all in the channel.
+        let ended = self.job.poll();
+        let mut arrived = Arrived::default();
         while let Ok(update) = self.updates.try_recv() {
             match update {
                 Update::Started { model } => self.model = Some(model),
                 Update::Scored(n) => self.scored += n as u64,
+                Update::Grown(grown) => arrived.grown = Some(*grown),
                 Update::Alert(id, alert) => {
-                    fresh.push((*alert).clone());
+                    arrived.alerts.push((*alert).clone());
                     self.alerts.push((id, *alert));
                 }
                 Update::Warning(w) => {
@@ -106,14 +130,24 @@ impl LiveState {
                 }
             }
         }
-        match self.job.poll() {
+        match ended {
             Some(Outcome::Failed(e)) => self.ended = Some(e),
             Some(Outcome::Done(_) | Outcome::Cancelled) => {
                 self.ended = Some(rust_i18n::t!("live.stopped").into_owned())
             }
             None => {}
         }
-        fresh
+        arrived
+    }
+
+    /// Keeps what an earlier run of Live mode on this log showed (its alerts and counts),
+    /// when it starts again after a retrain.
+    pub fn continue_from(&mut self, earlier: LiveState) {
+        if earlier.source == self.source {
+            self.scored += earlier.scored;
+            self.alerts.splice(0..0, earlier.alerts);
+            self.warnings.splice(0..0, earlier.warnings);
+        }
     }
 
     pub fn is_running(&self) -> bool {

@@ -166,22 +166,46 @@ pub(super) fn kept_model(
         return None;
     }
     align_features(&meta, dir, data).ok()?;
+    Some(read_model(
+        detector,
+        meta,
+        data,
+        dir.to_path_buf(),
+        progress,
+    ))
+}
+
+/// The model in `given` (a directory `vigil train` wrote), which must load and fit `data`: an
+/// error says why not. A retrain would keep its successor in `keep_in`, not over `given`.
+pub(super) fn given_model(
+    given: &Path,
+    data: &mut Dataset,
+    keep_in: PathBuf,
+    progress: &dyn Progress,
+) -> Result<ModelState> {
+    let (detector, meta) = load_model(given)?;
+    align_features(&meta, given, data)?;
+    read_model(detector, meta, data, keep_in, progress)
+}
+
+/// A model read from disk, scoring `data` (already in the model's columns).
+fn read_model(
+    detector: Box<dyn Detector>,
+    meta: ModelMeta,
+    data: &Dataset,
+    dir: PathBuf,
+    progress: &dyn Progress,
+) -> Result<ModelState> {
     progress.report("scoring", 0, None);
-    Some(
-        detector
-            .score(data, progress)
-            .map_err(WorkbenchError::from)
-            .and_then(|scores| {
-                ModelState {
-                    trained_at: meta.trained_at,
-                    train_secs: meta.training.train_secs,
-                    labelled_users: meta.training.labelled_users,
-                    from_disk: true,
-                    ..ModelState::new(detector, scores, dir.to_path_buf())
-                }
-                .with_embedding(data, progress)
-            }),
-    )
+    let scores = detector.score(data, progress)?;
+    ModelState {
+        trained_at: meta.trained_at,
+        train_secs: meta.training.train_secs,
+        labelled_users: meta.training.labelled_users,
+        from_disk: true,
+        ..ModelState::new(detector, scores, dir)
+    }
+    .with_embedding(data, progress)
 }
 
 /// The quick first look (`defaults::FIRST_LOOK`, unsupervised) trained on `data`: scores an

@@ -58,6 +58,7 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
         &request.log,
         &request.mapping,
         request.workspace.clone(),
+        None,
         false,
         progress,
     )?;

@@ -8,7 +8,7 @@ use super::defaults;
 use super::error::Result;
 use super::labels::{TrainingLabels, training_labels};
 use super::model::{
-    ModelState, check_cancelled, first_look, kept_model, model_dir, train_and_score,
+    ModelState, check_cancelled, first_look, given_model, kept_model, model_dir, train_and_score,
 };
 use crate::cases::{Case, Workspace, default_workspace};
 use crate::detect::DetectorKind;
@@ -28,6 +28,9 @@ pub struct OpenRequest {
     pub detector: DetectorKind,
     /// Train the chosen detector before returning, rather than leave it pending.
     pub train_now: bool,
+    /// Score with this model directory (`vigil train` wrote it) rather than the workspace's
+    /// kept model or `detector`; it must load and fit the log.
+    pub model: Option<PathBuf>,
 }
 
 /// A loaded log with its features, model and scores.
@@ -93,7 +96,10 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let log = Arc::new(loaded.log);
     let (mut data, log_labels) = labelled_dataset(&log, &cases, progress)?;
     let dir = model_dir(&workspace_path);
-    let kept = kept_model(&dir, request.detector, &mut data, progress).transpose()?;
+    let kept = match &request.model {
+        Some(given) => Some(given_model(given, &mut data, dir.clone(), progress)?),
+        None => kept_model(&dir, request.detector, &mut data, progress).transpose()?,
+    };
     let data = Arc::new(data);
     let (model, pending) = match kept {
         Some(model) => (model, None),

@@ -94,11 +94,13 @@ pub struct Triage {
 
 impl Triage {
     /// Opens `path` as the window does (workspace, kept model or `detector`), for the headless
-    /// commands: column detection's plan is taken as it is, never asked about.
+    /// commands: column detection's plan is taken as it is, never asked about. `model`, when
+    /// given, is the model directory to score with instead.
     pub fn open_headless(
         path: &Path,
         mapping: &Mapping,
         workspace: Option<PathBuf>,
+        model: Option<PathBuf>,
         train_now: bool,
         progress: &dyn Progress,
     ) -> Result<Self> {
@@ -110,6 +112,7 @@ impl Triage {
             workspace: workspace.clone(),
             detector: defaults::DETECTOR,
             train_now,
+            model: model.clone(),
         };
         // A confirmed plan is never asked about again, so this opens at most twice.
         let mut confirmed = None;
@@ -268,10 +271,11 @@ impl Triage {
             && (needle.is_empty() || self.user_name(u).to_lowercase().contains(needle))
     }
 
-    /// Puts the session's segments in place (ignored when they are of another log's accounts);
-    /// a segment filter of the previous ones is dropped.
+    /// Puts the session's segments in place (ignored when they are of more accounts than the
+    /// log has); a segment filter of the previous ones is dropped. Accounts a live watch added
+    /// after they were found have no segment.
     pub fn set_segments(&mut self, segments: Segmentation) {
-        if segments.assignments.len() != self.users() {
+        if segments.assignments.len() > self.users() {
             return;
         }
         self.segments = Some(segments);
@@ -280,9 +284,10 @@ impl Triage {
         self.rebuild_queue();
     }
 
-    /// Puts the behaviour outlook in place (ignored when it is of another log's accounts).
+    /// Puts the behaviour outlook in place (ignored when it is of more accounts than the log
+    /// has; accounts a live watch added since have none).
     pub fn set_outlook(&mut self, outlook: Outlook) {
-        if outlook.purchase.len() == self.users() {
+        if outlook.purchase.len() <= self.users() {
             self.outlook = Some(outlook);
         }
     }

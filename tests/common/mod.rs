@@ -69,6 +69,7 @@ pub fn open_bundled_sample(
         workspace: Some(dir.join("ws.db")),
         detector,
         train_now,
+        model: None,
     };
     match workbench::open(request, &vigil::progress::NoProgress).unwrap() {
         Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),

@@ -19,7 +19,8 @@ use serde::Serialize;
 
 use super::super::error::{Result, WorkbenchError};
 use super::super::triage::Triage;
-use super::scorer::{Alert, LiveScorer, ScorerSetup};
+use super::growth::ScoredBatch;
+use super::scorer::{Alert, Ingested, LiveScorer, ScorerSetup};
 use crate::cases::Workspace;
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::Dataset;
@@ -37,6 +38,9 @@ pub struct WatchRequest {
     pub history: Option<PathBuf>,
     pub mapping: Mapping,
     pub workspace: Option<PathBuf>,
+    /// The model directory to score with (`vigil train` wrote it); default: the workspace's
+    /// kept model, or the default detector trained on the history.
+    pub model: Option<PathBuf>,
     /// Alerts are appended here, one JSON line each.
     pub alerts: Option<PathBuf>,
     /// The longest wait between two looks at the source.
@@ -49,11 +53,20 @@ pub enum WatchEvent {
     Started {
         history_events: usize,
         model: String,
+        /// How many of the first events scored the open log already holds (a resumed watch
+        /// reads again what was appended after its checkpoint): what `Growth` skips.
+        known: usize,
     },
     /// An alert, stored (its workspace id) and written to the alerts file.
     Alert { id: i64, alert: Box<Alert> },
-    /// A look that found new events: how many, and how long scoring them took.
-    Scored { events: usize, millis: f64 },
+    /// A look that found new events: how many, how long scoring them took, how many alerts
+    /// they raised (they follow), and the batch as scored (what `Growth` adds).
+    Scored {
+        events: usize,
+        millis: f64,
+        alerts: usize,
+        batch: Box<ScoredBatch>,
+    },
     /// Rows turned away, or a file that could not be read; the watch goes on.
     Warning(String),
 }
@@ -99,6 +112,7 @@ fn open_history(request: &WatchRequest, progress: &dyn Progress) -> Result<Triag
         &history,
         &request.mapping,
         request.workspace.clone(),
+        request.model.clone(),
         true,
         progress,
     )
@@ -280,6 +294,7 @@ pub fn follow(
     on(WatchEvent::Started {
         history_events: scorer.events(),
         model,
+        known: scorer.known_after_history(),
     });
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -347,7 +362,7 @@ pub fn follow(
                     r.reason
                 )));
             }
-            let alerts = scorer.ingest(&events)?;
+            let Ingested { alerts, batch } = scorer.ingest(&events)?;
             let bodies = alerts
                 .iter()
                 .map(|a| Ok((a.user.clone(), serde_json::to_string(a)?)))
@@ -360,6 +375,8 @@ pub fn follow(
             on(WatchEvent::Scored {
                 events: events.log.len(),
                 millis: started.elapsed().as_secs_f64() * 1000.0,
+                alerts: alerts.len(),
+                batch: Box::new(batch),
             });
             for (id, alert) in ids.into_iter().zip(alerts) {
                 if let Some(out) = &mut alerts_file {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::active_rules::ActiveRules;
 use super::super::error::{Result, WorkbenchError};
+use super::growth::{AccountUpdate, ScoredBatch};
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::{
     Dataset, FeatureTable, LabelKnowledge, LabelledLog, LiveFeatures, Matrix,
@@ -86,6 +87,15 @@ pub struct LiveScorer {
     alerted: AHashSet<String>,
     /// New events scored so far.
     pub scored: u64,
+    /// Events of the open log past the checkpoint (a resumed watch): the watch reads them
+    /// again as new, though the open log holds them.
+    known_after_history: usize,
+}
+
+/// What scoring one batch gave: the alerts it raised, and the batch as scored.
+pub struct Ingested {
+    pub alerts: Vec<Alert>,
+    pub batch: ScoredBatch,
 }
 
 impl LiveScorer {
@@ -112,6 +122,7 @@ impl LiveScorer {
         };
         let features = LiveFeatures::warm(&history.log, &history.labels, progress)?;
         let log = (*history.log).clone();
+        let known_after_history = data.log.len() - log.len();
         let mut scorer = Self {
             features,
             detector: setup.detector.clone(),
@@ -124,6 +135,7 @@ impl LiveScorer {
             value_users: vec![AHashMap::new(); log.columns.entities.len()],
             alerted: setup.alerted.into_iter().collect(),
             scored: 0,
+            known_after_history,
             log,
         };
         scorer.index_events(0);
@@ -133,6 +145,11 @@ impl LiveScorer {
     /// Events in the log (history and new).
     pub fn events(&self) -> usize {
         self.log.len()
+    }
+
+    /// How many of the first events it scores the open log already holds.
+    pub fn known_after_history(&self) -> usize {
+        self.known_after_history
     }
 
     fn index_events(&mut self, from: usize) {
@@ -152,10 +169,18 @@ impl LiveScorer {
         }
     }
 
-    /// Scores the events of `batch` and returns the alerts they raise.
-    pub fn ingest(&mut self, batch: &AppendedEvents) -> Result<Vec<Alert>> {
+    /// Scores the events of `batch`: the alerts they raise, and the batch as scored.
+    pub fn ingest(&mut self, batch: &AppendedEvents) -> Result<Ingested> {
         if batch.log.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Ingested {
+                alerts: Vec::new(),
+                batch: ScoredBatch {
+                    log: batch.log.clone(),
+                    event_features: Matrix::zeros(0, self.model_columns.1.len()),
+                    event_scores: Vec::new(),
+                    accounts: Vec::new(),
+                },
+            });
         }
         let first = self.log.len();
         self.log.append(&batch.log, 0);
@@ -218,7 +243,23 @@ impl LiveScorer {
             });
             self.alerted.insert(name.to_string());
         }
-        Ok(alerts)
+        let accounts = (0..data.users())
+            .map(|su| AccountUpdate {
+                user: data.user_name(su).to_string(),
+                score: scores.user[su],
+                features: data.account.values.row(su).to_vec(),
+            })
+            .collect();
+        let scored = ScoredBatch {
+            log: batch.log.clone(),
+            event_features: data.events.values.clone(),
+            event_scores: scores.event[first_sub..].to_vec(),
+            accounts,
+        };
+        Ok(Ingested {
+            alerts,
+            batch: scored,
+        })
     }
 
     /// The dataset of the accounts the events from `first` on touch: all their events, their

@@ -1,0 +1,52 @@
+//! The analyst's triage taking in what a watch added to the open log: the grown dataset and
+//! its scores replace the session's, so the queue, the timeline and every view keyed on the
+//! session's generation show the new events. User codes only grow (new accounts come after),
+//! so the selection, the marks, the cases and the segments stay where they are.
+
+use super::super::active_rules::ActiveRules;
+use super::super::error::Result;
+use super::super::session::next_generation;
+use super::super::triage::Triage;
+use super::growth::Grown;
+use crate::log::LABEL_UNKNOWN;
+
+impl Triage {
+    /// Puts `grown` in place of the session's dataset and scores; a dataset smaller than the
+    /// one shown (built before another was swapped in) is ignored. Returns whether it was
+    /// taken.
+    pub fn absorb(&mut self, grown: Grown) -> Result<bool> {
+        let before = self.users();
+        let s = &mut self.session;
+        if grown.data.log.len() < s.data.log.len() || grown.data.users() < before {
+            return Ok(false);
+        }
+        let users = grown.data.users();
+        s.log_labels.resize(users, LABEL_UNKNOWN);
+        s.time_range = grown.data.log.time_range_ms();
+        s.links = grown.links;
+        s.data = grown.data;
+        s.model.scores = grown.scores;
+        // A reading per account exists only for the sequence models, which do not watch.
+        s.model.embedding = s.model.embedding.take().filter(|m| m.rows == users);
+        s.generation = next_generation();
+        if users > before {
+            // A new account may have a case already (an alert, a list entry named by hand).
+            for case in self.workspace.cases()? {
+                if let Some(u) = s.data.log.columns.user.dict.lookup(&case.user)
+                    && u as usize >= before
+                {
+                    self.cases.insert(u, case);
+                }
+            }
+        }
+        self.rules = ActiveRules::new(
+            std::mem::take(&mut self.rules.rules),
+            std::mem::take(&mut self.rules.lists),
+            &self.session.data,
+        );
+        self.clear_reasons();
+        self.relabel();
+        self.rebuild_queue();
+        Ok(true)
+    }
+}
