@@ -4,7 +4,9 @@
 //! from append to alert.
 //!
 //! `cargo bench --bench watch` (history: the bundled sample's first 100,000 events; the
-//! stream: the events after them, then card-testing bursts of new accounts).
+//! stream: the events after them, then card-testing bursts of new accounts). It runs twice:
+//! as `vigil watch` does, then as the window's Live mode does, which also grows the open log
+//! with the new events (`follow_growing`) and reports how long building the grown log took.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -40,6 +42,62 @@ fn main() {
         .read_to_string(&mut text)
         .unwrap();
     let lines: Vec<&str> = text.lines().collect();
+    println!("== as `vigil watch` ==");
+    run(&lines, false);
+    println!("== as the window's Live mode (the open log grown too) ==");
+    run(&lines, true);
+}
+
+/// Starts the watch of `request` on a thread, as `vigil watch` or (`growing`) as the window's
+/// Live mode; counts what it scores, timestamps alerts on arrival, and collects how long each
+/// growth of the open log took to build.
+fn start_watch(
+    request: watch::WatchRequest,
+    growing: bool,
+    stop: Arc<AtomicBool>,
+    scored: Arc<AtomicU64>,
+    alerts_tx: mpsc::Sender<(String, Instant)>,
+    started_tx: mpsc::Sender<()>,
+    builds: Arc<std::sync::Mutex<Vec<f64>>>,
+) -> std::thread::JoinHandle<watch::WatchSummary> {
+    std::thread::spawn(move || {
+        let mut on = |e| match e {
+            watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
+            watch::WatchEvent::Scored { events, .. } => {
+                scored.fetch_add(events as u64, Ordering::Relaxed);
+            }
+            watch::WatchEvent::Alert { alert, .. } => {
+                let _ = alerts_tx.send((alert.user.clone(), Instant::now()));
+            }
+            watch::WatchEvent::Warning(w) => eprintln!("warning: {w}"),
+        };
+        let progress = vigil::progress::NoProgress;
+        if !growing {
+            return watch::watch(request, stop, &progress, &mut on).unwrap();
+        }
+        let t = workbench::Triage::open_headless(
+            &request.source,
+            &request.mapping,
+            request.workspace.clone(),
+            None,
+            true,
+            &progress,
+        )
+        .unwrap();
+        let scores = t.session.model.scores.clone();
+        let open = watch::OpenLog::of(&t);
+        drop(t);
+        watch::follow_growing(&request, open, scores, stop, &progress, &mut on, &mut |g| {
+            builds
+                .lock()
+                .unwrap()
+                .push(g.build_time.as_secs_f64() * 1000.0)
+        })
+        .unwrap()
+    })
+}
+
+fn run(lines: &[&str], growing: bool) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("log.csv");
     std::fs::write(&log, lines[..=HISTORY_LINES].join("\n") + "\n").unwrap();
@@ -47,6 +105,7 @@ fn main() {
 
     let scored = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
+    let builds = Arc::new(std::sync::Mutex::new(Vec::new()));
     let (alerts_tx, alerts) = mpsc::channel::<(String, Instant)>();
     let (started_tx, started) = mpsc::channel::<()>();
     let request = watch::WatchRequest {
@@ -58,26 +117,15 @@ fn main() {
         alerts: Some(dir.path().join("alerts.ndjson")),
         poll_ms: 50,
     };
-    let watching = {
-        let (scored, stop) = (scored.clone(), stop.clone());
-        std::thread::spawn(move || {
-            watch::watch(
-                request,
-                stop,
-                &vigil::progress::NoProgress,
-                &mut |e| match e {
-                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
-                    watch::WatchEvent::Scored { events, .. } => {
-                        scored.fetch_add(events as u64, Ordering::Relaxed);
-                    }
-                    watch::WatchEvent::Alert { alert, .. } => {
-                        let _ = alerts_tx.send((alert.user.clone(), Instant::now()));
-                    }
-                    watch::WatchEvent::Warning(w) => eprintln!("warning: {w}"),
-                },
-            )
-        })
-    };
+    let watching = start_watch(
+        request,
+        growing,
+        stop.clone(),
+        scored.clone(),
+        alerts_tx,
+        started_tx,
+        builds.clone(),
+    );
     let opened = Instant::now();
     started.recv().unwrap();
     println!(
@@ -123,7 +171,7 @@ fn main() {
     }
     std::thread::sleep(Duration::from_secs(2));
     stop.store(true, Ordering::Relaxed);
-    let summary = watching.join().unwrap().unwrap();
+    let summary = watching.join().unwrap();
     let mut delays: Vec<f64> = Vec::new();
     for (user, at) in alerts.try_iter() {
         if let Some((_, sent_at)) = sent.iter().find(|(u, _)| *u == user) {
@@ -151,4 +199,13 @@ fn main() {
         "in all: {} events scored, {} alerts",
         summary.events, summary.alerts
     );
+    let mut builds = builds.lock().unwrap().clone();
+    if let Some(&most) = builds.iter().max_by(|a, b| a.total_cmp(b)) {
+        builds.sort_by(f64::total_cmp);
+        println!(
+            "open log grown {} times (on the watch's thread): median {:.0} ms, max {most:.0} ms to build",
+            builds.len(),
+            builds[builds.len() / 2]
+        );
+    }
 }

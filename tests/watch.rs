@@ -329,31 +329,7 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
         alerts: None,
         poll_ms: 50,
     };
-    let open = watch::OpenLog::of(&t);
-    let scores = t.session.model.scores.clone();
-    let stop = Arc::new(AtomicBool::new(false));
-    let (alert_tx, alerts) = mpsc::channel();
-    let (grown_tx, grown) = mpsc::channel();
-    let (started_tx, started) = mpsc::channel::<()>();
-    let watching = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            watch::follow_growing(
-                &request,
-                open,
-                scores,
-                stop,
-                &vigil::progress::NoProgress,
-                &mut |e| match e {
-                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
-                    watch::WatchEvent::Alert { alert, .. } => alert_tx.send(*alert).unwrap(),
-                    _ => {}
-                },
-                &mut |g| grown_tx.send(g).unwrap(),
-            )
-        })
-    };
-    started.recv_timeout(Duration::from_secs(300)).unwrap();
+    let (stop, alerts, grown, watching) = grow_in_background(request, &t);
     append(
         &log,
         &ordinary_events(
@@ -368,12 +344,10 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
         &card_testing_burst("u_grown", "dgrown001", last_ms + 60_000, 25),
     );
     let alert = alert_for(&alerts, "u_grown");
-    // The grown log came before the alert: the alerted account is in it.
-    let first = grown.recv_timeout(Duration::from_secs(5)).unwrap();
-    assert!(first.data.log.columns.user.dict.lookup("u_grown").is_some());
     stop.store(true, Ordering::Relaxed);
     assert_eq!(watching.join().unwrap().unwrap().events, 54);
-    let last = grown.try_iter().last().unwrap_or(first);
+    // The last growth (built when the watch stopped, if not before) has everything.
+    let last = grown.try_iter().last().unwrap();
     assert_eq!(last.added, 54, "every new event, once");
     assert!(t.absorb(last).unwrap());
 
@@ -525,4 +499,108 @@ fn a_model_directory_scores_the_watch() {
         !dir.path().join("ws.db.model").exists(),
         "the given model scores; nothing is trained or kept in the workspace"
     );
+}
+
+/// Follows `request` with the open log `t` holds, growing it, on a thread; returns the stop
+/// flag, the alerts, the growths and the thread, once it follows.
+#[allow(clippy::type_complexity)]
+fn grow_in_background(
+    request: watch::WatchRequest,
+    t: &workbench::Triage,
+) -> (
+    Arc<AtomicBool>,
+    mpsc::Receiver<watch::Alert>,
+    mpsc::Receiver<watch::Grown>,
+    std::thread::JoinHandle<vigil::workbench::Result<watch::WatchSummary>>,
+) {
+    let open = watch::OpenLog::of(t);
+    let scores = t.session.model.scores.clone();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (alert_tx, alerts) = mpsc::channel();
+    let (grown_tx, grown) = mpsc::channel();
+    let (started_tx, started) = mpsc::channel::<()>();
+    let watching = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            watch::follow_growing(
+                &request,
+                open,
+                scores,
+                stop,
+                &vigil::progress::NoProgress,
+                &mut |e| match e {
+                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
+                    watch::WatchEvent::Alert { alert, .. } => alert_tx.send(*alert).unwrap(),
+                    _ => {}
+                },
+                &mut |g| grown_tx.send(g).unwrap(),
+            )
+        })
+    };
+    started.recv_timeout(Duration::from_secs(300)).unwrap();
+    (stop, alerts, grown, watching)
+}
+
+#[test]
+fn a_resumed_watch_grows_the_open_log_by_what_it_lacks_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, last_ms) = sample_head(dir.path(), 60_000);
+    let ws = dir.path().join("ws.db");
+    let request = || watch::WatchRequest {
+        source: log.clone(),
+        history: None,
+        mapping: vigil::log::Mapping::default(),
+        workspace: Some(ws.clone()),
+        model: None,
+        alerts: None,
+        poll_ms: 50,
+    };
+    // A first watch reads one burst and stores its position.
+    let (stop, alerts, watching) = watch_in_background(request());
+    append(
+        &log,
+        &card_testing_burst("u_early", "dearly001", last_ms + 60_000, 25),
+    );
+    alert_for(&alerts, "u_early");
+    stop.store(true, Ordering::Relaxed);
+    watching.join().unwrap().unwrap();
+    // Appended while nothing watched; the window opens the log with them.
+    append(
+        &log,
+        &ordinary_events(
+            "u_between",
+            "dbetween1",
+            last_ms + 120_000,
+            &[("register", ""), ("view", ""), ("view", "")],
+        ),
+    );
+    let mut t = workbench::Triage::open_headless(
+        &log,
+        &vigil::log::Mapping::default(),
+        Some(ws.clone()),
+        None,
+        true,
+        &vigil::progress::NoProgress,
+    )
+    .unwrap();
+    let events = t.session.data.log.len();
+
+    // The watch reads them again from its position; the open log is not given them twice.
+    let (stop, alerts, grown, watching) = grow_in_background(request(), &t);
+    append(
+        &log,
+        &card_testing_burst("u_late", "dlate0001", last_ms + 180_000, 25),
+    );
+    alert_for(&alerts, "u_late");
+    stop.store(true, Ordering::Relaxed);
+    assert_eq!(watching.join().unwrap().unwrap().events, 54);
+    let last = grown.try_iter().last().unwrap();
+    assert_eq!(last.added, 51);
+    assert!(t.absorb(last).unwrap());
+    let data = &t.session.data;
+    assert_eq!(data.log.len(), events + 51);
+    let between = data.log.columns.user.dict.lookup("u_between").unwrap();
+    assert_eq!(data.index.events(between).len(), 3);
+    let late = data.log.columns.user.dict.lookup("u_late").unwrap();
+    assert_eq!(data.index.events(late).len(), 51);
 }

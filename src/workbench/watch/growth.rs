@@ -54,6 +54,8 @@ pub struct Grown {
     pub links: Vec<EntityUsers>,
     /// Events added since the watch started.
     pub added: usize,
+    /// How long building it took (on the watch's thread).
+    pub build_time: Duration,
 }
 
 /// The grown dataset is rebuilt at most this often...
@@ -107,10 +109,13 @@ impl Growth {
         });
     }
 
-    /// Whether a rebuild is due: something waits, and the last one was long enough ago.
-    pub fn due(&self) -> bool {
+    /// Whether a rebuild is due: something waits, and the last one was long enough ago. An
+    /// `urgent` one (a batch that raised alerts) need not wait the interval, only keep to
+    /// the share of time.
+    pub fn due(&self, urgent: bool) -> bool {
+        let interval = if urgent { Duration::ZERO } else { MIN_INTERVAL };
         !self.pending.is_empty()
-            && self.built_at.elapsed() >= MIN_INTERVAL.max(self.build_took * MAX_BUSY_SHARE)
+            && self.built_at.elapsed() >= interval.max(self.build_took * MAX_BUSY_SHARE)
     }
 
     /// The dataset with every batch so far added, or `None` when nothing waits.
@@ -191,6 +196,7 @@ impl Growth {
             scores: self.scores.clone(),
             links,
             added: self.added,
+            build_time: self.build_took,
         })
     }
 }
@@ -216,8 +222,9 @@ fn grown_labels(labels: &LabelKnowledge, users: usize, new_events: usize) -> Lab
 }
 
 /// `follow`, growing the open log as it goes: `grown` gets the grown dataset at most every so
-/// often, before the alerts of a batch that raised any (so an alerted account is in the grown
-/// log when its alert arrives), and once more at the end with whatever was still waiting.
+/// often, and before the alerts of a batch that raised any (so an alerted account is in the
+/// grown log when its alert arrives) unless building would take more than its share of time;
+/// once more at the end with whatever was still waiting.
 /// `scores` are the model's scores of `open.data`.
 pub fn follow_growing(
     request: &WatchRequest,
@@ -256,7 +263,7 @@ pub fn follow_growing(
         } => {
             if let Some(g) = &mut growth {
                 g.add(*batch);
-                if (alerts > 0 || g.due())
+                if g.due(alerts > 0)
                     && let Some(built) = g.build()
                 {
                     grown(built);
