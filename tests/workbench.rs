@@ -91,6 +91,40 @@ fn an_unsure_verdict_is_unlabelled_in_display_and_in_training() {
 }
 
 #[test]
+fn thresholds_follow_a_retrained_model_unless_the_analyst_moved_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = open_shop(dir.path(), 10);
+    assert_eq!(t.thresholds, t.session.model.thresholds);
+    let kind = t.session.model.kind;
+    let retrained_with = |t: &mut Triage, thresholds| {
+        let mut r = t.begin_retrain(kind).unwrap().run(&NoProgress).unwrap();
+        r.model.thresholds = thresholds;
+        t.finish_retrain(r);
+    };
+    // A new scale (as when the ensemble's head becomes supervised): its own cut-offs.
+    let new_scale = Thresholds {
+        suspicious: 0.2,
+        high: 0.3,
+    };
+    retrained_with(&mut t, new_scale);
+    assert_eq!(t.thresholds, new_scale);
+    // The analyst's own stay.
+    let analyst = Thresholds {
+        suspicious: 0.5,
+        high: 0.6,
+    };
+    t.set_thresholds(analyst);
+    retrained_with(
+        &mut t,
+        Thresholds {
+            suspicious: 0.1,
+            high: 0.15,
+        },
+    );
+    assert_eq!(t.thresholds, analyst);
+}
+
+#[test]
 fn with_nothing_flagged_every_view_of_the_metrics_agrees() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);

@@ -262,6 +262,12 @@ impl VigilApp {
     }
 
     fn start_live(&mut self) {
+        self.run_live(true);
+    }
+
+    /// Starts Live mode; `show` brings its tab forward (not when it resumes by itself after a
+    /// retrain, while the analyst may be reading the model's report).
+    fn run_live(&mut self, show: bool) {
         let Some(t) = &self.triage else {
             return;
         };
@@ -284,7 +290,9 @@ impl VigilApp {
                     live.continue_from(earlier);
                 }
                 self.live = Some(live);
-                self.settings.right_tab = RightTab::Live;
+                if show {
+                    self.settings.right_tab = RightTab::Live;
+                }
             }
             Err(e) => self.error(t!("msg.no_live", e = e).into_owned()),
         }
@@ -293,7 +301,7 @@ impl VigilApp {
     /// Starts Live mode again when it waited for a retrain.
     fn resume_live(&mut self) {
         if std::mem::take(&mut self.live_after_retrain) {
-            self.start_live();
+            self.run_live(false);
         }
     }
 
@@ -735,6 +743,9 @@ impl eframe::App for VigilApp {
                 (Some(_), None) => false,
                 (None, _) => self.jobs.is_running(JobKind::Retrain),
             };
+            if let Some(t) = &self.triage {
+                self.frames.note_events(t.session.data.log.len());
+            }
             if let Some(step) = self.frames.drive(busy) {
                 self.commands.push(Command::Step(step));
             }

@@ -25,6 +25,8 @@ pub struct FrameStats {
     saw_retrain: bool,
     measuring_started: Option<Instant>,
     frames_while_retraining: usize,
+    /// Events in the open log when measuring began and at its last frame: what Live mode added.
+    events: Option<(usize, usize)>,
     written: bool,
 }
 
@@ -32,6 +34,8 @@ pub struct FrameStats {
 struct Summary {
     frames: usize,
     retrain_secs: f64,
+    events_at_start: usize,
+    events_at_end: usize,
     app_ms: Percentiles,
     eframe_cpu_ms: Percentiles,
     frame_interval_ms: Percentiles,
@@ -75,6 +79,7 @@ impl FrameStats {
             saw_retrain: false,
             measuring_started: None,
             frames_while_retraining: 0,
+            events: None,
             written: false,
         }
     }
@@ -135,6 +140,12 @@ impl FrameStats {
         done
     }
 
+    /// The open log's size at this measured frame.
+    pub fn note_events(&mut self, events: usize) {
+        let first = self.events.map_or(events, |e| e.0);
+        self.events = Some((first, events));
+    }
+
     pub fn write_report(&mut self) {
         let Some(path) = &self.report else { return };
         if self.written || !self.saw_retrain {
@@ -146,6 +157,8 @@ impl FrameStats {
             retrain_secs: self
                 .measuring_started
                 .map_or(0.0, |s| s.elapsed().as_secs_f64()),
+            events_at_start: self.events.map_or(0, |e| e.0),
+            events_at_end: self.events.map_or(0, |e| e.1),
             app_ms: percentiles(&self.app_ms),
             eframe_cpu_ms: percentiles(&self.eframe_ms),
             frame_interval_ms: percentiles(&self.interval_ms),

@@ -477,10 +477,13 @@ impl Triage {
         }
     }
 
-    /// Puts a new model (and the dataset it was trained on) in place; the selection is kept, and
-    /// so are the analyst's thresholds unless the new model is another detector (another scale).
+    /// Puts a new model (and the dataset it was trained on) in place; the selection is kept.
+    /// Thresholds the analyst moved stay, unless the new model is another detector (another
+    /// scale); otherwise they are the new model's own, since a retrain can change the scale
+    /// too (the ensemble's consensus becomes a supervised head once enough labels are known).
     pub fn replace_model(&mut self, data: Arc<Dataset>, model: ModelState) {
-        if model.kind != self.session.model.kind {
+        let moved = self.thresholds != self.session.model.thresholds;
+        if model.kind != self.session.model.kind || !moved {
             self.thresholds = model.thresholds;
         }
         self.session.data = data;

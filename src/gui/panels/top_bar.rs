@@ -48,13 +48,11 @@ impl Panel for TopBar {
                     ui.label(t!("top.no_log"));
                 }
             }
+            // Running jobs are in the status bar (with their progress and Cancel): here they
+            // were drawn over the model's summary when the window is narrow.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 language_ui(ui, view, out);
                 ui.label(t!("top.device", device = compute_device_name()));
-                if let Some(j) = view.jobs.first() {
-                    ui.separator();
-                    ui.label(&j.progress.name);
-                }
             });
         });
         self.open_path_ui(ui.ctx(), out);
