@@ -5,15 +5,11 @@
 //! the watch's thread, so the face only swaps it in. Nothing is featurised or scored again.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use super::super::error::Result;
-use super::run::{OpenLog, WatchEvent, WatchRequest, WatchSummary, follow};
 use crate::detect::Scores;
 use crate::features::{Dataset, FeatureTable, LabelKnowledge, Matrix};
 use crate::log::{EntityUsers, EventLog, LABEL_UNKNOWN, UserIndex};
-use crate::progress::Progress;
 
 /// One account as a batch left it.
 pub struct AccountUpdate {
@@ -219,68 +215,4 @@ fn grown_labels(labels: &LabelKnowledge, users: usize, new_events: usize) -> Lab
         events.extend(std::iter::repeat_n(LABEL_UNKNOWN, new_events));
     }
     grown
-}
-
-/// `follow`, growing the open log as it goes: `grown` gets the grown dataset at most every so
-/// often, and before the alerts of a batch that raised any (so an alerted account is in the
-/// grown log when its alert arrives) unless building would take more than its share of time;
-/// once more at the end with whatever was still waiting.
-/// `scores` are the model's scores of `open.data`.
-pub fn follow_growing(
-    request: &WatchRequest,
-    open: OpenLog,
-    scores: Scores,
-    stop: Arc<AtomicBool>,
-    progress: &dyn Progress,
-    on: &mut dyn FnMut(WatchEvent),
-    grown: &mut dyn FnMut(Grown),
-) -> Result<WatchSummary> {
-    let base = open.data.clone();
-    let mut scores = Some(scores);
-    let mut growth: Option<Growth> = None;
-    let summary = follow(request, open, stop, progress, &mut |event| match event {
-        WatchEvent::Started {
-            history_events,
-            model,
-            known,
-        } => {
-            let scores = scores.take().unwrap_or_else(|| Scores {
-                user: Vec::new(),
-                event: Vec::new(),
-            });
-            growth = Some(Growth::new(base.clone(), scores, known));
-            on(WatchEvent::Started {
-                history_events,
-                model,
-                known,
-            });
-        }
-        WatchEvent::Scored {
-            events,
-            millis,
-            alerts,
-            batch,
-        } => {
-            if let Some(g) = &mut growth {
-                g.add(*batch);
-                if g.due(alerts > 0)
-                    && let Some(built) = g.build()
-                {
-                    grown(built);
-                }
-            }
-            // The batch went to the growth; the face hears of the look without it.
-            on(WatchEvent::Scored {
-                events,
-                millis,
-                alerts,
-                batch: Box::new(ScoredBatch::empty()),
-            });
-        }
-        other => on(other),
-    });
-    if let Some(built) = growth.as_mut().and_then(Growth::build) {
-        grown(built);
-    }
-    summary
 }
