@@ -70,6 +70,7 @@ fn start_watch(
                 let _ = alerts_tx.send((alert.user.clone(), Instant::now()));
             }
             watch::WatchEvent::Warning(w) => eprintln!("warning: {w}"),
+            watch::WatchEvent::Quiet => {}
         };
         let progress = vigil::progress::NoProgress;
         if !growing {

@@ -344,21 +344,37 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
         &card_testing_burst("u_grown", "dgrown001", last_ms + 60_000, 25),
     );
     let alert = alert_for(&alerts, "u_grown");
+    let grown_to = |added: usize| loop {
+        let g = grown.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(g.added <= added, "every new event, once");
+        if g.added == added {
+            break g;
+        }
+    };
+    grown_to(54);
+    // Right after a build, then the log goes quiet: these wait for no further batch or stop.
+    append(
+        &log,
+        &ordinary_events(
+            &regular,
+            "dregular1",
+            last_ms + 600_000,
+            &[("view", ""), ("view", ""), ("cart", "")],
+        ),
+    );
+    let last = grown_to(57);
     stop.store(true, Ordering::Relaxed);
-    assert_eq!(watching.join().unwrap().unwrap().events, 54);
-    // The last growth (built when the watch stopped, if not before) has everything.
-    let last = grown.try_iter().last().unwrap();
-    assert_eq!(last.added, 54, "every new event, once");
+    assert_eq!(watching.join().unwrap().unwrap().events, 57);
     assert!(t.absorb(last).unwrap());
 
     let data = &t.session.data;
     assert_eq!(t.users(), users + 1);
-    assert_eq!(data.log.len(), events + 54);
+    assert_eq!(data.log.len(), events + 57);
     assert_eq!(t.session.model.scores.event.len(), data.log.len());
     assert_eq!(t.session.model.scores.user.len(), t.users());
     assert_eq!(data.events.values.rows, data.log.len());
     assert_eq!(data.account.values.rows, t.users());
-    assert_eq!(data.index.events(0).len(), regular_events + 3);
+    assert_eq!(data.index.events(0).len(), regular_events + 6);
     assert_eq!(t.score(quiet), quiet_score, "an account without new events");
 
     // The new account: in the queue, at high risk, with its timeline and reasons.

@@ -57,6 +57,7 @@ pub fn watch(args: &WatchArgs) -> Result<()> {
             }
         }
         WatchEvent::Warning(w) => eprintln!("warning: {w}"),
+        WatchEvent::Quiet => {}
     })?;
     eprintln!(
         "stopped: {} events scored, {} alerts",

@@ -92,6 +92,7 @@ impl LiveState {
                     WatchEvent::Scored { events, .. } => send(Update::Scored(events)),
                     WatchEvent::Alert { id, alert } => send(Update::Alert(id, alert)),
                     WatchEvent::Warning(w) => send(Update::Warning(w)),
+                    WatchEvent::Quiet => {}
                 },
                 &mut |grown| send(Update::Grown(Box::new(grown))),
             )

@@ -10,10 +10,13 @@ use super::run::{OpenLog, WatchEvent, WatchRequest, WatchSummary, follow};
 use crate::detect::Scores;
 use crate::progress::Progress;
 
-/// `follow`, growing the open log as it goes: `grown` gets the grown dataset at most every so
-/// often, and before the alerts of a batch that raised any (so an alerted account is in the
-/// grown log when its alert arrives) unless building would take more than its share of time;
-/// once more at the end with whatever was still waiting.
+/// `follow`, growing the open log as it goes. `grown` gets the grown dataset:
+/// - after a batch, when the last build is at least half a second old;
+/// - before the alerts of a batch that raised any, so an alerted account is in the grown log
+///   when its alert arrives (unless building would take more than its share of the time);
+/// - at a quiet look, when something waits and is due (the last batch before a pause);
+/// - when the watch stops, with whatever still waits.
+///
 /// `scores` are the model's scores of `open.data`.
 pub fn follow_growing(
     request: &WatchRequest,
@@ -65,6 +68,18 @@ pub fn follow_growing(
                 alerts,
                 batch: Box::new(ScoredBatch::empty()),
             });
+        }
+        WatchEvent::Quiet => {
+            // What waited for its interval is shown once the log is quiet, not at the next
+            // batch (which may be long in coming).
+            if let Some(built) = growth
+                .as_mut()
+                .filter(|g| g.due(false))
+                .and_then(Growth::build)
+            {
+                grown(built);
+            }
+            on(WatchEvent::Quiet);
         }
         other => on(other),
     });

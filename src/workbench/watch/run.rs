@@ -69,6 +69,8 @@ pub enum WatchEvent {
     },
     /// Rows turned away, or a file that could not be read; the watch goes on.
     Warning(String),
+    /// A look that found nothing new: a face can finish what waits for a quiet moment.
+    Quiet,
 }
 
 /// An alert as the alerts file and `vigil watch` print it: one JSON line, with its id.
@@ -342,6 +344,9 @@ pub fn follow(
                 continue;
             }
         };
+        if appended.is_empty() {
+            on(WatchEvent::Quiet);
+        }
         for chunk in appended {
             let started = Instant::now();
             let events = match read_appended(&chunk, &mapping) {
