@@ -620,3 +620,113 @@ fn a_resumed_watch_grows_the_open_log_by_what_it_lacks_only() {
     let late = data.log.columns.user.dict.lookup("u_late").unwrap();
     assert_eq!(data.index.events(late).len(), 51);
 }
+
+/// Features that differ between `grown` and `whole` (by account name, by event row, by
+/// column name), with an example.
+fn differing_features(
+    grown: &vigil::features::Dataset,
+    whole: &vigil::features::Dataset,
+) -> Vec<String> {
+    let same =
+        |a: f32, b: f32| (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-3 * (1.0 + b.abs());
+    let mut out = Vec::new();
+    let mut compare = |what: &str,
+                       g: &vigil::features::FeatureTable,
+                       w: &vigil::features::FeatureTable,
+                       pairs: &[(usize, usize)]| {
+        for (wc, spec) in w.specs.iter().enumerate() {
+            let Some(gc) = g.specs.iter().position(|s| s.name == spec.name) else {
+                out.push(format!("{what} {}: missing", spec.name));
+                continue;
+            };
+            if let Some(&(gi, wi)) = pairs
+                .iter()
+                .find(|&&(gi, wi)| !same(g.values.get(gi, gc), w.values.get(wi, wc)))
+            {
+                out.push(format!(
+                    "{what} {}: grown {} whole {}",
+                    spec.name,
+                    g.values.get(gi, gc),
+                    w.values.get(wi, wc)
+                ));
+            }
+        }
+    };
+    let users: Vec<(usize, usize)> = (0..whole.users())
+        .filter_map(|wu| {
+            let gu = grown.log.columns.user.dict.lookup(whole.user_name(wu))?;
+            Some((gu as usize, wu))
+        })
+        .collect();
+    assert_eq!(users.len(), whole.users(), "the same accounts");
+    compare("account", &grown.account, &whole.account, &users);
+    let by_row: std::collections::HashMap<u64, usize> = (0..grown.log.len())
+        .map(|e| (grown.log.columns.row[e], e))
+        .collect();
+    let events: Vec<(usize, usize)> = (0..whole.log.len())
+        .map(|we| (by_row[&whole.log.columns.row[we]], we))
+        .collect();
+    compare("event", &grown.events, &whole.events, &events);
+    out
+}
+
+#[test]
+fn the_grown_log_has_the_features_of_the_log_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = sample_head(dir.path(), 60_000);
+    let reopened = dir.path().join("reopened");
+    std::fs::create_dir(&reopened).unwrap();
+    let (whole_log, _) = sample_head(&reopened, 140_000);
+    let mut t = workbench::Triage::open_headless(
+        &log,
+        &vigil::log::Mapping::default(),
+        Some(dir.path().join("ws.db")),
+        None,
+        true,
+        &vigil::progress::NoProgress,
+    )
+    .unwrap();
+    let request = watch::WatchRequest {
+        source: log.clone(),
+        history: None,
+        mapping: t.session.mapping.clone(),
+        workspace: Some(dir.path().join("ws.db")),
+        model: None,
+        alerts: None,
+        poll_ms: 50,
+    };
+    let (stop, _alerts, grown, watching) = grow_in_background(request, &t);
+    // The next 80,000 events, over a week after the first: labels of the first days become
+    // known while they arrive, and new users share devices and sellers with old ones.
+    let text = std::fs::read_to_string(&whole_log).unwrap();
+    // (`sample_head`'s lines count its header.)
+    let rest: Vec<&str> = text.lines().skip(60_000).collect();
+    append(&log, &(rest.join("\n") + "\n"));
+    let last = loop {
+        let g = grown.recv_timeout(Duration::from_secs(120)).unwrap();
+        if g.added >= rest.len() {
+            assert_eq!(g.added, rest.len());
+            break g;
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    watching.join().unwrap().unwrap();
+    assert!(t.absorb(last).unwrap());
+
+    let whole = workbench::Triage::open_headless(
+        &whole_log,
+        &vigil::log::Mapping::default(),
+        Some(reopened.join("ws.db")),
+        None,
+        false,
+        &vigil::progress::NoProgress,
+    )
+    .unwrap();
+    let differ = differing_features(&t.session.data, &whole.session.data);
+    assert!(differ.is_empty(), "{differ:#?}");
+    // And what the log knows of its labels by now.
+    assert_eq!(t.session.log_labels.len(), whole.session.log_labels.len());
+    let labelled = |x: &workbench::Triage| x.labels.iter().filter(|&&l| l >= 0).count();
+    assert!(labelled(&t) > 0);
+    assert_eq!(labelled(&t), labelled(&whole));
+}

@@ -557,7 +557,12 @@ fn peak_in_window(log: &EventLog, index: &UserIndex, window_ms: i64) -> Vec<f32>
 /// For each user, the most other users seen on any one of its values of `entity`.
 fn shared_users(log: &EventLog, entity: &CatColumn) -> Vec<f32> {
     let index = EntityUsers::new(entity, &log.columns.user);
-    let mut out = vec![0.0f32; log.user_count()];
+    shared_users_of(&index, log.user_count())
+}
+
+/// The `shared:<entity>` feature of each of `users` users from the entity's users per value.
+pub fn shared_users_of(index: &EntityUsers, users: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; users];
     for v in 0..index.values() as u32 {
         let users = index.users_of(v);
         let others = users.len().saturating_sub(1) as f32;

@@ -10,7 +10,7 @@ use super::event::{Layout, RiskColumns, act_index, time_order};
 use super::event_state::{ActivityCursor, RiskCursor, UserCursor};
 use super::knowledge::LabelKnowledge;
 use super::spec::FeatureSpec;
-use crate::log::{EventLog, LABEL_UNKNOWN, LabelValue, NULL_CODE};
+use crate::log::{EventLog, LABEL_UNKNOWN, LabelLevel, LabelValue, NULL_CODE};
 use crate::progress::Progress;
 
 /// One entity role's cursors, by value code (and event type code for the paired risk).
@@ -42,8 +42,10 @@ pub struct LiveFeatures {
 
 impl LiveFeatures {
     /// The state after every event of `log` (the history), with `labels` as what is known:
-    /// each labelled event counts from when its label became known. Events pushed later are
-    /// taken as unlabelled (their labels come from the analysts, after the fact).
+    /// each labelled event counts from when its label became known (which may be after the
+    /// history's end: `labels` should be the log's own, not those known by its end). An event
+    /// pushed later counts by its own label where the log labels events (known `delay` after
+    /// it, as in the whole-log pass), else by its account's label.
     pub fn warm(
         log: &EventLog,
         labels: &LabelKnowledge,
@@ -139,12 +141,21 @@ impl LiveFeatures {
         let (t, user, kind) = (c.ts_ms[e], c.user.codes[e], c.event.codes[e]);
         let amount = c.amount.as_ref().map_or(f64::NAN, |a| a[e]);
         let act = self.act_of(log, kind);
-        // A new event of a labelled account counts once known, after its own features.
-        let label = self
-            .user_labels
-            .get(user as usize)
-            .filter(|(l, _)| *l != LABEL_UNKNOWN && new)
-            .map(|&(l, known_at)| (known_at, l == 1));
+        // A new event counts once its label is known, after its own features: its own label
+        // where the log labels events, else its account's (as `LabelKnowledge::event_label`).
+        let own = c
+            .label
+            .as_ref()
+            .filter(|_| new && log.label_level == Some(LabelLevel::Event))
+            .map(|l| l[e])
+            .filter(|&l| l != LABEL_UNKNOWN)
+            .map(|l| (t.saturating_add(self.delay_ms), l == 1));
+        let label = own.or_else(|| {
+            self.user_labels
+                .get(user as usize)
+                .filter(|(l, _)| *l != LABEL_UNKNOWN && new)
+                .map(|&(l, known_at)| (known_at, l == 1))
+        });
         let layout = &self.layout;
         let delay_ms = self.delay_ms;
         let fresh = || RiskCursor::new(std::iter::empty(), delay_ms);

@@ -14,7 +14,7 @@ mod sequence;
 mod spec;
 mod vocab;
 
-pub use account::{AccountFeatures, account_features_with_types};
+pub use account::{AccountFeatures, account_features_with_types, shared_users_of};
 pub use dataset::{Dataset, LabelledLog};
 pub use error::FeatureError;
 pub use event::{EventFeatures, lookback_ms};

@@ -8,7 +8,6 @@ use super::super::error::Result;
 use super::super::session::next_generation;
 use super::super::triage::Triage;
 use super::growth::Grown;
-use crate::log::LABEL_UNKNOWN;
 
 impl Triage {
     /// Puts `grown` in place of the session's dataset and scores; a dataset smaller than the
@@ -21,7 +20,7 @@ impl Triage {
             return Ok(false);
         }
         let users = grown.data.users();
-        s.log_labels.resize(users, LABEL_UNKNOWN);
+        s.log_labels = grown.log_labels;
         s.time_range = grown.data.log.time_range_ms();
         s.links = grown.links;
         s.data = grown.data;

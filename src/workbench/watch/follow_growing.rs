@@ -28,6 +28,7 @@ pub fn follow_growing(
     grown: &mut dyn FnMut(Grown),
 ) -> Result<WatchSummary> {
     let base = open.data.clone();
+    let mut cases = open.cases.clone();
     let mut scores = Some(scores);
     let mut growth: Option<Growth> = None;
     let summary = follow(request, open, stop, progress, &mut |event| match event {
@@ -40,7 +41,12 @@ pub fn follow_growing(
                 user: Vec::new(),
                 event: Vec::new(),
             });
-            growth = Some(Growth::new(base.clone(), scores, known));
+            growth = Some(Growth::new(
+                base.clone(),
+                scores,
+                std::mem::take(&mut cases),
+                known,
+            ));
             on(WatchEvent::Started {
                 history_events,
                 model,

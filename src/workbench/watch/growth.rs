@@ -7,9 +7,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::super::defaults;
+use super::super::labels::{TrainingLabels, training_labels};
+use crate::cases::Case;
 use crate::detect::Scores;
-use crate::features::{Dataset, FeatureTable, LabelKnowledge, Matrix};
-use crate::log::{EntityUsers, EventLog, LABEL_UNKNOWN, UserIndex};
+use crate::features::{Dataset, FeatureSpec, FeatureTable, Matrix, shared_users_of};
+use crate::log::{EntityUsers, EventLog, LabelValue, UserIndex};
 
 /// One account as a batch left it.
 pub struct AccountUpdate {
@@ -48,6 +51,9 @@ pub struct Grown {
     pub scores: Scores,
     /// Per entity column: who used each value, over the grown log.
     pub links: Vec<EntityUsers>,
+    /// Per user: the log's own label as known by the grown log's last event (a label becomes
+    /// known `label_delay_ms` after its event, so a growing log learns its older labels).
+    pub log_labels: Vec<LabelValue>,
     /// Events added since the watch started.
     pub added: usize,
     /// How long building it took (on the watch's thread).
@@ -63,6 +69,9 @@ const MAX_BUSY_SHARE: u32 = 10;
 pub struct Growth {
     data: Arc<Dataset>,
     scores: Scores,
+    /// The workspace's cases when the watch started: the targets are the label rule's, as
+    /// when the log was opened.
+    cases: Vec<Case>,
     /// Events the watch scores first that `data` already holds (a resumed watch reads again
     /// what was appended after its checkpoint, which the open log has).
     known: usize,
@@ -73,12 +82,13 @@ pub struct Growth {
 }
 
 impl Growth {
-    /// Grows `data` (scored `scores`); the first `known` events the watch hands over are
-    /// already in it.
-    pub fn new(data: Arc<Dataset>, scores: Scores, known: usize) -> Self {
+    /// Grows `data` (scored `scores`, with the workspace's `cases`); the first `known` events
+    /// the watch hands over are already in it.
+    pub fn new(data: Arc<Dataset>, scores: Scores, cases: Vec<Case>, known: usize) -> Self {
         Self {
             data,
             scores,
+            cases,
             known,
             pending: Vec::new(),
             added: 0,
@@ -157,14 +167,20 @@ impl Growth {
                 }
             }
         }
-        let links = log
+        let links: Vec<EntityUsers> = log
             .columns
             .entities
             .iter()
             .map(|e| EntityUsers::new(&e.column, &log.columns.user))
             .collect();
+        refresh_sharing(&log, &links, &base.account.specs, &mut account);
+        let TrainingLabels {
+            targets,
+            log_labels,
+            ..
+        } = training_labels(&log, &index, &self.cases, defaults::label_delay_ms());
         let data = Arc::new(Dataset {
-            labels: grown_labels(&base.labels, users, new_events),
+            labels: targets,
             index: Arc::new(index),
             log: Arc::new(log),
             account: Arc::new(FeatureTable {
@@ -191,6 +207,7 @@ impl Growth {
             data,
             scores: self.scores.clone(),
             links,
+            log_labels,
             added: self.added,
             build_time: self.build_took,
         })
@@ -205,14 +222,17 @@ fn grown_rows(m: &Matrix, rows: usize) -> Matrix {
     grown
 }
 
-/// What is known of the labels, with the new users and events not known yet.
-fn grown_labels(labels: &LabelKnowledge, users: usize, new_events: usize) -> LabelKnowledge {
-    let mut grown = labels.clone();
-    grown.user.resize(users, LABEL_UNKNOWN);
-    grown.user_known_at_ms.resize(users, i64::MAX);
-    grown.user_clear_at_ms.resize(users, i64::MAX);
-    if let Some(events) = &mut grown.event {
-        events.extend(std::iter::repeat_n(LABEL_UNKNOWN, new_events));
+/// The `shared:<entity>` account features of every account over the grown log: a new user of
+/// a device or seller changes the count of each account that used it, touched by the new
+/// events or not. (Their scores stay those of when they were last scored.)
+fn refresh_sharing(log: &EventLog, links: &[EntityUsers], specs: &[FeatureSpec], m: &mut Matrix) {
+    for (entity, users) in log.columns.entities.iter().zip(links) {
+        let name = format!("shared:{}", entity.name);
+        let Some(col) = specs.iter().position(|s| s.name == name) else {
+            continue;
+        };
+        for (u, shared) in shared_users_of(users, m.rows).into_iter().enumerate() {
+            m.set(u, col, shared);
+        }
     }
-    grown
 }

@@ -21,7 +21,7 @@ use super::super::error::{Result, WorkbenchError};
 use super::super::triage::Triage;
 use super::growth::ScoredBatch;
 use super::scorer::{Alert, Ingested, LiveScorer, ScorerSetup};
-use crate::cases::Workspace;
+use crate::cases::{Case, Workspace};
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::Dataset;
 use crate::log::Mapping;
@@ -181,6 +181,8 @@ pub struct OpenLog {
     pub workspace: PathBuf,
     /// The accounts at high risk in the log as opened (rules and lists applied).
     pub high: Vec<String>,
+    /// The workspace's cases (for a face that grows the open log: its label rule's targets).
+    pub cases: Vec<Case>,
 }
 
 impl OpenLog {
@@ -199,6 +201,7 @@ impl OpenLog {
                 .filter(|&u| t.risk(u) == Risk::High)
                 .map(|u| t.user_name(u).to_string())
                 .collect(),
+            cases: t.cases.values().cloned().collect(),
         }
     }
 }

@@ -10,7 +10,9 @@ use ahash::{AHashMap, AHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::super::active_rules::ActiveRules;
+use super::super::defaults;
 use super::super::error::{Result, WorkbenchError};
+use super::super::labels::training_labels;
 use super::growth::{AccountUpdate, ScoredBatch};
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::{
@@ -120,7 +122,15 @@ impl LiveScorer {
             }
             None => whole,
         };
-        let features = LiveFeatures::warm(&history.log, &history.labels, progress)?;
+        // The log's own labels with when each becomes known, as the whole-log features read
+        // them (not the targets, which know only what was known by the history's end).
+        let known = training_labels(
+            &history.log,
+            &history.index,
+            &[],
+            defaults::label_delay_ms(),
+        );
+        let features = LiveFeatures::warm(&history.log, &known.features, progress)?;
         let log = (*history.log).clone();
         let known_after_history = data.log.len() - log.len();
         let mut scorer = Self {
