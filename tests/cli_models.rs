@@ -400,3 +400,20 @@ fn fraud_ecommerce_matches_the_python_peer_on_its_test_users() {
     let unsupervised = get("zscore", "roc_auc").max(get("iforest", "roc_auc"));
     assert!(unsupervised >= 0.749, "unsupervised AUC {unsupervised:.4}");
 }
+
+#[test]
+fn a_model_trained_on_a_public_log_scores_it_again() {
+    // Its features include some with no value in any training row (their "normal range" is
+    // NaN, written as null): the model file must read back all the same.
+    let Some(data) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let log = data.join("fraud_ecommerce_head30k.csv");
+    let model = dir.path().join("model");
+    let trained = vigil(&["train", s(&log), "--out", s(&model)]);
+    assert!(trained.status.success(), "{}", stderr(&trained));
+    let scores = dir.path().join("scores.csv");
+    let scored = vigil(&["score", s(&log), "--model", s(&model), "--out", s(&scores)]);
+    assert!(scored.status.success(), "{}", stderr(&scored));
+    let rows = std::fs::read_to_string(&scores).unwrap().lines().count();
+    assert!(rows > 20_000, "{rows} rows");
+}

@@ -23,9 +23,19 @@ pub struct Scaler {
     pub center: Vec<f32>,
     pub spread: Vec<f32>,
     /// 1st, 50th and 99th percentiles of the raw values: the "normal" range reasons quote.
+    /// NaN for a feature with no value in the training rows (JSON writes it as `null`).
+    #[serde(deserialize_with = "nan_for_null")]
     pub p01: Vec<f32>,
+    #[serde(deserialize_with = "nan_for_null")]
     pub p50: Vec<f32>,
+    #[serde(deserialize_with = "nan_for_null")]
     pub p99: Vec<f32>,
+}
+
+/// Reads back what serde_json wrote for NaN (`null`) as NaN.
+fn nan_for_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+    let values: Vec<Option<f32>> = Deserialize::deserialize(d)?;
+    Ok(values.into_iter().map(|v| v.unwrap_or(f32::NAN)).collect())
 }
 
 fn quantile(sorted: &[f32], q: f32) -> f32 {
@@ -127,5 +137,17 @@ mod tests {
             t.column(1).all(|v| v == 0.0),
             "a constant feature maps to 0"
         );
+    }
+
+    #[test]
+    fn a_feature_without_values_survives_the_model_file() {
+        let x = Matrix::from_columns(&[vec![1.0, 2.0, 3.0], vec![f32::NAN; 3]]);
+        let s = Scaler::fit(&x);
+        assert!(s.p01[1].is_nan());
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Scaler = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.center, s.center);
+        assert_eq!(back.p50[0], s.p50[0]);
+        assert!(back.p01[1].is_nan() && back.p50[1].is_nan() && back.p99[1].is_nan());
     }
 }
