@@ -38,6 +38,32 @@ fn append(path: &Path, text: &str) {
     f.write_all(text.as_bytes()).unwrap();
 }
 
+/// A watch of `source` with its workspace `ws`, as the tests start it (a look every 50 ms).
+fn following(source: &Path, ws: &Path) -> watch::WatchRequest {
+    watch::WatchRequest {
+        source: source.to_path_buf(),
+        history: None,
+        mapping: vigil::log::Mapping::default(),
+        workspace: Some(ws.to_path_buf()),
+        model: None,
+        alerts: None,
+        poll_ms: 50,
+    }
+}
+
+/// `log` opened as the window opens it, with its workspace `ws` (the default detector trained).
+fn open_as_window(log: &Path, ws: &Path) -> workbench::Triage {
+    workbench::Triage::open_headless(
+        log,
+        &vigil::log::Mapping::default(),
+        Some(ws.to_path_buf()),
+        None,
+        true,
+        &vigil::progress::NoProgress,
+    )
+    .unwrap()
+}
+
 /// Lines of the alerts file as JSON.
 fn alerts_in(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
@@ -81,24 +107,18 @@ fn a_card_testing_burst_raises_an_alert_naming_the_account() {
     let (log, last_ms) = sample_head(dir.path(), 60_000);
     let alerts = dir.path().join("alerts.ndjson");
     let request = watch::WatchRequest {
-        source: log.clone(),
-        history: None,
-        mapping: vigil::log::Mapping::default(),
-        workspace: Some(dir.path().join("ws.db")),
-        model: None,
         alerts: Some(alerts.clone()),
-        poll_ms: 50,
+        ..following(&log, &dir.path().join("ws.db"))
     };
-    let (stop, rx, watching) = watch_in_background(request);
+    let watching = watch_in_background(request);
     // The burst, its last line written in two parts.
     let burst = card_testing_burst("u_cardtester", "dburst001", last_ms + 60_000, 25);
     let (head, tail) = burst.split_at(burst.len() - 20);
     append(&log, head);
     std::thread::sleep(Duration::from_millis(200));
     append(&log, tail);
-    let reasons = alert_for(&rx, "u_cardtester").reasons;
-    stop.store(true, Ordering::Relaxed);
-    let summary = watching.join().unwrap().unwrap();
+    let reasons = alert_for(&watching.alerts, "u_cardtester").reasons;
+    let summary = watching.finish();
     assert!(!reasons.is_empty(), "the alert says why");
     assert_eq!(summary.events, 51, "the burst's 51 events, each read once");
     let written = alerts_in(&alerts);
@@ -216,35 +236,81 @@ fn a_killed_watch_resumes_without_losing_or_doubling_an_alert() {
     assert_eq!(std::fs::read_to_string(&alerts).unwrap(), text);
 }
 
-/// Starts `request` on a thread and waits until it follows its source; returns the stop flag,
-/// the alerts as they come and the thread.
-fn watch_in_background(
-    request: watch::WatchRequest,
-) -> (
-    Arc<AtomicBool>,
-    mpsc::Receiver<watch::Alert>,
-    std::thread::JoinHandle<vigil::workbench::Result<watch::WatchSummary>>,
-) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel();
-    let (started_tx, started) = mpsc::channel::<()>();
-    let watching = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            watch::watch(
-                request,
-                stop,
-                &vigil::progress::NoProgress,
-                &mut |e| match e {
-                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
-                    watch::WatchEvent::Alert { alert, .. } => tx.send(*alert).unwrap(),
+/// A watch running on a thread of this test.
+struct InProcess {
+    stop: Arc<AtomicBool>,
+    alerts: mpsc::Receiver<watch::Alert>,
+    /// The model it scores with, as it said when it started.
+    model: String,
+    thread: std::thread::JoinHandle<vigil::workbench::Result<watch::WatchSummary>>,
+}
+
+impl InProcess {
+    /// Starts `run` (a watch reporting through the given callback) on a thread and waits
+    /// until it follows its source.
+    fn start(
+        run: impl FnOnce(
+            Arc<AtomicBool>,
+            &mut dyn FnMut(watch::WatchEvent),
+        ) -> vigil::workbench::Result<watch::WatchSummary>
+        + Send
+        + 'static,
+    ) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (alert_tx, alerts) = mpsc::channel();
+        let (started_tx, started) = mpsc::channel();
+        let thread = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                run(stop, &mut |e| match e {
+                    watch::WatchEvent::Started { model, .. } => started_tx.send(model).unwrap(),
+                    watch::WatchEvent::Alert { alert, .. } => alert_tx.send(*alert).unwrap(),
                     _ => {}
-                },
-            )
-        })
-    };
-    started.recv_timeout(Duration::from_secs(300)).unwrap();
-    (stop, rx, watching)
+                })
+            })
+        };
+        let model = started.recv_timeout(Duration::from_secs(300)).unwrap();
+        Self {
+            stop,
+            alerts,
+            model,
+            thread,
+        }
+    }
+
+    /// Stops it after its current look; what it did.
+    fn finish(self) -> watch::WatchSummary {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap().unwrap()
+    }
+}
+
+/// `request` watched as `vigil watch` does, on a thread.
+fn watch_in_background(request: watch::WatchRequest) -> InProcess {
+    InProcess::start(move |stop, on| watch::watch(request, stop, &vigil::progress::NoProgress, on))
+}
+
+/// `request` followed with the open log `t` holds, growing it, as the window's Live mode
+/// does, on a thread; with the growths as they come.
+fn grow_in_background(
+    request: watch::WatchRequest,
+    t: &workbench::Triage,
+) -> (InProcess, mpsc::Receiver<watch::Grown>) {
+    let open = watch::OpenLog::of(t);
+    let scores = t.session.model.scores.clone();
+    let (grown_tx, grown) = mpsc::channel();
+    let watch = InProcess::start(move |stop, on| {
+        watch::follow_growing(
+            &request,
+            open,
+            scores,
+            stop,
+            &vigil::progress::NoProgress,
+            on,
+            &mut |g| grown_tx.send(g).unwrap(),
+        )
+    });
+    (watch, grown)
 }
 
 #[test]
@@ -254,13 +320,8 @@ fn a_folder_of_dropped_files_is_watched_with_its_history() {
     let incoming = dir.path().join("incoming");
     std::fs::create_dir(&incoming).unwrap();
     let request = |history: Option<PathBuf>| watch::WatchRequest {
-        source: incoming.clone(),
         history,
-        mapping: vigil::log::Mapping::default(),
-        workspace: Some(dir.path().join("ws.db")),
-        model: None,
-        alerts: None,
-        poll_ms: 50,
+        ..following(&incoming, &dir.path().join("ws.db"))
     };
     let stop = Arc::new(AtomicBool::new(true));
     let without = watch::watch(
@@ -272,16 +333,15 @@ fn a_folder_of_dropped_files_is_watched_with_its_history() {
     let error = without.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(error.contains("--history"), "{error}");
 
-    let (stop, alerted, watching) = watch_in_background(request(Some(history)));
+    let watching = watch_in_background(request(Some(history)));
     // Written under a temporary name, then renamed: only the whole file is read.
     let header = "user_id,ts,event,item,category,seller,amount,device,ip,city,promo,is_fraud\n";
     let burst = card_testing_burst("u_dropped", "ddrop0001", last_ms + 60_000, 25);
     let part = incoming.join("batch-001.csv.part");
     std::fs::write(&part, format!("{header}{burst}")).unwrap();
     std::fs::rename(&part, incoming.join("batch-001.csv")).unwrap();
-    alert_for(&alerted, "u_dropped");
-    stop.store(true, Ordering::Relaxed);
-    assert_eq!(watching.join().unwrap().unwrap().events, 51);
+    alert_for(&watching.alerts, "u_dropped");
+    assert_eq!(watching.finish().events, 51);
 }
 
 /// Lines of `user` in the sample's columns: `events` of (event, amount), a minute apart from
@@ -304,15 +364,7 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let (log, last_ms) = sample_head(dir.path(), 60_000);
     let ws = dir.path().join("ws.db");
-    let mut t = workbench::Triage::open_headless(
-        &log,
-        &vigil::log::Mapping::default(),
-        Some(ws.clone()),
-        None,
-        true,
-        &vigil::progress::NoProgress,
-    )
-    .unwrap();
+    let mut t = open_as_window(&log, &ws);
     let (users, events) = (t.users(), t.session.data.log.len());
     // An account that comes back, and one that does not.
     let regular = t.user_name(0).to_string();
@@ -320,16 +372,7 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
     let quiet = 1;
     let quiet_score = t.score(quiet);
 
-    let request = watch::WatchRequest {
-        source: log.clone(),
-        history: None,
-        mapping: t.session.mapping.clone(),
-        workspace: Some(ws),
-        model: None,
-        alerts: None,
-        poll_ms: 50,
-    };
-    let (stop, alerts, grown, watching) = grow_in_background(request, &t);
+    let (watching, grown) = grow_in_background(following(&log, &ws), &t);
     append(
         &log,
         &ordinary_events(
@@ -343,7 +386,7 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
         &log,
         &card_testing_burst("u_grown", "dgrown001", last_ms + 60_000, 25),
     );
-    let alert = alert_for(&alerts, "u_grown");
+    let alert = alert_for(&watching.alerts, "u_grown");
     let grown_to = |added: usize| loop {
         let g = grown.recv_timeout(Duration::from_secs(10)).unwrap();
         assert!(g.added <= added, "every new event, once");
@@ -363,8 +406,7 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
         ),
     );
     let last = grown_to(57);
-    stop.store(true, Ordering::Relaxed);
-    assert_eq!(watching.join().unwrap().unwrap().events, 57);
+    assert_eq!(watching.finish().events, 57);
     assert!(t.absorb(last).unwrap());
 
     let data = &t.session.data;
@@ -414,15 +456,7 @@ fn a_block_listed_device_raises_an_alert_through_the_watch() {
         .unwrap()
         .add_list_entries(&[listed], "tester")
         .unwrap();
-    let (stop, alerts, watching) = watch_in_background(watch::WatchRequest {
-        source: log.clone(),
-        history: None,
-        mapping: vigil::log::Mapping::default(),
-        workspace: Some(ws),
-        model: None,
-        alerts: None,
-        poll_ms: 50,
-    });
+    let watching = watch_in_background(following(&log, &ws));
     // Nothing odd about these events but the device.
     append(
         &log,
@@ -433,9 +467,8 @@ fn a_block_listed_device_raises_an_alert_through_the_watch() {
             &[("register", ""), ("view", ""), ("order", "59.90")],
         ),
     );
-    let alert = alert_for(&alerts, "u_listed");
-    stop.store(true, Ordering::Relaxed);
-    watching.join().unwrap().unwrap();
+    let alert = alert_for(&watching.alerts, "u_listed");
+    watching.finish();
     assert_eq!(
         alert.reasons.first().map(String::as_str),
         Some("device dstolen01 is on the block list")
@@ -456,13 +489,8 @@ fn a_model_directory_scores_the_watch() {
     assert!(trained.status.success(), "{}", common::stderr(&trained));
     let ws = dir.path().join("ws.db");
     let request = |model: PathBuf| watch::WatchRequest {
-        source: log.clone(),
-        history: None,
-        mapping: vigil::log::Mapping::default(),
-        workspace: Some(ws.clone()),
         model: Some(model),
-        alerts: None,
-        poll_ms: 50,
+        ..following(&log, &ws)
     };
 
     // A folder that is not a model: a clear error naming it, before anything is watched.
@@ -483,78 +511,18 @@ fn a_model_directory_scores_the_watch() {
         "{error}"
     );
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let (tx, alerts) = mpsc::channel();
-    let (model_tx, model_name) = mpsc::channel();
-    let watching = {
-        let stop = stop.clone();
-        let request = request(model.clone());
-        std::thread::spawn(move || {
-            watch::watch(
-                request,
-                stop,
-                &vigil::progress::NoProgress,
-                &mut |e| match e {
-                    watch::WatchEvent::Started { model, .. } => model_tx.send(model).unwrap(),
-                    watch::WatchEvent::Alert { alert, .. } => tx.send(*alert).unwrap(),
-                    _ => {}
-                },
-            )
-        })
-    };
-    let name = model_name.recv_timeout(Duration::from_secs(300)).unwrap();
-    assert_eq!(name, vigil::workbench::defaults::DETECTOR.name());
+    let watching = watch_in_background(request(model.clone()));
+    assert_eq!(watching.model, vigil::workbench::defaults::DETECTOR.name());
     append(
         &log,
         &card_testing_burst("u_modelled", "dmodel001", last_ms + 60_000, 25),
     );
-    alert_for(&alerts, "u_modelled");
-    stop.store(true, Ordering::Relaxed);
-    watching.join().unwrap().unwrap();
+    alert_for(&watching.alerts, "u_modelled");
+    watching.finish();
     assert!(
         !dir.path().join("ws.db.model").exists(),
         "the given model scores; nothing is trained or kept in the workspace"
     );
-}
-
-/// Follows `request` with the open log `t` holds, growing it, on a thread; returns the stop
-/// flag, the alerts, the growths and the thread, once it follows.
-#[allow(clippy::type_complexity)]
-fn grow_in_background(
-    request: watch::WatchRequest,
-    t: &workbench::Triage,
-) -> (
-    Arc<AtomicBool>,
-    mpsc::Receiver<watch::Alert>,
-    mpsc::Receiver<watch::Grown>,
-    std::thread::JoinHandle<vigil::workbench::Result<watch::WatchSummary>>,
-) {
-    let open = watch::OpenLog::of(t);
-    let scores = t.session.model.scores.clone();
-    let stop = Arc::new(AtomicBool::new(false));
-    let (alert_tx, alerts) = mpsc::channel();
-    let (grown_tx, grown) = mpsc::channel();
-    let (started_tx, started) = mpsc::channel::<()>();
-    let watching = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            watch::follow_growing(
-                &request,
-                open,
-                scores,
-                stop,
-                &vigil::progress::NoProgress,
-                &mut |e| match e {
-                    watch::WatchEvent::Started { .. } => started_tx.send(()).unwrap(),
-                    watch::WatchEvent::Alert { alert, .. } => alert_tx.send(*alert).unwrap(),
-                    _ => {}
-                },
-                &mut |g| grown_tx.send(g).unwrap(),
-            )
-        })
-    };
-    started.recv_timeout(Duration::from_secs(300)).unwrap();
-    (stop, alerts, grown, watching)
 }
 
 #[test]
@@ -562,24 +530,15 @@ fn a_resumed_watch_grows_the_open_log_by_what_it_lacks_only() {
     let dir = tempfile::tempdir().unwrap();
     let (log, last_ms) = sample_head(dir.path(), 60_000);
     let ws = dir.path().join("ws.db");
-    let request = || watch::WatchRequest {
-        source: log.clone(),
-        history: None,
-        mapping: vigil::log::Mapping::default(),
-        workspace: Some(ws.clone()),
-        model: None,
-        alerts: None,
-        poll_ms: 50,
-    };
+    let request = || following(&log, &ws);
     // A first watch reads one burst and stores its position.
-    let (stop, alerts, watching) = watch_in_background(request());
+    let watching = watch_in_background(request());
     append(
         &log,
         &card_testing_burst("u_early", "dearly001", last_ms + 60_000, 25),
     );
-    alert_for(&alerts, "u_early");
-    stop.store(true, Ordering::Relaxed);
-    watching.join().unwrap().unwrap();
+    alert_for(&watching.alerts, "u_early");
+    watching.finish();
     // Appended while nothing watched; the window opens the log with them.
     append(
         &log,
@@ -590,26 +549,17 @@ fn a_resumed_watch_grows_the_open_log_by_what_it_lacks_only() {
             &[("register", ""), ("view", ""), ("view", "")],
         ),
     );
-    let mut t = workbench::Triage::open_headless(
-        &log,
-        &vigil::log::Mapping::default(),
-        Some(ws.clone()),
-        None,
-        true,
-        &vigil::progress::NoProgress,
-    )
-    .unwrap();
+    let mut t = open_as_window(&log, &ws);
     let events = t.session.data.log.len();
 
     // The watch reads them again from its position; the open log is not given them twice.
-    let (stop, alerts, grown, watching) = grow_in_background(request(), &t);
+    let (watching, grown) = grow_in_background(request(), &t);
     append(
         &log,
         &card_testing_burst("u_late", "dlate0001", last_ms + 180_000, 25),
     );
-    alert_for(&alerts, "u_late");
-    stop.store(true, Ordering::Relaxed);
-    assert_eq!(watching.join().unwrap().unwrap().events, 54);
+    alert_for(&watching.alerts, "u_late");
+    assert_eq!(watching.finish().events, 54);
     let last = grown.try_iter().last().unwrap();
     assert_eq!(last.added, 51);
     assert!(t.absorb(last).unwrap());
@@ -677,25 +627,9 @@ fn the_grown_log_has_the_features_of_the_log_reopened() {
     let reopened = dir.path().join("reopened");
     std::fs::create_dir(&reopened).unwrap();
     let (whole_log, _) = sample_head(&reopened, 140_000);
-    let mut t = workbench::Triage::open_headless(
-        &log,
-        &vigil::log::Mapping::default(),
-        Some(dir.path().join("ws.db")),
-        None,
-        true,
-        &vigil::progress::NoProgress,
-    )
-    .unwrap();
-    let request = watch::WatchRequest {
-        source: log.clone(),
-        history: None,
-        mapping: t.session.mapping.clone(),
-        workspace: Some(dir.path().join("ws.db")),
-        model: None,
-        alerts: None,
-        poll_ms: 50,
-    };
-    let (stop, _alerts, grown, watching) = grow_in_background(request, &t);
+    let ws = dir.path().join("ws.db");
+    let mut t = open_as_window(&log, &ws);
+    let (watching, grown) = grow_in_background(following(&log, &ws), &t);
     // The next 80,000 events, over a week after the first: labels of the first days become
     // known while they arrive, and new users share devices and sellers with old ones.
     let text = std::fs::read_to_string(&whole_log).unwrap();
@@ -709,8 +643,7 @@ fn the_grown_log_has_the_features_of_the_log_reopened() {
             break g;
         }
     };
-    stop.store(true, Ordering::Relaxed);
-    watching.join().unwrap().unwrap();
+    watching.finish();
     assert!(t.absorb(last).unwrap());
 
     let whole = workbench::Triage::open_headless(
