@@ -331,6 +331,12 @@ impl VigilApp {
                 n => t!("msg.alerts", n = n, user = &last.user),
             };
             self.info(text.into_owned());
+            // The desktop's own notice, where it has one (a taskbar flash, a dock bounce, the
+            // X11 urgency hint); only while the window is not in front, and never required.
+            self.ctx
+                .send_viewport_cmd(ViewportCommand::RequestUserAttention(
+                    egui::UserAttentionType::Informational,
+                ));
         }
     }
 
