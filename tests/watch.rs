@@ -663,3 +663,43 @@ fn the_grown_log_has_the_features_of_the_log_reopened() {
     assert!(labelled(&t) > 0);
     assert_eq!(labelled(&t), labelled(&whole));
 }
+
+/// CSV lines under the sample's header as NDJSON objects, empty fields left out (as a JSON
+/// log writes them).
+fn as_ndjson(header: &str, csv_lines: &str) -> String {
+    let keys: Vec<&str> = header.split(',').collect();
+    csv_lines
+        .lines()
+        .map(|line| {
+            let fields: serde_json::Map<String, serde_json::Value> = keys
+                .iter()
+                .zip(line.split(','))
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+                .collect();
+            serde_json::Value::Object(fields).to_string() + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn an_ndjson_log_is_watched_with_lines_that_leave_out_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, last_ms) = sample_head(dir.path(), 20_000);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let log = dir.path().join("log.ndjson");
+    std::fs::write(&log, as_ndjson(header, rows)).unwrap();
+    let watching = watch_in_background(following(&log, &dir.path().join("ws.db")));
+    // The burst's lines have no amount on their register line, no label and no promo; one
+    // more line has no user at all.
+    let burst = card_testing_burst("u_json", "djson0001", last_ms + 60_000, 25);
+    append(&log, &as_ndjson(header, &burst));
+    append(
+        &log,
+        "{\"ts\":\"2026-10-03T23:59:00Z\",\"event\":\"view\"}\n",
+    );
+    alert_for(&watching.alerts, "u_json");
+    // Each appended event read once: the log's first line is not a header to read them by.
+    assert_eq!(watching.finish().events, 51);
+}

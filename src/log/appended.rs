@@ -2,6 +2,7 @@
 //! a whole file: the new lines (under the file's header) become a small log of their own,
 //! rows numbered as in the followed file, and rejected rows are named by their file line.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,7 +65,14 @@ pub fn read_appended(appended: &Appended, mapping: &Mapping) -> Result<AppendedE
                 .and_then(|()| out.write_all(lines))
                 .map_err(io)?;
             drop(out);
-            let loaded = super::load(&scratch.0, mapping, &NoProgress);
+            let mapping = match ndjson_keys(lines) {
+                Some(keys) => mapping.without_absent(|name| {
+                    keys.contains(name) || keys.iter().any(|k| k.eq_ignore_ascii_case(name))
+                }),
+                None => mapping.clone(),
+            };
+            let loaded = super::load(&scratch.0, &mapping, &NoProgress)
+                .map_err(|e| e.placed_in(file, *first_row));
             let result = loaded.map(|mut l| {
                 // Rows and lines as in the followed file.
                 for r in &mut l.log.columns.row {
@@ -103,5 +111,77 @@ pub fn read_appended(appended: &Appended, mapping: &Mapping) -> Result<AppendedE
             }],
         }),
         Err(e) => Err(e),
+    }
+}
+
+/// The field names the lines use, when they are JSON objects (an NDJSON log): its lines may
+/// each leave out any field. `None` for a delimited log, whose header names every column.
+fn ndjson_keys(lines: &[u8]) -> Option<HashSet<String>> {
+    let first = lines.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' {
+        return None;
+    }
+    let mut keys = HashSet::new();
+    for line in lines.split(|&b| b == b'\n') {
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(line) {
+            keys.extend(fields.keys().cloned());
+        }
+    }
+    Some(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping() -> Mapping {
+        Mapping {
+            user: Some("user_id".into()),
+            time: Some("ts".into()),
+            event: Some("event".into()),
+            amount: Some("amount".into()),
+            entities: Some(vec!["device".into(), "ip".into()]),
+            label: Some("is_fraud".into()),
+            ..Mapping::default()
+        }
+    }
+
+    fn lines(file: &Path, text: &str) -> Appended {
+        Appended::Lines {
+            file: file.to_path_buf(),
+            header: None,
+            lines: text.as_bytes().to_vec(),
+            first_row: 100,
+        }
+    }
+
+    #[test]
+    fn ndjson_lines_may_leave_out_optional_fields() {
+        let file = Path::new("/logs/shop.ndjson");
+        let text = concat!(
+            r#"{"user_id":"u1","ts":"2026-10-01T10:00:00Z","event":"order","ip":"1.2.3.4"}"#,
+            "\n",
+            r#"{"user_id":"u2","ts":"2026-10-01T10:01:00Z","event":"pay","ip":"1.2.3.5"}"#,
+            "\n",
+        );
+        let read = read_appended(&lines(file, text), &mapping()).unwrap();
+        let c = &read.log.columns;
+        assert_eq!(read.log.len(), 2);
+        assert_eq!(c.row, [100, 101]);
+        let names: Vec<&str> = c.entities.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["ip"]);
+        assert!(c.amount.is_none() && c.label.is_none());
+    }
+
+    #[test]
+    fn lines_without_a_user_are_an_error_naming_the_followed_file() {
+        let file = Path::new("/logs/shop.ndjson");
+        let text = concat!(r#"{"ts":"2026-10-01T10:00:00Z","event":"order"}"#, "\n");
+        let error = read_appended(&lines(file, text), &mapping())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("/logs/shop.ndjson: "), "{error}");
+        assert!(error.contains("user_id"), "{error}");
     }
 }

@@ -54,3 +54,41 @@ pub enum LoadError {
     #[error("{path}: loading cancelled")]
     Cancelled { path: PathBuf },
 }
+
+impl LoadError {
+    /// The error of reading lines copied out of `file` (a scratch file holding its new lines
+    /// from data row `first_row`), placed in `file` itself: that is the file the user knows.
+    /// An error about the scratch file's own I/O keeps its path.
+    pub fn placed_in(self, file: &std::path::Path, first_row: u64) -> Self {
+        let path = file.to_path_buf();
+        match self {
+            Self::Io { .. } | Self::NotFound { .. } | Self::IsDirectory { .. } => self,
+            Self::Empty { .. } => Self::Empty { path },
+            Self::HeaderOnly { .. } => Self::HeaderOnly { path },
+            Self::NotText { detail, .. } => Self::NotText { path, detail },
+            Self::LineTooLong {
+                line, limit_mib, ..
+            } => Self::LineTooLong {
+                path,
+                line: line + first_row,
+                limit_mib,
+            },
+            Self::Format { detail, .. } => Self::Format { path, detail },
+            Self::Mapping { detail, .. } => Self::Mapping { path, detail },
+            Self::RoleNotFound { role, columns, .. } => Self::RoleNotFound {
+                path,
+                role,
+                columns,
+            },
+            Self::TimeFormat {
+                column, example, ..
+            } => Self::TimeFormat {
+                path,
+                column,
+                example,
+            },
+            Self::NothingLoaded { detail, .. } => Self::NothingLoaded { path, detail },
+            Self::Cancelled { .. } => Self::Cancelled { path },
+        }
+    }
+}

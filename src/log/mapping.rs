@@ -112,6 +112,31 @@ impl Mapping {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+
+    /// This mapping without the optional roles (amount, item, category, label, entities, extra
+    /// event times) whose column `has` says is absent: what lines appended to an NDJSON log
+    /// are read by, since a line may leave out any field. The user, time and event roles stay,
+    /// so a batch without them is still an error that names the role.
+    pub fn without_absent(&self, has: impl Fn(&str) -> bool) -> Self {
+        let keep = |c: &Option<String>| c.clone().filter(|name| has(name));
+        Self {
+            amount: keep(&self.amount),
+            item: keep(&self.item),
+            category: keep(&self.category),
+            label: keep(&self.label),
+            entities: self
+                .entities
+                .as_ref()
+                .map(|e| e.iter().filter(|name| has(name)).cloned().collect()),
+            extra_events: self
+                .extra_events
+                .iter()
+                .filter(|x| has(&x.time))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
 }
 
 /// Lower-cases a column name and drops separators, so `User ID`, `user_id` and `userId` meet.

@@ -129,6 +129,14 @@ impl CatColumn {
             self.codes.push(code);
         }
     }
+
+    /// `append_from` when the other table has this column, else `kept` empty values.
+    fn append_or_nulls(&mut self, other: Option<&CatColumn>, keep: &[bool], kept: usize) {
+        match other {
+            Some(other) => self.append_from(other, keep),
+            None => self.codes.resize(self.codes.len() + kept, NULL_CODE),
+        }
+    }
 }
 
 /// A column with the name it has in the event table.
@@ -217,23 +225,35 @@ impl EventColumns {
         self.ts_ms.extend(kept(&other.ts_ms, keep));
         self.user.append_from(&other.user, keep);
         self.event.append_from(&other.event, keep);
-        if let (Some(a), Some(b)) = (&mut self.amount, &other.amount) {
-            a.extend(kept(b, keep));
+        // A column `other` lacks (lines appended to a log that all leave a field out) is empty
+        // for its events, so every column stays as long as the table.
+        if let Some(a) = &mut self.amount {
+            match &other.amount {
+                Some(b) => a.extend(kept(b, keep)),
+                None => a.resize(a.len() + n, f64::NAN),
+            }
         }
-        if let (Some(a), Some(b)) = (&mut self.item, &other.item) {
-            a.append_from(b, keep);
+        for (a, b) in [
+            (&mut self.item, &other.item),
+            (&mut self.category, &other.category),
+        ] {
+            if let Some(a) = a {
+                a.append_or_nulls(b.as_ref(), keep, n);
+            }
         }
-        if let (Some(a), Some(b)) = (&mut self.category, &other.category) {
-            a.append_from(b, keep);
+        if let Some(a) = &mut self.label {
+            match &other.label {
+                Some(b) => a.extend(kept(b, keep)),
+                None => a.resize(a.len() + n, LABEL_UNKNOWN),
+            }
         }
-        if let (Some(a), Some(b)) = (&mut self.label, &other.label) {
-            a.extend(kept(b, keep));
-        }
-        for (a, b) in self.entities.iter_mut().zip(&other.entities) {
-            a.column.append_from(&b.column, keep);
-        }
-        for (a, b) in self.attributes.iter_mut().zip(&other.attributes) {
-            a.column.append_from(&b.column, keep);
+        for a in self.entities.iter_mut().chain(&mut self.attributes) {
+            let b = other
+                .entities
+                .iter()
+                .chain(&other.attributes)
+                .find(|b| b.name == a.name);
+            a.column.append_or_nulls(b.map(|b| &b.column), keep, n);
         }
     }
 }
@@ -321,6 +341,56 @@ mod tests {
         assert_eq!(d.lookup("用户"), Some(1));
         assert_eq!(d.lookup("x"), None);
         assert_eq!(d.iter().collect::<Vec<_>>(), ["b", "用户"]);
+    }
+
+    #[test]
+    fn appending_events_without_an_optional_column_leaves_theirs_empty() {
+        let mut a = EventColumns::default();
+        a.ts_ms.push(1);
+        a.row.push(0);
+        let c = a.user.code_of("u1");
+        a.user.codes.push(c);
+        a.event.codes.push(NULL_CODE);
+        a.amount = Some(vec![9.5]);
+        a.label = Some(vec![1]);
+        let mut device = CatColumn::default();
+        let d = device.code_of("d1");
+        device.codes.push(d);
+        a.entities.push(NamedColumn {
+            name: "device".into(),
+            column: device,
+        });
+        // The appended lines have a user, a time and an IP; no amount, label or device.
+        let mut b = EventColumns::default();
+        b.ts_ms.extend([2, 3]);
+        b.row.extend([1, 2]);
+        for u in ["u2", "u1"] {
+            let c = b.user.code_of(u);
+            b.user.codes.push(c);
+            b.event.codes.push(NULL_CODE);
+        }
+        let mut ip = CatColumn::default();
+        let i = ip.code_of("1.2.3.4");
+        ip.codes.extend([i, i]);
+        b.entities.push(NamedColumn {
+            name: "ip".into(),
+            column: ip,
+        });
+        a.append_from(&b, &[true, true], 0);
+        assert_eq!(a.len(), 3);
+        let amount = a.amount.as_ref().unwrap();
+        assert_eq!(amount.len(), 3);
+        assert!(amount[1].is_nan() && amount[2].is_nan());
+        assert_eq!(
+            a.label.as_deref(),
+            Some(&[1, LABEL_UNKNOWN, LABEL_UNKNOWN][..])
+        );
+        let device = &a.entities[0].column;
+        assert_eq!(device.len(), 3);
+        assert_eq!(
+            (device.get(0), device.get(1), device.get(2)),
+            (Some("d1"), None, None)
+        );
     }
 
     #[test]

@@ -233,7 +233,9 @@ pub fn follow(
         .watch_position(&key)?
         .and_then(|p| serde_json::from_str(&p).ok())
         .unwrap_or_default();
-    let has_header = open.mapping.has_header.unwrap_or(true);
+    // A delimited log's complete mapping says whether it has a header; an NDJSON log's says
+    // nothing, and its first line is an event like the others.
+    let has_header = open.mapping.has_header.unwrap_or(false);
     let io = |e: std::io::Error| WorkbenchError::Output {
         path: request.source.clone(),
         detail: e.to_string(),
