@@ -596,6 +596,14 @@ impl VigilApp {
         }
     }
 
+    /// Says what was saved, and retrains when enough verdicts have come since the last time.
+    fn verdicts_saved(&mut self, text: std::borrow::Cow<'_, str>, retrain_due: bool) {
+        self.info(text.into_owned());
+        if retrain_due && !self.jobs.is_running(JobKind::Retrain) {
+            self.start_retrain();
+        }
+    }
+
     fn apply_to_triage(&mut self, c: Command) {
         let Some(t) = &mut self.triage else { return };
         match c {
@@ -618,34 +626,16 @@ impl VigilApp {
             Command::LabelMarked(verdict) => match t.label_marked(verdict, &self.author) {
                 Ok(n) => {
                     let due = t.retrain_due(self.settings.retrain_every);
-                    self.info(
-                        t!(
-                            "msg.saved_many",
-                            n = n,
-                            verdict = name_of("verdict", verdict.name())
-                        )
-                        .into_owned(),
-                    );
-                    if due && !self.jobs.is_running(JobKind::Retrain) {
-                        self.start_retrain();
-                    }
+                    let verdict = name_of("verdict", verdict.name());
+                    self.verdicts_saved(t!("msg.saved_many", n = n, verdict = verdict), due);
                 }
                 Err(e) => self.error(t!("msg.labels_not_saved", e = e).into_owned()),
             },
             Command::Label(verdict) => match t.label(verdict, &self.author) {
                 Ok(Some(user)) => {
                     let due = t.retrain_due(self.settings.retrain_every);
-                    self.info(
-                        t!(
-                            "msg.saved_one",
-                            user = user,
-                            verdict = name_of("verdict", verdict.name())
-                        )
-                        .into_owned(),
-                    );
-                    if due && !self.jobs.is_running(JobKind::Retrain) {
-                        self.start_retrain();
-                    }
+                    let verdict = name_of("verdict", verdict.name());
+                    self.verdicts_saved(t!("msg.saved_one", user = user, verdict = verdict), due);
                 }
                 Ok(None) => {}
                 Err(e) => self.error(t!("msg.label_not_saved", e = e).into_owned()),

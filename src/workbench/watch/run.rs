@@ -25,7 +25,7 @@ use crate::cases::{Case, Workspace};
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::Dataset;
 use crate::log::Mapping;
-use crate::log::appended::read_appended;
+use crate::log::appended::{AppendedEvents, read_appended};
 use crate::log::tail::{Tail, TailPosition};
 use crate::progress::Progress;
 use crate::rules::{ListEntry, Rule};
@@ -157,6 +157,26 @@ impl AlertsFile {
             .and_then(|()| self.file.sync_data())
             .map_err(|e| output_error(&self.path, e))
     }
+
+    /// Writes the alerts stored before a crash but not yet written out.
+    fn catch_up(
+        &mut self,
+        workspace: &Workspace,
+        key: &str,
+        on: &mut dyn FnMut(WatchEvent),
+    ) -> Result<()> {
+        let written = last_written_id(&self.path) as i64;
+        for stored in workspace.alerts_after(key, written)? {
+            match serde_json::from_str::<Alert>(&stored.body) {
+                Ok(alert) => self.write(&alert_line(stored.id, &alert))?,
+                Err(e) => on(WatchEvent::Warning(format!(
+                    "stored alert {}: {e}",
+                    stored.id
+                ))),
+            }
+        }
+        Ok(())
+    }
 }
 
 fn output_error(path: &Path, e: std::io::Error) -> WorkbenchError {
@@ -164,6 +184,10 @@ fn output_error(path: &Path, e: std::io::Error) -> WorkbenchError {
         path: path.to_path_buf(),
         detail: e.to_string(),
     }
+}
+
+fn json_error(path: &Path, e: serde_json::Error) -> WorkbenchError {
+    output_error(path, std::io::Error::other(e))
 }
 
 /// What a watch needs of the open history log: its dataset, model, thresholds, rules, lists,
@@ -227,7 +251,8 @@ pub fn follow(
     progress: &dyn Progress,
     on: &mut dyn FnMut(WatchEvent),
 ) -> Result<WatchSummary> {
-    let key = source_key(&request.source);
+    let source = &request.source;
+    let key = source_key(source);
     let mut workspace = Workspace::open(&open.workspace)?;
     let start: TailPosition = workspace
         .watch_position(&key)?
@@ -236,36 +261,13 @@ pub fn follow(
     // A delimited log's complete mapping says whether it has a header; an NDJSON log's says
     // nothing, and its first line is an event like the others.
     let has_header = open.mapping.has_header.unwrap_or(false);
-    let io = |e: std::io::Error| WorkbenchError::Output {
-        path: request.source.clone(),
-        detail: e.to_string(),
-    };
-    let mut tail = Tail::new(&request.source, has_header, &start).map_err(io)?;
+    let mut tail = Tail::new(source, has_header, &start).map_err(|e| output_error(source, e))?;
     // Watching the history file itself: its rows past the stored position are new.
-    let rows_before = (request.history.is_none() && !request.source.is_dir())
+    let rows_before = (request.history.is_none() && !source.is_dir())
         .then(|| tail.position().files.get("").map(|p| p.rows))
         .flatten();
-    // Alerted before, or already high risk in the history (and so in the queue): an alert
-    // says an account has just become high risk. Which accounts were high is settled when the
-    // source is first watched; a resumed watch reads the history's scores back, since the log
-    // opened now also holds what arrived while it was down.
-    let mut alerted: Vec<String> = workspace
-        .alerts_after(&key, 0)?
-        .into_iter()
-        .map(|a| a.user)
-        .collect();
-    let quiet_key = format!("watch_high_at_start:{key}");
-    let high_at_start: Vec<String> = match workspace.setting(&quiet_key)? {
-        Some(saved) => serde_json::from_str(&saved).unwrap_or_default(),
-        None => {
-            let text =
-                serde_json::to_string(&open.high).map_err(|e| io(std::io::Error::other(e)))?;
-            workspace.set_setting(&quiet_key, &text)?;
-            open.high
-        }
-    };
-    alerted.extend(high_at_start);
-    let mut scorer = LiveScorer::new(
+    let alerted = not_to_alert(&mut workspace, &key, open.high, source)?;
+    let scorer = LiveScorer::new(
         ScorerSetup {
             data: &open.data,
             detector: open.detector,
@@ -277,60 +279,39 @@ pub fn follow(
         },
         progress,
     )?;
-    let (mapping, model) = (open.mapping, open.model);
     drop(open.data);
-
     let mut alerts_file = request
         .alerts
         .as_deref()
         .map(AlertsFile::open)
         .transpose()?;
     if let Some(out) = &mut alerts_file {
-        // Stored before a crash but not yet written out.
-        let written = last_written_id(&out.path) as i64;
-        for stored in workspace.alerts_after(&key, written)? {
-            match serde_json::from_str::<Alert>(&stored.body) {
-                Ok(alert) => out.write(&alert_line(stored.id, &alert))?,
-                Err(e) => on(WatchEvent::Warning(format!(
-                    "stored alert {}: {e}",
-                    stored.id
-                ))),
-            }
-        }
+        out.catch_up(&workspace, &key, on)?;
     }
     on(WatchEvent::Started {
         history_events: scorer.events(),
-        model,
+        model: open.model,
         known: scorer.known_after_history(),
     });
 
+    let mut follower = Follower {
+        source,
+        key,
+        workspace,
+        scorer,
+        mapping: open.mapping,
+        alerts_file,
+        summary: WatchSummary {
+            events: 0,
+            alerts: 0,
+        },
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
-        .map_err(io)?;
-    let (tx, mut changed) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let mut watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
-        let _ = tx.send(());
-    })
-    .map_err(|e| io(std::io::Error::other(e)))?;
-    // A file is watched through its folder, so a rotation (a new file under the name) is seen.
-    let watched = if request.source.is_dir() {
-        request.source.clone()
-    } else {
-        request
-            .source
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    };
-    watcher
-        .watch(&watched, RecursiveMode::NonRecursive)
-        .map_err(|e| io(std::io::Error::other(e)))?;
+        .map_err(|e| output_error(source, e))?;
+    let (_watcher, mut changed) = changes_of(source)?;
     let poll = Duration::from_millis(request.poll_ms.max(10));
-    let mut summary = WatchSummary {
-        events: 0,
-        alerts: 0,
-    };
     while !stop.load(Ordering::Relaxed) && !progress.is_cancelled() {
         runtime.block_on(async {
             tokio::select! {
@@ -339,14 +320,90 @@ pub fn follow(
             }
         });
         while changed.try_recv().is_ok() {}
+        follower.look(&mut tail, on)?;
+    }
+    Ok(follower.summary)
+}
+
+/// Accounts not to alert on, by name: those alerted on before, and those already at high risk
+/// in the history (and so in the queue): an alert says an account has just become high risk.
+/// Which accounts were high is settled when the source is first watched (`high`); a resumed
+/// watch reads them back, since the log opened now also holds what arrived while it was down.
+fn not_to_alert(
+    workspace: &mut Workspace,
+    key: &str,
+    high: Vec<String>,
+    source: &Path,
+) -> Result<Vec<String>> {
+    let mut alerted: Vec<String> = workspace
+        .alerts_after(key, 0)?
+        .into_iter()
+        .map(|a| a.user)
+        .collect();
+    let setting = format!("watch_high_at_start:{key}");
+    match workspace.setting(&setting)? {
+        Some(saved) => {
+            alerted.extend(serde_json::from_str::<Vec<String>>(&saved).unwrap_or_default())
+        }
+        None => {
+            let text = serde_json::to_string(&high).map_err(|e| json_error(source, e))?;
+            workspace.set_setting(&setting, &text)?;
+            alerted.extend(high);
+        }
+    }
+    Ok(alerted)
+}
+
+/// Notices that something changed in the folder the source is in (or is): a file is watched
+/// through its folder, so a rotation (a new file under the name) is seen. The watcher sends
+/// while it is kept.
+fn changes_of(
+    source: &Path,
+) -> Result<(
+    notify::RecommendedWatcher,
+    tokio::sync::mpsc::UnboundedReceiver<()>,
+)> {
+    let (tx, changed) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
+        let _ = tx.send(());
+    })
+    .map_err(|e| output_error(source, std::io::Error::other(e)))?;
+    let folder = if source.is_dir() {
+        source.to_path_buf()
+    } else {
+        source
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    };
+    watcher
+        .watch(&folder, RecursiveMode::NonRecursive)
+        .map_err(|e| output_error(source, std::io::Error::other(e)))?;
+    Ok((watcher, changed))
+}
+
+/// What a running watch holds between looks.
+struct Follower<'a> {
+    source: &'a Path,
+    key: String,
+    workspace: Workspace,
+    scorer: LiveScorer,
+    mapping: Mapping,
+    alerts_file: Option<AlertsFile>,
+    summary: WatchSummary,
+}
+
+impl Follower<'_> {
+    /// Reads what was appended since the last look and scores it, batch by batch.
+    fn look(&mut self, tail: &mut Tail, on: &mut dyn FnMut(WatchEvent)) -> Result<()> {
         let appended = match tail.poll() {
             Ok(a) => a,
             Err(e) => {
                 on(WatchEvent::Warning(format!(
                     "{}: {e}",
-                    request.source.display()
+                    self.source.display()
                 )));
-                continue;
+                return Ok(());
             }
         };
         if appended.is_empty() {
@@ -354,51 +411,60 @@ pub fn follow(
         }
         for chunk in appended {
             let started = Instant::now();
-            let events = match read_appended(&chunk, &mapping) {
-                Ok(events) => events,
-                Err(e) => {
-                    on(WatchEvent::Warning(e.to_string()));
-                    continue;
-                }
-            };
-            for r in &events.rejects {
-                let example = r.examples.first().map_or_else(String::new, |ex| {
-                    format!(" ({}: '{}')", ex.place(), ex.value)
-                });
-                on(WatchEvent::Warning(format!(
-                    "{}: {} rows turned away: {}{example}",
-                    events.file.display(),
-                    r.count,
-                    r.reason
-                )));
-            }
-            let Ingested { alerts, batch } = scorer.ingest(&events)?;
-            let bodies = alerts
-                .iter()
-                .map(|a| Ok((a.user.clone(), serde_json::to_string(a)?)))
-                .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
-                .map_err(|e| io(std::io::Error::other(e)))?;
-            let position = serde_json::to_string(&tail.position())
-                .map_err(|e| io(std::io::Error::other(e)))?;
-            let ids = workspace.record_watch(&key, &bodies, &position)?;
-            summary.events += events.log.len() as u64;
-            on(WatchEvent::Scored {
-                events: events.log.len(),
-                millis: started.elapsed().as_secs_f64() * 1000.0,
-                alerts: alerts.len(),
-                batch: Box::new(batch),
-            });
-            for (id, alert) in ids.into_iter().zip(alerts) {
-                if let Some(out) = &mut alerts_file {
-                    out.write(&alert_line(id, &alert))?;
-                }
-                summary.alerts += 1;
-                on(WatchEvent::Alert {
-                    id,
-                    alert: Box::new(alert),
-                });
+            match read_appended(&chunk, &self.mapping) {
+                Ok(events) => self.score(&events, tail, started, on)?,
+                Err(e) => on(WatchEvent::Warning(e.to_string())),
             }
         }
+        Ok(())
     }
-    Ok(summary)
+
+    /// Scores `events`; stores their alerts with the read position in one transaction, then
+    /// hands them out and writes them to the alerts file.
+    fn score(
+        &mut self,
+        events: &AppendedEvents,
+        tail: &Tail,
+        started: Instant,
+        on: &mut dyn FnMut(WatchEvent),
+    ) -> Result<()> {
+        for r in &events.rejects {
+            let example = r.examples.first().map_or_else(String::new, |ex| {
+                format!(" ({}: '{}')", ex.place(), ex.value)
+            });
+            on(WatchEvent::Warning(format!(
+                "{}: {} rows turned away: {}{example}",
+                events.file.display(),
+                r.count,
+                r.reason
+            )));
+        }
+        let Ingested { alerts, batch } = self.scorer.ingest(events)?;
+        let bodies = alerts
+            .iter()
+            .map(|a| Ok((a.user.clone(), serde_json::to_string(a)?)))
+            .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
+            .map_err(|e| json_error(self.source, e))?;
+        let position =
+            serde_json::to_string(&tail.position()).map_err(|e| json_error(self.source, e))?;
+        let ids = self.workspace.record_watch(&self.key, &bodies, &position)?;
+        self.summary.events += events.log.len() as u64;
+        on(WatchEvent::Scored {
+            events: events.log.len(),
+            millis: started.elapsed().as_secs_f64() * 1000.0,
+            alerts: alerts.len(),
+            batch: Box::new(batch),
+        });
+        for (id, alert) in ids.into_iter().zip(alerts) {
+            if let Some(out) = &mut self.alerts_file {
+                out.write(&alert_line(id, &alert))?;
+            }
+            self.summary.alerts += 1;
+            on(WatchEvent::Alert {
+                id,
+                alert: Box::new(alert),
+            });
+        }
+        Ok(())
+    }
 }
