@@ -28,21 +28,24 @@ impl Triage {
         // A reading per account exists only for the sequence models, which do not watch.
         s.model.embedding = s.model.embedding.take().filter(|m| m.rows == users);
         s.generation = next_generation();
-        if users > before {
-            // A new account may have a case already (an alert, a list entry named by hand).
-            for case in self.workspace.cases()? {
-                if let Some(u) = s.data.log.columns.user.dict.lookup(&case.user)
-                    && u as usize >= before
-                {
-                    self.cases.insert(u, case);
-                }
+        // A new account may have a case already (from an earlier, longer log): one lookup by
+        // its key each, not a read of every case.
+        for u in before..users {
+            if let Some(case) = self.workspace.case(s.data.user_name(u))? {
+                self.cases.insert(u as u32, case);
             }
         }
-        self.rules = ActiveRules::new(
-            std::mem::take(&mut self.rules.rules),
-            std::mem::take(&mut self.rules.lists),
-            &self.session.data,
-        );
+        // Bound on the watch's thread; again here only if the analyst changed them since.
+        self.rules =
+            if grown.rules.rules == self.rules.rules && grown.rules.lists == self.rules.lists {
+                grown.rules
+            } else {
+                ActiveRules::new(
+                    std::mem::take(&mut self.rules.rules),
+                    std::mem::take(&mut self.rules.lists),
+                    &self.session.data,
+                )
+            };
         self.clear_reasons();
         self.relabel();
         self.rebuild_queue();

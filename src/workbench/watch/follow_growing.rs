@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::super::error::Result;
-use super::growth::{Grown, Growth, ScoredBatch};
+use super::growth::{Grown, Growth, ScoredBatch, WorkspaceState};
 use super::run::{OpenLog, WatchEvent, WatchRequest, WatchSummary, follow};
 use crate::detect::Scores;
 use crate::progress::Progress;
@@ -20,7 +20,7 @@ use crate::progress::Progress;
 /// `scores` are the model's scores of `open.data`.
 pub fn follow_growing(
     request: &WatchRequest,
-    open: OpenLog,
+    mut open: OpenLog,
     scores: Scores,
     stop: Arc<AtomicBool>,
     progress: &dyn Progress,
@@ -28,7 +28,11 @@ pub fn follow_growing(
     grown: &mut dyn FnMut(Grown),
 ) -> Result<WatchSummary> {
     let base = open.data.clone();
-    let mut cases = open.cases.clone();
+    let mut workspace = Some(WorkspaceState {
+        cases: std::mem::take(&mut open.cases),
+        rules: open.rules.clone(),
+        lists: open.lists.clone(),
+    });
     let mut scores = Some(scores);
     let mut growth: Option<Growth> = None;
     let summary = follow(request, open, stop, progress, &mut |event| match event {
@@ -41,12 +45,9 @@ pub fn follow_growing(
                 user: Vec::new(),
                 event: Vec::new(),
             });
-            growth = Some(Growth::new(
-                base.clone(),
-                scores,
-                std::mem::take(&mut cases),
-                known,
-            ));
+            if let Some(workspace) = workspace.take() {
+                growth = Some(Growth::new(base.clone(), scores, workspace, known));
+            }
             on(WatchEvent::Started {
                 history_events,
                 model,

@@ -7,12 +7,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::super::active_rules::ActiveRules;
 use super::super::defaults;
 use super::super::labels::{TrainingLabels, training_labels};
 use crate::cases::Case;
 use crate::detect::Scores;
 use crate::features::{Dataset, FeatureSpec, FeatureTable, Matrix, shared_users_of};
 use crate::log::{EntityUsers, EventLog, LabelValue, UserIndex};
+use crate::rules::{ListEntry, Rule};
 
 /// One account as a batch left it.
 pub struct AccountUpdate {
@@ -54,6 +56,10 @@ pub struct Grown {
     /// Per user: the log's own label as known by the grown log's last event (a label becomes
     /// known `label_delay_ms` after its event, so a growing log learns its older labels).
     pub log_labels: Vec<LabelValue>,
+    /// The workspace's rules and lists (as when the watch started) bound to the grown log:
+    /// binding reads every account (and, for some rules, every event), which the face need
+    /// not do on its own thread while they are unchanged.
+    pub rules: ActiveRules,
     /// Events added since the watch started.
     pub added: usize,
     /// How long building it took (on the watch's thread).
@@ -66,12 +72,18 @@ const MIN_INTERVAL: Duration = Duration::from_millis(500);
 /// it comes less often.
 const MAX_BUSY_SHARE: u32 = 10;
 
+/// What the workspace held when the watch started, which the grown log is read with.
+pub struct WorkspaceState {
+    /// The targets are the label rule's with these cases, as when the log was opened.
+    pub cases: Vec<Case>,
+    pub rules: Vec<Rule>,
+    pub lists: Vec<ListEntry>,
+}
+
 pub struct Growth {
     data: Arc<Dataset>,
     scores: Scores,
-    /// The workspace's cases when the watch started: the targets are the label rule's, as
-    /// when the log was opened.
-    cases: Vec<Case>,
+    workspace: WorkspaceState,
     /// Events the watch scores first that `data` already holds (a resumed watch reads again
     /// what was appended after its checkpoint, which the open log has).
     known: usize,
@@ -82,13 +94,18 @@ pub struct Growth {
 }
 
 impl Growth {
-    /// Grows `data` (scored `scores`, with the workspace's `cases`); the first `known` events
-    /// the watch hands over are already in it.
-    pub fn new(data: Arc<Dataset>, scores: Scores, cases: Vec<Case>, known: usize) -> Self {
+    /// Grows `data` (scored `scores`, read with `workspace`); the first `known` events the
+    /// watch hands over are already in it.
+    pub fn new(
+        data: Arc<Dataset>,
+        scores: Scores,
+        workspace: WorkspaceState,
+        known: usize,
+    ) -> Self {
         Self {
             data,
             scores,
-            cases,
+            workspace,
             known,
             pending: Vec::new(),
             added: 0,
@@ -178,7 +195,12 @@ impl Growth {
             targets,
             log_labels,
             ..
-        } = training_labels(&log, &index, &self.cases, defaults::label_delay_ms());
+        } = training_labels(
+            &log,
+            &index,
+            &self.workspace.cases,
+            defaults::label_delay_ms(),
+        );
         let data = Arc::new(Dataset {
             labels: targets,
             index: Arc::new(index),
@@ -195,6 +217,11 @@ impl Growth {
             }),
             main_types: base.main_types.clone(),
         });
+        let rules = ActiveRules::new(
+            self.workspace.rules.clone(),
+            self.workspace.lists.clone(),
+            &data,
+        );
         self.added += new_events;
         self.data = data.clone();
         self.scores = Scores {
@@ -208,6 +235,7 @@ impl Growth {
             scores: self.scores.clone(),
             links,
             log_labels,
+            rules,
             added: self.added,
             build_time: self.build_took,
         })

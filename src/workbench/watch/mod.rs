@@ -11,6 +11,6 @@ mod run;
 mod scorer;
 
 pub use follow_growing::follow_growing;
-pub use growth::{AccountUpdate, Grown, Growth, ScoredBatch};
+pub use growth::{AccountUpdate, Grown, Growth, ScoredBatch, WorkspaceState};
 pub use run::{OpenLog, WatchEvent, WatchRequest, WatchSummary, alert_line, follow, watch};
 pub use scorer::{Alert, AlertEvent, Ingested, LiveScorer, ScorerSetup};
