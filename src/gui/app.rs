@@ -312,6 +312,7 @@ impl VigilApp {
         };
         let arrived = live.poll();
         let stopped = !live.is_running();
+        let newest = live.alerts.last().map(|(_, a)| (a.user.clone(), a.score));
         if let (Some(grown), Some(t)) = (arrived.grown, &mut self.triage)
             && let Err(e) = t.absorb(grown)
         {
@@ -320,15 +321,10 @@ impl VigilApp {
         if stopped && std::mem::take(&mut self.retrain_after_live) {
             self.start_retrain();
         }
-        let fresh = arrived.alerts;
-        if let Some(last) = fresh.last() {
-            let text = match fresh.len() {
-                1 => t!(
-                    "msg.alert",
-                    user = &last.user,
-                    score = format!("{:.2}", last.score)
-                ),
-                n => t!("msg.alerts", n = n, user = &last.user),
+        if let (n @ 1.., Some((user, score))) = (arrived.alerts, newest) {
+            let text = match n {
+                1 => t!("msg.alert", user = &user, score = format!("{score:.2}")),
+                n => t!("msg.alerts", n = n, user = &user),
             };
             self.info(text.into_owned());
             // The desktop's own notice, where it has one (a taskbar flash, a dock bounce, the

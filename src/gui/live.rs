@@ -35,7 +35,8 @@ enum Update {
 /// What arrived since the last frame.
 #[derive(Default)]
 pub struct Arrived {
-    pub alerts: Vec<Alert>,
+    /// How many alerts arrived (the newest last in `LiveState::alerts`).
+    pub alerts: usize,
     /// The open log grown by the new events (the latest build).
     pub grown: Option<Grown>,
 }
@@ -121,7 +122,7 @@ impl LiveState {
                 Update::Scored(n) => self.scored += n as u64,
                 Update::Grown(grown) => arrived.grown = Some(*grown),
                 Update::Alert(id, alert) => {
-                    arrived.alerts.push((*alert).clone());
+                    arrived.alerts += 1;
                     self.alerts.push((id, *alert));
                 }
                 Update::Warning(w) => {
