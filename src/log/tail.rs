@@ -170,12 +170,24 @@ impl Tail {
                 ..FilePosition::default()
             });
         }
-        let bytes = fs::read(file)?;
-        let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let lines = bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        // Streamed: a log of gigabytes is counted, not held.
+        let (mut end, mut lines, mut read) = (0u64, 0u64, 0u64);
+        let mut handle = File::open(file)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = handle.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            for (i, _) in buf[..n].iter().enumerate().filter(|(_, b)| **b == b'\n') {
+                lines += 1;
+                end = read + i as u64 + 1;
+            }
+            read += n as u64;
+        }
         Ok(FilePosition {
             id,
-            offset: end as u64,
+            offset: end,
             rows: lines.saturating_sub(u64::from(self.has_header)),
             done: false,
         })
