@@ -17,10 +17,10 @@ const ALERTS_SHOWN: usize = 500;
 pub struct LivePanel;
 
 /// Alerts per hour of raising: (hour as "YYYY-MM-DDTHH", count), oldest first.
-fn per_hour(live: &LiveState) -> Vec<(String, usize)> {
-    let mut hours: Vec<(String, usize)> = Vec::new();
+fn per_hour(live: &LiveState) -> Vec<(&str, usize)> {
+    let mut hours: Vec<(&str, usize)> = Vec::new();
     for (_, a) in &live.alerts {
-        let hour = a.raised_at.get(..13).unwrap_or(&a.raised_at).to_string();
+        let hour = a.raised_at.get(..13).unwrap_or(&a.raised_at);
         match hours.last_mut() {
             Some((h, n)) if *h == hour => *n += 1,
             _ => hours.push((hour, 1)),
