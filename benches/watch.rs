@@ -85,7 +85,7 @@ fn start_watch(
             &progress,
         )
         .unwrap();
-        let scores = t.session.model.scores.clone();
+        let scores = t.session().model.scores.clone();
         let open = watch::OpenLog::of(&t);
         drop(t);
         watch::follow_growing(&request, open, scores, stop, &progress, &mut on, &mut |g| {

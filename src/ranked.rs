@@ -8,13 +8,15 @@
 //! without both classes and AP is NaN without a fraud row. A NaN is shown as a dash and
 //! written as `null` in JSON; it is never silently a 0.
 
-/// Scores with labels, riskiest first. Labels: 1 fraud, 0 legit, anything else unlabelled
-/// (unlabelled rows count as flagged but never as right or wrong).
+use crate::log::Label;
+
+/// Scores with labels, riskiest first. Unknown labels count as flagged but never as right or
+/// wrong.
 pub struct Ranked {
     /// Descending; a non-finite score counts as 0.
     scores: Vec<f32>,
     /// The label of each ranked row.
-    labels: Vec<i8>,
+    labels: Vec<Label>,
     /// Fraud and legit among the first k rows, for k in 0..=n.
     fraud_prefix: Vec<u32>,
     legit_prefix: Vec<u32>,
@@ -65,8 +67,8 @@ pub fn f1(precision: f64, recall: f64) -> f64 {
 }
 
 impl Ranked {
-    pub fn new(scores: &[f32], labels: &[i8]) -> Self {
-        let mut pairs: Vec<(f32, i8)> = scores
+    pub fn new(scores: &[f32], labels: &[Label]) -> Self {
+        let mut pairs: Vec<(f32, Label)> = scores
             .iter()
             .zip(labels)
             .map(|(&s, &l)| (if s.is_finite() { s } else { 0.0 }, l))
@@ -79,8 +81,8 @@ impl Ranked {
         fraud_prefix.push(0);
         legit_prefix.push(0);
         for &(_, y) in &pairs {
-            f += u32::from(y == 1);
-            l += u32::from(y == 0);
+            f += u32::from(y.is_fraud());
+            l += u32::from(y.is_legit());
             fraud_prefix.push(f);
             legit_prefix.push(l);
         }
@@ -94,11 +96,11 @@ impl Ranked {
     }
 
     /// Only the labelled rows of `scores` (what evaluation and threshold fitting rank).
-    pub fn labelled(scores: &[f32], labels: &[i8]) -> Self {
-        let (s, y): (Vec<f32>, Vec<i8>) = scores
+    pub fn labelled(scores: &[f32], labels: &[Label]) -> Self {
+        let (s, y): (Vec<f32>, Vec<Label>) = scores
             .iter()
             .zip(labels)
-            .filter(|(_, l)| **l == 0 || **l == 1)
+            .filter(|(_, l)| l.is_known())
             .map(|(&s, &l)| (s, l))
             .unzip();
         Self::new(&s, &y)
@@ -126,7 +128,7 @@ impl Ranked {
     }
 
     /// The labels in rank order.
-    pub fn labels(&self) -> &[i8] {
+    pub fn labels(&self) -> &[Label] {
         &self.labels
     }
 
@@ -232,20 +234,24 @@ impl Ranked {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::labels_of;
 
     #[test]
     fn matches_scikit_learn_on_a_small_case() {
         // sklearn: roc_auc_score([0,0,1,1],[0.1,0.4,0.35,0.8]) = 0.75,
         // average_precision_score(...) = 0.8333.
-        let r = Ranked::new(&[0.1, 0.4, 0.35, 0.8], &[0, 0, 1, 1]);
+        let r = Ranked::new(&[0.1, 0.4, 0.35, 0.8], &labels_of(&[0, 0, 1, 1]));
         assert!((r.roc_auc() - 0.75).abs() < 1e-9);
         assert!((r.average_precision() - 0.833_333_333).abs() < 1e-6);
         // Ties: all equal scores give AUC 0.5 and AP the positive rate.
-        let tied = Ranked::new(&[0.5; 4], &[0, 0, 1, 1]);
+        let tied = Ranked::new(&[0.5; 4], &labels_of(&[0, 0, 1, 1]));
         assert!((tied.roc_auc() - 0.5).abs() < 1e-9);
         assert!((tied.average_precision() - 0.5).abs() < 1e-9);
         // Unlabelled rows change neither.
-        let mixed = Ranked::new(&[0.1, 0.9, 0.4, 0.35, 0.8, 0.2], &[0, -1, 0, 1, 1, -1]);
+        let mixed = Ranked::new(
+            &[0.1, 0.9, 0.4, 0.35, 0.8, 0.2],
+            &labels_of(&[0, -1, 0, 1, 1, -1]),
+        );
         assert!((mixed.roc_auc() - 0.75).abs() < 1e-9);
         assert!((mixed.average_precision() - 0.833_333_333).abs() < 1e-6);
         assert!((mixed.precision_at(1) - 1.0).abs() < 1e-9);
@@ -254,13 +260,13 @@ mod tests {
 
     #[test]
     fn undefined_is_nan_everywhere() {
-        let r = Ranked::new(&[0.9, 0.2], &[0, 0]);
+        let r = Ranked::new(&[0.9, 0.2], &labels_of(&[0, 0]));
         assert!(r.roc_auc().is_nan() && r.average_precision().is_nan());
         let nothing = r.at(0.95);
         assert_eq!(nothing.flagged, 0);
         assert!(nothing.precision().is_nan() && nothing.recall().is_nan());
         assert!(nothing.f1().is_nan());
-        let wrong = Ranked::new(&[0.9, 0.2], &[0, 1]).at(0.5);
+        let wrong = Ranked::new(&[0.9, 0.2], &labels_of(&[0, 1])).at(0.5);
         assert_eq!(
             (wrong.precision(), wrong.recall(), wrong.f1()),
             (0.0, 0.0, 0.0)

@@ -42,7 +42,7 @@ fn labels_notes_and_settings_survive_reopening() {
         .cases()
         .unwrap()
         .into_iter()
-        .filter(|c| c.verdict.and_then(Verdict::as_label).is_some())
+        .filter(|c| c.verdict.is_some_and(|v| v.label().is_known()))
         .collect();
     assert_eq!(labels.len(), 2);
     assert_eq!(

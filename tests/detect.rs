@@ -12,7 +12,7 @@ use vigil::detect::{
 };
 use vigil::eval::{self, Split};
 use vigil::features::Dataset;
-use vigil::log::{self, LABEL_UNKNOWN, Mapping, UserLabel};
+use vigil::log::{self, Label, Mapping, UserLabel};
 use vigil::progress::{NoProgress, Progress};
 use vigil::sample::{self, SampleConfig};
 
@@ -33,7 +33,7 @@ fn generated(users: usize, days: u32, seed: u64) -> (Arc<Dataset>, Vec<(String, 
         .iter()
         .map(|u| UserLabel {
             user: u.id.clone(),
-            label: i8::from(u.persona.is_fraud()),
+            label: Label::of_fraud(u.persona.is_fraud()),
             known_at_ms: None,
         })
         .collect();
@@ -177,12 +177,12 @@ fn far_from_its_segment_is_a_reason_and_mostly_fraud() {
     let (loaded, _) = load_model(dir.path()).unwrap();
     let mut told = 0;
     let mut fraud = 0;
-    for u in 0..data.users() {
+    for u in data.log.users() {
         let reasons = d.explain(&data, u);
         assert_eq!(loaded.explain(&data, u), reasons, "user {u}");
         if reasons.iter().any(|r| r.feature == "segment_distance") {
             told += 1;
-            let name = data.log.columns.user.dict.get(u as u32);
+            let name = data.user_name(u);
             fraud += usize::from(personas.iter().any(|(id, _, f)| id == name && *f));
         }
     }
@@ -267,7 +267,7 @@ fn supervised_detectors_without_labels_say_so() {
         .labels
         .user
         .iter()
-        .map(|&l| l == LABEL_UNKNOWN)
+        .map(|&l| l == Label::Unknown)
         .collect();
     for kind in [DetectorKind::Mlp, DetectorKind::Gru] {
         let err = new_detector(kind)
@@ -361,20 +361,20 @@ fn legit_so_far_is_known_as_early_as_fraud() {
     let at = |d: u32| vigil::log::timeparse::parse_instant(&day(d)).unwrap() + 1;
     let label_of = |t: i64, name: &str| {
         let known = k.known_before(&log, t);
-        known.user[log.columns.user.dict.lookup(name).unwrap() as usize]
+        known.of_user(log.user_code(name).unwrap())
     };
     // Before any label is a week old nothing is known.
     for name in ["steady", "taken_over", "fraudster", "newcomer"] {
-        assert_eq!(label_of(at(6), name), LABEL_UNKNOWN, "{name} on day 6");
+        assert_eq!(label_of(at(6), name), Label::Unknown, "{name} on day 6");
     }
     // A week in: legit so far, legit so far, fraud; the newcomer has no week-old event.
-    assert_eq!(label_of(at(7), "steady"), 0);
-    assert_eq!(label_of(at(7), "taken_over"), 0);
-    assert_eq!(label_of(at(7), "fraudster"), 1);
+    assert_eq!(label_of(at(7), "steady"), Label::Legit);
+    assert_eq!(label_of(at(7), "taken_over"), Label::Legit);
+    assert_eq!(label_of(at(7), "fraudster"), Label::Fraud);
     // The takeover becomes known a week after it happened.
-    assert_eq!(label_of(at(16), "taken_over"), 0);
-    assert_eq!(label_of(at(17), "taken_over"), 1);
+    assert_eq!(label_of(at(16), "taken_over"), Label::Legit);
+    assert_eq!(label_of(at(17), "taken_over"), Label::Fraud);
     // At the log's end an account still active is known legit all the same.
-    assert_eq!(label_of(at(21), "steady"), 0);
-    assert_eq!(label_of(at(21), "newcomer"), LABEL_UNKNOWN);
+    assert_eq!(label_of(at(21), "steady"), Label::Legit);
+    assert_eq!(label_of(at(21), "newcomer"), Label::Unknown);
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use common::{stderr, stdout, vigil};
 use vigil::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use vigil::features::{Dataset, LabelledLog};
-use vigil::log::{self, LABEL_UNKNOWN, Mapping};
+use vigil::log::{self, Label, Mapping};
 use vigil::progress::NoProgress;
 use vigil::sample::{self, DAY_MS, SampleConfig};
 use vigil::workbench::{DataSource, ModelChoice, ScoreRequest, score_to_csv};
@@ -51,8 +51,8 @@ fn changing_a_label_after_t_moves_no_feature_before_t() {
     let events = flipped.event.as_mut().expect("the shop labels events");
     let mut changed = 0;
     for (e, l) in events.iter_mut().enumerate() {
-        if ts[e] >= cut && *l != LABEL_UNKNOWN {
-            *l = 1 - *l;
+        if ts[e] >= cut && *l != Label::Unknown {
+            *l = Label::of_fraud(!l.is_fraud());
             changed += 1;
         }
     }
@@ -105,13 +105,13 @@ fn a_label_not_known_yet_is_never_taken_as_legit() {
     // Only fraud is known: were unknown labels taken as legit, gbdt would have both classes.
     let mut only_fraud = whole.labels.clone();
     for l in only_fraud.event.as_mut().unwrap().iter_mut() {
-        if *l == 0 {
-            *l = LABEL_UNKNOWN;
+        if *l == Label::Legit {
+            *l = Label::Unknown;
         }
     }
     for l in only_fraud.user.iter_mut() {
-        if *l == 0 {
-            *l = LABEL_UNKNOWN;
+        if *l == Label::Legit {
+            *l = Label::Unknown;
         }
     }
     let data = Dataset::with_labels(
@@ -136,7 +136,7 @@ fn a_label_not_known_yet_is_never_taken_as_legit() {
     };
     let targets = options.event_targets(&data);
     let ts = &data.log.columns.ts_ms;
-    assert!((0..ts.len()).all(|e| ts[e] < cut || targets[e] == LABEL_UNKNOWN));
+    assert!((0..ts.len()).all(|e| ts[e] < cut || targets[e] == Label::Unknown));
 
     // `vigil train --until` says how many labels it could not know.
     let out = vigil(&[

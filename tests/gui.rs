@@ -69,7 +69,7 @@ fn wait_for(h: &mut Harness<'static, VigilApp>, what: &str, done: impl Fn(&Vigil
 
 fn selected_name(app: &VigilApp) -> String {
     let t = app.triage.as_ref().unwrap();
-    t.user_name(t.selected.unwrap()).to_string()
+    t.user_name(t.selected().unwrap()).to_string()
 }
 
 fn ready(app: &VigilApp) -> bool {
@@ -86,13 +86,13 @@ fn label_move_undo_threshold_reopen() {
         let mut h = window(launch(&log, &ws_path));
         wait_for(&mut h, "the log to open", ready);
         let t = h.state().triage.as_ref().unwrap();
-        assert_eq!(t.queue.len(), t.users(), "the queue holds every account");
+        assert_eq!(t.queue().len(), t.users(), "the queue holds every account");
         assert!(t.users() >= 300);
         // The queue is riskiest first, and the first account is selected.
         first = selected_name(h.state());
-        assert_eq!(t.selected, t.queue.first().copied());
-        second = t.user_name(t.queue[1]).to_string();
-        let third = t.user_name(t.queue[2]).to_string();
+        assert_eq!(t.selected(), t.queue().first().copied());
+        second = t.user_name(t.queue()[1]).to_string();
+        let third = t.user_name(t.queue()[2]).to_string();
         assert!(
             h.query_all_by_label(&first).count() >= 2,
             "in the queue and the account view"
@@ -141,8 +141,8 @@ fn label_move_undo_threshold_reopen() {
         let t = h.state().triage.as_ref().unwrap();
         flagged_before = t.at_suspicious().flagged;
         let lower = Thresholds {
-            suspicious: t.thresholds.suspicious - 0.2,
-            high: t.thresholds.high,
+            suspicious: t.thresholds().suspicious - 0.2,
+            high: t.thresholds().high,
         };
         h.state_mut().push(Command::SetThresholds(lower));
         h.run_steps(2);
@@ -155,7 +155,7 @@ fn label_move_undo_threshold_reopen() {
     let mut h = window(launch(&log, &ws_path));
     wait_for(&mut h, "the log to reopen", ready);
     let t = h.state().triage.as_ref().unwrap();
-    let u = t.session.data.log.columns.user.dict.lookup(&first).unwrap() as usize;
+    let u = t.user_by_name(&first).unwrap();
     assert_eq!(t.verdict(u), Some(Verdict::Fraud), "labels are restored");
     assert!(
         t.at_suspicious().flagged > flagged_before,
@@ -174,7 +174,7 @@ fn a_bad_file_shows_an_error_and_keeps_the_data() {
     let log = small_shop(dir.path());
     let mut h = window(launch(&log, &dir.path().join("w.vigil.db")));
     wait_for(&mut h, "the log to open", ready);
-    let events = h.state().triage.as_ref().unwrap().session.data.log.len();
+    let events = h.state().triage.as_ref().unwrap().event_count();
     let bad = common::write(dir.path(), "bad.csv", b"user,ts\n");
     h.state_mut().push(Command::Open(bad.clone()));
     h.step();
@@ -186,8 +186,8 @@ fn a_bad_file_shows_an_error_and_keeps_the_data() {
     assert!(message.contains("bad.csv"), "{message}");
     assert!(message.contains("still showing shop.csv"), "{message}");
     let t = h.state().triage.as_ref().unwrap();
-    assert_eq!(t.session.log_path, log);
-    assert_eq!(t.session.data.log.len(), events);
+    assert_eq!(t.session().log_path, log);
+    assert_eq!(t.session().data.log.len(), events);
     h.get_by_label_contains("could not open");
 }
 
@@ -221,16 +221,7 @@ fn an_unsure_mapping_is_confirmed_in_a_dialog() {
     wait_for(&mut h, "the confirmed log to open", ready);
     let t = h.state().triage.as_ref().unwrap();
     assert_eq!(t.users(), 5);
-    assert!(
-        t.session
-            .data
-            .log
-            .columns
-            .user
-            .dict
-            .lookup("用户甲")
-            .is_some()
-    );
+    assert!(t.user_by_name("用户甲").is_some());
     let saved = std::fs::read_to_string(dir.path().join("headerless.csv.map.toml")).unwrap();
     assert!(saved.contains("user = \"column_1\""), "{saved}");
 }
@@ -247,8 +238,7 @@ fn labels_past_the_retrain_count_retrain_in_the_background() {
         .triage
         .as_ref()
         .unwrap()
-        .session
-        .model
+        .model()
         .trained_at
         .clone();
     for key in [Key::F, Key::L, Key::F] {
@@ -265,26 +255,31 @@ fn labels_past_the_retrain_count_retrain_in_the_background() {
     wait_for(&mut h, "the retrain", |a| !a.is_busy());
     let t = h.state().triage.as_ref().unwrap();
     assert!(
-        t.retrain_report.is_some(),
+        t.retrain_report().is_some(),
         "the model panel has before and after"
     );
     assert_eq!(
-        t.session.model.labelled_users,
-        3 + t.session.log_labels.iter().filter(|&&l| l >= 0).count() - overlap(t)
+        t.session().model.labelled_users,
+        3 + t
+            .session()
+            .log_labels
+            .iter()
+            .filter(|l| l.is_known())
+            .count()
+            - overlap(t)
     );
     assert_eq!(
         selected_name(h.state()),
         moved,
         "the selection survives the rescore"
     );
-    assert_ne!(t.session.model.trained_at, before);
+    assert_ne!(t.session().model.trained_at, before);
 }
 
 /// Labelled accounts the analyst labelled again (counted once).
 fn overlap(t: &vigil::workbench::Triage) -> usize {
-    t.cases
-        .keys()
-        .filter(|&&u| t.session.log_labels[u as usize] >= 0)
+    t.cases()
+        .filter(|&(u, _)| t.log_label_of(u).is_known())
         .count()
 }
 
@@ -410,18 +405,10 @@ fn the_segments_tab_finds_and_profiles_segments() {
     h.run_steps(2);
     h.get_by_label("Find segments").click();
     wait_for(&mut h, "the segments", |a| {
-        a.triage.as_ref().is_some_and(|t| t.segments.is_some()) && !a.is_busy()
+        a.triage.as_ref().is_some_and(|t| t.segments().is_some()) && !a.is_busy()
     });
     h.run_steps(2);
-    let k = h
-        .state()
-        .triage
-        .as_ref()
-        .unwrap()
-        .segments
-        .as_ref()
-        .unwrap()
-        .k;
+    let k = h.state().triage.as_ref().unwrap().segments().unwrap().k;
     assert!(k >= 2, "{k} segments");
     // The profile and the plot's legend both name each segment.
     assert!(h.get_all_by_label_contains("segment 0").count() >= 1);
@@ -430,14 +417,15 @@ fn the_segments_tab_finds_and_profiles_segments() {
     // Predicted behaviour shows in the account view beside the segment.
     h.get_by_label("Predict behaviour").click();
     wait_for(&mut h, "the behaviour outlook", |a| {
-        a.triage.as_ref().is_some_and(|t| t.outlook.is_some()) && !a.is_busy()
+        a.triage.as_ref().is_some_and(|t| t.outlook().is_some()) && !a.is_busy()
     });
     let t = h.state().triage.as_ref().unwrap();
-    let o = t.outlook.as_ref().unwrap();
-    let buyer = (0..t.users())
-        .find(|&u| o.purchase[u].is_finite() && o.next[u].is_some())
+    let o = t.outlook().unwrap();
+    let buyer = t
+        .user_codes()
+        .find(|&u| o.purchase[u.index()].is_finite() && o.next[u.index()].is_some())
         .expect("some account has a purchase probability and a next event");
-    assert!((0.0..=1.0).contains(&o.purchase[buyer]));
+    assert!((0.0..=1.0).contains(&o.purchase[buyer.index()]));
     h.state_mut().push(Command::Select(buyer));
     h.run_steps(3);
     assert!(h.get_all_by_label_contains("from its centre").count() >= 1);
@@ -491,8 +479,9 @@ fn the_rules_tab_backtests_as_you_type_and_saves_a_rule() {
     h.run_steps(3);
     assert!(h.get_all_by_label_contains("small failed payments").count() >= 1);
     let t = h.state().triage.as_ref().unwrap();
-    let hit = (0..t.users())
-        .find(|&u| t.rules.hitting(u).next().is_some())
+    let hit = t
+        .user_codes()
+        .find(|&u| t.rules().hitting(u).next().is_some())
         .unwrap();
     assert_eq!(t.risk(hit), vigil::detect::Risk::High);
 }
@@ -504,7 +493,7 @@ fn marking_the_queue_and_labelling_it_is_one_undo() {
     let ws = dir.path().join("b.vigil.db");
     let mut h = window(launch(&log, &ws));
     wait_for(&mut h, "the log to open", ready);
-    let queued = h.state().triage.as_ref().unwrap().queue.len();
+    let queued = h.state().triage.as_ref().unwrap().queue().len();
     h.get_by_label("mark queue").click();
     h.run_steps(2);
     assert!(

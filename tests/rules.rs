@@ -8,7 +8,7 @@ use std::path::Path;
 use common::{open_bundled_sample, sample_scenarios, stderr, stdout, vigil, write};
 use vigil::cases::Workspace;
 use vigil::detect::{DetectorKind, Risk};
-use vigil::log::Mapping;
+use vigil::log::{Label, Mapping, UserCode};
 use vigil::progress::NoProgress;
 use vigil::rules::{Rule, RuleAction};
 use vigil::workbench::{self, OpenRequest, Opened, Triage};
@@ -47,8 +47,8 @@ fn open_small(dir: &Path) -> Triage {
     }
 }
 
-fn user(t: &Triage, name: &str) -> usize {
-    t.session.data.log.columns.user.dict.lookup(name).unwrap() as usize
+fn user(t: &Triage, name: &str) -> UserCode {
+    t.user_by_name(name).unwrap()
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn a_backtest_matches_a_hand_count() {
     let t = open_small(dir.path());
     // Labels are known a week after their events: the log's end is within the week, so
     // nothing is labelled yet; give the labels as verdicts instead.
-    assert!(t.labels.iter().all(|&l| l < 0));
+    assert!(t.labels().iter().all(|&l| l == Label::Unknown));
     drop(t);
     let mut ws = Workspace::open(&dir.path().join("small.vigil.db")).unwrap();
     for (u, v) in [
@@ -148,7 +148,7 @@ fn a_saved_rule_is_versioned_and_sets_risk_and_reasons() {
 
     t.set_rule_enabled("card testing", false, "ana").unwrap();
     assert_eq!(t.risk(a), before, "a rule switched off does nothing");
-    let history = t.workspace.rule_history("card testing").unwrap();
+    let history = t.workspace().rule_history("card testing").unwrap();
     assert_eq!(history.len(), 2);
     assert!(history[0].enabled && !history[1].enabled);
 
@@ -158,7 +158,7 @@ fn a_saved_rule_is_versioned_and_sets_risk_and_reasons() {
         ..rule
     };
     assert!(t.save_rule(&bad, "ana").is_err());
-    assert_eq!(t.workspace.rule_history("card testing").unwrap().len(), 2);
+    assert_eq!(t.workspace().rule_history("card testing").unwrap().len(), 2);
 }
 
 #[test]
@@ -219,7 +219,7 @@ fn the_cli_saves_lists_and_tests_rules() {
 fn a_card_testing_rule_finds_the_card_testers_of_the_sample() {
     let dir = tempfile::tempdir().unwrap();
     let t = open_bundled_sample(dir.path(), DetectorKind::Zscore, false);
-    let testers: Vec<usize> = sample_scenarios(&t)
+    let testers: Vec<UserCode> = sample_scenarios(&t)
         .into_iter()
         .filter(|(_, s)| s == "card_testing")
         .map(|(u, _)| u)

@@ -5,6 +5,7 @@ mod common;
 
 use common::{open_bundled_sample, sample_scenarios};
 use vigil::detect::DetectorKind;
+use vigil::log::UserCode;
 use vigil::workbench::{Likeness, SIMILAR_SHOWN};
 
 #[test]
@@ -21,16 +22,14 @@ fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
         "brushing",
     ] {
         // The precision of the top 20, averaged over every member of the scenario.
-        let members: Vec<usize> = truth
+        let members: Vec<UserCode> = truth
             .iter()
             .filter(|(_, s)| *s == scenario)
             .map(|(&u, _)| u)
             .collect();
         let mut sum = 0.0;
         for &u in &members {
-            let near = t
-                .session
-                .similar_accounts(u, SIMILAR_SHOWN, Likeness::Features);
+            let near = t.similar_accounts(u, SIMILAR_SHOWN, Likeness::Features);
             assert_eq!(near.len(), SIMILAR_SHOWN);
             assert!(near.windows(2).all(|w| w[0].distance <= w[1].distance));
             assert!(near.iter().all(|s| s.user != u));
@@ -55,7 +54,7 @@ fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
     // One action marks the account and its look-alikes for a bulk label.
     let ring_member = *truth.iter().find(|(_, s)| *s == "promo_ring").unwrap().0;
     t.mark_similar(ring_member, SIMILAR_SHOWN, Likeness::Features);
-    assert_eq!(t.marked.len(), SIMILAR_SHOWN + 1);
+    assert_eq!(t.marked().len(), SIMILAR_SHOWN + 1);
 }
 
 /// With a sequence model, accounts can also be compared by the network's own reading of their
@@ -64,12 +63,7 @@ fn similar_accounts_of_a_ring_member_are_mostly_the_ring() {
 fn a_sequence_model_reads_accounts_alike_within_a_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let t = open_bundled_sample(dir.path(), DetectorKind::Gru, true);
-    let embedding = t
-        .session
-        .model
-        .embedding
-        .as_ref()
-        .expect("a gru reads accounts");
+    let embedding = t.model().embedding.as_ref().expect("a gru reads accounts");
     assert_eq!(embedding.rows, t.users());
     let truth = sample_scenarios(&t);
     let mut report = Vec::new();
@@ -82,19 +76,17 @@ fn a_sequence_model_reads_accounts_alike_within_a_scenario() {
         "brushing",
     ];
     for scenario in scenarios_tried {
-        let members: Vec<usize> = truth
+        let members: Vec<UserCode> = truth
             .iter()
             .filter(|(_, s)| *s == scenario)
             .map(|(&u, _)| u)
             .collect();
         let (mut same, mut fraud) = (0.0, 0.0);
         for &u in &members {
-            let near = t
-                .session
-                .similar_accounts(u, SIMILAR_SHOWN, Likeness::SequenceModel);
+            let near = t.similar_accounts(u, SIMILAR_SHOWN, Likeness::SequenceModel);
             assert_eq!(near.len(), SIMILAR_SHOWN);
             assert!(near.windows(2).all(|w| w[0].distance <= w[1].distance));
-            let scenario_of = |v: usize| truth.get(&v).map(String::as_str).unwrap_or("");
+            let scenario_of = |v: UserCode| truth.get(&v).map(String::as_str).unwrap_or("");
             same += near
                 .iter()
                 .filter(|s| scenario_of(s.user) == scenario)

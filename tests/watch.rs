@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use vigil::log::UserCode;
 use vigil::sample::card_testing_burst;
 use vigil::workbench::{self, watch};
 
@@ -297,7 +298,7 @@ fn grow_in_background(
     t: &workbench::Triage,
 ) -> (InProcess, mpsc::Receiver<watch::Grown>) {
     let open = watch::OpenLog::of(t);
-    let scores = t.session.model.scores.clone();
+    let scores = t.session().model.scores.clone();
     let (grown_tx, grown) = mpsc::channel();
     let watch = InProcess::start(move |stop, on| {
         watch::follow_growing(
@@ -365,11 +366,12 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
     let (log, last_ms) = sample_head(dir.path(), 60_000);
     let ws = dir.path().join("ws.db");
     let mut t = open_as_window(&log, &ws);
-    let (users, events) = (t.users(), t.session.data.log.len());
+    let (users, events) = (t.users(), t.session().data.log.len());
     // An account that comes back, and one that does not.
-    let regular = t.user_name(0).to_string();
-    let regular_events = t.session.data.index.events(0).len();
-    let quiet = 1;
+    let code = UserCode::from_index;
+    let regular = t.user_name(code(0)).to_string();
+    let regular_events = t.session().data.index.events(code(0)).len();
+    let quiet = code(1);
     let quiet_score = t.score(quiet);
 
     let (watching, grown) = grow_in_background(following(&log, &ws), &t);
@@ -409,22 +411,22 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
     assert_eq!(watching.finish().events, 57);
     assert!(t.absorb(last).unwrap());
 
-    let data = &t.session.data;
+    let data = &t.session().data;
     assert_eq!(t.users(), users + 1);
     assert_eq!(data.log.len(), events + 57);
-    assert_eq!(t.session.model.scores.event.len(), data.log.len());
-    assert_eq!(t.session.model.scores.user.len(), t.users());
+    assert_eq!(t.session().model.scores.event.len(), data.log.len());
+    assert_eq!(t.session().model.scores.user.len(), t.users());
     assert_eq!(data.events.values.rows, data.log.len());
     assert_eq!(data.account.values.rows, t.users());
-    assert_eq!(data.index.events(0).len(), regular_events + 6);
+    assert_eq!(data.index.events(code(0)).len(), regular_events + 6);
     assert_eq!(t.score(quiet), quiet_score, "an account without new events");
 
     // The new account: in the queue, at high risk, with its timeline and reasons.
-    let u = data.log.columns.user.dict.lookup("u_grown").unwrap() as usize;
-    assert!(t.queue.contains(&u));
+    let u = data.log.user_code("u_grown").unwrap();
+    assert!(t.queue().contains(&u));
     assert_eq!(t.risk(u), vigil::detect::Risk::High);
     assert_eq!(t.score(u), alert.score, "the queue's score is the alert's");
-    let timeline = data.index.events(u as u32);
+    let timeline = data.index.events(u);
     assert_eq!(timeline.len(), 51);
     for a in &alert.events {
         let e = timeline
@@ -432,10 +434,10 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
             .map(|&e| e as usize)
             .find(|&e| data.log.columns.row[e] == a.row)
             .unwrap();
-        assert_eq!(t.session.model.scores.event[e], a.score, "row {}", a.row);
+        assert_eq!(t.session().model.scores.event[e], a.score, "row {}", a.row);
     }
     assert!(!t.reasons(u).is_empty());
-    let end = t.session.time_range.unwrap().1;
+    let end = t.session().time_range.unwrap().1;
     assert!(
         end > last_ms + 60_000,
         "the time range reaches the new events"
@@ -550,7 +552,7 @@ fn a_resumed_watch_grows_the_open_log_by_what_it_lacks_only() {
         ),
     );
     let mut t = open_as_window(&log, &ws);
-    let events = t.session.data.log.len();
+    let events = t.session().data.log.len();
 
     // The watch reads them again from its position; the open log is not given them twice.
     let (watching, grown) = grow_in_background(request(), &t);
@@ -563,11 +565,11 @@ fn a_resumed_watch_grows_the_open_log_by_what_it_lacks_only() {
     let last = grown.try_iter().last().unwrap();
     assert_eq!(last.added, 51);
     assert!(t.absorb(last).unwrap());
-    let data = &t.session.data;
+    let data = &t.session().data;
     assert_eq!(data.log.len(), events + 51);
-    let between = data.log.columns.user.dict.lookup("u_between").unwrap();
+    let between = data.log.user_code("u_between").unwrap();
     assert_eq!(data.index.events(between).len(), 3);
-    let late = data.log.columns.user.dict.lookup("u_late").unwrap();
+    let late = data.log.user_code("u_late").unwrap();
     assert_eq!(data.index.events(late).len(), 51);
 }
 
@@ -602,10 +604,12 @@ fn differing_features(
             }
         }
     };
-    let users: Vec<(usize, usize)> = (0..whole.users())
+    let users: Vec<(usize, usize)> = whole
+        .log
+        .users()
         .filter_map(|wu| {
-            let gu = grown.log.columns.user.dict.lookup(whole.user_name(wu))?;
-            Some((gu as usize, wu))
+            let gu = grown.log.user_code(whole.user_name(wu))?;
+            Some((gu.index(), wu.index()))
         })
         .collect();
     assert_eq!(users.len(), whole.users(), "the same accounts");
@@ -655,11 +659,14 @@ fn the_grown_log_has_the_features_of_the_log_reopened() {
         &vigil::progress::NoProgress,
     )
     .unwrap();
-    let differ = differing_features(&t.session.data, &whole.session.data);
+    let differ = differing_features(&t.session().data, &whole.session().data);
     assert!(differ.is_empty(), "{differ:#?}");
     // And what the log knows of its labels by now.
-    assert_eq!(t.session.log_labels.len(), whole.session.log_labels.len());
-    let labelled = |x: &workbench::Triage| x.labels.iter().filter(|&&l| l >= 0).count();
+    assert_eq!(
+        t.session().log_labels.len(),
+        whole.session().log_labels.len()
+    );
+    let labelled = |x: &workbench::Triage| x.labels().iter().filter(|l| l.is_known()).count();
     assert!(labelled(&t) > 0);
     assert_eq!(labelled(&t), labelled(&whole));
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use vigil::cases::Verdict;
 use vigil::detect::{DetectorKind, Level, Thresholds};
 use vigil::eval::{ThresholdView, metric_text, metrics};
-use vigil::log::{LABEL_UNKNOWN, Mapping};
+use vigil::log::{Label, Mapping, UserCode};
 use vigil::progress::NoProgress;
 use vigil::sample::{SampleConfig, generate, write_log};
 use vigil::workbench::{self, CompareRequest, OpenRequest, Opened, Triage, defaults};
@@ -43,9 +43,9 @@ fn open_shop_with(dir: &Path, days: u32, detector: DetectorKind) -> Triage {
 }
 
 /// The first account (in user-code order) the log itself labels `label`.
-fn labelled_by_log(t: &Triage, label: i8) -> usize {
-    (0..t.users())
-        .find(|&u| t.session.log_labels[u] == label)
+fn labelled_by_log(t: &Triage, label: Label) -> UserCode {
+    t.user_codes()
+        .find(|&u| t.log_label_of(u) == label)
         .expect("the generated shop labels some accounts")
 }
 
@@ -53,14 +53,18 @@ fn labelled_by_log(t: &Triage, label: i8) -> usize {
 fn an_unsure_verdict_is_unlabelled_in_display_and_in_training() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);
-    let fraud = labelled_by_log(&t, 1);
-    let legit = labelled_by_log(&t, 0);
+    let fraud = labelled_by_log(&t, Label::Fraud);
+    let legit = labelled_by_log(&t, Label::Legit);
     t.select(fraud);
     t.label(Verdict::Unsure, "ana").unwrap();
     t.select(legit);
     t.label(Verdict::Fraud, "ana").unwrap();
-    assert_eq!(t.labels[fraud], LABEL_UNKNOWN, "shown as unlabelled");
-    assert_eq!(t.labels[legit], 1, "the verdict wins over the log");
+    assert_eq!(t.label_of(fraud), Label::Unknown, "shown as unlabelled");
+    assert_eq!(
+        t.label_of(legit),
+        Label::Fraud,
+        "the verdict wins over the log"
+    );
 
     let input = t.begin_retrain(DetectorKind::Zscore).unwrap();
     let retrained = input.run(&NoProgress).unwrap();
@@ -68,34 +72,40 @@ fn an_unsure_verdict_is_unlabelled_in_display_and_in_training() {
     // retrain reads the session's features as they are.
     assert!(std::sync::Arc::ptr_eq(
         &retrained.data.events,
-        &t.session.data.events
+        &t.session().data.events
     ));
     let trained_on = &retrained.data.labels;
-    assert_eq!(trained_on.user[fraud], LABEL_UNKNOWN, "and not trained on");
-    assert_eq!(trained_on.user[legit], 1);
+    assert_eq!(
+        trained_on.of_user(fraud),
+        Label::Unknown,
+        "and not trained on"
+    );
+    assert_eq!(trained_on.of_user(legit), Label::Fraud);
     let targets = trained_on.event_targets(&retrained.data.log);
-    let events = retrained.data.index.events(fraud as u32);
+    let events = retrained.data.index.events(fraud);
     assert!(!events.is_empty());
     assert!(
-        events.iter().all(|&e| targets[e as usize] == LABEL_UNKNOWN),
+        events
+            .iter()
+            .all(|&e| targets[e as usize] == Label::Unknown),
         "not even through the log's event labels"
     );
     t.finish_retrain(retrained);
-    assert_eq!(t.labels[fraud], LABEL_UNKNOWN);
-    assert_eq!(t.labels[legit], 1);
-    assert!(t.retrain_report.is_some());
+    assert_eq!(t.label_of(fraud), Label::Unknown);
+    assert_eq!(t.label_of(legit), Label::Fraud);
+    assert!(t.retrain_report().is_some());
 
     // Undo takes the fraud verdict back: the log's label shows again.
     assert_eq!(t.undo("ana").unwrap().as_deref(), Some(t.user_name(legit)));
-    assert_eq!(t.labels[legit], 0);
+    assert_eq!(t.label_of(legit), Label::Legit);
 }
 
 #[test]
 fn thresholds_follow_a_retrained_model_unless_the_analyst_moved_them() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);
-    assert_eq!(t.thresholds, t.session.model.thresholds);
-    let kind = t.session.model.kind;
+    assert_eq!(t.thresholds(), t.session().model.thresholds);
+    let kind = t.session().model.kind;
     let retrained_with = |t: &mut Triage, thresholds| {
         let mut r = t.begin_retrain(kind).unwrap().run(&NoProgress).unwrap();
         r.model.thresholds = thresholds;
@@ -107,7 +117,7 @@ fn thresholds_follow_a_retrained_model_unless_the_analyst_moved_them() {
         high: 0.3,
     };
     retrained_with(&mut t, new_scale);
-    assert_eq!(t.thresholds, new_scale);
+    assert_eq!(t.thresholds(), new_scale);
     // The analyst's own stay.
     let analyst = Thresholds {
         suspicious: 0.5,
@@ -121,7 +131,7 @@ fn thresholds_follow_a_retrained_model_unless_the_analyst_moved_them() {
             high: 0.15,
         },
     );
-    assert_eq!(t.thresholds, analyst);
+    assert_eq!(t.thresholds(), analyst);
 }
 
 #[test]
@@ -135,9 +145,9 @@ fn with_nothing_flagged_every_view_of_the_metrics_agrees() {
     // The distribution panel's view, the model panel's report and `vigil eval`'s metrics.
     let distribution = t.at_suspicious();
     let model_panel = t.report().metrics;
-    let scores = &t.session.model.scores.user;
-    let cli = metrics(scores, &t.labels, 1.5);
-    let direct = ThresholdView::new(scores, &t.labels).at(1.5);
+    let scores = &t.session().model.scores.user;
+    let cli = metrics(scores, t.labels(), 1.5);
+    let direct = ThresholdView::new(scores, t.labels()).at(1.5);
     assert_eq!(distribution.flagged, 0);
     for p in [
         distribution.precision,
@@ -175,7 +185,7 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
         horizon_ms: None,
         top_k: defaults::TOP_K,
     };
-    let rows = workbench::compare(t.session.data.clone(), &request, &NoProgress).unwrap();
+    let rows = workbench::compare(t.session().data.clone(), &request, &NoProgress).unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.error.is_none()), "{rows:?}");
     // Graded on the held-out users whose labels the log's end knows.
@@ -183,7 +193,9 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
     assert!(gbdt.positives > 0 && gbdt.negatives > 0, "{gbdt:?}");
     assert!(gbdt.roc_auc.is_finite(), "{gbdt:?}");
     // The accounts linked to a ring member are found without a window.
-    let linked = (0..t.users()).find(|&u| !t.session.linked_accounts(u).is_empty());
+    let linked = t
+        .user_codes()
+        .find(|&u| !t.session().linked_accounts(u).is_empty());
     assert!(linked.is_some(), "households and rings share devices");
 }
 
@@ -191,19 +203,24 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
 fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop_with(dir.path(), 20, DetectorKind::Gbdt);
-    assert_eq!(t.session.model.kind, defaults::FIRST_LOOK);
-    assert_eq!(t.session.pending, Some(DetectorKind::Gbdt));
-    assert!(!t.queue.is_empty());
-    let chosen = t.queue[t.queue.len() / 2];
+    assert_eq!(t.session().model.kind, defaults::FIRST_LOOK);
+    assert_eq!(t.session().pending, Some(DetectorKind::Gbdt));
+    assert!(!t.queue().is_empty());
+    let chosen = t.queue()[t.queue().len() / 2];
     t.select(chosen);
 
     let input = t.begin_retrain(DetectorKind::Gbdt).unwrap();
     t.finish_retrain(input.run(&NoProgress).unwrap());
-    assert_eq!(t.session.model.kind, DetectorKind::Gbdt);
-    assert_eq!(t.session.pending, None);
-    assert_eq!(t.selected, Some(chosen), "the selection stays where it was");
+    assert_eq!(t.session().model.kind, DetectorKind::Gbdt);
+    assert_eq!(t.session().pending, None);
     assert_eq!(
-        t.thresholds, t.session.model.thresholds,
+        t.selected(),
+        Some(chosen),
+        "the selection stays where it was"
+    );
+    assert_eq!(
+        t.thresholds(),
+        t.session().model.thresholds,
         "another detector's scores come with its own thresholds"
     );
     t.save_settings().unwrap();
@@ -211,9 +228,9 @@ fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place(
     // The chosen detector was kept: the next open uses it at once.
     drop(t);
     let t = open_shop_with(dir.path(), 20, DetectorKind::Gbdt);
-    assert_eq!(t.session.model.kind, DetectorKind::Gbdt);
-    assert!(t.session.model.from_disk);
-    assert_eq!(t.session.pending, None);
+    assert_eq!(t.session().model.kind, DetectorKind::Gbdt);
+    assert!(t.session().model.from_disk);
+    assert_eq!(t.session().pending, None);
 }
 
 /// The model the window trains at the log's end flags about as many accounts as there is fraud,
@@ -226,8 +243,8 @@ fn the_trained_queue_flags_the_fraud_not_every_active_account() {
     let input = t.begin_retrain(DetectorKind::Ensemble).unwrap();
     t.finish_retrain(input.run(&NoProgress).unwrap());
     let at = t.at_suspicious();
-    let fraud = t.labels.iter().filter(|&&l| l == 1).count();
-    let unlabelled = t.labels.iter().filter(|&&l| l == LABEL_UNKNOWN).count();
+    let fraud = t.labels().iter().filter(|&&l| l == Label::Fraud).count();
+    let unlabelled = t.labels().iter().filter(|&&l| l == Label::Unknown).count();
     assert!(fraud > 0);
     assert!(
         unlabelled * 4 < t.users(),
@@ -247,36 +264,37 @@ fn the_trained_queue_flags_the_fraud_not_every_active_account() {
 fn the_default_queue_is_the_accounts_without_a_verdict() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);
-    let by_log = labelled_by_log(&t, 1);
+    let by_log = labelled_by_log(&t, Label::Fraud);
     assert!(
-        t.queue.contains(&by_log),
+        t.queue().contains(&by_log),
         "an account the log labels still needs a verdict"
     );
-    assert_eq!(t.labels[by_log], 1, "and its label is shown");
+    assert_eq!(t.label_of(by_log), Label::Fraud, "and its label is shown");
     t.select(by_log);
     t.label(Verdict::Legit, "ana").unwrap();
     assert!(
-        !t.queue.contains(&by_log),
+        !t.queue().contains(&by_log),
         "a decided account leaves the queue"
     );
-    assert_ne!(t.selected, Some(by_log), "the next one is selected");
+    assert_ne!(t.selected(), Some(by_log), "the next one is selected");
 }
 
 #[test]
 fn the_queue_filters_by_segment() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);
-    let labels = t.labels.clone();
-    let s = workbench::segment_dataset(&t.session.data, &labels, Some(3), 1, &NoProgress).unwrap();
+    let labels = t.labels().to_vec();
+    let s =
+        workbench::segment_dataset(&t.session().data, &labels, Some(3), 1, &NoProgress).unwrap();
     let size_of_1 = s.profiles[1].size;
     t.set_segments(s);
-    let mut filter = t.filter.clone();
+    let mut filter = t.filter().clone();
     filter.label = workbench::LabelFilter::All;
     filter.segment = Some(1);
     t.set_filter(filter);
-    assert_eq!(t.queue.len(), size_of_1);
-    let seg = t.segments.as_ref().unwrap();
-    assert!(t.queue.iter().all(|&u| seg.assignments[u] == 1));
+    assert_eq!(t.queue().len(), size_of_1);
+    let seg = t.segments().unwrap();
+    assert!(t.queue().iter().all(|&u| seg.assignments[u.index()] == 1));
 }
 
 /// A ring labelled in one action: the selected account and everything linked to it, marked
@@ -285,27 +303,34 @@ fn the_queue_filters_by_segment() {
 fn marked_accounts_are_labelled_in_one_action_and_one_undo() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);
-    let u = (0..t.users())
-        .find(|&u| t.session.linked_accounts(u).len() >= 2)
+    let u = t
+        .user_codes()
+        .find(|&u| t.session().linked_accounts(u).len() >= 2)
         .expect("the generated shop has accounts sharing a device or address");
-    let linked = t.session.linked_accounts(u).len();
+    let linked = t.session().linked_accounts(u).len();
     t.select(u);
     t.mark_linked(u);
-    assert_eq!(t.marked.len(), linked + 1);
-    let audit_before = t.workspace.audit_len().unwrap();
+    assert_eq!(t.marked().len(), linked + 1);
+    let audit_before = t.workspace().audit_len().unwrap();
     assert_eq!(t.label_marked(Verdict::Fraud, "ana").unwrap(), linked + 1);
-    assert!(t.marked.is_empty(), "the marks are spent");
-    assert_eq!(t.labels[u], 1);
-    assert_eq!(t.workspace.audit_len().unwrap(), audit_before + linked + 1);
+    assert!(t.marked().is_empty(), "the marks are spent");
+    assert_eq!(t.label_of(u), Label::Fraud);
+    assert_eq!(
+        t.workspace().audit_len().unwrap(),
+        audit_before + linked + 1
+    );
     let undone = t.undo("ana").unwrap().unwrap();
     assert!(undone.ends_with(&format!("and {linked} more")), "{undone}");
-    assert!(t.cases.is_empty(), "one undo took the whole decision back");
+    assert!(
+        t.cases().next().is_none(),
+        "one undo took the whole decision back"
+    );
 
     t.mark_queue();
-    assert_eq!(t.marked.len(), t.queue.len());
+    assert_eq!(t.marked().len(), t.queue().len());
     t.clear_marks();
-    let (a, b) = (t.queue[2], t.queue[5]);
+    let (a, b) = (t.queue()[2], t.queue()[5]);
     t.select(a);
     t.mark_range_to(b);
-    assert_eq!(t.marked.len(), 4, "rows 2 to 5 of the queue");
+    assert_eq!(t.marked().len(), 4, "rows 2 to 5 of the queue");
 }

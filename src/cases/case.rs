@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::log::parse_label;
+use crate::log::{Label, parse_label};
 
 /// An analyst's verdict on an account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -30,18 +30,18 @@ impl Verdict {
             return Some(Verdict::Unsure);
         }
         match parse_label(s)? {
-            1 => Some(Verdict::Fraud),
-            0 => Some(Verdict::Legit),
-            _ => None,
+            Label::Fraud => Some(Verdict::Fraud),
+            Label::Legit => Some(Verdict::Legit),
+            Label::Unknown => None,
         }
     }
 
-    /// The training label: 1 fraud, 0 legit; unsure teaches nothing.
-    pub fn as_label(self) -> Option<i8> {
+    /// The label the verdict gives: unsure is no label.
+    pub fn label(self) -> Label {
         match self {
-            Verdict::Fraud => Some(1),
-            Verdict::Legit => Some(0),
-            Verdict::Unsure => None,
+            Verdict::Fraud => Label::Fraud,
+            Verdict::Legit => Label::Legit,
+            Verdict::Unsure => Label::Unknown,
         }
     }
 }

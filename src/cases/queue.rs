@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::log::UserCode;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueOrder {
@@ -24,22 +26,23 @@ impl QueueOrder {
     }
 }
 
-/// The indices of `scores` among `candidates`, in queue order. Ties keep index order, so the
-/// queue is the same every time for the same scores.
+/// The `candidates` in queue order by their `scores` (per user code). Ties keep code order,
+/// so the queue is the same every time for the same scores.
 pub fn order_queue(
     scores: &[f32],
-    candidates: &[usize],
+    candidates: &[UserCode],
     threshold: f32,
     order: QueueOrder,
-) -> Vec<usize> {
+) -> Vec<UserCode> {
+    let score = |u: UserCode| scores[u.index()];
     let by_score = || {
         let mut v = candidates.to_vec();
-        v.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        v.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
         v
     };
     let by_doubt = || {
         let mut v = candidates.to_vec();
-        let distance = |i: usize| (scores[i] - threshold).abs();
+        let distance = |u: UserCode| (score(u) - threshold).abs();
         v.sort_by(|&a, &b| distance(a).total_cmp(&distance(b)).then(a.cmp(&b)));
         v
     };
@@ -51,10 +54,10 @@ pub fn order_queue(
             let mut seen = vec![false; scores.len()];
             let mut out = Vec::with_capacity(a.len());
             for (x, y) in a.into_iter().zip(b) {
-                for i in [x, y] {
-                    if !seen[i] {
-                        seen[i] = true;
-                        out.push(i);
+                for u in [x, y] {
+                    if !seen[u.index()] {
+                        seen[u.index()] = true;
+                        out.push(u);
                     }
                 }
             }
@@ -70,22 +73,16 @@ mod tests {
     #[test]
     fn three_orders() {
         let scores = [0.1, 0.96, 0.5, 0.93, 0.99];
-        let all: Vec<usize> = (0..5).collect();
-        assert_eq!(
-            order_queue(&scores, &all, 0.95, QueueOrder::Score),
-            [4, 1, 3, 2, 0]
-        );
-        assert_eq!(
-            order_queue(&scores, &all, 0.95, QueueOrder::Uncertain),
-            [1, 3, 4, 2, 0]
-        );
-        assert_eq!(
-            order_queue(&scores, &all, 0.95, QueueOrder::Mixed),
-            [4, 1, 3, 2, 0]
-        );
-        assert_eq!(
-            order_queue(&scores, &[0, 2], 0.95, QueueOrder::Score),
-            [2, 0]
-        );
+        let all: Vec<UserCode> = UserCode::all(5).collect();
+        let order = |candidates: &[UserCode], o| -> Vec<usize> {
+            order_queue(&scores, candidates, 0.95, o)
+                .into_iter()
+                .map(UserCode::index)
+                .collect()
+        };
+        assert_eq!(order(&all, QueueOrder::Score), [4, 1, 3, 2, 0]);
+        assert_eq!(order(&all, QueueOrder::Uncertain), [1, 3, 4, 2, 0]);
+        assert_eq!(order(&all, QueueOrder::Mixed), [4, 1, 3, 2, 0]);
+        assert_eq!(order(&[all[0], all[2]], QueueOrder::Score), [2, 0]);
     }
 }

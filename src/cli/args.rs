@@ -136,7 +136,7 @@ pub struct WatchArgs {
     #[arg(long, value_name = "ALERTS.ndjson")]
     pub alerts: Option<PathBuf>,
     /// The longest wait between two looks at the source, in milliseconds.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = defaults::WATCH_POLL_MS)]
     pub poll_ms: u64,
     /// Also print how many events each look scored and how long it took (to stderr).
     #[arg(long)]

@@ -9,6 +9,7 @@ use super::labels::open_workspace;
 use super::progress::TerminalProgress;
 use crate::cases::{Workspace, os_user};
 use crate::eval::metric_text;
+use crate::log::Label;
 use crate::rules::Rule;
 use crate::workbench::{RuleTestReport, RuleTestRequest, mapping_from, test_rules};
 
@@ -129,9 +130,8 @@ fn print_report(report: &RuleTestReport) {
         println!("  backtested in {:.1} ms", t.backtest_ms);
         for h in &t.top_hits {
             let label = match h.label {
-                1 => "fraud",
-                0 => "legit",
-                _ => "",
+                Label::Unknown => "",
+                known => known.name(),
             };
             println!("    {:<24} {:.3} {label}", h.user, h.score);
         }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Thresholds;
+use crate::log::Label;
 use crate::ranked::Ranked;
 
 /// Empirically calibrated scores: flag the riskiest 5 %, and 1 % as high.
@@ -19,7 +20,7 @@ pub const SUPERVISED_DEFAULT_THRESHOLDS: Thresholds = Thresholds {
 
 /// Thresholds for a probability from labelled rows: `suspicious` where F1 is best, `high`
 /// where precision first reaches 90 % above it (or halfway to 1 when it never does).
-pub fn fit_thresholds(scores: &[f32], labels: &[i8]) -> Thresholds {
+pub fn fit_thresholds(scores: &[f32], labels: &[Label]) -> Thresholds {
     let ranked = Ranked::labelled(scores, labels);
     if ranked.positives() == 0 || ranked.negatives() == 0 {
         return SUPERVISED_DEFAULT_THRESHOLDS;

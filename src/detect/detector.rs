@@ -11,6 +11,7 @@ use super::reasons::{Reason, reasons_for};
 use super::segment_distance::SegmentDistance;
 use super::state::State;
 use crate::features::{Dataset, Matrix, Scaler};
+use crate::log::{Label, UserCode};
 use crate::progress::Progress;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,11 +120,11 @@ impl TrainOptions {
 
     /// Every event's training target: its label where known and learnable, else unknown
     /// (which teaches nothing: an unknown label is never taken as legit).
-    pub fn event_targets(&self, data: &Dataset) -> Vec<i8> {
+    pub fn event_targets(&self, data: &Dataset) -> Vec<Label> {
         let mut targets = data.labels.event_targets(&data.log);
         for (e, t) in targets.iter_mut().enumerate() {
             if !self.learns_from_event(data, e) {
-                *t = crate::log::LABEL_UNKNOWN;
+                *t = Label::Unknown;
             }
         }
         targets
@@ -249,11 +250,11 @@ pub trait Detector: Send + Sync {
     /// latter is said beside the features, not instead of one: an account unusual for its
     /// peers is evidence of another kind, and single features a few spreads out would always
     /// outrank it.
-    fn explain(&self, data: &Dataset, u: usize) -> Vec<Reason> {
+    fn explain(&self, data: &Dataset, u: UserCode) -> Vec<Reason> {
         let Some(scaler) = self.account_scaler() else {
             return Vec::new();
         };
-        let row = data.account.values.row(u);
+        let row = data.account.values.row(u.index());
         let mut reasons = reasons_for(&data.account.specs, scaler, row, 3);
         let one_row = Matrix {
             rows: 1,

@@ -13,7 +13,7 @@ use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
 use crate::features::{Dataset, Matrix, Scaler};
-use crate::log::LABEL_UNKNOWN;
+use crate::log::Label;
 use crate::progress::Progress;
 
 /// The unsupervised members. Not the autoencoder: it rebuilds its own training rows better
@@ -108,15 +108,15 @@ impl Ensemble {
     fn fit_level(
         x: &Matrix,
         level: Level,
-        (rows, y): &(Vec<usize>, Vec<i8>),
+        (rows, y): &(Vec<usize>, Vec<Label>),
         base: Vec<Vec<f32>>,
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Head, DetectError> {
         let base = Matrix::from_columns(&base);
-        let y: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
-        let labelled = y.iter().filter(|&&l| l != LABEL_UNKNOWN).count();
-        if labelled >= MIN_LABELS && y.contains(&1) && y.contains(&0) {
+        let y: Vec<Label> = rows.iter().map(|&r| y[r]).collect();
+        let labelled = y.iter().filter(|l| l.is_known()).count();
+        if labelled >= MIN_LABELS && y.contains(&Label::Fraud) && y.contains(&Label::Legit) {
             let (model, _) = LevelModel::fit_owned(
                 DetectorKind::Gbdt,
                 level,

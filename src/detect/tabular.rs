@@ -15,6 +15,7 @@ use super::{
     zscore,
 };
 use crate::features::{Dataset, Matrix, Scaler};
+use crate::log::Label;
 use crate::progress::Progress;
 
 /// Rows are scaled and scored in blocks this size, so a big log is never copied whole.
@@ -54,12 +55,12 @@ impl LevelModel {
         level: Level,
         x: &Matrix,
         rows: &[usize],
-        y: &[i8],
+        y: &[Label],
         seed: u64,
         epochs: usize,
         progress: &dyn Progress,
     ) -> Result<(Self, Vec<f32>), DetectError> {
-        let ys: Vec<i8> = rows.iter().map(|&r| y[r]).collect();
+        let ys: Vec<Label> = rows.iter().map(|&r| y[r]).collect();
         Self::fit_owned(kind, level, x.select_rows(rows), ys, seed, epochs, progress)
     }
 
@@ -69,7 +70,7 @@ impl LevelModel {
         kind: DetectorKind,
         level: Level,
         mut xs: Matrix,
-        ys: Vec<i8>,
+        ys: Vec<Label>,
         seed: u64,
         epochs: usize,
         progress: &dyn Progress,
@@ -94,11 +95,9 @@ impl LevelModel {
             }
             DetectorKind::Gbdt => {
                 check_two_classes(kind.name(), &ys)?;
-                let labelled: Vec<usize> = (0..ys.len())
-                    .filter(|&i| ys[i] == 0 || ys[i] == 1)
-                    .collect();
-                let (train, val) = split_validation(&labelled, |i| ys[i] == 1, 0.1, seed);
-                let targets: Vec<f32> = ys.iter().map(|&l| f32::from(l == 1)).collect();
+                let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i].is_known()).collect();
+                let (train, val) = split_validation(&labelled, |i| ys[i].is_fraud(), 0.1, seed);
+                let targets: Vec<f32> = ys.iter().map(|l| l.target().unwrap_or(0.0)).collect();
                 let g = Gbdt::fit(&xs, &targets, &train, &val, progress)?;
                 let raw = g.predict(&xs);
                 (Model::Boosted(g), raw)
@@ -234,9 +233,9 @@ pub(super) fn blocks(rows: usize) -> impl Iterator<Item = Vec<usize>> {
         .map(move |start| (start..(start + BLOCK_ROWS).min(rows)).collect())
 }
 
-fn check_two_classes(name: &'static str, y: &[i8]) -> Result<(), DetectError> {
-    let positive = y.iter().filter(|&&l| l == 1).count();
-    let negative = y.iter().filter(|&&l| l == 0).count();
+fn check_two_classes(name: &'static str, y: &[Label]) -> Result<(), DetectError> {
+    let positive = y.iter().filter(|l| l.is_fraud()).count();
+    let negative = y.iter().filter(|l| l.is_legit()).count();
     match (positive, negative) {
         (0, 0) => Err(DetectError::NeedsLabels { detector: name }),
         (0, _) | (_, 0) => Err(DetectError::OneClass {
@@ -249,7 +248,7 @@ fn check_two_classes(name: &'static str, y: &[i8]) -> Result<(), DetectError> {
 }
 
 /// The users a detector learns from, with their labels (unknown for the rest).
-pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
+pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<Label>) {
     let rows = (0..data.users())
         .filter(|&u| options.train_users[u])
         .collect();
@@ -259,14 +258,14 @@ pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, 
 /// The events a detector learns from (those of training users before any cut-off that have
 /// features), capped with every labelled fraud event kept, as rows of the event features; and
 /// every row's training target.
-pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<i8>) {
+pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<Label>) {
     let targets = options.event_targets(data);
     let featured = data.featured_events();
-    let y: Vec<i8> = featured.iter().map(|&e| targets[e]).collect();
+    let y: Vec<Label> = featured.iter().map(|&e| targets[e]).collect();
     let rows: Vec<usize> = (0..featured.len())
         .filter(|&r| options.learns_from_event(data, featured[r]))
         .collect();
-    (event_sample(rows, |r| y[r] == 1, options.seed), y)
+    (event_sample(rows, |r| y[r].is_fraud(), options.seed), y)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -314,12 +313,12 @@ impl TabularDetector {
     pub(super) fn fit_rows(
         &mut self,
         data: &Dataset,
-        (user_rows, user_y): &(Vec<usize>, Vec<i8>),
-        (event_rows, event_y): &(Vec<usize>, Vec<i8>),
+        (user_rows, user_y): &(Vec<usize>, Vec<Label>),
+        (event_rows, event_y): &(Vec<usize>, Vec<Label>),
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(Vec<f32>, Vec<f32>), DetectError> {
-        let fit_level = |level: Level, x: &Matrix, rows: &[usize], y: &[i8]| {
+        let fit_level = |level: Level, x: &Matrix, rows: &[usize], y: &[Label]| {
             LevelModel::fit(
                 self.kind,
                 level,

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::log::Label;
 use crate::ranked::Ranked;
 
 /// Metrics of scores against labels. NaN (JSON `null`) where a metric is undefined: see
@@ -36,7 +37,7 @@ impl Default for Metrics {
 }
 
 /// Every metric of `scores` on the labelled rows of `labels`, with P/R/F1 at `threshold`.
-pub fn metrics(scores: &[f32], labels: &[i8], threshold: f32) -> Metrics {
+pub fn metrics(scores: &[f32], labels: &[Label], threshold: f32) -> Metrics {
     let r = Ranked::labelled(scores, labels);
     let at = r.at(threshold);
     Metrics {
@@ -67,7 +68,11 @@ mod tests {
 
     #[test]
     fn threshold_figures_count_labelled_rows_only() {
-        let m = metrics(&[0.1, 0.4, 0.35, 0.8], &[0, 0, 1, -1], 0.3);
+        let m = metrics(
+            &[0.1, 0.4, 0.35, 0.8],
+            &crate::log::labels_of(&[0, 0, 1, -1]),
+            0.3,
+        );
         assert_eq!((m.positives, m.negatives), (1, 2));
         assert!((m.precision - 0.5).abs() < 1e-9 && (m.recall - 1.0).abs() < 1e-9);
         assert_eq!(metric_text(f64::NAN, 3), "–");

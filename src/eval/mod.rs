@@ -18,7 +18,7 @@ pub use threshold::{AtThreshold, Bin, ThresholdView};
 
 use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use crate::features::{Dataset, FeatureError, LabelKnowledge};
-use crate::log::{LABEL_UNKNOWN, LoadError, UserIndex, read_user_list};
+use crate::log::{Label, LoadError, UserCode, UserIndex, read_user_list};
 use crate::progress::Progress;
 
 /// One row of the comparison table.
@@ -73,11 +73,10 @@ pub fn setup(
     progress: &dyn Progress,
 ) -> Result<Setup, EvalError> {
     let users = full.users();
-    let event_users = full.event_users().to_vec();
-    let events_of = |test_users: &[bool]| -> Vec<bool> {
-        event_users
-            .iter()
-            .map(|&u| test_users[u as usize])
+    let log = full.log.clone();
+    let events_of = move |test_users: &[bool]| -> Vec<bool> {
+        (0..log.len())
+            .map(|e| log.user_of(e).is_some_and(|u| test_users[u.index()]))
             .collect()
     };
     match split {
@@ -93,9 +92,9 @@ pub fn setup(
             let mut test_users = vec![false; users];
             let mut found = 0;
             for n in &names {
-                if let Some(u) = full.log.columns.user.dict.lookup(n) {
-                    found += usize::from(!test_users[u as usize]);
-                    test_users[u as usize] = true;
+                if let Some(u) = full.log.user_code(n) {
+                    found += usize::from(!test_users[u.index()]);
+                    test_users[u.index()] = true;
                 }
             }
             if found == 0 {
@@ -119,9 +118,9 @@ pub fn setup(
             }
             let test_events: Vec<bool> = ts.iter().map(|&t| t >= at_ms && t < end_ms).collect();
             let mut test_users = vec![false; users];
-            for (e, &u) in event_users.iter().enumerate() {
-                if test_events[e] {
-                    test_users[u as usize] = true;
+            for e in (0..test_events.len()).filter(|&e| test_events[e]) {
+                if let Some(u) = full.log.user_of(e) {
+                    test_users[u.index()] = true;
                 }
             }
             let (train, event_cutoff_ms) = match level {
@@ -164,15 +163,13 @@ fn held_out(
 ) -> Result<Setup, EvalError> {
     let truth = full.labels.clone();
     let mut hidden = truth.clone();
-    for (u, &t) in test_users.iter().enumerate() {
-        if t {
-            hidden.set_user(u, LABEL_UNKNOWN, i64::MAX);
-        }
+    for u in UserCode::all(test_users.len()).filter(|u| test_users[u.index()]) {
+        hidden.set_user(u, Label::Unknown, i64::MAX);
     }
     if let Some(ev) = &mut hidden.event {
-        for (l, &u) in ev.iter_mut().zip(full.event_users()) {
-            if test_users[u as usize] {
-                *l = LABEL_UNKNOWN;
+        for (e, l) in ev.iter_mut().enumerate() {
+            if full.log.user_of(e).is_some_and(|u| test_users[u.index()]) {
+                *l = Label::Unknown;
             }
         }
     }
@@ -235,7 +232,7 @@ pub fn compare(
                 let scores = detector.score(test, progress)?;
                 row.score_secs = started.elapsed().as_secs_f64();
                 let threshold = detector.thresholds(level).suspicious;
-                let (s, y): (Vec<f32>, Vec<i8>) = match level {
+                let (s, y): (Vec<f32>, Vec<Label>) = match level {
                     Level::User => (0..test.users())
                         .filter(|&u| setup.test_users[u])
                         .map(|u| (scores.user[u], setup.truth.user[u]))
@@ -249,12 +246,12 @@ pub fn compare(
                 if level == Level::Event {
                     let c = &test.log.columns;
                     let events: Vec<ScoredEvent> = (0..test.log.len())
-                        .filter(|&e| setup.test_events[e] && targets[e] != LABEL_UNKNOWN)
+                        .filter(|&e| setup.test_events[e] && targets[e].is_known())
                         .map(|e| ScoredEvent {
                             ts_ms: c.ts_ms[e],
                             user: c.user.codes[e],
                             score: scores.event[e],
-                            fraud: targets[e] == 1,
+                            fraud: targets[e].is_fraud(),
                         })
                         .collect();
                     row.daily_top_k_precision = Some(daily_top_k_precision(&events, top_k));

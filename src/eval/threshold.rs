@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::log::Label;
 use crate::ranked::{Counts, Ranked};
 
 /// Every account's score with its label (1 fraud, 0 legit, -1 unlabelled), ranked.
@@ -51,7 +52,7 @@ pub struct Bin {
 }
 
 impl ThresholdView {
-    pub fn new(scores: &[f32], labels: &[i8]) -> Self {
+    pub fn new(scores: &[f32], labels: &[Label]) -> Self {
         Self {
             ranked: Ranked::new(scores, labels),
         }
@@ -81,9 +82,9 @@ impl ThresholdView {
         for (&s, &l) in self.ranked.scores().iter().zip(self.ranked.labels()) {
             let b = &mut out[((s.clamp(0.0, 1.0) / width) as usize).min(bins - 1)];
             match l {
-                1 => b.fraud += 1,
-                0 => b.legit += 1,
-                _ => b.unlabelled += 1,
+                Label::Fraud => b.fraud += 1,
+                Label::Legit => b.legit += 1,
+                Label::Unknown => b.unlabelled += 1,
             }
         }
         out
@@ -97,7 +98,7 @@ mod tests {
     #[test]
     fn counts_at_a_threshold_and_the_curve() {
         let scores = [0.95, 0.85, 0.75, 0.45, 0.25, 0.15];
-        let labels = [1, 0, -1, 1, 0, 0];
+        let labels = crate::log::labels_of(&[1, 0, -1, 1, 0, 0]);
         let v = ThresholdView::new(&scores, &labels);
         let a = v.at(0.5);
         assert_eq!(

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::FeatureError;
 use super::spec::{FeatureTable, TableBuilder, Unit};
 use super::vocab::{Act, act_of};
-use crate::log::{CatColumn, EntityUsers, EventLog, NULL_CODE, UserIndex};
+use crate::log::{CatColumn, EntityUsers, EventLog, NULL_CODE, UserCode, UserIndex};
 use crate::progress::Progress;
 
 /// At most this many event types get their own count and share columns (the most frequent).
@@ -109,18 +109,18 @@ fn f64_column(df: &DataFrame, name: &str, rows: &[usize], users: usize) -> Polar
 const BATCH_EVENTS: usize = 1 << 18;
 
 /// Consecutive runs of users with about `BATCH_EVENTS` events between them.
-fn user_batches(index: &UserIndex) -> Vec<std::ops::Range<u32>> {
+fn user_batches(index: &UserIndex) -> Vec<std::ops::Range<usize>> {
     let mut batches = Vec::new();
-    let (mut start, mut events) = (0u32, 0usize);
-    for u in 0..index.user_count() as u32 {
+    let (mut start, mut events) = (0, 0);
+    for u in index.users() {
         events += index.events(u).len();
         if events >= BATCH_EVENTS {
-            batches.push(start..u + 1);
-            (start, events) = (u + 1, 0);
+            batches.push(start..u.index() + 1);
+            (start, events) = (u.index() + 1, 0);
         }
     }
-    if start < index.user_count() as u32 {
-        batches.push(start..index.user_count() as u32);
+    if start < index.user_count() {
+        batches.push(start..index.user_count());
     }
     batches
 }
@@ -213,7 +213,7 @@ fn account_features_typed(
             return Err(FeatureError::Cancelled);
         }
         let order: Vec<u32> = batch
-            .flat_map(|u| index.events(u).iter().copied())
+            .flat_map(|u| index.events(UserCode::from_index(u)).iter().copied())
             .collect();
         let part = event_frame(log, &order)?
             .lazy()
@@ -519,7 +519,8 @@ fn first_order_secs(
     }
     let c = &log.columns;
     Some(
-        (0..index.user_count() as u32)
+        index
+            .users()
             .map(|u| {
                 let events = index.events(u);
                 let first = events.first().map(|&e| c.ts_ms[e as usize]);
@@ -539,7 +540,8 @@ fn first_order_secs(
 /// The most events each user has in any window of `window_ms`.
 fn peak_in_window(log: &EventLog, index: &UserIndex, window_ms: i64) -> Vec<f32> {
     let ts = &log.columns.ts_ms;
-    (0..index.user_count() as u32)
+    index
+        .users()
         .map(|u| {
             let t: Vec<i64> = index.events(u).iter().map(|&e| ts[e as usize]).collect();
             let (mut start, mut best) = (0, 0);
@@ -567,7 +569,7 @@ pub fn shared_users_of(index: &EntityUsers, users: usize) -> Vec<f32> {
         let users = index.users_of(v);
         let others = users.len().saturating_sub(1) as f32;
         for &u in users {
-            out[u as usize] = out[u as usize].max(others);
+            out[u.index()] = out[u.index()].max(others);
         }
     }
     out

@@ -8,7 +8,7 @@ use super::account::{AccountFeatures, account_features, main_event_types};
 use super::error::FeatureError;
 use super::event::{EventFeatures, event_features, event_features_of};
 use super::knowledge::LabelKnowledge;
-use crate::log::{EventLog, UserIndex, UserLabel};
+use crate::log::{EventLog, UserCode, UserIndex, UserLabel};
 use crate::progress::Progress;
 
 /// A log with its labels and the time each became known, before any feature is computed.
@@ -65,10 +65,9 @@ impl LabelledLog {
         // The part numbers its users afresh; carry each label over by name.
         let mut labels = LabelKnowledge::none(part.user_count());
         labels.delay_ms = known.delay_ms;
-        for u in 0..part.user_count() {
-            let name = part.columns.user.dict.get(u as u32);
-            if let Some(v) = self.log.columns.user.dict.lookup(name) {
-                labels.copy_user(u, known, v as usize);
+        for u in part.users() {
+            if let Some(v) = self.log.user_code(part.user_name(u)) {
+                labels.copy_user(u, known, v);
             }
         }
         if let Some(ev) = &known.event {
@@ -244,8 +243,8 @@ impl Dataset {
         self.index.user_count()
     }
 
-    pub fn user_name(&self, u: usize) -> &str {
-        self.log.columns.user.dict.get(u as u32)
+    pub fn user_name(&self, u: UserCode) -> &str {
+        self.log.user_name(u)
     }
 
     /// The row of event `e` in the event features, if it has one.

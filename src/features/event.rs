@@ -26,7 +26,7 @@ use super::knowledge::LabelKnowledge;
 use super::matrix::Matrix;
 use super::spec::{FeatureSpec, FeatureTable, Unit};
 use super::vocab::{Act, act_of};
-use crate::log::{CatColumn, EventLog, NULL_CODE, UserIndex};
+use crate::log::{CatColumn, EventLog, Label, NULL_CODE, UserIndex};
 use crate::progress::Progress;
 
 /// The user's activity windows' names (`USER_WINDOWS_MS`).
@@ -387,8 +387,8 @@ fn user_history(
     progress: &dyn Progress,
 ) -> Result<(), FeatureError> {
     let c = &log.columns;
-    for u in 0..index.user_count() as u32 {
-        if u % 4096 == 0 && progress.is_cancelled() {
+    for u in index.users() {
+        if u.index() % 4096 == 0 && progress.is_cancelled() {
             return Err(FeatureError::Cancelled);
         }
         let mut cursor = UserCursor::default();
@@ -420,16 +420,15 @@ fn what_it_is(log: &EventLog, layout: &Layout, m: &mut Out) {
 struct RiskSweep<'a> {
     log: &'a EventLog,
     by_time: Vec<u32>,
-    label: Vec<i8>,
+    label: Vec<Label>,
     known_at: Vec<i64>,
     delay_ms: i64,
 }
 
 impl<'a> RiskSweep<'a> {
     fn new(log: &'a EventLog, labels: &LabelKnowledge) -> Self {
-        let users = &log.columns.user.codes;
-        let (label, known_at): (Vec<i8>, Vec<i64>) = (0..log.len())
-            .map(|e| labels.event_label(log, e, users[e]))
+        let (label, known_at): (Vec<Label>, Vec<i64>) = (0..log.len())
+            .map(|e| labels.event_label(log, e, log.user_of(e)))
             .unzip();
         Self {
             log,
@@ -480,8 +479,8 @@ impl<'a> RiskSweep<'a> {
         group
             .iter()
             .map(|&e| e as usize)
-            .filter(|&e| self.label[e] != crate::log::LABEL_UNKNOWN)
-            .map(|e| (ts[e], self.known_at[e], self.label[e] == 1))
+            .filter(|&e| self.label[e].is_known())
+            .map(|e| (ts[e], self.known_at[e], self.label[e].is_fraud()))
     }
 }
 

@@ -10,7 +10,7 @@ use super::event::{Layout, RiskColumns, act_index, time_order};
 use super::event_state::{ActivityCursor, RiskCursor, UserCursor};
 use super::knowledge::LabelKnowledge;
 use super::spec::FeatureSpec;
-use crate::log::{EventLog, LABEL_UNKNOWN, LabelLevel, LabelValue, NULL_CODE};
+use crate::log::{EventLog, Label, LabelLevel, NULL_CODE};
 use crate::progress::Progress;
 
 /// One entity role's cursors, by value code (and event type code for the paired risk).
@@ -37,7 +37,7 @@ pub struct LiveFeatures {
     entities: Vec<EntityCursors>,
     /// Per user code: the account's label and when it became known, which its new events
     /// carry (as the whole-log pass gives a labelled account's later events its label).
-    user_labels: Vec<(LabelValue, i64)>,
+    user_labels: Vec<(Label, i64)>,
 }
 
 impl LiveFeatures {
@@ -59,11 +59,11 @@ impl LiveFeatures {
             c.entities.iter().map(|_| Default::default()).collect();
         for &e in &order {
             let e = e as usize;
-            let (label, known_at) = labels.event_label(log, e, c.user.codes[e]);
-            if label == LABEL_UNKNOWN {
+            let (label, known_at) = labels.event_label(log, e, log.user_of(e));
+            if !label.is_known() {
                 continue;
             }
-            let item = (c.ts_ms[e], known_at, label == 1);
+            let item = (c.ts_ms[e], known_at, label.is_fraud());
             let kind = c.event.codes[e];
             by_user.entry(c.user.codes[e]).or_default().push(item);
             if kind != NULL_CODE {
@@ -148,13 +148,13 @@ impl LiveFeatures {
             .as_ref()
             .filter(|_| new && log.label_level == Some(LabelLevel::Event))
             .map(|l| l[e])
-            .filter(|&l| l != LABEL_UNKNOWN)
-            .map(|l| (t.saturating_add(self.delay_ms), l == 1));
+            .filter(|l| l.is_known())
+            .map(|l| (t.saturating_add(self.delay_ms), l.is_fraud()));
         let label = own.or_else(|| {
             self.user_labels
                 .get(user as usize)
-                .filter(|(l, _)| *l != LABEL_UNKNOWN && new)
-                .map(|&(l, known_at)| (known_at, l == 1))
+                .filter(|(l, _)| l.is_known() && new)
+                .map(|&(l, known_at)| (known_at, l.is_fraud()))
         });
         let layout = &self.layout;
         let delay_ms = self.delay_ms;

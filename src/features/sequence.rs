@@ -3,7 +3,7 @@
 //! scaled features.
 
 use super::matrix::Matrix;
-use crate::log::{EventLog, NULL_CODE, UserIndex};
+use crate::log::{EventLog, NULL_CODE, UserCode, UserIndex};
 
 #[derive(Clone, Debug)]
 pub struct Sequences {
@@ -14,7 +14,7 @@ pub struct Sequences {
     /// `windows * len`: the event index of each step, `u32::MAX` for padding.
     pub events: Vec<u32>,
     /// The user code of each window.
-    pub window_user: Vec<u32>,
+    pub window_user: Vec<UserCode>,
 }
 
 impl Sequences {
@@ -55,7 +55,7 @@ pub fn build_sequences(
         events: Vec::new(),
         window_user: Vec::new(),
     };
-    for u in 0..index.user_count() as u32 {
+    for u in index.users() {
         for chunk in index.events(u).chunks(len) {
             s.window_user.push(u);
             for step in 0..len {

@@ -7,6 +7,7 @@ use super::settings::RightTab;
 use crate::cases::Verdict;
 use crate::detect::{DetectorKind, Thresholds};
 use crate::log::Preview;
+use crate::log::UserCode;
 use crate::rules::{ListEntry, Rule};
 use crate::workbench::{Likeness, QueueFilter};
 
@@ -19,14 +20,14 @@ pub enum Command {
     LoadConfirmed(Box<Preview>, Option<PathBuf>),
     /// The analyst closed the mapping dialog without loading.
     MappingCancelled,
-    Select(usize),
+    Select(UserCode),
     /// Move through the queue: +1 next, -1 previous.
     Step(isize),
     Label(Verdict),
     /// Mark or unmark one account for a bulk decision (ctrl-click).
-    ToggleMark(usize),
+    ToggleMark(UserCode),
     /// Mark the queue from the selection to this account (shift-click).
-    MarkRangeTo(usize),
+    MarkRangeTo(UserCode),
     /// Mark the selected account and every account linked to it.
     MarkLinked,
     /// Mark the selected account and the accounts nearest to it in behaviour.

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, channel};
 
-use crate::detect::Scores;
 use crate::jobs::{JobSlot, Outcome, Waker};
 use crate::workbench::watch::{
     Alert, Grown, OpenLog, WatchEvent, WatchRequest, WatchSummary, follow_growing,
 };
+use crate::workbench::{Triage, defaults};
 
 /// Warnings kept for the panel (the latest).
 const WARNINGS_KEPT: usize = 5;
@@ -56,14 +56,12 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    /// Starts watching `source`, the open log, with what the window already has of it
-    /// (`scores`: the model's scores of `open.data`, which the new events are added to).
-    pub fn start(
-        source: &Path,
-        open: OpenLog,
-        scores: Scores,
-        waker: Waker,
-    ) -> std::io::Result<Self> {
+    /// Starts watching the triage's log with what the window already has of it (its dataset,
+    /// model, scores, rules and workspace; the new events are added to them).
+    pub fn start(t: &Triage, waker: Waker) -> std::io::Result<Self> {
+        let source = t.log_path();
+        let open = OpenLog::of(t);
+        let scores = t.model().scores.clone();
         let (tx, updates) = channel();
         let mut job = JobSlot::new("live");
         let request = WatchRequest {
@@ -73,7 +71,7 @@ impl LiveState {
             workspace: Some(open.workspace.clone()),
             model: None,
             alerts: None,
-            poll_ms: 200,
+            poll_ms: defaults::WATCH_POLL_MS,
         };
         let wake = waker.clone();
         job.start(&rust_i18n::t!("job.live"), waker, move |progress| {

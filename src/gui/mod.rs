@@ -1,13 +1,15 @@
 //! The triage window (eframe/egui): a thin face over the application layer (`workbench`).
-//! `app` applies commands and runs the background jobs, `panels` draw from a borrowed `view`.
+//! `app` applies commands, `orchestrator` runs the background jobs and Live mode, `panels`
+//! draw from a borrowed `view`; `frame_bench` measures frames when asked.
 
 mod app;
 mod background;
 mod command;
 mod fonts;
-mod frame_stats;
+mod frame_bench;
 pub mod i18n;
 mod live;
+mod orchestrator;
 mod panels;
 mod settings;
 mod view;

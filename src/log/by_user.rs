@@ -2,6 +2,7 @@
 //! features, sequence models and the account timeline all read.
 
 use super::table::{EventLog, NULL_CODE};
+use super::user_code::UserCode;
 
 #[derive(Clone)]
 pub struct UserIndex {
@@ -43,9 +44,14 @@ impl UserIndex {
         self.offsets.len() - 1
     }
 
-    /// The event indices of user `code`, oldest first.
-    pub fn events(&self, code: u32) -> &[u32] {
-        let u = code as usize;
+    /// Every user of the index, in code order.
+    pub fn users(&self) -> impl DoubleEndedIterator<Item = UserCode> + ExactSizeIterator {
+        UserCode::all(self.user_count())
+    }
+
+    /// The event indices of user `u`, oldest first.
+    pub fn events(&self, u: UserCode) -> &[u32] {
+        let u = u.index();
         &self.order[self.offsets[u]..self.offsets[u + 1]]
     }
 }
@@ -68,10 +74,10 @@ mod tests {
         let l = load(&p, &Mapping::default(), &NoProgress).unwrap().log;
         let index = UserIndex::new(&l);
         assert_eq!(index.user_count(), 3);
-        let b = l.columns.user.dict.lookup("b").unwrap();
-        let a = l.columns.user.dict.lookup("a").unwrap();
+        let b = l.user_code("b").unwrap();
+        let a = l.user_code("a").unwrap();
         assert_eq!(index.events(b), [2, 0]);
         assert_eq!(index.events(a), [3, 1]);
-        assert_eq!(index.events(l.columns.user.dict.lookup("c").unwrap()), [4]);
+        assert_eq!(index.events(l.user_code("c").unwrap()), [4]);
     }
 }

@@ -2,10 +2,11 @@
 //! (counted by reason, with examples), and notes softer problems as warnings.
 
 use super::issues::IssueLog;
+use super::label::Label;
 use super::mapping::LabelLevel;
 use super::plan::{EventRole, Plan};
 use super::record::{Record, SplitRecord};
-use super::table::{EventColumns, LABEL_UNKNOWN, LabelValue};
+use super::table::EventColumns;
 
 /// Events converted from one run of consecutive rows (a chunk of the file).
 pub struct Converted {
@@ -205,7 +206,7 @@ impl<'p> Converter<'p> {
                     p.columns[c]
                 );
                 self.out.warnings.add(&reason, row, self.line, &raw);
-                LABEL_UNKNOWN
+                Label::Unknown
             })
         });
         let item_code = p
@@ -238,7 +239,7 @@ impl<'p> Converter<'p> {
                 v.push(if is_main || user_level {
                     l
                 } else {
-                    LABEL_UNKNOWN
+                    Label::Unknown
                 });
             }
             if let (Some(col), Some(c)) = (cols.item.as_mut(), item_code) {
@@ -275,18 +276,18 @@ pub fn parse_amount(raw: &str) -> Option<f64> {
 }
 
 /// Reads a label value: 1/0, true/false, fraud/legit, yes/no. Empty is unknown.
-pub fn parse_label(raw: &str) -> Option<LabelValue> {
+pub fn parse_label(raw: &str) -> Option<Label> {
     const FRAUD: [&str; 7] = ["1", "1.0", "true", "fraud", "yes", "y", "t"];
     const LEGIT: [&str; 7] = ["0", "0.0", "false", "legit", "no", "n", "f"];
     let s = raw.trim();
     // Compared without lower-casing into a new string: this runs once per row.
     let is = |words: &[&str]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
     if s.is_empty() {
-        Some(LABEL_UNKNOWN)
+        Some(Label::Unknown)
     } else if is(&FRAUD) {
-        Some(1)
+        Some(Label::Fraud)
     } else if is(&LEGIT) {
-        Some(0)
+        Some(Label::Legit)
     } else {
         None
     }
@@ -303,9 +304,9 @@ mod tests {
         assert_eq!(parse_amount("¥88"), Some(88.0));
         assert!(parse_amount("").unwrap().is_nan());
         assert_eq!(parse_amount("twelve"), None);
-        assert_eq!(parse_label("Fraud"), Some(1));
-        assert_eq!(parse_label("0"), Some(0));
-        assert_eq!(parse_label(""), Some(LABEL_UNKNOWN));
+        assert_eq!(parse_label("Fraud"), Some(Label::Fraud));
+        assert_eq!(parse_label("0"), Some(Label::Legit));
+        assert_eq!(parse_label(""), Some(Label::Unknown));
         assert_eq!(parse_label("maybe"), None);
     }
 }

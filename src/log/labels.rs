@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::convert::parse_label;
 use super::error::LoadError;
+use super::label::Label;
 use super::mapping::{LABEL_NAMES, TIME_NAMES, USER_NAMES};
-use super::table::LabelValue;
 use super::timeparse::{self, TimeFormat};
 use super::user_csv::{field, read_user_csv};
 
@@ -14,8 +14,8 @@ use super::user_csv::{field, read_user_csv};
 #[derive(Clone, Debug, PartialEq)]
 pub struct UserLabel {
     pub user: String,
-    /// 1 fraud, 0 legit.
-    pub label: LabelValue,
+    /// Fraud or legit (a labels file has no unknown labels).
+    pub label: Label,
     pub known_at_ms: Option<i64>,
 }
 
@@ -35,7 +35,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<UserLabel>, LoadError> {
         }
         let raw = field(record, Some(label_col));
         let label = match parse_label(raw) {
-            Some(l @ (0 | 1)) => l,
+            Some(l @ (Label::Fraud | Label::Legit)) => l,
             _ => {
                 return Err(format_err(format!(
                     "line {line}: label '{raw}' is not 1/0, true/false or fraud/legit"
@@ -102,7 +102,7 @@ mod tests {
     fn reads_labels_with_and_without_times() {
         let l = read("user,label,ts\nu1,fraud,2026-10-02\nu2,0,\n").unwrap();
         assert_eq!(l.len(), 2);
-        assert_eq!(l[0].label, 1);
+        assert_eq!(l[0].label, Label::Fraud);
         assert_eq!(l[0].known_at_ms, Some(1_790_899_200_000));
         assert_eq!(l[1].known_at_ms, None);
         let l = read("\u{feff}用户ID,标签\n张三,1\n").unwrap();

@@ -2,11 +2,12 @@
 //! "other users share a device" feature and the account view's linked accounts.
 
 use super::table::{CatColumn, NULL_CODE};
+use super::user_code::UserCode;
 
 /// The distinct users of every value of one entity column.
 pub struct EntityUsers {
     /// Users of value `v`: `users[offsets[v]..offsets[v + 1]]`, ascending.
-    users: Vec<u32>,
+    users: Vec<UserCode>,
     offsets: Vec<usize>,
 }
 
@@ -30,7 +31,10 @@ impl EntityUsers {
             offsets[v + 1] += offsets[v];
         }
         Self {
-            users: pairs.into_iter().map(|(_, u)| u).collect(),
+            users: pairs
+                .into_iter()
+                .map(|(_, u)| UserCode::from_raw(u))
+                .collect(),
             offsets,
         }
     }
@@ -40,7 +44,7 @@ impl EntityUsers {
     }
 
     /// The users of value code `v` (empty for an unknown code).
-    pub fn users_of(&self, v: u32) -> &[u32] {
+    pub fn users_of(&self, v: u32) -> &[UserCode] {
         let v = v as usize;
         if v + 1 >= self.offsets.len() {
             return &[];
@@ -72,8 +76,9 @@ mod tests {
         let device = column(&["d1", "d1", "d1", "", "d2"]);
         let index = EntityUsers::new(&device, &users);
         assert_eq!(index.values(), 2);
-        assert_eq!(index.users_of(0), [0, 1]);
-        assert_eq!(index.users_of(1), [0]);
+        let code = UserCode::from_raw;
+        assert_eq!(index.users_of(0), [code(0), code(1)]);
+        assert_eq!(index.users_of(1), [code(0)]);
         assert!(index.users_of(7).is_empty());
     }
 }

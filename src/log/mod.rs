@@ -10,6 +10,7 @@ mod detect;
 mod encoding;
 mod error;
 mod issues;
+mod label;
 mod labels;
 mod links;
 mod mapping;
@@ -22,6 +23,7 @@ mod source;
 mod table;
 pub mod tail;
 pub mod timeparse;
+mod user_code;
 mod user_csv;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +34,9 @@ pub use convert::{parse_amount, parse_label};
 pub use delimited::worker_threads;
 pub use error::LoadError;
 pub use issues::{Example, IssueStat};
+pub use label::Label;
+#[cfg(test)]
+pub(crate) use label::labels_of;
 pub use labels::{UserLabel, read_labels};
 pub use links::EntityUsers;
 pub use mapping::{ExtraEvent, LABEL_NAMES, LabelLevel, Mapping, USER_NAMES};
@@ -39,10 +44,9 @@ pub use parquet::{ColumnData, write_table as write_parquet};
 pub use plan::{DEFAULT_EVENT_NAME, EventRole, Plan, TimeRole};
 pub use report::{LabelCounts, LoadReport};
 pub use source::Delimiter;
-pub use table::{
-    CatColumn, Dict, EventColumns, EventLog, LABEL_UNKNOWN, LabelValue, NULL_CODE, NamedColumn,
-};
+pub use table::{CatColumn, Dict, EventColumns, EventLog, NULL_CODE, NamedColumn};
 pub use timeparse::{TimeFormat, parse_duration_ms, parse_instant};
+pub use user_code::UserCode;
 pub use user_csv::{UserCsv, field, read_user_csv, read_user_list};
 
 use crate::progress::Progress;

@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::assemble::Stats;
 use super::issues::IssueStat;
+use super::label::Label;
 use super::plan::Plan;
-use super::table::{EventLog, LABEL_UNKNOWN, NULL_CODE};
+use super::table::EventLog;
 use super::timeparse::format_rfc3339;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -62,22 +63,22 @@ pub fn label_counts(log: &EventLog) -> Option<LabelCounts> {
         super::LabelLevel::Event => {
             for &l in labels {
                 match l {
-                    1 => positive += 1,
-                    0 => negative += 1,
-                    _ => {}
+                    Label::Fraud => positive += 1,
+                    Label::Legit => negative += 1,
+                    Label::Unknown => {}
                 }
             }
         }
         super::LabelLevel::User => {
-            let mut per_user = vec![LABEL_UNKNOWN; log.user_count()];
-            for (&u, &l) in log.columns.user.codes.iter().zip(labels) {
-                if u != NULL_CODE && l != LABEL_UNKNOWN {
-                    let slot = &mut per_user[u as usize];
+            let mut per_user = vec![Label::Unknown; log.user_count()];
+            for (e, &l) in labels.iter().enumerate() {
+                if let Some(u) = log.user_of(e) {
+                    let slot = &mut per_user[u.index()];
                     *slot = (*slot).max(l);
                 }
             }
-            positive = per_user.iter().filter(|&&l| l == 1).count() as u64;
-            negative = per_user.iter().filter(|&&l| l == 0).count() as u64;
+            positive = per_user.iter().filter(|l| l.is_fraud()).count() as u64;
+            negative = per_user.iter().filter(|l| l.is_legit()).count() as u64;
         }
     }
     Some(LabelCounts {

@@ -5,7 +5,9 @@
 
 use hashbrown::HashTable;
 
+use super::label::Label;
 use super::mapping::LabelLevel;
+use super::user_code::UserCode;
 
 /// Code of a missing value in a `CatColumn`.
 pub const NULL_CODE: u32 = u32::MAX;
@@ -146,10 +148,6 @@ pub struct NamedColumn {
     pub column: CatColumn,
 }
 
-/// Imported label of an event: 1 fraud, 0 legit, -1 unknown.
-pub type LabelValue = i8;
-pub const LABEL_UNKNOWN: LabelValue = -1;
-
 /// The columns of the event table. Optional roles are `None` when the log does not have them.
 #[derive(Clone, Debug, Default)]
 pub struct EventColumns {
@@ -165,7 +163,8 @@ pub struct EventColumns {
     pub category: Option<CatColumn>,
     /// Linked entities: device, ip, terminal, card, ...
     pub entities: Vec<NamedColumn>,
-    pub label: Option<Vec<LabelValue>>,
+    /// The log's own label of each event (per user when `label_level` says so).
+    pub label: Option<Vec<Label>>,
     /// Every other source column, shown in the event table.
     pub attributes: Vec<NamedColumn>,
 }
@@ -244,7 +243,7 @@ impl EventColumns {
         if let Some(a) = &mut self.label {
             match &other.label {
                 Some(b) => a.extend(kept(b, keep)),
-                None => a.resize(a.len() + n, LABEL_UNKNOWN),
+                None => a.resize(a.len() + n, Label::Unknown),
             }
         }
         for a in self.entities.iter_mut().chain(&mut self.attributes) {
@@ -276,6 +275,29 @@ impl EventLog {
 
     pub fn user_count(&self) -> usize {
         self.columns.user.dict.len()
+    }
+
+    /// Every user of the log, in code order.
+    pub fn users(&self) -> impl DoubleEndedIterator<Item = UserCode> + ExactSizeIterator {
+        UserCode::all(self.user_count())
+    }
+
+    /// The user called `name`, when the log has one.
+    pub fn user_code(&self, name: &str) -> Option<UserCode> {
+        self.columns.user.dict.lookup(name).map(UserCode::from_raw)
+    }
+
+    /// The name of user `u`.
+    pub fn user_name(&self, u: UserCode) -> &str {
+        self.columns.user.dict.get(u.raw())
+    }
+
+    /// The user of event `e` (`None` for an event without one).
+    pub fn user_of(&self, e: usize) -> Option<UserCode> {
+        match self.columns.user.codes[e] {
+            NULL_CODE => None,
+            c => Some(UserCode::from_raw(c)),
+        }
     }
 
     /// Events per event type, in first-seen order.
@@ -352,7 +374,7 @@ mod tests {
         a.user.codes.push(c);
         a.event.codes.push(NULL_CODE);
         a.amount = Some(vec![9.5]);
-        a.label = Some(vec![1]);
+        a.label = Some(vec![Label::Fraud]);
         let mut device = CatColumn::default();
         let d = device.code_of("d1");
         device.codes.push(d);
@@ -383,7 +405,7 @@ mod tests {
         assert!(amount[1].is_nan() && amount[2].is_nan());
         assert_eq!(
             a.label.as_deref(),
-            Some(&[1, LABEL_UNKNOWN, LABEL_UNKNOWN][..])
+            Some(&[Label::Fraud, Label::Unknown, Label::Unknown][..])
         );
         let device = &a.entities[0].column;
         assert_eq!(device.len(), 3);

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::log::Label;
 use crate::ranked::Ranked;
 
 #[derive(Clone, Debug, Serialize)]
@@ -31,7 +32,7 @@ pub fn figures(name: &str, probabilities: &[f32], classes: usize, actual: &[u32]
     }
     let (roc_auc, average_precision) = if classes == 2 {
         let yes: Vec<f32> = (0..n).map(|i| probabilities[i * 2 + 1]).collect();
-        let labels: Vec<i8> = actual.iter().map(|&a| a as i8).collect();
+        let labels: Vec<Label> = actual.iter().map(|&a| Label::of_fraud(a == 1)).collect();
         let ranked = Ranked::new(&yes, &labels);
         (ranked.roc_auc(), ranked.average_precision())
     } else {

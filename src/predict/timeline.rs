@@ -61,8 +61,8 @@ impl Timelines {
             amount: Vec::with_capacity(n),
         };
         t.offsets.push(0);
-        for u in 0..index.user_count() {
-            for &e in index.events(u as u32) {
+        for u in index.users() {
+            for &e in index.events(u) {
                 let e = e as usize;
                 let code = c.event.codes[e] as usize;
                 t.ts.push(c.ts_ms[e]);

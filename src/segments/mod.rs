@@ -14,7 +14,7 @@ pub use pca::project_2d;
 pub use quality::{adjusted_rand_index, silhouette};
 
 use crate::features::{FeatureTable, Matrix, Scaler};
-use crate::log::LABEL_UNKNOWN;
+use crate::log::Label;
 
 /// The k tried when the analyst asks for it to be chosen.
 pub const AUTO_K: std::ops::RangeInclusive<usize> = 2..=10;
@@ -70,8 +70,13 @@ pub struct Segmentation {
 }
 
 /// Segments the accounts of `account` (one row per account). `labels` are the accounts'
-/// labels (1 fraud, 0 legit, LABEL_UNKNOWN), for the profiles only; `k` None chooses it.
-pub fn segment(account: &FeatureTable, labels: &[i8], k: Option<usize>, seed: u64) -> Segmentation {
+/// labels, for the profiles only; `k` None chooses it.
+pub fn segment(
+    account: &FeatureTable,
+    labels: &[Label],
+    k: Option<usize>,
+    seed: u64,
+) -> Segmentation {
     let scaler = Scaler::fit(&account.values);
     let x = scaler.transform(&account.values);
     let (model, chosen_by, tried) = match k {
@@ -145,7 +150,7 @@ fn profile(
     account: &FeatureTable,
     x: &Matrix,
     model: &KMeans,
-    labels: &[i8],
+    labels: &[Label],
     s: usize,
 ) -> SegmentProfile {
     let members: Vec<usize> = (0..x.rows).filter(|&r| model.assignments[r] == s).collect();
@@ -174,12 +179,12 @@ fn profile(
             )
         })
         .collect();
-    let labelled: Vec<i8> = members
+    let labelled: Vec<Label> = members
         .iter()
         .filter_map(|&r| labels.get(r).copied())
-        .filter(|&l| l != LABEL_UNKNOWN)
+        .filter(|l| l.is_known())
         .collect();
-    let fraud = labelled.iter().filter(|&&l| l == 1).count();
+    let fraud = labelled.iter().filter(|l| l.is_fraud()).count();
     SegmentProfile {
         segment: s,
         size: members.len(),

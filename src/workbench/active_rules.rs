@@ -3,6 +3,7 @@
 
 use crate::detect::{Reason, Risk};
 use crate::features::Dataset;
+use crate::log::{Label, UserCode};
 use crate::rules::{
     Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction, apply_rules, backtest, bind,
     list_hits, parse,
@@ -23,7 +24,7 @@ pub fn test_rule(
     data: &Dataset,
     expression: &str,
     lists: &[ListEntry],
-    labels: &[i8],
+    labels: &[Label],
     flagged: &[bool],
 ) -> std::result::Result<Backtest, ParseError> {
     Ok(backtest(
@@ -75,20 +76,20 @@ impl ActiveRules {
     }
 
     /// The list entries account `u`'s events carry.
-    pub fn listed(&self, u: usize) -> impl Iterator<Item = &ListEntry> {
+    pub fn listed(&self, u: UserCode) -> impl Iterator<Item = &ListEntry> {
         self.listed
-            .get(u)
+            .get(u.index())
             .into_iter()
             .flatten()
             .map(|&i| &self.lists[i])
     }
 
     /// The enabled rules hitting account `u`.
-    pub fn hitting(&self, u: usize) -> impl Iterator<Item = &Rule> {
+    pub fn hitting(&self, u: UserCode) -> impl Iterator<Item = &Rule> {
         self.rules
             .iter()
             .zip(&self.hits)
-            .filter(move |(_, h)| h.get(u).copied().unwrap_or(false))
+            .filter(move |(_, h)| h.get(u.index()).copied().unwrap_or(false))
             .map(|(r, _)| r)
     }
 
@@ -101,7 +102,7 @@ impl ActiveRules {
 
     /// The model's risk for `u` with the rules hitting it applied, and its listed values: a
     /// blocked value makes the account high risk, an allowed one clears it.
-    pub fn risk(&self, u: usize, model_risk: Risk) -> Risk {
+    pub fn risk(&self, u: UserCode, model_risk: Risk) -> Risk {
         let from_lists = self.listed(u).map(|e| match e.kind {
             ListKind::Block => RuleAction::FlagHigh,
             ListKind::Allow => RuleAction::Allow,
@@ -113,7 +114,7 @@ impl ActiveRules {
     }
 
     /// The reasons the lists and rules hitting `u` give, first among its reasons.
-    pub fn reasons(&self, u: usize) -> Vec<Reason> {
+    pub fn reasons(&self, u: UserCode) -> Vec<Reason> {
         let listed = self.listed(u).map(|e| Reason {
             feature: format!("list:{}", e.role),
             text: e.reason(),

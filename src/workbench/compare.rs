@@ -33,7 +33,7 @@ pub fn compare(
             .labels
             .event
             .as_ref()
-            .is_some_and(|e| e.iter().any(|&l| l == 0 || l == 1));
+            .is_some_and(|e| e.iter().any(|l| l.is_known()));
     if !labelled {
         return Err(WorkbenchError::NoLabels);
     }

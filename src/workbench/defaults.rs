@@ -24,6 +24,9 @@ pub const TOP_K: usize = 100;
 pub const RETRAIN_EVERY: usize = 20;
 /// Accounts a team reviews per day, against which the flagged count is shown.
 pub const DAILY_CAPACITY: usize = 200;
+/// The longest wait between two looks at a watched log (`vigil watch`, the window's Live
+/// mode), for file systems that do not say when a file changed.
+pub const WATCH_POLL_MS: u64 = 200;
 
 /// `LABEL_DELAY` in milliseconds.
 pub fn label_delay_ms() -> i64 {

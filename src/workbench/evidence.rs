@@ -3,6 +3,7 @@
 
 use super::session::Session;
 use crate::log::timeparse::format_rfc3339;
+use crate::log::{Label, UserCode};
 
 /// Values used by more accounts than this (a mobile carrier's NAT, a shared office network)
 /// link nothing worth showing one by one.
@@ -18,8 +19,23 @@ pub struct SharedValue {
 /// Another account sharing at least one entity value with the one looked at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkedAccount {
-    pub user: usize,
+    pub user: UserCode,
     pub shared: Vec<SharedValue>,
+}
+
+/// One event of an account's timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineEvent<'a> {
+    pub event: usize,
+    pub ts_ms: i64,
+    /// The event type's name, when it has one.
+    pub kind: Option<&'a str>,
+    /// NaN without an amount.
+    pub amount: f64,
+    pub score: f32,
+    /// The log labels the event fraud, as known by the log's end (a label still in its delay
+    /// is not shown).
+    pub labelled_fraud: bool,
 }
 
 /// One field of an event, typed where the view treats it specially.
@@ -52,10 +68,11 @@ pub fn format_time(ms: i64) -> String {
 
 impl Session {
     /// The accounts sharing an entity value with user `u`, riskiest first.
-    pub fn linked_accounts(&self, u: usize) -> Vec<LinkedAccount> {
+    pub fn linked_accounts(&self, u: UserCode) -> Vec<LinkedAccount> {
         let cols = &self.data.log.columns;
-        let events = self.data.index.events(u as u32);
-        let mut by_user: std::collections::BTreeMap<u32, Vec<SharedValue>> = Default::default();
+        let events = self.data.index.events(u);
+        let mut by_user: std::collections::BTreeMap<UserCode, Vec<SharedValue>> =
+            Default::default();
         for (entity, users) in cols.entities.iter().zip(&self.links) {
             let mut values: Vec<u32> = events
                 .iter()
@@ -68,7 +85,7 @@ impl Session {
                 if sharing.len() > MAX_USERS_PER_VALUE {
                     continue;
                 }
-                for &other in sharing.iter().filter(|&&o| o as usize != u) {
+                for &other in sharing.iter().filter(|&&o| o != u) {
                     by_user.entry(other).or_default().push(SharedValue {
                         entity: entity.name.clone(),
                         value: entity.column.dict.get(v).to_string(),
@@ -79,17 +96,36 @@ impl Session {
         let scores = &self.model.scores.user;
         let mut linked: Vec<LinkedAccount> = by_user
             .into_iter()
-            .map(|(user, shared)| LinkedAccount {
-                user: user as usize,
-                shared,
-            })
+            .map(|(user, shared)| LinkedAccount { user, shared })
             .collect();
         linked.sort_by(|a, b| {
-            scores[b.user]
-                .total_cmp(&scores[a.user])
+            scores[b.user.index()]
+                .total_cmp(&scores[a.user.index()])
                 .then(a.user.cmp(&b.user))
         });
         linked
+    }
+
+    /// Every event of user `u`, oldest first, as the timeline draws it.
+    pub fn timeline(&self, u: UserCode) -> Vec<TimelineEvent<'_>> {
+        let cols = &self.data.log.columns;
+        let known = self.data.labels.event.as_ref();
+        self.data
+            .index
+            .events(u)
+            .iter()
+            .map(|&e| {
+                let e = e as usize;
+                TimelineEvent {
+                    event: e,
+                    ts_ms: cols.ts_ms[e],
+                    kind: cols.event.get(e),
+                    amount: cols.amount.as_ref().map_or(f64::NAN, |a| a[e]),
+                    score: self.model.scores.event.get(e).copied().unwrap_or(0.0),
+                    labelled_fraud: known.is_some_and(|l| l[e].is_fraud()),
+                }
+            })
+            .collect()
     }
 
     /// Every field of event `e` as (name, value), in the event table's column order.
@@ -126,9 +162,8 @@ impl Session {
         }
         if let Some(l) = &self.data.labels.event {
             let word = match l[e] {
-                1 => "fraud",
-                0 => "legit",
-                _ => "",
+                Label::Unknown => "",
+                known => known.name(),
             };
             f.push(("label".into(), text(word)));
         }

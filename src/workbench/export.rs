@@ -12,6 +12,7 @@ use crate::detect::{
 };
 use crate::features::lookback_ms;
 use crate::features::{Dataset, LabelledLog};
+use crate::log::UserCode;
 use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
@@ -235,15 +236,19 @@ fn write_scores(
             let thresholds = detector.thresholds(Level::User);
             w.write_record(["user", "score", "risk", "reasons"])?;
             let mut active = vec![false; data.users()];
-            for (e, &u) in c.user.codes.iter().enumerate() {
-                if window.contains(c.ts_ms[e]) {
-                    active[u as usize] = true;
+            for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
+                if let Some(u) = data.log.user_of(e) {
+                    active[u.index()] = true;
                 }
             }
-            let mut users: Vec<usize> = (0..data.users()).filter(|&u| active[u]).collect();
-            users.sort_by(|&a, &b| scores.user[b].total_cmp(&scores.user[a]).then(a.cmp(&b)));
+            let mut users: Vec<UserCode> = data.log.users().filter(|u| active[u.index()]).collect();
+            users.sort_by(|&a, &b| {
+                scores.user[b.index()]
+                    .total_cmp(&scores.user[a.index()])
+                    .then(a.cmp(&b))
+            });
             for u in users {
-                let s = scores.user[u];
+                let s = scores.user[u.index()];
                 let reasons: Vec<String> = detector
                     .explain(data, u)
                     .into_iter()
@@ -301,9 +306,10 @@ fn write_event_rows(
                 .collect(),
             false => Vec::new(),
         };
+        let user = data.log.user_of(e).map_or("", |u| data.user_name(u));
         w.write_record([
             &c.row[e].to_string(),
-            data.user_name(c.user.codes[e] as usize),
+            user,
             &format_rfc3339(c.ts_ms[e]),
             &format!("{:.6}", scores.event[e]),
             &reasons.join("; "),

@@ -5,12 +5,12 @@
 
 use crate::cases::{Case, Verdict};
 use crate::features::LabelKnowledge;
-use crate::log::{EventLog, LABEL_UNKNOWN, LabelValue, UserIndex};
+use crate::log::{EventLog, Label, UserCode, UserIndex};
 
 /// An account's label: its verdict's, else the log's.
-pub fn effective_label(log_label: LabelValue, verdict: Option<Verdict>) -> LabelValue {
+pub fn effective_label(log_label: Label, verdict: Option<Verdict>) -> Label {
     match verdict {
-        Some(v) => v.as_label().unwrap_or(LABEL_UNKNOWN),
+        Some(v) => v.label(),
         None => log_label,
     }
 }
@@ -19,8 +19,8 @@ pub fn effective_label(log_label: LabelValue, verdict: Option<Verdict>) -> Label
 pub fn verdicts_by_user(log: &EventLog, cases: &[Case]) -> Vec<Option<Verdict>> {
     let mut out = vec![None; log.user_count()];
     for c in cases {
-        if let Some(u) = log.columns.user.dict.lookup(&c.user) {
-            out[u as usize] = c.verdict;
+        if let Some(u) = log.user_code(&c.user) {
+            out[u.index()] = c.verdict;
         }
     }
     out
@@ -38,7 +38,7 @@ pub struct TrainingLabels {
     /// keeps the log's finer word on which events were fraud.
     pub targets: LabelKnowledge,
     /// Per user: the log's label as known by its last event (`label_delay_ms` after its event).
-    pub log_labels: Vec<LabelValue>,
+    pub log_labels: Vec<Label>,
 }
 
 pub fn training_labels(
@@ -51,16 +51,19 @@ pub fn training_labels(
     let end = log.columns.ts_ms.iter().copied().max().unwrap_or(0);
     let mut targets = features.known_before(log, end.saturating_add(1));
     let log_labels = targets.user.clone();
-    for (u, verdict) in verdicts_by_user(log, cases).into_iter().enumerate() {
-        let Some(verdict) = verdict else { continue };
-        let label = effective_label(log_labels[u], Some(verdict));
+    let verdicts = verdicts_by_user(log, cases);
+    for u in UserCode::all(verdicts.len()) {
+        let Some(verdict) = verdicts[u.index()] else {
+            continue;
+        };
+        let label = effective_label(log_labels[u.index()], Some(verdict));
         targets.set_user(u, label, end);
         if let Some(events) = &mut targets.event {
-            for &e in index.events(u as u32) {
+            for &e in index.events(u) {
                 let l = &mut events[e as usize];
                 match verdict {
-                    Verdict::Legit if *l != LABEL_UNKNOWN => *l = 0,
-                    Verdict::Unsure => *l = LABEL_UNKNOWN,
+                    Verdict::Legit if l.is_known() => *l = Label::Legit,
+                    Verdict::Unsure => *l = Label::Unknown,
                     _ => {}
                 }
             }
@@ -74,7 +77,7 @@ pub fn training_labels(
 }
 
 /// The label of every user as the window shows it.
-pub fn display_labels(log_labels: &[LabelValue], verdicts: &[Option<Verdict>]) -> Vec<LabelValue> {
+pub fn display_labels(log_labels: &[Label], verdicts: &[Option<Verdict>]) -> Vec<Label> {
     log_labels
         .iter()
         .zip(verdicts)

@@ -14,19 +14,19 @@
 //! - `defaults`: one set of defaults for both faces.
 
 mod active_rules;
-mod bulk;
 mod compare;
 mod data;
 pub mod defaults;
 mod error;
 mod evidence;
 mod export;
+mod job;
 mod labels;
 mod model;
 mod outlook;
 mod predict;
 mod queue_filter;
-mod rules;
+mod retrain_input;
 mod rules_report;
 mod segments;
 mod session;
@@ -39,8 +39,11 @@ pub use active_rules::{ActiveRules, rule_hits, test_rule};
 pub use compare::{CompareRequest, compare};
 pub use data::{DataSource, mapping_from};
 pub use error::{Result, WorkbenchError};
-pub use evidence::{FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, format_time};
+pub use evidence::{
+    FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent, format_time,
+};
 pub use export::{ModelChoice, ScoreOutcome, ScoreRequest, score_to_csv};
+pub use job::Job;
 pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
@@ -48,12 +51,13 @@ pub use model::{ModelState, model_dir};
 pub use outlook::{Outlook, default_horizon, outlook};
 pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
+pub use retrain_input::{ModelReport, RetrainInput};
 pub use rules_report::{HitRow, RuleTest, RuleTestReport, RuleTestRequest, test_rules};
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
 pub use train::{TrainRequest, Trained, train};
-pub use triage::{HISTOGRAM_BINS, ModelReport, PR_POINTS, RetrainInput, Triage};
+pub use triage::{HISTOGRAM_BINS, PR_POINTS, Triage};
 
 /// The compute device the neural detectors use, as the window shows it.
 pub fn compute_device_name() -> &'static str {

@@ -12,7 +12,7 @@ use crate::detect::{
     TrainingCurve, TrainingRecord, align_features, load_model, new_detector, save_model,
 };
 use crate::features::{Dataset, Matrix};
-use crate::log::LABEL_UNKNOWN;
+use crate::log::Label;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::Progress;
 
@@ -119,20 +119,20 @@ pub fn fit(
 fn supervision(data: &Dataset, options: &TrainOptions) -> TrainingRecord {
     let mut r = TrainingRecord::default();
     for u in (0..data.users()).filter(|&u| options.train_users[u]) {
-        if data.labels.user[u] == LABEL_UNKNOWN {
-            r.unknown_users += 1;
-        } else {
+        if data.labels.user[u].is_known() {
             r.labelled_users += 1;
+        } else {
+            r.unknown_users += 1;
         }
     }
     let targets = options.event_targets(data);
     for (e, &t) in targets.iter().enumerate() {
         match t {
-            LABEL_UNKNOWN if options.learns_from_event(data, e) => r.unknown_events += 1,
-            LABEL_UNKNOWN => {}
+            Label::Unknown if options.learns_from_event(data, e) => r.unknown_events += 1,
+            Label::Unknown => {}
             t => {
                 r.labelled_events += 1;
-                r.fraud_events += usize::from(t == 1);
+                r.fraud_events += usize::from(t.is_fraud());
             }
         }
     }

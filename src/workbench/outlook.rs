@@ -64,7 +64,11 @@ pub fn outlook(data: &Dataset, seed: u64, progress: &dyn Progress) -> Result<Out
     let at_ms = data.log.time_range_ms().map_or(0, |(_, last)| last + 1);
     let horizon_ms = default_horizon(data);
     let users = data.users();
-    let index: AHashMap<&str, usize> = (0..users).map(|u| (data.user_name(u), u)).collect();
+    let index: AHashMap<&str, usize> = data
+        .log
+        .users()
+        .map(|u| (data.user_name(u), u.index()))
+        .collect();
     let mut o = Outlook {
         at_ms,
         horizon_ms,

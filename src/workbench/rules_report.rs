@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::error::Result;
 use super::triage::Triage;
-use crate::log::Mapping;
+use crate::log::{Label, Mapping, UserCode};
 use crate::progress::Progress;
 use crate::rules::{Backtest, RuleAction};
 
@@ -25,8 +25,7 @@ pub struct RuleTestRequest {
 pub struct HitRow {
     pub user: String,
     pub score: f32,
-    /// 1 fraud, 0 legit, -1 unknown.
-    pub label: i8,
+    pub label: Label,
 }
 
 #[derive(Serialize)]
@@ -62,13 +61,13 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
         false,
         progress,
     )?;
-    let model = &triage.session.model;
+    let model = triage.model();
     let model_name = format!(
         "{}{}",
         model.kind.name(),
         if model.from_disk {
             " (kept)"
-        } else if triage.session.pending.is_some() {
+        } else if triage.pending_detector().is_some() {
             " (quick first look: no kept model)"
         } else {
             ""
@@ -77,7 +76,7 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
     let to_test: Vec<(String, String, Option<RuleAction>, bool)> = match &request.rule {
         Some(expr) => vec![("(given)".into(), expr.clone(), None, true)],
         None => triage
-            .rules
+            .rules()
             .rules
             .iter()
             .map(|r| {
@@ -96,7 +95,7 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
             let started = std::time::Instant::now();
             let backtest = triage.backtest_rule(&expression).map_err(|e| e.to_string());
             let backtest_ms = started.elapsed().as_secs_f64() * 1000.0;
-            let mut top: Vec<usize> = backtest
+            let mut top: Vec<UserCode> = backtest
                 .as_ref()
                 .map(|b| b.hits.clone())
                 .unwrap_or_default();
@@ -107,7 +106,7 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
                 .map(|u| HitRow {
                     user: triage.user_name(u).to_string(),
                     score: triage.score(u),
-                    label: triage.labels[u],
+                    label: triage.label_of(u),
                 })
                 .collect();
             RuleTest {
@@ -123,8 +122,8 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
         .collect();
     Ok(RuleTestReport {
         model: model_name,
-        suspicious_threshold: triage.thresholds.suspicious,
-        labelled_accounts: triage.labels.iter().filter(|&&l| l >= 0).count(),
+        suspicious_threshold: triage.thresholds().suspicious,
+        labelled_accounts: triage.labels().iter().filter(|l| l.is_known()).count(),
         tests,
     })
 }

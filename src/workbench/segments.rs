@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
 use crate::features::Dataset;
+use crate::log::Label;
 use crate::progress::Progress;
 use crate::segments::{Segmentation, segment};
 
@@ -36,7 +37,9 @@ pub fn segments(
     let data = whole.featurise_accounts(progress)?;
     let segmentation =
         segment_dataset(&data, &data.labels.user, request.k, request.seed, progress)?;
-    let names: Vec<String> = (0..data.users())
+    let names: Vec<String> = data
+        .log
+        .users()
         .map(|u| data.user_name(u).to_string())
         .collect();
     if let Some(out) = &request.out {
@@ -55,7 +58,7 @@ pub fn segments(
 /// account are for the profiles' fraud rates.
 pub fn segment_dataset(
     data: &Dataset,
-    labels: &[i8],
+    labels: &[Label],
     k: Option<usize>,
     seed: u64,
     progress: &dyn Progress,

@@ -13,7 +13,7 @@ use super::model::{
 use crate::cases::{Case, Workspace, default_workspace};
 use crate::detect::DetectorKind;
 use crate::features::Dataset;
-use crate::log::{self, EntityUsers, EventLog, LoadReport, Mapping, Preview, UserIndex};
+use crate::log::{self, EntityUsers, EventLog, Label, LoadReport, Mapping, Preview, UserIndex};
 use crate::progress::Progress;
 
 /// What to open.
@@ -40,8 +40,8 @@ pub struct Session {
     pub mapping: Mapping,
     pub report: LoadReport,
     pub data: Arc<Dataset>,
-    /// Per user: the label the log itself gives, as known by the log's end (-1 unknown).
-    pub log_labels: Vec<i8>,
+    /// Per user: the label the log itself gives, as known by the log's end.
+    pub log_labels: Vec<Label>,
     /// Per entity column (same order as the log's): who used each value.
     pub links: Vec<EntityUsers>,
     /// First and last event time (ms).
@@ -159,7 +159,7 @@ pub(super) fn labelled_dataset(
     log: &Arc<EventLog>,
     cases: &[Case],
     progress: &dyn Progress,
-) -> Result<(Dataset, Vec<i8>)> {
+) -> Result<(Dataset, Vec<Label>)> {
     let index = UserIndex::new(log);
     let TrainingLabels {
         features,

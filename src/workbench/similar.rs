@@ -5,6 +5,7 @@
 
 use super::session::Session;
 use crate::features::{Matrix, Scaler};
+use crate::log::UserCode;
 
 /// Accounts the view lists by default.
 pub const SIMILAR_SHOWN: usize = 20;
@@ -22,7 +23,7 @@ pub enum Likeness {
 /// One account near the one looked at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimilarAccount {
-    pub user: usize,
+    pub user: UserCode,
     /// Distance in the space measured (0: identical behaviour).
     pub distance: f32,
 }
@@ -31,7 +32,7 @@ impl Session {
     /// The `k` accounts nearest to `u`, nearest first (never `u` itself). By features, they
     /// are scaled as the model scaled them when it has a scaler, else on this log. Empty by
     /// the sequence model when the model has no reading of the accounts.
-    pub fn similar_accounts(&self, u: usize, k: usize, by: Likeness) -> Vec<SimilarAccount> {
+    pub fn similar_accounts(&self, u: UserCode, k: usize, by: Likeness) -> Vec<SimilarAccount> {
         match by {
             Likeness::Features => {
                 let values = &self.data.account.values;
@@ -53,18 +54,18 @@ impl Session {
     }
 }
 
-/// The `k` rows of `space` nearest to row `u` (Euclidean), nearest first, ties by row.
-fn nearest(space: &Matrix, u: usize, k: usize) -> Vec<SimilarAccount> {
-    if u >= space.rows {
+/// The `k` rows of `space` nearest to user `u`'s row (Euclidean), nearest first, ties by row.
+fn nearest(space: &Matrix, u: UserCode, k: usize) -> Vec<SimilarAccount> {
+    if u.index() >= space.rows {
         return Vec::new();
     }
-    let me = space.row(u);
-    let mut near: Vec<SimilarAccount> = (0..space.rows)
+    let me = space.row(u.index());
+    let mut near: Vec<SimilarAccount> = UserCode::all(space.rows)
         .filter(|&v| v != u)
         .map(|v| SimilarAccount {
             user: v,
             distance: space
-                .row(v)
+                .row(v.index())
                 .iter()
                 .zip(me)
                 .map(|(a, b)| (a - b) * (a - b))

@@ -37,7 +37,7 @@ pub fn train(
         let targets = part.labels.event_targets(&part.log);
         let sample = event_sample(
             (0..part.log.len()).collect(),
-            |e| targets[e] == 1,
+            |e| targets[e].is_fraud(),
             request.seed,
         );
         let mut keep = vec![false; part.log.len()];

@@ -79,7 +79,9 @@ pub fn open_bundled_sample(
 
 /// Each account of `t` (the bundled sample) with its scenario by the generator's truth
 /// (`sample_data/shop_labels.csv`): `card_testing`, `legit_browser`, ...
-pub fn sample_scenarios(t: &vigil::workbench::Triage) -> std::collections::HashMap<usize, String> {
+pub fn sample_scenarios(
+    t: &vigil::workbench::Triage,
+) -> std::collections::HashMap<vigil::log::UserCode, String> {
     let truth = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/shop_labels.csv"),
     )
@@ -91,8 +93,7 @@ pub fn sample_scenarios(t: &vigil::workbench::Triage) -> std::collections::HashM
             let mut f = l.split(',');
             let user = f.next()?;
             let scenario = f.nth(1)?;
-            let u = t.session.data.log.columns.user.dict.lookup(user)?;
-            Some((u as usize, scenario.to_string()))
+            Some((t.user_by_name(user)?, scenario.to_string()))
         })
         .collect()
 }

@@ -16,7 +16,7 @@ use crate::detect::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
 use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences};
-use crate::log::LABEL_UNKNOWN;
+use crate::log::Label;
 use crate::progress::Progress;
 
 /// The longest window. Logs whose users have few events get shorter windows: padding a
@@ -25,7 +25,9 @@ const MAX_STEPS: usize = 32;
 
 /// Steps per window: the 90th percentile of events per user, up to a power of two.
 fn window_steps(data: &Dataset) -> usize {
-    let mut counts: Vec<usize> = (0..data.users() as u32)
+    let mut counts: Vec<usize> = data
+        .index
+        .users()
         .map(|u| data.index.events(u).len())
         .collect();
     counts.sort_unstable();
@@ -176,17 +178,17 @@ impl Detector for SequenceDetector {
         let seqs = self.sequences(data, &learned);
         let steps = seqs.len;
         let targets = options.event_targets(data);
-        let step_target = |w: usize, s: usize| -> i8 {
+        let step_target = |w: usize, s: usize| -> Label {
             match seqs.events[w * steps + s] {
-                u32::MAX => LABEL_UNKNOWN,
+                u32::MAX => Label::Unknown,
                 e => targets[e as usize],
             }
         };
         let windows: Vec<usize> = (0..seqs.windows())
-            .filter(|&w| options.train_users[seqs.window_user[w] as usize])
-            .filter(|&w| (0..steps).any(|s| step_target(w, s) != LABEL_UNKNOWN))
+            .filter(|&w| options.train_users[seqs.window_user[w].index()])
+            .filter(|&w| (0..steps).any(|s| step_target(w, s).is_known()))
             .collect();
-        let has_fraud = |w: usize| (0..steps).any(|s| step_target(w, s) == 1);
+        let has_fraud = |w: usize| (0..steps).any(|s| step_target(w, s).is_fraud());
         let (positive, negative) =
             windows.iter().fold(
                 (0, 0),
@@ -208,9 +210,9 @@ impl Detector for SequenceDetector {
             .iter()
             .flat_map(|&w| (0..steps).map(move |s| (w, s)))
             .fold((0usize, 0usize), |(p, n), (w, s)| match step_target(w, s) {
-                1 => (p + 1, n),
-                0 => (p, n + 1),
-                _ => (p, n),
+                Label::Fraud => (p + 1, n),
+                Label::Legit => (p, n + 1),
+                Label::Unknown => (p, n),
             });
         let positive_weight =
             (neg_steps as f32 / pos_steps.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT);
@@ -243,11 +245,11 @@ impl Detector for SequenceDetector {
             for &w in batch {
                 for s in 0..steps {
                     let y = step_target(w, s);
-                    t.push(f32::from(y == 1));
+                    t.push(f32::from(y.is_fraud()));
                     wts.push(match y {
-                        1 => positive_weight,
-                        0 => 1.0,
-                        _ => 0.0,
+                        Label::Fraud => positive_weight,
+                        Label::Legit => 1.0,
+                        Label::Unknown => 0.0,
                     });
                 }
             }
@@ -260,16 +262,16 @@ impl Detector for SequenceDetector {
         // Thresholds from the training users' own scores.
         self.learned = Some(learned);
         let scores = self.score(data, progress)?;
-        let user_labels: Vec<i8> = (0..data.users())
+        let user_labels: Vec<Label> = (0..data.users())
             .map(|u| {
                 if options.train_users[u] {
                     data.labels.user[u]
                 } else {
-                    LABEL_UNKNOWN
+                    Label::Unknown
                 }
             })
             .collect();
-        let event_labels: Vec<i8> = train_events.iter().map(|&e| targets[e]).collect();
+        let event_labels: Vec<Label> = train_events.iter().map(|&e| targets[e]).collect();
         let event_scores: Vec<f32> = train_events.iter().map(|&e| scores.event[e]).collect();
         if let Some(l) = &mut self.learned {
             l.user_thresholds = fit_thresholds(&scores.user, &user_labels);
@@ -289,7 +291,7 @@ impl Detector for SequenceDetector {
         for (i, &e) in seqs.events.iter().enumerate() {
             if e != u32::MAX {
                 scores.event[e as usize] = p[i];
-                let u = seqs.window_user[i / seqs.len] as usize;
+                let u = seqs.window_user[i / seqs.len].index();
                 scores.user[u] = scores.user[u].max(p[i]);
             }
         }
@@ -322,7 +324,7 @@ impl Detector for SequenceDetector {
             if e == u32::MAX {
                 continue;
             }
-            let u = seqs.window_user[i / seqs.len] as usize;
+            let u = seqs.window_user[i / seqs.len].index();
             count[u] += 1;
             for (acc, &v) in sum
                 .row_mut(u)

@@ -13,6 +13,7 @@ use super::train::{
 use crate::detect::holdout::split_validation;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
+use crate::log::Label;
 use crate::progress::Progress;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +61,7 @@ impl TabularNet {
     pub fn fit(
         &mut self,
         x: &Matrix,
-        y: &[i8],
+        y: &[Label],
         seed: u64,
         epochs: usize,
         progress: &dyn Progress,
@@ -68,13 +69,13 @@ impl TabularNet {
         init_seeded(&self.varmap, seed)?;
         let device = compute_device();
         let rows: Vec<usize> = match self.kind {
-            NetKind::Mlp => (0..x.rows).filter(|&i| y[i] == 0 || y[i] == 1).collect(),
+            NetKind::Mlp => (0..x.rows).filter(|&i| y[i].is_known()).collect(),
             NetKind::Autoencoder => (0..x.rows).collect(),
         };
-        let positives = rows.iter().filter(|&&i| y.get(i) == Some(&1)).count();
+        let positives = rows.iter().filter(|&&i| y[i].is_fraud()).count();
         let positive_weight = ((rows.len() - positives) as f32 / positives.max(1) as f32)
             .clamp(1.0, MAX_POSITIVE_WEIGHT);
-        let (train, val) = split_validation(&rows, |i| y.get(i) == Some(&1), 0.2, seed);
+        let (train, val) = split_validation(&rows, |i| y[i].is_fraud(), 0.2, seed);
         let params = LoopParams {
             epochs: if epochs > 0 {
                 epochs
@@ -95,7 +96,7 @@ impl TabularNet {
             let xb = rows_tensor(x, batch, device)?;
             match net {
                 Net::Mlp(m) => {
-                    let t: Vec<f32> = batch.iter().map(|&i| f32::from(y[i] == 1)).collect();
+                    let t: Vec<f32> = batch.iter().map(|&i| f32::from(y[i].is_fraud())).collect();
                     let w: Vec<f32> = t
                         .iter()
                         .map(|&t| if t > 0.5 { positive_weight } else { 1.0 })

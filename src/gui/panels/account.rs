@@ -14,6 +14,7 @@ use super::timeline::Timeline;
 use crate::cases::Verdict;
 use crate::gui::command::Command;
 use crate::gui::view::View;
+use crate::log::UserCode;
 use crate::workbench::Triage;
 
 #[derive(Default)]
@@ -38,7 +39,7 @@ impl AccountPanel {
 impl Panel for AccountPanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         let Some(t) = view.triage else { return };
-        let Some(u) = t.selected else {
+        let Some(u) = t.selected() else {
             ui.centered_and_justified(|ui| ui.label(t!("account.none")));
             return;
         };
@@ -58,9 +59,11 @@ impl Panel for AccountPanel {
 
 /// Where the account sits among its peers and what it is likely to do next, once the Segments
 /// tab has found segments and predicted behaviour.
-fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
-    let segment = t.segment_text(u);
-    let outlook = t.outlook.as_ref().and_then(|o| o.text(u));
+fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
+    let segment = t
+        .segment_of(u)
+        .map(|(s, d)| format!("segment {s}, {d:.2} from its centre"));
+    let outlook = t.outlook().and_then(|o| o.text(u.index()));
     if segment.is_none() && outlook.is_none() {
         return;
     }
@@ -70,7 +73,7 @@ fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
     }
 }
 
-fn header_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
+fn header_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
     let score = t.score(u);
     let risk = t.risk(u);
     ui.horizontal(|ui| {
@@ -118,7 +121,7 @@ fn header_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
     });
 }
 
-fn reasons_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
+fn reasons_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
     let reasons = t.reasons(u);
     if reasons.is_empty() {
         ui.weak(t!("account.no_reason"));
@@ -129,7 +132,7 @@ fn reasons_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
 }
 
 impl AccountPanel {
-    fn note_ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
+    fn note_ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
         let Some(draft) = &mut self.note_draft else {
             if let Some(note) = t.case(u).map(|c| &c.note).filter(|n| !n.is_empty()) {
                 ui.label(t!("account.note", note = note));

@@ -7,6 +7,7 @@ use eframe::egui::{self, Color32};
 
 use crate::detect::Risk;
 use crate::gui::i18n::name_of;
+use crate::log::{Label, UserCode};
 use crate::workbench::Triage;
 
 /// Colour of a risk level, shared by the queue, the account view and the plots.
@@ -44,12 +45,12 @@ pub fn dot(ui: &mut egui::Ui, colour: Color32) {
 }
 
 /// A label as a word: the analyst's verdict, else the log's label.
-pub fn label_text(t: &Triage, u: usize) -> String {
-    match (t.verdict(u), t.labels[u]) {
+pub fn label_text(t: &Triage, u: UserCode) -> String {
+    match (t.verdict(u), t.label_of(u)) {
         (Some(v), _) => name_of("verdict", v.name()),
-        (None, 1) => rust_i18n::t!("label.fraud_log").into_owned(),
-        (None, 0) => rust_i18n::t!("label.legit_log").into_owned(),
-        _ => String::new(),
+        (None, Label::Fraud) => rust_i18n::t!("label.fraud_log").into_owned(),
+        (None, Label::Legit) => rust_i18n::t!("label.legit_log").into_owned(),
+        (None, Label::Unknown) => String::new(),
     }
 }
 

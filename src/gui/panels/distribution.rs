@@ -40,7 +40,7 @@ impl Panel for DistributionPanel {
 }
 
 fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec<Command>) {
-    let mut th = t.thresholds;
+    let mut th = t.thresholds();
     ui.horizontal(|ui| {
         ui.label(t!("dist.suspicious_at"));
         ui.add(
@@ -59,7 +59,7 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
     });
     histogram_ui(ui, t, &mut th);
     th.high = th.high.max(th.suspicious);
-    if th != t.thresholds {
+    if th != t.thresholds() {
         out.push(Command::SetThresholds(th));
     }
     let mut edited = capacity;
@@ -70,7 +70,7 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
     if edited != capacity {
         out.push(Command::SetDailyCapacity(edited));
     }
-    let (s, h) = (t.view.at(th.suspicious), t.view.at(th.high));
+    let (s, h) = (t.at(th.suspicious), t.at(th.high));
     egui::Grid::new("threshold_metrics")
         .striped(true)
         .show(ui, |ui| {
@@ -112,7 +112,7 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
     let width = 1.0 / HISTOGRAM_BINS as f64;
     // Stacked on a log axis: each layer spans log(1 + below) .. log(1 + below + its count).
     let mut layers: [Vec<Bar>; 3] = Default::default();
-    for b in &t.histogram {
+    for b in t.histogram() {
         let x = f64::from(b.lo) + width / 2.0;
         let mut below = 0u32;
         for (i, n) in [b.legit, b.fraud, b.unlabelled].into_iter().enumerate() {
@@ -220,11 +220,11 @@ fn confusion_ui(ui: &mut egui::Ui, at: &AtThreshold) {
 }
 
 fn pr_curve_ui(ui: &mut egui::Ui, t: &Triage, at: &AtThreshold) {
-    if t.pr_curve.is_empty() {
+    if t.pr_curve().is_empty() {
         ui.weak(t!("dist.no_labels"));
         return;
     }
-    let curve: Vec<[f64; 2]> = t.pr_curve.iter().map(|&(r, p)| [r, p]).collect();
+    let curve: Vec<[f64; 2]> = t.pr_curve().iter().map(|&(r, p)| [r, p]).collect();
     Plot::new("pr_curve")
         .height(170.0)
         .include_x(0.0)

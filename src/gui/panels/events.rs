@@ -5,16 +5,16 @@ use crate::gui::i18n::{name_of, t};
 use eframe::egui;
 
 use super::common::score_colour;
+use crate::log::UserCode;
 use crate::workbench::{FieldValue, Triage};
 
 const ROW_HEIGHT: f32 = 18.0;
 
-pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
-    let events = t.session.data.index.events(u as u32);
+pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
+    let events = t.events_of(u);
     ui.strong(t!("events.title", n = events.len()));
     let Some(&first) = events.first() else { return };
     let header: Vec<String> = t
-        .session
         .event_fields(first as usize)
         .into_iter()
         .map(|(k, _)| k)
@@ -34,7 +34,7 @@ pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: usize) {
                     ui.end_row();
                     for row in rows.start.max(1)..rows.end {
                         let e = events[row - 1] as usize;
-                        for (_, value) in t.session.event_fields(e) {
+                        for (_, value) in t.event_fields(e) {
                             match value {
                                 FieldValue::Score(s) => {
                                     ui.colored_label(score_colour(s), format!("{s:.3}"));

@@ -6,6 +6,7 @@ use eframe::egui;
 
 use super::common::{label_text, score_colour};
 use crate::gui::command::Command;
+use crate::log::UserCode;
 use crate::workbench::Triage;
 
 const MAX_SHOWN: usize = 100;
@@ -13,20 +14,19 @@ const MAX_SHOWN: usize = 100;
 #[derive(Default)]
 pub struct LinkedList {
     /// (user, session generation) the rows were built for.
-    key: Option<(usize, u64)>,
+    key: Option<(UserCode, u64)>,
     /// (linked user, the shared values in words), riskiest first.
-    rows: Vec<(usize, String)>,
+    rows: Vec<(UserCode, String)>,
 }
 
 impl LinkedList {
-    fn refresh(&mut self, t: &Triage, u: usize) {
-        let key = (u, t.session.generation);
+    fn refresh(&mut self, t: &Triage, u: UserCode) {
+        let key = (u, t.generation());
         if self.key == Some(key) {
             return;
         }
         self.key = Some(key);
         self.rows = t
-            .session
             .linked_accounts(u)
             .into_iter()
             .map(|l| {
@@ -40,7 +40,7 @@ impl LinkedList {
             .collect();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
         self.refresh(t, u);
         egui::CollapsingHeader::new(t!("linked.title", n = self.rows.len()))
             .id_salt("linked")

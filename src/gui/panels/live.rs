@@ -44,7 +44,7 @@ impl Panel for LivePanel {
         };
         let Some(live) = view.live.filter(|l| l.is_running() || !l.alerts.is_empty()) else {
             ui.label(t!("live.intro"));
-            let path = &t.session.log_path;
+            let path = t.log_path();
             let ok = can_follow(path);
             let start = ui.add_enabled(ok, egui::Button::new(t!("live.start")));
             if !ok {
@@ -114,11 +114,10 @@ impl Panel for LivePanel {
                 for (id, a) in live.alerts.iter().rev().take(ALERTS_SHOWN) {
                     ui.weak(format!("#{id}"));
                     ui.label(raised_at(&a.raised_at));
-                    let known = t.session.data.log.columns.user.dict.lookup(&a.user);
-                    match known {
+                    match t.user_by_name(&a.user) {
                         Some(u) => {
                             if ui.link(&a.user).clicked() {
-                                out.push(Command::Select(u as usize));
+                                out.push(Command::Select(u));
                             }
                         }
                         None => {

@@ -25,7 +25,7 @@ impl Panel for ModelPanel {
 
 fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Command>) {
     let settings = view.settings;
-    let model = &t.session.model;
+    let model = t.model();
     ui.horizontal(|ui| {
         ui.label(t!("model.detector"));
         let mut kind = settings.detector;
@@ -50,7 +50,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
         if every != settings.retrain_every {
             out.push(Command::SetRetrainEvery(every));
         }
-        ui.label(t!("model.since_last", n = t.labels_since_training));
+        ui.label(t!("model.since_last", n = t.labels_since_training()));
     });
     ui.label(t!(
         "model.trained",
@@ -69,7 +69,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
         }
     ));
     ui.separator();
-    match &t.retrain_report {
+    match t.retrain_report() {
         Some((before, after)) => before_after_ui(ui, before, after),
         None => {
             ui.weak(t!("model.no_report"));
@@ -151,7 +151,7 @@ fn comparison_ui(ui: &mut egui::Ui, rows: &[EvalRow]) {
 }
 
 fn curve_ui(ui: &mut egui::Ui, t: &Triage) {
-    let curve = &t.session.model.curve;
+    let curve = &t.model().curve;
     if curve.train_loss.is_empty() {
         ui.weak(t!("model.no_curve"));
         return;

@@ -10,6 +10,7 @@ use super::panel::Panel;
 use crate::cases::{QueueOrder, Verdict};
 use crate::gui::command::Command;
 use crate::gui::view::View;
+use crate::log::UserCode;
 use crate::workbench::{LabelFilter, RiskFilter, Triage};
 
 const ROW_HEIGHT: f32 = 20.0;
@@ -34,7 +35,7 @@ impl Panel for QueuePanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         let Some(t) = view.triage else { return };
         ui.heading(t!("queue.title"));
-        let mut filter = t.filter.clone();
+        let mut filter = t.filter().clone();
         ui.horizontal(|ui| {
             egui::ComboBox::from_id_salt("risk_filter")
                 .selected_text(name_of("risk_filter", filter.risk.name()))
@@ -54,7 +55,7 @@ impl Panel for QueuePanel {
                         );
                     }
                 });
-            if let Some(s) = &t.segments {
+            if let Some(s) = t.segments() {
                 let name = |seg: Option<usize>| match seg {
                     Some(i) => t!("queue.segment", i = i).to_string(),
                     None => t!("queue.any_segment").to_string(),
@@ -93,13 +94,13 @@ impl Panel for QueuePanel {
         if search.changed() {
             filter.search = draft.clone();
         }
-        if filter != t.filter {
+        if filter != *t.filter() {
             out.push(Command::SetFilter(filter));
         }
         let lang = Language::current();
         ui.label(t!(
             "queue.counts",
-            shown = lang.number(t.queue.len() as u64),
+            shown = lang.number(t.queue().len() as u64),
             all = lang.number(t.users() as u64),
             flagged = lang.number(t.at_suspicious().flagged as u64)
         ));
@@ -115,9 +116,9 @@ impl Panel for QueuePanel {
                 area = area.vertical_scroll_offset(offset);
             }
         }
-        area.show_rows(ui, ROW_HEIGHT, t.queue.len(), |ui, rows| {
+        area.show_rows(ui, ROW_HEIGHT, t.queue().len(), |ui, rows| {
             for row in rows {
-                row_ui(ui, t, t.queue[row], out);
+                row_ui(ui, t, t.queue()[row], out);
             }
         });
     }
@@ -135,18 +136,18 @@ fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
         }
         let linked = ui
             .add_enabled(
-                t.selected.is_some(),
+                t.selected().is_some(),
                 egui::Button::new(t!("queue.mark_linked")).small(),
             )
             .on_hover_text(t!("queue.mark_linked_hint"));
         if linked.clicked() {
             out.push(Command::MarkLinked);
         }
-        if t.marked.is_empty() {
+        if t.marked().is_empty() {
             ui.weak(t!("queue.mark_help"));
             return;
         }
-        ui.strong(t!("queue.marked", n = t.marked.len()));
+        ui.strong(t!("queue.marked", n = t.marked().len()));
         for verdict in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
             if ui
                 .small_button(t!(
@@ -164,9 +165,9 @@ fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
     });
 }
 
-fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
-    let selected = t.selected == Some(u);
-    let marked = t.marked.contains(&u);
+fn row_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
+    let selected = t.selected() == Some(u);
+    let marked = t.is_marked(u);
     let score = t.score(u);
     let reason = t
         .reasons(u)
@@ -174,7 +175,7 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
         .next()
         .map(|r| r.text)
         .unwrap_or_default();
-    let events = t.session.data.index.events(u as u32).len();
+    let events = t.events_of(u).len();
     ui.horizontal(|ui| {
         ui.set_height(ROW_HEIGHT);
         dot(ui, risk_colour(t.risk(u)));

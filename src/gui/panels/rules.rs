@@ -9,7 +9,8 @@ use super::panel::Panel;
 use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction, list_roles};
+use crate::log::UserCode;
+use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
 use crate::workbench::Triage;
 
 /// What the expression box is called (on screen and for assistive technology).
@@ -30,7 +31,7 @@ pub struct RulesPanel {
 struct Tested {
     result: Result<Backtest, ParseError>,
     /// The hits, riskiest first, at most `LISTED_HITS`.
-    ranked: Vec<usize>,
+    ranked: Vec<UserCode>,
     millis: f64,
 }
 
@@ -108,8 +109,8 @@ impl RulesPanel {
 
     /// The allow and block lists: add a value of any role, take one off.
     fn lists(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
-        ui.strong(t!("rules.lists", n = t.rules.lists.len()));
-        let roles = list_roles(&t.session.data.log);
+        ui.strong(t!("rules.lists", n = t.rules().lists.len()));
+        let roles = t.list_roles();
         ui.horizontal(|ui| {
             let e = &mut self.list_entry;
             egui::ComboBox::from_id_salt("list_kind")
@@ -147,7 +148,7 @@ impl RulesPanel {
             .id_salt("lists_scroll")
             .max_height(160.0)
             .show(ui, |ui| {
-                for entry in &t.rules.lists {
+                for entry in &t.rules().lists {
                     ui.horizontal(|ui| {
                         if ui
                             .small_button(t!("rules.remove"))
@@ -171,9 +172,9 @@ impl RulesPanel {
     fn retest(&mut self, t: &Triage) {
         let key = (
             self.expression.clone(),
-            t.version,
-            t.session.generation,
-            t.thresholds.suspicious.to_bits(),
+            t.version(),
+            t.generation(),
+            t.thresholds().suspicious.to_bits(),
         );
         if self.expression.trim().is_empty() {
             self.tested = None;
@@ -267,11 +268,8 @@ fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
                 .max_height(140.0)
                 .id_salt("rule_features_scroll")
                 .show(ui, |ui| {
-                    let data = &t.session.data;
-                    for (level, specs) in [
-                        ("account", &data.account.specs),
-                        ("event", &data.events.specs),
-                    ] {
+                    let (account, event) = t.feature_specs();
+                    for (level, specs) in [("account", account), ("event", event)] {
                         for s in specs {
                             let hover = t!(
                                 "rules.feature_hint",
@@ -292,11 +290,11 @@ fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
 }
 
 fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut Vec<Command>) {
-    ui.strong(t!("rules.saved", n = t.rules.rules.len()));
-    if t.rules.rules.is_empty() {
+    ui.strong(t!("rules.saved", n = t.rules().rules.len()));
+    if t.rules().rules.is_empty() {
         ui.weak(t!("rules.none"));
     }
-    for (i, r) in t.rules.rules.iter().enumerate() {
+    for (i, r) in t.rules().rules.iter().enumerate() {
         ui.horizontal(|ui| {
             let mut on = r.enabled;
             if ui
@@ -315,12 +313,12 @@ fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut 
                 "rules.version_line",
                 version = r.version,
                 action = name_of("action", r.action.name()),
-                hits = t.rules.hit_count(i)
+                hits = t.rules().hit_count(i)
             ));
         });
         ui.monospace(&r.expression);
     }
-    for (name, why) in &t.rules.unusable {
+    for (name, why) in &t.rules().unusable {
         ui.colored_label(
             ui.visuals().warn_fg_color,
             t!("rules.unusable", name = name, why = why),

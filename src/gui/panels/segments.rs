@@ -10,6 +10,7 @@ use super::panel::Panel;
 use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::{JobKind, View};
+use crate::log::UserCode;
 use crate::segments::Segmentation;
 use crate::workbench::Triage;
 
@@ -40,7 +41,7 @@ pub struct SegmentsPanel {
     /// The triage version (labels and segments) the points were built for.
     key: Option<u64>,
     /// The accounts drawn (every `stride`th).
-    shown: Vec<usize>,
+    shown: Vec<UserCode>,
     stride: usize,
     by_segment: Vec<Vec<PlotPoint>>,
     fraud: Vec<PlotPoint>,
@@ -48,22 +49,22 @@ pub struct SegmentsPanel {
 
 impl SegmentsPanel {
     fn refresh(&mut self, t: &Triage, s: &Segmentation) {
-        let key = t.version;
+        let key = t.version();
         if self.key == Some(key) {
             return;
         }
         self.key = Some(key);
         self.stride = s.xy.len().div_ceil(MAX_POINTS).max(1);
-        self.shown = (0..s.xy.len()).step_by(self.stride).collect();
-        let at = |u: usize| PlotPoint::new(s.xy[u].0, s.xy[u].1);
+        self.shown = UserCode::all(s.xy.len()).step_by(self.stride).collect();
+        let at = |u: UserCode| PlotPoint::new(s.xy[u.index()].0, s.xy[u.index()].1);
         self.by_segment = vec![Vec::new(); s.k];
         for &u in &self.shown {
-            self.by_segment[s.assignments[u]].push(at(u));
+            self.by_segment[s.assignments[u.index()]].push(at(u));
         }
         self.fraud = self
             .shown
             .iter()
-            .filter(|&&u| t.labels[u] == 1)
+            .filter(|&&u| t.label_of(u).is_fraud())
             .map(|&u| at(u))
             .collect();
     }
@@ -74,7 +75,7 @@ impl Panel for SegmentsPanel {
         let Some(t) = view.triage else { return };
         let running = view.is_running(JobKind::Segments);
         ui.horizontal(|ui| {
-            let label = if t.segments.is_some() {
+            let label = if t.segments().is_some() {
                 t!("segments.find_again")
             } else {
                 t!("segments.find")
@@ -90,7 +91,7 @@ impl Panel for SegmentsPanel {
             {
                 out.push(Command::PredictBehaviour);
             }
-            if let Some(s) = &t.segments {
+            if let Some(s) = t.segments() {
                 ui.label(t!(
                     "segments.summary",
                     k = s.k,
@@ -99,7 +100,7 @@ impl Panel for SegmentsPanel {
                 ));
             }
         });
-        let Some(s) = &t.segments else {
+        let Some(s) = t.segments() else {
             ui.weak(t!("segments.hint"));
             return;
         };
@@ -136,8 +137,8 @@ impl SegmentsPanel {
             && let Some(p) = response.inner
         {
             let nearest = self.shown.iter().copied().min_by(|&a, &b| {
-                let d = |u: usize| {
-                    let (x, y) = s.xy[u];
+                let d = |u: UserCode| {
+                    let (x, y) = s.xy[u.index()];
                     (x as f64 - p.x).powi(2) + (y as f64 - p.y).powi(2)
                 };
                 d(a).total_cmp(&d(b))
@@ -149,13 +150,12 @@ impl SegmentsPanel {
         if self.stride > 1 {
             ui.weak(t!("segments.stride", n = self.stride));
         }
-        if let Some(u) = t.selected {
-            let mut line = format!(
-                "{}: {}",
-                t.user_name(u),
-                t.segment_text(u).unwrap_or_default()
-            );
-            if let Some(o) = t.outlook.as_ref().and_then(|o| o.text(u)) {
+        if let Some(u) = t.selected() {
+            let segment = t
+                .segment_of(u)
+                .map(|(s, d)| format!("segment {s}, {d:.2} from its centre"));
+            let mut line = format!("{}: {}", t.user_name(u), segment.unwrap_or_default());
+            if let Some(o) = t.outlook().and_then(|o| o.text(u.index())) {
                 line.push_str(&format!("; {o}"));
             }
             ui.label(line);

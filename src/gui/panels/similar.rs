@@ -8,27 +8,28 @@ use eframe::egui;
 
 use super::common::{label_text, score_colour};
 use crate::gui::command::Command;
+use crate::log::UserCode;
 use crate::workbench::{Likeness, SIMILAR_SHOWN, SimilarAccount, Triage};
 
 #[derive(Default)]
 pub struct SimilarList {
     /// (user, session generation, reading) the rows were built for.
-    key: Option<(usize, u64, Likeness)>,
+    key: Option<(UserCode, u64, Likeness)>,
     rows: Vec<SimilarAccount>,
     by: Likeness,
 }
 
 impl SimilarList {
-    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize, out: &mut Vec<Command>) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
         egui::CollapsingHeader::new(t!("similar.title", n = SIMILAR_SHOWN))
             .id_salt("similar")
             .default_open(false)
             .show(ui, |ui| {
-                if t.session.model.embedding.is_none() {
+                if !t.has_model_reading() {
                     self.by = Likeness::Features;
                 }
                 ui.horizontal(|ui| {
-                    if t.session.model.embedding.is_some() {
+                    if t.has_model_reading() {
                         ui.selectable_value(
                             &mut self.by,
                             Likeness::Features,
@@ -49,10 +50,10 @@ impl SimilarList {
                     }
                 });
                 // Worked out only while the section is open.
-                let key = (u, t.session.generation, self.by);
+                let key = (u, t.generation(), self.by);
                 if self.key != Some(key) {
                     self.key = Some(key);
-                    self.rows = t.session.similar_accounts(u, SIMILAR_SHOWN, self.by);
+                    self.rows = t.similar_accounts(u, SIMILAR_SHOWN, self.by);
                 }
                 egui::ScrollArea::vertical()
                     .id_salt("similar_scroll")

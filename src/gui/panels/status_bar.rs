@@ -12,8 +12,8 @@ use crate::workbench::Triage;
 
 /// Which model the queue is ordered by, and whether a better one is on its way.
 fn ordered_by(t: &Triage) -> String {
-    let kind = t.session.model.kind;
-    match t.session.pending {
+    let kind = t.model().kind;
+    match t.pending_detector() {
         Some(chosen) => t!("status.ordered_pending", kind = kind, chosen = chosen).into_owned(),
         None => t!("status.ordered", kind = kind).into_owned(),
     }

@@ -8,6 +8,7 @@ use eframe::egui::{self, Color32};
 use egui_plot::{MarkerShape, Plot, PlotPoint, Points};
 
 use super::common::score_colour;
+use crate::log::UserCode;
 use crate::workbench::{Triage, format_time};
 
 /// Score buckets (colours) and amount buckets (sizes) the markers are grouped into, so an
@@ -31,7 +32,7 @@ struct Group {
 #[derive(Default)]
 pub struct Timeline {
     /// (user, session generation) the series were built for.
-    key: Option<(usize, u64)>,
+    key: Option<(UserCode, u64)>,
     lanes: Vec<String>,
     events: Vec<EventPoint>,
     groups: Vec<Group>,
@@ -39,27 +40,24 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    fn refresh(&mut self, t: &Triage, u: usize) {
-        let key = (u, t.session.generation);
+    fn refresh(&mut self, t: &Triage, u: UserCode) {
+        let key = (u, t.generation());
         if self.key == Some(key) {
             return;
         }
         self.key = Some(key);
-        let cols = &t.session.data.log.columns;
-        let events = t.session.data.index.events(u as u32);
+        let events = t.timeline(u);
         let mut lanes: Vec<String> = events
             .iter()
-            .filter_map(|&e| cols.event.get(e as usize).map(str::to_string))
+            .filter_map(|e| e.kind.map(str::to_string))
             .collect();
         lanes.sort();
         lanes.dedup();
-        let max_amount = cols.amount.as_ref().map_or(0.0, |a| {
-            events
-                .iter()
-                .map(|&e| a[e as usize])
-                .filter(|v| v.is_finite())
-                .fold(0.0f64, f64::max)
-        });
+        let max_amount = events
+            .iter()
+            .map(|e| e.amount)
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
         let mut groups: Vec<Group> = (0..SCORE_BUCKETS * SIZE_BUCKETS)
             .map(|i| {
                 let (s, r) = (i / SIZE_BUCKETS, i % SIZE_BUCKETS);
@@ -73,19 +71,15 @@ impl Timeline {
             .collect();
         self.events.clear();
         self.fraud.clear();
-        let known_event_labels = t.session.data.labels.event.as_ref();
-        for &e in events {
-            let e = e as usize;
-            let lane = cols
-                .event
-                .get(e)
+        for e in events {
+            let lane = e
+                .kind
                 .and_then(|name| lanes.iter().position(|l| l == name))
                 .unwrap_or(0) as f64;
-            let at = PlotPoint::new(cols.ts_ms[e] as f64 / 1000.0, lane);
-            let score = t.session.model.scores.event.get(e).copied().unwrap_or(0.0);
+            let at = PlotPoint::new(e.ts_ms as f64 / 1000.0, lane);
             let s =
-                ((score.clamp(0.0, 1.0) * SCORE_BUCKETS as f32) as usize).min(SCORE_BUCKETS - 1);
-            let amount = cols.amount.as_ref().map_or(f64::NAN, |a| a[e]);
+                ((e.score.clamp(0.0, 1.0) * SCORE_BUCKETS as f32) as usize).min(SCORE_BUCKETS - 1);
+            let amount = e.amount;
             let r = if amount.is_finite() && amount > 0.0 && max_amount > 0.0 {
                 1 + ((amount.ln_1p() / max_amount.ln_1p()) * (SIZE_BUCKETS - 1) as f64) as usize
             } else {
@@ -93,11 +87,10 @@ impl Timeline {
             }
             .min(SIZE_BUCKETS - 1);
             groups[s * SIZE_BUCKETS + r].points.push(at);
-            // Only labels known by the log's end: a label still in its delay is not shown.
-            if known_event_labels.is_some_and(|l| l[e] == 1) {
+            if e.labelled_fraud {
                 self.fraud.push(at);
             }
-            self.events.push(EventPoint { event: e, at });
+            self.events.push(EventPoint { event: e.event, at });
         }
         groups.retain(|g| !g.points.is_empty());
         self.groups = groups;
@@ -105,11 +98,11 @@ impl Timeline {
     }
 
     /// Draws the timeline of user `u`; returns the hovered event, if any.
-    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: usize) -> Option<usize> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: UserCode) -> Option<usize> {
         self.refresh(t, u);
         let lanes = &self.lanes;
         let height = (40.0 + 26.0 * lanes.len() as f32).clamp(140.0, 320.0);
-        let response = Plot::new(("timeline", u))
+        let response = Plot::new(("timeline", u.raw()))
             .height(height)
             .show_x(false)
             .show_y(false)
@@ -153,7 +146,7 @@ impl Timeline {
         if let Some(e) = hovered {
             response
                 .response
-                .on_hover_text_at_pointer(t.session.event_summary(e));
+                .on_hover_text_at_pointer(t.event_summary(e));
         }
         hovered
     }

@@ -74,10 +74,9 @@ fn language_ui(ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
 }
 
 fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
-    let s = &t.session;
     let lang = Language::current();
-    let range = s
-        .time_range
+    let range = t
+        .time_range()
         .map(|(a, b)| {
             format!(
                 "{} – {}",
@@ -87,17 +86,17 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         })
         .unwrap_or_default();
     // The load report (encoding, rejected rows, warnings) on hover: built only when shown.
-    ui.strong(file_name(&s.log_path)).on_hover_ui(|ui| {
-        ui.label(egui::RichText::new(s.report.to_text()).monospace());
+    ui.strong(file_name(t.log_path())).on_hover_ui(|ui| {
+        ui.label(egui::RichText::new(t.load_report().to_text()).monospace());
     });
     ui.label(t!(
         "top.summary",
-        events = lang.number(s.data.log.len() as u64),
+        events = lang.number(t.event_count() as u64),
         users = lang.number(t.users() as u64),
         range = range
     ));
     ui.separator();
-    let m = &s.model;
+    let m = t.model();
     let when = m
         .trained_at
         .get(..16)
@@ -109,7 +108,7 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         when = when,
         labels = lang.number(m.labelled_users as u64)
     ));
-    if let Some((_, after)) = &t.retrain_report {
+    if let Some((_, after)) = t.retrain_report() {
         ui.label(format!(
             "· ROC-AUC {} AP {}",
             metric_text(after.metrics.roc_auc, 3),

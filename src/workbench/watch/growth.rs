@@ -13,7 +13,7 @@ use super::super::labels::{TrainingLabels, training_labels};
 use crate::cases::Case;
 use crate::detect::Scores;
 use crate::features::{Dataset, FeatureSpec, FeatureTable, Matrix, shared_users_of};
-use crate::log::{EntityUsers, EventLog, LabelValue, UserIndex};
+use crate::log::{EntityUsers, EventLog, Label, UserIndex};
 use crate::rules::{ListEntry, Rule};
 
 /// One account as a batch left it.
@@ -55,7 +55,7 @@ pub struct Grown {
     pub links: Vec<EntityUsers>,
     /// Per user: the log's own label as known by the grown log's last event (a label becomes
     /// known `label_delay_ms` after its event, so a growing log learns its older labels).
-    pub log_labels: Vec<LabelValue>,
+    pub log_labels: Vec<Label>,
     /// The workspace's rules and lists (as when the watch started) bound to the grown log:
     /// binding reads every account (and, for some rules, every event), which the face need
     /// not do on its own thread while they are unchanged.

@@ -2,9 +2,8 @@
 //! alerts stored in the workspace. `scorer` scores new events incrementally; `run` follows the
 //! source, checkpoints, and hands the alerts to a face (`vigil watch`, the window's Live mode).
 //! For the window, `follow_growing` also adds each scored batch to the open log (`growth`),
-//! which the triage takes in (`absorb`): new events join its queue and timelines.
+//! which the triage takes in (`Triage::absorb`): new events join its queue and timelines.
 
-mod absorb;
 mod follow_growing;
 mod growth;
 mod run;

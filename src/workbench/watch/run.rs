@@ -211,21 +211,22 @@ pub struct OpenLog {
 
 impl OpenLog {
     pub fn of(t: &Triage) -> Self {
-        let session = &t.session;
+        let session = t.session();
         Self {
             data: session.data.clone(),
             detector: session.model.detector.clone(),
             model: session.model.kind.name().to_string(),
-            thresholds: t.thresholds,
-            rules: t.rules.rules.clone(),
-            lists: t.rules.lists.clone(),
+            thresholds: t.thresholds(),
+            rules: t.rules().rules.clone(),
+            lists: t.rules().lists.clone(),
             mapping: session.mapping.clone(),
-            workspace: t.workspace.path().to_path_buf(),
-            high: (0..t.users())
+            workspace: t.workspace().path().to_path_buf(),
+            high: t
+                .user_codes()
                 .filter(|&u| t.risk(u) == Risk::High)
                 .map(|u| t.user_name(u).to_string())
                 .collect(),
-            cases: t.cases.values().cloned().collect(),
+            cases: t.cases().map(|(_, c)| c.clone()).collect(),
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::features::{
 };
 use crate::log::appended::AppendedEvents;
 use crate::log::timeparse::format_rfc3339;
-use crate::log::{EventLog, NULL_CODE, UserIndex};
+use crate::log::{EventLog, NULL_CODE, UserCode, UserIndex};
 use crate::progress::{NoProgress, Progress};
 use crate::rules::{ListEntry, Rule};
 
@@ -85,7 +85,7 @@ pub struct LiveScorer {
     /// Events per user code.
     by_user: Vec<Vec<u32>>,
     /// Per entity role: the users of each value (for the accounts' `shared:` features).
-    value_users: Vec<AHashMap<u32, AHashSet<u32>>>,
+    value_users: Vec<AHashMap<u32, AHashSet<UserCode>>>,
     alerted: AHashSet<String>,
     /// New events scored so far.
     pub scored: u64,
@@ -165,15 +165,18 @@ impl LiveScorer {
     fn index_events(&mut self, from: usize) {
         let c = &self.log.columns;
         for e in from..self.log.len() {
-            let u = c.user.codes[e] as usize;
-            if self.by_user.len() <= u {
-                self.by_user.resize_with(u + 1, Vec::new);
+            // Appended lines without a user are turned away when read.
+            let Some(u) = self.log.user_of(e) else {
+                continue;
+            };
+            if self.by_user.len() <= u.index() {
+                self.by_user.resize_with(u.index() + 1, Vec::new);
             }
-            self.by_user[u].push(e as u32);
+            self.by_user[u.index()].push(e as u32);
             for (entity, users) in c.entities.iter().zip(&mut self.value_users) {
                 let v = entity.column.codes[e];
                 if v != NULL_CODE {
-                    users.entry(v).or_default().insert(u as u32);
+                    users.entry(v).or_default().insert(u);
                 }
             }
         }
@@ -213,16 +216,18 @@ impl LiveScorer {
         let first_sub = data.log.len() - fresh;
         let mut new_events: Vec<Vec<usize>> = vec![Vec::new(); data.users()];
         for e in first_sub..data.log.len() {
-            new_events[sub.user.codes[e] as usize].push(e);
+            if let Some(u) = data.log.user_of(e) {
+                new_events[u.index()].push(e);
+            }
         }
         let raised_at = format_rfc3339(chrono::Utc::now().timestamp_millis());
         let mut alerts = Vec::new();
-        for (su, events) in new_events.iter().enumerate() {
+        for (su, events) in data.log.users().zip(&new_events) {
             let name = data.user_name(su);
             if events.is_empty() || self.alerted.contains(name) {
                 continue;
             }
-            let score = scores.user[su];
+            let score = scores.user[su.index()];
             let risk = rules.risk(su, self.thresholds.risk(score));
             if risk != Risk::High {
                 continue;
@@ -253,11 +258,13 @@ impl LiveScorer {
             });
             self.alerted.insert(name.to_string());
         }
-        let accounts = (0..data.users())
+        let accounts = data
+            .log
+            .users()
             .map(|su| AccountUpdate {
                 user: data.user_name(su).to_string(),
-                score: scores.user[su],
-                features: data.account.values.row(su).to_vec(),
+                score: scores.user[su.index()],
+                features: data.account.values.row(su.index()).to_vec(),
             })
             .collect();
         let scored = ScoredBatch {
@@ -276,13 +283,14 @@ impl LiveScorer {
     /// account features (sharing counted over the whole log), and `rows` as the features of
     /// the new events, arranged as the model's columns.
     fn touched_accounts(&self, first: usize, rows: Matrix) -> Result<Dataset> {
-        let c = &self.log.columns;
-        let mut touched: Vec<u32> = c.user.codes[first..].to_vec();
+        let mut touched: Vec<UserCode> = (first..self.log.len())
+            .filter_map(|e| self.log.user_of(e))
+            .collect();
         touched.sort_unstable();
         touched.dedup();
         let mut keep = vec![false; self.log.len()];
         for &u in &touched {
-            for &e in &self.by_user[u as usize] {
+            for &e in &self.by_user[u.index()] {
                 keep[e as usize] = true;
             }
         }
@@ -316,17 +324,17 @@ impl LiveScorer {
             let Some(col) = account.specs.iter().position(|s| s.name == name) else {
                 continue;
             };
-            for su in 0..part.user_count() {
-                let Some(u) = c.user.dict.lookup(part.columns.user.dict.get(su as u32)) else {
+            for su in part.users() {
+                let Some(u) = self.log.user_code(part.user_name(su)) else {
                     continue;
                 };
-                let most = self.by_user[u as usize]
+                let most = self.by_user[u.index()]
                     .iter()
                     .filter_map(|&e| self.value_users[k].get(&entity.column.codes[e as usize]))
                     .map(|users| users.len().saturating_sub(1))
                     .max()
                     .unwrap_or(0);
-                account.values.set(su, col, most as f32);
+                account.values.set(su.index(), col, most as f32);
             }
         }
     }

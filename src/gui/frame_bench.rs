@@ -1,8 +1,11 @@
-//! Frame-time measurement (`vigil LOG --frame-report FILE`): once the log is open a retrain
+//! The frame benchmark (`vigil LOG --frame-report FILE`): once the log is open a retrain
 //! starts (or, with `--frame-live SECS`, Live mode follows the log); while it runs the window
 //! repaints continuously and moves through the queue (one account every few frames, as an
 //! analyst pressing `j`), and the time of each frame is kept. When the retrain ends (or the
 //! seconds have passed) the percentiles go to FILE as JSON and the window closes.
+//!
+//! `FrameBench` is all the window knows of it: a frame's start and end, what job to start once
+//! the log is open, and what to do each frame (`BenchStep`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -12,8 +15,92 @@ use serde::Serialize;
 /// Frames between two simulated `j` presses.
 const FRAMES_PER_STEP: usize = 4;
 
-pub struct FrameStats {
-    report: Option<PathBuf>,
+/// The job whose frames are measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeasuredJob {
+    Retrain,
+    /// Live mode, for this many seconds.
+    Live {
+        secs: u64,
+    },
+}
+
+/// What the window does this frame while measuring.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BenchStep {
+    /// Move through the queue by this much (an analyst pressing `j`).
+    pub step: Option<isize>,
+    /// The measured job ended: the report is written, the window closes.
+    pub close: bool,
+}
+
+/// The benchmark, when the window was started with `--frame-report`.
+pub struct FrameBench {
+    stats: Option<FrameStats>,
+    job: MeasuredJob,
+}
+
+impl FrameBench {
+    pub fn new(report: Option<PathBuf>, live_secs: Option<u64>) -> Self {
+        Self {
+            stats: report.map(FrameStats::new),
+            job: match live_secs {
+                Some(secs) => MeasuredJob::Live { secs },
+                None => MeasuredJob::Retrain,
+            },
+        }
+    }
+
+    /// The job to start once the log is open, when measuring.
+    pub fn job(&self) -> Option<MeasuredJob> {
+        self.stats.as_ref().map(|_| self.job)
+    }
+
+    pub fn begin_frame(&mut self, eframe_cpu_secs: Option<f32>) {
+        if let Some(s) = &mut self.stats {
+            s.begin(eframe_cpu_secs);
+        }
+    }
+
+    pub fn end_frame(&mut self) {
+        if let Some(s) = &mut self.stats {
+            s.end();
+        }
+    }
+
+    /// Each frame's logic while measuring: whether the measured job still runs (`retraining`,
+    /// `live_running`), the open log's size; returns what the window does now (`None` when
+    /// not measuring).
+    pub fn drive(
+        &mut self,
+        retraining: bool,
+        live_running: bool,
+        events: Option<usize>,
+    ) -> Option<BenchStep> {
+        let stats = self.stats.as_mut()?;
+        let busy = match self.job {
+            MeasuredJob::Live { secs } => live_running && stats.measured_secs() < secs as f64,
+            MeasuredJob::Retrain => retraining,
+        };
+        if let Some(n) = events {
+            stats.note_events(n);
+        }
+        Some(BenchStep {
+            step: stats.drive(busy),
+            close: stats.finished(busy),
+        })
+    }
+
+    /// Writes the report of what was measured so far (the window is closing).
+    pub fn finish(&mut self) {
+        if let Some(s) = &mut self.stats {
+            s.write_report();
+        }
+    }
+}
+
+struct FrameStats {
+    report: PathBuf,
     started: Option<Instant>,
     /// Our own work per frame (logic + layout), ms.
     app_ms: Vec<f64>,
@@ -68,7 +155,7 @@ fn percentiles(v: &[f64]) -> Percentiles {
 }
 
 impl FrameStats {
-    pub fn new(report: Option<PathBuf>) -> Self {
+    fn new(report: PathBuf) -> Self {
         Self {
             report,
             started: None,
@@ -84,11 +171,7 @@ impl FrameStats {
         }
     }
 
-    pub fn is_measuring(&self) -> bool {
-        self.report.is_some()
-    }
-
-    pub fn begin(&mut self, eframe_cpu_secs: Option<f32>) {
+    fn begin(&mut self, eframe_cpu_secs: Option<f32>) {
         let now = Instant::now();
         if self.saw_retrain {
             if let Some(last) = self.last_start {
@@ -102,7 +185,7 @@ impl FrameStats {
         self.started = Some(now);
     }
 
-    pub fn end(&mut self) {
+    fn end(&mut self) {
         if let Some(s) = self.started.take()
             && self.saw_retrain
         {
@@ -111,7 +194,7 @@ impl FrameStats {
     }
 
     /// Called each frame while measuring: the queue step to simulate, if any.
-    pub fn drive(&mut self, retraining: bool) -> Option<isize> {
+    fn drive(&mut self, retraining: bool) -> Option<isize> {
         if retraining && !self.saw_retrain {
             self.saw_retrain = true;
             self.measuring_started = Some(Instant::now());
@@ -126,13 +209,13 @@ impl FrameStats {
     }
 
     /// Seconds since the measured job was first seen running.
-    pub fn measured_secs(&self) -> f64 {
+    fn measured_secs(&self) -> f64 {
         self.measuring_started
             .map_or(0.0, |s| s.elapsed().as_secs_f64())
     }
 
     /// The retrain that was measured has ended.
-    pub fn finished(&mut self, retraining: bool) -> bool {
+    fn finished(&mut self, retraining: bool) -> bool {
         let done = self.saw_retrain && !retraining;
         if done {
             self.write_report();
@@ -141,13 +224,12 @@ impl FrameStats {
     }
 
     /// The open log's size at this measured frame.
-    pub fn note_events(&mut self, events: usize) {
+    fn note_events(&mut self, events: usize) {
         let first = self.events.map_or(events, |e| e.0);
         self.events = Some((first, events));
     }
 
-    pub fn write_report(&mut self) {
-        let Some(path) = &self.report else { return };
+    fn write_report(&mut self) {
         if self.written || !self.saw_retrain {
             return;
         }
@@ -163,9 +245,11 @@ impl FrameStats {
             eframe_cpu_ms: percentiles(&self.eframe_ms),
             frame_interval_ms: percentiles(&self.interval_ms),
         };
-        let text = serde_json::to_string_pretty(&summary).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text) {
-            eprintln!("vigil: could not write {}: {e}", path.display());
+        let written = serde_json::to_string_pretty(&summary)
+            .map_err(std::io::Error::other)
+            .and_then(|text| std::fs::write(&self.report, text));
+        if let Err(e) = written {
+            eprintln!("vigil: could not write {}: {e}", self.report.display());
         }
     }
 }

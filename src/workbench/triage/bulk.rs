@@ -5,22 +5,23 @@
 
 use std::collections::BTreeSet;
 
-use super::error::Result;
-use super::similar::Likeness;
-use super::triage::Triage;
+use super::super::error::Result;
+use super::super::similar::Likeness;
+use super::Triage;
 use crate::cases::{Source, Verdict};
+use crate::log::UserCode;
 
 impl Triage {
     /// Marks `u`, or unmarks it when it was marked (a ctrl-click).
-    pub fn toggle_mark(&mut self, u: usize) {
-        if u < self.users() && !self.marked.remove(&u) {
+    pub fn toggle_mark(&mut self, u: UserCode) {
+        if u.index() < self.users() && !self.marked.remove(&u) {
             self.marked.insert(u);
         }
     }
 
     /// Marks every account of the queue from the selection to `u`, both included (a
     /// shift-click); just `u` when either is not in the queue.
-    pub fn mark_range_to(&mut self, u: usize) {
+    pub fn mark_range_to(&mut self, u: UserCode) {
         let from = self.queue_position();
         let to = self.queue.iter().position(|&q| q == u);
         match (from, to) {
@@ -35,8 +36,8 @@ impl Triage {
     }
 
     /// Marks `u` and every account linked to it through a shared entity value.
-    pub fn mark_linked(&mut self, u: usize) {
-        if u >= self.users() {
+    pub fn mark_linked(&mut self, u: UserCode) {
+        if u.index() >= self.users() {
             return;
         }
         self.marked.insert(u);
@@ -46,8 +47,8 @@ impl Triage {
 
     /// Marks `u` and the `k` accounts nearest to it in behaviour, read `by` features or the
     /// sequence model.
-    pub fn mark_similar(&mut self, u: usize, k: usize, by: Likeness) {
-        if u >= self.users() {
+    pub fn mark_similar(&mut self, u: UserCode, k: usize, by: Likeness) {
+        if u.index() >= self.users() {
             return;
         }
         self.marked.insert(u);
@@ -67,7 +68,7 @@ impl Triage {
     /// Gives every marked account `verdict` in one transaction (all or none is saved) and one
     /// undo entry, then clears the marks; returns how many were labelled.
     pub fn label_marked(&mut self, verdict: Verdict, author: &str) -> Result<usize> {
-        let marked: BTreeSet<usize> = std::mem::take(&mut self.marked);
+        let marked: BTreeSet<UserCode> = std::mem::take(&mut self.marked);
         let names: Vec<String> = marked
             .iter()
             .map(|&u| self.user_name(u).to_string())
@@ -84,7 +85,7 @@ impl Triage {
             }
         };
         for (&u, case) in marked.iter().zip(cases) {
-            self.cases.insert(u as u32, case);
+            self.cases.insert(u, case);
         }
         self.verdicts_given(marked.len());
         Ok(marked.len())

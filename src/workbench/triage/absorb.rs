@@ -6,8 +6,9 @@
 use super::super::active_rules::ActiveRules;
 use super::super::error::Result;
 use super::super::session::next_generation;
-use super::super::triage::Triage;
-use super::growth::Grown;
+use super::super::watch::Grown;
+use super::Triage;
+use crate::log::UserCode;
 
 impl Triage {
     /// Puts `grown` in place of the session's dataset and scores; a dataset smaller than the
@@ -30,9 +31,9 @@ impl Triage {
         s.generation = next_generation();
         // A new account may have a case already (from an earlier, longer log): one lookup by
         // its key each, not a read of every case.
-        for u in before..users {
+        for u in UserCode::all(users).skip(before) {
             if let Some(case) = self.workspace.case(s.data.user_name(u))? {
-                self.cases.insert(u as u32, case);
+                self.cases.insert(u, case);
             }
         }
         // Bound on the watch's thread; again here only if the analyst changed them since.
@@ -46,7 +47,7 @@ impl Triage {
                     &self.session.data,
                 )
             };
-        self.clear_reasons();
+        self.reasons.borrow_mut().clear();
         self.relabel();
         self.rebuild_queue();
         Ok(true)

@@ -1,9 +1,9 @@
 //! Rules in a session: a rule's backtest while it is edited, saving and switching rules, and
 //! applying them to the open log.
 
-use super::active_rules::{ActiveRules, test_rule};
-use super::error::Result;
-use super::triage::Triage;
+use super::super::active_rules::{ActiveRules, test_rule};
+use super::super::error::Result;
+use super::Triage;
 use crate::rules::{Backtest, ListEntry, ParseError, Rule};
 
 impl Triage {
@@ -19,7 +19,7 @@ impl Triage {
             &self.session.data,
             expression,
             &self.rules.lists,
-            &self.labels,
+            self.labels(),
             &flagged,
         )
     }
@@ -47,7 +47,7 @@ impl Triage {
             self.workspace.list_entries()?,
             &self.session.data,
         );
-        self.clear_reasons();
+        self.reasons.borrow_mut().clear();
         self.rebuild_queue();
         Ok(())
     }

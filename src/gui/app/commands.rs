@@ -1,0 +1,205 @@
+//! Applying the analyst's commands: every `Command` has its arm here (no catch-all), so a new
+//! command does not compile until it does something. Each is one call into the application
+//! layer (or the orchestrator), then what the window says about it.
+
+use std::time::Instant;
+
+use eframe::egui::ViewportCommand;
+
+use super::VigilApp;
+use crate::gui::command::Command;
+use crate::gui::i18n::{name_of, t};
+use crate::gui::orchestrator::{Orchestrator, Report};
+use crate::gui::view::JobKind;
+use crate::workbench::{SIMILAR_SHOWN, Triage};
+
+impl VigilApp {
+    pub(super) fn apply(&mut self, c: Command) {
+        match c {
+            Command::OpenDialog => {
+                // The native dialog must run on the main thread; it blocks only this frame.
+                match rfd::FileDialog::new().pick_file() {
+                    Some(p) => self.open(&p),
+                    None => self.panels.top_bar.ask_for_path(),
+                }
+            }
+            Command::Open(path) => self.open(&path),
+            Command::LoadConfirmed(preview, save_to) => {
+                if let Some(to) = save_to
+                    && let Err(e) = std::fs::write(&to, preview.to_mapping().to_toml())
+                {
+                    self.error(
+                        t!("msg.mapping_not_saved", file = to.display(), e = e).into_owned(),
+                    );
+                }
+                let report = self
+                    .work
+                    .continue_open(Some(preview), self.settings.detector);
+                self.take_reports(report);
+            }
+            Command::MappingCancelled => {
+                let report = self.work.abandon_open();
+                self.take_reports(report);
+            }
+            Command::Quit => self.ctx.send_viewport_cmd(ViewportCommand::Close),
+            Command::CancelJobs => self.work.cancel_all(),
+            Command::SetLanguage(language) => {
+                self.settings.language = language;
+                language.apply();
+            }
+            Command::SetDetector(kind) => {
+                self.settings.detector = kind;
+                self.retrain();
+            }
+            Command::SetRetrainEvery(n) => self.settings.retrain_every = n,
+            Command::SetDailyCapacity(n) => self.settings.daily_capacity = n.max(1),
+            Command::ShowTab(tab) => self.settings.right_tab = tab,
+            Command::Retrain => self.retrain(),
+            Command::StartLive => self.start_live(true),
+            Command::StopLive => self.work.stop_live(),
+            Command::Compare => self.with_work(|work, t| work.compare(t)),
+            Command::FindSegments => self.with_work(|work, t| work.find_segments(t)),
+            Command::PredictBehaviour => self.with_work(|work, t| work.predict_behaviour(t)),
+            Command::StartNote => {
+                let current = self
+                    .triage
+                    .as_ref()
+                    .and_then(|t| t.selected().and_then(|u| t.case(u)))
+                    .map(|c| c.note.clone())
+                    .unwrap_or_default();
+                self.panels.account.start_note(current);
+            }
+            Command::Select(u) => self.with_triage(|t| t.select(u)),
+            Command::Step(step) => self.with_triage(|t| t.step(step)),
+            Command::ToggleMark(u) => self.with_triage(|t| t.toggle_mark(u)),
+            Command::MarkRangeTo(u) => self.with_triage(|t| t.mark_range_to(u)),
+            Command::MarkLinked => self.with_triage(|t| {
+                if let Some(u) = t.selected() {
+                    t.mark_linked(u);
+                }
+            }),
+            Command::MarkSimilar(by) => self.with_triage(|t| {
+                if let Some(u) = t.selected() {
+                    t.mark_similar(u, SIMILAR_SHOWN, by);
+                }
+            }),
+            Command::MarkQueue => self.with_triage(Triage::mark_queue),
+            Command::ClearMarks => self.with_triage(Triage::clear_marks),
+            Command::SetThresholds(th) => {
+                self.with_triage(|t| t.set_thresholds(th));
+                self.settings_dirty_since.get_or_insert_with(Instant::now);
+            }
+            Command::SetFilter(f) => {
+                self.with_triage(|t| t.set_filter(f));
+                self.settings_dirty_since.get_or_insert_with(Instant::now);
+            }
+            Command::Label(verdict) => self.label(|t, author| {
+                let word = name_of("verdict", verdict.name());
+                match t.label(verdict, author) {
+                    Ok(user) => Ok(user
+                        .map(|user| t!("msg.saved_one", user = user, verdict = word).into_owned())),
+                    Err(e) => Err(t!("msg.label_not_saved", e = e).into_owned()),
+                }
+            }),
+            Command::LabelMarked(verdict) => self.label(|t, author| {
+                let word = name_of("verdict", verdict.name());
+                match t.label_marked(verdict, author) {
+                    Ok(n) => Ok(Some(
+                        t!("msg.saved_many", n = n, verdict = word).into_owned(),
+                    )),
+                    Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
+                }
+            }),
+            Command::Note(text) => {
+                let Some(t) = &mut self.triage else { return };
+                match t.note(&text, &self.author) {
+                    Ok(Some(user)) => self.info(t!("msg.saved_note", user = user).into_owned()),
+                    Ok(None) => {}
+                    Err(e) => self.error(t!("msg.note_not_saved", e = e).into_owned()),
+                }
+            }
+            Command::Undo => {
+                let Some(t) = &mut self.triage else { return };
+                match t.undo(&self.author) {
+                    Ok(Some(user)) => self.info(t!("msg.undone", user = user).into_owned()),
+                    Ok(None) => self.info(t!("msg.nothing_to_undo").into_owned()),
+                    Err(e) => self.error(t!("msg.undo_failed", e = e).into_owned()),
+                }
+            }
+            Command::SaveRule(rule) => {
+                let Some(t) = &mut self.triage else { return };
+                match t.save_rule(&rule, &self.author) {
+                    Ok(saved) => self.info(
+                        t!(
+                            "msg.saved_rule",
+                            name = &saved.name,
+                            version = saved.version
+                        )
+                        .into_owned(),
+                    ),
+                    Err(e) => self.error(t!("msg.rule_not_saved", e = e).into_owned()),
+                }
+            }
+            Command::SetRuleEnabled(name, on) => {
+                let Some(t) = &mut self.triage else { return };
+                if let Err(e) = t.set_rule_enabled(&name, on, &self.author) {
+                    self.error(t!("msg.rule_not_switched", e = e).into_owned());
+                }
+            }
+            Command::AddToList(entry) => {
+                let Some(t) = &mut self.triage else { return };
+                match t.add_to_lists(std::slice::from_ref(&entry), &self.author) {
+                    Ok(_) => self.info(t!("msg.saved_entry", what = entry.reason()).into_owned()),
+                    Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
+                }
+            }
+            Command::RemoveFromList(entry) => {
+                let Some(t) = &mut self.triage else { return };
+                match t.remove_from_lists(&entry) {
+                    Ok(_) => self.info(
+                        t!(
+                            "msg.off_list",
+                            role = &entry.role,
+                            value = &entry.value,
+                            list = name_of("list", entry.kind.name())
+                        )
+                        .into_owned(),
+                    ),
+                    Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
+                }
+            }
+        }
+    }
+
+    /// A change of the open log's triage (nothing when no log is open).
+    fn with_triage(&mut self, change: impl FnOnce(&mut Triage)) {
+        if let Some(t) = &mut self.triage {
+            change(t);
+        }
+    }
+
+    /// Background work for the open log, started by the orchestrator.
+    fn with_work(&mut self, start: impl FnOnce(&mut Orchestrator, &Triage) -> Option<Report>) {
+        if let Some(t) = &self.triage {
+            let report = start(&mut self.work, t);
+            self.take_reports(report);
+        }
+    }
+
+    /// Gives verdicts (`give` says what was saved, if anything, or why nothing was), says so,
+    /// and retrains when enough verdicts have come since the last time.
+    fn label(&mut self, give: impl FnOnce(&mut Triage, &str) -> Result<Option<String>, String>) {
+        let Some(t) = &mut self.triage else { return };
+        match give(t, &self.author) {
+            Ok(Some(text)) => {
+                let due = t.retrain_due(self.settings.retrain_every);
+                self.info(text);
+                if due && !self.work.is_running(JobKind::Retrain) {
+                    self.retrain();
+                }
+            }
+            Ok(None) => {}
+            Err(text) => self.error(text),
+        }
+    }
+}

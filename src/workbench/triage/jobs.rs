@@ -1,0 +1,44 @@
+//! The window's background work, prepared from the triage: each job takes what it reads
+//! (shared, not copied) and runs on a job thread while the analyst keeps working; its result
+//! comes back through a command (`set_segments`, `set_outlook`, `finish_retrain`).
+
+use super::super::compare::{CompareRequest, compare};
+use super::super::defaults;
+use super::super::job::Job;
+use super::super::outlook::{Outlook, outlook};
+use super::super::segments::segment_dataset;
+use super::Triage;
+use crate::detect::{DetectorKind, Level};
+use crate::eval::EvalRow;
+use crate::progress::Progress;
+use crate::segments::Segmentation;
+
+impl Triage {
+    /// Every detector trained and graded on the session's labels (`vigil eval`'s table).
+    pub fn compare_job(&self) -> impl Job<Vec<EvalRow>> {
+        let data = self.session.data.clone();
+        let request = CompareRequest {
+            split: defaults::compare_split(),
+            detectors: DetectorKind::ALL.to_vec(),
+            level: Level::User,
+            seed: defaults::SEED,
+            epochs: defaults::EPOCHS,
+            horizon_ms: None,
+            top_k: defaults::TOP_K,
+        };
+        move |p: &dyn Progress| compare(data, &request, p)
+    }
+
+    /// The session's segments, k chosen by the silhouette, profiled with the labels shown.
+    pub fn segments_job(&self) -> impl Job<Segmentation> {
+        let data = self.session.data.clone();
+        let labels = self.shown.labels.clone();
+        move |p: &dyn Progress| segment_dataset(&data, &labels, None, defaults::SEED, p)
+    }
+
+    /// Purchase, churn and the next event after the log's end, for every account.
+    pub fn outlook_job(&self) -> impl Job<Outlook> {
+        let data = self.session.data.clone();
+        move |p: &dyn Progress| outlook(&data, defaults::SEED, p)
+    }
+}

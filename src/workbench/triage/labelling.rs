@@ -1,0 +1,92 @@
+//! Verdicts and notes on the selected account, undo, and the labels shown after each: the
+//! one rule of `labels` applied to the log's labels and the cases.
+
+use super::super::error::Result;
+use super::super::labels::{display_labels, verdicts_by_user};
+use super::super::queue_filter::LabelFilter;
+use super::super::session::next_generation;
+use super::{HISTOGRAM_BINS, PR_POINTS, Triage};
+use crate::cases::{Case, Source, Verdict};
+use crate::eval::ThresholdView;
+
+impl Triage {
+    /// Recomputes the labels shown and everything drawn from them.
+    pub(super) fn relabel(&mut self) {
+        let cases: Vec<Case> = self.cases.values().cloned().collect();
+        let verdicts = verdicts_by_user(&self.session.data.log, &cases);
+        let shown = &mut self.shown;
+        shown.labels = display_labels(&self.session.log_labels, &verdicts);
+        shown.version = next_generation();
+        shown.view = ThresholdView::new(&self.session.model.scores.user, &shown.labels);
+        shown.histogram = shown.view.histogram(HISTOGRAM_BINS);
+        shown.pr_curve = shown.view.pr_curve(PR_POINTS);
+    }
+
+    /// Gives the selected account `verdict` (on disk when this returns) and moves to the next
+    /// account; returns the account's name, or `None` when nothing is selected.
+    pub fn label(&mut self, verdict: Verdict, author: &str) -> Result<Option<String>> {
+        let Some(u) = self.selected else {
+            return Ok(None);
+        };
+        let user = self.user_name(u).to_string();
+        let case = self
+            .workspace
+            .set_verdict(&user, verdict, author, Source::Analyst)?;
+        let next = self.neighbour(1);
+        self.cases.insert(u, case);
+        self.verdicts_given(1);
+        self.selected = next.or(self.selected);
+        Ok(Some(user))
+    }
+
+    /// What `n` new verdicts (already in `cases`) change: the count toward the next retrain,
+    /// the labels shown, and the queue when it is filtered by label.
+    pub(super) fn verdicts_given(&mut self, n: usize) {
+        self.labels_since_training += n;
+        self.relabel();
+        if self.filter.label != LabelFilter::All {
+            self.rebuild_queue();
+        }
+    }
+
+    /// Sets the selected account's note; returns the account's name.
+    pub fn note(&mut self, text: &str, author: &str) -> Result<Option<String>> {
+        let Some(u) = self.selected else {
+            return Ok(None);
+        };
+        let user = self.user_name(u).to_string();
+        let case = self.workspace.set_note(&user, text, author)?;
+        self.cases.insert(u, case);
+        Ok(Some(user))
+    }
+
+    /// Takes back the latest label or note (every account of it, when it was a bulk decision)
+    /// and selects its first account; returns what was undone ("u1", or "u1 and 39 more"), or
+    /// `None` when there is nothing to undo.
+    pub fn undo(&mut self, author: &str) -> Result<Option<String>> {
+        let undone = self.workspace.undo(author)?;
+        let Some(first) = undone.first().map(|d| d.user.clone()) else {
+            return Ok(None);
+        };
+        let mut select = None;
+        for d in &undone {
+            if let Some(u) = self.user_by_name(&d.user) {
+                match &d.now {
+                    Some(case) => self.cases.insert(u, case.clone()),
+                    None => self.cases.remove(&u),
+                };
+                select = select.or(Some(u));
+            }
+        }
+        self.labels_since_training = self.labels_since_training.saturating_sub(undone.len());
+        self.relabel();
+        self.rebuild_queue();
+        if select.is_some() {
+            self.selected = select;
+        }
+        Ok(Some(match undone.len() {
+            1 => first,
+            n => format!("{first} and {} more", n - 1),
+        }))
+    }
+}
