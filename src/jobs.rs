@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::progress::{CancelFlag, Progress};
+use crate::progress::{CancelFlag, Progress, Stage};
 
 /// Wakes the UI after an event is sent (the GUI passes `ctx.request_repaint()`).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -17,7 +17,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub enum JobEvent<T> {
     Progress {
-        stage: String,
+        stage: Stage,
         done: u64,
         total: Option<u64>,
     },
@@ -38,7 +38,8 @@ pub enum Outcome<T> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JobProgress {
     pub name: String,
-    pub stage: String,
+    /// What the job is doing, once it has said.
+    pub stage: Option<Stage>,
     /// In [0, 1] when the total is known.
     pub fraction: Option<f32>,
 }
@@ -52,7 +53,7 @@ struct ChannelProgress<T> {
 }
 
 impl<T: Send> Progress for ChannelProgress<T> {
-    fn report(&self, stage: &str, done: u64, total: Option<u64>) {
+    fn report(&self, stage: Stage, done: u64, total: Option<u64>) {
         let Ok(mut last) = self.last_sent.lock() else {
             return;
         };
@@ -62,11 +63,7 @@ impl<T: Send> Progress for ChannelProgress<T> {
         }
         *last = Instant::now();
         if let Ok(tx) = self.tx.lock() {
-            let event = JobEvent::Progress {
-                stage: stage.to_string(),
-                done,
-                total,
-            };
+            let event = JobEvent::Progress { stage, done, total };
             let _ = tx.send((self.generation, event));
         }
         (self.waker)();
@@ -144,7 +141,7 @@ impl<T: Send + 'static> JobSlot<T> {
         self.rx = Some(rx);
         self.progress = Some(JobProgress {
             name: label.to_string(),
-            stage: String::new(),
+            stage: None,
             fraction: None,
         });
         Ok(())
@@ -173,7 +170,7 @@ impl<T: Send + 'static> JobSlot<T> {
                 Ok((g, _)) if g != self.generation => continue,
                 Ok((_, JobEvent::Progress { stage, done, total })) => {
                     if let Some(p) = &mut self.progress {
-                        p.stage = stage;
+                        p.stage = Some(stage);
                         p.fraction = total
                             .filter(|t| *t > 0)
                             .map(|t| (done as f32 / t as f32).min(1.0));
@@ -228,7 +225,7 @@ mod tests {
     fn a_job_reports_progress_and_its_result() {
         let mut slot = JobSlot::new("test");
         slot.start("adding", no_wake(), |p| {
-            p.report("adding", 1, Some(2));
+            p.report(Stage::Reading, 1, Some(2));
             Ok(41 + 1)
         })
         .unwrap();

@@ -19,4 +19,6 @@ pub mod ranked;
 pub mod rules;
 pub mod sample;
 pub mod segments;
+pub mod time_units;
+pub mod words;
 pub mod workbench;

@@ -58,7 +58,7 @@ fn load_ok(path: &Path) -> Loaded {
 fn issue<'a>(issues: &'a [IssueStat], words: &str) -> &'a IssueStat {
     issues
         .iter()
-        .find(|s| s.reason.contains(words))
+        .find(|s| s.issue.to_string().contains(words))
         .unwrap_or_else(|| panic!("no issue saying '{words}' in {issues:?}"))
 }
 

@@ -13,7 +13,7 @@ use vigil::detect::{
 use vigil::eval::{self, Split};
 use vigil::features::Dataset;
 use vigil::log::{self, Label, Mapping, UserLabel};
-use vigil::progress::{NoProgress, Progress};
+use vigil::progress::{NoProgress, Progress, Stage};
 use vigil::sample::{self, SampleConfig};
 
 /// A generated shop with its ground truth: the dataset and each user's persona name.
@@ -218,8 +218,8 @@ struct CancelAfter {
 }
 
 impl Progress for CancelAfter {
-    fn report(&self, stage: &str, _done: u64, _total: Option<u64>) {
-        if stage.starts_with("training") {
+    fn report(&self, stage: Stage, _done: u64, _total: Option<u64>) {
+        if stage.to_string().starts_with("training") {
             self.seen.fetch_add(1, Ordering::SeqCst);
         }
     }

@@ -235,6 +235,7 @@ fn a_window_scored_alone_scores_as_in_the_whole_log() {
         seed: 7,
         out: blocks_csv.clone(),
         block_events: Some(3_000),
+        language: vigil::words::Language::English,
     };
     score_to_csv(&source, &request, &NoProgress).unwrap();
     let whole = event_scores(&whole_csv);

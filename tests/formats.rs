@@ -118,10 +118,12 @@ fn rejects_are_counted_by_reason_with_row_numbers() {
     assert_eq!(r.rows_read, 7);
     assert_eq!(r.rows_rejected, 4);
     assert_eq!(r.rows_loaded, 3);
+    let said: Vec<String> = r.rejects.iter().map(|s| s.issue.to_string()).collect();
     let reasons: Vec<(&str, u64, u64)> = r
         .rejects
         .iter()
-        .map(|s| (s.reason.as_str(), s.count, s.examples[0].row))
+        .zip(&said)
+        .map(|(s, said)| (said.as_str(), s.count, s.examples[0].row))
         .collect();
     assert_eq!(
         reasons,
@@ -138,7 +140,10 @@ fn rejects_are_counted_by_reason_with_row_numbers() {
     );
     assert_eq!(r.rejects[1].examples[0].value, "not a time");
     // A bad amount is loaded as missing and reported as a warning.
-    assert_eq!(r.warnings[0].reason, "amount 'amount' is not a number");
+    assert_eq!(
+        r.warnings[0].issue.to_string(),
+        "amount 'amount' is not a number"
+    );
     assert_eq!(r.warnings[0].examples[0].row, 3);
     assert_eq!(l.log.columns.row, [0, 3, 6]);
 }
@@ -236,13 +241,13 @@ fn labels_per_event_and_per_user() {
     let l = load(&p);
     let labels = l.report.labels.as_ref().unwrap();
     assert_eq!(
-        (labels.level.as_str(), labels.positive, labels.negative),
+        (labels.level.name(), labels.positive, labels.negative),
         ("event", 1, 2)
     );
     let l = load_with(&p, "label = \"is_fraud\"\nlabel_level = \"user\"").unwrap();
     let labels = l.report.labels.as_ref().unwrap();
     assert_eq!(
-        (labels.level.as_str(), labels.positive, labels.negative),
+        (labels.level.name(), labels.positive, labels.negative),
         ("user", 1, 1)
     );
 }
@@ -288,7 +293,8 @@ fn ndjson_with_numbers_nulls_and_a_bad_line() {
     assert_eq!(l.report.rows_loaded, 3);
     assert!(
         l.report.rejects[0]
-            .reason
+            .issue
+            .to_string()
             .starts_with("line is not a JSON object")
     );
     assert_eq!(l.report.rejects[0].examples[0].row, 2);
@@ -349,7 +355,7 @@ fn preview_shows_rows_and_round_trips_its_mapping() {
 struct Recorder(std::sync::Mutex<Vec<(String, u64, Option<u64>)>>);
 
 impl vigil::progress::Progress for Recorder {
-    fn report(&self, stage: &str, done: u64, total: Option<u64>) {
+    fn report(&self, stage: vigil::progress::Stage, done: u64, total: Option<u64>) {
         self.0
             .lock()
             .unwrap()
@@ -414,5 +420,5 @@ fn a_time_like_name_with_other_values_does_not_hide_the_real_time() {
     );
     let l = load(&p);
     assert_eq!(l.report.mapping["time"], "when");
-    assert!(l.report.unsure_roles.contains(&"time".to_string()));
+    assert!(l.report.unsure_roles.contains(&vigil::log::Role::Time));
 }

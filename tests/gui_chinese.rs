@@ -11,6 +11,7 @@ use vigil::detect::DetectorKind;
 use vigil::gui::i18n::Language;
 use vigil::gui::{Command, LaunchOptions, RightTab, VigilApp};
 use vigil::sample::{SampleConfig, generate, write_log};
+use vigil::words::Say;
 
 use eframe::egui;
 
@@ -62,7 +63,54 @@ fn the_window_speaks_chinese_when_switched() {
         "no English heading left"
     );
 
+    // What the library says is said in Chinese too: the selected account's reasons.
+    let reasons: Vec<String> = {
+        let t = h.state().triage.as_ref().unwrap();
+        let u = t.selected().expect("an account is selected");
+        t.reasons(u)
+            .iter()
+            .map(|r| r.say(Language::Chinese))
+            .collect()
+    };
+    assert!(!reasons.is_empty(), "the selected account has reasons");
+    for reason in &reasons {
+        assert!(reason.chars().any(is_cjk), "{reason}");
+        h.get_by_label(&format!("• {reason}"));
+    }
+
+    // And a segment's profile.
+    h.state_mut().push(Command::ShowTab(RightTab::Segments));
+    h.state_mut().push(Command::FindSegments);
+    let start = Instant::now();
+    while h.state().triage.as_ref().unwrap().segments().is_none() || h.state().is_busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "segments are found"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(3);
+    let profile_line = {
+        let s = h.state().triage.as_ref().unwrap().segments().unwrap();
+        let trait_ = s
+            .profiles
+            .iter()
+            .find_map(|p| p.traits.first())
+            .expect("a segment stands out somewhere");
+        trait_.say(Language::Chinese)
+    };
+    assert!(profile_line.contains("全部账户"), "{profile_line}");
+    assert!(
+        h.get_all_by_label_contains(&profile_line).count() >= 1,
+        "{profile_line} is shown"
+    );
+
     h.state_mut().push(Command::SetLanguage(Language::English));
     h.run_steps(3);
     h.get_by_label("Queue");
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }

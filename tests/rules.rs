@@ -139,11 +139,14 @@ fn a_saved_rule_is_versioned_and_sets_risk_and_reasons() {
     assert_eq!(saved.version, 1);
     assert_eq!(t.risk(a), Risk::High, "was {before:?}");
     let reasons = t.reasons(a);
-    assert!(reasons[0].text.contains("card testing"), "{reasons:?}");
+    assert!(
+        reasons[0].to_string().contains("card testing"),
+        "{reasons:?}"
+    );
     assert!(
         t.reasons(user(&t, "b"))
             .iter()
-            .all(|r| !r.text.contains("card testing"))
+            .all(|r| !r.to_string().contains("card testing"))
     );
 
     t.set_rule_enabled("card testing", false, "ana").unwrap();
@@ -258,7 +261,10 @@ fn a_block_listed_device_flags_its_accounts() {
         "already listed"
     );
     assert_eq!(t.risk(d), Risk::High);
-    assert_eq!(t.reasons(d)[0].text, "device d4 is on the block list");
+    assert_eq!(
+        t.reasons(d)[0].to_string(),
+        "device d4 is on the block list"
+    );
     let allow = vigil::rules::ListEntry {
         kind: vigil::rules::ListKind::Allow,
         role: "user".into(),

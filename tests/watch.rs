@@ -472,7 +472,7 @@ fn a_block_listed_device_raises_an_alert_through_the_watch() {
     let alert = alert_for(&watching.alerts, "u_listed");
     watching.finish();
     assert_eq!(
-        alert.reasons.first().map(String::as_str),
+        alert.reasons.first().map(ToString::to_string).as_deref(),
         Some("device dstolen01 is on the block list")
     );
 }

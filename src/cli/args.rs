@@ -10,6 +10,7 @@ use crate::eval::Split;
 use crate::log::{parse_duration_ms, parse_instant};
 use crate::predict::Target;
 use crate::rules::{ListKind, RuleAction};
+use crate::words::Language;
 use crate::workbench::defaults;
 
 #[derive(Parser, Debug)]
@@ -73,6 +74,9 @@ pub enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// The report's language: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: Language,
     },
     /// Generate a synthetic shop log with injected fraud and its ground truth.
     GenSample {
@@ -322,6 +326,9 @@ pub struct ScoreArgs {
     pub seed: u64,
     #[arg(long)]
     pub out: PathBuf,
+    /// The language the reasons are written in: en or zh-CN.
+    #[arg(long, default_value = "en")]
+    pub lang: Language,
 }
 
 #[derive(Args, Debug)]
@@ -342,6 +349,9 @@ pub struct SegmentsArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// The profiles' language: en or zh-CN.
+    #[arg(long, default_value = "en")]
+    pub lang: Language,
 }
 
 #[derive(Args, Debug)]

@@ -7,17 +7,36 @@ use anyhow::{Context, Result};
 use super::progress::TerminalProgress;
 use crate::log;
 use crate::sample::{self, SampleConfig};
+use crate::words::{Language, Say};
 use crate::workbench::mapping_from;
 
-pub fn inspect(path: &Path, map: Option<&Path>, encoding: Option<&str>, json: bool) -> Result<()> {
+/// Prints the load report of `path`, in `language`: a table, or one JSON object whose
+/// rejects and warnings carry their reason in words beside the issue as data.
+pub fn inspect(
+    path: &Path,
+    map: Option<&Path>,
+    encoding: Option<&str>,
+    json: bool,
+    language: Language,
+) -> Result<()> {
     let mapping = mapping_from(map, encoding)?;
-    let progress = TerminalProgress::new(json);
+    let progress = TerminalProgress::in_language(json, language);
     let loaded = log::load(path, &mapping, &progress)?;
     progress.finish();
+    let report = &loaded.report;
     if json {
-        println!("{}", serde_json::to_string_pretty(&loaded.report)?);
+        let mut value = serde_json::to_value(report)?;
+        for (key, issues) in [("rejects", &report.rejects), ("warnings", &report.warnings)] {
+            let said = value.get_mut(key).and_then(serde_json::Value::as_array_mut);
+            for (entry, stat) in said.into_iter().flatten().zip(issues) {
+                if let Some(entry) = entry.as_object_mut() {
+                    entry.insert("reason".into(), stat.issue.say(language).into());
+                }
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        print!("{}", loaded.report.to_text());
+        print!("{}", report.say(language));
     }
     Ok(())
 }

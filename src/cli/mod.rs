@@ -27,7 +27,8 @@ pub fn run(command: Command) -> Result<()> {
             map,
             encoding,
             json,
-        } => inspect::inspect(&log, map.as_deref(), encoding.as_deref(), json),
+            lang,
+        } => inspect::inspect(&log, map.as_deref(), encoding.as_deref(), json, lang),
         Command::GenSample {
             users,
             days,

@@ -2,6 +2,7 @@
 //! a report of what it did.
 
 use anyhow::Result;
+use rust_i18n::t;
 
 use super::args::{DataArgs, EvalArgs, ScoreArgs, TrainArgs};
 use super::progress::TerminalProgress;
@@ -51,7 +52,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
 }
 
 pub fn score(args: &ScoreArgs) -> Result<()> {
-    let progress = TerminalProgress::new(false);
+    let progress = TerminalProgress::in_language(false, args.lang);
     let model = match (&args.model, args.detector) {
         (Some(dir), _) => ModelChoice::Dir(dir.clone()),
         (None, Some(kind)) => ModelChoice::Train(kind),
@@ -65,25 +66,36 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
         until: args.until,
         seed: args.seed,
         out: args.out.clone(),
+        language: args.lang,
     };
     let outcome = workbench::score_to_csv(&source(&args.data), &request, &progress)?;
     progress.finish();
+    let l = args.lang.code();
     if !outcome.missing_features.is_empty() {
-        eprintln!(
-            "vigil: note: this log lacks {} of the model's features ({}); they count as typical",
-            outcome.missing_features.len(),
-            outcome.missing_features.join(", ")
+        let note = t!(
+            "cli.missing_features",
+            locale = l,
+            n = outcome.missing_features.len(),
+            names = outcome.missing_features.join(", ")
         );
+        eprintln!("vigil: {note}");
     }
-    let level = match args.level {
-        Level::User => "user",
-        Level::Event => "event",
+    let file = args.out.display();
+    let wrote = match args.level {
+        Level::User => t!(
+            "cli.wrote_user_scores",
+            locale = l,
+            n = outcome.written,
+            file = file
+        ),
+        Level::Event => t!(
+            "cli.wrote_event_scores",
+            locale = l,
+            n = outcome.written,
+            file = file
+        ),
     };
-    println!(
-        "wrote {} {level} scores to {}",
-        outcome.written,
-        args.out.display()
-    );
+    println!("{wrote}");
     Ok(())
 }
 

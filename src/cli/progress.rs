@@ -2,17 +2,25 @@
 
 use std::io::IsTerminal;
 
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
+use crate::words::{Language, Say};
 
 pub struct TerminalProgress {
     enabled: bool,
+    language: Language,
 }
 
 impl TerminalProgress {
     /// Shown when stderr is a terminal and the output is not meant for a script.
     pub fn new(quiet: bool) -> Self {
+        Self::in_language(quiet, Language::English)
+    }
+
+    /// Stages said in `language`.
+    pub fn in_language(quiet: bool, language: Language) -> Self {
         Self {
             enabled: !quiet && std::io::stderr().is_terminal(),
+            language,
         }
     }
 
@@ -25,8 +33,9 @@ impl TerminalProgress {
 }
 
 impl Progress for TerminalProgress {
-    fn report(&self, stage: &str, done: u64, total: Option<u64>) {
+    fn report(&self, stage: Stage, done: u64, total: Option<u64>) {
         if let (true, Some(total)) = (self.enabled, total.filter(|t| *t > 0)) {
+            let stage = stage.say(self.language);
             eprint!("\r{stage}: {:>3}%", done * 100 / total);
         }
     }

@@ -1,15 +1,19 @@
-//! `vigil segments`: a call into the application layer and a report per segment.
+//! `vigil segments`: a call into the application layer and a report per segment, in the
+//! language asked for.
 
 use anyhow::Result;
+use rust_i18n::t;
 
 use super::args::SegmentsArgs;
 use super::models::source;
 use super::progress::TerminalProgress;
 use crate::eval::metric_text;
+use crate::words::{Say, fraud_among_labelled};
 use crate::workbench::{self, SegmentRequest};
 
 pub fn segments(args: &SegmentsArgs) -> Result<()> {
-    let progress = TerminalProgress::new(args.json);
+    let language = args.lang;
+    let progress = TerminalProgress::in_language(args.json, language);
     let request = SegmentRequest {
         k: args.k,
         seed: args.seed,
@@ -19,39 +23,72 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
     progress.finish();
     let s = &done.segmentation;
     if args.json {
+        let profiles: Vec<serde_json::Value> = s
+            .profiles
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "segment": p.segment,
+                    "size": p.size,
+                    "traits": p.traits.iter().map(|t| t.say(language)).collect::<Vec<_>>(),
+                    "differences": p.traits,
+                    "labelled": p.labelled,
+                    "fraud": p.fraud,
+                    "fraud_rate": p.fraud_rate,
+                })
+            })
+            .collect();
         let report = serde_json::json!({
             "k": s.k,
-            "chosen_by": s.chosen_by,
+            "chosen_by": s.chosen_by.say(language),
             "silhouette": s.silhouette,
             "tried": s.tried,
-            "profiles": s.profiles,
+            "profiles": profiles,
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
+    let l = language.code();
     println!(
-        "{} accounts in {} segments ({}; silhouette {})",
-        done.users.len(),
-        s.k,
-        s.chosen_by,
-        metric_text(s.silhouette, 3)
+        "{}",
+        t!(
+            "cli.segments_summary",
+            locale = l,
+            users = done.users.len(),
+            k = s.k,
+            chosen_by = s.chosen_by.say(language),
+            silhouette = metric_text(s.silhouette, 3)
+        )
     );
     for (k, sil) in &s.tried {
-        println!("  k = {k}: silhouette {}", metric_text(*sil, 3));
+        let silhouette = metric_text(*sil, 3);
+        println!(
+            "  {}",
+            t!(
+                "cli.segments_tried",
+                locale = l,
+                k = k,
+                silhouette = silhouette
+            )
+        );
     }
     for p in &s.profiles {
         println!(
-            "segment {}: {} accounts, {}",
-            p.segment,
-            p.size,
-            p.fraud_text()
+            "{}",
+            t!(
+                "cli.segment_line",
+                locale = l,
+                segment = p.segment,
+                size = p.size,
+                fraud = fraud_among_labelled(p, language)
+            )
         );
-        for t in &p.traits {
-            println!("    {t}");
+        for trait_ in &p.traits {
+            println!("    {}", trait_.say(language));
         }
     }
     if let Some(out) = &args.out {
-        println!("wrote {}", out.display());
+        println!("{}", t!("cli.wrote", locale = l, file = out.display()));
     }
     Ok(())
 }

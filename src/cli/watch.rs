@@ -50,7 +50,10 @@ pub fn watch(args: &WatchArgs) -> Result<()> {
                 args.source.display()
             );
         }
-        WatchEvent::Alert { id, alert } => println!("{}", alert_line(id, &alert)),
+        WatchEvent::Alert { id, alert } => match alert_line(id, &alert) {
+            Ok(line) => println!("{line}"),
+            Err(e) => eprintln!("warning: alert {id} could not be written as JSON: {e}"),
+        },
         WatchEvent::Scored { events, millis, .. } => {
             if verbose {
                 eprintln!("scored {events} events in {millis:.1} ms");

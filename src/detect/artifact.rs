@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::detector::{Detector, DetectorKind, Level, Thresholds, TrainingCurve};
+use super::detector::{Detector, DetectorKind, Level, TrainingCurve};
 use super::error::DetectError;
 use super::neural::{Array, load_arrays, save_arrays};
 use super::registry::restore_detector;
+use super::risk::Thresholds;
 use super::state::State;
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::error::DetectError;
 use super::event_reasons::event_reasons;
 use super::reasons::{Reason, reasons_for};
+use super::risk::Thresholds;
 use super::segment_distance::SegmentDistance;
 use super::state::State;
 use crate::features::{Dataset, Matrix, Scaler};
@@ -137,43 +138,6 @@ impl TrainOptions {
 pub enum Level {
     User,
     Event,
-}
-
-/// The two cut-offs that turn a score into a risk level.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Thresholds {
-    pub suspicious: f32,
-    pub high: f32,
-}
-
-impl Thresholds {
-    pub fn risk(&self, score: f32) -> Risk {
-        if score >= self.high {
-            Risk::High
-        } else if score >= self.suspicious {
-            Risk::Suspicious
-        } else {
-            Risk::Normal
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Risk {
-    Normal,
-    Suspicious,
-    High,
-}
-
-impl Risk {
-    pub fn name(self) -> &'static str {
-        match self {
-            Risk::Normal => "normal",
-            Risk::Suspicious => "suspicious",
-            Risk::High => "high",
-        }
-    }
 }
 
 /// Scores of one dataset: per user code and per event, each in [0, 1].

@@ -1,51 +1,50 @@
-//! Why an event scored high, in words: its features furthest from the training events, with
-//! the linked-entity risk said as an analyst would ("seller s012: 64% of its confirmed events
-//! in the last 7 days were fraud (9 of 14 over 30 days)") and the rest with their normal range
+//! Why an event scored high: its features furthest from the training events, with the
+//! linked-entity risk said as an analyst would ("seller s012: 64% of its confirmed events in
+//! the last 7 days were fraud (9 of 14 over 30 days)") and the rest with their normal range
 //! ("amount 5.20x this user's 30-day mean (normal ≤ 1.80)").
 
-use super::reasons::{Bar, Reason};
-use crate::features::{Dataset, Scaler};
+use super::reasons::{Bar, FraudOf, Reason, Says};
+use crate::features::{Dataset, Scaler, Window};
+
 /// What an event is (its act, its hour) describes it; it is no evidence against it.
 const CONTEXT: [&str; 2] = ["act:", "hour"];
 
-/// The role and window of a risk feature: `seller_fraud_rate_7d` → ("seller", "7d").
-fn risk_feature(name: &str) -> Option<(&str, &str)> {
+/// The role and window of a risk feature: `seller_fraud_rate_7d` → ("seller", 7 days).
+fn risk_feature(name: &str) -> Option<(&str, Window)> {
     let (role, window) = name.rsplit_once("_fraud_rate_")?;
+    let window = [Window::Day, Window::Week, Window::Month]
+        .into_iter()
+        .find(|w| w.suffix() == window)?;
     Some((role, window))
 }
 
-fn window_words(window: &str) -> &str {
-    match window {
-        "1d" => "the last day",
-        "7d" => "the last 7 days",
-        "30d" => "the last 30 days",
-        other => other,
-    }
-}
-
-/// The thing a risk role names for event `e`: "seller s012", "this account", "event type pay".
-fn subject(data: &Dataset, role: &str, e: usize) -> String {
+/// Whose record a risk role names for event `e`: this account, its event type, its seller.
+fn fraud_of(data: &Dataset, role: &str, e: usize) -> FraudOf {
     let c = &data.log.columns;
+    let event = || c.event.get(e).unwrap_or("?").to_string();
+    let value_of = |entity: &str| {
+        c.entities
+            .iter()
+            .find(|n| n.name == entity)
+            .and_then(|n| n.column.get(e))
+            .unwrap_or("?")
+            .to_string()
+    };
     match role {
-        "user" => "this account".to_string(),
-        "event_type" => format!("event type {}", c.event.get(e).unwrap_or("?")),
+        "user" => FraudOf::Account,
+        "event_type" => FraudOf::EventType(event()),
         paired if paired.ends_with("+event") => {
             let entity = paired.trim_end_matches("+event");
-            format!(
-                "{}, {} events",
-                subject(data, entity, e),
-                c.event.get(e).unwrap_or("?")
-            )
+            FraudOf::EntityForEventType {
+                role: entity.to_string(),
+                value: value_of(entity),
+                event: event(),
+            }
         }
-        entity => {
-            let value = c
-                .entities
-                .iter()
-                .find(|n| n.name == entity)
-                .and_then(|n| n.column.get(e))
-                .unwrap_or("?");
-            format!("{entity} {value}")
-        }
+        entity => FraudOf::Entity {
+            role: entity.to_string(),
+            value: value_of(entity),
+        },
     }
 }
 
@@ -88,32 +87,31 @@ fn reasons_past(
     let mut out: Vec<Reason> = Vec::new();
     for (j, z) in scored {
         let spec = &specs[j];
-        let text = match risk_feature(&spec.name) {
+        let says = match risk_feature(&spec.name) {
             Some((role, window)) => {
                 // One sentence per entity: its strongest window says it.
-                let said = format!("{}:", subject(data, role, e));
-                if out.iter().any(|r| r.text.starts_with(&said)) {
+                let of = fraud_of(data, role, e);
+                let said =
+                    |r: &Reason| matches!(&r.says, Says::FraudRecord { of: o, .. } if *o == of);
+                if out.iter().any(said) {
                     continue;
                 }
                 let known = column(&format!("{role}_known_30d")).map_or(f32::NAN, |c| row[c]);
                 let rate_30d =
                     column(&format!("{role}_fraud_rate_30d")).map_or(f32::NAN, |c| row[c]);
-                let mut text = format!(
-                    "{said} {:.0}% of its confirmed events in {} were fraud",
-                    row[j] * 100.0,
-                    window_words(window)
-                );
-                if known.is_finite() && rate_30d.is_finite() {
-                    let fraud = (rate_30d * known).round();
-                    text.push_str(&format!(" ({fraud:.0} of {known:.0} over 30 days)"));
+                Says::FraudRecord {
+                    of,
+                    share: row[j],
+                    window,
+                    confirmed: (known.is_finite() && rate_30d.is_finite())
+                        .then(|| ((rate_30d * known).round(), known)),
                 }
-                text
             }
-            None => bar.say(spec, scaler, j, row[j], z),
+            None => bar.says(spec, scaler, j, row[j], z),
         };
         out.push(Reason {
             feature: spec.name.clone(),
-            text,
+            says,
             deviation: z,
         });
         if out.len() == k {

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::features::Matrix;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 use super::DetectError;
 
@@ -417,7 +417,11 @@ impl Gbdt {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
             }
-            progress.report("training gbdt", round as u64, Some(MAX_ROUNDS as u64));
+            progress.report(
+                Stage::Training("gbdt"),
+                round as u64,
+                Some(MAX_ROUNDS as u64),
+            );
             for &r in train {
                 let p = sigmoid(raw[r]);
                 g[r] = p - y[r];

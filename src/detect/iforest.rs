@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::features::Matrix;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 use super::DetectError;
 
@@ -50,7 +50,7 @@ impl IsolationForest {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
             }
-            progress.report("isolation forest", t as u64, Some(TREES as u64));
+            progress.report(Stage::Training("iforest"), t as u64, Some(TREES as u64));
             let rows: Vec<usize> = (0..sample)
                 .map(|_| rng.random_range(0..x.rows.max(1)))
                 .collect();

@@ -16,6 +16,7 @@ mod iforest;
 pub mod neural;
 mod reasons;
 mod registry;
+mod risk;
 mod segment_distance;
 mod state;
 mod tabular;
@@ -25,12 +26,11 @@ pub use artifact::{
     FORMAT_VERSION, Fingerprint, ModelMeta, TrainingRecord, align_features, load_model, save_model,
 };
 pub use calibrate::Calibration;
-pub use detector::{
-    Detector, DetectorKind, Level, Risk, Scores, Thresholds, TrainOptions, TrainingCurve,
-};
+pub use detector::{Detector, DetectorKind, Level, Scores, TrainOptions, TrainingCurve};
 pub use error::DetectError;
 pub use holdout::{MAX_EVENT_TRAIN_ROWS, event_sample};
-pub use reasons::{Reason, reasons_for};
+pub use reasons::{Bound, FraudOf, Reason, Says, reasons_for};
 pub use registry::{new_detector, restore_detector};
+pub use risk::{Risk, Thresholds};
 pub use state::State;
 pub use tabular::TabularDetector;

@@ -1,19 +1,87 @@
-//! Why an account scored high: its features furthest from the training population, each said
-//! in words with the normal range ("8 events in 1 min (normal ≤ 1)").
+//! Why an account or an event scored as it did, as values: its features furthest from the
+//! training population with the bound they pass, an entity's record of confirmed fraud, the
+//! distance from its own segment, the lists and rules hitting it. `words` says each in the
+//! analyst's language ("8 events in 1 min (normal ≤ 1)").
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureSpec, Scaler};
+use crate::features::{FeatureSpec, Phrase, Scaler, Unit, Window};
+use crate::rules::{ListKind, RuleAction};
 
 /// Deviations smaller than this many robust spreads are not worth an analyst's attention.
 pub(super) const MIN_DEVIATION: f32 = 2.0;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
+    /// The feature (or `rule:NAME`, `list:ROLE`, `segment_distance`) it is about.
     pub feature: String,
-    pub text: String,
-    /// Signed distance from the median, in robust spreads.
+    /// Signed distance from the median, in robust spreads: what reasons are ranked by.
     pub deviation: f32,
+    pub says: Says,
+}
+
+/// What a reason says, with its numbers and names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Says {
+    /// The feature's `value` lies past `edge`, the bound of the training population's values
+    /// that `bound` names.
+    Beyond {
+        phrase: Phrase,
+        unit: Unit,
+        value: f32,
+        edge: f32,
+        bound: Bound,
+    },
+    /// Something the event touches has a record of confirmed fraud: `share` of its confirmed
+    /// events in the last `window` were fraud, `confirmed` (fraud, all) over 30 days.
+    FraudRecord {
+        of: FraudOf,
+        share: f32,
+        window: Window,
+        confirmed: Option<(f32, f32)>,
+    },
+    /// The account lies `distance` from the centre of its own segment, beyond `normal_max`.
+    AwayFromSegment { distance: f32, normal_max: f32 },
+    /// A value of the account's events is on an allow or block list.
+    Listed {
+        kind: ListKind,
+        role: String,
+        value: String,
+    },
+    /// A saved rule hits the account.
+    Rule {
+        name: String,
+        action: RuleAction,
+        expression: String,
+    },
+}
+
+/// Which bound of the training population a value passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Bound {
+    /// Above the normal range (the 99th percentile).
+    NormalMax,
+    /// Below the normal range (the 1st percentile).
+    NormalMin,
+    /// Beyond the typical value (the median), for a rare flag never past the normal range.
+    Typical,
+}
+
+/// Whose record of confirmed fraud an event reason speaks of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FraudOf {
+    /// The event's own account.
+    Account,
+    /// Its event type.
+    EventType(String),
+    /// The value it carries in an entity column: "seller s012".
+    Entity { role: String, value: String },
+    /// That value's events of the same type: "seller s012, pay events".
+    EntityForEventType {
+        role: String,
+        value: String,
+        event: String,
+    },
 }
 
 /// How far from the training population a value must be to be said. A value beyond the normal
@@ -30,12 +98,21 @@ pub(super) enum Bar {
 impl Bar {
     pub(super) const IN_ORDER: [Bar; 2] = [Bar::OutsideNormal, Bar::BeyondTypical];
 
-    /// The quoted edge value that `v` must pass, on the side of `z`.
-    fn edge(self, scaler: &Scaler, j: usize, z: f32) -> f32 {
+    /// The bound `v` must pass, on the side of `z`.
+    fn bound(self, z: f32) -> Bound {
         match (self, z > 0.0) {
-            (Bar::OutsideNormal, true) => scaler.p99[j],
-            (Bar::OutsideNormal, false) => scaler.p01[j],
-            (Bar::BeyondTypical, _) => scaler.p50[j],
+            (Bar::OutsideNormal, true) => Bound::NormalMax,
+            (Bar::OutsideNormal, false) => Bound::NormalMin,
+            (Bar::BeyondTypical, _) => Bound::Typical,
+        }
+    }
+
+    /// The value of the bound for feature `j`.
+    fn edge(self, scaler: &Scaler, j: usize, z: f32) -> f32 {
+        match self.bound(z) {
+            Bound::NormalMax => scaler.p99[j],
+            Bound::NormalMin => scaler.p01[j],
+            Bound::Typical => scaler.p50[j],
         }
     }
 
@@ -46,22 +123,22 @@ impl Bar {
         z.abs() >= MIN_DEVIATION && if z > 0.0 { v > edge } else { v < edge }
     }
 
-    /// "8 events in 1 min (normal ≤ 1)", or "first use of this device (typical 0)".
-    pub(super) fn say(
+    /// What feature `spec` (column `j`) with value `v`, `z` spreads out, says.
+    pub(super) fn says(
         self,
         spec: &FeatureSpec,
         scaler: &Scaler,
         j: usize,
         v: f32,
         z: f32,
-    ) -> String {
-        let edge = spec.unit.format(self.edge(scaler, j, z));
-        let range = match (self, z > 0.0) {
-            (Bar::OutsideNormal, true) => format!("normal ≤ {edge}"),
-            (Bar::OutsideNormal, false) => format!("normal ≥ {edge}"),
-            (Bar::BeyondTypical, _) => format!("typical {edge}"),
-        };
-        format!("{} ({range})", spec.say(v))
+    ) -> Says {
+        Says::Beyond {
+            phrase: spec.phrase.clone(),
+            unit: spec.unit,
+            value: v,
+            edge: self.edge(scaler, j, z),
+            bound: self.bound(z),
+        }
     }
 }
 
@@ -83,7 +160,7 @@ pub fn reasons_for(specs: &[FeatureSpec], scaler: &Scaler, row: &[f32], k: usize
             .take(k)
             .map(|(j, z)| Reason {
                 feature: specs[j].name.clone(),
-                text: bar.say(&specs[j], scaler, j, row[j], z),
+                says: bar.says(&specs[j], scaler, j, row[j], z),
                 deviation: z,
             })
             .collect();
@@ -94,13 +171,13 @@ pub fn reasons_for(specs: &[FeatureSpec], scaler: &Scaler, row: &[f32], k: usize
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::{Matrix, Unit};
+    use crate::features::Matrix;
 
     #[test]
-    fn the_furthest_feature_comes_first_in_words() {
+    fn the_furthest_feature_comes_first_with_its_bound() {
         let specs = vec![
-            FeatureSpec::new("peak_1min", "{} events in 1 min", Unit::Count),
-            FeatureSpec::new("amount_max", "largest amount {}", Unit::Money),
+            FeatureSpec::new("peak_1min", Phrase::PeakMinute, Unit::Count),
+            FeatureSpec::new("amount_max", Phrase::AmountMax, Unit::Money),
         ];
         let mut a: Vec<f32> = (0..200).map(|i| (i % 2) as f32).collect();
         a[0] = 1.0;
@@ -108,6 +185,16 @@ mod tests {
         let scaler = Scaler::fit(&Matrix::from_columns(&[a, b]));
         let r = reasons_for(&specs, &scaler, &[8.0, 52.0], 3);
         assert_eq!(r.len(), 1, "{r:?}");
-        assert_eq!(r[0].text, "8 events in 1 min (normal ≤ 1)");
+        assert_eq!(r[0].feature, "peak_1min");
+        assert_eq!(
+            r[0].says,
+            Says::Beyond {
+                phrase: Phrase::PeakMinute,
+                unit: Unit::Count,
+                value: 8.0,
+                edge: 1.0,
+                bound: Bound::NormalMax,
+            }
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::reasons::{MIN_DEVIATION, Reason};
+use super::reasons::{MIN_DEVIATION, Reason, Says};
 use crate::features::Matrix;
 use crate::segments::kmeans;
 
@@ -108,10 +108,10 @@ impl SegmentDistance {
         let deviation = self.deviation(distance);
         (deviation >= MIN_DEVIATION && distance > self.p99).then(|| Reason {
             feature: FEATURE.to_string(),
-            text: format!(
-                "{distance:.1} from the centre of its segment (normal ≤ {:.1})",
-                self.p99
-            ),
+            says: Says::AwayFromSegment {
+                distance,
+                normal_max: self.p99,
+            },
             deviation,
         })
     }
@@ -148,7 +148,11 @@ mod tests {
         assert!(stray > 9.0, "{stray}");
         let reason = s.reason(x.row(x.rows - 1)).expect("the stray is said");
         assert_eq!(reason.feature, FEATURE);
-        assert!(reason.text.contains("from the centre of its segment"));
+        assert!(
+            reason
+                .to_string()
+                .contains("from the centre of its segment")
+        );
         assert!(s.reason(x.row(0)).is_none(), "a member is not");
         let with = s.append_column(&x);
         assert_eq!(with.cols, x.cols + 1);

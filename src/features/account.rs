@@ -1,81 +1,22 @@
-//! Account features: one row per user. The per-user aggregates are one polars `group_by`; the
-//! window peaks and the sharing of devices/IPs between users are short sweeps over the
-//! per-user index, which polars would need a sort and a join per column to express.
-
-use polars::prelude::*;
+//! Account features: one row per user. The per-user aggregates are one polars `group_by`
+//! (`account_aggregates`); the window peaks and the sharing of devices/IPs between users are
+//! short sweeps over the per-user index, which polars would need a sort and a join per column
+//! to express. The table is built in steps, one per kind of behaviour, in a fixed column order.
 
 use super::FeatureError;
+use super::account_aggregates::{Agg, Aggregates, categorical_roles};
+use super::phrase::Phrase;
 use super::spec::{FeatureTable, TableBuilder, Unit};
 use super::vocab::{Act, act_of};
-use crate::log::{CatColumn, EntityUsers, EventLog, NULL_CODE, UserCode, UserIndex};
-use crate::progress::Progress;
+use crate::log::{CatColumn, EntityUsers, EventLog, NULL_CODE, UserIndex};
+use crate::progress::{Progress, Stage};
+use crate::time_units::{HOUR_MS, MINUTE_MS};
 
 /// At most this many event types get their own count and share columns (the most frequent).
 const MAX_EVENT_TYPES: usize = 24;
-const DAY_MS: i64 = 86_400_000;
-const SESSION_GAP_SECS: f64 = 1800.0;
 
 /// One row per user code of the log.
 pub type AccountFeatures = FeatureTable;
-
-fn codes_or_null(column: &CatColumn, order: &[u32]) -> Vec<Option<u32>> {
-    order
-        .iter()
-        .map(|&e| match column.codes[e as usize] {
-            NULL_CODE => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
-/// The events in per-user time order as a polars frame (so `shift().over(user)` is the gap).
-fn event_frame(log: &EventLog, order: &[u32]) -> PolarsResult<DataFrame> {
-    let c = &log.columns;
-    let mut columns = vec![
-        Column::new(
-            "user".into(),
-            order
-                .iter()
-                .map(|&e| c.user.codes[e as usize])
-                .collect::<Vec<u32>>(),
-        ),
-        Column::new(
-            "ts".into(),
-            order
-                .iter()
-                .map(|&e| c.ts_ms[e as usize])
-                .collect::<Vec<i64>>(),
-        ),
-        Column::new("ev".into(), codes_or_null(&c.event, order)),
-    ];
-    if let Some(amount) = &c.amount {
-        let v: Vec<Option<f64>> = order
-            .iter()
-            .map(|&e| Some(amount[e as usize]).filter(|a| a.is_finite()))
-            .collect();
-        columns.push(Column::new("amount".into(), v));
-    }
-    for (name, column) in categorical_roles(log) {
-        columns.push(Column::new(name.into(), codes_or_null(column, order)));
-    }
-    DataFrame::new_infer_height(columns)
-}
-
-/// Item, category and entity columns, with the frame column name each gets.
-fn categorical_roles(log: &EventLog) -> Vec<(String, &CatColumn)> {
-    let c = &log.columns;
-    let mut v: Vec<(String, &CatColumn)> = Vec::new();
-    if let Some(item) = &c.item {
-        v.push(("item".into(), item));
-    }
-    if let Some(category) = &c.category {
-        v.push(("category".into(), category));
-    }
-    for e in &c.entities {
-        v.push((format!("entity:{}", e.name), &e.column));
-    }
-    v
-}
 
 /// Event types that get their own columns: the `MAX_EVENT_TYPES` most frequent, in name order
 /// (so another window of the same log gives the same columns in the same order).
@@ -94,35 +35,6 @@ pub(crate) fn main_event_types(log: &EventLog) -> Vec<(u32, String)> {
         .collect();
     types.sort_by(|a, b| a.1.cmp(&b.1));
     types
-}
-
-fn f64_column(df: &DataFrame, name: &str, rows: &[usize], users: usize) -> PolarsResult<Vec<f32>> {
-    let column = df.column(name)?.cast(&DataType::Float64)?;
-    let mut out = vec![f32::NAN; users];
-    for (&u, v) in rows.iter().zip(column.f64()?.iter()) {
-        out[u] = v.map_or(f32::NAN, |v| v as f32);
-    }
-    Ok(out)
-}
-
-/// Events per batch of users the aggregation works on.
-const BATCH_EVENTS: usize = 1 << 18;
-
-/// Consecutive runs of users with about `BATCH_EVENTS` events between them.
-fn user_batches(index: &UserIndex) -> Vec<std::ops::Range<usize>> {
-    let mut batches = Vec::new();
-    let (mut start, mut events) = (0, 0);
-    for u in index.users() {
-        events += index.events(u).len();
-        if events >= BATCH_EVENTS {
-            batches.push(start..u.index() + 1);
-            (start, events) = (u.index() + 1, 0);
-        }
-    }
-    if start < index.user_count() {
-        batches.push(start..index.user_count());
-    }
-    batches
 }
 
 pub fn account_features(
@@ -156,294 +68,141 @@ fn account_features_typed(
     types: Vec<(u32, String)>,
     progress: &dyn Progress,
 ) -> Result<AccountFeatures, FeatureError> {
-    progress.report("account features", 0, Some(3));
-    let users = log.user_count();
-    let roles = categorical_roles(log);
-
-    let gap = (col("ts") - col("ts").shift(lit(1)).over([col("user")])?).cast(DataType::Float64)
-        / lit(1000.0);
-    let share = |e: Expr| e.cast(DataType::Float64).mean();
-    let mut aggs = vec![
-        len().alias("events"),
-        (col("ts") / lit(DAY_MS)).n_unique().alias("active_days"),
-        share(((col("ts") / lit(3_600_000i64)) % lit(24i64)).lt(lit(6i64))).alias("night_share"),
-        col("gap").mean().alias("gap_mean"),
-        col("gap").std(1).alias("gap_std"),
-        col("gap").min().alias("gap_min"),
-        col("gap").median().alias("gap_median"),
-        share(col("gap").lt(lit(1.0))).alias("gap_under_1s"),
-        share(col("gap").lt(lit(10.0))).alias("gap_under_10s"),
-        col("gap")
-            .gt(lit(SESSION_GAP_SECS))
-            .cast(DataType::Float64)
-            .sum()
-            .alias("session_breaks"),
-        share(col("ev").eq(col("ev").shift(lit(1)).over([col("user")])?)).alias("repeat_share"),
-        col("ts").min().alias("first_ts"),
-        col("ts").max().alias("last_ts"),
-    ];
-    for (i, (code, _)) in types.iter().enumerate() {
-        aggs.push(
-            col("ev")
-                .eq(lit(*code))
-                .cast(DataType::Float64)
-                .sum()
-                .alias(format!("type{i}")),
-        );
-    }
-    if log.columns.amount.is_some() {
-        aggs.push(col("amount").sum().alias("amount_sum"));
-        aggs.push(col("amount").mean().alias("amount_mean"));
-        aggs.push(col("amount").std(1).alias("amount_std"));
-        aggs.push(col("amount").max().alias("amount_max"));
-    }
-    for (name, _) in &roles {
-        aggs.push(
-            col(name.as_str())
-                .drop_nulls()
-                .n_unique()
-                .alias(format!("distinct:{name}")),
-        );
-    }
-    // Users are aggregated a batch at a time: each user's rows stay in one batch, and the
-    // frame polars works on stays a fraction of the log however big it is.
-    let mut df: Option<DataFrame> = None;
-    for batch in user_batches(index) {
-        if progress.is_cancelled() {
-            return Err(FeatureError::Cancelled);
-        }
-        let order: Vec<u32> = batch
-            .flat_map(|u| index.events(UserCode::from_index(u)).iter().copied())
-            .collect();
-        let part = event_frame(log, &order)?
-            .lazy()
-            .with_column(gap.clone().alias("gap"))
-            .group_by([col("user")])
-            .agg(aggs.clone())
-            .collect()?;
-        match &mut df {
-            Some(all) => {
-                all.vstack_mut(&part)?;
-            }
-            None => df = Some(part),
-        }
-    }
-    let df = match df {
-        Some(df) => df,
-        None => event_frame(log, &[])?
-            .lazy()
-            .with_column(gap.alias("gap"))
-            .group_by([col("user")])
-            .agg(aggs)
-            .collect()?,
-    };
+    progress.report(Stage::AccountFeatures, 0, Some(3));
+    let agg = Aggregates::of(log, index, &types, progress)?;
     if progress.is_cancelled() {
         return Err(FeatureError::Cancelled);
     }
-    progress.report("account features", 1, Some(3));
-    let rows: Vec<usize> = df
-        .column("user")?
-        .u32()?
-        .iter()
-        .map(|u| u.unwrap_or(0) as usize)
-        .collect();
-    let get = |name: &str| f64_column(&df, name, &rows, users);
-
+    progress.report(Stage::AccountFeatures, 1, Some(3));
     let mut b = TableBuilder::default();
-    let events = get("events")?;
-    let active_days = get("active_days")?;
-    b.push("events", "{} events", Unit::Count, events.clone());
-    b.push(
-        "active_days",
-        "active on {} days",
-        Unit::Count,
-        active_days.clone(),
-    );
+    let events = rhythm(&mut b, &agg)?;
+    let acts = event_types(&mut b, &agg, &types, &events)?;
+    funnel(&mut b, &acts, &events);
+    if log.columns.amount.is_some() {
+        amounts(&mut b, &agg)?;
+    }
+    distinct_values(&mut b, &agg, log)?;
+    progress.report(Stage::AccountFeatures, 2, Some(3));
+    timing(&mut b, &agg, log, index, &types)?;
+    sharing(&mut b, log);
+    progress.report(Stage::AccountFeatures, 3, Some(3));
+    Ok(b.finish())
+}
+
+/// How much and how regularly the account acts: events, active days, sessions, the gaps
+/// between events (people are irregular, scripts are not), night activity and repetition.
+/// Returns the events per account, which later steps divide by.
+fn rhythm(b: &mut TableBuilder, agg: &Aggregates) -> polars::prelude::PolarsResult<Vec<f32>> {
+    let events = agg.get(Agg::Events)?;
+    let active_days = agg.get(Agg::ActiveDays)?;
+    let gap_mean = agg.get(Agg::GapMean)?;
+    let gap_std = agg.get(Agg::GapStd)?;
+    let per_day = events
+        .iter()
+        .zip(&active_days)
+        .map(|(n, d)| n / d.max(1.0))
+        .collect();
+    let sessions = agg
+        .get(Agg::SessionBreaks)?
+        .iter()
+        .map(|s| s.max(0.0) + 1.0)
+        .collect();
+    // Coefficient of variation of the gaps: people are irregular (≈1 or more), scripts are not.
+    let variation = gap_std
+        .iter()
+        .zip(&gap_mean)
+        .map(|(s, m)| s / m.max(1e-3))
+        .collect();
+    b.push("events", Phrase::Events, Unit::Count, events.clone());
+    b.push("active_days", Phrase::ActiveDays, Unit::Count, active_days);
     b.push(
         "events_per_active_day",
-        "{} events per active day",
+        Phrase::EventsPerActiveDay,
         Unit::Number,
-        events
-            .iter()
-            .zip(&active_days)
-            .map(|(n, d)| n / d.max(1.0))
-            .collect(),
+        per_day,
     );
-    b.push(
-        "sessions",
-        "{} sessions",
-        Unit::Count,
-        get("session_breaks")?
-            .iter()
-            .map(|s| s.max(0.0) + 1.0)
-            .collect(),
-    );
-    b.push(
-        "gap_mean_secs",
-        "mean gap between events {}",
-        Unit::Secs,
-        get("gap_mean")?,
-    );
-    let gap_std = get("gap_std")?;
-    let gap_mean = get("gap_mean")?;
-    b.push("gap_std_secs", "gap spread {}", Unit::Secs, gap_std.clone());
-    b.push(
-        "gap_min_secs",
-        "shortest gap between events {}",
-        Unit::Secs,
-        get("gap_min")?,
-    );
-    b.push(
-        "gap_median_secs",
-        "median gap between events {}",
-        Unit::Secs,
-        get("gap_median")?,
-    );
-    b.push(
-        "gap_share_under_1s",
-        "{} of gaps under 1 s",
-        Unit::Share,
-        get("gap_under_1s")?,
-    );
-    b.push(
-        "gap_share_under_10s",
-        "{} of gaps under 10 s",
-        Unit::Share,
-        get("gap_under_10s")?,
-    );
-    // Coefficient of variation of the gaps: people are irregular (≈1 or more), scripts are not.
+    b.push("sessions", Phrase::Sessions, Unit::Count, sessions);
+    b.push("gap_mean_secs", Phrase::GapMean, Unit::Secs, gap_mean);
+    b.push("gap_std_secs", Phrase::GapSpread, Unit::Secs, gap_std);
+    for (name, phrase, unit, a) in [
+        ("gap_min_secs", Phrase::GapMin, Unit::Secs, Agg::GapMin),
+        (
+            "gap_median_secs",
+            Phrase::GapMedian,
+            Unit::Secs,
+            Agg::GapMedian,
+        ),
+        (
+            "gap_share_under_1s",
+            Phrase::GapShareUnder1s,
+            Unit::Share,
+            Agg::GapUnder1s,
+        ),
+        (
+            "gap_share_under_10s",
+            Phrase::GapShareUnder10s,
+            Unit::Share,
+            Agg::GapUnder10s,
+        ),
+    ] {
+        b.push(name, phrase, unit, agg.get(a)?);
+    }
     b.push(
         "gap_variation",
-        "gap variation {} (machine-regular when near 0)",
+        Phrase::GapVariation,
         Unit::Number,
-        gap_std
-            .iter()
-            .zip(&gap_mean)
-            .map(|(s, m)| s / m.max(1e-3))
-            .collect(),
+        variation,
     );
     b.push(
         "night_share",
-        "{} of events at night (0–6 h)",
+        Phrase::NightShare,
         Unit::Share,
-        get("night_share")?,
+        agg.get(Agg::NightShare)?,
     );
     b.push(
         "repeat_share",
-        "{} of events repeat the previous one",
+        Phrase::RepeatShare,
         Unit::Share,
-        get("repeat_share")?,
+        agg.get(Agg::RepeatShare)?,
     );
+    Ok(events)
+}
 
-    let mut acts: Vec<(Act, Vec<f32>)> = Vec::new();
+/// How many events of each main type, and their share; returns each type's act and counts.
+fn event_types(
+    b: &mut TableBuilder,
+    agg: &Aggregates,
+    types: &[(u32, String)],
+    events: &[f32],
+) -> polars::prelude::PolarsResult<Vec<(Act, Vec<f32>)>> {
+    let mut acts = Vec::with_capacity(types.len());
     for (i, (_, name)) in types.iter().enumerate() {
-        let counts = get(&format!("type{i}"))?;
+        let counts = agg.get(Agg::TypeCount(i))?;
+        let share = counts
+            .iter()
+            .zip(events)
+            .map(|(c, n)| c / n.max(1.0))
+            .collect();
         b.push(
             format!("n:{name}"),
-            &format!("{{}} {name} events"),
+            Phrase::TypeCount(name.clone()),
             Unit::Count,
             counts.clone(),
         );
         b.push(
             format!("share:{name}"),
-            &format!("{{}} of events are {name}"),
+            Phrase::TypeShare(name.clone()),
             Unit::Share,
-            counts
-                .iter()
-                .zip(&events)
-                .map(|(c, n)| c / n.max(1.0))
-                .collect(),
+            share,
         );
         acts.push((act_of(name), counts));
     }
-    funnel_features(&mut b, &acts, &events);
-
-    if log.columns.amount.is_some() {
-        b.push(
-            "amount_sum",
-            "total amount {}",
-            Unit::Money,
-            get("amount_sum")?,
-        );
-        b.push(
-            "amount_mean",
-            "mean amount {}",
-            Unit::Money,
-            get("amount_mean")?,
-        );
-        b.push(
-            "amount_std",
-            "amount spread {}",
-            Unit::Money,
-            get("amount_std")?,
-        );
-        b.push(
-            "amount_max",
-            "largest amount {}",
-            Unit::Money,
-            get("amount_max")?,
-        );
-    }
-    for (name, _) in &roles {
-        let label = name.trim_start_matches("entity:");
-        b.push(
-            format!("distinct:{label}"),
-            &format!("{{}} distinct {label} values"),
-            Unit::Count,
-            get(&format!("distinct:{name}"))?,
-        );
-    }
-    progress.report("account features", 2, Some(3));
-
-    let first_ts = get("first_ts")?;
-    // Age at the latest activity, not at the end of the log: the same account gets the same
-    // value whichever window of the log is loaded, so a model trained on last month holds.
-    let last_ts = get("last_ts")?;
-    b.push(
-        "account_age_secs",
-        "account active for {}",
-        Unit::Secs,
-        first_ts
-            .iter()
-            .zip(&last_ts)
-            .map(|(f, l)| (l - f) / 1000.0)
-            .collect(),
-    );
-    if let Some(first_order) = first_order_secs(log, index, &types) {
-        b.push(
-            "first_order_secs",
-            "first order {} after first event",
-            Unit::Secs,
-            first_order,
-        );
-    }
-    b.push(
-        "peak_1min",
-        "{} events in 1 min",
-        Unit::Count,
-        peak_in_window(log, index, 60_000),
-    );
-    b.push(
-        "peak_1h",
-        "{} events in 1 h",
-        Unit::Count,
-        peak_in_window(log, index, 3_600_000),
-    );
-    for e in &log.columns.entities {
-        b.push(
-            format!("shared:{}", e.name),
-            &format!("{{}} other users share a {}", e.name),
-            Unit::Count,
-            shared_users(log, &e.column),
-        );
-    }
-    progress.report("account features", 3, Some(3));
-    Ok(b.finish())
+    Ok(acts)
 }
 
 /// Ratios along the shop funnel, where the log has the steps: brushing orders without browsing,
 /// refund abuse loops refunds, fake reviews pile up reviews, card testing fails payments.
-fn funnel_features(b: &mut TableBuilder, acts: &[(Act, Vec<f32>)], events: &[f32]) {
+fn funnel(b: &mut TableBuilder, acts: &[(Act, Vec<f32>)], events: &[f32]) {
     let users = events.len();
     let sum_of = |act: Act| -> Option<Vec<f32>> {
         let mut any = false;
@@ -459,37 +218,107 @@ fn funnel_features(b: &mut TableBuilder, acts: &[(Act, Vec<f32>)], events: &[f32
     let ratio = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x / y.max(1.0)).collect();
     let orders = sum_of(Act::Order).or_else(|| sum_of(Act::Pay));
     if let (Some(orders), Some(views)) = (&orders, sum_of(Act::View)) {
-        b.push(
-            "orders_per_view",
-            "{} orders per view",
-            Unit::Number,
-            ratio(orders, &views),
-        );
+        let v = ratio(orders, &views);
+        b.push("orders_per_view", Phrase::OrdersPerView, Unit::Number, v);
     }
     if let Some(orders) = &orders {
         if let Some(refunds) = sum_of(Act::Refund) {
+            let v = ratio(&refunds, orders);
             b.push(
                 "refunds_per_order",
-                "{} refunds per order",
+                Phrase::RefundsPerOrder,
                 Unit::Number,
-                ratio(&refunds, orders),
+                v,
             );
         }
         if let Some(reviews) = sum_of(Act::Review) {
+            let v = ratio(&reviews, orders);
             b.push(
                 "reviews_per_order",
-                "{} reviews per order",
+                Phrase::ReviewsPerOrder,
                 Unit::Number,
-                ratio(&reviews, orders),
+                v,
             );
         }
     }
     if let Some(failures) = sum_of(Act::Failure) {
+        let v = ratio(&failures, events);
+        b.push("failure_share", Phrase::FailureShare, Unit::Share, v);
+    }
+}
+
+/// The amounts the account moved: total, mean, spread and largest.
+fn amounts(b: &mut TableBuilder, agg: &Aggregates) -> polars::prelude::PolarsResult<()> {
+    for (name, phrase, a) in [
+        ("amount_sum", Phrase::AmountSum, Agg::AmountSum),
+        ("amount_mean", Phrase::AmountMean, Agg::AmountMean),
+        ("amount_std", Phrase::AmountSpread, Agg::AmountStd),
+        ("amount_max", Phrase::AmountMax, Agg::AmountMax),
+    ] {
+        b.push(name, phrase, Unit::Money, agg.get(a)?);
+    }
+    Ok(())
+}
+
+/// How many distinct items, categories and entity values the account used.
+fn distinct_values(
+    b: &mut TableBuilder,
+    agg: &Aggregates,
+    log: &EventLog,
+) -> polars::prelude::PolarsResult<()> {
+    for (i, (role, _)) in categorical_roles(log).iter().enumerate() {
         b.push(
-            "failure_share",
-            "{} of events are failures",
-            Unit::Share,
-            ratio(&failures, events),
+            format!("distinct:{role}"),
+            Phrase::DistinctValues(role.clone()),
+            Unit::Count,
+            agg.get(Agg::Distinct(i))?,
+        );
+    }
+    Ok(())
+}
+
+/// When the account acts: how long it has been active, how soon it first ordered, and its
+/// busiest minute and hour.
+fn timing(
+    b: &mut TableBuilder,
+    agg: &Aggregates,
+    log: &EventLog,
+    index: &UserIndex,
+    types: &[(u32, String)],
+) -> polars::prelude::PolarsResult<()> {
+    let first_ts = agg.get(Agg::FirstTs)?;
+    // Age at the latest activity, not at the end of the log: the same account gets the same
+    // value whichever window of the log is loaded, so a model trained on last month holds.
+    let last_ts = agg.get(Agg::LastTs)?;
+    let age = first_ts
+        .iter()
+        .zip(&last_ts)
+        .map(|(f, l)| (l - f) / 1000.0)
+        .collect();
+    b.push("account_age_secs", Phrase::AccountAge, Unit::Secs, age);
+    if let Some(first_order) = first_order_secs(log, index, types) {
+        b.push(
+            "first_order_secs",
+            Phrase::FirstOrderAfter,
+            Unit::Secs,
+            first_order,
+        );
+    }
+    let peak_minute = peak_in_window(log, index, MINUTE_MS);
+    b.push("peak_1min", Phrase::PeakMinute, Unit::Count, peak_minute);
+    let peak_hour = peak_in_window(log, index, HOUR_MS);
+    b.push("peak_1h", Phrase::PeakHour, Unit::Count, peak_hour);
+    Ok(())
+}
+
+/// How many other users share the account's devices, IPs and other entity values.
+fn sharing(b: &mut TableBuilder, log: &EventLog) {
+    for e in &log.columns.entities {
+        b.push(
+            format!("shared:{}", e.name),
+            Phrase::SharedWith(e.name.clone()),
+            Unit::Count,
+            shared_users(log, &e.column),
         );
     }
 }

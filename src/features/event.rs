@@ -24,20 +24,16 @@ use super::event_state::{
 };
 use super::knowledge::LabelKnowledge;
 use super::matrix::Matrix;
+use super::phrase::{Phrase, RiskMeasure, RiskOf, Window};
 use super::spec::{FeatureSpec, FeatureTable, Unit};
 use super::vocab::{Act, act_of};
 use crate::log::{CatColumn, EventLog, Label, NULL_CODE, UserIndex};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
-/// The user's activity windows' names (`USER_WINDOWS_MS`).
-const USER_WINDOWS: [(&str, &str); 4] = [
-    ("1h", "1 h"),
-    ("1d", "1 day"),
-    ("7d", "7 days"),
-    ("30d", "30 days"),
-];
-/// Label-risk windows' names (`RISK_WINDOWS_MS`).
-const RISK_WINDOWS: [(&str, &str); 3] = [("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days")];
+/// The user's activity windows (`USER_WINDOWS_MS`).
+const USER_WINDOWS: [Window; 4] = [Window::Hour, Window::Day, Window::Week, Window::Month];
+/// Label-risk windows (`RISK_WINDOWS_MS`).
+const RISK_WINDOWS: [Window; 3] = [Window::Day, Window::Week, Window::Month];
 /// The acts an event type can name, each a 0/1 feature.
 const ACTS: [(Act, &str); 8] = [
     (Act::View, "view"),
@@ -66,7 +62,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn add(&mut self, name: String, phrase: String, unit: Unit) -> usize {
+    fn add(&mut self, name: String, phrase: Phrase, unit: Unit) -> usize {
         self.specs.push(FeatureSpec::new(name, phrase, unit));
         self.specs.len() - 1
     }
@@ -125,35 +121,40 @@ impl RiskColumns {
     }
 }
 
-fn risk_columns(c: &mut Columns, role: &str, what: &str, activity: bool) -> RiskColumns {
+/// The risk columns of `role` (a feature name's prefix), about `of`.
+fn risk_columns(c: &mut Columns, role: &str, of: RiskOf, activity: bool) -> RiskColumns {
+    let mut add = |name: String, measure: RiskMeasure, unit: Unit| {
+        let of = of.clone();
+        c.add(name, Phrase::Risk { of, measure }, unit)
+    };
     let activity = activity.then(|| {
         [
-            c.add(
+            add(
                 format!("{role}_events_1d"),
-                format!("{{}} events on this {what} in 1 day"),
+                RiskMeasure::EventsDay,
                 Unit::Count,
             ),
-            c.add(
+            add(
                 format!("{role}_users_7d"),
-                format!("{{}} users on this {what} in 7 days"),
+                RiskMeasure::UsersWeek,
                 Unit::Count,
             ),
-            c.add(
+            add(
                 format!("{role}_first_use_30d"),
-                format!("first use of this {what} by the user in 30 days ({{}})"),
+                RiskMeasure::FirstUseMonth,
                 Unit::Number,
             ),
         ]
     });
-    let known = c.add(
+    let known = add(
         format!("{role}_known_30d"),
-        format!("{{}} confirmed labels on this {what} over 30 days"),
+        RiskMeasure::KnownMonth,
         Unit::Count,
     );
-    let rates = RISK_WINDOWS.map(|(suffix, words)| {
-        c.add(
-            format!("{role}_fraud_rate_{suffix}"),
-            format!("{{}} of the confirmed events on this {what} in {words} were fraud"),
+    let rates = RISK_WINDOWS.map(|w| {
+        add(
+            format!("{role}_fraud_rate_{}", w.suffix()),
+            RiskMeasure::FraudRate(w),
             Unit::Share,
         )
     });
@@ -186,14 +187,14 @@ impl Layout {
             .map(|(_, name)| {
                 c.add(
                     format!("act:{name}"),
-                    format!("a {name} event ({{}})"),
+                    Phrase::Act(name.to_string()),
                     Unit::Number,
                 )
             })
             .collect();
-        let hour = c.add("hour".into(), "at {} h (UTC)".into(), Unit::Count);
-        let own = risk_columns(&mut c, "user", "account", false);
-        let kind = risk_columns(&mut c, "event_type", "event type", false);
+        let hour = c.add("hour".into(), Phrase::HourOfDay, Unit::Count);
+        let own = risk_columns(&mut c, "user", RiskOf::Account, false);
+        let kind = risk_columns(&mut c, "event_type", RiskOf::EventType, false);
         let entities = log
             .columns
             .entities
@@ -201,9 +202,13 @@ impl Layout {
             .map(|e| {
                 // The entity's own risk, and its risk for this kind of event: a compromised
                 // checkout's payments are all fraud while its views are not.
-                let own = risk_columns(&mut c, &e.name, &e.name, true);
-                let what = format!("{} for this event type", e.name);
-                let paired = risk_columns(&mut c, &format!("{}+event", e.name), &what, false);
+                let own = risk_columns(&mut c, &e.name, RiskOf::Entity(e.name.clone()), true);
+                let paired = risk_columns(
+                    &mut c,
+                    &format!("{}+event", e.name),
+                    RiskOf::EntityForEventType(e.name.clone()),
+                    false,
+                );
                 (own, paired)
             })
             .collect();
@@ -300,11 +305,11 @@ pub fn event_features_of(
     values.data.fill(f32::NAN);
     let mut m = Out { m: values, row_of };
     let steps = 3 + log.columns.entities.len() as u64;
-    progress.report("event features", 0, Some(steps));
+    progress.report(Stage::EventFeatures, 0, Some(steps));
     user_history(log, index, &layout.user, &mut m, progress)?;
     what_it_is(log, &layout, &mut m);
     let sweep = RiskSweep::new(log, labels);
-    progress.report("event features", 1, Some(steps));
+    progress.report(Stage::EventFeatures, 1, Some(steps));
     sweep.run(
         column(&log.columns.user),
         None,
@@ -312,7 +317,7 @@ pub fn event_features_of(
         &mut m,
         progress,
     )?;
-    progress.report("event features", 2, Some(steps));
+    progress.report(Stage::EventFeatures, 2, Some(steps));
     sweep.run(
         column(&log.columns.event),
         None,
@@ -327,7 +332,7 @@ pub fn event_features_of(
         .zip(&layout.entities)
         .enumerate()
     {
-        progress.report("event features", 3 + k as u64, Some(steps));
+        progress.report(Stage::EventFeatures, 3 + k as u64, Some(steps));
         let users = Some(log.columns.user.codes.as_slice());
         sweep.run(column(&entity.column), users, own, &mut m, progress)?;
         let (pairs, values) = pair_codes(&entity.column, &log.columns.event);
@@ -341,36 +346,32 @@ pub fn event_features_of(
 }
 
 fn user_columns(c: &mut Columns, has_amount: bool) -> UserColumns {
-    let counts = USER_WINDOWS.map(|(suffix, words)| {
+    let counts = USER_WINDOWS.map(|w| {
         c.add(
-            format!("user_events_{suffix}"),
-            format!("{{}} events by this user in {words}"),
+            format!("user_events_{}", w.suffix()),
+            Phrase::UserEvents(w),
             Unit::Count,
         )
     });
     let amount = has_amount.then(|| AmountColumns {
-        raw: c.add("amount".into(), "amount {}".into(), Unit::Money),
+        raw: c.add("amount".into(), Phrase::Amount, Unit::Money),
         mean_30d: c.add(
             "user_amount_mean_30d".into(),
-            "mean amount {} over 30 days".into(),
+            Phrase::UserAmountMean,
             Unit::Money,
         ),
         max_30d: c.add(
             "user_amount_max_30d".into(),
-            "largest amount {} over 30 days".into(),
+            Phrase::UserAmountMax,
             Unit::Money,
         ),
         ratio_30d: c.add(
             "amount_to_user_mean_30d".into(),
-            "amount {}x this user's 30-day mean".into(),
+            Phrase::AmountToUserMean,
             Unit::Number,
         ),
     });
-    let gap = c.add(
-        "gap_prev_secs".into(),
-        "{} since the user's previous event".into(),
-        Unit::Secs,
-    );
+    let gap = c.add("gap_prev_secs".into(), Phrase::GapSincePrevious, Unit::Secs);
     UserColumns {
         counts,
         amount,

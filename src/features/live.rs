@@ -11,7 +11,7 @@ use super::event_state::{ActivityCursor, RiskCursor, UserCursor};
 use super::knowledge::LabelKnowledge;
 use super::spec::FeatureSpec;
 use crate::log::{EventLog, Label, LabelLevel, NULL_CODE};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// One entity role's cursors, by value code (and event type code for the paired risk).
 #[derive(Default)]
@@ -115,7 +115,7 @@ impl LiveFeatures {
                 if progress.is_cancelled() {
                     return Err(FeatureError::Cancelled);
                 }
-                progress.report("live features", i as u64, Some(order.len() as u64));
+                progress.report(Stage::LiveFeatures, i as u64, Some(order.len() as u64));
             }
             // Their labels are in the cursors already.
             live.step(log, e as usize, false, |_, _| {});

@@ -2,6 +2,7 @@
 //! computed once per log and shared by every detector.
 
 mod account;
+mod account_aggregates;
 mod dataset;
 mod error;
 mod event;
@@ -9,6 +10,7 @@ mod event_state;
 mod knowledge;
 mod live;
 mod matrix;
+mod phrase;
 mod scale;
 mod sequence;
 mod spec;
@@ -21,6 +23,7 @@ pub use event::{EventFeatures, lookback_ms};
 pub use knowledge::LabelKnowledge;
 pub use live::LiveFeatures;
 pub use matrix::Matrix;
+pub use phrase::{Phrase, RiskMeasure, RiskOf, Window};
 pub use scale::Scaler;
 pub use sequence::{Sequences, build_sequences};
 pub use spec::{FeatureSpec, FeatureTable, Unit};

@@ -1,7 +1,10 @@
-//! What a feature means, so that a reason reads "8 events in 1 min (normal ≤ 1)" rather than
+//! What a feature is: a stable name, what it means (`Phrase`) and how its value is written
+//! (`Unit`), so that a reason reads "8 events in 1 min (normal ≤ 1)" rather than
 //! "peak_1min z=7.3".
 
 use serde::{Deserialize, Serialize};
+
+use super::phrase::Phrase;
 
 /// How a feature's value is written for an analyst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,63 +18,22 @@ pub enum Unit {
     Number,
 }
 
-impl Unit {
-    pub fn format(self, v: f32) -> String {
-        if !v.is_finite() {
-            return "n/a".into();
-        }
-        match self {
-            Unit::Count => format!("{}", v.round() as i64),
-            Unit::Share => format!("{:.0}%", v * 100.0),
-            Unit::Secs => format_secs(v),
-            Unit::Money => format!("{v:.2}"),
-            Unit::Number => {
-                if v.abs() >= 100.0 {
-                    format!("{v:.0}")
-                } else {
-                    format!("{v:.2}")
-                }
-            }
-        }
-    }
-}
-
-fn format_secs(s: f32) -> String {
-    let a = s.abs();
-    if a < 1.0 {
-        format!("{:.0} ms", s * 1000.0)
-    } else if a < 120.0 {
-        format!("{s:.0} s")
-    } else if a < 7200.0 {
-        format!("{:.0} min", s / 60.0)
-    } else if a < 172_800.0 {
-        format!("{:.1} h", s / 3600.0)
-    } else {
-        format!("{:.1} d", s / 86_400.0)
-    }
-}
-
-/// One feature column: a stable name (model files refer to it) and how to say its value.
+/// One feature column: a stable name (model files refer to it), what it means and the unit of
+/// its value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeatureSpec {
     pub name: String,
-    /// A phrase with one `{}` where the formatted value goes, e.g. "{} events in 1 min".
-    pub phrase: String,
+    pub phrase: Phrase,
     pub unit: Unit,
 }
 
 impl FeatureSpec {
-    pub fn new(name: impl Into<String>, phrase: impl Into<String>, unit: Unit) -> Self {
+    pub fn new(name: impl Into<String>, phrase: Phrase, unit: Unit) -> Self {
         Self {
             name: name.into(),
-            phrase: phrase.into(),
+            phrase,
             unit,
         }
-    }
-
-    /// The phrase with `v` written in.
-    pub fn say(&self, v: f32) -> String {
-        self.phrase.replacen("{}", &self.unit.format(v), 1)
     }
 }
 
@@ -113,7 +75,7 @@ impl FeatureTable {
             .zip(&source)
             .map(|(n, j)| match j {
                 Some(j) => self.specs[*j].clone(),
-                None => FeatureSpec::new(n.clone(), "{}", Unit::Number),
+                None => FeatureSpec::new(n.clone(), Phrase::Named(n.clone()), Unit::Number),
             })
             .collect();
         (
@@ -138,7 +100,7 @@ impl TableBuilder {
     pub(crate) fn push(
         &mut self,
         name: impl Into<String>,
-        phrase: &str,
+        phrase: Phrase,
         unit: Unit,
         values: Vec<f32>,
     ) {
@@ -152,21 +114,5 @@ impl TableBuilder {
             specs: self.specs,
             rows: None,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phrases_read_like_an_analyst_writes() {
-        let f = FeatureSpec::new("peak_1min", "{} events in 1 min", Unit::Count);
-        assert_eq!(f.say(8.0), "8 events in 1 min");
-        assert_eq!(Unit::Share.format(0.625), "62%");
-        assert_eq!(Unit::Secs.format(0.25), "250 ms");
-        assert_eq!(Unit::Secs.format(5400.0), "90 min");
-        assert_eq!(Unit::Secs.format(3.0 * 86_400.0), "3.0 d");
-        assert_eq!(Unit::Count.format(f32::NAN), "n/a");
     }
 }

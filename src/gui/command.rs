@@ -53,7 +53,7 @@ pub enum Command {
     SetDailyCapacity(usize),
     ShowTab(RightTab),
     /// Switch the window's language (remembered).
-    SetLanguage(crate::gui::i18n::Language),
+    SetLanguage(crate::words::Language),
     Retrain,
     Compare,
     /// Find the session's segments (k chosen by the silhouette).

@@ -1,99 +1,25 @@
-//! The window's languages. Every user-facing string of the window comes from one catalogue,
-//! `locales/app.yml` (rust-i18n, English and 简体中文, compiled in), looked up with `t!`;
-//! numbers and times are formatted for the language here.
-
-use serde::{Deserialize, Serialize};
+//! The window's language. Every user-facing string comes from one catalogue,
+//! `locales/app.yml` (rust-i18n, English and 简体中文, compiled in): the window's own words are
+//! looked up with `t!` in the window's language; what the library says (reasons, profiles,
+//! stages, the load report, the names of its values) is said by `words` in that language.
 
 pub use rust_i18n::t;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Language {
-    #[default]
-    English,
-    Chinese,
-}
+pub use crate::words::{Language, Say};
 
-impl Language {
-    pub const ALL: [Language; 2] = [Language::English, Language::Chinese];
-
-    /// The catalogue's locale code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::English => "en",
-            Language::Chinese => "zh-CN",
-        }
-    }
-
-    /// The language's name in itself, as the switch lists it.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Language::English => "English",
-            Language::Chinese => "简体中文",
-        }
-    }
-
-    /// Makes this the window's language from the next frame on.
-    pub fn apply(self) {
-        rust_i18n::set_locale(self.code());
-    }
-
-    /// A count with thousands grouped (`24,306`; the same digits in Chinese).
-    pub fn number(self, n: u64) -> String {
-        let digits = n.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    }
-
-    /// A moment (ms since the epoch, UTC) to the minute or second: `2026-10-02 17:20` /
-    /// `2026年10月02日 17:20`.
-    pub fn date_time(self, ms: i64, seconds: bool) -> String {
-        let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
-            return format!("{ms} ms");
-        };
-        let time = if seconds { "%H:%M:%S" } else { "%H:%M" };
-        let date = match self {
-            Language::English => "%Y-%m-%d",
-            Language::Chinese => "%Y年%m月%d日",
-        };
-        t.format(&format!("{date} {time}")).to_string()
-    }
-
-    /// The window's language now.
-    pub fn current() -> Self {
-        if rust_i18n::locale().starts_with("zh") {
-            Language::Chinese
-        } else {
-            Language::English
-        }
-    }
-}
-
-/// An application-layer name (a risk, a verdict, a filter) in the window's language: the
-/// catalogue's `GROUP.NAME`, the name itself where the catalogue lacks it.
-pub fn name_of(group: &str, name: &str) -> String {
-    let key = format!("{group}.{name}");
-    let text = t!(&key);
-    if text == key.as_str() {
-        name.to_string()
-    } else {
-        text.into_owned()
-    }
+/// `value` in the window's language now.
+pub fn say(value: &impl Say) -> String {
+    value.say(Language::current())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every `t!("key"...)` of the window's source.
+    /// Every `t!("key"...)` of the source: the window's, the command line's and `words`'.
     fn keys_in_source() -> Vec<String> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui");
-        let mut files = vec![root.clone()];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = vec![root];
         let mut keys = Vec::new();
         while let Some(path) = files.pop() {
             if path.is_dir() {
@@ -120,9 +46,9 @@ mod tests {
     }
 
     #[test]
-    fn every_key_the_window_uses_is_in_both_languages() {
+    fn every_key_the_program_uses_is_in_both_languages() {
         let keys = keys_in_source();
-        assert!(keys.len() > 100, "found {} keys", keys.len());
+        assert!(keys.len() > 250, "found {} keys", keys.len());
         for key in keys {
             for locale in ["en", "zh-CN"] {
                 let text = t!(&key, locale = locale);
@@ -136,26 +62,10 @@ mod tests {
         use crate::cases::Verdict;
         use crate::detect::Risk;
         for r in [Risk::Normal, Risk::Suspicious, Risk::High] {
-            let key = format!("risk.{}", r.name());
-            assert_ne!(t!(&key, locale = "zh-CN"), r.name());
+            assert_ne!(r.say(Language::Chinese), r.name());
         }
         for v in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
-            let key = format!("verdict.{}", v.name());
-            assert_ne!(t!(&key, locale = "zh-CN"), v.name());
+            assert_ne!(v.say(Language::Chinese), v.name());
         }
-        assert_eq!(name_of("no_such_group", "kept"), "kept");
-    }
-
-    #[test]
-    fn numbers_and_dates_follow_the_language() {
-        assert_eq!(Language::English.number(24306), "24,306");
-        assert_eq!(Language::English.number(999), "999");
-        assert_eq!(Language::Chinese.number(1_234_567), "1,234,567");
-        let ms = 1_759_425_609_000; // 2025-10-02 17:20:09 UTC
-        assert_eq!(Language::English.date_time(ms, true), "2025-10-02 17:20:09");
-        assert_eq!(
-            Language::Chinese.date_time(ms, false),
-            "2025年10月02日 17:20"
-        );
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::LoadError;
-use super::issues::IssueStat;
+use super::issues::{Issue, IssueStat};
 use super::mapping::Mapping;
 use super::table::EventLog;
 use super::tail::Appended;
@@ -105,7 +105,7 @@ pub fn read_appended(appended: &Appended, mapping: &Mapping) -> Result<AppendedE
             log: EventLog::default(),
             first_row,
             rejects: vec![IssueStat {
-                reason: format!("the lines from row {first_row}: {detail}"),
+                issue: Issue::AppendedUnread { first_row, detail },
                 count: 0,
                 examples: Vec::new(),
             }],

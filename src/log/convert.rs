@@ -1,9 +1,10 @@
 //! Turns source rows into events by a `Plan`: rejects rows whose user or time cannot be read
 //! (counted by reason, with examples), and notes softer problems as warnings.
 
-use super::issues::IssueLog;
+use super::issues::{Issue, IssueLog};
 use super::label::Label;
 use super::mapping::LabelLevel;
+use super::plan::Role;
 use super::plan::{EventRole, Plan};
 use super::record::{Record, SplitRecord};
 use super::table::EventColumns;
@@ -59,18 +60,18 @@ impl<'p> Converter<'p> {
     }
 
     /// Notes a row that could not even be split into fields.
-    pub fn reject_unreadable(&mut self, reason: &str, value: &str) {
+    pub fn reject_unreadable(&mut self, issue: Issue, value: &str) {
         let row = self.out.rows;
         self.out.rows += 1;
-        self.out.rejects.add(reason, row, self.line, value);
+        self.out.rejects.add(issue, row, self.line, value);
     }
 
     /// Notes a warning about the row pushed last.
-    pub fn warn_last_row<R: Record + ?Sized>(&mut self, reason: &str, rec: &R) {
+    pub fn warn_last_row<R: Record + ?Sized>(&mut self, issue: Issue, rec: &R) {
         let row = self.out.rows.saturating_sub(1);
         self.out
             .warnings
-            .add(reason, row, self.line, &rec.raw_text());
+            .add(issue, row, self.line, &rec.raw_text());
     }
 
     pub fn push<R: Record + ?Sized>(&mut self, rec: &R) {
@@ -80,26 +81,22 @@ impl<'p> Converter<'p> {
         let n = rec.field_count();
         let width = p.columns.len();
         if n < p.required_fields() {
-            let reason = format!(
-                "row has too few fields to reach the user and time columns (expected {} of {width})",
-                p.required_fields()
-            );
-            self.out
-                .rejects
-                .add(&reason, row, self.line, &rec.raw_text());
+            let issue = Issue::TooFewFields {
+                required: p.required_fields(),
+                width,
+            };
+            self.out.rejects.add(issue, row, self.line, &rec.raw_text());
             return;
         }
         if n != width {
             // Ragged rows load, but never silently.
-            let reason = if n < width {
-                format!("row has fewer fields than the {width} columns; the missing ones are empty")
+            let issue = if n < width {
+                Issue::FewerFields { width }
             } else {
-                format!(
-                    "row has more fields than the {width} columns; the extra ones are not loaded"
-                )
+                Issue::MoreFields { width }
             };
             let shown = format!("{n} fields: {}", rec.raw_text());
-            self.out.warnings.add(&reason, row, self.line, &shown);
+            self.out.warnings.add(issue, row, self.line, &shown);
         }
         match rec.damaged_field() {
             None => self.push_fields(rec, row),
@@ -112,22 +109,19 @@ impl<'p> Converter<'p> {
     /// bytes as U+FFFD, and said so.
     fn push_repaired<R: Record + ?Sized>(&mut self, rec: &R, row: u64, c: usize) {
         let p = self.plan;
-        let column = p.columns.get(c).map_or("an extra field", String::as_str);
-        let hint = "(a damaged row, or another encoding: see --encoding)";
-        if c == p.user || c == p.time.column {
-            let role = if c == p.user { "user" } else { "time" };
-            let reason = format!("{role} '{column}' has an undecodable byte or a NUL {hint}");
-            self.out
-                .rejects
-                .add(&reason, row, self.line, &rec.raw_text());
+        let column = p.columns.get(c).cloned();
+        if let (true, Some(column)) = (c == p.user || c == p.time.column, column.clone()) {
+            let role = if c == p.user { Role::User } else { Role::Time };
+            let issue = Issue::DamagedKey { role, column };
+            self.out.rejects.add(issue, row, self.line, &rec.raw_text());
             return;
         }
-        let reason = format!(
-            "'{column}' has an undecodable byte or a NUL, loaded without it (� in its place) {hint}"
+        self.out.warnings.add(
+            Issue::DamagedValue { column },
+            row,
+            self.line,
+            &rec.raw_text(),
         );
-        self.out
-            .warnings
-            .add(&reason, row, self.line, &rec.raw_text());
         let owned: Vec<String> = (0..rec.field_count())
             .map(|i| rec.field(i).replace('\0', ""))
             .collect();
@@ -141,10 +135,10 @@ impl<'p> Converter<'p> {
         let user = rec.field(p.user);
         let user = user.trim();
         if user.is_empty() {
-            let reason = format!("user '{}' is empty", p.columns[p.user]);
-            self.out
-                .rejects
-                .add(&reason, row, self.line, &rec.raw_text());
+            let issue = Issue::EmptyUser {
+                column: p.columns[p.user].clone(),
+            };
+            self.out.rejects.add(issue, row, self.line, &rec.raw_text());
             return;
         }
         self.times.clear();
@@ -154,18 +148,21 @@ impl<'p> Converter<'p> {
             let col = &p.columns[role.column];
             if raw.is_empty() {
                 if i == 0 {
-                    let reason = format!("time '{col}' is empty");
-                    self.out
-                        .rejects
-                        .add(&reason, row, self.line, &rec.raw_text());
+                    let issue = Issue::EmptyTime {
+                        column: col.clone(),
+                    };
+                    self.out.rejects.add(issue, row, self.line, &rec.raw_text());
                     return;
                 }
                 // An extra event with no time did not happen (e.g. no download after a click).
                 continue;
             }
             let Some(ts) = role.format.parse(raw) else {
-                let reason = format!("time '{col}' does not match {}", role.format.name());
-                self.out.rejects.add(&reason, row, self.line, raw);
+                let issue = Issue::TimeMismatch {
+                    column: col.clone(),
+                    format: role.format.name(),
+                };
+                self.out.rejects.add(issue, row, self.line, raw);
                 return;
             };
             let name = role
@@ -193,19 +190,20 @@ impl<'p> Converter<'p> {
         let amount = p.amount.map(|c| {
             let raw = rec.field(c);
             parse_amount(&raw).unwrap_or_else(|| {
-                let reason = format!("amount '{}' is not a number", p.columns[c]);
-                self.out.warnings.add(&reason, row, self.line, &raw);
+                let issue = Issue::AmountNotNumber {
+                    column: p.columns[c].clone(),
+                };
+                self.out.warnings.add(issue, row, self.line, &raw);
                 f64::NAN
             })
         });
         let label = p.label.map(|(c, _)| {
             let raw = rec.field(c);
             parse_label(&raw).unwrap_or_else(|| {
-                let reason = format!(
-                    "label '{}' is not 1/0, true/false or fraud/legit",
-                    p.columns[c]
-                );
-                self.out.warnings.add(&reason, row, self.line, &raw);
+                let issue = Issue::NotALabel {
+                    column: p.columns[c].clone(),
+                };
+                self.out.warnings.add(issue, row, self.line, &raw);
                 Label::Unknown
             })
         });

@@ -12,10 +12,11 @@ use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use super::assemble::Assembler;
 use super::convert::{Converted, Converter};
 use super::error::LoadError;
+use super::issues::Issue;
 use super::plan::Plan;
 use super::record::SplitRecord;
 use super::source::{Delimiter, MAX_LINE_BYTES, Source, io_error, strip_bom};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// Bytes per chunk: large enough to amortise hand-offs, small enough for steady progress.
 const CHUNK_BYTES: usize = 4 << 20;
@@ -91,7 +92,7 @@ pub fn read(
                 next += 1;
             }
             progress.report(
-                "reading",
+                Stage::Reading,
                 consumed.load(Ordering::Relaxed),
                 Some(source.size_bytes),
             );
@@ -324,7 +325,7 @@ fn convert_csv(chunk: &Chunk, delimiter: u8, mut skip_header: bool, plan: &Plan)
             }
             Err(e) => {
                 conv.at_line(line_of(reader.position()));
-                conv.reject_unreadable("row is not valid delimited text", &e.to_string());
+                conv.reject_unreadable(Issue::NotDelimited, &e.to_string());
                 continue;
             }
         }
@@ -342,10 +343,7 @@ fn convert_csv(chunk: &Chunk, delimiter: u8, mut skip_header: bool, plan: &Plan)
         }
         conv.push(&rec);
         if repaired {
-            conv.warn_last_row(
-                "row had an opening quote (\") that never closed; the quote was dropped, the row read as text",
-                &rec,
-            );
+            conv.warn_last_row(Issue::UnclosedQuote, &rec);
         }
     }
     conv.finish()

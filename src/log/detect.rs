@@ -9,7 +9,7 @@ use super::mapping::{
     AMOUNT_NAMES, CATEGORY_NAMES, ENTITY_NAMES, EVENT_NAMES, ITEM_NAMES, LABEL_NAMES, LabelLevel,
     Mapping, TIME_NAMES, USER_NAMES, entity_name, normalise_name,
 };
-use super::plan::{DEFAULT_EVENT_NAME, EventRole, Plan, TimeRole};
+use super::plan::{DEFAULT_EVENT_NAME, EventRole, Plan, Role, TimeRole};
 use super::timeparse::{self, TimeFormat};
 
 /// Column names and sample values (column-major) from the head of a file.
@@ -127,7 +127,7 @@ fn looks_like_time_name(name: &str) -> bool {
 fn detect_time(
     head: &Head,
     claims: &mut Claims,
-    unsure: &mut Vec<String>,
+    unsure: &mut Vec<Role>,
 ) -> Result<TimeRole, LoadError> {
     let role = |column, format| TimeRole {
         column,
@@ -148,7 +148,7 @@ fn detect_time(
         candidates.extend(loose);
     }
     if candidates.len() > 1 {
-        unsure.push("time".into());
+        unsure.push(Role::Time);
     }
     let mut name_error = None;
     for &c in &candidates {
@@ -162,7 +162,7 @@ fn detect_time(
     // By content: a column of datetime strings anywhere, or epoch numbers in a headerless file.
     for c in (0..head.columns.len()).filter(|&c| claims.free(c)) {
         if let Some(f) = timeparse::detect(&head.sample(c), !head.has_header) {
-            unsure.push("time".into());
+            unsure.push(Role::Time);
             return Ok(role(claims.take(c), f));
         }
     }
@@ -281,7 +281,7 @@ pub fn build_plan(head: &Head, mapping: &Mapping) -> Result<Plan, LoadError> {
             None if !head.has_header => (0..head.columns.len())
                 .find(|&c| claims.free(c) && looks_like_event_column(&head.sample(c)))
                 .map(|c| {
-                    unsure.push("event".into());
+                    unsure.push(Role::Event);
                     EventRole::Column(claims.take(c))
                 })
                 .unwrap_or_else(|| EventRole::Constant(DEFAULT_EVENT_NAME.into())),
@@ -300,7 +300,7 @@ pub fn build_plan(head: &Head, mapping: &Mapping) -> Result<Plan, LoadError> {
                     role: "user",
                     columns: head.columns.join(", "),
                 })?;
-            unsure.push("user".into());
+            unsure.push(Role::User);
             claims.take(c)
         }
         None => {
@@ -415,7 +415,7 @@ mod tests {
         assert_eq!(plan.time.format, TimeFormat::EpochSeconds);
         assert_eq!(plan.event, EventRole::Column(3));
         assert_eq!(plan.user, 0);
-        assert!(plan.unsure.contains(&"user".to_string()));
+        assert!(plan.unsure.contains(&Role::User));
     }
 
     #[test]

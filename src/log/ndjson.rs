@@ -9,10 +9,11 @@ use serde_json::{Map, Value};
 use super::assemble::Assembler;
 use super::convert::Converter;
 use super::error::LoadError;
+use super::issues::Issue;
 use super::plan::Plan;
 use super::record::SplitRecord;
 use super::source::{MAX_LINE_BYTES, SAMPLE_ROWS, Source, head_lines, io_error, strip_bom};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// Lines converted between progress reports and cancel checks.
 const BATCH_LINES: usize = 50_000;
@@ -108,14 +109,19 @@ pub fn read(
                 let fields: Vec<&str> = values.iter().map(String::as_str).collect();
                 conv.push(&SplitRecord(&fields));
             }
-            Err(e) => conv.reject_unreadable(&format!("line is not a JSON object ({e})"), text),
+            Err(e) => conv.reject_unreadable(
+                Issue::NotJson {
+                    detail: e.to_string(),
+                },
+                text,
+            ),
         }
         in_batch += 1;
         if in_batch == BATCH_LINES {
             assembler.absorb(std::mem::replace(&mut conv, Converter::new(plan)).finish());
             in_batch = 0;
             progress.report(
-                "reading",
+                Stage::Reading,
                 consumed.load(Ordering::Relaxed),
                 Some(source.size_bytes),
             );

@@ -13,7 +13,7 @@ use super::error::LoadError;
 use super::plan::Plan;
 use super::record::SplitRecord;
 use super::source::{SAMPLE_ROWS, Source, io_error};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// Rows converted between progress reports and cancel checks.
 const BATCH_ROWS: usize = 100_000;
@@ -84,7 +84,7 @@ pub fn convert(
             conv.push(&SplitRecord(&fields));
         }
         assembler.absorb(conv.finish());
-        progress.report("converting", start as u64, Some(data.height as u64));
+        progress.report(Stage::Converting, start as u64, Some(data.height as u64));
         if progress.is_cancelled() {
             return Err(LoadError::Cancelled {
                 path: source.path.clone(),

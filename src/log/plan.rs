@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use super::mapping::{ExtraEvent, LabelLevel, Mapping};
 use super::table::{EventColumns, NamedColumn};
 use super::timeparse::TimeFormat;
@@ -21,6 +23,31 @@ pub struct TimeRole {
 pub enum EventRole {
     Column(usize),
     Constant(String),
+}
+
+/// A role a column can play, as detection and the mapping dialog speak of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Time,
+    Event,
+    Amount,
+    Item,
+    Category,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Time => "time",
+            Role::Event => "event",
+            Role::Amount => "amount",
+            Role::Item => "item",
+            Role::Category => "category",
+        }
+    }
 }
 
 /// Event name used when a log has neither an event column nor an `event_name`.
@@ -44,7 +71,7 @@ pub struct Plan {
     pub attributes: Vec<usize>,
     /// Roles guessed from content alone or picked among several candidates: the GUI asks the
     /// analyst to confirm them.
-    pub unsure: Vec<String>,
+    pub unsure: Vec<Role>,
 }
 
 impl Plan {

@@ -7,13 +7,14 @@ use serde::Serialize;
 use super::assemble::Stats;
 use super::issues::IssueStat;
 use super::label::Label;
-use super::plan::Plan;
+use super::mapping::LabelLevel;
+use super::plan::{Plan, Role};
 use super::table::EventLog;
 use super::timeparse::format_rfc3339;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct LabelCounts {
-    pub level: String,
+    pub level: LabelLevel,
     /// Events (event level) or users (user level) labelled fraud.
     pub positive: u64,
     pub negative: u64,
@@ -47,7 +48,7 @@ pub struct LoadReport {
     pub time_format: String,
     pub mapping: BTreeMap<String, String>,
     /// Roles detected with doubt; the GUI asks the analyst to confirm them.
-    pub unsure_roles: Vec<String>,
+    pub unsure_roles: Vec<Role>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<LabelCounts>,
     pub elapsed_secs: f64,
@@ -60,7 +61,7 @@ pub fn label_counts(log: &EventLog) -> Option<LabelCounts> {
     let level = log.label_level?;
     let (mut positive, mut negative) = (0u64, 0u64);
     match level {
-        super::LabelLevel::Event => {
+        LabelLevel::Event => {
             for &l in labels {
                 match l {
                     Label::Fraud => positive += 1,
@@ -69,7 +70,7 @@ pub fn label_counts(log: &EventLog) -> Option<LabelCounts> {
                 }
             }
         }
-        super::LabelLevel::User => {
+        LabelLevel::User => {
             let mut per_user = vec![Label::Unknown; log.user_count()];
             for (e, &l) in labels.iter().enumerate() {
                 if let Some(u) = log.user_of(e) {
@@ -82,7 +83,7 @@ pub fn label_counts(log: &EventLog) -> Option<LabelCounts> {
         }
     }
     Some(LabelCounts {
-        level: level.name().to_string(),
+        level,
         positive,
         negative,
     })
@@ -137,86 +138,96 @@ pub fn build(input: ReportInput) -> LoadReport {
     }
 }
 
+/// One line of the load report, as `vigil inspect` and the window's file tooltip show it: a
+/// kind with its numbers and names (`words` says it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReportLine<'a> {
+    File(&'a str),
+    Format {
+        format: &'a str,
+        /// The delimiter and whether the file has a header, for delimited text.
+        layout: Option<(&'a str, bool)>,
+        encoding: Option<&'a str>,
+    },
+    Rows {
+        read: u64,
+        loaded: u64,
+        rejected: u64,
+        duplicates: u64,
+    },
+    Users(u64),
+    /// Events, and their count per type, most first.
+    Events {
+        total: u64,
+        types: Vec<(&'a str, u64)>,
+    },
+    Time {
+        min: Option<&'a str>,
+        max: Option<&'a str>,
+        format: &'a str,
+    },
+    /// Role = source column pairs.
+    Mapping(Vec<(&'a str, &'a str)>),
+    Unsure(&'a [Role]),
+    Labels(&'a LabelCounts),
+    Rejected(&'a IssueStat),
+    Warning(&'a IssueStat),
+    Took {
+        secs: f64,
+    },
+}
+
 impl LoadReport {
-    /// The report as an aligned table (`vigil inspect`, the window's file tooltip).
-    pub fn to_text(&self) -> String {
+    /// The report's lines, in order.
+    pub fn lines(&self) -> Vec<ReportLine<'_>> {
         let r = self;
-        let mut out = String::new();
-        let mut line = |k: &str, v: String| out.push_str(&format!("{k:<11} {v}\n"));
-        line("file", r.file.clone());
-        let layout = match (&r.delimiter, r.has_header) {
-            (Some(d), Some(h)) => format!(
-                " (delimiter {}, {})",
-                if d.chars().count() == 1 {
-                    format!("'{d}'")
-                } else {
-                    d.clone()
-                },
-                if h { "header" } else { "no header" }
+        let mut types: Vec<(&str, u64)> = r
+            .event_types
+            .iter()
+            .map(|(k, &v)| (k.as_str(), v))
+            .collect();
+        types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut lines = vec![
+            ReportLine::File(&r.file),
+            ReportLine::Format {
+                format: &r.format,
+                layout: r.delimiter.as_deref().zip(r.has_header),
+                encoding: r.encoding.as_deref(),
+            },
+            ReportLine::Rows {
+                read: r.rows_read,
+                loaded: r.rows_loaded,
+                rejected: r.rows_rejected,
+                duplicates: r.duplicates_removed,
+            },
+            ReportLine::Users(r.users),
+            ReportLine::Events {
+                total: r.events,
+                types,
+            },
+            ReportLine::Time {
+                min: r.time_min.as_deref(),
+                max: r.time_max.as_deref(),
+                format: &r.time_format,
+            },
+            ReportLine::Mapping(
+                r.mapping
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
             ),
-            _ => String::new(),
-        };
-        let encoding = r
-            .encoding
-            .as_ref()
-            .map(|e| format!(", text in {e}"))
-            .unwrap_or_default();
-        line("format", format!("{}{layout}{encoding}", r.format));
-        line(
-            "rows",
-            format!(
-                "{} read, {} loaded, {} rejected, {} duplicates removed",
-                r.rows_read, r.rows_loaded, r.rows_rejected, r.duplicates_removed
-            ),
-        );
-        line("users", r.users.to_string());
-        let mut types: Vec<_> = r.event_types.iter().collect();
-        types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let types: Vec<String> = types.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        line("events", format!("{} ({})", r.events, types.join(", ")));
-        line(
-            "time",
-            format!(
-                "{} .. {} (read as {})",
-                r.time_min.as_deref().unwrap_or("-"),
-                r.time_max.as_deref().unwrap_or("-"),
-                r.time_format
-            ),
-        );
-        let mapping: Vec<String> = r.mapping.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        line("mapping", mapping.join("  "));
+        ];
         if !r.unsure_roles.is_empty() {
-            line(
-                "unsure",
-                format!(
-                    "{} (check them, or give a --map file)",
-                    r.unsure_roles.join(", ")
-                ),
-            );
+            lines.push(ReportLine::Unsure(&r.unsure_roles));
         }
         if let Some(l) = &r.labels {
-            line(
-                "labels",
-                format!(
-                    "{} level: {} fraud, {} legit",
-                    l.level, l.positive, l.negative
-                ),
-            );
+            lines.push(ReportLine::Labels(l));
         }
-        for (title, issues) in [("rejected", &r.rejects), ("warning", &r.warnings)] {
-            for s in issues {
-                let examples: Vec<String> = s
-                    .examples
-                    .iter()
-                    .map(|e| format!("{}: '{}'", e.place(), e.value))
-                    .collect();
-                line(
-                    title,
-                    format!("{} × {} (e.g. {})", s.count, s.reason, examples.join("; ")),
-                );
-            }
-        }
-        line("took", format!("{:.2} s", r.elapsed_secs));
-        out
+        lines.extend(r.rejects.iter().map(ReportLine::Rejected));
+        lines.extend(r.warnings.iter().map(ReportLine::Warning));
+        lines.push(ReportLine::Took {
+            secs: r.elapsed_secs,
+        });
+        lines
     }
 }

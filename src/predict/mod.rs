@@ -27,7 +27,7 @@ pub use vocabulary::OTHER;
 
 use crate::log::EventLog;
 use crate::log::timeparse::format_rfc3339;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use examples::Examples;
 use models::Models;
 use targets::training_cutoffs;
@@ -80,7 +80,7 @@ pub fn predict(
     let width = vocabulary.classes.len();
     let cols = features::names(&vocabulary.classes).len();
 
-    progress.report("prediction features", 0, None);
+    progress.report(Stage::PredictionFeatures, 0, None);
     let mut train = Examples::default();
     for &cutoff in &cutoffs {
         for u in 0..before.user_count() {

@@ -6,7 +6,7 @@ use super::features;
 use super::request::{PredictError, PredictOptions, Target};
 use super::standardise::Standardiser;
 use crate::detect::neural::Classifier;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// The hidden layers of the averaged networks, and how many seeds of each.
 const SHAPES: [&[usize]; 2] = [&[64, 32], &[16]];
@@ -45,11 +45,7 @@ impl Models {
         let x = features::matrix(train.features.clone(), cols);
         let scaler = Standardiser::fit(&x);
         let x = scaler.transform(x);
-        let stage = match options.target {
-            Target::Purchase => "training the purchase model",
-            Target::Churn => "training the churn model",
-            Target::NextEvent => "training the next-event model",
-        };
+        let stage = Stage::TrainingPrediction(options.target.name());
         let mut models = Vec::with_capacity(SHAPES.len() * BAG);
         for hidden in SHAPES {
             for b in 0..BAG as u64 {
@@ -77,7 +73,7 @@ impl Models {
                     &train.answers,
                     options.seed,
                     0,
-                    "training the baseline",
+                    Stage::TrainingBaseline,
                     progress,
                 )?;
                 Some(logistic)

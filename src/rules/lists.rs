@@ -40,18 +40,6 @@ pub struct ListEntry {
     pub value: String,
 }
 
-impl ListEntry {
-    /// "device d123 is on the block list".
-    pub fn reason(&self) -> String {
-        format!(
-            "{} {} is on the {} list",
-            self.role,
-            self.value,
-            self.kind.name()
-        )
-    }
-}
-
 /// The roles a list entry (or a rule's `in` test) may name in `log`: `user` and its entity
 /// columns, lower-cased.
 pub fn list_roles(log: &EventLog) -> Vec<String> {

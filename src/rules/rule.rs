@@ -57,16 +57,6 @@ impl Rule {
                 error,
             })
     }
-
-    /// The reason a hit gives, in words.
-    pub fn reason(&self) -> String {
-        let does = match self.action {
-            RuleAction::FlagSuspicious => "flags as suspicious",
-            RuleAction::FlagHigh => "flags as high risk",
-            RuleAction::Allow => "allows",
-        };
-        format!("rule “{}” {does}: {}", self.name, self.expression)
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

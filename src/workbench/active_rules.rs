@@ -1,7 +1,7 @@
 //! The saved rules and allow/block lists bound to the open log: which accounts each hits, and
 //! the risk they give. Also what backtesting one expression on a dataset means.
 
-use crate::detect::{Reason, Risk};
+use crate::detect::{Reason, Risk, Says};
 use crate::features::Dataset;
 use crate::log::{Label, UserCode};
 use crate::rules::{
@@ -117,7 +117,11 @@ impl ActiveRules {
     pub fn reasons(&self, u: UserCode) -> Vec<Reason> {
         let listed = self.listed(u).map(|e| Reason {
             feature: format!("list:{}", e.role),
-            text: e.reason(),
+            says: Says::Listed {
+                kind: e.kind,
+                role: e.role.clone(),
+                value: e.value.clone(),
+            },
             deviation: match e.kind {
                 ListKind::Allow => f32::NEG_INFINITY,
                 ListKind::Block => f32::INFINITY,
@@ -125,7 +129,11 @@ impl ActiveRules {
         });
         let ruled = self.hitting(u).map(|r| Reason {
             feature: format!("rule:{}", r.name),
-            text: r.reason(),
+            says: Says::Rule {
+                name: r.name.clone(),
+                action: r.action,
+                expression: r.expression.clone(),
+            },
             deviation: match r.action {
                 RuleAction::Allow => f32::NEG_INFINITY,
                 _ => f32::INFINITY,

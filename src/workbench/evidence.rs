@@ -4,6 +4,7 @@
 use super::session::Session;
 use crate::log::timeparse::format_rfc3339;
 use crate::log::{Label, UserCode};
+use crate::words::{Language, Say};
 
 /// Values used by more accounts than this (a mobile carrier's NAT, a shared office network)
 /// link nothing worth showing one by one.
@@ -38,24 +39,37 @@ pub struct TimelineEvent<'a> {
     pub labelled_fraud: bool,
 }
 
+/// Which field of an event: one of the canonical roles, or a column of the log by its name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Field {
+    Time,
+    Event,
+    Score,
+    Amount,
+    Item,
+    Category,
+    Label,
+    /// An entity or attribute column.
+    Column(String),
+}
+
 /// One field of an event, typed where the view treats it specially.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldValue {
     Text(String),
     /// The event's score in [0, 1] (the view colours it).
     Score(f32),
+    /// The label the log gives the event, as known by its end.
+    Label(Label),
 }
 
 impl FieldValue {
-    pub fn text(&self) -> String {
-        match self {
-            FieldValue::Text(t) => t.clone(),
-            FieldValue::Score(s) => format!("{s:.3}"),
-        }
-    }
-
     pub fn is_empty(&self) -> bool {
-        matches!(self, FieldValue::Text(t) if t.is_empty())
+        match self {
+            FieldValue::Text(t) => t.is_empty(),
+            FieldValue::Score(_) => false,
+            FieldValue::Label(l) => !l.is_known(),
+        }
     }
 }
 
@@ -129,17 +143,14 @@ impl Session {
     }
 
     /// Every field of event `e` as (name, value), in the event table's column order.
-    pub fn event_fields(&self, e: usize) -> Vec<(String, FieldValue)> {
+    pub fn event_fields(&self, e: usize) -> Vec<(Field, FieldValue)> {
         let cols = &self.data.log.columns;
         let text = |s: &str| FieldValue::Text(s.to_string());
         let mut f = vec![
+            (Field::Time, FieldValue::Text(format_time(cols.ts_ms[e]))),
+            (Field::Event, text(cols.event.get(e).unwrap_or(""))),
             (
-                "time".to_string(),
-                FieldValue::Text(format_time(cols.ts_ms[e])),
-            ),
-            ("event".to_string(), text(cols.event.get(e).unwrap_or(""))),
-            (
-                "score".to_string(),
+                Field::Score,
                 FieldValue::Score(self.model.scores.event.get(e).copied().unwrap_or(0.0)),
             ),
         ];
@@ -150,39 +161,39 @@ impl Session {
             } else {
                 String::new()
             };
-            f.push(("amount".into(), FieldValue::Text(shown)));
+            f.push((Field::Amount, FieldValue::Text(shown)));
         }
-        for (name, c) in [("item", &cols.item), ("category", &cols.category)] {
+        for (field, c) in [(Field::Item, &cols.item), (Field::Category, &cols.category)] {
             if let Some(c) = c {
-                f.push((name.into(), text(c.get(e).unwrap_or(""))));
+                f.push((field, text(c.get(e).unwrap_or(""))));
             }
         }
         for n in cols.entities.iter().chain(&cols.attributes) {
-            f.push((n.name.clone(), text(n.column.get(e).unwrap_or(""))));
+            f.push((
+                Field::Column(n.name.clone()),
+                text(n.column.get(e).unwrap_or("")),
+            ));
         }
         if let Some(l) = &self.data.labels.event {
-            let word = match l[e] {
-                Label::Unknown => "",
-                known => known.name(),
-            };
-            f.push(("label".into(), text(word)));
+            f.push((Field::Label, FieldValue::Label(l[e])));
         }
         f
     }
 
-    /// One line per non-empty field of event `e`, then why it scored as it did, for a hover.
-    pub fn event_summary(&self, e: usize) -> String {
+    /// One line per non-empty field of event `e`, then why it scored as it did (in
+    /// `language`), for a hover.
+    pub fn event_summary(&self, e: usize, language: Language) -> String {
         let fields = self
             .event_fields(e)
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}: {}", v.text()));
+            .map(|(k, v)| format!("{}: {}", k.say(language), v.say(language)));
         let reasons = self
             .model
             .detector
             .explain_event(&self.data, e)
             .into_iter()
-            .map(|r| format!("• {}", r.text));
+            .map(|r| format!("• {}", r.say(language)));
         fields.chain(reasons).collect::<Vec<_>>().join("\n")
     }
 }

@@ -16,6 +16,7 @@ use crate::log::UserCode;
 use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
+use crate::words::{Language, Say};
 
 /// The model that scores: a model directory, or a detector trained on the spot.
 pub enum ModelChoice {
@@ -35,6 +36,8 @@ pub struct ScoreRequest {
     /// Event scores are computed this many events at a time (default `BLOCK_EVENTS`): fewer
     /// take less memory and more time, never other scores.
     pub block_events: Option<usize>,
+    /// The language the reasons are written in.
+    pub language: Language,
 }
 
 pub struct ScoreOutcome {
@@ -91,6 +94,7 @@ pub fn score_to_csv(
         detector.as_ref(),
         &scores,
         window,
+        request.language,
     )
     .map_err(|e| WorkbenchError::Output {
         path: request.out.clone(),
@@ -168,7 +172,8 @@ fn score_events_by_block(
         }
         let scores = detector.score(&data, progress)?;
         outcome.written +=
-            write_event_rows(&mut w, &data, detector, &scores, block).map_err(output_error)?;
+            write_event_rows(&mut w, &data, detector, &scores, block, request.language)
+                .map_err(output_error)?;
         drop(data);
         give_back_freed_memory();
     }
@@ -226,6 +231,7 @@ fn write_scores(
     detector: &dyn Detector,
     scores: &Scores,
     window: Window,
+    language: Language,
 ) -> std::result::Result<usize, csv::Error> {
     let file = std::fs::File::create(out)?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
@@ -251,8 +257,8 @@ fn write_scores(
                 let s = scores.user[u.index()];
                 let reasons: Vec<String> = detector
                     .explain(data, u)
-                    .into_iter()
-                    .map(|r| r.text)
+                    .iter()
+                    .map(|r| r.say(language))
                     .collect();
                 w.write_record([
                     data.user_name(u),
@@ -265,7 +271,7 @@ fn write_scores(
         }
         Level::Event => {
             w.write_record(EVENT_HEADER)?;
-            written = write_event_rows(&mut w, data, detector, scores, window)?;
+            written = write_event_rows(&mut w, data, detector, scores, window, language)?;
         }
     }
     w.flush()?;
@@ -291,6 +297,7 @@ fn write_event_rows(
     detector: &dyn Detector,
     scores: &Scores,
     window: Window,
+    language: Language,
 ) -> std::result::Result<usize, csv::Error> {
     let c = &data.log.columns;
     // Reasons say why an event is flagged: the events under the suspicious threshold
@@ -301,8 +308,8 @@ fn write_event_rows(
         let reasons: Vec<String> = match scores.event[e] >= flagged {
             true => detector
                 .explain_event(data, e)
-                .into_iter()
-                .map(|r| r.text)
+                .iter()
+                .map(|r| r.say(language))
                 .collect(),
             false => Vec::new(),
         };

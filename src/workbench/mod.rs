@@ -40,7 +40,7 @@ pub use compare::{CompareRequest, compare};
 pub use data::{DataSource, mapping_from};
 pub use error::{Result, WorkbenchError};
 pub use evidence::{
-    FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent, format_time,
+    Field, FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent, format_time,
 };
 pub use export::{ModelChoice, ScoreOutcome, ScoreRequest, score_to_csv};
 pub use job::Job;
@@ -48,7 +48,7 @@ pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
 pub use model::{ModelState, model_dir};
-pub use outlook::{Outlook, default_horizon, outlook};
+pub use outlook::{AccountOutlook, Outlook, default_horizon, outlook};
 pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
 pub use retrain_input::{ModelReport, RetrainInput};

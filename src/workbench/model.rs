@@ -14,7 +14,7 @@ use crate::detect::{
 use crate::features::{Dataset, Matrix};
 use crate::log::Label;
 use crate::log::timeparse::format_rfc3339;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// A trained model and its scores of the dataset it belongs to.
 pub struct ModelState {
@@ -96,14 +96,13 @@ pub fn fit(
 ) -> Result<Fitted> {
     let mut detector = new_detector(kind);
     let started = Instant::now();
-    progress.report(&format!("training {kind}"), 0, None);
+    progress.report(Stage::Training(kind.name()), 0, None);
     match detector.fit(data, options, progress) {
         Err(DetectError::Neural(e)) if fall_back_to_cpu() => {
             // A GPU that fails mid-training (out of memory, a lost device) is given up for the
             // rest of the run; the same training starts again on the CPU.
-            let say = format!("the GPU failed ({e}); training {kind} again on the CPU");
-            eprintln!("vigil: {say}");
-            progress.report(&say, 0, None);
+            eprintln!("vigil: the GPU failed ({e}); training {kind} again on the CPU");
+            progress.report(Stage::TrainingOnCpu(kind.name()), 0, None);
             detector = new_detector(kind);
             detector.fit(data, options, progress)?;
         }
@@ -196,7 +195,7 @@ fn read_model(
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<ModelState> {
-    progress.report("scoring", 0, None);
+    progress.report(Stage::Scoring, 0, None);
     let scores = detector.score(data, progress)?;
     ModelState {
         trained_at: meta.trained_at,

@@ -6,10 +6,10 @@ use ahash::AHashMap;
 
 use super::error::Result;
 use crate::features::Dataset;
+use crate::log::UserCode;
 use crate::predict::{PredictOptions, Target, predict};
 use crate::progress::Progress;
-
-const DAY_MS: i64 = 86_400_000;
+use crate::time_units::DAY_MS;
 
 pub struct Outlook {
     /// The cut-off: just after the log's last event.
@@ -25,28 +25,29 @@ pub struct Outlook {
     pub notes: Vec<String>,
 }
 
+/// What is predicted for one account over the horizon.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountOutlook {
+    pub horizon_days: i64,
+    /// The chance it buys, where predicted.
+    pub purchase: Option<f32>,
+    /// The chance it churns, where predicted (recently active accounts).
+    pub churn: Option<f32>,
+    /// Its most likely next event and that event's chance.
+    pub next: Option<(String, f32)>,
+}
+
 impl Outlook {
-    /// "next 7 days: buys 34 % · churns 12 % · next: view (48 %)", or `None` when nothing is
-    /// known of the account.
-    pub fn text(&self, u: usize) -> Option<String> {
-        let mut parts = Vec::new();
-        let percent = |p: f32| format!("{:.0} %", p * 100.0);
-        if let Some(&p) = self.purchase.get(u).filter(|p| p.is_finite()) {
-            parts.push(format!("buys {}", percent(p)));
-        }
-        if let Some(&p) = self.churn.get(u).filter(|p| p.is_finite()) {
-            parts.push(format!("churns {}", percent(p)));
-        }
-        if let Some(Some((event, p))) = self.next.get(u) {
-            parts.push(format!("next: {event} ({})", percent(*p)));
-        }
-        (!parts.is_empty()).then(|| {
-            format!(
-                "next {} days: {}",
-                self.horizon_ms / DAY_MS,
-                parts.join(" · ")
-            )
-        })
+    /// What is predicted for account `u`, or `None` when nothing is.
+    pub fn of(&self, u: UserCode) -> Option<AccountOutlook> {
+        let finite = |v: Option<&f32>| v.copied().filter(|p| p.is_finite());
+        let o = AccountOutlook {
+            horizon_days: self.horizon_ms / DAY_MS,
+            purchase: finite(self.purchase.get(u.index())),
+            churn: finite(self.churn.get(u.index())),
+            next: self.next.get(u.index()).cloned().flatten(),
+        };
+        (o.purchase.is_some() || o.churn.is_some() || o.next.is_some()).then_some(o)
     }
 }
 

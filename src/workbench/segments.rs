@@ -7,7 +7,7 @@ use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
 use crate::features::Dataset;
 use crate::log::Label;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use crate::segments::{Segmentation, segment};
 
 pub struct SegmentRequest {
@@ -64,7 +64,7 @@ pub fn segment_dataset(
     progress: &dyn Progress,
 ) -> Result<Segmentation> {
     check_k(k, Some(data.users()))?;
-    progress.report("segmenting", 0, None);
+    progress.report(Stage::Segmenting, 0, None);
     let segmentation = segment(&data.account, labels, k, seed);
     if progress.is_cancelled() {
         return Err(WorkbenchError::Cancelled);

@@ -14,7 +14,7 @@ use crate::cases::{Case, Workspace, default_workspace};
 use crate::detect::DetectorKind;
 use crate::features::Dataset;
 use crate::log::{self, EntityUsers, EventLog, Label, LoadReport, Mapping, Preview, UserIndex};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// What to open.
 pub struct OpenRequest {
@@ -76,7 +76,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let preview = match request.confirmed {
         Some(p) => *p,
         None => {
-            progress.report("reading the head of the file", 0, None);
+            progress.report(Stage::ReadingHead, 0, None);
             let preview = log::preview(&request.path, &request.mapping)?;
             if !request.mapping_given && !preview.plan.unsure.is_empty() {
                 return Ok(Opened::NeedsMapping(Box::new(preview)));

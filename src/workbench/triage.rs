@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use super::active_rules::ActiveRules;
 use super::defaults;
 use super::error::Result;
-use super::evidence::{FieldValue, LinkedAccount, TimelineEvent};
+use super::evidence::{Field, FieldValue, LinkedAccount, TimelineEvent};
 use super::outlook::Outlook;
 use super::queue_filter::QueueFilter;
 use super::session::{OpenRequest, Opened, Session, open};
@@ -35,6 +35,7 @@ use crate::features::FeatureSpec;
 use crate::log::{Label, LoadReport, Mapping, UserCode};
 use crate::progress::Progress;
 use crate::segments::Segmentation;
+use crate::words::Language;
 
 use super::retrain_input::ModelReport;
 
@@ -214,13 +215,13 @@ impl Triage {
         self.session.timeline(u)
     }
 
-    /// A hover's text for event `e`: its fields, then why it scored as it did.
-    pub fn event_summary(&self, e: usize) -> String {
-        self.session.event_summary(e)
+    /// A hover's text for event `e`: its fields, then why it scored as it did, in `language`.
+    pub fn event_summary(&self, e: usize, language: Language) -> String {
+        self.session.event_summary(e, language)
     }
 
     /// Every field of event `e` as (name, value), in the event table's column order.
-    pub fn event_fields(&self, e: usize) -> Vec<(String, FieldValue)> {
+    pub fn event_fields(&self, e: usize) -> Vec<(Field, FieldValue)> {
         self.session.event_fields(e)
     }
 

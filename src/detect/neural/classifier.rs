@@ -10,7 +10,7 @@ use super::train::{LoopParams, fit, init_seeded, rows_tensor, score_in_blocks};
 use crate::detect::holdout::split_validation;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 const SCORE_BATCH: usize = 8192;
 
@@ -59,7 +59,7 @@ impl Classifier {
         y: &[u32],
         seed: u64,
         epochs: usize,
-        stage: &'static str,
+        stage: Stage,
         progress: &dyn Progress,
     ) -> Result<TrainingCurve, DetectError> {
         init_seeded(&self.varmap, seed)?;
@@ -131,7 +131,8 @@ mod tests {
         let (x, y) = blobs();
         for hidden in [&[][..], &[16][..]] {
             let mut c = Classifier::new(2, 3, hidden).unwrap();
-            c.fit(&x, &y, 3, 30, "test", &NoProgress).unwrap();
+            c.fit(&x, &y, 3, 30, Stage::TrainingBaseline, &NoProgress)
+                .unwrap();
             let p = c.probabilities(&x).unwrap();
             let mut right = 0;
             for (i, &class) in y.iter().enumerate() {

@@ -17,7 +17,7 @@ use crate::detect::{
 };
 use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences};
 use crate::log::Label;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 /// The longest window. Logs whose users have few events get shorter windows: padding a
 /// two-event account to 32 steps would only cost time.
@@ -107,7 +107,7 @@ impl SequenceDetector {
     fn over_windows(
         &self,
         seqs: &Sequences,
-        what: &str,
+        what: Stage,
         progress: &dyn Progress,
         per_batch: impl Fn(&SequenceNet, &Tensor) -> candle_core::Result<Tensor>,
     ) -> Result<Vec<f32>, DetectError> {
@@ -135,7 +135,7 @@ impl SequenceDetector {
         seqs: &Sequences,
         progress: &dyn Progress,
     ) -> Result<Vec<f32>, DetectError> {
-        self.over_windows(seqs, "scoring sequences", progress, |net, x| {
+        self.over_windows(seqs, Stage::Scoring, progress, |net, x| {
             candle_nn::ops::sigmoid(&net.forward(x)?)
         })
     }
@@ -230,11 +230,7 @@ impl Detector for SequenceDetector {
             learning_rate: 3e-3,
             patience: 4,
             seed: options.seed,
-            stage: if self.kind == DetectorKind::Gru {
-                "training gru"
-            } else {
-                "training cnn_gru"
-            },
+            stage: Stage::Training(self.kind.name()),
         };
         let device = compute_device();
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
@@ -311,8 +307,9 @@ impl Detector for SequenceDetector {
     ) -> Result<Option<Matrix>, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         let seqs = self.sequences(data, learned);
-        let states =
-            self.over_windows(&seqs, "reading accounts", progress, |net, x| net.states(x))?;
+        let states = self.over_windows(&seqs, Stage::ReadingAccounts, progress, |net, x| {
+            net.states(x)
+        })?;
         let width = if seqs.events.is_empty() {
             0
         } else {

@@ -14,7 +14,7 @@ use crate::detect::holdout::split_validation;
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
 use crate::log::Label;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,10 +86,10 @@ impl TabularNet {
             learning_rate: 3e-3,
             patience: 6,
             seed,
-            stage: match self.kind {
-                NetKind::Mlp => "training mlp",
-                NetKind::Autoencoder => "training autoencoder",
-            },
+            stage: Stage::Training(match self.kind {
+                NetKind::Mlp => "mlp",
+                NetKind::Autoencoder => "autoencoder",
+            }),
         };
         let net = &self.net;
         let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use super::{NeuralError, compute_device};
 use crate::detect::{DetectError, TrainingCurve};
 use crate::features::Matrix;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 
 pub struct LoopParams {
     pub epochs: usize,
@@ -20,7 +20,7 @@ pub struct LoopParams {
     /// Epochs without a better validation loss before stopping.
     pub patience: usize,
     pub seed: u64,
-    pub stage: &'static str,
+    pub stage: Stage,
 }
 
 /// The network's named variables, locked for reading or setting.

@@ -8,7 +8,7 @@ use eframe::egui::ViewportCommand;
 
 use super::VigilApp;
 use crate::gui::command::Command;
-use crate::gui::i18n::{name_of, t};
+use crate::gui::i18n::{say, t};
 use crate::gui::orchestrator::{Orchestrator, Report};
 use crate::gui::view::JobKind;
 use crate::workbench::{SIMILAR_SHOWN, Triage};
@@ -94,7 +94,7 @@ impl VigilApp {
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
             }
             Command::Label(verdict) => self.label(|t, author| {
-                let word = name_of("verdict", verdict.name());
+                let word = say(&verdict);
                 match t.label(verdict, author) {
                     Ok(user) => Ok(user
                         .map(|user| t!("msg.saved_one", user = user, verdict = word).into_owned())),
@@ -102,7 +102,7 @@ impl VigilApp {
                 }
             }),
             Command::LabelMarked(verdict) => self.label(|t, author| {
-                let word = name_of("verdict", verdict.name());
+                let word = say(&verdict);
                 match t.label_marked(verdict, author) {
                     Ok(n) => Ok(Some(
                         t!("msg.saved_many", n = n, verdict = word).into_owned(),
@@ -149,7 +149,7 @@ impl VigilApp {
             Command::AddToList(entry) => {
                 let Some(t) = &mut self.triage else { return };
                 match t.add_to_lists(std::slice::from_ref(&entry), &self.author) {
-                    Ok(_) => self.info(t!("msg.saved_entry", what = entry.reason()).into_owned()),
+                    Ok(_) => self.info(t!("msg.saved_entry", what = say(&entry)).into_owned()),
                     Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
                 }
             }
@@ -161,7 +161,7 @@ impl VigilApp {
                             "msg.off_list",
                             role = &entry.role,
                             value = &entry.value,
-                            list = name_of("list", entry.kind.name())
+                            list = say(&entry.kind)
                         )
                         .into_owned(),
                     ),

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use crate::gui::i18n::{Language, name_of, t};
+use crate::gui::i18n::{Language, say, t};
 
 use super::common::{label_text, risk_colour};
 use super::events::events_ui;
@@ -15,6 +15,7 @@ use crate::cases::Verdict;
 use crate::gui::command::Command;
 use crate::gui::view::View;
 use crate::log::UserCode;
+use crate::words::place_in_segment;
 use crate::workbench::Triage;
 
 #[derive(Default)]
@@ -60,10 +61,11 @@ impl Panel for AccountPanel {
 /// Where the account sits among its peers and what it is likely to do next, once the Segments
 /// tab has found segments and predicted behaviour.
 fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
+    let language = Language::current();
     let segment = t
         .segment_of(u)
-        .map(|(s, d)| format!("segment {s}, {d:.2} from its centre"));
-    let outlook = t.outlook().and_then(|o| o.text(u.index()));
+        .map(|(s, d)| place_in_segment(s, d, language));
+    let outlook = t.outlook().and_then(|o| o.of(u)).map(|o| say(&o));
     if segment.is_none() && outlook.is_none() {
         return;
     }
@@ -82,7 +84,7 @@ fn header_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>)
             risk_colour(risk),
             t!(
                 "account.risk_score",
-                risk = name_of("risk", risk.name()),
+                risk = say(&risk),
                 score = format!("{score:.3}")
             ),
         );
@@ -104,10 +106,7 @@ fn header_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>)
             (Verdict::Legit, "l"),
             (Verdict::Unsure, "u"),
         ] {
-            if ui
-                .button(format!("{} ({key})", name_of("verdict", verdict.name())))
-                .clicked()
-            {
+            if ui.button(format!("{} ({key})", say(&verdict))).clicked() {
                 out.push(Command::Label(verdict));
             }
         }
@@ -127,7 +126,7 @@ fn reasons_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
         ui.weak(t!("account.no_reason"));
     }
     for r in reasons {
-        ui.label(format!("• {}", r.text));
+        ui.label(format!("• {}", say(&r)));
     }
 }
 

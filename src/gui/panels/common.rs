@@ -6,7 +6,7 @@ use std::path::Path;
 use eframe::egui::{self, Color32};
 
 use crate::detect::Risk;
-use crate::gui::i18n::name_of;
+use crate::gui::i18n::say;
 use crate::log::{Label, UserCode};
 use crate::workbench::Triage;
 
@@ -47,7 +47,7 @@ pub fn dot(ui: &mut egui::Ui, colour: Color32) {
 /// A label as a word: the analyst's verdict, else the log's label.
 pub fn label_text(t: &Triage, u: UserCode) -> String {
     match (t.verdict(u), t.label_of(u)) {
-        (Some(v), _) => name_of("verdict", v.name()),
+        (Some(v), _) => say(&v),
         (None, Label::Fraud) => rust_i18n::t!("label.fraud_log").into_owned(),
         (None, Label::Legit) => rust_i18n::t!("label.legit_log").into_owned(),
         (None, Label::Unknown) => String::new(),

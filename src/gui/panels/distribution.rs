@@ -3,17 +3,18 @@
 //! against the team's daily review capacity, precision / recall / F1 from the labels so far,
 //! the confusion matrix, and the precision–recall curve with the current point on it.
 
-use crate::gui::i18n::{Language, name_of, t};
+use crate::gui::i18n::{Language, say, t};
 use eframe::egui::{self, Color32};
 use egui_plot::{Bar, BarChart, Line, Plot, Points, VLine};
 
 use super::common::risk_colour;
 use super::panel::Panel;
+use crate::cases::Verdict;
 use crate::detect::{Risk, Thresholds};
 use crate::eval::{AtThreshold, metric_text};
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::workbench::{HISTOGRAM_BINS, Triage};
+use crate::workbench::{HISTOGRAM_BINS, LabelFilter, Triage};
 
 const FRAUD: Color32 = Color32::from_rgb(215, 60, 60);
 const LEGIT: Color32 = Color32::from_rgb(80, 150, 220);
@@ -75,12 +76,18 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
         .striped(true)
         .show(ui, |ui| {
             ui.strong("");
-            for x in ["flagged", "days", "precision", "recall", "f1"] {
-                ui.strong(name_of("metric", x));
+            for x in [
+                t!("metric.flagged"),
+                t!("metric.days"),
+                t!("metric.precision"),
+                t!("metric.recall"),
+                t!("metric.f1"),
+            ] {
+                ui.strong(x);
             }
             ui.end_row();
-            for (name, at) in [("suspicious", s), ("high", h)] {
-                ui.label(name_of("risk", name));
+            for (risk, at) in [(Risk::Suspicious, s), (Risk::High, h)] {
+                ui.label(say(&risk));
                 ui.label(Language::current().number(at.flagged as u64));
                 ui.label(format!("{:.1}", at.flagged as f64 / capacity.max(1) as f64));
                 for v in [at.precision, at.recall, at.f1] {
@@ -151,18 +158,16 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
         .legend(egui_plot::Legend::default());
     let response = plot.show(ui, |p| {
         let [legit, fraud, unlabelled] = layers;
-        p.bar_chart(BarChart::new(name_of("verdict", "legit"), legit).color(LEGIT));
-        p.bar_chart(BarChart::new(name_of("verdict", "fraud"), fraud).color(FRAUD));
-        p.bar_chart(
-            BarChart::new(name_of("label_filter", "unlabelled"), unlabelled).color(UNLABELLED),
-        );
+        p.bar_chart(BarChart::new(say(&Verdict::Legit), legit).color(LEGIT));
+        p.bar_chart(BarChart::new(say(&Verdict::Fraud), fraud).color(FRAUD));
+        p.bar_chart(BarChart::new(say(&LabelFilter::Unlabelled), unlabelled).color(UNLABELLED));
         p.vline(
-            VLine::new(name_of("risk", "suspicious"), th.suspicious)
+            VLine::new(say(&Risk::Suspicious), th.suspicious)
                 .color(risk_colour(Risk::Suspicious))
                 .width(2.0),
         );
         p.vline(
-            VLine::new(name_of("risk", "high"), th.high)
+            VLine::new(say(&Risk::High), th.high)
                 .color(risk_colour(Risk::High))
                 .width(2.0),
         );

@@ -1,7 +1,7 @@
 //! Every event of the selected account in a table whose header stays on screen; only the
 //! visible rows are laid out.
 
-use crate::gui::i18n::{name_of, t};
+use crate::gui::i18n::{say, t};
 use eframe::egui;
 
 use super::common::score_colour;
@@ -16,8 +16,8 @@ pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
     let Some(&first) = events.first() else { return };
     let header: Vec<String> = t
         .event_fields(first as usize)
-        .into_iter()
-        .map(|(k, _)| k)
+        .iter()
+        .map(|(k, _)| say(k))
         .collect();
     egui::ScrollArea::both()
         .id_salt("events_scroll")
@@ -29,7 +29,7 @@ pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
                 .min_col_width(40.0)
                 .show(ui, |ui| {
                     for h in &header {
-                        ui.strong(name_of("field", h));
+                        ui.strong(h);
                     }
                     ui.end_row();
                     for row in rows.start.max(1)..rows.end {
@@ -41,6 +41,9 @@ pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
                                 }
                                 FieldValue::Text(text) => {
                                     ui.label(text);
+                                }
+                                FieldValue::Label(label) => {
+                                    ui.label(say(&label));
                                 }
                             }
                         }

@@ -6,9 +6,10 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::panel::Panel;
 use crate::gui::command::Command;
-use crate::gui::i18n::{Language, t};
+use crate::gui::i18n::{Language, say, t};
 use crate::gui::live::{LiveState, can_follow};
 use crate::gui::view::View;
+use crate::time_units::HOUR_MS;
 
 /// Alerts listed at most (the newest).
 const ALERTS_SHOWN: usize = 500;
@@ -16,25 +17,20 @@ const ALERTS_SHOWN: usize = 500;
 #[derive(Default)]
 pub struct LivePanel;
 
-/// Alerts per hour of raising: (hour as "YYYY-MM-DDTHH", count), oldest first.
-fn per_hour(live: &LiveState) -> Vec<(&str, usize)> {
-    let mut hours: Vec<(&str, usize)> = Vec::new();
+/// Row height of the alerts list: only the visible rows are laid out.
+const ROW_HEIGHT: f32 = 18.0;
+
+/// Alerts per hour of raising: (the hour's start in ms, count), oldest first.
+fn per_hour(live: &LiveState) -> Vec<(i64, usize)> {
+    let mut hours: Vec<(i64, usize)> = Vec::new();
     for (_, a) in &live.alerts {
-        let hour = a.raised_at.get(..13).unwrap_or(&a.raised_at);
+        let hour = a.raised_at_ms - a.raised_at_ms.rem_euclid(HOUR_MS);
         match hours.last_mut() {
             Some((h, n)) if *h == hour => *n += 1,
             _ => hours.push((hour, 1)),
         }
     }
     hours
-}
-
-/// When an alert was raised, in the window's language.
-fn raised_at(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => Language::current().date_time(t.timestamp_millis(), true),
-        Err(_) => rfc3339.to_string(),
-    }
 }
 
 impl Panel for LivePanel {
@@ -98,7 +94,10 @@ impl Panel for LivePanel {
             let bars = hours
                 .iter()
                 .enumerate()
-                .map(|(i, (hour, n))| Bar::new(i as f64, *n as f64).name(hour.replace('T', " ")))
+                .map(|(i, (hour, n))| {
+                    let name = Language::current().date_time(*hour, false);
+                    Bar::new(i as f64, *n as f64).name(name)
+                })
                 .collect();
             Plot::new("alerts_per_hour")
                 .height(90.0)
@@ -109,29 +108,37 @@ impl Panel for LivePanel {
                 .show(ui, |p| p.bar_chart(BarChart::new(t!("live.alerts"), bars)));
         }
         ui.separator();
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            egui::Grid::new("alerts").striped(true).show(ui, |ui| {
-                for (id, a) in live.alerts.iter().rev().take(ALERTS_SHOWN) {
-                    ui.weak(format!("#{id}"));
-                    ui.label(raised_at(&a.raised_at));
-                    match t.user_by_name(&a.user) {
-                        Some(u) => {
-                            if ui.link(&a.user).clicked() {
-                                out.push(Command::Select(u));
+        let shown = live.alerts.len().min(ALERTS_SHOWN);
+        let language = Language::current();
+        egui::ScrollArea::vertical().show_rows(ui, ROW_HEIGHT, shown, |ui, rows| {
+            egui::Grid::new(("alerts", rows.start))
+                .striped(true)
+                .show(ui, |ui| {
+                    let newest_first = live.alerts.iter().rev();
+                    for (id, a) in newest_first.skip(rows.start).take(rows.len()) {
+                        ui.weak(format!("#{id}"));
+                        ui.label(language.date_time(a.raised_at_ms, true));
+                        match t.user_by_name(&a.user) {
+                            Some(u) => {
+                                if ui.link(&a.user).clicked() {
+                                    out.push(Command::Select(u));
+                                }
+                            }
+                            None => {
+                                ui.label(&a.user).on_hover_text(t!("live.new_account"));
                             }
                         }
-                        None => {
-                            ui.label(&a.user).on_hover_text(t!("live.new_account"));
-                        }
+                        ui.label(format!("{:.2}", a.score));
+                        let why = a.reasons.first().map(say).unwrap_or_default();
+                        // Truncated so a long reason cannot widen the panel; all of them on hover.
+                        ui.add(egui::Label::new(why).truncate()).on_hover_ui(|ui| {
+                            for r in &a.reasons {
+                                ui.label(say(r));
+                            }
+                        });
+                        ui.end_row();
                     }
-                    ui.label(format!("{:.2}", a.score));
-                    let why = a.reasons.first().map_or("", String::as_str);
-                    // Truncated so a long reason cannot widen the panel; all of them on hover.
-                    ui.add(egui::Label::new(why).truncate())
-                        .on_hover_text(a.reasons.join("\n"));
-                    ui.end_row();
-                }
-            });
+                });
         });
     }
 }

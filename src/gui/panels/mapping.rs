@@ -1,11 +1,11 @@
 //! The mapping dialog: when column detection is unsure, the analyst sees the first rows and the
 //! detected roles, fixes them, and loads (optionally saving the mapping as a TOML file).
 
-use crate::gui::i18n::{name_of, t};
+use crate::gui::i18n::{say, t};
 use eframe::egui;
 
 use crate::gui::command::Command;
-use crate::log::{EventRole, Preview, timeparse};
+use crate::log::{EventRole, Preview, Role, timeparse};
 
 const PREVIEW_ROWS: usize = 8;
 
@@ -40,7 +40,13 @@ impl MappingDialog {
                     "mapping.unsure",
                     file = preview.path.display(),
                     format = &preview.format,
-                    roles = preview.plan.unsure.join(", ")
+                    roles = preview
+                        .plan
+                        .unsure
+                        .iter()
+                        .map(say)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
                 rows_ui(ui, preview);
                 ui.separator();
@@ -102,9 +108,9 @@ fn rows_ui(ui: &mut egui::Ui, p: &Preview) {
 /// One combo per role; returns an error when the chosen time column has no known format.
 fn roles_ui(ui: &mut egui::Ui, p: &mut Preview) -> Option<String> {
     let columns = p.columns.clone();
-    let pick = |ui: &mut egui::Ui, role: &str, value: &mut Option<usize>, optional: bool| {
+    let pick = |ui: &mut egui::Ui, role: Role, value: &mut Option<usize>, optional: bool| {
         let text = value.map_or_else(|| t!("mapping.none").into_owned(), |c| columns[c].clone());
-        egui::ComboBox::from_label(name_of("role", role))
+        egui::ComboBox::from_label(say(&role))
             .selected_text(text)
             .show_ui(ui, |ui| {
                 if optional {
@@ -118,9 +124,9 @@ fn roles_ui(ui: &mut egui::Ui, p: &mut Preview) -> Option<String> {
     let mut error = None;
     egui::Grid::new("roles").show(ui, |ui| {
         let mut user = Some(p.plan.user);
-        pick(ui, "user", &mut user, false);
+        pick(ui, Role::User, &mut user, false);
         let mut time = Some(p.plan.time.column);
-        pick(ui, "time", &mut time, false);
+        pick(ui, Role::Time, &mut time, false);
         ui.end_row();
         if let Some(u) = user {
             p.plan.user = u;
@@ -145,15 +151,15 @@ fn roles_ui(ui: &mut egui::Ui, p: &mut Preview) -> Option<String> {
             EventRole::Column(c) => Some(*c),
             EventRole::Constant(_) => None,
         };
-        pick(ui, "event", &mut event, true);
+        pick(ui, Role::Event, &mut event, true);
         p.plan.event = match event {
             Some(c) => EventRole::Column(c),
             None => EventRole::Constant(crate::log::DEFAULT_EVENT_NAME.to_string()),
         };
-        pick(ui, "amount", &mut p.plan.amount, true);
+        pick(ui, Role::Amount, &mut p.plan.amount, true);
         ui.end_row();
-        pick(ui, "item", &mut p.plan.item, true);
-        pick(ui, "category", &mut p.plan.category, true);
+        pick(ui, Role::Item, &mut p.plan.item, true);
+        pick(ui, Role::Category, &mut p.plan.category, true);
         ui.end_row();
     });
     ui.label(t!(

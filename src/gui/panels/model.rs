@@ -1,7 +1,7 @@
 //! The model panel: the detector, retrain now or every N labels, the metrics before and after
 //! the last retrain, the detector comparison (`vigil eval`'s table) and the training curve.
 
-use crate::gui::i18n::{name_of, t};
+use crate::gui::i18n::t;
 use eframe::egui;
 use egui_plot::{Line, Plot};
 
@@ -106,8 +106,8 @@ fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport)
             ui.strong(t!("metric.precision"));
             ui.strong(t!("metric.recall"));
             ui.end_row();
-            for (name, r) in [("before", before), ("after", after)] {
-                ui.label(format!("{} ({})", name_of("model", name), r.detector));
+            for (name, r) in [(t!("model.before"), before), (t!("model.after"), after)] {
+                ui.label(format!("{name} ({})", r.detector));
                 let m = &r.metrics;
                 for v in [
                     m.roc_auc,

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use crate::gui::i18n::{Language, name_of, t};
+use crate::gui::i18n::{Language, say, t};
 
 use super::common::{dot, label_text, risk_colour};
 use super::panel::Panel;
@@ -38,21 +38,17 @@ impl Panel for QueuePanel {
         let mut filter = t.filter().clone();
         ui.horizontal(|ui| {
             egui::ComboBox::from_id_salt("risk_filter")
-                .selected_text(name_of("risk_filter", filter.risk.name()))
+                .selected_text(say(&filter.risk))
                 .show_ui(ui, |ui| {
                     for r in RiskFilter::ALL {
-                        ui.selectable_value(&mut filter.risk, r, name_of("risk_filter", r.name()));
+                        ui.selectable_value(&mut filter.risk, r, say(&r));
                     }
                 });
             egui::ComboBox::from_id_salt("label_filter")
-                .selected_text(name_of("label_filter", filter.label.name()))
+                .selected_text(say(&filter.label))
                 .show_ui(ui, |ui| {
                     for l in LabelFilter::ALL {
-                        ui.selectable_value(
-                            &mut filter.label,
-                            l,
-                            name_of("label_filter", l.name()),
-                        );
+                        ui.selectable_value(&mut filter.label, l, say(&l));
                     }
                 });
             if let Some(s) = t.segments() {
@@ -69,13 +65,10 @@ impl Panel for QueuePanel {
                     });
             }
             egui::ComboBox::from_id_salt("order")
-                .selected_text(t!(
-                    "queue.order",
-                    order = name_of("order", filter.order.name())
-                ))
+                .selected_text(t!("queue.order", order = say(&filter.order)))
                 .show_ui(ui, |ui| {
                     for o in QueueOrder::ALL {
-                        ui.selectable_value(&mut filter.order, o, name_of("order", o.name()));
+                        ui.selectable_value(&mut filter.order, o, say(&o));
                     }
                 });
         });
@@ -150,10 +143,7 @@ fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
         ui.strong(t!("queue.marked", n = t.marked().len()));
         for verdict in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
             if ui
-                .small_button(t!(
-                    "queue.all_as",
-                    verdict = name_of("verdict", verdict.name())
-                ))
+                .small_button(t!("queue.all_as", verdict = say(&verdict)))
                 .clicked()
             {
                 out.push(Command::LabelMarked(verdict));
@@ -169,12 +159,7 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
     let selected = t.selected() == Some(u);
     let marked = t.is_marked(u);
     let score = t.score(u);
-    let reason = t
-        .reasons(u)
-        .into_iter()
-        .next()
-        .map(|r| r.text)
-        .unwrap_or_default();
+    let reason = t.reasons(u).first().map(say).unwrap_or_default();
     let events = t.events_of(u).len();
     ui.horizontal(|ui| {
         ui.set_height(ROW_HEIGHT);

@@ -2,7 +2,7 @@
 //! precision and recall on the labels so far, overlap with the model), save it with an action,
 //! and switch saved rules on and off; below, the allow and block lists.
 
-use crate::gui::i18n::{name_of, t};
+use crate::gui::i18n::{Language, say, t};
 use eframe::egui;
 
 use super::panel::Panel;
@@ -11,6 +11,7 @@ use crate::gui::command::Command;
 use crate::gui::view::View;
 use crate::log::UserCode;
 use crate::rules::{Backtest, ListEntry, ListKind, ParseError, Rule, RuleAction};
+use crate::words::phrase;
 use crate::workbench::Triage;
 
 /// What the expression box is called (on screen and for assistive technology).
@@ -81,10 +82,10 @@ impl RulesPanel {
             ui.label(t!("rules.name"));
             ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(140.0));
             egui::ComboBox::from_id_salt("rule_action")
-                .selected_text(name_of("action", self.action.name()))
+                .selected_text(say(&self.action))
                 .show_ui(ui, |ui| {
                     for a in RuleAction::ALL {
-                        ui.selectable_value(&mut self.action, a, name_of("action", a.name()));
+                        ui.selectable_value(&mut self.action, a, say(&a));
                     }
                 });
             let ready = !self.name.trim().is_empty()
@@ -114,10 +115,10 @@ impl RulesPanel {
         ui.horizontal(|ui| {
             let e = &mut self.list_entry;
             egui::ComboBox::from_id_salt("list_kind")
-                .selected_text(name_of("list", e.kind.name()))
+                .selected_text(say(&e.kind))
                 .show_ui(ui, |ui| {
                     for k in ListKind::ALL {
-                        ui.selectable_value(&mut e.kind, k, name_of("list", k.name()));
+                        ui.selectable_value(&mut e.kind, k, say(&k));
                     }
                 });
             egui::ComboBox::from_id_salt("list_role")
@@ -159,7 +160,7 @@ impl RulesPanel {
                         }
                         ui.label(format!(
                             "{} · {} {}",
-                            name_of("list", entry.kind.name()),
+                            say(&entry.kind),
                             entry.role,
                             entry.value
                         ));
@@ -269,12 +270,14 @@ fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
                 .id_salt("rule_features_scroll")
                 .show(ui, |ui| {
                     let (account, event) = t.feature_specs();
-                    for (level, specs) in [("account", account), ("event", event)] {
+                    for (level, specs) in
+                        [(t!("level.account"), account), (t!("level.event"), event)]
+                    {
                         for s in specs {
                             let hover = t!(
                                 "rules.feature_hint",
-                                level = name_of("level", level),
-                                phrase = s.phrase.replace("{}", "…")
+                                level = &level,
+                                phrase = phrase(&s.phrase, "…", Language::current())
                             );
                             if ui.small_button(&s.name).on_hover_text(hover).clicked() {
                                 if !expression.is_empty() && !expression.ends_with(' ') {
@@ -312,7 +315,7 @@ fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut 
             ui.weak(t!(
                 "rules.version_line",
                 version = r.version,
-                action = name_of("action", r.action.name()),
+                action = say(&r.action),
                 hits = t.rules().hit_count(i)
             ));
         });

@@ -2,7 +2,7 @@
 //! by segment, accounts labelled fraud ringed, at most `MAX_POINTS` drawn), click a point to open
 //! its account, and read each segment's profile.
 
-use crate::gui::i18n::t;
+use crate::gui::i18n::{Language, say, t};
 use eframe::egui;
 use egui_plot::{Plot, PlotPoint, Points};
 
@@ -12,6 +12,7 @@ use crate::gui::command::Command;
 use crate::gui::view::{JobKind, View};
 use crate::log::UserCode;
 use crate::segments::Segmentation;
+use crate::words::{fraud_among_labelled, place_in_segment};
 use crate::workbench::Triage;
 
 /// Points drawn at most: larger logs are drawn by an even stride (every account still counts in
@@ -95,7 +96,7 @@ impl Panel for SegmentsPanel {
                 ui.label(t!(
                     "segments.summary",
                     k = s.k,
-                    chosen_by = &s.chosen_by,
+                    chosen_by = say(&s.chosen_by),
                     silhouette = metric_text(s.silhouette, 2)
                 ));
             }
@@ -153,9 +154,9 @@ impl SegmentsPanel {
         if let Some(u) = t.selected() {
             let segment = t
                 .segment_of(u)
-                .map(|(s, d)| format!("segment {s}, {d:.2} from its centre"));
+                .map(|(s, d)| place_in_segment(s, d, Language::current()));
             let mut line = format!("{}: {}", t.user_name(u), segment.unwrap_or_default());
-            if let Some(o) = t.outlook().and_then(|o| o.text(u.index())) {
+            if let Some(o) = t.outlook().and_then(|o| o.of(u)).map(|o| say(&o)) {
                 line.push_str(&format!("; {o}"));
             }
             ui.label(line);
@@ -170,10 +171,11 @@ fn profiles(ui: &mut egui::Ui, s: &Segmentation) {
             for p in &s.profiles {
                 ui.horizontal(|ui| {
                     ui.colored_label(colour(p.segment), t!("queue.segment", i = p.segment));
-                    ui.label(t!("segments.size", n = p.size, fraud = p.fraud_text()));
+                    let fraud = fraud_among_labelled(p, Language::current());
+                    ui.label(t!("segments.size", n = p.size, fraud = fraud));
                 });
-                for t in &p.traits {
-                    ui.label(format!("    {t}"));
+                for trait_ in &p.traits {
+                    ui.label(format!("    {}", say(trait_)));
                 }
             }
         });

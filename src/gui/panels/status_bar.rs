@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use crate::gui::i18n::t;
+use crate::gui::i18n::{say, t};
 
 use super::panel::Panel;
 use crate::gui::command::Command;
@@ -27,7 +27,8 @@ impl Panel for StatusBar {
         ui.horizontal(|ui| {
             for j in view.jobs {
                 let p = &j.progress;
-                ui.label(format!("{}: {}", p.name, p.stage));
+                let stage = p.stage.map(|s| say(&s)).unwrap_or_default();
+                ui.label(format!("{}: {stage}", p.name));
                 let bar = match p.fraction {
                     Some(f) => egui::ProgressBar::new(f).show_percentage(),
                     // Not animated: an animation repaints every frame, and with software

@@ -3,7 +3,7 @@
 //! hovering shows the nearest event. The series are built once per account and model, and the
 //! plot borrows them every frame.
 
-use crate::gui::i18n::t;
+use crate::gui::i18n::{Language, t};
 use eframe::egui::{self, Color32};
 use egui_plot::{MarkerShape, Plot, PlotPoint, Points};
 
@@ -146,7 +146,7 @@ impl Timeline {
         if let Some(e) = hovered {
             response
                 .response
-                .on_hover_text_at_pointer(t.event_summary(e));
+                .on_hover_text_at_pointer(t.event_summary(e, Language::current()));
         }
         hovered
     }

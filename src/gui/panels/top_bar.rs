@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use crate::gui::i18n::{Language, t};
+use crate::gui::i18n::{Language, say, t};
 
 use super::common::file_name;
 use super::panel::Panel;
@@ -87,7 +87,7 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         .unwrap_or_default();
     // The load report (encoding, rejected rows, warnings) on hover: built only when shown.
     ui.strong(file_name(t.log_path())).on_hover_ui(|ui| {
-        ui.label(egui::RichText::new(t.load_report().to_text()).monospace());
+        ui.label(egui::RichText::new(say(t.load_report())).monospace());
     });
     ui.label(t!(
         "top.summary",

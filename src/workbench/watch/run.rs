@@ -20,13 +20,14 @@ use serde::Serialize;
 use super::super::error::{Result, WorkbenchError};
 use super::super::triage::Triage;
 use super::growth::ScoredBatch;
-use super::scorer::{Alert, Ingested, LiveScorer, ScorerSetup};
+use super::scorer::{Alert, AlertEvent, Ingested, LiveScorer, ScorerSetup};
 use crate::cases::{Case, Workspace};
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::Dataset;
 use crate::log::Mapping;
 use crate::log::appended::{AppendedEvents, read_appended};
 use crate::log::tail::{Tail, TailPosition};
+use crate::log::timeparse::format_rfc3339;
 use crate::progress::Progress;
 use crate::rules::{ListEntry, Rule};
 
@@ -73,15 +74,30 @@ pub enum WatchEvent {
     Quiet,
 }
 
-/// An alert as the alerts file and `vigil watch` print it: one JSON line, with its id.
-pub fn alert_line(id: i64, alert: &Alert) -> String {
+/// An alert as the alerts file and `vigil watch` print it: one JSON line, with its id, its
+/// reasons in English and the moment it was raised in RFC 3339.
+pub fn alert_line(id: i64, alert: &Alert) -> serde_json::Result<String> {
     #[derive(Serialize)]
-    struct Numbered<'a> {
+    struct Line<'a> {
         id: i64,
-        #[serde(flatten)]
-        alert: &'a Alert,
+        user: &'a str,
+        score: f32,
+        risk: Risk,
+        reasons: Vec<String>,
+        events: &'a [AlertEvent],
+        raised_at: String,
+        file: &'a str,
     }
-    serde_json::to_string(&Numbered { id, alert }).unwrap_or_default()
+    serde_json::to_string(&Line {
+        id,
+        user: &alert.user,
+        score: alert.score,
+        risk: alert.risk,
+        reasons: alert.reasons.iter().map(ToString::to_string).collect(),
+        events: &alert.events,
+        raised_at: format_rfc3339(alert.raised_at_ms),
+        file: &alert.file,
+    })
 }
 
 /// How a watch ended.
@@ -167,8 +183,10 @@ impl AlertsFile {
     ) -> Result<()> {
         let written = last_written_id(&self.path) as i64;
         for stored in workspace.alerts_after(key, written)? {
-            match serde_json::from_str::<Alert>(&stored.body) {
-                Ok(alert) => self.write(&alert_line(stored.id, &alert))?,
+            match serde_json::from_str::<Alert>(&stored.body)
+                .and_then(|alert| alert_line(stored.id, &alert))
+            {
+                Ok(line) => self.write(&line)?,
                 Err(e) => on(WatchEvent::Warning(format!(
                     "stored alert {}: {e}",
                     stored.id
@@ -437,7 +455,7 @@ impl Follower<'_> {
                 "{}: {} rows turned away: {}{example}",
                 events.file.display(),
                 r.count,
-                r.reason
+                r.issue
             )));
         }
         let Ingested { alerts, batch } = self.scorer.ingest(events)?;
@@ -458,7 +476,8 @@ impl Follower<'_> {
         });
         for (id, alert) in ids.into_iter().zip(alerts) {
             if let Some(out) = &mut self.alerts_file {
-                out.write(&alert_line(id, &alert))?;
+                let line = alert_line(id, &alert).map_err(|e| json_error(&out.path, e))?;
+                out.write(&line)?;
             }
             self.summary.alerts += 1;
             on(WatchEvent::Alert {

@@ -14,7 +14,7 @@ use super::super::defaults;
 use super::super::error::{Result, WorkbenchError};
 use super::super::labels::training_labels;
 use super::growth::{AccountUpdate, ScoredBatch};
-use crate::detect::{Detector, Risk, Thresholds};
+use crate::detect::{Detector, Reason, Risk, Thresholds};
 use crate::features::{
     Dataset, FeatureTable, LabelKnowledge, LabelledLog, LiveFeatures, Matrix,
     account_features_with_types,
@@ -40,17 +40,19 @@ pub struct AlertEvent {
     pub score: f32,
 }
 
-/// An account that reached high risk while the log was watched.
+/// An account that reached high risk while the log was watched. Stored in the workspace as
+/// it is; the alerts file and `vigil watch` print it as `alert_line` does.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Alert {
     pub user: String,
     /// The model's account score after the new events.
     pub score: f32,
     pub risk: Risk,
-    pub reasons: Vec<String>,
+    /// Why (the rules and lists hitting it first), as values a face says in its language.
+    pub reasons: Vec<Reason>,
     pub events: Vec<AlertEvent>,
-    /// When the alert was raised (RFC 3339, UTC).
-    pub raised_at: String,
+    /// When the alert was raised (ms since the epoch, UTC).
+    pub raised_at_ms: i64,
     /// The file the triggering events were read from.
     pub file: String,
 }
@@ -220,7 +222,7 @@ impl LiveScorer {
                 new_events[u.index()].push(e);
             }
         }
-        let raised_at = format_rfc3339(chrono::Utc::now().timestamp_millis());
+        let raised_at_ms = chrono::Utc::now().timestamp_millis();
         let mut alerts = Vec::new();
         for (su, events) in data.log.users().zip(&new_events) {
             let name = data.user_name(su);
@@ -232,8 +234,8 @@ impl LiveScorer {
             if risk != Risk::High {
                 continue;
             }
-            let mut reasons: Vec<String> = rules.reasons(su).into_iter().map(|r| r.text).collect();
-            reasons.extend(self.detector.explain(&data, su).into_iter().map(|r| r.text));
+            let mut reasons = rules.reasons(su);
+            reasons.extend(self.detector.explain(&data, su));
             let mut triggering = events.clone();
             triggering.sort_by(|&a, &b| scores.event[b].total_cmp(&scores.event[a]));
             triggering.truncate(EVENTS_PER_ALERT);
@@ -253,7 +255,7 @@ impl LiveScorer {
                         score: scores.event[e],
                     })
                     .collect(),
-                raised_at: raised_at.clone(),
+                raised_at_ms,
                 file: batch.file.display().to_string(),
             });
             self.alerted.insert(name.to_string());

@@ -1,0 +1,104 @@
+//! Segmenting accounts: k-means on the standardised account features, k given or chosen by the
+//! silhouette, with the 2-D view, each account's distance from its centre and the profiles.
+
+use serde::Serialize;
+
+use super::kmeans::{KMeans, fit as kmeans};
+use super::pca::project_2d;
+use super::profile::{SegmentProfile, profile};
+use super::quality::silhouette;
+use crate::features::{FeatureTable, Matrix, Scaler};
+use crate::log::Label;
+
+/// The k tried when the analyst asks for it to be chosen.
+pub const AUTO_K: std::ops::RangeInclusive<usize> = 2..=10;
+/// Restarts of k-means; the lowest inertia wins.
+const RESTARTS: usize = 4;
+
+/// How k was set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChosenBy {
+    /// The analyst gave it.
+    Given,
+    /// The best silhouette over k = `from..=to`.
+    Silhouette { from: usize, to: usize },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Segmentation {
+    pub k: usize,
+    pub chosen_by: ChosenBy,
+    pub silhouette: f64,
+    /// (k, silhouette) of every k tried.
+    pub tried: Vec<(usize, f64)>,
+    /// Per account.
+    pub assignments: Vec<usize>,
+    pub xy: Vec<(f32, f32)>,
+    /// Distance from the own segment's centre, in standardised units.
+    pub distance: Vec<f32>,
+    pub profiles: Vec<SegmentProfile>,
+}
+
+/// Segments the accounts of `account` (one row per account). `labels` are the accounts'
+/// labels, for the profiles only; `k` None chooses it.
+pub fn segment(
+    account: &FeatureTable,
+    labels: &[Label],
+    k: Option<usize>,
+    seed: u64,
+) -> Segmentation {
+    let scaler = Scaler::fit(&account.values);
+    let x = scaler.transform(&account.values);
+    let (model, chosen_by, tried) = match k {
+        Some(k) => (kmeans(&x, k, seed, RESTARTS), ChosenBy::Given, Vec::new()),
+        None => choose_k(&x, seed),
+    };
+    let k = model.centres.rows;
+    let distance = (0..x.rows)
+        .map(|r| {
+            let c = model.centres.row(model.assignments[r]);
+            x.row(r)
+                .iter()
+                .zip(c)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum::<f32>()
+                .sqrt()
+        })
+        .collect();
+    let profiles = (0..k)
+        .map(|s| profile(account, &x, &model.assignments, labels, s))
+        .collect();
+    Segmentation {
+        k,
+        chosen_by,
+        silhouette: silhouette(&x, &model.assignments, k),
+        tried,
+        assignments: model.assignments,
+        xy: project_2d(&x),
+        distance,
+        profiles,
+    }
+}
+
+/// The k of `AUTO_K` with the best silhouette (the smaller k on a tie).
+fn choose_k(x: &Matrix, seed: u64) -> (KMeans, ChosenBy, Vec<(usize, f64)>) {
+    let mut best: Option<(KMeans, f64)> = None;
+    let mut tried = Vec::new();
+    for k in AUTO_K.filter(|&k| k < x.rows.max(2)) {
+        let m = kmeans(x, k, seed, RESTARTS);
+        let s = silhouette(x, &m.assignments, k);
+        tried.push((k, s));
+        if best.as_ref().is_none_or(|(_, b)| s > *b) {
+            best = Some((m, s));
+        }
+    }
+    let how = ChosenBy::Silhouette {
+        from: *AUTO_K.start(),
+        to: *AUTO_K.end(),
+    };
+    match best {
+        Some((m, _)) => (m, how, tried),
+        None => (kmeans(x, 1, seed, RESTARTS), how, tried),
+    }
+}

@@ -1,0 +1,13 @@
+//! Lengths of time in milliseconds, the unit of every timestamp and duration in Vigil: one
+//! home, so a day is defined once.
+
+pub const SECOND_MS: i64 = 1_000;
+pub const MINUTE_MS: i64 = 60 * SECOND_MS;
+pub const HOUR_MS: i64 = 60 * MINUTE_MS;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+pub const WEEK_MS: i64 = 7 * DAY_MS;
+
+/// `ms` in days, for figures said in days (a horizon, a history's length).
+pub fn days(ms: i64) -> f64 {
+    ms as f64 / DAY_MS as f64
+}
