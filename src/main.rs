@@ -17,7 +17,7 @@ fn launch(w: WindowArgs) -> LaunchOptions {
         detector: w.detector,
         author: w.author,
         frame_report: w.frame_report,
-        frame_live_secs: w.frame_live,
+        frame_live_secs: w.frame_live_secs,
     }
 }
 

@@ -6,7 +6,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use common::{stderr, vigil};
-use vigil::cases::{Source, Verdict, Workspace, default_workspace, export_labels, import_labels};
+use vigil::cases::{
+    SettingKey, Source, Verdict, Workspace, default_workspace, export_labels, import_labels,
+};
 
 #[test]
 fn labels_notes_and_settings_survive_reopening() {
@@ -20,7 +22,8 @@ fn labels_notes_and_settings_survive_reopening() {
             .unwrap();
         ws.set_verdict("张三", Verdict::Legit, "bo", Source::Analyst)
             .unwrap();
-        ws.set_setting("threshold.suspicious", "0.93").unwrap();
+        ws.set_setting(SettingKey::ThresholdSuspicious, "0.93")
+            .unwrap();
     }
     let ws = Workspace::open(&path).unwrap();
     let u1 = ws.case("u1").unwrap().unwrap();
@@ -33,7 +36,9 @@ fn labels_notes_and_settings_survive_reopening() {
         Some(Verdict::Legit)
     );
     assert_eq!(
-        ws.setting("threshold.suspicious").unwrap().as_deref(),
+        ws.setting(SettingKey::ThresholdSuspicious)
+            .unwrap()
+            .as_deref(),
         Some("0.93")
     );
     assert_eq!(ws.audit_len().unwrap(), 3);

@@ -356,7 +356,7 @@ fn legit_so_far_is_known_as_early_as_fraud() {
         .unwrap()
         .log;
     let index = log::UserIndex::new(&log);
-    let delay = 7 * 86_400_000;
+    let delay = vigil::time_units::WEEK_MS;
     let k = vigil::features::LabelKnowledge::new(&log, &index, &[], delay);
     let at = |d: u32| vigil::log::timeparse::parse_instant(&day(d)).unwrap() + 1;
     let label_of = |t: i64, name: &str| {

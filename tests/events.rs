@@ -13,7 +13,8 @@ use vigil::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector
 use vigil::features::{Dataset, LabelledLog};
 use vigil::log::{self, Label, Mapping};
 use vigil::progress::NoProgress;
-use vigil::sample::{self, DAY_MS, SampleConfig};
+use vigil::sample::{self, SampleConfig};
+use vigil::time_units::DAY_MS;
 use vigil::workbench::{DataSource, ModelChoice, ScoreRequest, score_to_csv};
 
 /// A generated shop. With a few hundred users it has only a dozen fraud accounts, so the seed
@@ -230,8 +231,8 @@ fn a_window_scored_alone_scores_as_in_the_whole_log() {
     let request = ScoreRequest {
         model: ModelChoice::Dir(model.clone()),
         level: Level::Event,
-        from: None,
-        until: None,
+        from_ms: None,
+        until_ms: None,
         seed: 7,
         out: blocks_csv.clone(),
         block_events: Some(3_000),

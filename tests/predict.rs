@@ -12,7 +12,7 @@ use vigil::predict::{PredictError, PredictOptions, Prediction, Target, predict};
 use vigil::progress::NoProgress;
 use vigil::sample::{self, SampleConfig};
 
-const DAY: i64 = 86_400_000;
+const DAY: i64 = vigil::time_units::DAY_MS;
 
 fn read(path: &Path) -> EventLog {
     load(path, &Mapping::default(), &NoProgress).unwrap().log

@@ -119,7 +119,8 @@ fn seller_fraud_spans_many_buyers_over_weeks() {
     let seller_of = |e: &sample::Event| e.item.map(|i| s.shop.items[i as usize].seller);
     for &(seller, from, until) in &s.shop.compromised {
         assert!(
-            until - from >= 7 * sample::DAY_MS || until == s.config.start_ms + 30 * sample::DAY_MS
+            until - from >= 7 * vigil::time_units::DAY_MS
+                || until == s.config.start_ms + 30 * vigil::time_units::DAY_MS
         );
         let buyers: BTreeSet<u32> = s
             .events
@@ -162,7 +163,7 @@ fn the_log_looks_like_a_shop() {
     assert!(count("cart") > count("order") / 2);
     assert!(count("pay") * 10 > count("order") * 7);
     // Daily rhythm: evenings busier than small hours (for legit users).
-    let hour = |e: &sample::Event| (e.ts_ms / 3_600_000) % 24;
+    let hour = |e: &sample::Event| (e.ts_ms / vigil::time_units::HOUR_MS) % 24;
     let legit: Vec<_> = s.events.iter().filter(|e| !e.fraud).collect();
     let night = legit.iter().filter(|e| (2..6).contains(&hour(e))).count();
     let evening = legit.iter().filter(|e| (19..23).contains(&hour(e))).count();
@@ -182,7 +183,7 @@ fn the_log_looks_like_a_shop() {
     assert!(
         s.events
             .iter()
-            .all(|e| e.ts_ms >= start && e.ts_ms < start + 14 * sample::DAY_MS)
+            .all(|e| e.ts_ms >= start && e.ts_ms < start + 14 * vigil::time_units::DAY_MS)
     );
     // Bots are machine-regular: their gaps within a run vary by milliseconds, not seconds.
     let bot = s

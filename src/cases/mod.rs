@@ -8,6 +8,7 @@ mod lists_store;
 mod queue;
 mod rules_store;
 mod schema;
+mod settings;
 mod watch_store;
 mod workspace;
 
@@ -16,5 +17,6 @@ pub use error::CaseError;
 pub use exchange::{export_labels, import_labels};
 pub use lists_store::{export_lists, read_lists};
 pub use queue::{QueueOrder, order_queue};
+pub use settings::SettingKey;
 pub use watch_store::StoredAlert;
 pub use workspace::{Workspace, default_workspace, os_user};

@@ -275,28 +275,6 @@ impl Workspace {
             .map(|n| n as usize)
             .map_err(|e| self.sql(e))
     }
-
-    /// A saved setting (thresholds, queue position, panel sizes...).
-    pub fn setting(&self, key: &str) -> Result<Option<String>, CaseError> {
-        self.conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                params![key],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
-    }
-
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), CaseError> {
-        self.conn
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )
-            .map(|_| ())
-            .map_err(|e| self.sql(e))
-    }
 }
 
 /// One audit line to write.

@@ -54,8 +54,8 @@ pub struct WindowArgs {
     pub frame_report: Option<PathBuf>,
     /// With --frame-report: measure while Live mode follows the log for this many seconds
     /// (something else appends to it), instead of during a retrain.
-    #[arg(long, value_name = "SECS", requires = "frame_report")]
-    pub frame_live: Option<u64>,
+    #[arg(long = "frame-live", value_name = "SECS", requires = "frame_report")]
+    pub frame_live_secs: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -277,8 +277,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "L.csv")]
     pub labels: Option<PathBuf>,
     /// How long after its event an imported label becomes known (e.g. 7d, 12h).
-    #[arg(long, default_value = defaults::LABEL_DELAY, value_parser = parse_duration_ms)]
-    pub label_delay: i64,
+    #[arg(long = "label-delay", default_value = defaults::LABEL_DELAY, value_parser = parse_duration_ms)]
+    pub label_delay_ms: i64,
 }
 
 #[derive(Args, Debug)]
@@ -288,8 +288,8 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = defaults::DETECTOR)]
     pub detector: DetectorKind,
     /// Train on events before this time (RFC 3339 or YYYY-MM-DD), with the labels known by then.
-    #[arg(long, value_parser = parse_instant)]
-    pub until: Option<i64>,
+    #[arg(long = "until", value_parser = parse_instant)]
+    pub until_ms: Option<i64>,
     /// Training epochs for the neural detectors (default: chosen from the data size).
     #[arg(long, default_value_t = defaults::EPOCHS)]
     pub epochs: usize,
@@ -317,11 +317,11 @@ pub struct ScoreArgs {
     #[arg(long, value_enum, default_value = "user")]
     pub level: Level,
     /// Only output events (or users active) from this time on.
-    #[arg(long, value_parser = parse_instant)]
-    pub from: Option<i64>,
+    #[arg(long = "from", value_parser = parse_instant)]
+    pub from_ms: Option<i64>,
     /// Only output events (or users active) before this time.
-    #[arg(long, value_parser = parse_instant)]
-    pub until: Option<i64>,
+    #[arg(long = "until", value_parser = parse_instant)]
+    pub until_ms: Option<i64>,
     #[arg(long, default_value_t = defaults::SEED)]
     pub seed: u64,
     #[arg(long)]
@@ -361,11 +361,11 @@ pub struct PredictArgs {
     #[arg(long, value_enum)]
     pub target: Target,
     /// The cut-off T (RFC 3339 or YYYY-MM-DD): nothing at or after it is learned from.
-    #[arg(long, value_parser = parse_instant)]
-    pub at: i64,
+    #[arg(long = "at", value_parser = parse_instant)]
+    pub at_ms: i64,
     /// How far after T the prediction looks (e.g. 90d).
-    #[arg(long, value_parser = parse_duration_ms)]
-    pub horizon: i64,
+    #[arg(long = "horizon", value_parser = parse_duration_ms)]
+    pub horizon_ms: i64,
     /// Training epochs (default: chosen from the data size).
     #[arg(long, default_value_t = defaults::EPOCHS)]
     pub epochs: usize,
@@ -392,8 +392,8 @@ pub struct EvalArgs {
     #[arg(long, default_value = defaults::COMPARE_SPLIT)]
     pub split: Split,
     /// With a time split: test only this long after its time (e.g. 7d).
-    #[arg(long, value_parser = parse_duration_ms)]
-    pub horizon: Option<i64>,
+    #[arg(long = "horizon", value_parser = parse_duration_ms)]
+    pub horizon_ms: Option<i64>,
     /// At event level: the accounts a day whose precision is reported (the daily review list).
     #[arg(long, default_value_t = defaults::TOP_K)]
     pub top_k: usize,

@@ -16,7 +16,7 @@ pub(super) fn source(args: &DataArgs) -> DataSource {
         map: args.map.clone(),
         encoding: args.encoding.clone(),
         labels: args.labels.clone(),
-        label_delay_ms: args.label_delay,
+        label_delay_ms: args.label_delay_ms,
     }
 }
 
@@ -24,7 +24,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
     let progress = TerminalProgress::new(false);
     let request = TrainRequest {
         detector: args.detector,
-        until: args.until,
+        until_ms: args.until_ms,
         epochs: args.epochs,
         seed: args.seed,
         out: args.out.clone(),
@@ -62,8 +62,8 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
         block_events: None,
         model,
         level: args.level,
-        from: args.from,
-        until: args.until,
+        from_ms: args.from_ms,
+        until_ms: args.until_ms,
         seed: args.seed,
         out: args.out.clone(),
         language: args.lang,
@@ -111,7 +111,7 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
         level: args.level,
         seed: args.seed,
         epochs: args.epochs,
-        horizon_ms: args.horizon,
+        horizon_ms: args.horizon_ms,
         top_k: args.top_k,
     };
     let rows = workbench::compare(data.into(), &request, &progress)?;

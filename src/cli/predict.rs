@@ -15,8 +15,8 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     let request = PredictRequest {
         options: PredictOptions {
             target: args.target,
-            at_ms: args.at,
-            horizon_ms: args.horizon,
+            at_ms: args.at_ms,
+            horizon_ms: args.horizon_ms,
             seed: args.seed,
             epochs: args.epochs,
         },
@@ -34,7 +34,7 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    let days = |ms: i64| ms as f64 / 86_400_000.0;
+    let days = crate::time_units::days;
     println!(
         "{} at {} for {:.1} days: {} users predicted",
         p.target.name(),

@@ -2,9 +2,8 @@
 //! day scores highest are what a team would review; the share of them with a fraud event that
 //! day, averaged over the days (the "card precision@k" of the fraud-detection literature).
 
+use crate::time_units::DAY_MS;
 use std::collections::BTreeMap;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// One scored event: its time, its account, its score and whether it really was fraud.
 #[derive(Clone, Copy, Debug)]

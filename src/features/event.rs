@@ -19,8 +19,8 @@ use ahash::AHashMap;
 
 use super::FeatureError;
 use super::event_state::{
-    ActivityCursor, ActivityRow, DAY_MS, HISTORY_MS, HOUR_MS, RISK_WINDOWS_MS, RiskCursor, RiskRow,
-    UserCursor, UserRow,
+    ActivityCursor, ActivityRow, HISTORY_MS, RISK_WINDOWS_MS, RiskCursor, RiskRow, UserCursor,
+    UserRow,
 };
 use super::knowledge::LabelKnowledge;
 use super::matrix::Matrix;
@@ -29,6 +29,7 @@ use super::spec::{FeatureSpec, FeatureTable, Unit};
 use super::vocab::{Act, act_of};
 use crate::log::{CatColumn, EventLog, Label, NULL_CODE, UserIndex};
 use crate::progress::{Progress, Stage};
+use crate::time_units::{DAY_MS, HOUR_MS};
 
 /// The user's activity windows (`USER_WINDOWS_MS`).
 const USER_WINDOWS: [Window; 4] = [Window::Hour, Window::Day, Window::Week, Window::Month];

@@ -7,12 +7,13 @@ use std::collections::VecDeque;
 
 use ahash::AHashMap;
 
+use crate::time_units::{DAY_MS, HOUR_MS, WEEK_MS};
+
 /// The user's activity windows (the last is the longest history any feature reads).
-pub(crate) const USER_WINDOWS_MS: [i64; 4] = [HOUR_MS, DAY_MS, 7 * DAY_MS, HISTORY_MS];
+pub(crate) const USER_WINDOWS_MS: [i64; 4] = [HOUR_MS, DAY_MS, WEEK_MS, HISTORY_MS];
 /// Label-risk windows, each read `delay` back.
-pub(crate) const RISK_WINDOWS_MS: [i64; 3] = [DAY_MS, 7 * DAY_MS, 30 * DAY_MS];
-pub(crate) const HOUR_MS: i64 = 3_600_000;
-pub(crate) const DAY_MS: i64 = 24 * HOUR_MS;
+pub(crate) const RISK_WINDOWS_MS: [i64; 3] = [DAY_MS, WEEK_MS, 30 * DAY_MS];
+/// The longest history any feature reads.
 pub(crate) const HISTORY_MS: i64 = 30 * DAY_MS;
 
 /// A user's features as of one of their events.

@@ -17,6 +17,7 @@ mod mapping;
 mod ndjson;
 mod parquet;
 mod plan;
+mod planner;
 mod reader;
 mod record;
 mod report;

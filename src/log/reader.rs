@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::assemble::Assembler;
-use super::detect::{self, Head};
+use super::detect::Head;
 use super::error::LoadError;
 use super::mapping::Mapping;
 use super::plan::Plan;
+use super::planner::build_plan;
 use super::report::{self, LoadReport};
 use super::source::{self, Delimiter, Kind};
 use super::table::EventLog;
@@ -85,7 +86,7 @@ pub fn preview(path: &Path, mapping: &Mapping) -> Result<Preview, LoadError> {
         columns: columns.clone(),
         has_header,
     };
-    let plan = detect::build_plan(&head, mapping)?;
+    let plan = build_plan(&head, mapping)?;
     Ok(Preview {
         path: path.to_path_buf(),
         format: source.format_name(),

@@ -325,7 +325,8 @@ fn split_rows(lines: &[&str], delimiter: Delimiter) -> Vec<Vec<String>> {
 }
 
 /// A header row holds names: no numbers or times, no value its column repeats below, and either
-/// known role names or text above numbers.
+/// known role names or text above numbers or times (every log has a time column, so a header's
+/// time name always sits above times). A first row of text above nothing but text is data.
 fn sniff_header(rows: &[Vec<String>]) -> bool {
     let Some(first) = rows.first() else {
         return false;
@@ -350,9 +351,13 @@ fn sniff_header(rows: &[Vec<String>]) -> bool {
         super::mapping::USER_NAMES.contains(&n.as_str())
             || super::mapping::TIME_NAMES.contains(&n.as_str())
     });
-    let text_above_numbers =
-        (0..first.len()).any(|c| rows[1..].iter().filter_map(|r| r.get(c)).any(|v| is_num(v)));
-    known || text_above_numbers || rows.len() > 1
+    let text_above_values = (0..first.len()).any(|c| {
+        rows[1..]
+            .iter()
+            .filter_map(|r| r.get(c))
+            .any(|v| is_num(v) || is_time(v))
+    });
+    known || text_above_values
 }
 
 /// The delimited layout of a file and a sample of its rows.
@@ -466,6 +471,17 @@ mod tests {
             &["用户ID", "时间"],
             &["张三", "2024-01-01"]
         ])));
+        // Unknown names decide by what is below them: times, or only text.
+        assert!(sniff_header(&rows(&[
+            &["who", "when", "what"],
+            &["alice", "2024-01-01 10:00:00", "view"],
+            &["bob", "2024-01-01 11:00:00", "cart"]
+        ])));
+        assert!(!sniff_header(&rows(&[
+            &["alice", "home", "view"],
+            &["bob", "shop", "cart"]
+        ])));
+        assert!(!sniff_header(&rows(&[&["alice", "bob"]])), "one row is data");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 
+use crate::time_units::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS};
+
 /// How a time column is written. Times without a zone are read as UTC.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimeFormat {
@@ -142,11 +144,11 @@ pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
     let (number, unit) = s.split_at(split);
     let ms_per_unit = match unit.trim() {
         "ms" => 1.0,
-        "s" => 1e3,
-        "m" | "min" => 60e3,
-        "h" => 3_600e3,
-        "d" => 86_400e3,
-        "w" => 604_800e3,
+        "s" => SECOND_MS as f64,
+        "m" | "min" => MINUTE_MS as f64,
+        "h" => HOUR_MS as f64,
+        "d" => DAY_MS as f64,
+        "w" => WEEK_MS as f64,
         _ => {
             return Err(format!(
                 "duration '{s}': expected a number and a unit (ms, s, m, h, d, w), e.g. 7d"
@@ -212,7 +214,7 @@ fn to_millis(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Optio
     {
         return None;
     }
-    let secs = days_from_civil(y, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64;
+    let secs = days_from_civil(y, mo, d) * (DAY_MS / SECOND_MS) + (h * 3600 + mi * 60 + s) as i64;
     Some(secs * 1000 + ms as i64)
 }
 
@@ -472,8 +474,8 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration_ms("7d"), Ok(7 * 86_400_000));
-        assert_eq!(parse_duration_ms("12h"), Ok(12 * 3_600_000));
+        assert_eq!(parse_duration_ms("7d"), Ok(7 * DAY_MS));
+        assert_eq!(parse_duration_ms("12h"), Ok(12 * HOUR_MS));
         assert_eq!(parse_duration_ms("1.5s"), Ok(1500));
         assert_eq!(parse_duration_ms("250ms"), Ok(250));
         assert!(parse_duration_ms("7 days").unwrap_err().contains("unit"));

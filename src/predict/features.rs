@@ -9,8 +9,8 @@
 
 use super::timeline::Events;
 use crate::features::Matrix;
+use crate::time_units::{self, DAY_MS, MINUTE_MS};
 
-const DAY_MS: f64 = 86_400_000.0;
 /// Windows before the cut-off, as fractions of the horizon.
 const WINDOWS: [f64; 5] = [0.125, 0.25, 0.5, 1.0, 2.0];
 /// Half-lives of the decayed activity sums, as fractions of the horizon.
@@ -19,7 +19,7 @@ const HALF_LIVES: [f64; 3] = [0.25, 0.5, 1.0];
 const MAX_SPAN: f32 = 2.0;
 /// A pause this long ends a session: what a user does after one is what they do first when
 /// they come back, which is what the next event after a cut-off usually is.
-const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
+const SESSION_GAP_MS: i64 = 30 * MINUTE_MS;
 /// The last steps of the sequence, one-hot each.
 const LAST_STEPS: usize = 3;
 
@@ -69,7 +69,7 @@ pub fn row(
     classes: usize,
     out: &mut Vec<f32>,
 ) {
-    let days = |ms: i64| (ms as f64 / DAY_MS) as f32;
+    let days = |ms: i64| time_units::days(ms) as f32;
     let recency = days(cutoff - ev.ts[n - 1]);
     let tenure = days(cutoff - ev.ts[0]);
     let (mut purchases, mut amount_total, mut last_purchase) = (0usize, 0.0f32, None);
@@ -83,7 +83,7 @@ pub fn row(
             starts[ev.class[i] as usize] += 1.0;
             sessions += 1.0;
         }
-        let day = ev.ts[i].div_euclid(DAY_MS as i64);
+        let day = ev.ts[i].div_euclid(DAY_MS);
         if day != last_day {
             active_days += 1;
             last_day = day;
@@ -153,7 +153,7 @@ pub fn row(
 
 /// The baseline's view of the same user: days since the last event and the number of events.
 pub fn baseline_row(ev: &Events, n: usize, cutoff: i64, out: &mut Vec<f32>) {
-    out.extend([((cutoff - ev.ts[n - 1]) as f64 / DAY_MS) as f32, n as f32]);
+    out.extend([time_units::days(cutoff - ev.ts[n - 1]) as f32, n as f32]);
 }
 
 /// Rows appended one after another into a matrix of `cols` columns.

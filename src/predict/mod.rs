@@ -28,6 +28,7 @@ pub use vocabulary::OTHER;
 use crate::log::EventLog;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::{Progress, Stage};
+use crate::time_units::{DAY_MS, days};
 use examples::Examples;
 use models::Models;
 use targets::training_cutoffs;
@@ -69,8 +70,8 @@ pub fn predict(
         return Err(PredictError::TooLittleHistory {
             at: format_rfc3339(at),
             first: format_rfc3339(first),
-            history_days: (at - first) as f64 / 86_400_000.0,
-            horizon_days: horizon as f64 / 86_400_000.0,
+            history_days: days(at - first),
+            horizon_days: days(horizon),
         });
     }
     let classes = match options.target {
@@ -160,11 +161,11 @@ pub fn predict(
                 _ => f64::NAN,
             },
             figures,
-            partial: (end < at + horizon - 86_400_000).then(|| {
+            partial: (end < at + horizon - DAY_MS).then(|| {
                 format!(
                     "the log ends {:.1} days into the {:.1}-day horizon: later events are unknown",
-                    (end - at) as f64 / 86_400_000.0,
-                    horizon as f64 / 86_400_000.0
+                    days(end - at),
+                    days(horizon)
                 )
             }),
         }

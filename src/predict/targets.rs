@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn cutoffs_step_back_a_quarter_horizon_while_history_remains() {
-        let d = 86_400_000;
+        let d = crate::time_units::DAY_MS;
         // CDNOW: first purchase 1997-01-01 (day 0), at day 273, horizon 90 days.
         assert_eq!(
             training_cutoffs(0, 273 * d, 90 * d, 4),

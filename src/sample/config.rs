@@ -2,7 +2,6 @@
 
 /// 2026-10-01T00:00:00Z: the default first day of a generated log.
 pub const DEFAULT_START_MS: i64 = 1_790_812_800_000;
-pub const DAY_MS: i64 = 86_400_000;
 
 #[derive(Clone, Debug)]
 pub struct SampleConfig {

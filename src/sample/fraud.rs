@@ -4,13 +4,11 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::config::DAY_MS;
 use super::event::EventKind;
 use super::legit;
 use super::persona::Persona;
 use super::shop::{CITIES, ELECTRONICS, GROCERY, Shop, Taste, UserCtx, random_ip};
-
-const MINUTE_MS: i64 = 60_000;
+use crate::time_units::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS};
 
 pub fn generate(persona: Persona, ctx: &mut UserCtx) {
     match persona {
@@ -48,7 +46,7 @@ fn brushing(ctx: &mut UserCtx) {
         .collect();
     for round in 0..ctx.rng.random_range(2..=4) {
         if round > 0 {
-            t += ctx.rng.random_range(1..4) * DAY_MS + ctx.rng.random_range(0..3_600_000);
+            t += ctx.rng.random_range(1..4) * DAY_MS + ctx.rng.random_range(0..HOUR_MS);
         }
         for _ in 0..ctx.rng.random_range(4..=10) {
             let item = boosted[ctx.rng.random_range(0..boosted.len())];
@@ -58,7 +56,7 @@ fn brushing(ctx: &mut UserCtx) {
             ctx.emit(t, EventKind::Pay, Some(item), Some(ctx.price(item)), true);
         }
         for _ in 0..ctx.rng.random_range(3..=8) {
-            t += ctx.rng.random_range(15_000..60_000);
+            t += ctx.rng.random_range(15 * SECOND_MS..MINUTE_MS);
             let item = boosted[ctx.rng.random_range(0..boosted.len())];
             ctx.emit(t, EventKind::Review, Some(item), None, true);
         }
@@ -81,7 +79,7 @@ fn refund_abuse(ctx: &mut UserCtx) {
         ctx.emit(t, EventKind::Order, Some(item), Some(amount), true);
         t += ctx.human_gap(20.0);
         ctx.emit(t, EventKind::Pay, Some(item), Some(amount), true);
-        t += ctx.rng.random_range(6 * 3_600_000..3 * DAY_MS);
+        t += ctx.rng.random_range(6 * HOUR_MS..3 * DAY_MS);
         ctx.emit(t, EventKind::Refund, Some(item), Some(amount), true);
     }
 }
@@ -124,7 +122,7 @@ fn account_takeover(ctx: &mut UserCtx) {
         let item = ctx.pick_item(Taste::Category(ELECTRONICS));
         let amount = ctx.price(item).max(80_000) * ctx.rng.random_range(1..=3);
         ctx.emit(t, EventKind::Order, Some(item), Some(amount), true);
-        t += ctx.rng.random_range(10_000..60_000);
+        t += ctx.rng.random_range(10 * SECOND_MS..MINUTE_MS);
         ctx.emit(t, EventKind::Pay, Some(item), Some(amount), true);
     }
 }
@@ -203,7 +201,7 @@ fn bot(ctx: &mut UserCtx) {
                 ctx.emit(t, kind, item, None, true);
                 t += period_ms + ctx.rng.random_range(-15..=15);
             }
-            t += ctx.rng.random_range(10 * MINUTE_MS..3 * 3_600_000);
+            t += ctx.rng.random_range(10 * MINUTE_MS..3 * HOUR_MS);
         }
     }
 }

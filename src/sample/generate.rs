@@ -4,11 +4,12 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::config::{DAY_MS, SampleConfig};
+use super::config::SampleConfig;
 use super::event::Event;
 use super::persona::{Persona, UserTruth};
 use super::shop::{Shop, UserCtx};
 use super::{fraud, legit, marketplace};
+use crate::time_units::DAY_MS;
 
 pub struct Sample {
     pub config: SampleConfig,

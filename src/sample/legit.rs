@@ -1,6 +1,7 @@
 //! Legit shoppers: sessions on a daily rhythm, funnels from view to pay, occasional reviews,
 //! refunds, failed logins, new devices and mobile IPs, so that "unusual but legit" exists.
 
+use crate::time_units::DAY_MS;
 use rand::RngExt;
 
 use super::event::EventKind;
@@ -152,11 +153,11 @@ fn session(ctx: &mut UserCtx, h: &Habits, mut t: i64, first_order: &mut bool, ne
     }
     ctx.emit(t, EventKind::Pay, item, Some(amount), false);
     if ctx.rng.random_bool(0.15) {
-        let later = t + ctx.rng.random_range(1..6) * super::DAY_MS + ctx.human_gap(600.0);
+        let later = t + ctx.rng.random_range(1..6) * DAY_MS + ctx.human_gap(600.0);
         ctx.emit(later, EventKind::Review, item, None, false);
     }
     if ctx.rng.random_bool(h.refund_p) {
-        let later = t + ctx.rng.random_range(1..11) * super::DAY_MS + ctx.human_gap(600.0);
+        let later = t + ctx.rng.random_range(1..11) * DAY_MS + ctx.human_gap(600.0);
         ctx.emit(later, EventKind::Refund, item, Some(amount), false);
     }
 }

@@ -9,10 +9,10 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::config::DAY_MS;
 use super::event::{Event, EventKind};
 use super::persona::Persona;
 use super::shop::{Shop, UserCtx};
+use crate::time_units::DAY_MS;
 
 /// Marks every payment through a compromised checkout, while it is compromised, as fraud.
 pub fn compromised_checkouts(shop: &Shop, events: &mut [Event]) {

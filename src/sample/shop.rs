@@ -4,9 +4,10 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::config::{DAY_MS, SampleConfig};
+use super::config::SampleConfig;
 use super::event::{Event, EventKind};
 use super::persona::Persona;
+use crate::time_units::{DAY_MS, HOUR_MS};
 
 /// (name, share of catalogue, median price in yuan, log-spread of price)
 pub const CATEGORIES: &[(&str, f64, f64, f64)] = &[
@@ -301,7 +302,7 @@ impl<'a> UserCtx<'a> {
             }
             r -= w;
         }
-        self.day_start(day) + hour as i64 * 3_600_000 + self.rng.random_range(0..3_600_000)
+        self.day_start(day) + hour as i64 * HOUR_MS + self.rng.random_range(0..HOUR_MS)
     }
 
     pub fn day_start(&self, day: u32) -> i64 {

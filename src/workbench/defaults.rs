@@ -46,7 +46,7 @@ mod tests {
 
     #[test]
     fn the_defaults_parse() {
-        assert_eq!(label_delay_ms(), 7 * 86_400_000);
+        assert_eq!(label_delay_ms(), crate::time_units::WEEK_MS);
         assert_eq!(
             compare_split(),
             Split::Random {

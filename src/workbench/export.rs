@@ -28,9 +28,9 @@ pub struct ScoreRequest {
     pub model: ModelChoice,
     pub level: Level,
     /// Only events (or users active) from this time on.
-    pub from: Option<i64>,
+    pub from_ms: Option<i64>,
     /// Only events (or users active) before this time.
-    pub until: Option<i64>,
+    pub until_ms: Option<i64>,
     pub seed: u64,
     pub out: PathBuf,
     /// Event scores are computed this many events at a time (default `BLOCK_EVENTS`): fewer
@@ -84,8 +84,8 @@ pub fn score_to_csv(
     };
     let scores = detector.score(&data, progress)?;
     let window = Window {
-        from: request.from.unwrap_or(i64::MIN),
-        until: request.until.unwrap_or(i64::MAX),
+        from: request.from_ms.unwrap_or(i64::MIN),
+        until: request.until_ms.unwrap_or(i64::MAX),
     };
     let written = write_scores(
         &request.out,
@@ -124,14 +124,14 @@ fn score_events_by_block(
     progress: &dyn Progress,
 ) -> Result<ScoreOutcome> {
     let window = Window {
-        from: request.from.unwrap_or(i64::MIN),
-        until: request.until.unwrap_or(i64::MAX),
+        from: request.from_ms.unwrap_or(i64::MIN),
+        until: request.until_ms.unwrap_or(i64::MAX),
     };
     let lookback = lookback_ms(whole.labels.delay_ms);
     // Nothing before the window's look-back is read again: let it go before featurising.
-    let whole = match request.from {
+    let whole = match request.from_ms {
         Some(from) => {
-            let part = whole.range(Some(from.saturating_sub(lookback)), request.until, None);
+            let part = whole.range(Some(from.saturating_sub(lookback)), request.until_ms, None);
             drop(whole);
             give_back_freed_memory();
             part

@@ -12,7 +12,7 @@ use crate::progress::Progress;
 pub struct TrainRequest {
     pub detector: DetectorKind,
     /// Train on the events before this time, with the labels known by then.
-    pub until: Option<i64>,
+    pub until_ms: Option<i64>,
     pub epochs: usize,
     pub seed: u64,
     pub out: PathBuf,
@@ -30,7 +30,7 @@ pub fn train(
     request: &TrainRequest,
     progress: &dyn Progress,
 ) -> Result<Trained> {
-    let part = source.load_labelled_until(request.until, progress)?;
+    let part = source.load_labelled_until(request.until_ms, progress)?;
     let data = if request.detector.has_bounded_lookback() {
         // Every event is read as history, but only those the model will learn from are kept:
         // the same sample the detector would draw from the whole table.

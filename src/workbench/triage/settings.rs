@@ -1,47 +1,54 @@
 //! What the triage keeps in the workspace between sessions: thresholds, the queue's filter and
 //! the selected account.
 
-use super::super::error::Result;
+use super::super::error::{Result, WorkbenchError};
 use super::Triage;
+use crate::cases::SettingKey;
 use crate::detect::Thresholds;
 
 impl Triage {
     /// Thresholds, filters and the selected account as the workspace last had them. Thresholds
-    /// set for another detector are on another scale (ranks, probabilities) and are not restored.
+    /// set for another detector are on another scale (ranks, probabilities) and are not
+    /// restored. A setting that cannot be read (a damaged value) is left at its default: it
+    /// is written again at the next save.
     pub(super) fn restore_settings(&mut self) {
-        let get = |k: &str| self.workspace.setting(k).ok().flatten();
-        let parse = |k: &str| get(k).and_then(|v| v.parse::<f32>().ok());
+        let get = |k: SettingKey| self.workspace.setting(k).ok().flatten();
+        let parse = |k: SettingKey| get(k).and_then(|v| v.parse::<f32>().ok());
         let same_detector =
-            get("threshold_detector").is_none_or(|d| d == self.session.model.kind.name());
+            get(SettingKey::ThresholdDetector).is_none_or(|d| d == self.session.model.kind.name());
         if let (true, Some(s), Some(h)) = (
             same_detector,
-            parse("threshold_suspicious"),
-            parse("threshold_high"),
+            parse(SettingKey::ThresholdSuspicious),
+            parse(SettingKey::ThresholdHigh),
         ) {
             self.thresholds = Thresholds {
                 suspicious: s,
                 high: h.max(s),
             };
         }
-        if let Some(f) = get("queue_filter").and_then(|v| serde_json::from_str(&v).ok()) {
+        if let Some(f) = get(SettingKey::QueueFilter).and_then(|v| serde_json::from_str(&v).ok()) {
             self.filter = f;
         }
-        self.selected = get("selected_user").and_then(|name| self.user_by_name(&name));
+        self.selected = get(SettingKey::SelectedUser).and_then(|name| self.user_by_name(&name));
     }
 
     /// Writes thresholds, filters and the selection to the workspace.
     pub fn save_settings(&self) -> Result<()> {
         let ws = &self.workspace;
+        let th = self.thresholds;
+        ws.set_setting(SettingKey::ThresholdSuspicious, &th.suspicious.to_string())?;
+        ws.set_setting(SettingKey::ThresholdHigh, &th.high.to_string())?;
         ws.set_setting(
-            "threshold_suspicious",
-            &self.thresholds.suspicious.to_string(),
+            SettingKey::ThresholdDetector,
+            self.session.model.kind.name(),
         )?;
-        ws.set_setting("threshold_high", &self.thresholds.high.to_string())?;
-        ws.set_setting("threshold_detector", self.session.model.kind.name())?;
-        let filter = serde_json::to_string(&self.filter).unwrap_or_default();
-        ws.set_setting("queue_filter", &filter)?;
+        let filter = serde_json::to_string(&self.filter).map_err(|e| WorkbenchError::Output {
+            path: ws.path().to_path_buf(),
+            detail: format!("the queue's filter could not be written: {e}"),
+        })?;
+        ws.set_setting(SettingKey::QueueFilter, &filter)?;
         if let Some(u) = self.selected {
-            ws.set_setting("selected_user", self.user_name(u))?;
+            ws.set_setting(SettingKey::SelectedUser, self.user_name(u))?;
         }
         Ok(())
     }

@@ -21,7 +21,7 @@ use super::super::error::{Result, WorkbenchError};
 use super::super::triage::Triage;
 use super::growth::ScoredBatch;
 use super::scorer::{Alert, AlertEvent, Ingested, LiveScorer, ScorerSetup};
-use crate::cases::{Case, Workspace};
+use crate::cases::{Case, SettingKey, Workspace};
 use crate::detect::{Detector, Risk, Thresholds};
 use crate::features::Dataset;
 use crate::log::Mapping;
@@ -359,14 +359,23 @@ fn not_to_alert(
         .into_iter()
         .map(|a| a.user)
         .collect();
-    let setting = format!("watch_high_at_start:{key}");
-    match workspace.setting(&setting)? {
+    let setting = SettingKey::WatchHighAtStart(key);
+    match workspace.setting(setting)? {
         Some(saved) => {
-            alerted.extend(serde_json::from_str::<Vec<String>>(&saved).unwrap_or_default())
+            // Written by an earlier watch of this source: unreadable means a damaged workspace,
+            // and alerting on every account at high risk again would be worse than stopping.
+            let saved: Vec<String> =
+                serde_json::from_str(&saved).map_err(|e| WorkbenchError::Output {
+                    path: workspace.path().to_path_buf(),
+                    detail: format!(
+                        "the accounts at high risk when {key} was first watched cannot be read: {e}"
+                    ),
+                })?;
+            alerted.extend(saved);
         }
         None => {
             let text = serde_json::to_string(&high).map_err(|e| json_error(source, e))?;
-            workspace.set_setting(&setting, &text)?;
+            workspace.set_setting(setting, &text)?;
             alerted.extend(high);
         }
     }
