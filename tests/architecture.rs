@@ -478,3 +478,158 @@ fn polars_and_candle_stay_in_their_rooms() {
     }
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// Every `mod.rs` of `src/`, parsed.
+fn mod_files() -> Vec<(PathBuf, syn::File)> {
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    paths
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "mod.rs"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let ast = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p, ast)
+        })
+        .collect()
+}
+
+#[test]
+fn a_mod_rs_only_declares_and_re_exports() {
+    let mut bad = Vec::new();
+    for (path, ast) in mod_files() {
+        for item in &ast.items {
+            let ok = match item {
+                syn::Item::Mod(m) => m.content.is_none(),
+                syn::Item::Use(_) => true,
+                _ => false,
+            };
+            if !ok {
+                let kind = match item {
+                    syn::Item::Fn(f) => format!("fn {}", f.sig.ident),
+                    syn::Item::Impl(_) => "an impl block".into(),
+                    syn::Item::Struct(s) => format!("struct {}", s.ident),
+                    syn::Item::Enum(e) => format!("enum {}", e.ident),
+                    syn::Item::Const(c) => format!("const {}", c.ident),
+                    other => format!("{:?}", std::mem::discriminant(other)),
+                };
+                bad.push(format!("{}: {kind}", path.display()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// The faces read the triage through its accessors and change it through its commands: its
+/// fields are private, so its invariants (the queue rebuilt after a filter change, the labels
+/// shown renewed after a verdict) hold inside it.
+#[test]
+fn the_triage_has_no_public_fields() {
+    let path = src().join("workbench/triage.rs");
+    let ast = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let triage = ast
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == "Triage" => Some(s),
+            _ => None,
+        })
+        .expect("workbench/triage.rs defines Triage");
+    let public: Vec<String> = triage
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.vis, syn::Visibility::Inherited))
+        .map(|f| f.ident.as_ref().map_or("?".into(), ToString::to_string))
+        .collect();
+    assert!(
+        triage.fields.len() > 10,
+        "Triage has its state in its fields"
+    );
+    assert!(public.is_empty(), "public fields of Triage: {public:?}");
+}
+
+/// Method calls by name in a file's code (tests left out).
+#[derive(Default)]
+struct MethodCalls(Vec<String>);
+
+impl<'a> Visit<'a> for MethodCalls {
+    fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+        if !is_test_only(&m.attrs) {
+            syn::visit::visit_item_mod(self, m);
+        }
+    }
+    fn visit_expr_method_call(&mut self, c: &'a syn::ExprMethodCall) {
+        self.0.push(c.method.to_string());
+        syn::visit::visit_expr_method_call(self, c);
+    }
+}
+
+/// The window draws from the triage's read API: it never takes the session behind it (and
+/// from there the dataset, the log's columns, the model's detector).
+#[test]
+fn the_window_does_not_reach_through_the_triage() {
+    let mut paths = Vec::new();
+    rust_files(&src().join("gui"), &mut paths);
+    let mut bad = Vec::new();
+    for path in paths {
+        let ast = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut calls = MethodCalls::default();
+        calls.visit_file(&ast);
+        if calls.0.iter().any(|m| m == "session") {
+            bad.push(path.display().to_string());
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+/// Every key the catalogue is asked for is written where it is used, so a test can check it
+/// is there in both languages: `t!` and `rust_i18n::t!` take a string literal first (the
+/// catalogue test in `gui/i18n.rs` reads them).
+#[test]
+fn translation_keys_are_literals() {
+    #[derive(Default)]
+    struct Lookups {
+        bad: Vec<String>,
+    }
+    impl<'a> Visit<'a> for Lookups {
+        fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+            if !is_test_only(&m.attrs) {
+                syn::visit::visit_item_mod(self, m);
+            }
+        }
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            if !is_test_only(&f.attrs) {
+                syn::visit::visit_item_fn(self, f);
+            }
+        }
+        fn visit_macro(&mut self, m: &'a syn::Macro) {
+            let lookup = m.path.segments.last().is_some_and(|s| s.ident == "t");
+            if lookup && !m.tokens.to_string().trim_start().starts_with('"') {
+                self.bad.push(m.tokens.to_string());
+            }
+            // Macros nest (a `t!` inside `format!`): look inside their arguments too.
+            if let Ok(args) = m.parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            ) {
+                for a in &args {
+                    self.visit_expr(a);
+                }
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    let mut bad = Vec::new();
+    for path in paths {
+        let ast = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut lookups = Lookups::default();
+        lookups.visit_file(&ast);
+        bad.extend(
+            lookups
+                .bad
+                .into_iter()
+                .map(|t| format!("{}: t!({t})", path.display())),
+        );
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}

@@ -481,7 +481,10 @@ mod tests {
             &["alice", "home", "view"],
             &["bob", "shop", "cart"]
         ])));
-        assert!(!sniff_header(&rows(&[&["alice", "bob"]])), "one row is data");
+        assert!(
+            !sniff_header(&rows(&[&["alice", "bob"]])),
+            "one row is data"
+        );
     }
 
     #[test]

@@ -28,6 +28,16 @@ pub const DAILY_CAPACITY: usize = 200;
 /// mode), for file systems that do not say when a file changed.
 pub const WATCH_POLL_MS: u64 = 200;
 
+/// The bundled sample log the window opens when given none.
+pub fn bundled_sample() -> std::path::PathBuf {
+    let relative = std::path::PathBuf::from("sample_data/shop.csv.gz");
+    if relative.exists() {
+        relative
+    } else {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+    }
+}
+
 /// `LABEL_DELAY` in milliseconds.
 pub fn label_delay_ms() -> i64 {
     parse_duration_ms(LABEL_DELAY).expect("LABEL_DELAY is a valid duration")

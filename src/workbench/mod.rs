@@ -38,6 +38,7 @@ pub mod watch;
 pub use active_rules::{ActiveRules, rule_hits, test_rule};
 pub use compare::{CompareRequest, compare};
 pub use data::{DataSource, mapping_from};
+pub use defaults::bundled_sample;
 pub use error::{Result, WorkbenchError};
 pub use evidence::{
     Field, FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent, format_time,
@@ -47,7 +48,7 @@ pub use job::Job;
 pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
-pub use model::{ModelState, model_dir};
+pub use model::{ModelState, compute_device_name, model_dir};
 pub use outlook::{AccountOutlook, Outlook, default_horizon, outlook};
 pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
@@ -58,18 +59,3 @@ pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, PR_POINTS, Triage};
-
-/// The compute device the neural detectors use, as the window shows it.
-pub fn compute_device_name() -> &'static str {
-    crate::detect::neural::device_name()
-}
-
-/// The bundled sample log the window opens when given none.
-pub fn bundled_sample() -> std::path::PathBuf {
-    let relative = std::path::PathBuf::from("sample_data/shop.csv.gz");
-    if relative.exists() {
-        relative
-    } else {
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-    }
-}

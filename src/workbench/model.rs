@@ -66,6 +66,11 @@ impl ModelState {
     }
 }
 
+/// The compute device the neural detectors use, as the window shows it.
+pub fn compute_device_name() -> &'static str {
+    crate::detect::neural::device_name()
+}
+
 /// The model directory kept beside a workspace: `<workspace>.model/`.
 pub fn model_dir(workspace: &Path) -> PathBuf {
     let mut name = workspace.as_os_str().to_os_string();

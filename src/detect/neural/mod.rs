@@ -1,6 +1,7 @@
 //! Every line of Candle in Vigil: the networks, their training loop, the device, and the
 //! safetensors files weights are stored in.
 
+mod candle_error;
 mod classifier;
 mod device;
 mod error;
@@ -16,11 +17,3 @@ pub use error::NeuralError;
 pub use sequence::SequenceDetector;
 pub use tabular::{NetKind, TabularNet};
 pub use tensors::{Array, load_arrays, save_arrays};
-
-use super::DetectError;
-
-impl From<candle_core::Error> for DetectError {
-    fn from(e: candle_core::Error) -> Self {
-        DetectError::Neural(NeuralError::Candle(e))
-    }
-}

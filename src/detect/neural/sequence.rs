@@ -36,8 +36,20 @@ fn window_steps(data: &Dataset) -> usize {
 }
 /// Training sees at most this many windows (all with fraud, a sample of the rest).
 const MAX_TRAIN_WINDOWS: usize = 40_000;
+/// Windows scored per batch.
 const SCORE_BATCH: usize = 1024;
+/// A fraud step weighs at most this many legit ones, however rare fraud is.
 const MAX_POSITIVE_WEIGHT: f32 = 50.0;
+/// The share of training windows held out to stop training early.
+const VALIDATION_SHARE: f64 = 0.2;
+/// Windows per gradient step.
+const BATCH_WINDOWS: usize = 128;
+const LEARNING_RATE: f64 = 3e-3;
+/// Epochs without a better validation loss before training stops.
+const PATIENCE_EPOCHS: usize = 4;
+/// Epochs when none are given: about this many windows seen in all, within `EPOCHS`.
+const WINDOWS_SEEN: usize = 200_000;
+const EPOCHS: std::ops::RangeInclusive<usize> = 5..=30;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Learned {
@@ -141,6 +153,177 @@ impl SequenceDetector {
     }
 }
 
+impl Learned {
+    /// What training fixes before the network learns: the window length, the scalers of the
+    /// training events and accounts, the event types with a slot of their own.
+    fn new(data: &Dataset, options: &TrainOptions, train_events: &[usize]) -> Self {
+        let account_rows: Vec<usize> = (0..data.users())
+            .filter(|&u| options.train_users[u])
+            .collect();
+        let type_codes: Vec<String> = data.main_types.iter().map(|t| t.1.clone()).collect();
+        Self {
+            steps: window_steps(data),
+            in_dim: type_codes.len() + 1 + data.events.values.cols,
+            event_scaler: Scaler::fit(&data.events.values.select_rows(train_events)),
+            account_scaler: Scaler::fit(&data.account.values.select_rows(&account_rows)),
+            type_codes,
+            user_thresholds: SUPERVISED_DEFAULT_THRESHOLDS,
+            event_thresholds: SUPERVISED_DEFAULT_THRESHOLDS,
+            curve: TrainingCurve::default(),
+        }
+    }
+}
+
+/// The training target of every step of every window: its event's label (unknown for padding).
+struct StepTargets<'a> {
+    seqs: &'a Sequences,
+    targets: &'a [Label],
+}
+
+impl StepTargets<'_> {
+    fn at(&self, w: usize, s: usize) -> Label {
+        match self.seqs.events[w * self.seqs.len + s] {
+            u32::MAX => Label::Unknown,
+            e => self.targets[e as usize],
+        }
+    }
+
+    fn has_fraud(&self, w: usize) -> bool {
+        (0..self.seqs.len).any(|s| self.at(w, s).is_fraud())
+    }
+
+    /// The windows of training users with a known label, capped (keeping every fraud one);
+    /// an error without labels or without both classes.
+    fn training_windows(
+        &self,
+        detector: &'static str,
+        options: &TrainOptions,
+    ) -> Result<Vec<usize>, DetectError> {
+        let steps = self.seqs.len;
+        let windows: Vec<usize> = (0..self.seqs.windows())
+            .filter(|&w| options.train_users[self.seqs.window_user[w].index()])
+            .filter(|&w| (0..steps).any(|s| self.at(w, s).is_known()))
+            .collect();
+        if windows.is_empty() {
+            return Err(DetectError::NeedsLabels { detector });
+        }
+        let positive = windows.iter().filter(|&&w| self.has_fraud(w)).count();
+        let negative = windows.len() - positive;
+        if positive == 0 || negative == 0 {
+            return Err(DetectError::OneClass {
+                detector,
+                positive,
+                negative,
+            });
+        }
+        let has_fraud = |w: usize| self.has_fraud(w);
+        Ok(cap_keeping_positives(
+            windows,
+            has_fraud,
+            MAX_TRAIN_WINDOWS,
+            options.seed,
+        ))
+    }
+
+    /// How much a fraud step weighs against a legit one, from the step counts of `windows`
+    /// (fraud steps are rarer than fraud windows).
+    fn positive_weight(&self, windows: &[usize]) -> f32 {
+        let (mut fraud, mut legit) = (0usize, 0usize);
+        for &w in windows {
+            for s in 0..self.seqs.len {
+                match self.at(w, s) {
+                    Label::Fraud => fraud += 1,
+                    Label::Legit => legit += 1,
+                    Label::Unknown => {}
+                }
+            }
+        }
+        (legit as f32 / fraud.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT)
+    }
+}
+
+impl SequenceDetector {
+    /// Trains a new network on `windows`, each step weighted by its label (padding and unknown
+    /// steps teach nothing); returns the loss curve.
+    fn train_net(
+        &mut self,
+        steps: &StepTargets,
+        windows: &[usize],
+        in_dim: usize,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<TrainingCurve, DetectError> {
+        let positive_weight = steps.positive_weight(windows);
+        self.build_net(in_dim)?;
+        init_seeded(&self.varmap, options.seed)?;
+        let has_fraud = |w: usize| steps.has_fraud(w);
+        let (train, val) = split_validation(windows, has_fraud, VALIDATION_SHARE, options.seed);
+        let params = LoopParams {
+            epochs: if options.epochs > 0 {
+                options.epochs
+            } else {
+                (WINDOWS_SEEN / train.len().max(1)).clamp(*EPOCHS.start(), *EPOCHS.end())
+            },
+            batch: BATCH_WINDOWS,
+            learning_rate: LEARNING_RATE,
+            patience: PATIENCE_EPOCHS,
+            seed: options.seed,
+            stage: Stage::Training(self.kind.name()),
+        };
+        let device = compute_device();
+        let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
+        let (seqs, len) = (steps.seqs, steps.seqs.len);
+        let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {
+            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), len, seqs.dim), device)?;
+            let mut t = Vec::with_capacity(batch.len() * len);
+            let mut wts = Vec::with_capacity(batch.len() * len);
+            for &w in batch {
+                for s in 0..len {
+                    let y = steps.at(w, s);
+                    t.push(f32::from(y.is_fraud()));
+                    wts.push(match y {
+                        Label::Fraud => positive_weight,
+                        Label::Legit => 1.0,
+                        Label::Unknown => 0.0,
+                    });
+                }
+            }
+            let t = Tensor::from_vec(t, (batch.len(), len), device)?;
+            let wts = Tensor::from_vec(wts, (batch.len(), len), device)?;
+            weighted_bce(&net.forward(&x)?, &t, &wts)
+        };
+        fit(&self.varmap, &params, &train, &val, &loss_of, progress)
+    }
+
+    /// The thresholds from the training users' own scores.
+    fn fit_thresholds(
+        &mut self,
+        data: &Dataset,
+        options: &TrainOptions,
+        train_events: &[usize],
+        targets: &[Label],
+        progress: &dyn Progress,
+    ) -> Result<(), DetectError> {
+        let scores = self.score(data, progress)?;
+        let user_labels: Vec<Label> = (0..data.users())
+            .map(|u| {
+                if options.train_users[u] {
+                    data.labels.user[u]
+                } else {
+                    Label::Unknown
+                }
+            })
+            .collect();
+        let event_labels: Vec<Label> = train_events.iter().map(|&e| targets[e]).collect();
+        let event_scores: Vec<f32> = train_events.iter().map(|&e| scores.event[e]).collect();
+        if let Some(l) = &mut self.learned {
+            l.user_thresholds = fit_thresholds(&scores.user, &user_labels);
+            l.event_thresholds = fit_thresholds(&event_scores, &event_labels);
+        }
+        Ok(())
+    }
+}
+
 impl Detector for SequenceDetector {
     fn kind(&self) -> DetectorKind {
         self.kind
@@ -159,121 +342,17 @@ impl Detector for SequenceDetector {
         let train_events: Vec<usize> = (0..data.log.len())
             .filter(|&e| options.learns_from_event(data, e))
             .collect();
-        let account_rows: Vec<usize> = (0..data.users())
-            .filter(|&u| options.train_users[u])
-            .collect();
-        let event_scaler = Scaler::fit(&data.events.values.select_rows(&train_events));
-        let account_scaler = Scaler::fit(&data.account.values.select_rows(&account_rows));
-        let type_codes: Vec<String> = data.main_types.iter().map(|t| t.1.clone()).collect();
-        let mut learned = Learned {
-            steps: window_steps(data),
-            in_dim: type_codes.len() + 1 + data.events.values.cols,
-            event_scaler,
-            account_scaler,
-            type_codes,
-            user_thresholds: SUPERVISED_DEFAULT_THRESHOLDS,
-            event_thresholds: SUPERVISED_DEFAULT_THRESHOLDS,
-            curve: TrainingCurve::default(),
-        };
+        let mut learned = Learned::new(data, options, &train_events);
         let seqs = self.sequences(data, &learned);
-        let steps = seqs.len;
         let targets = options.event_targets(data);
-        let step_target = |w: usize, s: usize| -> Label {
-            match seqs.events[w * steps + s] {
-                u32::MAX => Label::Unknown,
-                e => targets[e as usize],
-            }
+        let steps = StepTargets {
+            seqs: &seqs,
+            targets: &targets,
         };
-        let windows: Vec<usize> = (0..seqs.windows())
-            .filter(|&w| options.train_users[seqs.window_user[w].index()])
-            .filter(|&w| (0..steps).any(|s| step_target(w, s).is_known()))
-            .collect();
-        let has_fraud = |w: usize| (0..steps).any(|s| step_target(w, s).is_fraud());
-        let (positive, negative) =
-            windows.iter().fold(
-                (0, 0),
-                |(p, n), &w| if has_fraud(w) { (p + 1, n) } else { (p, n + 1) },
-            );
-        if windows.is_empty() {
-            return Err(DetectError::NeedsLabels { detector: name });
-        }
-        if positive == 0 || negative == 0 {
-            return Err(DetectError::OneClass {
-                detector: name,
-                positive,
-                negative,
-            });
-        }
-        let windows = cap_keeping_positives(windows, has_fraud, MAX_TRAIN_WINDOWS, options.seed);
-        // Class weight from step counts: fraud steps are rarer than fraud windows.
-        let (pos_steps, neg_steps) = windows
-            .iter()
-            .flat_map(|&w| (0..steps).map(move |s| (w, s)))
-            .fold((0usize, 0usize), |(p, n), (w, s)| match step_target(w, s) {
-                Label::Fraud => (p + 1, n),
-                Label::Legit => (p, n + 1),
-                Label::Unknown => (p, n),
-            });
-        let positive_weight =
-            (neg_steps as f32 / pos_steps.max(1) as f32).clamp(1.0, MAX_POSITIVE_WEIGHT);
-
-        self.build_net(learned.in_dim)?;
-        init_seeded(&self.varmap, options.seed)?;
-        let (train, val) = split_validation(&windows, has_fraud, 0.2, options.seed);
-        let params = LoopParams {
-            epochs: if options.epochs > 0 {
-                options.epochs
-            } else {
-                (200_000 / train.len().max(1)).clamp(5, 30)
-            },
-            batch: 128,
-            learning_rate: 3e-3,
-            patience: 4,
-            seed: options.seed,
-            stage: Stage::Training(self.kind.name()),
-        };
-        let device = compute_device();
-        let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
-        let loss_of = |batch: &[usize]| -> candle_core::Result<Tensor> {
-            let x = Tensor::from_vec(seqs.gather(batch), (batch.len(), steps, seqs.dim), device)?;
-            let mut t = Vec::with_capacity(batch.len() * steps);
-            let mut wts = Vec::with_capacity(batch.len() * steps);
-            for &w in batch {
-                for s in 0..steps {
-                    let y = step_target(w, s);
-                    t.push(f32::from(y.is_fraud()));
-                    wts.push(match y {
-                        Label::Fraud => positive_weight,
-                        Label::Legit => 1.0,
-                        Label::Unknown => 0.0,
-                    });
-                }
-            }
-            let t = Tensor::from_vec(t, (batch.len(), steps), device)?;
-            let wts = Tensor::from_vec(wts, (batch.len(), steps), device)?;
-            weighted_bce(&net.forward(&x)?, &t, &wts)
-        };
-        learned.curve = fit(&self.varmap, &params, &train, &val, &loss_of, progress)?;
-
-        // Thresholds from the training users' own scores.
+        let windows = steps.training_windows(name, options)?;
+        learned.curve = self.train_net(&steps, &windows, learned.in_dim, options, progress)?;
         self.learned = Some(learned);
-        let scores = self.score(data, progress)?;
-        let user_labels: Vec<Label> = (0..data.users())
-            .map(|u| {
-                if options.train_users[u] {
-                    data.labels.user[u]
-                } else {
-                    Label::Unknown
-                }
-            })
-            .collect();
-        let event_labels: Vec<Label> = train_events.iter().map(|&e| targets[e]).collect();
-        let event_scores: Vec<f32> = train_events.iter().map(|&e| scores.event[e]).collect();
-        if let Some(l) = &mut self.learned {
-            l.user_thresholds = fit_thresholds(&scores.user, &user_labels);
-            l.event_thresholds = fit_thresholds(&event_scores, &event_labels);
-        }
-        Ok(())
+        self.fit_thresholds(data, options, &train_events, &targets, progress)
     }
 
     fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {

@@ -1,7 +1,8 @@
-//! Applying the analyst's commands: every `Command` has its arm here (no catch-all), so a new
-//! command does not compile until it does something. Each is one call into the application
-//! layer (or the orchestrator), then what the window says about it.
+//! Applying the analyst's commands: every `Command` has its arm in `apply` (no catch-all), so a
+//! new command does not compile until it does something. Each arm is one call into the
+//! application layer (or the orchestrator); what the window says about it follows.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use eframe::egui::ViewportCommand;
@@ -11,32 +12,16 @@ use crate::gui::command::Command;
 use crate::gui::i18n::{say, t};
 use crate::gui::orchestrator::{Orchestrator, Report};
 use crate::gui::view::JobKind;
+use crate::log::Preview;
+use crate::rules::{ListEntry, Rule};
 use crate::workbench::{SIMILAR_SHOWN, Triage};
 
 impl VigilApp {
     pub(super) fn apply(&mut self, c: Command) {
         match c {
-            Command::OpenDialog => {
-                // The native dialog must run on the main thread; it blocks only this frame.
-                match rfd::FileDialog::new().pick_file() {
-                    Some(p) => self.open(&p),
-                    None => self.panels.top_bar.ask_for_path(),
-                }
-            }
+            Command::OpenDialog => self.open_dialog(),
             Command::Open(path) => self.open(&path),
-            Command::LoadConfirmed(preview, save_to) => {
-                if let Some(to) = save_to
-                    && let Err(e) = std::fs::write(&to, preview.to_mapping().to_toml())
-                {
-                    self.error(
-                        t!("msg.mapping_not_saved", file = to.display(), e = e).into_owned(),
-                    );
-                }
-                let report = self
-                    .work
-                    .continue_open(Some(preview), self.settings.detector);
-                self.take_reports(report);
-            }
+            Command::LoadConfirmed(preview, save_to) => self.load_confirmed(preview, save_to),
             Command::MappingCancelled => {
                 let report = self.work.abandon_open();
                 self.take_reports(report);
@@ -60,15 +45,7 @@ impl VigilApp {
             Command::Compare => self.with_work(|work, t| work.compare(t)),
             Command::FindSegments => self.with_work(|work, t| work.find_segments(t)),
             Command::PredictBehaviour => self.with_work(|work, t| work.predict_behaviour(t)),
-            Command::StartNote => {
-                let current = self
-                    .triage
-                    .as_ref()
-                    .and_then(|t| t.selected().and_then(|u| t.case(u)))
-                    .map(|c| c.note.clone())
-                    .unwrap_or_default();
-                self.panels.account.start_note(current);
-            }
+            Command::StartNote => self.start_note(),
             Command::Select(u) => self.with_triage(|t| t.select(u)),
             Command::Step(step) => self.with_triage(|t| t.step(step)),
             Command::ToggleMark(u) => self.with_triage(|t| t.toggle_mark(u)),
@@ -110,64 +87,12 @@ impl VigilApp {
                     Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
                 }
             }),
-            Command::Note(text) => {
-                let Some(t) = &mut self.triage else { return };
-                match t.note(&text, &self.author) {
-                    Ok(Some(user)) => self.info(t!("msg.saved_note", user = user).into_owned()),
-                    Ok(None) => {}
-                    Err(e) => self.error(t!("msg.note_not_saved", e = e).into_owned()),
-                }
-            }
-            Command::Undo => {
-                let Some(t) = &mut self.triage else { return };
-                match t.undo(&self.author) {
-                    Ok(Some(user)) => self.info(t!("msg.undone", user = user).into_owned()),
-                    Ok(None) => self.info(t!("msg.nothing_to_undo").into_owned()),
-                    Err(e) => self.error(t!("msg.undo_failed", e = e).into_owned()),
-                }
-            }
-            Command::SaveRule(rule) => {
-                let Some(t) = &mut self.triage else { return };
-                match t.save_rule(&rule, &self.author) {
-                    Ok(saved) => self.info(
-                        t!(
-                            "msg.saved_rule",
-                            name = &saved.name,
-                            version = saved.version
-                        )
-                        .into_owned(),
-                    ),
-                    Err(e) => self.error(t!("msg.rule_not_saved", e = e).into_owned()),
-                }
-            }
-            Command::SetRuleEnabled(name, on) => {
-                let Some(t) = &mut self.triage else { return };
-                if let Err(e) = t.set_rule_enabled(&name, on, &self.author) {
-                    self.error(t!("msg.rule_not_switched", e = e).into_owned());
-                }
-            }
-            Command::AddToList(entry) => {
-                let Some(t) = &mut self.triage else { return };
-                match t.add_to_lists(std::slice::from_ref(&entry), &self.author) {
-                    Ok(_) => self.info(t!("msg.saved_entry", what = say(&entry)).into_owned()),
-                    Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
-                }
-            }
-            Command::RemoveFromList(entry) => {
-                let Some(t) = &mut self.triage else { return };
-                match t.remove_from_lists(&entry) {
-                    Ok(_) => self.info(
-                        t!(
-                            "msg.off_list",
-                            role = &entry.role,
-                            value = &entry.value,
-                            list = say(&entry.kind)
-                        )
-                        .into_owned(),
-                    ),
-                    Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
-                }
-            }
+            Command::Note(text) => self.note(&text),
+            Command::Undo => self.undo(),
+            Command::SaveRule(rule) => self.save_rule(&rule),
+            Command::SetRuleEnabled(name, on) => self.set_rule_enabled(&name, on),
+            Command::AddToList(entry) => self.add_to_list(entry),
+            Command::RemoveFromList(entry) => self.remove_from_list(&entry),
         }
     }
 
@@ -186,6 +111,39 @@ impl VigilApp {
         }
     }
 
+    /// Asks for a log with the native file dialog, or a typed path where there is none. The
+    /// dialog must run on the main thread; it blocks only this frame.
+    fn open_dialog(&mut self) {
+        match rfd::FileDialog::new().pick_file() {
+            Some(p) => self.open(&p),
+            None => self.panels.top_bar.ask_for_path(),
+        }
+    }
+
+    /// Loads with the plan the analyst confirmed, saved as a mapping file when asked.
+    fn load_confirmed(&mut self, preview: Box<Preview>, save_to: Option<PathBuf>) {
+        if let Some(to) = save_to
+            && let Err(e) = std::fs::write(&to, preview.to_mapping().to_toml())
+        {
+            self.error(t!("msg.mapping_not_saved", file = to.display(), e = e).into_owned());
+        }
+        let report = self
+            .work
+            .continue_open(Some(preview), self.settings.detector);
+        self.take_reports(report);
+    }
+
+    /// Opens the note editor on the selected account's note so far.
+    fn start_note(&mut self) {
+        let current = self
+            .triage
+            .as_ref()
+            .and_then(|t| t.selected().and_then(|u| t.case(u)))
+            .map(|c| c.note.clone())
+            .unwrap_or_default();
+        self.panels.account.start_note(current);
+    }
+
     /// Gives verdicts (`give` says what was saved, if anything, or why nothing was), says so,
     /// and retrains when enough verdicts have come since the last time.
     fn label(&mut self, give: impl FnOnce(&mut Triage, &str) -> Result<Option<String>, String>) {
@@ -200,6 +158,69 @@ impl VigilApp {
             }
             Ok(None) => {}
             Err(text) => self.error(text),
+        }
+    }
+
+    fn note(&mut self, text: &str) {
+        let Some(t) = &mut self.triage else { return };
+        match t.note(text, &self.author) {
+            Ok(Some(user)) => self.info(t!("msg.saved_note", user = user).into_owned()),
+            Ok(None) => {}
+            Err(e) => self.error(t!("msg.note_not_saved", e = e).into_owned()),
+        }
+    }
+
+    fn undo(&mut self) {
+        let Some(t) = &mut self.triage else { return };
+        match t.undo(&self.author) {
+            Ok(Some(user)) => self.info(t!("msg.undone", user = user).into_owned()),
+            Ok(None) => self.info(t!("msg.nothing_to_undo").into_owned()),
+            Err(e) => self.error(t!("msg.undo_failed", e = e).into_owned()),
+        }
+    }
+
+    fn save_rule(&mut self, rule: &Rule) {
+        let Some(t) = &mut self.triage else { return };
+        match t.save_rule(rule, &self.author) {
+            Ok(saved) => {
+                let name = &saved.name;
+                let text = t!("msg.saved_rule", name = name, version = saved.version);
+                self.info(text.into_owned());
+            }
+            Err(e) => self.error(t!("msg.rule_not_saved", e = e).into_owned()),
+        }
+    }
+
+    fn set_rule_enabled(&mut self, name: &str, on: bool) {
+        let Some(t) = &mut self.triage else { return };
+        if let Err(e) = t.set_rule_enabled(name, on, &self.author) {
+            self.error(t!("msg.rule_not_switched", e = e).into_owned());
+        }
+    }
+
+    fn add_to_list(&mut self, entry: ListEntry) {
+        let Some(t) = &mut self.triage else { return };
+        match t.add_to_lists(std::slice::from_ref(&entry), &self.author) {
+            Ok(_) => self.info(t!("msg.saved_entry", what = say(&entry)).into_owned()),
+            Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
+        }
+    }
+
+    fn remove_from_list(&mut self, entry: &ListEntry) {
+        let Some(t) = &mut self.triage else { return };
+        match t.remove_from_lists(entry) {
+            Ok(_) => {
+                let list = say(&entry.kind);
+                let role = &entry.role;
+                let text = t!(
+                    "msg.off_list",
+                    role = role,
+                    value = &entry.value,
+                    list = list
+                );
+                self.info(text.into_owned());
+            }
+            Err(e) => self.error(t!("msg.list_not_changed", e = e).into_owned()),
         }
     }
 }

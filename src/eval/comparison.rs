@@ -1,0 +1,100 @@
+//! The comparison table: each detector trained on one side of a split and graded on the other.
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::daily::{ScoredEvent, daily_top_k_precision};
+use super::metrics::{Metrics, metrics};
+use super::setup::{EvalError, Setup};
+use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
+use crate::log::Label;
+use crate::progress::Progress;
+
+/// One row of the comparison table.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvalRow {
+    pub detector: String,
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    pub train_secs: f64,
+    pub score_secs: f64,
+    /// At event level: the mean daily precision of the `top_k` riskiest accounts.
+    pub daily_top_k_precision: Option<f64>,
+    pub top_k: Option<usize>,
+    /// Why the detector could not be evaluated (e.g. a supervised one without labels).
+    pub error: Option<String>,
+}
+
+/// Trains and tests each detector in turn. A detector that cannot run here (say, a supervised
+/// one without labels) gets its error in its row; cancelling stops the whole comparison.
+/// At event level the rows also carry the daily precision of the `top_k` riskiest accounts.
+pub fn compare(
+    setup: &Setup,
+    kinds: &[DetectorKind],
+    level: Level,
+    (seed, epochs, top_k): (u64, usize, usize),
+    progress: &dyn Progress,
+) -> Result<Vec<EvalRow>, EvalError> {
+    let mut rows = Vec::new();
+    let test = &setup.test;
+    let targets = setup.truth.event_targets(&test.log);
+    for &kind in kinds {
+        let mut detector = new_detector(kind);
+        let options = TrainOptions {
+            seed,
+            epochs,
+            train_users: setup.train_users.clone(),
+            event_cutoff_ms: setup.event_cutoff_ms,
+        };
+        let started = Instant::now();
+        let fitted = detector.fit(&setup.train, &options, progress);
+        let train_secs = started.elapsed().as_secs_f64();
+        let mut row = EvalRow {
+            detector: kind.name().into(),
+            metrics: Metrics::default(),
+            train_secs,
+            score_secs: 0.0,
+            daily_top_k_precision: None,
+            top_k: None,
+            error: None,
+        };
+        match fitted {
+            Err(DetectError::Cancelled) => return Err(DetectError::Cancelled.into()),
+            Err(e) => row.error = Some(e.to_string()),
+            Ok(()) => {
+                let started = Instant::now();
+                let scores = detector.score(test, progress)?;
+                row.score_secs = started.elapsed().as_secs_f64();
+                let threshold = detector.thresholds(level).suspicious;
+                let (s, y): (Vec<f32>, Vec<Label>) = match level {
+                    Level::User => (0..test.users())
+                        .filter(|&u| setup.test_users[u])
+                        .map(|u| (scores.user[u], setup.truth.user[u]))
+                        .unzip(),
+                    Level::Event => (0..test.log.len())
+                        .filter(|&e| setup.test_events[e])
+                        .map(|e| (scores.event[e], targets[e]))
+                        .unzip(),
+                };
+                row.metrics = metrics(&s, &y, threshold);
+                if level == Level::Event {
+                    let c = &test.log.columns;
+                    let events: Vec<ScoredEvent> = (0..test.log.len())
+                        .filter(|&e| setup.test_events[e] && targets[e].is_known())
+                        .map(|e| ScoredEvent {
+                            ts_ms: c.ts_ms[e],
+                            user: c.user.codes[e],
+                            score: scores.event[e],
+                            fraud: targets[e].is_fraud(),
+                        })
+                        .collect();
+                    row.daily_top_k_precision = Some(daily_top_k_precision(&events, top_k));
+                    row.top_k = Some(top_k);
+                }
+            }
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
