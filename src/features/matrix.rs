@@ -49,6 +49,16 @@ impl Matrix {
         &mut self.data[i * self.cols..(i + 1) * self.cols]
     }
 
+    /// Replaces every value `v` of column `j` by `f(j, v)`, where it is.
+    pub fn map_in_place(&mut self, f: impl Fn(usize, f32) -> f32) {
+        let cols = self.cols.max(1);
+        for row in self.data.chunks_mut(cols) {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = f(j, *v);
+            }
+        }
+    }
+
     pub fn column(&self, j: usize) -> impl Iterator<Item = f32> + '_ {
         (0..self.rows).map(move |i| self.data[i * self.cols + j])
     }

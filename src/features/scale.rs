@@ -111,12 +111,7 @@ impl Scaler {
 
     /// Scales `x` where it is (a training matrix need not exist twice).
     pub fn transform_in_place(&self, x: &mut Matrix) {
-        let cols = x.cols.max(1);
-        for row in x.data.chunks_mut(cols) {
-            for (j, v) in row.iter_mut().enumerate() {
-                *v = self.z(j, *v).clamp(-CLIP, CLIP);
-            }
-        }
+        x.map_in_place(|j, v| self.z(j, v).clamp(-CLIP, CLIP));
     }
 }
 

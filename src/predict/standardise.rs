@@ -38,12 +38,7 @@ impl Standardiser {
     }
 
     pub fn transform(&self, mut x: Matrix) -> Matrix {
-        let cols = x.cols.max(1);
-        for row in x.data.chunks_mut(cols) {
-            for (j, v) in row.iter_mut().enumerate() {
-                *v = (slog(*v) - self.mean[j]) / self.std[j];
-            }
-        }
+        x.map_in_place(|j, v| (slog(v) - self.mean[j]) / self.std[j]);
         x
     }
 }

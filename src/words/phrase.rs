@@ -21,6 +21,30 @@ pub fn phrase(p: &Phrase, value: &str, language: Language) -> String {
     let l = language.code();
     let v = value;
     match p {
+        Phrase::TypeCount(name) => t!("feature.type_count", locale = l, v = v, name = name),
+        Phrase::TypeShare(name) => t!("feature.type_share", locale = l, v = v, name = name),
+        Phrase::Act(name) => t!("feature.act", locale = l, v = v, name = name),
+        Phrase::Named(name) => t!("feature.named", locale = l, v = v, name = name),
+        Phrase::DistinctValues(role) => {
+            t!("feature.distinct_values", locale = l, v = v, role = role)
+        }
+        Phrase::SharedWith(entity) => {
+            t!("feature.shared_with", locale = l, v = v, entity = entity)
+        }
+        Phrase::UserEvents(w) => {
+            let window = window(*w, language);
+            t!("feature.user_events", locale = l, v = v, window = window)
+        }
+        Phrase::Risk { of, measure } => return risk(of, *measure, v, language),
+        plain => return plain_phrase(plain, v, language),
+    }
+    .into_owned()
+}
+
+/// A phrase that names nothing but its value.
+fn plain_phrase(p: &Phrase, v: &str, language: Language) -> String {
+    let l = language.code();
+    match p {
         Phrase::Events => t!("feature.events", locale = l, v = v),
         Phrase::ActiveDays => t!("feature.active_days", locale = l, v = v),
         Phrase::EventsPerActiveDay => t!("feature.events_per_active_day", locale = l, v = v),
@@ -34,8 +58,6 @@ pub fn phrase(p: &Phrase, value: &str, language: Language) -> String {
         Phrase::GapVariation => t!("feature.gap_variation", locale = l, v = v),
         Phrase::NightShare => t!("feature.night_share", locale = l, v = v),
         Phrase::RepeatShare => t!("feature.repeat_share", locale = l, v = v),
-        Phrase::TypeCount(name) => t!("feature.type_count", locale = l, v = v, name = name),
-        Phrase::TypeShare(name) => t!("feature.type_share", locale = l, v = v, name = name),
         Phrase::OrdersPerView => t!("feature.orders_per_view", locale = l, v = v),
         Phrase::RefundsPerOrder => t!("feature.refunds_per_order", locale = l, v = v),
         Phrase::ReviewsPerOrder => t!("feature.reviews_per_order", locale = l, v = v),
@@ -44,59 +66,57 @@ pub fn phrase(p: &Phrase, value: &str, language: Language) -> String {
         Phrase::AmountMean => t!("feature.amount_mean", locale = l, v = v),
         Phrase::AmountSpread => t!("feature.amount_spread", locale = l, v = v),
         Phrase::AmountMax => t!("feature.amount_max", locale = l, v = v),
-        Phrase::DistinctValues(role) => {
-            t!("feature.distinct_values", locale = l, v = v, role = role)
-        }
         Phrase::AccountAge => t!("feature.account_age", locale = l, v = v),
         Phrase::FirstOrderAfter => t!("feature.first_order_after", locale = l, v = v),
         Phrase::PeakMinute => t!("feature.peak_minute", locale = l, v = v),
         Phrase::PeakHour => t!("feature.peak_hour", locale = l, v = v),
-        Phrase::SharedWith(entity) => {
-            t!("feature.shared_with", locale = l, v = v, entity = entity)
-        }
-        Phrase::UserEvents(w) => t!(
-            "feature.user_events",
-            locale = l,
-            v = v,
-            window = window(*w, language)
-        ),
         Phrase::Amount => t!("feature.amount", locale = l, v = v),
         Phrase::UserAmountMean => t!("feature.user_amount_mean", locale = l, v = v),
         Phrase::UserAmountMax => t!("feature.user_amount_max", locale = l, v = v),
         Phrase::AmountToUserMean => t!("feature.amount_to_user_mean", locale = l, v = v),
         Phrase::GapSincePrevious => t!("feature.gap_since_previous", locale = l, v = v),
-        Phrase::Act(name) => t!("feature.act", locale = l, v = v, name = name),
         Phrase::HourOfDay => t!("feature.hour_of_day", locale = l, v = v),
-        Phrase::Risk { of, measure } => {
-            let what = risk_subject(of, language);
-            match measure {
-                RiskMeasure::EventsDay => {
-                    t!("feature.risk_events_day", locale = l, v = v, what = what)
-                }
-                RiskMeasure::UsersWeek => {
-                    t!("feature.risk_users_week", locale = l, v = v, what = what)
-                }
-                RiskMeasure::FirstUseMonth => {
-                    t!(
-                        "feature.risk_first_use_month",
-                        locale = l,
-                        v = v,
-                        what = what
-                    )
-                }
-                RiskMeasure::KnownMonth => {
-                    t!("feature.risk_known_month", locale = l, v = v, what = what)
-                }
-                RiskMeasure::FraudRate(w) => t!(
-                    "feature.risk_fraud_rate",
-                    locale = l,
-                    v = v,
-                    what = what,
-                    window = window(*w, language)
-                ),
-            }
+        // Said by `phrase`, with the names they carry.
+        Phrase::TypeCount(_)
+        | Phrase::TypeShare(_)
+        | Phrase::Act(_)
+        | Phrase::Named(_)
+        | Phrase::DistinctValues(_)
+        | Phrase::SharedWith(_)
+        | Phrase::UserEvents(_)
+        | Phrase::Risk { .. } => return phrase(p, v, language),
+    }
+    .into_owned()
+}
+
+/// What a risk feature measures of what the event touches, with its value.
+fn risk(of: &RiskOf, measure: RiskMeasure, v: &str, language: Language) -> String {
+    let l = language.code();
+    let what = risk_subject(of, language);
+    match measure {
+        RiskMeasure::EventsDay => t!("feature.risk_events_day", locale = l, v = v, what = what),
+        RiskMeasure::UsersWeek => t!("feature.risk_users_week", locale = l, v = v, what = what),
+        RiskMeasure::FirstUseMonth => {
+            t!(
+                "feature.risk_first_use_month",
+                locale = l,
+                v = v,
+                what = what
+            )
         }
-        Phrase::Named(name) => t!("feature.named", locale = l, v = v, name = name),
+        RiskMeasure::KnownMonth => {
+            t!("feature.risk_known_month", locale = l, v = v, what = what)
+        }
+        RiskMeasure::FraudRate(w) => {
+            let window = window(w, language);
+            t!(
+                "feature.risk_fraud_rate",
+                locale = l,
+                v = v,
+                what = what,
+                window = window
+            )
+        }
     }
     .into_owned()
 }

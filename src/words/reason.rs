@@ -82,21 +82,14 @@ impl Say for Says {
                 name,
                 action,
                 expression,
-            } => {
-                let does = match action {
-                    RuleAction::FlagSuspicious => t!("reason.rule_flags_suspicious", locale = l),
-                    RuleAction::FlagHigh => t!("reason.rule_flags_high", locale = l),
-                    RuleAction::Allow => t!("reason.rule_allows", locale = l),
-                };
-                t!(
-                    "reason.rule",
-                    locale = l,
-                    name = name,
-                    does = does,
-                    expression = expression
-                )
-                .into_owned()
-            }
+            } => t!(
+                "reason.rule",
+                locale = l,
+                name = name,
+                does = does(*action, language),
+                expression = expression
+            )
+            .into_owned(),
         }
     }
 }
@@ -113,16 +106,23 @@ fn last(w: Window, language: Language) -> String {
     .into_owned()
 }
 
+/// What a rule does to the accounts it hits: "flags as high risk".
+fn does(action: RuleAction, language: Language) -> String {
+    let l = language.code();
+    match action {
+        RuleAction::FlagSuspicious => t!("reason.rule_flags_suspicious", locale = l),
+        RuleAction::FlagHigh => t!("reason.rule_flags_high", locale = l),
+        RuleAction::Allow => t!("reason.rule_allows", locale = l),
+    }
+    .into_owned()
+}
+
 /// "device d4 is on the block list".
 fn listed(kind: ListKind, role: &str, value: &str, language: Language) -> String {
-    let l = language.code();
-    let list = match kind {
-        ListKind::Block => t!("list.block", locale = l),
-        ListKind::Allow => t!("list.allow", locale = l),
-    };
+    let list = kind.say(language);
     t!(
         "reason.listed",
-        locale = l,
+        locale = language.code(),
         role = role,
         value = value,
         list = list

@@ -8,7 +8,8 @@ use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
 use super::model::fit;
 use crate::detect::{
-    Detector, DetectorKind, Level, ModelMeta, Scores, TrainOptions, align_features, load_model,
+    Detector, DetectorKind, Level, ModelMeta, Reason, Scores, TrainOptions, align_features,
+    load_model,
 };
 use crate::features::lookback_ms;
 use crate::features::{Dataset, LabelledLog};
@@ -87,18 +88,17 @@ pub fn score_to_csv(
         from: request.from_ms.unwrap_or(i64::MIN),
         until: request.until_ms.unwrap_or(i64::MAX),
     };
-    let written = write_scores(
-        &request.out,
-        request.level,
-        &data,
-        detector.as_ref(),
-        &scores,
-        window,
-        request.language,
-    )
-    .map_err(|e| WorkbenchError::Output {
-        path: request.out.clone(),
-        detail: format!("cannot write: {e}"),
+    let scored = Scored {
+        data: &data,
+        detector: detector.as_ref(),
+        scores: &scores,
+        language: request.language,
+    };
+    let written = write_scores(&request.out, request.level, &scored, window).map_err(|e| {
+        WorkbenchError::Output {
+            path: request.out.clone(),
+            detail: format!("cannot write: {e}"),
+        }
     })?;
     Ok(ScoreOutcome {
         written,
@@ -171,9 +171,15 @@ fn score_events_by_block(
             outcome.missing_features = missing;
         }
         let scores = detector.score(&data, progress)?;
-        outcome.written +=
-            write_event_rows(&mut w, &data, detector, &scores, block, request.language)
-                .map_err(output_error)?;
+        let scored = Scored {
+            data: &data,
+            detector,
+            scores: &scores,
+            language: request.language,
+        };
+        outcome.written += scored
+            .write_event_rows(&mut w, block)
+            .map_err(output_error)?;
         drop(data);
         give_back_freed_memory();
     }
@@ -224,57 +230,37 @@ impl Window {
     }
 }
 
+/// A dataset's scores with what says why: the rows `vigil score` writes.
+struct Scored<'a> {
+    data: &'a Dataset,
+    detector: &'a dyn Detector,
+    scores: &'a Scores,
+    /// The language the reasons are written in.
+    language: Language,
+}
+
 fn write_scores(
     out: &Path,
     level: Level,
-    data: &Dataset,
-    detector: &dyn Detector,
-    scores: &Scores,
+    scored: &Scored,
     window: Window,
-    language: Language,
 ) -> std::result::Result<usize, csv::Error> {
-    let file = std::fs::File::create(out)?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    let c = &data.log.columns;
-    let mut written = 0usize;
-    match level {
+    let written = match level {
         Level::User => {
-            let thresholds = detector.thresholds(Level::User);
+            let file = std::fs::File::create(out)?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
             w.write_record(["user", "score", "risk", "reasons"])?;
-            let mut active = vec![false; data.users()];
-            for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
-                if let Some(u) = data.log.user_of(e) {
-                    active[u.index()] = true;
-                }
-            }
-            let mut users: Vec<UserCode> = data.log.users().filter(|u| active[u.index()]).collect();
-            users.sort_by(|&a, &b| {
-                scores.user[b.index()]
-                    .total_cmp(&scores.user[a.index()])
-                    .then(a.cmp(&b))
-            });
-            for u in users {
-                let s = scores.user[u.index()];
-                let reasons: Vec<String> = detector
-                    .explain(data, u)
-                    .iter()
-                    .map(|r| r.say(language))
-                    .collect();
-                w.write_record([
-                    data.user_name(u),
-                    &format!("{s:.6}"),
-                    thresholds.risk(s).name(),
-                    &reasons.join("; "),
-                ])?;
-                written += 1;
-            }
+            let written = scored.write_account_rows(&mut w, window)?;
+            w.flush()?;
+            written
         }
         Level::Event => {
-            w.write_record(EVENT_HEADER)?;
-            written = write_event_rows(&mut w, data, detector, scores, window, language)?;
+            let mut w = event_writer(out)?;
+            let written = scored.write_event_rows(&mut w, window)?;
+            w.flush()?;
+            written
         }
-    }
-    w.flush()?;
+    };
     Ok(written)
 }
 
@@ -289,41 +275,82 @@ fn event_writer(out: &Path) -> std::result::Result<CsvOut, csv::Error> {
     Ok(w)
 }
 
-/// One line per event of `window`: its source row, user, time, score and, when it is flagged,
-/// its reasons.
-fn write_event_rows(
-    w: &mut CsvOut,
-    data: &Dataset,
-    detector: &dyn Detector,
-    scores: &Scores,
-    window: Window,
-    language: Language,
-) -> std::result::Result<usize, csv::Error> {
-    let c = &data.log.columns;
-    // Reasons say why an event is flagged: the events under the suspicious threshold
-    // (nearly all of them) need none, and a week of events is written in seconds.
-    let flagged = detector.thresholds(Level::Event).suspicious;
-    let mut written = 0;
-    for e in (0..data.log.len()).filter(|&e| window.contains(c.ts_ms[e])) {
-        let reasons: Vec<String> = match scores.event[e] >= flagged {
-            true => detector
-                .explain_event(data, e)
-                .iter()
-                .map(|r| r.say(language))
-                .collect(),
-            false => Vec::new(),
-        };
-        let user = data.log.user_of(e).map_or("", |u| data.user_name(u));
-        w.write_record([
-            &c.row[e].to_string(),
-            user,
-            &format_rfc3339(c.ts_ms[e]),
-            &format!("{:.6}", scores.event[e]),
-            &reasons.join("; "),
-        ])?;
-        written += 1;
+impl Scored<'_> {
+    /// One line per account active in `window`, riskiest first: its score, risk and reasons.
+    fn write_account_rows(
+        &self,
+        w: &mut CsvOut,
+        window: Window,
+    ) -> std::result::Result<usize, csv::Error> {
+        let (data, scores) = (self.data, self.scores);
+        let thresholds = self.detector.thresholds(Level::User);
+        let mut active = vec![false; data.users()];
+        for e in self.events_in(window) {
+            if let Some(u) = data.log.user_of(e) {
+                active[u.index()] = true;
+            }
+        }
+        let mut users: Vec<UserCode> = data.log.users().filter(|u| active[u.index()]).collect();
+        users.sort_by(|&a, &b| {
+            scores.user[b.index()]
+                .total_cmp(&scores.user[a.index()])
+                .then(a.cmp(&b))
+        });
+        for &u in &users {
+            let s = scores.user[u.index()];
+            let reasons = self.said(&self.detector.explain(data, u));
+            w.write_record([
+                data.user_name(u),
+                &format!("{s:.6}"),
+                thresholds.risk(s).name(),
+                &reasons,
+            ])?;
+        }
+        Ok(users.len())
     }
-    Ok(written)
+
+    /// One line per event of `window`: its source row, user, time, score and, when it is
+    /// flagged, its reasons.
+    fn write_event_rows(
+        &self,
+        w: &mut CsvOut,
+        window: Window,
+    ) -> std::result::Result<usize, csv::Error> {
+        // Reasons say why an event is flagged: the events under the suspicious threshold
+        // (nearly all of them) need none, and a week of events is written in seconds.
+        let flagged = self.detector.thresholds(Level::Event).suspicious;
+        let (data, scores) = (self.data, self.scores);
+        let c = &data.log.columns;
+        let mut written = 0;
+        for e in self.events_in(window) {
+            let reasons = match scores.event[e] >= flagged {
+                true => self.said(&self.detector.explain_event(data, e)),
+                false => String::new(),
+            };
+            let user = data.log.user_of(e).map_or("", |u| data.user_name(u));
+            w.write_record([
+                &c.row[e].to_string(),
+                user,
+                &format_rfc3339(c.ts_ms[e]),
+                &format!("{:.6}", scores.event[e]),
+                &reasons,
+            ])?;
+            written += 1;
+        }
+        Ok(written)
+    }
+
+    /// The events of `window`, in log order.
+    fn events_in(&self, window: Window) -> impl Iterator<Item = usize> + '_ {
+        let ts = &self.data.log.columns.ts_ms;
+        (0..ts.len()).filter(move |&e| window.contains(ts[e]))
+    }
+
+    /// `reasons` in words, one after another.
+    fn said(&self, reasons: &[Reason]) -> String {
+        let said: Vec<String> = reasons.iter().map(|r| r.say(self.language)).collect();
+        said.join("; ")
+    }
 }
 
 #[cfg(test)]
