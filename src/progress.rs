@@ -26,8 +26,10 @@ pub enum Stage {
     Training(&'static str),
     /// The GPU failed while training this detector, which trains again on the CPU.
     TrainingOnCpu(&'static str),
-    /// Training a behaviour prediction model for this target.
-    TrainingPrediction(&'static str),
+    /// Training the models that predict a purchase, churn or the next event.
+    TrainingPurchase,
+    TrainingChurn,
+    TrainingNextEvent,
     /// Training the simple model a prediction is compared with.
     TrainingBaseline,
     Scoring,

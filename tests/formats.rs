@@ -346,7 +346,11 @@ fn preview_shows_rows_and_round_trips_its_mapping() {
     assert_eq!(pre.columns, ["user_id", "ts", "event", "amount"]);
     assert_eq!(pre.rows.len(), 3);
     let mapping = pre.to_mapping();
-    let again = log::preview(&p, &Mapping::from_toml(&mapping.to_toml()).unwrap()).unwrap();
+    let again = log::preview(
+        &p,
+        &Mapping::from_toml(&mapping.to_toml().unwrap()).unwrap(),
+    )
+    .unwrap();
     assert_eq!(again.plan, pre.plan);
 }
 

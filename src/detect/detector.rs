@@ -112,8 +112,9 @@ impl TrainOptions {
 
     /// Whether event `e` of `data` is one the detector may learn from.
     pub fn learns_from_event(&self, data: &Dataset, e: usize) -> bool {
-        let user = data.event_users()[e] as usize;
-        self.train_users.get(user) == Some(&true)
+        data.log
+            .user_of(e)
+            .is_some_and(|u| self.train_users.get(u.index()) == Some(&true))
             && self
                 .event_cutoff_ms
                 .is_none_or(|cut| data.log.columns.ts_ms[e] < cut)

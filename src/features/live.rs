@@ -151,8 +151,9 @@ impl LiveFeatures {
             .filter(|l| l.is_known())
             .map(|l| (t.saturating_add(self.delay_ms), l.is_fraud()));
         let label = own.or_else(|| {
+            let user = log.user_of(e)?;
             self.user_labels
-                .get(user as usize)
+                .get(user.index())
                 .filter(|(l, _)| l.is_known() && new)
                 .map(|&(l, known_at)| (known_at, l.is_fraud()))
         });

@@ -109,8 +109,9 @@ impl Mapping {
         })
     }
 
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
+    /// The mapping as a mapping file says it.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
     }
 
     /// This mapping without the optional roles (amount, item, category, label, entities, extra
@@ -354,7 +355,7 @@ event_name = "signup"
         assert_eq!(m.user.as_deref(), Some("user_id"));
         assert_eq!(m.label_level, Some(LabelLevel::User));
         assert_eq!(m.extra_events.len(), 1);
-        assert_eq!(Mapping::from_toml(&m.to_toml()).unwrap(), m);
+        assert_eq!(Mapping::from_toml(&m.to_toml().unwrap()).unwrap(), m);
     }
 
     #[test]

@@ -45,7 +45,11 @@ impl Models {
         let x = features::matrix(train.features.clone(), cols);
         let scaler = Standardiser::fit(&x);
         let x = scaler.transform(x);
-        let stage = Stage::TrainingPrediction(options.target.name());
+        let stage = match options.target {
+            Target::Purchase => Stage::TrainingPurchase,
+            Target::Churn => Stage::TrainingChurn,
+            Target::NextEvent => Stage::TrainingNextEvent,
+        };
         let mut models = Vec::with_capacity(SHAPES.len() * BAG);
         for hidden in SHAPES {
             for b in 0..BAG as u64 {

@@ -6,7 +6,7 @@
 use super::expr::{Cmp, Expr, ParseError};
 use super::lists::{ListEntry, list_hits, list_roles, role_column};
 use crate::features::Dataset;
-use crate::log::NULL_CODE;
+use crate::log::UserCode;
 
 /// Where a comparison's value comes from.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -192,19 +192,20 @@ impl BoundRule {
             }
             return hit;
         }
-        let event_users = data.event_users();
         for (r, e) in data.featured_events().into_iter().enumerate() {
-            let u = event_users[e];
-            if u == NULL_CODE || hit[u as usize] {
+            let Some(u) = data.log.user_of(e).map(UserCode::index) else {
+                continue;
+            };
+            if hit[u] {
                 continue;
             }
             let row = Row {
-                user: u as usize,
-                account: data.account.values.row(u as usize),
+                user: u,
+                account: data.account.values.row(u),
                 event: data.events.values.row(r),
             };
             if self.bound.holds(&row) {
-                hit[u as usize] = true;
+                hit[u] = true;
             }
         }
         hit

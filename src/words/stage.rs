@@ -21,9 +21,9 @@ impl Say for Stage {
             Stage::PredictionFeatures => t!("stage.prediction_features", locale = l),
             Stage::Training(kind) => t!("stage.training", locale = l, kind = kind),
             Stage::TrainingOnCpu(kind) => t!("stage.training_on_cpu", locale = l, kind = kind),
-            Stage::TrainingPrediction(target) => {
-                t!("stage.training_prediction", locale = l, target = target)
-            }
+            Stage::TrainingPurchase => t!("stage.training_purchase", locale = l),
+            Stage::TrainingChurn => t!("stage.training_churn", locale = l),
+            Stage::TrainingNextEvent => t!("stage.training_next_event", locale = l),
             Stage::TrainingBaseline => t!("stage.training_baseline", locale = l),
             Stage::Scoring => t!("stage.scoring", locale = l),
             Stage::ReadingAccounts => t!("stage.reading_accounts", locale = l),

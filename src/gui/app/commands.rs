@@ -122,9 +122,14 @@ impl VigilApp {
 
     /// Loads with the plan the analyst confirmed, saved as a mapping file when asked.
     fn load_confirmed(&mut self, preview: Box<Preview>, save_to: Option<PathBuf>) {
-        if let Some(to) = save_to
-            && let Err(e) = std::fs::write(&to, preview.to_mapping().to_toml())
-        {
+        let written = save_to.map(|to| {
+            let text = preview
+                .to_mapping()
+                .to_toml()
+                .map_err(std::io::Error::other);
+            (text.and_then(|text| std::fs::write(&to, text)), to)
+        });
+        if let Some((Err(e), to)) = written {
             self.error(t!("msg.mapping_not_saved", file = to.display(), e = e).into_owned());
         }
         let report = self

@@ -174,13 +174,12 @@ impl Growth {
             events.rows += b.log.len();
             event_scores.extend_from_slice(&b.event_scores);
             for a in b.accounts {
-                let Some(u) = log.columns.user.dict.lookup(&a.user) else {
+                let Some(u) = log.user_code(&a.user) else {
                     continue;
                 };
-                let u = u as usize;
-                user_scores[u] = a.score;
+                user_scores[u.index()] = a.score;
                 if a.features.len() == account.cols {
-                    account.row_mut(u).copy_from_slice(&a.features);
+                    account.row_mut(u.index()).copy_from_slice(&a.features);
                 }
             }
         }
