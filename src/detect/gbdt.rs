@@ -20,15 +20,80 @@ const L2: f64 = 1.0;
 /// Rounds without a better validation loss before stopping.
 const PATIENCE: usize = 10;
 
+/// A node of a tree: a leaf's value, or a split of one feature.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct Node {
-    /// -1 for a leaf.
+#[serde(from = "StoredNode", into = "StoredNode")]
+enum Node {
+    Leaf {
+        value: f32,
+    },
+    Split {
+        feature: u32,
+        /// Rows with a value ≤ this (or missing) go left.
+        threshold: f32,
+        left: u32,
+        right: u32,
+    },
+}
+
+impl Node {
+    /// A leaf's value (0 for a split, which adds nothing itself).
+    fn value(&self) -> f32 {
+        match self {
+            Node::Leaf { value } => *value,
+            Node::Split { .. } => 0.0,
+        }
+    }
+}
+
+/// A node as model files store it: every field, `feature` -1 for a leaf.
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredNode {
     feature: i32,
-    /// Rows with a value ≤ this (or missing) go left.
     threshold: f32,
     left: u32,
     right: u32,
     value: f32,
+}
+
+impl From<StoredNode> for Node {
+    fn from(n: StoredNode) -> Self {
+        match u32::try_from(n.feature) {
+            Ok(feature) => Node::Split {
+                feature,
+                threshold: n.threshold,
+                left: n.left,
+                right: n.right,
+            },
+            Err(_) => Node::Leaf { value: n.value },
+        }
+    }
+}
+
+impl From<Node> for StoredNode {
+    fn from(n: Node) -> Self {
+        match n {
+            Node::Leaf { value } => StoredNode {
+                feature: -1,
+                threshold: 0.0,
+                left: 0,
+                right: 0,
+                value,
+            },
+            Node::Split {
+                feature,
+                threshold,
+                left,
+                right,
+            } => StoredNode {
+                feature: i32::try_from(feature).unwrap_or(i32::MAX),
+                threshold,
+                left,
+                right,
+                value: 0.0,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -219,11 +284,7 @@ struct Open {
 }
 
 fn leaf(rows: &[u32], g: &[f32], h: &[f32]) -> Node {
-    Node {
-        feature: -1,
-        threshold: 0.0,
-        left: 0,
-        right: 0,
+    Node::Leaf {
         value: leaf_value(rows, g, h),
     }
 }
@@ -291,12 +352,11 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> (Vec<Node>, Vec<(u3
             }
             children[k] = id;
         }
-        nodes[node.id as usize] = Node {
-            feature: s.feature as i32,
+        nodes[node.id as usize] = Node::Split {
+            feature: u32::try_from(s.feature).unwrap_or(u32::MAX),
             threshold,
             left: children[0],
             right: children[1],
-            value: 0.0,
         };
         leaves += 1;
     }
@@ -307,15 +367,21 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> (Vec<Node>, Vec<(u3
 fn predict_tree(nodes: &[Node], row: &[f32]) -> f32 {
     let mut i = 0;
     loop {
-        let n = &nodes[i];
-        if n.feature < 0 {
-            return n.value;
-        }
-        let x = row[n.feature as usize];
-        i = if x.is_nan() || x <= n.threshold {
-            n.left
+        let (feature, threshold, left, right) = match nodes[i] {
+            Node::Leaf { value } => return value,
+            Node::Split {
+                feature,
+                threshold,
+                left,
+                right,
+            } => (feature, threshold, left, right),
+        };
+        // A feature the row lacks counts as missing.
+        let x = row.get(feature as usize).copied().unwrap_or(f32::NAN);
+        i = if x.is_nan() || x <= threshold {
+            left
         } else {
-            n.right
+            right
         } as usize;
     }
 }
@@ -440,7 +506,7 @@ impl Gbdt {
                 }
             } else {
                 for (id, rows) in leaves {
-                    let value = tree[id as usize].value;
+                    let value = tree[id as usize].value();
                     for r in rows {
                         raw[r as usize] += value;
                     }
@@ -488,6 +554,18 @@ impl Gbdt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_are_stored_as_model_files_have_always_had_them() {
+        let leaf = r#"{"feature":-1,"threshold":0.0,"left":0,"right":0,"value":0.25}"#;
+        let split = r#"{"feature":3,"threshold":1.5,"left":1,"right":2,"value":0.0}"#;
+        let nodes: Vec<Node> = serde_json::from_str(&format!("[{split},{leaf},{leaf}]")).unwrap();
+        assert_eq!(nodes[1], Node::Leaf { value: 0.25 });
+        assert_eq!(predict_tree(&nodes, &[0.0, 0.0, 0.0, 1.0]), 0.25);
+        assert_eq!(predict_tree(&nodes, &[0.0, 0.0, 0.0, f32::NAN]), 0.25);
+        let again = serde_json::to_string(&nodes[0]).unwrap();
+        assert_eq!(again, split);
+    }
     use crate::progress::NoProgress;
 
     #[test]
