@@ -314,17 +314,6 @@ impl Triage {
         self.session.model.scores.user[u.index()]
     }
 
-    /// Event `e`'s score (0 for an event the model did not score).
-    pub fn event_score(&self, e: usize) -> f32 {
-        self.session
-            .model
-            .scores
-            .event
-            .get(e)
-            .copied()
-            .unwrap_or(0.0)
-    }
-
     /// The model's risk with the rules hitting the account applied.
     pub fn risk(&self, u: UserCode) -> Risk {
         self.rules.risk(u, self.thresholds.risk(self.score(u)))
