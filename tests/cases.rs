@@ -5,15 +5,26 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::{stderr, vigil};
+use common::{Backend, stderr, vigil, workspace_at};
 use vigil::cases::{
     SettingKey, Source, Verdict, Workspace, default_workspace, export_labels, import_labels,
 };
 
-#[test]
-fn labels_notes_and_settings_survive_reopening() {
+on_both_backends!(
+    labels_notes_and_settings_survive_reopening,
+    undo_is_a_new_audit_entry_that_restores_the_previous_state,
+    export_and_import_round_trip_through_the_cli,
+    a_bad_labels_file_imports_nothing,
+    labels_acknowledged_before_a_kill_are_all_there,
+    a_bulk_label_of_40_accounts_is_one_undo_with_a_line_per_account,
+    a_kill_during_a_bulk_label_leaves_all_or_none,
+);
+
+fn labels_notes_and_settings_survive_reopening(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ws.vigil.db");
+    let Some(path) = workspace_at(backend, dir.path(), "ws") else {
+        return;
+    };
     {
         let mut ws = Workspace::open(&path).unwrap();
         ws.set_verdict("u1", Verdict::Fraud, "ana", Source::Analyst)
@@ -22,7 +33,7 @@ fn labels_notes_and_settings_survive_reopening() {
             .unwrap();
         ws.set_verdict("张三", Verdict::Legit, "bo", Source::Analyst)
             .unwrap();
-        ws.set_setting(SettingKey::ThresholdSuspicious, "0.93")
+        ws.set_setting(SettingKey::ThresholdSuspicious, "0.93", "ana")
             .unwrap();
     }
     let ws = Workspace::open(&path).unwrap();
@@ -36,7 +47,7 @@ fn labels_notes_and_settings_survive_reopening() {
         Some(Verdict::Legit)
     );
     assert_eq!(
-        ws.setting(SettingKey::ThresholdSuspicious)
+        ws.setting(SettingKey::ThresholdSuspicious, "bo")
             .unwrap()
             .as_deref(),
         Some("0.93")
@@ -56,10 +67,12 @@ fn labels_notes_and_settings_survive_reopening() {
     );
 }
 
-#[test]
-fn undo_is_a_new_audit_entry_that_restores_the_previous_state() {
+fn undo_is_a_new_audit_entry_that_restores_the_previous_state(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::open(&dir.path().join("w.db")).unwrap();
+    let Some(path) = workspace_at(backend, dir.path(), "w") else {
+        return;
+    };
+    let mut ws = Workspace::open(&path).unwrap();
     ws.set_verdict("u1", Verdict::Unsure, "ana", Source::Analyst)
         .unwrap();
     ws.set_verdict("u1", Verdict::Fraud, "ana", Source::Analyst)
@@ -93,10 +106,14 @@ fn undo_is_a_new_audit_entry_that_restores_the_previous_state() {
     );
 }
 
-#[test]
-fn export_and_import_round_trip_through_the_cli() {
+fn export_and_import_round_trip_through_the_cli(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a.db");
+    let (Some(a), Some(b)) = (
+        workspace_at(backend, dir.path(), "a"),
+        workspace_at(backend, dir.path(), "b"),
+    ) else {
+        return;
+    };
     {
         let mut ws = Workspace::open(&a).unwrap();
         ws.set_verdict("u1", Verdict::Fraud, "ana", Source::Analyst)
@@ -125,7 +142,6 @@ fn export_and_import_round_trip_through_the_cli() {
         "{text}"
     );
 
-    let b = dir.path().join("b.db");
     Workspace::open(&b).unwrap();
     let out = vigil(&[
         "labels",
@@ -167,7 +183,28 @@ fn bad_workspaces_and_label_files_are_clear_errors() {
         "{e}"
     );
 
-    let mut ws = Workspace::open(&dir.path().join("w.db")).unwrap();
+    let out = vigil(&[
+        "labels",
+        "export",
+        "--workspace",
+        dir.path().join("missing.db").to_str().unwrap(),
+        "--out",
+        "x.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("missing.db: no such workspace file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn a_bad_labels_file_imports_nothing(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(path) = workspace_at(backend, dir.path(), "w") else {
+        return;
+    };
+    let mut ws = Workspace::open(&path).unwrap();
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "user,label\nu1,fraud\nu2,perhaps\n").unwrap();
     let e = import_labels(&mut ws, &bad, "ana").unwrap_err().to_string();
@@ -186,21 +223,6 @@ fn bad_workspaces_and_label_files_are_clear_errors() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("cannot write"), "{e}");
-
-    let out = vigil(&[
-        "labels",
-        "export",
-        "--workspace",
-        dir.path().join("missing.db").to_str().unwrap(),
-        "--out",
-        "x.csv",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("missing.db: no such workspace file"),
-        "{}",
-        stderr(&out)
-    );
 }
 
 /// The child side of the kill test: labels accounts one after another and prints each label's
@@ -229,10 +251,11 @@ fn child_labeller() {
     }
 }
 
-#[test]
-fn labels_acknowledged_before_a_kill_are_all_there() {
+fn labels_acknowledged_before_a_kill_are_all_there(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kill.db");
+    let Some(db) = workspace_at(backend, dir.path(), "kill") else {
+        return;
+    };
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -268,10 +291,12 @@ fn labels_acknowledged_before_a_kill_are_all_there() {
     }
 }
 
-#[test]
-fn a_bulk_label_of_40_accounts_is_one_undo_with_a_line_per_account() {
+fn a_bulk_label_of_40_accounts_is_one_undo_with_a_line_per_account(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::open(&dir.path().join("w.db")).unwrap();
+    let Some(path) = workspace_at(backend, dir.path(), "w") else {
+        return;
+    };
+    let mut ws = Workspace::open(&path).unwrap();
     ws.set_verdict("u0", Verdict::Legit, "ana", Source::Analyst)
         .unwrap();
     ws.set_note("u1", "shares a phone with u2", "ana").unwrap();
@@ -363,10 +388,11 @@ fn child_bulk_labeller() {
     }
 }
 
-#[test]
-fn a_kill_during_a_bulk_label_leaves_all_or_none() {
+fn a_kill_during_a_bulk_label_leaves_all_or_none(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bulk_kill.db");
+    let Some(db) = workspace_at(backend, dir.path(), "bulk_kill") else {
+        return;
+    };
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",

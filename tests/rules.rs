@@ -281,7 +281,7 @@ fn a_block_listed_device_flags_its_accounts() {
         role: "device".into(),
         value: "d4".into(),
     };
-    assert!(t.remove_from_lists(&unblock).unwrap());
+    assert!(t.remove_from_lists(&unblock, "ana").unwrap());
     assert_ne!(t.risk(d), Risk::High, "off the list, off high risk");
     t.add_to_lists(&[unblock], "ana").unwrap();
     let e = t.backtest_rule("card in blocklist").unwrap_err();

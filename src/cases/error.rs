@@ -1,28 +1,83 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use super::Case;
+use super::Verdict;
+use super::db::DbError;
+use super::location::WorkspaceAt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
-    #[error("workspace {}: {detail}", path.display())]
-    Sql { path: PathBuf, detail: String },
+    /// The workspace's database said no; `at` is its path or URL (never with a password).
+    #[error("workspace {at}: {detail}")]
+    Sql { at: String, detail: String },
     #[error("{}: {detail}", path.display())]
     File { path: PathBuf, detail: String },
     #[error(transparent)]
     Rule(#[from] crate::rules::RuleError),
     #[error(transparent)]
     Read(#[from] crate::log::LoadError),
+    /// An analyst tried what only a lead of a team workspace may do.
+    #[error(
+        "only a lead can {action}; {who} is an analyst here (a lead runs `vigil workspace grant --role lead {who}`)"
+    )]
+    NotLead { who: String, action: &'static str },
+    /// Another analyst decided these accounts after this window had loaded them.
+    #[error("{}", describe_conflicts(.0))]
+    Conflicts(Vec<Conflict>),
 }
 
 impl CaseError {
-    pub(crate) fn sql(path: &Path, e: rusqlite::Error) -> Self {
-        let detail = match &e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                "is not a Vigil workspace (not a SQLite database)".to_string()
-            }
-            _ => e.to_string(),
-        };
+    pub(super) fn db(at: &WorkspaceAt, e: DbError) -> Self {
         CaseError::Sql {
-            path: path.to_path_buf(),
-            detail,
+            at: at.to_string(),
+            detail: e.0,
         }
     }
+}
+
+/// A decision another analyst made on an account after this window had loaded it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub user: String,
+    pub verdict: Option<Verdict>,
+    pub by: String,
+    pub at_ms: i64,
+}
+
+impl Conflict {
+    pub(super) fn with(case: &Case) -> Self {
+        Self {
+            user: case.user.clone(),
+            verdict: case.verdict,
+            by: case.author.clone(),
+            at_ms: case.ts_ms,
+        }
+    }
+}
+
+fn describe_conflicts(conflicts: &[Conflict]) -> String {
+    let shown: Vec<String> = conflicts
+        .iter()
+        .take(3)
+        .map(|c| {
+            let verdict = c.verdict.map_or("a note", Verdict::name);
+            format!(
+                "{} decided {} {} at {}",
+                c.by,
+                c.user,
+                verdict,
+                crate::log::timeparse::format_rfc3339(c.at_ms)
+            )
+        })
+        .collect();
+    let more = conflicts.len().saturating_sub(shown.len());
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "decided by another analyst since this window loaded them: {}{tail}; overwrite to replace",
+        shown.join("; ")
+    )
 }

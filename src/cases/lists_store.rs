@@ -3,68 +3,72 @@
 
 use std::path::Path;
 
-use rusqlite::params;
-
+use super::db::args;
 use super::error::CaseError;
 use super::exchange::file_error;
+use super::sync::{ChangeKind, note_change};
 use super::workspace::{Workspace, now_ms};
 use crate::log::{field, read_user_csv};
 use crate::rules::{ListEntry, ListKind};
 
 impl Workspace {
     /// Adds entries (one transaction; ones already listed are kept as they are); returns how
-    /// many were new.
+    /// many were new. Only a lead edits lists.
     pub fn add_list_entries(
         &mut self,
         entries: &[ListEntry],
         author: &str,
     ) -> Result<usize, CaseError> {
+        self.require_lead(author, "edit lists")?;
         let ts_ms = now_ms();
-        let path = self.path().to_path_buf();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn_mut().transaction().map_err(sql)?;
-        let mut added = 0;
-        for e in entries {
-            added += tx
-                .execute(
-                    "INSERT OR IGNORE INTO lists (kind, role, value, author, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![e.kind.name(), e.role.to_lowercase(), e.value, author, ts_ms],
-                )
-                .map_err(sql)?;
-        }
-        tx.commit().map_err(sql)?;
-        Ok(added)
+        self.write(|s| {
+            let mut added = 0;
+            for e in entries {
+                added += s.exec(
+                    "INSERT INTO lists (kind, role, value, author, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT DO NOTHING",
+                    args![e.kind.name(), e.role.to_lowercase(), &e.value, author, ts_ms],
+                )?;
+            }
+            note_change(s, ChangeKind::List, None, author)?;
+            Ok(added as usize)
+        })
     }
 
-    /// Takes an entry off its list; whether it was there.
-    pub fn remove_list_entry(&mut self, entry: &ListEntry) -> Result<bool, CaseError> {
-        let n = self
-            .conn()
-            .execute(
+    /// Takes an entry off its list; whether it was there. Only a lead edits lists.
+    pub fn remove_list_entry(
+        &mut self,
+        entry: &ListEntry,
+        author: &str,
+    ) -> Result<bool, CaseError> {
+        self.require_lead(author, "edit lists")?;
+        self.write(|s| {
+            let n = s.exec(
                 "DELETE FROM lists WHERE kind = ?1 AND role = ?2 AND value = ?3",
-                params![entry.kind.name(), entry.role.to_lowercase(), entry.value],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(n > 0)
+                args![entry.kind.name(), entry.role.to_lowercase(), &entry.value],
+            )?;
+            note_change(s, ChangeKind::List, None, author)?;
+            Ok(n > 0)
+        })
     }
 
     /// Every entry of every list, by list, role and value.
     pub fn list_entries(&self) -> Result<Vec<ListEntry>, CaseError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT kind, role, value FROM lists ORDER BY kind, role, value")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                let kind: String = r.get(0)?;
+        self.read(|s| {
+            s.rows(
+                "SELECT kind, role, value FROM lists ORDER BY kind, role, value",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(ListEntry {
-                    kind: ListKind::parse(&kind).unwrap_or(ListKind::Block),
-                    role: r.get(1)?,
-                    value: r.get(2)?,
+                    kind: ListKind::parse(&r.text(0)?).unwrap_or(ListKind::Block),
+                    role: r.text(1)?,
+                    value: r.text(2)?,
                 })
             })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+            .collect()
+        })
     }
 }
 

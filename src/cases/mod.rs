@@ -1,22 +1,37 @@
-//! The workspace: an analyst's labels, notes and settings for one log, in a SQLite file (WAL,
-//! synchronous commits), with an append-only audit log.
+//! The workspace: labels, notes, settings, rules, lists and the kept model for one log, with
+//! an append-only audit log, in a SQLite file (one analyst) or a PostgreSQL database (a team,
+//! with roles, claims, assignment and a change feed the windows follow).
 
+mod assignments;
 mod case;
+mod case_rows;
+mod claims;
+mod copy;
+mod db;
 mod error;
 mod exchange;
 mod lists_store;
+mod location;
+mod model_store;
 mod queue;
 mod rules_store;
 mod schema;
 mod settings;
+mod sync;
+mod team;
 mod watch_store;
 mod workspace;
 
 pub use case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
-pub use error::CaseError;
+pub use claims::{CLAIM_MS, Claim, Claimed};
+pub use copy::{Copied, Merge, copy_workspace};
+pub use error::{CaseError, Conflict};
 pub use exchange::{export_labels, import_labels};
 pub use lists_store::{export_lists, read_lists};
+pub use location::{PgUrl, WorkspaceAt};
 pub use queue::{QueueOrder, order_queue};
 pub use settings::SettingKey;
+pub use sync::{Change, ChangeKind};
+pub use team::Role;
 pub use watch_store::StoredAlert;
-pub use workspace::{Workspace, default_workspace, os_user};
+pub use workspace::{Guard, Workspace, default_workspace, os_user};

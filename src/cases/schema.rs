@@ -1,141 +1,196 @@
-//! Tables of the workspace file. `audit` is append-only; `cases` is the current state, written
-//! in the same transaction, so reopening a big workspace reads one row per account.
+//! The workspace's tables, the same on SQLite and PostgreSQL. `audit` is append-only; `cases`
+//! is the current state, written in the same transaction, so reopening a big workspace reads
+//! one row per account. The schema's version is kept in SQLite's `user_version` and in
+//! PostgreSQL's `vigil_meta`; every step from an older version is taken in both.
 
-use rusqlite::{Connection, Row, Transaction, params};
+use super::db::{Db, DbError, Engine, Sql, args};
 
-use super::{AuditEntry, Case, Source, Verdict};
-
-/// Bumped when the tables change; older files are migrated in `prepare`.
+/// Bumped when the tables change; older workspaces are migrated in `prepare`.
 /// 2: `audit.batch`, the bulk decision an entry belongs to; the `rules` table (every version
-/// of every rule) and the `lists` table (allow/block values), created in any file lacking them.
-/// The live watch's `alerts` and `watch_positions` are created the same way, in any version.
-const SCHEMA_VERSION: i64 = 2;
+/// of every rule) and the `lists` table (allow/block values).
+/// 3: the team: `members` (roles), `claims`, `assignments`, `changes` (what other windows
+/// follow) and `model_files` (the team's kept model).
+/// Tables new in a version are created in any workspace lacking them.
+const SCHEMA_VERSION: i64 = 3;
 
-pub(super) fn prepare(conn: &Connection) -> rusqlite::Result<()> {
-    // WAL keeps readers and the writer apart; FULL makes every commit durable on return.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            user TEXT NOT NULL,
-            action TEXT NOT NULL,
-            verdict TEXT,
-            note TEXT NOT NULL DEFAULT '',
-            author TEXT NOT NULL,
-            source TEXT NOT NULL,
-            ts_ms INTEGER NOT NULL,
-            undoes INTEGER REFERENCES audit(id),
-            batch INTEGER
-         );
-         CREATE INDEX IF NOT EXISTS audit_user ON audit(user);
-         CREATE TABLE IF NOT EXISTS cases (
-            user TEXT PRIMARY KEY,
-            verdict TEXT,
-            note TEXT NOT NULL DEFAULT '',
-            author TEXT NOT NULL,
-            source TEXT NOT NULL,
-            ts_ms INTEGER NOT NULL
-         );
-         CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS rules (
-            name TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            expression TEXT NOT NULL,
-            action TEXT NOT NULL,
-            enabled INTEGER NOT NULL,
-            author TEXT NOT NULL,
-            ts_ms INTEGER NOT NULL,
-            PRIMARY KEY (name, version)
-         );
-         CREATE TABLE IF NOT EXISTS lists (
-            kind TEXT NOT NULL,
-            role TEXT NOT NULL,
-            value TEXT NOT NULL,
-            author TEXT NOT NULL,
-            ts_ms INTEGER NOT NULL,
-            PRIMARY KEY (kind, role, value)
-         );
-         CREATE TABLE IF NOT EXISTS alerts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            source TEXT NOT NULL,
-            user TEXT NOT NULL,
-            body TEXT NOT NULL,
-            ts_ms INTEGER NOT NULL
-         );
-         CREATE INDEX IF NOT EXISTS alerts_source ON alerts(source, id);
-         CREATE TABLE IF NOT EXISTS watch_positions (
-            source TEXT PRIMARY KEY,
-            position TEXT NOT NULL,
-            ts_ms INTEGER NOT NULL
-         );",
-    )?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version < 2 {
-        // A version-1 file's audit table has no batch column (a new file's already has one).
-        let has_batch = conn.prepare("SELECT batch FROM audit LIMIT 0").is_ok();
-        if !has_batch {
-            conn.execute_batch("ALTER TABLE audit ADD COLUMN batch INTEGER")?;
+/// Each table, with `{serial}` (an auto-numbered key) and `{blob}` said in the engine's words.
+const TABLES: &[&str] = &[
+    r#"CREATE TABLE IF NOT EXISTS audit (
+        id {serial},
+        "user" TEXT NOT NULL,
+        action TEXT NOT NULL,
+        verdict TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL,
+        source TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        undoes BIGINT REFERENCES audit(id),
+        batch BIGINT
+     )"#,
+    r#"CREATE INDEX IF NOT EXISTS audit_user ON audit("user")"#,
+    r#"CREATE TABLE IF NOT EXISTS cases (
+        "user" TEXT PRIMARY KEY,
+        verdict TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL,
+        source TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )"#,
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rules (
+        name TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        expression TEXT NOT NULL,
+        action TEXT NOT NULL,
+        enabled BIGINT NOT NULL,
+        author TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        PRIMARY KEY (name, version)
+     )",
+    "CREATE TABLE IF NOT EXISTS lists (
+        kind TEXT NOT NULL,
+        role TEXT NOT NULL,
+        value TEXT NOT NULL,
+        author TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL,
+        PRIMARY KEY (kind, role, value)
+     )",
+    r#"CREATE TABLE IF NOT EXISTS alerts (
+        id {serial},
+        source TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        body TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )"#,
+    "CREATE INDEX IF NOT EXISTS alerts_source ON alerts(source, id)",
+    "CREATE TABLE IF NOT EXISTS watch_positions (
+        source TEXT PRIMARY KEY,
+        position TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )",
+    "CREATE TABLE IF NOT EXISTS members (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        granted_by TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )",
+    r#"CREATE TABLE IF NOT EXISTS claims (
+        "user" TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        until_ms BIGINT NOT NULL
+     )"#,
+    r#"CREATE TABLE IF NOT EXISTS assignments (
+        "user" TEXT PRIMARY KEY,
+        assignee TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )"#,
+    r#"CREATE TABLE IF NOT EXISTS changes (
+        id {serial},
+        kind TEXT NOT NULL,
+        "user" TEXT,
+        author TEXT NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )"#,
+    "CREATE TABLE IF NOT EXISTS model_files (
+        name TEXT PRIMARY KEY,
+        bytes {blob} NOT NULL,
+        ts_ms BIGINT NOT NULL
+     )",
+];
+
+fn in_dialect(ddl: &str, engine: Engine) -> String {
+    let (serial, blob) = match engine {
+        Engine::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"),
+        Engine::Postgres => ("BIGSERIAL PRIMARY KEY", "BYTEA"),
+    };
+    ddl.replace("{serial}", serial).replace("{blob}", blob)
+}
+
+/// Makes the tables a workspace needs, migrating an older one; refuses a database that holds
+/// another program's tables or a newer vigil's.
+pub(super) fn prepare(db: &mut Db) -> Result<(), DbError> {
+    let engine = db.engine();
+    if let Db::Sqlite(conn) = db {
+        // WAL keeps readers and the writer apart; FULL makes every commit durable on return.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    }
+    db.write(|s| {
+        let version = stored_version(s, engine)?;
+        if version > SCHEMA_VERSION {
+            return Err(DbError(format!(
+                "was made by a newer vigil (schema {version}; this one reads up to {SCHEMA_VERSION})"
+            )));
+        }
+        for ddl in TABLES {
+            s.exec(&in_dialect(ddl, engine), &[])?;
+        }
+        // A first-format file's audit table has no batch column (a new one has it already).
+        // PostgreSQL workspaces began at version 3.
+        if engine == Engine::Sqlite
+            && version < 2
+            && s.rows("SELECT batch FROM audit LIMIT 0", &[]).is_err()
+        {
+            s.exec("ALTER TABLE audit ADD COLUMN batch BIGINT", &[])?;
+        }
+        s.exec("CREATE INDEX IF NOT EXISTS audit_batch ON audit(batch)", &[])?;
+        store_version(s, engine)
+    })
+}
+
+fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {
+    match engine {
+        Engine::Sqlite => Ok(s
+            .row("PRAGMA user_version", &[])?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0)),
+        Engine::Postgres => {
+            let tables: Vec<String> = s
+                .rows(
+                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+                    &[],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<_, _>>()?;
+            if tables.iter().any(|t| t == "vigil_meta") {
+                let v = s.row(
+                    "SELECT value FROM vigil_meta WHERE key = 'schema_version'",
+                    &[],
+                )?;
+                let text = v.map(|r| r.text(0)).transpose()?.unwrap_or_default();
+                text.parse().map_err(|_| {
+                    DbError(format!(
+                        "vigil_meta: schema_version `{text}` is not a number"
+                    ))
+                })
+            } else if let Some(other) = tables.first() {
+                Err(DbError(format!(
+                    "is not a Vigil workspace: its schema holds other tables ({other}, ...); name an empty schema with ?schema=NAME"
+                )))
+            } else {
+                s.exec(
+                    "CREATE TABLE vigil_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                    &[],
+                )?;
+                Ok(0)
+            }
         }
     }
-    conn.execute_batch("CREATE INDEX IF NOT EXISTS audit_batch ON audit(batch)")?;
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION)
 }
 
-pub(super) fn write_case(
-    tx: &Transaction,
-    user: &str,
-    verdict: Option<Verdict>,
-    note: &str,
-    author: &str,
-    source: Source,
-    ts_ms: i64,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO cases (user, verdict, note, author, source, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(user) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
-           author = excluded.author, source = excluded.source, ts_ms = excluded.ts_ms",
-        params![user, verdict.map(Verdict::name), note, author, source.name(), ts_ms],
-    )
-    .map(|_| ())
-}
-
-fn source_of(s: &str) -> Source {
-    if s == "imported" {
-        Source::Imported
-    } else {
-        Source::Analyst
+fn store_version(s: &mut dyn Sql, engine: Engine) -> Result<(), DbError> {
+    match engine {
+        // PRAGMA takes no parameters; the version is this constant, not anyone's data.
+        Engine::Sqlite => s.exec(&format!("PRAGMA user_version = {SCHEMA_VERSION}"), &[]),
+        Engine::Postgres => s.exec(
+            "INSERT INTO vigil_meta (key, value) VALUES ('schema_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            args![SCHEMA_VERSION.to_string()],
+        ),
     }
-}
-
-pub(super) fn case_from_row(r: &Row) -> rusqlite::Result<Case> {
-    Ok(Case {
-        user: r.get(0)?,
-        verdict: r
-            .get::<_, Option<String>>(1)?
-            .as_deref()
-            .and_then(Verdict::parse),
-        note: r.get(2)?,
-        author: r.get(3)?,
-        source: source_of(&r.get::<_, String>(4)?),
-        ts_ms: r.get(5)?,
-    })
-}
-
-pub(super) fn audit_from_row(r: &Row) -> rusqlite::Result<AuditEntry> {
-    Ok(AuditEntry {
-        id: r.get(0)?,
-        user: r.get(1)?,
-        action: r.get(2)?,
-        verdict: r
-            .get::<_, Option<String>>(3)?
-            .as_deref()
-            .and_then(Verdict::parse),
-        note: r.get(4)?,
-        author: r.get(5)?,
-        source: source_of(&r.get::<_, String>(6)?),
-        ts_ms: r.get(7)?,
-        undoes: r.get(8)?,
-        batch: r.get(9)?,
-    })
+    .map(|_| ())
 }

@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::args;
 use super::error::CaseError;
+use super::sync::{ChangeKind, note_change};
 use super::workspace::Workspace;
 
 /// A setting of the workspace.
@@ -35,28 +35,75 @@ impl SettingKey<'_> {
             SettingKey::WatchHighAtStart(source) => format!("watch_high_at_start:{source}").into(),
         }
     }
+
+    /// Thresholds are the team's and only a lead sets them; the queue's filter and the
+    /// selection are each analyst's own; what a watch saw is the workspace's.
+    fn scope(&self) -> Scope {
+        match self {
+            SettingKey::ThresholdSuspicious
+            | SettingKey::ThresholdHigh
+            | SettingKey::ThresholdDetector => Scope::LeadSets,
+            SettingKey::QueueFilter | SettingKey::SelectedUser => Scope::Personal,
+            SettingKey::WatchHighAtStart(_) => Scope::Shared,
+        }
+    }
+
+    /// The key as stored for `who` (a personal setting is kept per analyst).
+    fn stored_key(&self, who: &str) -> String {
+        match self.scope() {
+            Scope::Personal => format!("{}@{who}", self.key()),
+            Scope::LeadSets | Scope::Shared => self.key().into_owned(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    LeadSets,
+    Personal,
+    Shared,
 }
 
 impl Workspace {
-    /// A saved setting, when there is one.
-    pub fn setting(&self, key: SettingKey<'_>) -> Result<Option<String>, CaseError> {
-        self.conn()
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                params![key.key()],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
+    /// A saved setting as `who` sees it, when there is one. A personal setting saved before
+    /// workspaces had members (one analyst's file) is read as everyone's.
+    pub fn setting(&self, key: SettingKey<'_>, who: &str) -> Result<Option<String>, CaseError> {
+        let value = |k: String| {
+            self.read(|s| {
+                s.row("SELECT value FROM settings WHERE key = ?1", args![k])?
+                    .map(|r| r.text(0))
+                    .transpose()
+            })
+        };
+        match value(key.stored_key(who))? {
+            Some(v) => Ok(Some(v)),
+            None if key.scope() == Scope::Personal => value(key.key().into_owned()),
+            None => Ok(None),
+        }
     }
 
-    pub fn set_setting(&self, key: SettingKey<'_>, value: &str) -> Result<(), CaseError> {
-        self.conn()
-            .execute(
+    /// Saves a setting for `who`; a threshold only when `who` leads (unless it is unchanged).
+    pub fn set_setting(
+        &self,
+        key: SettingKey<'_>,
+        value: &str,
+        who: &str,
+    ) -> Result<(), CaseError> {
+        if key.scope() == Scope::LeadSets {
+            if self.setting(key, who)?.as_deref() == Some(value) {
+                return Ok(());
+            }
+            self.require_lead(who, "change the thresholds")?;
+        }
+        self.write(|s| {
+            s.exec(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key.key(), value],
-            )
-            .map(|_| ())
-            .map_err(|e| self.sql(e))
+                args![key.stored_key(who), value],
+            )?;
+            if key.scope() != Scope::Personal {
+                note_change(s, ChangeKind::Setting, None, who)?;
+            }
+            Ok(())
+        })
     }
 }

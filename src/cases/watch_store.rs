@@ -3,8 +3,7 @@
 //! Both are written in one transaction, so after a crash the position never runs ahead of
 //! the alerts nor behind them: a resumed watch neither loses nor repeats an alert.
 
-use rusqlite::{OptionalExtension, params};
-
+use super::db::args;
 use super::error::CaseError;
 use super::workspace::{Workspace, now_ms};
 
@@ -27,55 +26,52 @@ impl Workspace {
         position: &str,
     ) -> Result<Vec<i64>, CaseError> {
         let now = now_ms();
-        let path = self.path().to_path_buf();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn_mut().transaction().map_err(sql)?;
-        let mut ids = Vec::with_capacity(alerts.len());
-        for (user, body) in alerts {
-            tx.execute(
-                "INSERT INTO alerts (source, user, body, ts_ms) VALUES (?1, ?2, ?3, ?4)",
-                params![source, user, body, now],
-            )
-            .map_err(sql)?;
-            ids.push(tx.last_insert_rowid());
-        }
-        tx.execute(
-            "INSERT INTO watch_positions (source, position, ts_ms) VALUES (?1, ?2, ?3)
-             ON CONFLICT(source) DO UPDATE SET position = excluded.position, ts_ms = excluded.ts_ms",
-            params![source, position, now],
-        )
-        .map_err(sql)?;
-        tx.commit().map_err(sql)?;
-        Ok(ids)
+        self.write(|s| {
+            let mut ids = Vec::with_capacity(alerts.len());
+            for (user, body) in alerts {
+                let row = s.row(
+                    r#"INSERT INTO alerts (source, "user", body, ts_ms) VALUES (?1, ?2, ?3, ?4) RETURNING id"#,
+                    args![source, user, body, now],
+                )?;
+                ids.push(row.map(|r| r.int(0)).transpose()?.unwrap_or_default());
+            }
+            s.exec(
+                "INSERT INTO watch_positions (source, position, ts_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(source) DO UPDATE SET position = excluded.position, ts_ms = excluded.ts_ms",
+                args![source, position, now],
+            )?;
+            Ok(ids)
+        })
     }
 
     /// Where the last watch of `source` had read to, as recorded.
     pub fn watch_position(&self, source: &str) -> Result<Option<String>, CaseError> {
-        self.conn()
-            .query_row(
+        self.read(|s| {
+            s.row(
                 "SELECT position FROM watch_positions WHERE source = ?1",
-                params![source],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
+                args![source],
+            )?
+            .map(|r| r.text(0))
+            .transpose()
+        })
     }
 
     /// The alerts raised on `source` with an id above `after`, oldest first.
     pub fn alerts_after(&self, source: &str, after: i64) -> Result<Vec<StoredAlert>, CaseError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, user, body FROM alerts WHERE source = ?1 AND id > ?2 ORDER BY id")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![source, after], |r| {
+        self.read(|s| {
+            s.rows(
+                r#"SELECT id, "user", body FROM alerts WHERE source = ?1 AND id > ?2 ORDER BY id"#,
+                args![source, after],
+            )?
+            .iter()
+            .map(|r| {
                 Ok(StoredAlert {
-                    id: r.get(0)?,
-                    user: r.get(1)?,
-                    body: r.get(2)?,
+                    id: r.int(0)?,
+                    user: r.text(1)?,
+                    body: r.text(2)?,
                 })
             })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+            .collect()
+        })
     }
 }

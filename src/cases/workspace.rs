@@ -1,13 +1,17 @@
-//! The workspace file: cases, settings and the audit log in SQLite. A label is on disk before
-//! the call that gives it returns, so a label shown as saved survives a killed process.
+//! The workspace: cases, settings and the audit log, in a SQLite file or a PostgreSQL database
+//! (`db.rs` runs the same statements on either). A label is stored before the call that gives
+//! it returns, so a label shown as saved survives a killed process.
 
 use std::path::{Path, PathBuf};
-
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::sync::Mutex;
 
 use super::case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
-use super::error::CaseError;
+use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
+use super::db::{Db, DbError, Sql, args, connect_postgres};
+use super::error::{CaseError, Conflict};
+use super::location::WorkspaceAt;
 use super::schema;
+use super::sync::{ChangeKind, note_change};
 
 /// The OS user, the default author of labels.
 pub fn os_user() -> String {
@@ -31,36 +35,89 @@ pub(super) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// How a verdict treats a decision another analyst made meanwhile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Writes whatever is there (one analyst, an import, the command line).
+    Blind,
+    /// Refuses, naming who decided what and when, if another analyst decided the account
+    /// after this time (ms): what the window had seen.
+    SeenAt(i64),
+    /// Writes over another analyst's decision, which the audit log records as an overwrite.
+    Overwrite,
+}
+
 pub struct Workspace {
-    conn: Connection,
+    // A mutex rather than `&mut self` for reads: PostgreSQL's client needs exclusive use
+    // even to read, and a workspace is read from `&self` everywhere.
+    db: Mutex<Db>,
+    at: WorkspaceAt,
     path: PathBuf,
+    /// Who the database says this is: the server's user, or the OS user for a file.
+    identity: String,
 }
 
 impl Workspace {
-    /// Opens (or creates) the workspace at `path`.
+    /// Opens (or creates) the workspace at `path`: a file, or a `postgres://` URL.
     pub fn open(path: &Path) -> Result<Self, CaseError> {
-        let conn = Connection::open(path).map_err(|e| CaseError::sql(path, e))?;
-        schema::prepare(&conn).map_err(|e| CaseError::sql(path, e))?;
+        let at = WorkspaceAt::of(path);
+        let fail = |e: DbError| CaseError::db(&at, e);
+        let (mut db, identity) = match &at {
+            WorkspaceAt::File(file) => {
+                let conn = rusqlite::Connection::open(file).map_err(|e| fail(e.into()))?;
+                (Db::Sqlite(conn), os_user())
+            }
+            WorkspaceAt::Postgres(url) => {
+                let pg = connect_postgres(url).map_err(fail)?;
+                let user = pg.user.clone();
+                (Db::Postgres(Box::new(pg)), user)
+            }
+        };
+        schema::prepare(&mut db).map_err(fail)?;
         Ok(Self {
-            conn,
+            db: Mutex::new(db),
             path: path.to_path_buf(),
+            at,
+            identity,
         })
     }
 
+    /// The location as given (a file's path, or the URL).
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub(super) fn sql(&self, e: rusqlite::Error) -> CaseError {
-        CaseError::sql(&self.path, e)
+    pub fn location(&self) -> &WorkspaceAt {
+        &self.at
     }
 
-    pub(super) fn conn(&self) -> &Connection {
-        &self.conn
+    /// Who the database says is working: the server's user, or the OS user for a file.
+    pub fn identity(&self) -> &str {
+        &self.identity
     }
 
-    pub(super) fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    fn db(&self) -> std::sync::MutexGuard<'_, Db> {
+        // A panic while holding the lock leaves no half-written state (the transaction was
+        // rolled back with it), so the connection is still good to use.
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in one transaction holding the workspace's write lock.
+    pub(super) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+    ) -> Result<T, CaseError> {
+        self.db().write(f).map_err(|e| CaseError::db(&self.at, e))
+    }
+
+    /// Runs `f` for reading.
+    pub(super) fn read<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+    ) -> Result<T, CaseError> {
+        self.db().read(f).map_err(|e| CaseError::db(&self.at, e))
     }
 
     /// Records a verdict (and keeps the case's note). Durable when this returns.
@@ -71,18 +128,10 @@ impl Workspace {
         author: &str,
         source: Source,
     ) -> Result<Case, CaseError> {
-        let note = self.case(user)?.map(|c| c.note).unwrap_or_default();
-        self.write_one(&Entry::label(user, verdict, &note, author, source, None))
-    }
-
-    /// Writes one audit line and its case in a transaction of its own.
-    fn write_one(&mut self, entry: &Entry) -> Result<Case, CaseError> {
-        let path = self.path.clone();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn.transaction().map_err(sql)?;
-        let case = write_entry(&tx, entry, now_ms()).map_err(sql)?;
-        tx.commit().map_err(sql)?;
-        Ok(case)
+        let mut cases = self.decide(&[user.to_string()], verdict, author, source, Guard::Blind)?;
+        cases
+            .pop()
+            .ok_or_else(|| CaseError::db(&self.at, DbError("a verdict wrote no case".into())))
     }
 
     /// Gives every account of `users` the same verdict (each keeps its note) in one
@@ -95,186 +144,192 @@ impl Workspace {
         author: &str,
         source: Source,
     ) -> Result<Vec<Case>, CaseError> {
-        let path = self.path.clone();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn.transaction().map_err(sql)?;
-        let batch = if users.len() > 1 {
-            Some(next_batch(&tx).map_err(sql)?)
-        } else {
-            None
+        self.decide(users, verdict, author, source, Guard::Blind)
+    }
+
+    /// `set_verdicts` with a `guard` against overwriting another analyst's newer decision:
+    /// with `SeenAt`, any such account refuses the whole call (nothing is written) with the
+    /// conflicts named.
+    pub fn decide(
+        &mut self,
+        users: &[String],
+        verdict: Verdict,
+        author: &str,
+        source: Source,
+        guard: Guard,
+    ) -> Result<Vec<Case>, CaseError> {
+        let action = match guard {
+            Guard::Overwrite => "overwrite",
+            Guard::Blind | Guard::SeenAt(_) => "label",
         };
-        let ts_ms = now_ms();
-        let mut cases = Vec::with_capacity(users.len());
-        for user in users {
-            let note = current_case(&tx, user)
-                .map_err(sql)?
-                .map(|c| c.note)
-                .unwrap_or_default();
-            let entry = Entry::label(user, verdict, &note, author, source, batch);
-            cases.push(write_entry(&tx, &entry, ts_ms).map_err(sql)?);
-        }
-        tx.commit().map_err(sql)?;
-        Ok(cases)
+        let outcome = self.write(|s| {
+            let mut currents = Vec::with_capacity(users.len());
+            let mut conflicts = Vec::new();
+            for user in users {
+                let current = current_case(s, user)?;
+                if let (Guard::SeenAt(seen_ms), Some(c)) = (guard, &current)
+                    && c.author != author
+                    && c.ts_ms > seen_ms
+                {
+                    conflicts.push(Conflict::with(c));
+                }
+                currents.push(current);
+            }
+            if !conflicts.is_empty() {
+                return Ok(Err(conflicts));
+            }
+            let batch = match users.len() > 1 {
+                true => Some(next_batch(s)?),
+                false => None,
+            };
+            let ts_ms = now_ms();
+            let mut cases = Vec::with_capacity(users.len());
+            for (user, current) in users.iter().zip(currents) {
+                let note = current.map(|c| c.note).unwrap_or_default();
+                let entry = Entry {
+                    action,
+                    batch,
+                    ..Entry::label(user, verdict, &note, author, source)
+                };
+                cases.push(write_entry(s, &entry, ts_ms)?);
+            }
+            Ok(Ok(cases))
+        })?;
+        outcome.map_err(CaseError::Conflicts)
     }
 
     /// Records a note (and keeps the case's verdict). Durable when this returns.
     pub fn set_note(&mut self, user: &str, note: &str, author: &str) -> Result<Case, CaseError> {
-        let verdict = self.case(user)?.and_then(|c| c.verdict);
-        self.write_one(&Entry {
-            user,
-            action: "note",
-            verdict,
-            note,
-            author,
-            source: Source::Analyst,
-            undoes: None,
-            batch: None,
+        self.write(|s| {
+            let verdict = current_case(s, user)?.and_then(|c| c.verdict);
+            let entry = Entry {
+                action: "note",
+                verdict,
+                ..Entry::label(user, Verdict::Unsure, note, author, Source::Analyst)
+            };
+            write_entry(s, &entry, now_ms())
         })
     }
 
-    /// Takes back the latest label or note not already taken back (all of it, when it was a
-    /// bulk decision), as new audit entries in one transaction; empty when there is nothing
-    /// left to undo.
+    /// Takes back this author's latest label or note not already taken back (all of it, when
+    /// it was a bulk decision), as new audit entries in one transaction; empty when there is
+    /// nothing left to undo.
     pub fn undo(&mut self, author: &str) -> Result<Vec<Undone>, CaseError> {
-        let last: Option<(i64, Option<i64>)> = self
-            .conn
-            .query_row(
-                "SELECT id, batch FROM audit a WHERE action != 'undo'
+        self.write(|s| {
+            let last = s.row(
+                "SELECT id, batch FROM audit a WHERE action != 'undo' AND author = ?1
                    AND NOT EXISTS (SELECT 1 FROM audit u WHERE u.undoes = a.id)
                  ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        let Some((id, batch)) = last else {
-            return Ok(Vec::new());
-        };
-        let targets: Vec<(i64, String)> = match batch {
-            Some(b) => self.query_pairs(
-                "SELECT id, user FROM audit WHERE batch = ?1 AND action != 'undo' ORDER BY id",
-                b,
-            )?,
-            None => self.query_pairs("SELECT id, user FROM audit WHERE id = ?1", id)?,
-        };
-        // The state before each entry: the user's latest earlier entry not taken back (an undo
-        // entry holds the state it restored).
-        let mut restores = Vec::with_capacity(targets.len());
-        for (id, user) in targets {
-            let entries = self.history(&user)?;
-            let taken_back: Vec<i64> = entries.iter().filter_map(|e| e.undoes).collect();
-            let before = entries
-                .into_iter()
-                .rfind(|e| e.id < id && !taken_back.contains(&e.id));
-            restores.push((id, user, before));
-        }
-        let path = self.path.clone();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn.transaction().map_err(sql)?;
-        let undo_batch = match batch {
-            Some(_) => Some(next_batch(&tx).map_err(sql)?),
-            None => None,
-        };
-        let ts_ms = now_ms();
-        let mut undone = Vec::with_capacity(restores.len());
-        for (id, user, before) in &restores {
-            let (verdict, note, source) = match before {
-                Some(e) => (e.verdict, e.note.as_str(), e.source),
-                None => (None, "", Source::Analyst),
+                args![author],
+            )?;
+            let Some(last) = last else {
+                return Ok(Vec::new());
             };
-            let entry = Entry {
-                user,
-                action: "undo",
-                verdict,
-                note,
-                author,
-                source,
-                undoes: Some(*id),
-                batch: undo_batch,
+            let (id, batch) = (last.int(0)?, last.opt_int(1)?);
+            let targets = match batch {
+                Some(b) => s.rows(
+                    r#"SELECT id, "user" FROM audit WHERE batch = ?1 AND action != 'undo' ORDER BY id"#,
+                    args![b],
+                )?,
+                None => s.rows(r#"SELECT id, "user" FROM audit WHERE id = ?1"#, args![id])?,
             };
-            let case = write_entry(&tx, &entry, ts_ms).map_err(sql)?;
-            let now = (case.verdict.is_some() || !case.note.is_empty()).then_some(case);
-            undone.push(Undone {
-                user: user.clone(),
-                now,
-            });
-        }
-        tx.commit().map_err(sql)?;
-        Ok(undone)
-    }
-
-    fn query_pairs(&self, query: &str, arg: i64) -> Result<Vec<(i64, String)>, CaseError> {
-        let mut stmt = self.conn.prepare(query).map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![arg], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+            let undo_batch = match batch {
+                Some(_) => Some(next_batch(s)?),
+                None => None,
+            };
+            let ts_ms = now_ms();
+            let mut undone = Vec::with_capacity(targets.len());
+            for target in targets {
+                let (id, user) = (target.int(0)?, target.text(1)?);
+                // The state before the entry: the user's latest earlier entry not taken back
+                // (an undo entry holds the state it restored).
+                let entries = history(s, &user)?;
+                let taken_back: Vec<i64> = entries.iter().filter_map(|e| e.undoes).collect();
+                let before = entries
+                    .into_iter()
+                    .rfind(|e| e.id < id && !taken_back.contains(&e.id));
+                let (verdict, note, source) = match &before {
+                    Some(e) => (e.verdict, e.note.as_str(), e.source),
+                    None => (None, "", Source::Analyst),
+                };
+                let entry = Entry {
+                    user: &user,
+                    action: "undo",
+                    verdict,
+                    note,
+                    author,
+                    source,
+                    undoes: Some(id),
+                    batch: undo_batch,
+                };
+                let case = write_entry(s, &entry, ts_ms)?;
+                let now = (case.verdict.is_some() || !case.note.is_empty()).then_some(case);
+                undone.push(Undone { user, now });
+            }
+            Ok(undone)
+        })
     }
 
     /// Records many imported verdicts in one transaction (one disk sync, not one per label).
     pub fn import_verdicts(&mut self, items: &[ImportedLabel]) -> Result<usize, CaseError> {
         let ts_ms = now_ms();
-        let path = self.path.clone();
-        let sql = |e| CaseError::sql(&path, e);
-        let tx = self.conn.transaction().map_err(sql)?;
-        for it in items {
-            let at = it.ts_ms.unwrap_or(ts_ms);
-            tx.execute(
-                "INSERT INTO audit (user, action, verdict, note, author, source, ts_ms) VALUES (?1, 'label', ?2, ?3, ?4, 'imported', ?5)",
-                params![it.user, it.verdict.name(), it.note, it.author, at],
-            )
-            .map_err(sql)?;
-            schema::write_case(
-                &tx,
-                &it.user,
-                Some(it.verdict),
-                &it.note,
-                &it.author,
-                Source::Imported,
-                at,
-            )
-            .map_err(sql)?;
-        }
-        tx.commit().map_err(sql)?;
-        Ok(items.len())
+        self.write(|s| {
+            for it in items {
+                let entry = Entry {
+                    verdict: Some(it.verdict),
+                    ..Entry::label(&it.user, it.verdict, &it.note, &it.author, Source::Imported)
+                };
+                write_entry(s, &entry, it.ts_ms.unwrap_or(ts_ms))?;
+            }
+            Ok(items.len())
+        })
     }
 
     pub fn case(&self, user: &str) -> Result<Option<Case>, CaseError> {
-        current_case(&self.conn, user).map_err(|e| self.sql(e))
+        self.read(|s| current_case(s, user))
     }
 
     /// Every account with a case, oldest change first.
     pub fn cases(&self) -> Result<Vec<Case>, CaseError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT user, verdict, note, author, source, ts_ms FROM cases ORDER BY ts_ms, user",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([], schema::case_from_row)
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+        self.read(|s| {
+            s.rows(
+                &format!(r#"SELECT {CASE_COLUMNS} FROM cases ORDER BY ts_ms, "user""#),
+                &[],
+            )?
+            .iter()
+            .map(case_from_row)
+            .collect()
+        })
+    }
+
+    /// The cases changed after `after_ms` (what another window decided meanwhile).
+    pub fn cases_since(&self, after_ms: i64) -> Result<Vec<Case>, CaseError> {
+        self.read(|s| {
+            s.rows(
+                &format!(
+                    r#"SELECT {CASE_COLUMNS} FROM cases WHERE ts_ms > ?1 ORDER BY ts_ms, "user""#
+                ),
+                args![after_ms],
+            )?
+            .iter()
+            .map(case_from_row)
+            .collect()
+        })
     }
 
     /// The audit log of one account, oldest first.
     pub fn history(&self, user: &str) -> Result<Vec<AuditEntry>, CaseError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, user, action, verdict, note, author, source, ts_ms, undoes, batch FROM audit WHERE user = ?1 ORDER BY id")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![user], schema::audit_from_row)
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+        self.read(|s| history(s, user))
     }
 
     pub fn audit_len(&self) -> Result<usize, CaseError> {
-        self.conn
-            .query_row("SELECT COUNT(*) FROM audit", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as usize)
-            .map_err(|e| self.sql(e))
+        self.read(|s| count(s, "SELECT COUNT(*) FROM audit"))
     }
+}
+
+pub(super) fn count(s: &mut dyn Sql, query: &str) -> Result<usize, DbError> {
+    let n = s.row(query, &[])?.map(|r| r.int(0)).transpose()?;
+    Ok(n.unwrap_or(0).max(0) as usize)
 }
 
 /// One audit line to write.
@@ -290,14 +345,13 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    /// A verdict for `user` (keeping its `note`), part of bulk decision `batch` if any.
+    /// A verdict for `user` (keeping its `note`).
     fn label(
         user: &'a str,
         verdict: Verdict,
         note: &'a str,
         author: &'a str,
         source: Source,
-        batch: Option<i64>,
     ) -> Self {
         Self {
             user,
@@ -307,17 +361,18 @@ impl<'a> Entry<'a> {
             author,
             source,
             undoes: None,
-            batch,
+            batch: None,
         }
     }
 }
 
 /// Appends `entry` to the audit log and brings the account's case in line with it, inside
 /// the caller's transaction; returns the case as it now is.
-fn write_entry(tx: &Transaction, entry: &Entry, ts_ms: i64) -> rusqlite::Result<Case> {
-    tx.execute(
-        "INSERT INTO audit (user, action, verdict, note, author, source, ts_ms, undoes, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+fn write_entry(s: &mut dyn Sql, entry: &Entry, ts_ms: i64) -> Result<Case, DbError> {
+    s.exec(
+        r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"#,
+        args![
             entry.user,
             entry.action,
             entry.verdict.map(Verdict::name),
@@ -331,18 +386,23 @@ fn write_entry(tx: &Transaction, entry: &Entry, ts_ms: i64) -> rusqlite::Result<
     )?;
     // A case with neither verdict nor note is no case at all (everything was undone).
     if entry.verdict.is_none() && entry.note.is_empty() {
-        tx.execute("DELETE FROM cases WHERE user = ?1", params![entry.user])?;
+        s.exec(r#"DELETE FROM cases WHERE "user" = ?1"#, args![entry.user])?;
     } else {
-        schema::write_case(
-            tx,
-            entry.user,
-            entry.verdict,
-            entry.note,
-            entry.author,
-            entry.source,
-            ts_ms,
+        s.exec(
+            r#"INSERT INTO cases ("user", verdict, note, author, source, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+               ON CONFLICT("user") DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
+                 author = excluded.author, source = excluded.source, ts_ms = excluded.ts_ms"#,
+            args![
+                entry.user,
+                entry.verdict.map(Verdict::name),
+                entry.note,
+                entry.author,
+                entry.source.name(),
+                ts_ms
+            ],
         )?;
     }
+    note_change(s, ChangeKind::Case, Some(entry.user), entry.author)?;
     Ok(Case {
         user: entry.user.to_string(),
         verdict: entry.verdict,
@@ -354,17 +414,29 @@ fn write_entry(tx: &Transaction, entry: &Entry, ts_ms: i64) -> rusqlite::Result<
 }
 
 /// A number no bulk decision of this workspace has had.
-fn next_batch(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(MAX(batch), 0) + 1 FROM audit", [], |r| {
-        r.get(0)
-    })
+fn next_batch(s: &mut dyn Sql) -> Result<i64, DbError> {
+    s.row("SELECT COALESCE(MAX(batch), 0) + 1 FROM audit", &[])?
+        .map(|r| r.int(0))
+        .transpose()
+        .map(|b| b.unwrap_or(1))
 }
 
-fn current_case(conn: &Connection, user: &str) -> rusqlite::Result<Option<Case>> {
-    conn.query_row(
-        "SELECT user, verdict, note, author, source, ts_ms FROM cases WHERE user = ?1",
-        params![user],
-        schema::case_from_row,
-    )
-    .optional()
+fn current_case(s: &mut dyn Sql, user: &str) -> Result<Option<Case>, DbError> {
+    s.row(
+        &format!(r#"SELECT {CASE_COLUMNS} FROM cases WHERE "user" = ?1"#),
+        args![user],
+    )?
+    .as_ref()
+    .map(case_from_row)
+    .transpose()
+}
+
+fn history(s: &mut dyn Sql, user: &str) -> Result<Vec<AuditEntry>, DbError> {
+    s.rows(
+        &format!(r#"SELECT {AUDIT_COLUMNS} FROM audit WHERE "user" = ?1 ORDER BY id"#),
+        args![user],
+    )?
+    .iter()
+    .map(audit_from_row)
+    .collect()
 }

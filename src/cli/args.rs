@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::cases::{Merge, Role};
 use crate::detect::{DetectorKind, Level};
 use crate::eval::Split;
 use crate::log::{parse_duration_ms, parse_instant};
@@ -117,6 +118,69 @@ pub enum Command {
     /// Follow a growing log (or a folder of new files), score new events as they arrive and
     /// print one JSON line per alert until Ctrl+C; resumes where the last watch stopped.
     Watch(WatchArgs),
+    /// A team's workspace: roles, copying a workspace into another (a file into PostgreSQL).
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Assign accounts to an analyst (a lead's action).
+    Assign {
+        /// The workspace: a file or postgres://user@host/db[?schema=NAME].
+        #[arg(long, value_name = "W")]
+        workspace: PathBuf,
+        /// The analyst who gets them.
+        #[arg(long)]
+        to: String,
+        /// A file with one account per line (a header `user` is skipped).
+        #[arg(long, value_name = "FILE")]
+        users: PathBuf,
+        /// Act as this member (default: the database's user, or the OS user for a file).
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkspaceCommand {
+    /// Give a member a role: lead (thresholds, rules, lists, assignment, roles) or analyst.
+    Grant {
+        #[arg(long, value_name = "W")]
+        workspace: PathBuf,
+        /// lead or analyst.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The member (a database user, or an --author name).
+        member: String,
+        /// Act as this member (default: the database's user, or the OS user for a file).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// List the members and their roles.
+    Members {
+        #[arg(long, value_name = "W")]
+        workspace: PathBuf,
+    },
+    /// Copy labels, notes, the audit log, rules, lists, settings and the kept model from one
+    /// workspace into another (typically a file into postgres://...).
+    Copy {
+        #[arg(long, value_name = "W")]
+        from: PathBuf,
+        #[arg(long, value_name = "W")]
+        to: PathBuf,
+        /// When the target already holds verdicts: `newer` keeps both histories and each
+        /// account takes the newer decision (without it the copy is refused).
+        #[arg(long, value_parser = parse_merge)]
+        merge: Option<Merge>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected lead or analyst".to_string())
+}
+
+fn parse_merge(s: &str) -> Result<Merge, String> {
+    match s {
+        "newer" => Ok(Merge::Newer),
+        _ => Err("expected newer".to_string()),
+    }
 }
 
 #[derive(clap::Args, Debug)]

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::args::{Command, LabelsCommand};
-use super::{inspect, labels, lists, models, predict, rules, segments, watch};
+use super::{inspect, labels, lists, models, predict, rules, segments, team, watch};
 
 /// Runs `command`.
 pub fn run(command: Command) -> Result<()> {
@@ -38,5 +38,12 @@ pub fn run(command: Command) -> Result<()> {
         Command::Rules(command) => rules::run(command),
         Command::Lists(command) => lists::run(command),
         Command::Watch(args) => watch::watch(&args),
+        Command::Workspace(command) => team::run(command),
+        Command::Assign {
+            workspace,
+            to,
+            users,
+            author,
+        } => team::assign(&workspace, &to, &users, author),
     }
 }

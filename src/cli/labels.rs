@@ -4,12 +4,17 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cases::{self, Workspace};
+use crate::cases::{self, Workspace, WorkspaceAt};
 
 /// Opens an existing workspace: exporting from or importing into a file that is not there is
 /// a typo more often than a wish for a new workspace.
 pub(super) fn open_workspace(path: &Path) -> Result<Workspace> {
-    anyhow::ensure!(path.is_file(), "{}: no such workspace file", path.display());
+    let at = WorkspaceAt::of(path);
+    anyhow::ensure!(
+        at.is_team() || path.is_file(),
+        "{}: no such workspace file",
+        path.display()
+    );
     Ok(Workspace::open(path)?)
 }
 
@@ -22,8 +27,8 @@ pub fn export(workspace: &Path, out: &Path) -> Result<()> {
 
 pub fn import(workspace: &Path, labels: &Path, author: Option<String>) -> Result<()> {
     let mut ws = open_workspace(workspace)?;
-    let author = author.unwrap_or_else(cases::os_user);
+    let author = author.unwrap_or_else(|| ws.identity().to_string());
     let n = cases::import_labels(&mut ws, labels, &author)?;
-    println!("imported {n} labels into {}", workspace.display());
+    println!("imported {n} labels into {}", ws.location());
     Ok(())
 }

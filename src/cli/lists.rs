@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::args::ListsCommand;
 use super::labels::open_workspace;
-use crate::cases::{Workspace, export_lists, os_user, read_lists};
+use crate::cases::{Workspace, export_lists, read_lists};
 use crate::rules::ListEntry;
 
 pub fn run(command: ListsCommand) -> Result<()> {
@@ -16,11 +16,14 @@ pub fn run(command: ListsCommand) -> Result<()> {
         } => {
             let entries = read_lists(&file)?;
             let mut ws = Workspace::open(&workspace)?;
-            let added = ws.add_list_entries(&entries, &author.unwrap_or_else(os_user))?;
+            let added = ws.add_list_entries(
+                &entries,
+                &author.unwrap_or_else(|| ws.identity().to_string()),
+            )?;
             println!(
                 "imported {} entries ({added} new) into {}",
                 entries.len(),
-                workspace.display()
+                ws.location()
             );
         }
         ListsCommand::Export { workspace, out } => {
@@ -43,7 +46,10 @@ pub fn run(command: ListsCommand) -> Result<()> {
                 })
                 .collect();
             let mut ws = Workspace::open(&workspace)?;
-            let added = ws.add_list_entries(&entries, &author.unwrap_or_else(os_user))?;
+            let added = ws.add_list_entries(
+                &entries,
+                &author.unwrap_or_else(|| ws.identity().to_string()),
+            )?;
             println!("added {added} {role} values to the {} list", list.name());
         }
     }

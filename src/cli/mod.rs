@@ -11,6 +11,7 @@ mod predict;
 mod progress;
 mod rules;
 mod segments;
+mod team;
 mod watch;
 
 pub use args::{

@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::args::RulesCommand;
 use super::labels::open_workspace;
 use super::progress::TerminalProgress;
-use crate::cases::{Workspace, os_user};
+use crate::cases::Workspace;
 use crate::eval::metric_text;
 use crate::log::Label;
 use crate::rules::Rule;
@@ -64,7 +64,8 @@ pub fn run(command: RulesCommand) -> Result<()> {
                 author: String::new(),
                 ts_ms: 0,
             };
-            let saved = ws.save_rule(&rule, &author.unwrap_or_else(os_user))?;
+            let saved =
+                ws.save_rule(&rule, &author.unwrap_or_else(|| ws.identity().to_string()))?;
             println!(
                 "saved rule “{}” version {} ({}, {})",
                 saved.name,

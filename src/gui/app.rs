@@ -56,7 +56,15 @@ pub struct VigilApp {
     bench: FrameBench,
     /// Thresholds or filters changed and are not yet in the workspace.
     settings_dirty_since: Option<Instant>,
+    /// When the window last took in what other windows on the workspace changed.
+    last_sync: Instant,
+    /// The workspace could not be reached at the last look (said once, not every second).
+    offline: bool,
 }
+
+/// How often the window looks for other analysts' changes: well inside the 2 s a team
+/// expects a verdict to take to reach every window.
+const SYNC_EVERY: Duration = Duration::from_millis(700);
 
 impl VigilApp {
     /// Builds the app and starts opening the launch log in the background.
@@ -86,6 +94,8 @@ impl VigilApp {
             cjk_font,
             commands: Vec::new(),
             settings_dirty_since: None,
+            last_sync: Instant::now(),
+            offline: false,
             launch,
         };
         let first = app.launch.log.clone();
@@ -179,6 +189,19 @@ impl VigilApp {
             .send_viewport_cmd(ViewportCommand::Title(format!("Vigil — {name}")));
         self.info(opened_text(&t, &name));
         let pending = t.pending_detector().is_some();
+        let mut t = t;
+        // Verdicts are signed by --author when given, else by who the workspace says we are
+        // (the database's user on a team's server).
+        let author = self
+            .launch
+            .author
+            .clone()
+            .unwrap_or_else(|| t.me().to_string());
+        if let Err(e) = t.act_as(&author) {
+            self.error(e.to_string());
+        }
+        self.author = t.me().to_string();
+        self.last_sync = Instant::now();
         self.triage = Some(t);
         match self.bench.job() {
             Some(MeasuredJob::Live { .. }) => self.start_live(true),
@@ -254,6 +277,32 @@ impl VigilApp {
         });
         out.extend(dropped.into_iter().take(1).map(Command::Open));
         self.commands.extend(out);
+    }
+
+    /// Takes in other analysts' verdicts, claims, rules, lists and thresholds, and looks again
+    /// shortly even when nothing else wakes the window.
+    fn sync(&mut self, ctx: &egui::Context) {
+        let Some(t) = &mut self.triage else { return };
+        ctx.request_repaint_after(SYNC_EVERY);
+        if self.last_sync.elapsed() < SYNC_EVERY {
+            return;
+        }
+        self.last_sync = Instant::now();
+        match t.sync() {
+            Ok(synced) => {
+                if std::mem::take(&mut self.offline) {
+                    self.info(t!("msg.back_online").into_owned());
+                }
+                if synced.model {
+                    self.info(t!("msg.team_model").into_owned());
+                }
+            }
+            Err(e) if !self.offline => {
+                self.offline = true;
+                self.error(t!("msg.offline", e = e).into_owned());
+            }
+            Err(_) => {}
+        }
     }
 
     /// Threshold drags and filter edits reach the workspace once they settle.
@@ -338,6 +387,7 @@ impl eframe::App for VigilApp {
             self.apply(c);
         }
         self.flush_settings();
+        self.sync(ctx);
         if self.settings_dirty_since.is_some() {
             ctx.request_repaint_after(SETTINGS_SETTLE + Duration::from_millis(100));
         }
@@ -373,7 +423,7 @@ impl eframe::App for VigilApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.work.shut_down();
         if let Some(t) = &self.triage
-            && let Err(e) = t.save_settings()
+            && let Err(e) = t.save_settings().and_then(|()| t.release_claims())
         {
             eprintln!("vigil: {}", t!("msg.settings_not_saved", e = e));
         }

@@ -35,6 +35,8 @@ pub enum Command {
     /// Mark every account of the filtered queue.
     MarkQueue,
     ClearMarks,
+    /// Assign the marked accounts (or, with none marked, the queue) to this analyst (a lead's).
+    Assign(String),
     /// Label every marked account in one action (one undo).
     LabelMarked(Verdict),
     /// Start writing a note on the selected account.

@@ -5,7 +5,7 @@ use rust_i18n::t;
 
 use super::language::Language;
 use super::say::Say;
-use crate::cases::{QueueOrder, Verdict};
+use crate::cases::{self, QueueOrder, Verdict};
 use crate::detect::Risk;
 use crate::log::{Label, Role};
 use crate::rules::{ListKind, RuleAction};
@@ -18,6 +18,18 @@ impl Say for Verdict {
             Verdict::Fraud => t!("verdict.fraud", locale = l),
             Verdict::Legit => t!("verdict.legit", locale = l),
             Verdict::Unsure => t!("verdict.unsure", locale = l),
+        }
+        .into_owned()
+    }
+}
+
+/// A member's role in a team's workspace.
+impl Say for cases::Role {
+    fn say(&self, language: Language) -> String {
+        let l = language.code();
+        match self {
+            cases::Role::Lead => t!("role.lead", locale = l),
+            cases::Role::Analyst => t!("role.analyst", locale = l),
         }
         .into_owned()
     }

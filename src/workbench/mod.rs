@@ -58,4 +58,4 @@ pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
 pub use train::{TrainRequest, Trained, train};
-pub use triage::{HISTOGRAM_BINS, PR_POINTS, Triage};
+pub use triage::{HISTOGRAM_BINS, PR_POINTS, Synced, Triage};

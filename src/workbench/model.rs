@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::error::{Result, WorkbenchError};
+use crate::cases::WorkspaceAt;
 use crate::detect::neural::fall_back_to_cpu;
 use crate::detect::{
     DetectError, Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions,
@@ -71,11 +72,23 @@ pub fn compute_device_name() -> &'static str {
     crate::detect::neural::device_name()
 }
 
-/// The model directory kept beside a workspace: `<workspace>.model/`.
+/// The model directory kept beside a workspace file: `<workspace>.model/`. A team's
+/// workspace keeps its model in the database; this machine works on a copy of it in the
+/// temporary folder, named by the workspace's location (its password elided).
 pub fn model_dir(workspace: &Path) -> PathBuf {
-    let mut name = workspace.as_os_str().to_os_string();
-    name.push(".model");
-    PathBuf::from(name)
+    match WorkspaceAt::of(workspace) {
+        WorkspaceAt::File(_) => {
+            let mut name = workspace.as_os_str().to_os_string();
+            name.push(".model");
+            PathBuf::from(name)
+        }
+        at @ WorkspaceAt::Postgres(_) => {
+            let key = xxhash_rust::xxh3::xxh3_64(at.to_string().as_bytes());
+            std::env::temp_dir()
+                .join("vigil-team-models")
+                .join(format!("{key:016x}"))
+        }
+    }
 }
 
 pub(super) fn check_cancelled(progress: &dyn Progress) -> Result<()> {

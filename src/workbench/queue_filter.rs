@@ -75,4 +75,7 @@ pub struct QueueFilter {
     /// Only the accounts of this segment (while segments are found; they are not kept).
     #[serde(default, skip)]
     pub segment: Option<usize>,
+    /// Only the accounts a lead assigned to this analyst.
+    #[serde(default)]
+    pub assigned_to_me: bool,
 }

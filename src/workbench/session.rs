@@ -96,6 +96,10 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let log = Arc::new(loaded.log);
     let (mut data, log_labels) = labelled_dataset(&log, &cases, progress)?;
     let dir = model_dir(&workspace_path);
+    if workspace.location().is_team() {
+        // The team's model, so that every analyst scores with the same one.
+        workspace.fetch_model(&dir)?;
+    }
     let kept = match &request.model {
         Some(given) => Some(given_model(given, &mut data, dir.clone(), progress)?),
         None => kept_model(&dir, request.detector, &mut data, progress).transpose()?,

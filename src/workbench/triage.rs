@@ -15,6 +15,9 @@ mod queue;
 mod retraining;
 mod rules;
 mod settings;
+mod team;
+
+pub use team::Synced;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -71,6 +74,8 @@ pub struct Triage {
     retrain_started: Option<(ModelReport, usize)>,
     /// Each account's reasons, worked out once per model and rules.
     reasons: RefCell<HashMap<UserCode, Vec<Reason>>>,
+    /// This analyst among the team: role, claims, assignments, changes taken in.
+    team: team::Team,
 }
 
 /// What is drawn from the accounts' labels, rebuilt together (`Triage::relabel`).
@@ -123,7 +128,9 @@ impl Triage {
             .collect();
         let thresholds = session.model.thresholds;
         let rules = ActiveRules::new(workspace.rules()?, workspace.list_entries()?, &session.data);
+        let team = team::Team::load(&workspace, workspace.identity(), false)?;
         let mut t = Self {
+            team,
             rules,
             shown: Shown {
                 labels: Vec::new(),
@@ -153,6 +160,7 @@ impl Triage {
         if t.queue_position().is_none() {
             t.selected = t.queue.first().copied().or(t.selected);
         }
+        t.claim_selected();
         Ok(t)
     }
 

@@ -97,3 +97,40 @@ pub fn sample_scenarios(
         })
         .collect()
 }
+
+pub mod pg;
+
+/// Where a test's workspace lives: every workspace test runs on both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A workspace location for one test: a file `name.db` in `dir`, or a schema of its own on the
+/// throwaway server (`None`, with a line saying so, where PostgreSQL is not installed).
+pub fn workspace_at(backend: Backend, dir: &Path, name: &str) -> Option<PathBuf> {
+    match backend {
+        Backend::Sqlite => Some(dir.join(format!("{name}.db"))),
+        Backend::Postgres => pg::server().map(|s| PathBuf::from(s.url(name))),
+    }
+}
+
+/// For each test function `f(Backend)`, a module `f` with a test per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite)
+                }
+                #[test]
+                fn postgres() {
+                    super::$name($crate::common::Backend::Postgres)
+                }
+            }
+        )*
+    };
+}

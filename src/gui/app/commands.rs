@@ -62,6 +62,7 @@ impl VigilApp {
             }),
             Command::MarkQueue => self.with_triage(Triage::mark_queue),
             Command::ClearMarks => self.with_triage(Triage::clear_marks),
+            Command::Assign(to) => self.assign(&to),
             Command::SetThresholds(th) => {
                 self.with_triage(|t| t.set_thresholds(th));
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
@@ -166,6 +167,14 @@ impl VigilApp {
         }
     }
 
+    fn assign(&mut self, to: &str) {
+        let Some(t) = &mut self.triage else { return };
+        match t.assign(to) {
+            Ok(n) => self.info(t!("msg.assigned", n = n, to = to).into_owned()),
+            Err(e) => self.error(t!("msg.not_assigned", e = e).into_owned()),
+        }
+    }
+
     fn note(&mut self, text: &str) {
         let Some(t) = &mut self.triage else { return };
         match t.note(text, &self.author) {
@@ -213,7 +222,7 @@ impl VigilApp {
 
     fn remove_from_list(&mut self, entry: &ListEntry) {
         let Some(t) = &mut self.triage else { return };
-        match t.remove_from_lists(entry) {
+        match t.remove_from_lists(entry, &self.author) {
             Ok(_) => {
                 let list = say(&entry.kind);
                 let role = &entry.role;

@@ -7,7 +7,7 @@ use crate::gui::i18n::{Language, say, t};
 
 use super::common::{dot, label_text, risk_colour};
 use super::panel::Panel;
-use crate::cases::{QueueOrder, Verdict};
+use crate::cases::{QueueOrder, Role, Verdict};
 use crate::gui::command::Command;
 use crate::gui::view::View;
 use crate::log::UserCode;
@@ -22,6 +22,8 @@ pub struct QueuePanel {
     focus_search: bool,
     /// The queue row last scrolled into view.
     scrolled_to: Option<usize>,
+    /// Who a lead is assigning to.
+    assignee: String,
 }
 
 impl QueuePanel {
@@ -64,6 +66,7 @@ impl Panel for QueuePanel {
                         }
                     });
             }
+            ui.checkbox(&mut filter.assigned_to_me, t!("queue.assigned_to_me"));
             egui::ComboBox::from_id_salt("order")
                 .selected_text(t!("queue.order", order = say(&filter.order)))
                 .show_ui(ui, |ui| {
@@ -98,6 +101,9 @@ impl Panel for QueuePanel {
             flagged = lang.number(t.at_suspicious().flagged as u64)
         ));
         bulk_bar(ui, t, out);
+        if t.role() == Role::Lead {
+            self.assign_bar(ui, t, out);
+        }
         ui.separator();
         let selected_row = t.queue_position();
         let mut area = egui::ScrollArea::vertical().auto_shrink(false);
@@ -112,6 +118,34 @@ impl Panel for QueuePanel {
         area.show_rows(ui, ROW_HEIGHT, t.queue().len(), |ui, rows| {
             for row in rows {
                 row_ui(ui, t, t.queue()[row], out);
+            }
+        });
+    }
+}
+
+impl QueuePanel {
+    /// A lead's: the marked accounts, or the queue as filtered, to an analyst.
+    fn assign_bar(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            let what = match t.marked().is_empty() {
+                true => t!("queue.assign_queue", n = t.queue().len()),
+                false => t!("queue.assign_marked", n = t.marked().len()),
+            };
+            ui.label(what);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.assignee)
+                    .hint_text(t!("queue.assignee"))
+                    .desired_width(120.0),
+            );
+            let name = self.assignee.trim().to_string();
+            if ui
+                .add_enabled(
+                    !name.is_empty(),
+                    egui::Button::new(t!("queue.assign")).small(),
+                )
+                .clicked()
+            {
+                out.push(Command::Assign(name));
             }
         });
     }
@@ -188,6 +222,12 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
         ui.monospace(format!("{score:.3}"));
         ui.label(egui::RichText::new(label_text(t, u)).strong());
         ui.weak(t!("queue.events", n = events));
+        if let Some(holder) = t.claimed_by_other(u) {
+            ui.colored_label(
+                egui::Color32::from_rgb(200, 140, 40),
+                t!("queue.claimed_by", who = holder),
+            );
+        }
         // Truncated: a long reason (a rule's whole expression) must not widen the queue.
         ui.add(egui::Label::new(egui::RichText::new(reason).weak()).truncate());
     });

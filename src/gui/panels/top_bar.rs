@@ -43,7 +43,13 @@ impl Panel for TopBar {
             });
             ui.separator();
             match view.triage {
-                Some(t) => summary_ui(ui, t),
+                Some(t) => {
+                    summary_ui(ui, t);
+                    ui.separator();
+                    let role = say(&t.role());
+                    ui.label(t!("top.who", who = t.me(), role = role))
+                        .on_hover_text(t.workspace().location().to_string());
+                }
                 None => {
                     ui.label(t!("top.no_log"));
                 }

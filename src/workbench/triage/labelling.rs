@@ -29,13 +29,23 @@ impl Triage {
             return Ok(None);
         };
         let user = self.user_name(u).to_string();
-        let case = self
-            .workspace
-            .set_verdict(&user, verdict, author, Source::Analyst)?;
+        let guard = self.guard_for(&user, verdict);
+        let written = self.workspace.decide(
+            std::slice::from_ref(&user),
+            verdict,
+            author,
+            Source::Analyst,
+            guard,
+        );
+        self.after_verdict(&user, verdict, written.as_ref().err());
+        let case = written?.pop();
         let next = self.neighbour(1);
-        self.cases.insert(u, case);
+        if let Some(case) = case {
+            self.cases.insert(u, case);
+        }
         self.verdicts_given(1);
         self.selected = next.or(self.selected);
+        self.claim_selected();
         Ok(Some(user))
     }
 

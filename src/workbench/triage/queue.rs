@@ -23,8 +23,10 @@ impl Triage {
             (Some(s), Some(wanted)) => s.assignments.get(u.index()) == Some(&wanted),
             _ => true,
         };
+        let assigned_ok = !self.filter.assigned_to_me || self.assigned_to_me(u);
         label_ok
             && segment_ok
+            && assigned_ok
             && self.filter.risk.admits(self.risk(u))
             && (needle.is_empty() || self.user_name(u).to_lowercase().contains(needle))
     }
@@ -45,24 +47,34 @@ impl Triage {
     }
 
     /// The account `step` places after (or before, when negative) the selection.
+    /// Accounts another analyst holds are passed over: they are being worked.
     pub(super) fn neighbour(&self, step: isize) -> Option<UserCode> {
-        let next = match self.queue_position() {
+        let mut at = match self.queue_position() {
             Some(p) => p.checked_add_signed(step)?,
             None => 0,
         };
-        self.queue.get(next).copied()
-    }
-
-    pub fn select(&mut self, u: UserCode) {
-        if u.index() < self.users() {
-            self.selected = Some(u);
+        loop {
+            let u = *self.queue.get(at)?;
+            if self.claimed_by_other(u).is_none() {
+                return Some(u);
+            }
+            at = at.checked_add_signed(step.signum())?;
         }
     }
 
-    /// Moves through the queue: +1 next, -1 previous.
+    /// Selects `u`, claiming it for this analyst.
+    pub fn select(&mut self, u: UserCode) {
+        if u.index() < self.users() {
+            self.selected = Some(u);
+            self.claim_selected();
+        }
+    }
+
+    /// Moves through the queue: +1 next, -1 previous, over accounts others hold.
     pub fn step(&mut self, step: isize) {
         if let Some(u) = self.neighbour(step) {
             self.selected = Some(u);
+            self.claim_selected();
         }
     }
 

@@ -42,6 +42,21 @@ impl Triage {
         if let Some((before, _)) = started {
             self.retrain_report = Some((before, self.report()));
         }
+        self.share_model();
+    }
+
+    /// On a team's workspace, the model just trained becomes everyone's. Not sharing it
+    /// (the server away, a file unreadable) loses nothing here: this window scores with it,
+    /// and the next retrain shares again.
+    fn share_model(&mut self) {
+        let model = &self.session.model;
+        if self.workspace.location().is_team()
+            && !model.from_disk
+            && model.save_error.is_none()
+            && let Err(e) = self.workspace.keep_model(&model.dir, self.me())
+        {
+            self.session.model.save_error = Some(e.to_string());
+        }
     }
 
     /// Puts a new model (and the dataset it was trained on) in place; the selection is kept.

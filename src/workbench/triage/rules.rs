@@ -53,8 +53,8 @@ impl Triage {
     }
 
     /// Takes `entry` off its list and applies the lists to the queue; whether it was listed.
-    pub fn remove_from_lists(&mut self, entry: &ListEntry) -> Result<bool> {
-        let removed = self.workspace.remove_list_entry(entry)?;
+    pub fn remove_from_lists(&mut self, entry: &ListEntry, author: &str) -> Result<bool> {
+        let removed = self.workspace.remove_list_entry(entry, author)?;
         self.reload_rules()?;
         Ok(removed)
     }

@@ -12,7 +12,21 @@ impl Triage {
     /// restored. A setting that cannot be read (a damaged value) is left at its default: it
     /// is written again at the next save.
     pub(super) fn restore_settings(&mut self) {
-        let get = |k: SettingKey| self.workspace.setting(k).ok().flatten();
+        self.restore_thresholds();
+        let get = |k: SettingKey| self.workspace.setting(k, self.me()).ok().flatten();
+        let filter = get(SettingKey::QueueFilter).and_then(|v| serde_json::from_str(&v).ok());
+        let selected = get(SettingKey::SelectedUser).and_then(|name| self.user_by_name(&name));
+        if let Some(f) = filter {
+            self.filter = f;
+        }
+        if selected.is_some() {
+            self.selected = selected;
+        }
+    }
+
+    /// The team's thresholds as the workspace has them (a lead may have moved them).
+    pub(super) fn restore_thresholds(&mut self) {
+        let get = |k: SettingKey| self.workspace.setting(k, self.me()).ok().flatten();
         let parse = |k: SettingKey| get(k).and_then(|v| v.parse::<f32>().ok());
         let same_detector =
             get(SettingKey::ThresholdDetector).is_none_or(|d| d == self.session.model.kind.name());
@@ -26,29 +40,32 @@ impl Triage {
                 high: h.max(s),
             };
         }
-        if let Some(f) = get(SettingKey::QueueFilter).and_then(|v| serde_json::from_str(&v).ok()) {
-            self.filter = f;
-        }
-        self.selected = get(SettingKey::SelectedUser).and_then(|name| self.user_by_name(&name));
     }
 
-    /// Writes thresholds, filters and the selection to the workspace.
+    /// Writes thresholds (a lead's; an analyst's own moves are refused, unchanged ones are
+    /// not written), this analyst's filters and selection to the workspace.
     pub fn save_settings(&self) -> Result<()> {
         let ws = &self.workspace;
         let th = self.thresholds;
-        ws.set_setting(SettingKey::ThresholdSuspicious, &th.suspicious.to_string())?;
-        ws.set_setting(SettingKey::ThresholdHigh, &th.high.to_string())?;
+        let me = self.me();
+        ws.set_setting(
+            SettingKey::ThresholdSuspicious,
+            &th.suspicious.to_string(),
+            me,
+        )?;
+        ws.set_setting(SettingKey::ThresholdHigh, &th.high.to_string(), me)?;
         ws.set_setting(
             SettingKey::ThresholdDetector,
             self.session.model.kind.name(),
+            me,
         )?;
         let filter = serde_json::to_string(&self.filter).map_err(|e| WorkbenchError::Output {
-            path: ws.path().to_path_buf(),
+            path: ws.location().to_string().into(),
             detail: format!("the queue's filter could not be written: {e}"),
         })?;
-        ws.set_setting(SettingKey::QueueFilter, &filter)?;
+        ws.set_setting(SettingKey::QueueFilter, &filter, me)?;
         if let Some(u) = self.selected {
-            ws.set_setting(SettingKey::SelectedUser, self.user_name(u))?;
+            ws.set_setting(SettingKey::SelectedUser, self.user_name(u), me)?;
         }
         Ok(())
     }

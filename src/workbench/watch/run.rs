@@ -360,13 +360,14 @@ fn not_to_alert(
         .map(|a| a.user)
         .collect();
     let setting = SettingKey::WatchHighAtStart(key);
-    match workspace.setting(setting)? {
+    let me = workspace.identity().to_string();
+    match workspace.setting(setting, &me)? {
         Some(saved) => {
             // Written by an earlier watch of this source: unreadable means a damaged workspace,
             // and alerting on every account at high risk again would be worse than stopping.
             let saved: Vec<String> =
                 serde_json::from_str(&saved).map_err(|e| WorkbenchError::Output {
-                    path: workspace.path().to_path_buf(),
+                    path: workspace.location().to_string().into(),
                     detail: format!(
                         "the accounts at high risk when {key} was first watched cannot be read: {e}"
                     ),
@@ -375,7 +376,7 @@ fn not_to_alert(
         }
         None => {
             let text = serde_json::to_string(&high).map_err(|e| json_error(source, e))?;
-            workspace.set_setting(setting, &text)?;
+            workspace.set_setting(setting, &text, &me)?;
             alerted.extend(high);
         }
     }

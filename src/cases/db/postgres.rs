@@ -1,0 +1,468 @@
+//! The PostgreSQL backend: a team's shared workspace on a server. The connection takes its
+//! password from the URL, PGPASSWORD or `~/.pgpass` (never from a settings file), speaks TLS
+//! through rustls when the server offers it (`sslmode=require` insists; `verify-full` also
+//! checks the certificate against the web's roots), and comes back by itself after the
+//! server or the network did: a broken connection is opened again at the next statement.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use postgres::config::SslMode;
+use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, Config, Statement};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use super::{DbError, Row, Sql, Value};
+use crate::cases::location::PgUrl;
+
+/// How long a connection attempt may take before the workspace says the server is away.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) => match *ty {
+                Type::INT4 => i32::try_from(*v)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*v)?.to_sql(ty, out),
+                Type::BOOL => (*v != 0).to_sql(ty, out),
+                _ => v.to_sql(ty, out),
+            },
+            Value::Text(v) => v.as_str().to_sql(ty, out),
+            Value::Blob(v) => v.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+impl<'a> FromSql<'a> for Value {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn Error + Sync + Send>> {
+        Ok(match *ty {
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
+            Type::BYTEA => Value::Blob(<Vec<u8>>::from_sql(ty, raw)?),
+            _ if <String as FromSql>::accepts(ty) => Value::Text(String::from_sql(ty, raw)?),
+            _ => return Err(format!("unexpected column type {ty}").into()),
+        })
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn Error + Sync + Send>> {
+        Ok(Value::Null)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+impl From<postgres::Error> for DbError {
+    fn from(e: postgres::Error) -> Self {
+        // The server's own words (`password authentication failed for user "ann"`) say more
+        // than the client's summary (`db error`).
+        match e.as_db_error() {
+            Some(db) => DbError(format!("{}: {}", db.severity(), db.message())),
+            None => DbError(e.to_string()),
+        }
+    }
+}
+
+/// Statements are written with SQLite's `?1`; PostgreSQL numbers its parameters `$1`.
+fn dollar_params(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An open connection to a team workspace.
+pub(crate) struct Pg {
+    config: Config,
+    verify_certificates: bool,
+    schema: String,
+    client: Client,
+    statements: HashMap<String, Statement>,
+    /// The advisory lock that makes writers take turns, one per schema.
+    write_lock: i64,
+    /// Who the server says we are.
+    pub user: String,
+}
+
+/// Connects to the workspace at `url`: its schema (the URL's `schema=`, else `vigil`) is made
+/// when missing and is where every table lives.
+pub(crate) fn connect(url: &PgUrl) -> Result<Pg, DbError> {
+    let parsed = ParsedUrl::of(url.as_secret_str())?;
+    let mut config =
+        Config::from_str(&parsed.rest).map_err(|e| DbError(format!("the URL: {e}")))?;
+    config.connect_timeout(CONNECT_TIMEOUT);
+    if config.get_user().is_none() {
+        config.user(&crate::cases::os_user());
+    }
+    if config.get_password().is_none()
+        && let Some(password) = password_for(&config)
+    {
+        config.password(password);
+    }
+    if parsed.verify_certificates {
+        config.ssl_mode(SslMode::Require);
+    }
+    let client = open_client(&config, parsed.verify_certificates)?;
+    let mut pg = Pg {
+        config,
+        verify_certificates: parsed.verify_certificates,
+        write_lock: xxhash_rust::xxh3::xxh3_64(parsed.schema.as_bytes()) as i64,
+        schema: parsed.schema,
+        client,
+        statements: HashMap::new(),
+        user: String::new(),
+    };
+    pg.enter_schema()?;
+    pg.user = pg
+        .read(|s| s.row("SELECT current_user::text", &[]))?
+        .map(|r| r.text(0))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(pg)
+}
+
+fn open_client(config: &Config, verify: bool) -> Result<Client, DbError> {
+    config
+        .connect(MakeRustlsConnect::new(tls_config(verify)))
+        .map_err(|e| DbError(format!("cannot connect: {}", DbError::from(e).0)))
+}
+
+impl Pg {
+    fn enter_schema(&mut self) -> Result<(), DbError> {
+        let ident = format!("\"{}\"", self.schema);
+        self.client.batch_execute(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {ident}; SET search_path TO {ident}"
+        ))?;
+        Ok(())
+    }
+
+    /// The connection, opened again if the server or the network dropped it.
+    fn live(&mut self) -> Result<(), DbError> {
+        if self.client.is_closed() {
+            self.client = open_client(&self.config, self.verify_certificates)?;
+            self.statements.clear();
+            self.enter_schema()?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn read<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        self.live()?;
+        let Pg {
+            client, statements, ..
+        } = self;
+        f(&mut Statements {
+            on: client,
+            statements,
+        })
+    }
+
+    pub(super) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        self.live()?;
+        let lock = self.write_lock;
+        let Pg {
+            client, statements, ..
+        } = self;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock])?;
+        let out = f(&mut Statements {
+            on: &mut tx,
+            statements,
+        })?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// A client or a transaction, with the statements already prepared on its connection.
+struct Statements<'a, C> {
+    on: &'a mut C,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+impl<C: postgres::GenericClient> Statements<'_, C> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.on.prepare(&dollar_params(sql))?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+fn refs(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
+}
+
+impl<C: postgres::GenericClient> Sql for Statements<'_, C> {
+    fn exec(&mut self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
+        let stmt = self.statement(sql)?;
+        Ok(self.on.execute(&stmt, &refs(args))?)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let stmt = self.statement(sql)?;
+        let rows = self.on.query(&stmt, &refs(args))?;
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| r.try_get::<_, Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Row)
+                    .map_err(DbError::from)
+            })
+            .collect()
+    }
+}
+
+/// The URL with vigil's own options taken out (the client would refuse them).
+struct ParsedUrl {
+    rest: String,
+    schema: String,
+    verify_certificates: bool,
+}
+
+impl ParsedUrl {
+    fn of(url: &str) -> Result<Self, DbError> {
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut kept = Vec::new();
+        let mut schema = "vigil".to_string();
+        let mut verify_certificates = false;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("schema", s)) => schema = s.to_string(),
+                Some(("sslmode", "verify-full" | "verify-ca")) => verify_certificates = true,
+                _ => kept.push(pair),
+            }
+        }
+        let valid = !schema.is_empty()
+            && schema.len() <= 63
+            && schema.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(DbError(format!(
+                "the URL's schema `{schema}`: expected letters, digits and _ (at most 63)"
+            )));
+        }
+        let rest = match kept.is_empty() {
+            true => base.to_string(),
+            false => format!("{base}?{}", kept.join("&")),
+        };
+        Ok(Self {
+            rest,
+            schema,
+            verify_certificates,
+        })
+    }
+}
+
+/// PGPASSWORD, else the first matching line of PGPASSFILE or `~/.pgpass`
+/// (`host:port:database:user:password`, `*` matching anything, `\:` a colon).
+fn password_for(config: &Config) -> Option<String> {
+    if let Ok(p) = std::env::var("PGPASSWORD") {
+        return Some(p);
+    }
+    let file = std::env::var_os("PGPASSFILE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pgpass")))?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(postgres::config::Host::Unix(_)) | None => "localhost".to_string(),
+        #[cfg(not(unix))]
+        None => "localhost".to_string(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
+    let db = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or_default();
+    let user = config.get_user().unwrap_or_default();
+    pgpass_lookup(&text, [&host, &port, db, user])
+}
+
+fn pgpass_lookup(text: &str, want: [&str; 4]) -> Option<String> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .find_map(|line| {
+            let fields = pgpass_fields(line);
+            if fields.len() != 5 {
+                return None;
+            }
+            let matches = fields[..4]
+                .iter()
+                .zip(want)
+                .all(|(f, w)| f == "*" || f == w);
+            matches.then(|| fields[4].clone())
+        })
+}
+
+fn pgpass_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let (Some(next), Some(last)) = (chars.next(), fields.last_mut()) {
+                    last.push(next);
+                }
+            }
+            ':' => fields.push(String::new()),
+            c => {
+                if let Some(last) = fields.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    fields
+}
+
+/// TLS through rustls with ring's primitives. `require` (libpq's meaning) encrypts without
+/// checking who signed the server's certificate; `verify-full` checks it.
+fn tls_config(verify: bool) -> rustls::ClientConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap_or_else(|_| {
+            rustls::ClientConfig::builder_with_protocol_versions(rustls::DEFAULT_VERSIONS)
+        });
+    if verify {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        builder.with_root_certificates(roots).with_no_client_auth()
+    } else {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
+            .with_no_client_auth()
+    }
+}
+
+/// Accepts any certificate but still checks the handshake's signatures: encryption without
+/// authentication, what `sslmode=require` means.
+#[derive(Debug)]
+struct EncryptOnly(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_options() {
+        assert_eq!(dollar_params("a = ?1 AND b = ?12"), "a = $1 AND b = $12");
+        let p = ParsedUrl::of("postgres://ann@h/db?schema=team_a&sslmode=require").unwrap();
+        assert_eq!(
+            (p.rest.as_str(), p.schema.as_str()),
+            ("postgres://ann@h/db?sslmode=require", "team_a")
+        );
+        assert!(
+            ParsedUrl::of("postgres://h/db?sslmode=verify-full")
+                .unwrap()
+                .verify_certificates
+        );
+        assert!(ParsedUrl::of("postgres://h/db?schema=a;drop").is_err());
+    }
+
+    #[test]
+    fn pgpass_lines_match_with_wildcards_and_escapes() {
+        let text = "# comment\nother:5432:*:*:no\nh:5432:db:ann:pa\\:ss\n*:*:*:*:any\n";
+        assert_eq!(
+            pgpass_lookup(text, ["h", "5432", "db", "ann"]).as_deref(),
+            Some("pa:ss")
+        );
+        assert_eq!(
+            pgpass_lookup(text, ["x", "1", "y", "z"]).as_deref(),
+            Some("any")
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! The SQLite backend: a file beside the log (WAL, synchronous commits).
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{DbError, Row, Sql, Value};
+
+/// A SQLite connection (or transaction, which derefs to one) as `Sql`.
+pub(super) struct Lite<'a>(pub &'a Connection);
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
+            Value::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+            Value::Blob(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
+        })
+    }
+}
+
+fn value_of(v: ValueRef<'_>) -> Result<Value, DbError> {
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        // Thresholds and the like are kept as text; a real number here is another program's.
+        ValueRef::Real(r) => return Err(DbError(format!("unexpected real number {r}"))),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    })
+}
+
+impl Sql for Lite<'_> {
+    fn exec(&mut self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        Ok(stmt.execute(rusqlite::params_from_iter(args))? as u64)
+    }
+
+    fn rows(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let row = (0..width)
+                .map(|i| value_of(r.get_ref(i)?))
+                .collect::<Result<Vec<_>, DbError>>()?;
+            out.push(Row(row));
+        }
+        Ok(out)
+    }
+}
+
+/// One immediate transaction: it takes the file's write lock at its start, so two writers
+/// never both read and then collide on the upgrade.
+pub(super) fn write<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&mut Lite(&tx))?;
+    tx.commit()?;
+    Ok(out)
+}

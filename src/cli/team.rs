@@ -1,0 +1,75 @@
+//! `vigil workspace grant|members|copy` and `vigil assign`: a team's workspace from the shell.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::args::WorkspaceCommand;
+use super::labels::open_workspace;
+use crate::cases::{Merge, Workspace, copy_workspace};
+
+pub fn run(command: WorkspaceCommand) -> Result<()> {
+    match command {
+        WorkspaceCommand::Grant {
+            workspace,
+            role,
+            member,
+            author,
+        } => {
+            let ws = Workspace::open(&workspace)?;
+            let by = author.unwrap_or_else(|| ws.identity().to_string());
+            ws.join(&by)?;
+            ws.grant(&by, &member, role)?;
+            println!("{member} is now {} in {}", role.name(), ws.location());
+        }
+        WorkspaceCommand::Members { workspace } => {
+            let ws = open_workspace(&workspace)?;
+            for (name, role) in ws.members()? {
+                println!("{name:<24} {}", role.name());
+            }
+        }
+        WorkspaceCommand::Copy { from, to, merge } => {
+            let source = open_workspace(&from)?;
+            let target = Workspace::open(&to)?;
+            let by = target.identity().to_string();
+            target.join(&by)?;
+            let copied = copy_workspace(&source, &target, merge.unwrap_or(Merge::Refuse), &by)?;
+            println!(
+                "copied {} audit lines ({} cases), {} rule versions, {} list entries, {} settings and {} model files from {} to {}",
+                copied.audit_lines,
+                copied.cases,
+                copied.rules,
+                copied.list_entries,
+                copied.settings,
+                copied.model_files,
+                source.location(),
+                target.location()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `vigil assign`: the accounts listed in `users` (one per line) to `to`.
+pub fn assign(workspace: &Path, to: &str, users: &Path, author: Option<String>) -> Result<()> {
+    let text = std::fs::read_to_string(users)
+        .with_context(|| format!("{}: cannot read", users.display()))?;
+    let accounts: Vec<String> = text
+        .lines()
+        .map(|l| l.split(',').next().unwrap_or_default().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .filter(|(i, l)| !(*i == 0 && l.eq_ignore_ascii_case("user")))
+        .map(|(_, l)| l)
+        .collect();
+    anyhow::ensure!(
+        !accounts.is_empty(),
+        "{}: no accounts listed (one per line)",
+        users.display()
+    );
+    let ws = open_workspace(workspace)?;
+    let by = author.unwrap_or_else(|| ws.identity().to_string());
+    let n = ws.assign(&accounts, to, &by)?;
+    println!("assigned {n} accounts to {to} in {}", ws.location());
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! The triage as one member of a team: who this analyst is and may do, the claims that keep
+//! two analysts off one account, the accounts assigned to this analyst, and the changes other
+//! windows made, taken in as they arrive (`sync`).
+
+use std::collections::{HashMap, HashSet};
+
+use super::super::error::Result;
+use super::Triage;
+use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Role, Verdict, Workspace};
+use crate::log::UserCode;
+
+/// What the triage knows of the team.
+pub(super) struct Team {
+    /// Who signs this window's verdicts.
+    me: String,
+    role: Role,
+    /// Live claims by account name (this analyst's own included).
+    claims: HashMap<String, Claim>,
+    assigned: HashSet<String>,
+    /// The last change taken in.
+    mark: i64,
+    /// Until when (ms) the cases shown are known to be current: a verdict by another analyst
+    /// after it is a conflict.
+    seen_ms: i64,
+    /// A verdict refused because another analyst decided the account meanwhile: giving the
+    /// same verdict to the same account again overwrites.
+    refused: Option<(String, Verdict)>,
+}
+
+impl Team {
+    /// What the team looks like to `me`; `join` makes `me` a member (the first one leads).
+    pub(super) fn load(ws: &Workspace, me: &str, join: bool) -> Result<Self> {
+        let mark = ws.change_mark()?;
+        let role = match join {
+            true => ws.join(me)?,
+            false => ws.role_of(me)?,
+        };
+        Ok(Self {
+            me: me.to_string(),
+            role,
+            claims: ws.claims()?,
+            assigned: ws.assigned_to(me)?.into_iter().collect(),
+            mark,
+            seen_ms: chrono::Utc::now().timestamp_millis(),
+            refused: None,
+        })
+    }
+}
+
+/// What a `sync` took in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// Accounts whose case another window changed.
+    pub cases: usize,
+    /// Whether another window kept a newer model (retrain or reopen to use it).
+    pub model: bool,
+    /// Whether anything at all changed.
+    pub any: bool,
+}
+
+impl Triage {
+    /// Who signs this window's verdicts: the database's user or `--author`.
+    pub fn me(&self) -> &str {
+        &self.team.me
+    }
+
+    pub fn role(&self) -> Role {
+        self.team.role
+    }
+
+    /// Signs as `who` from now on, joining the workspace's members (the first member of a
+    /// workspace is its lead). The window calls it once it has opened a log.
+    pub fn act_as(&mut self, who: &str) -> Result<()> {
+        if who != self.team.me {
+            let _ = self.workspace.release_claims(&self.team.me);
+        }
+        self.team = Team::load(&self.workspace, who, true)?;
+        self.restore_settings();
+        self.rebuild_queue();
+        self.claim_selected();
+        Ok(())
+    }
+
+    /// Who else holds `u`, while their claim lasts (`None` when free or ours).
+    pub fn claimed_by_other(&self, u: UserCode) -> Option<&str> {
+        let claim = self.team.claims.get(self.user_name(u))?;
+        let live = claim.until_ms > chrono::Utc::now().timestamp_millis();
+        (live && claim.holder != self.team.me).then_some(claim.holder.as_str())
+    }
+
+    pub fn assigned_to_me(&self, u: UserCode) -> bool {
+        self.team.assigned.contains(self.user_name(u))
+    }
+
+    /// Claims the selected account (renewing our claim); a claim another analyst took first
+    /// is shown, not fought over. A workspace that cannot be written leaves it unclaimed.
+    pub(super) fn claim_selected(&mut self) {
+        let Some(u) = self.selected else { return };
+        let user = self.user_name(u).to_string();
+        if let Ok(Claimed::Held { until_ms }) = self.workspace.claim(&user, &self.team.me) {
+            self.team.claims.retain(|_, c| c.holder != self.team.me);
+            let holder = self.team.me.clone();
+            self.team.claims.insert(user, Claim { holder, until_ms });
+        }
+    }
+
+    /// Lets go of this window's claim (the window is closing).
+    pub fn release_claims(&self) -> Result<()> {
+        Ok(self.workspace.release_claims(&self.team.me)?)
+    }
+
+    /// The guard for a verdict on `user`: an overwrite when the analyst repeats a verdict that
+    /// was refused for a conflict, else a refusal of anything decided after we looked.
+    pub(super) fn guard_for(&self, user: &str, verdict: Verdict) -> crate::cases::Guard {
+        match &self.team.refused {
+            Some((u, v)) if u == user && *v == verdict => crate::cases::Guard::Overwrite,
+            _ => crate::cases::Guard::SeenAt(self.team.seen_ms),
+        }
+    }
+
+    /// Notes what a verdict's write gave: a conflict is remembered so that the same verdict
+    /// again overwrites it.
+    pub(super) fn after_verdict(
+        &mut self,
+        user: &str,
+        verdict: Verdict,
+        error: Option<&CaseError>,
+    ) {
+        self.team.refused = match error {
+            Some(CaseError::Conflicts(_)) => Some((user.to_string(), verdict)),
+            _ => None,
+        };
+    }
+
+    /// Assigns the marked accounts (or, with none marked, the queue) to `to`; a lead's
+    /// action. Returns how many.
+    pub fn assign(&mut self, to: &str) -> Result<usize> {
+        let users: Vec<UserCode> = match self.marked.is_empty() {
+            true => self.queue.clone(),
+            false => self.marked.iter().copied().collect(),
+        };
+        let names: Vec<String> = users
+            .iter()
+            .map(|&u| self.user_name(u).to_string())
+            .collect();
+        let n = self.workspace.assign(&names, to, &self.team.me)?;
+        if to == self.team.me {
+            self.team.assigned.extend(names);
+        }
+        Ok(n)
+    }
+
+    /// Takes in what other windows changed since the last look: verdicts and notes, claims,
+    /// assignments, rules and lists, thresholds and roles. Cheap when nothing changed (one
+    /// query); the window calls it every second.
+    pub fn sync(&mut self) -> Result<Synced> {
+        let started_ms = chrono::Utc::now().timestamp_millis();
+        let changes = self.workspace.changes_after(self.team.mark)?;
+        let Some(last) = changes.last() else {
+            return Ok(Synced::default());
+        };
+        self.team.mark = last.id;
+        let theirs: Vec<_> = changes
+            .iter()
+            .filter(|c| c.author != self.team.me)
+            .collect();
+        let kinds: HashSet<ChangeKind> = theirs.iter().map(|c| c.kind).collect();
+        let mut synced = Synced {
+            any: !theirs.is_empty(),
+            model: kinds.contains(&ChangeKind::Model),
+            ..Synced::default()
+        };
+        let users: HashSet<&str> = theirs
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Case)
+            .filter_map(|c| c.user.as_deref())
+            .collect();
+        for user in users {
+            let Some(u) = self.user_by_name(user) else {
+                continue;
+            };
+            match self.workspace.case(user)? {
+                Some(case) => self.cases.insert(u, case),
+                None => self.cases.remove(&u),
+            };
+            synced.cases += 1;
+        }
+        if kinds.contains(&ChangeKind::Claim) {
+            self.team.claims = self.workspace.claims()?;
+        }
+        if kinds.contains(&ChangeKind::Assignment) {
+            self.team.assigned = self
+                .workspace
+                .assigned_to(&self.team.me)?
+                .into_iter()
+                .collect();
+        }
+        if kinds.contains(&ChangeKind::Member) {
+            self.team.role = self.workspace.role_of(&self.team.me)?;
+        }
+        if kinds.contains(&ChangeKind::Rule) || kinds.contains(&ChangeKind::List) {
+            self.reload_rules()?;
+        }
+        if kinds.contains(&ChangeKind::Setting) {
+            self.restore_thresholds();
+        }
+        if synced.cases > 0 {
+            self.relabel();
+        }
+        if synced.any {
+            self.rebuild_queue();
+        }
+        // What we took in is current as of when we asked.
+        self.team.seen_ms = started_ms;
+        Ok(synced)
+    }
+}
