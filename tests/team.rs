@@ -481,14 +481,7 @@ fn postgres_errors_are_clear_and_never_show_the_password() {
     );
     assert!(!e.contains(secret), "{e}");
     // A schema that holds another program's tables is not taken over.
-    let mut admin = postgres::Client::connect(
-        &format!(
-            "host=127.0.0.1 port={} user=postgres password={secret} dbname=postgres",
-            server.port
-        ),
-        postgres::NoTls,
-    )
-    .unwrap();
+    let mut admin = server.admin();
     admin
         .batch_execute(
             "CREATE SCHEMA IF NOT EXISTS shop; CREATE TABLE IF NOT EXISTS shop.orders (id int)",

@@ -1,9 +1,10 @@
 //! Assignment: a lead gives accounts to an analyst, who finds them under "assigned to me".
 
-use super::db::args;
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
 use super::error::CaseError;
-use super::sync::{ChangeKind, note_change};
-use super::workspace::{Workspace, now_ms};
+use super::sql::args;
+use super::workspace::Workspace;
 
 impl Workspace {
     /// Assigns `users` to `to` in one transaction (an earlier assignment is replaced); only a

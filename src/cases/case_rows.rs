@@ -1,6 +1,6 @@
 //! Cases and audit lines as the tables hold them, read back into their types.
 
-use super::db::{DbError, Row};
+use super::sql::{DbError, Row};
 use super::{AuditEntry, Case, Source, Verdict};
 
 pub(super) const CASE_COLUMNS: &str = r#""user", verdict, note, author, source, ts_ms"#;

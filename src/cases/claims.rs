@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::db::{DbError, Sql, args};
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
 use super::error::CaseError;
-use super::sync::{ChangeKind, note_change};
-use super::workspace::{Workspace, now_ms};
+use super::sql::{DbError, Sql, args};
+use super::workspace::Workspace;
 
 /// How long a claim holds without being renewed.
 pub const CLAIM_MS: i64 = 15 * 60 * 1000;

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use super::case::Case;
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
-use super::db::{DbError, Row, Sql, Value, args};
+use super::changes::{ChangeKind, note_change};
 use super::error::CaseError;
-use super::sync::{ChangeKind, note_change};
+use super::sql::{DbError, Row, Sql, Value, args};
 use super::workspace::{Workspace, count};
 
 /// What to do when the target already holds verdicts.

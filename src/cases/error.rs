@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use super::Case;
 use super::Verdict;
-use super::db::DbError;
 use super::location::WorkspaceAt;
+use super::sql::DbError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {

@@ -3,11 +3,12 @@
 
 use std::path::Path;
 
-use super::db::args;
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
 use super::error::CaseError;
 use super::exchange::file_error;
-use super::sync::{ChangeKind, note_change};
-use super::workspace::{Workspace, now_ms};
+use super::sql::args;
+use super::workspace::Workspace;
 use crate::log::{field, read_user_csv};
 use crate::rules::{ListEntry, ListKind};
 

@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
-use super::db::Value;
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
 use super::error::CaseError;
 use super::exchange::file_error;
-use super::sync::{ChangeKind, note_change};
-use super::workspace::{Workspace, now_ms};
+use super::sql::Value;
+use super::workspace::Workspace;
 
 impl Workspace {
     /// Replaces the kept model with the files of `dir` (one transaction); returns how many.

@@ -1,10 +1,11 @@
 //! Rules kept in the workspace, versioned: every save (an edit, switching on or off) adds a
 //! version, so what a rule said on any day can be read back. Only a lead saves rules.
 
-use super::db::{DbError, Row, args};
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
 use super::error::CaseError;
-use super::sync::{ChangeKind, note_change};
-use super::workspace::{Workspace, now_ms};
+use super::sql::{DbError, Row, args};
+use super::workspace::Workspace;
 use crate::rules::{Rule, RuleAction};
 
 fn rule_from_row(r: &Row) -> Result<Rule, DbError> {

@@ -3,7 +3,8 @@
 //! one row per account. The schema's version is kept in SQLite's `user_version` and in
 //! PostgreSQL's `vigil_meta`; every step from an older version is taken in both.
 
-use super::db::{Db, DbError, Engine, Sql, args};
+use super::db::Db;
+use super::sql::{DbError, Engine, Sql, args};
 
 /// Bumped when the tables change; older workspaces are migrated in `prepare`.
 /// 2: `audit.batch`, the bulk decision an entry belongs to; the `rules` table (every version
@@ -119,6 +120,11 @@ pub(super) fn prepare(db: &mut Db) -> Result<(), DbError> {
     }
     db.write(|s| {
         let version = stored_version(s, engine)?;
+        if version == SCHEMA_VERSION {
+            // Up to date. Creating tables (even `IF NOT EXISTS`) needs the right to create in
+            // the schema, which a team's analysts need not have.
+            return Ok(());
+        }
         if version > SCHEMA_VERSION {
             return Err(DbError(format!(
                 "was made by a newer vigil (schema {version}; this one reads up to {SCHEMA_VERSION})"

@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
-use super::db::args;
+use super::changes::{ChangeKind, note_change};
 use super::error::CaseError;
-use super::sync::{ChangeKind, note_change};
+use super::sql::args;
 use super::workspace::Workspace;
 
 /// A setting of the workspace.

@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
-use super::db::{DbError, Sql, args};
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
 use super::error::CaseError;
-use super::sync::{ChangeKind, note_change};
-use super::workspace::{Workspace, now_ms};
+use super::sql::{DbError, Sql, args};
+use super::workspace::Workspace;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -93,7 +94,8 @@ impl Workspace {
                 args![member, role.name(), by, now_ms()],
             )?;
             note_change(s, ChangeKind::Member, None, by)
-        })
+        })?;
+        self.grant_access(member)
     }
 
     /// An error naming `action` unless `who` leads here.

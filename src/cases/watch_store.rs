@@ -3,9 +3,10 @@
 //! Both are written in one transaction, so after a crash the position never runs ahead of
 //! the alerts nor behind them: a resumed watch neither loses nor repeats an alert.
 
-use super::db::args;
+use super::clock::now_ms;
 use super::error::CaseError;
-use super::workspace::{Workspace, now_ms};
+use super::sql::args;
+use super::workspace::Workspace;
 
 /// One stored alert.
 #[derive(Clone, Debug, PartialEq)]

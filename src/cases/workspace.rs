@@ -7,11 +7,13 @@ use std::sync::Mutex;
 
 use super::case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
-use super::db::{Db, DbError, Sql, args, connect_postgres};
+use super::changes::{ChangeKind, note_change};
+use super::clock::now_ms;
+use super::db::{Db, connect_postgres};
 use super::error::{CaseError, Conflict};
 use super::location::WorkspaceAt;
 use super::schema;
-use super::sync::{ChangeKind, note_change};
+use super::sql::{DbError, Sql, args};
 
 /// The OS user, the default author of labels.
 pub fn os_user() -> String {
@@ -29,10 +31,6 @@ pub fn default_workspace(log: &Path) -> PathBuf {
         .unwrap_or_default();
     name.push(".vigil.db");
     log.with_file_name(name)
-}
-
-pub(super) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// How a verdict treats a decision another analyst made meanwhile.
@@ -68,7 +66,7 @@ impl Workspace {
                 (Db::Sqlite(conn), os_user())
             }
             WorkspaceAt::Postgres(url) => {
-                let pg = connect_postgres(url).map_err(fail)?;
+                let pg = connect_postgres(url, &os_user()).map_err(fail)?;
                 let user = pg.user.clone();
                 (Db::Postgres(Box::new(pg)), user)
             }
@@ -110,6 +108,14 @@ impl Workspace {
         f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
     ) -> Result<T, CaseError> {
         self.db().write(f).map_err(|e| CaseError::db(&self.at, e))
+    }
+
+    /// Lets the database user `member` work here (a team's server; nothing for a file).
+    pub(super) fn grant_access(&self, member: &str) -> Result<(), CaseError> {
+        self.db()
+            .grant_access(member)
+            .map(|_| ())
+            .map_err(|e| CaseError::db(&self.at, e))
     }
 
     /// Runs `f` for reading.

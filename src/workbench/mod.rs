@@ -31,6 +31,7 @@ mod rules_report;
 mod segments;
 mod session;
 mod similar;
+mod team_state;
 mod train;
 mod triage;
 pub mod watch;
@@ -57,5 +58,6 @@ pub use rules_report::{HitRow, RuleTest, RuleTestReport, RuleTestRequest, test_r
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
+pub use team_state::Synced;
 pub use train::{TrainRequest, Trained, train};
-pub use triage::{HISTOGRAM_BINS, PR_POINTS, Synced, Triage};
+pub use triage::{HISTOGRAM_BINS, PR_POINTS, Triage};

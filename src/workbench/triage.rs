@@ -17,8 +17,6 @@ mod rules;
 mod settings;
 mod team;
 
-pub use team::Synced;
-
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,6 +29,7 @@ use super::outlook::Outlook;
 use super::queue_filter::QueueFilter;
 use super::session::{OpenRequest, Opened, Session, open};
 use super::similar::{Likeness, SimilarAccount};
+use super::team_state::Team;
 use crate::cases::{Case, Verdict, Workspace};
 use crate::detect::{Reason, Risk, Thresholds};
 use crate::eval::{AtThreshold, Bin, ThresholdView};
@@ -75,7 +74,7 @@ pub struct Triage {
     /// Each account's reasons, worked out once per model and rules.
     reasons: RefCell<HashMap<UserCode, Vec<Reason>>>,
     /// This analyst among the team: role, claims, assignments, changes taken in.
-    team: team::Team,
+    team: Team,
 }
 
 /// What is drawn from the accounts' labels, rebuilt together (`Triage::relabel`).
@@ -128,7 +127,7 @@ impl Triage {
             .collect();
         let thresholds = session.model.thresholds;
         let rules = ActiveRules::new(workspace.rules()?, workspace.list_entries()?, &session.data);
-        let team = team::Team::load(&workspace, workspace.identity(), false)?;
+        let team = Team::load(&workspace, workspace.identity(), false)?;
         let mut t = Self {
             team,
             rules,

@@ -32,24 +32,9 @@ impl Server {
         )
     }
 
-    /// The same server under another user (made here, with a password of its own).
-    pub fn add_user(&self, name: &str) -> String {
-        let mut admin = postgres::Client::connect(
-            &format!(
-                "host=127.0.0.1 port={} user=postgres password={PASSWORD} dbname=postgres",
-                self.port
-            ),
-            postgres::NoTls,
-        )
-        .unwrap();
-        // Test-made names: letters only.
-        admin
-            .batch_execute(&format!(
-                "DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-                 GRANT ALL ON DATABASE postgres TO {name}; GRANT CREATE ON SCHEMA public TO {name};"
-            ))
-            .unwrap();
-        name.to_string()
+    /// A connection as the server's superuser, for a test to set up what it needs.
+    pub fn admin(&self) -> postgres::Client {
+        postgres::Client::connect(&admin_params(self.port), postgres::NoTls).unwrap()
     }
 
     /// Stops the server for `pause`, then starts it again on the same port and data.
@@ -241,4 +226,8 @@ fn wait_ready(port: u16) {
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("the test server on port {port} did not answer within 30 s");
+}
+
+fn admin_params(port: u16) -> String {
+    format!("host=127.0.0.1 port={port} user=postgres password={PASSWORD} dbname=postgres")
 }

@@ -20,8 +20,8 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::{DbError, Row, Sql, Value};
 use crate::cases::location::PgUrl;
+use crate::cases::sql::{DbError, Row, Sql, Value};
 
 /// How long a connection attempt may take before the workspace says the server is away.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -112,15 +112,15 @@ pub(crate) struct Pg {
     pub user: String,
 }
 
-/// Connects to the workspace at `url`: its schema (the URL's `schema=`, else `vigil`) is made
+/// Connects to the workspace at `url` (as `default_user` when the URL names none): its schema (the URL's `schema=`, else `vigil`) is made
 /// when missing and is where every table lives.
-pub(crate) fn connect(url: &PgUrl) -> Result<Pg, DbError> {
+pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
     let parsed = ParsedUrl::of(url.as_secret_str())?;
     let mut config =
         Config::from_str(&parsed.rest).map_err(|e| DbError(format!("the URL: {e}")))?;
     config.connect_timeout(CONNECT_TIMEOUT);
     if config.get_user().is_none() {
-        config.user(&crate::cases::os_user());
+        config.user(default_user);
     }
     if config.get_password().is_none()
         && let Some(password) = password_for(&config)
@@ -156,11 +156,23 @@ fn open_client(config: &Config, verify: bool) -> Result<Client, DbError> {
 }
 
 impl Pg {
+    /// Makes the schema when it is missing (only then: an analyst may not create schemas)
+    /// and works in it. The name was checked to be letters, digits and _.
     fn enter_schema(&mut self) -> Result<(), DbError> {
         let ident = format!("\"{}\"", self.schema);
-        self.client.batch_execute(&format!(
-            "CREATE SCHEMA IF NOT EXISTS {ident}; SET search_path TO {ident}"
-        ))?;
+        let exists = self
+            .client
+            .query_opt(
+                "SELECT 1 FROM pg_namespace WHERE nspname = $1",
+                &[&self.schema],
+            )?
+            .is_some();
+        if !exists {
+            self.client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {ident}"))?;
+        }
+        self.client
+            .batch_execute(&format!("SET search_path TO {ident}"))?;
         Ok(())
     }
 
@@ -172,6 +184,29 @@ impl Pg {
             self.enter_schema()?;
         }
         Ok(())
+    }
+
+    /// Lets the database role `member` (when there is one: an `--author` name has none) read
+    /// and write the workspace's tables, which belong to whoever created them.
+    pub(super) fn grant_access(&mut self, member: &str) -> Result<bool, DbError> {
+        let exists = self.read(|s| {
+            s.row(
+                "SELECT 1 FROM pg_roles WHERE rolname = ?1",
+                &[member.into()],
+            )
+        })?;
+        if exists.is_none() {
+            return Ok(false);
+        }
+        // Identifiers cannot be parameters: quoted, with any quote doubled.
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let (role, schema) = (quote(member), quote(&self.schema));
+        self.client.batch_execute(&format!(
+            "GRANT USAGE ON SCHEMA {schema} TO {role};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
+             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
+        ))?;
+        Ok(true)
     }
 
     pub(super) fn read<T>(

@@ -3,7 +3,7 @@
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{DbError, Row, Sql, Value};
+use crate::cases::sql::{DbError, Row, Sql, Value};
 
 /// A SQLite connection (or transaction, which derefs to one) as `Sql`.
 pub(super) struct Lite<'a>(pub &'a Connection);

@@ -2,61 +2,13 @@
 //! two analysts off one account, the accounts assigned to this analyst, and the changes other
 //! windows made, taken in as they arrive (`sync`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::super::error::Result;
+use super::super::team_state::{Synced, Team};
 use super::Triage;
-use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Role, Verdict, Workspace};
+use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Role, Verdict};
 use crate::log::UserCode;
-
-/// What the triage knows of the team.
-pub(super) struct Team {
-    /// Who signs this window's verdicts.
-    me: String,
-    role: Role,
-    /// Live claims by account name (this analyst's own included).
-    claims: HashMap<String, Claim>,
-    assigned: HashSet<String>,
-    /// The last change taken in.
-    mark: i64,
-    /// Until when (ms) the cases shown are known to be current: a verdict by another analyst
-    /// after it is a conflict.
-    seen_ms: i64,
-    /// A verdict refused because another analyst decided the account meanwhile: giving the
-    /// same verdict to the same account again overwrites.
-    refused: Option<(String, Verdict)>,
-}
-
-impl Team {
-    /// What the team looks like to `me`; `join` makes `me` a member (the first one leads).
-    pub(super) fn load(ws: &Workspace, me: &str, join: bool) -> Result<Self> {
-        let mark = ws.change_mark()?;
-        let role = match join {
-            true => ws.join(me)?,
-            false => ws.role_of(me)?,
-        };
-        Ok(Self {
-            me: me.to_string(),
-            role,
-            claims: ws.claims()?,
-            assigned: ws.assigned_to(me)?.into_iter().collect(),
-            mark,
-            seen_ms: chrono::Utc::now().timestamp_millis(),
-            refused: None,
-        })
-    }
-}
-
-/// What a `sync` took in.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Synced {
-    /// Accounts whose case another window changed.
-    pub cases: usize,
-    /// Whether another window kept a newer model (retrain or reopen to use it).
-    pub model: bool,
-    /// Whether anything at all changed.
-    pub any: bool,
-}
 
 impl Triage {
     /// Who signs this window's verdicts: the database's user or `--author`.
