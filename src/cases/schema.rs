@@ -154,6 +154,18 @@ fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {
             .transpose()?
             .unwrap_or(0)),
         Engine::Postgres => {
+            // A schema this user may not use reads as no schema at all.
+            let usable = s.row("SELECT current_schema()::text", &[])?;
+            if usable
+                .map(|r| r.opt_text(0))
+                .transpose()?
+                .flatten()
+                .is_none()
+            {
+                return Err(DbError(
+                    "this database user may not use the workspace's schema: a lead runs `vigil workspace grant --role analyst USER`".into(),
+                ));
+            }
             let tables: Vec<String> = s
                 .rows(
                     "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
