@@ -42,7 +42,7 @@ fn open_small(dir: &Path) -> Triage {
         model: None,
     };
     match workbench::open(request, &NoProgress).unwrap() {
-        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
+        Opened::Ready(s, w) => Triage::new(*s, *w).unwrap(),
         Opened::NeedsMapping(_) => panic!("a mapping was given"),
     }
 }

@@ -422,7 +422,7 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
             model: None,
         };
         let mut t = match workbench::open(request, &vigil::progress::NoProgress).unwrap() {
-            Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
+            Opened::Ready(s, w) => Triage::new(*s, *w).unwrap(),
             Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
         };
         t.act_as(author).unwrap();

@@ -37,7 +37,7 @@ fn open_shop_with(dir: &Path, days: u32, detector: DetectorKind) -> Triage {
         model: None,
     };
     match workbench::open(request, &NoProgress).unwrap() {
-        Opened::Ready(session, workspace) => Triage::new(*session, workspace).unwrap(),
+        Opened::Ready(session, workspace) => Triage::new(*session, *workspace).unwrap(),
         Opened::NeedsMapping(_) => panic!("the generated shop's columns are plain"),
     }
 }

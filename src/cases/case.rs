@@ -1,12 +1,12 @@
 //! What a case is: an analyst's verdict on an account, its note, who gave it and when, and the
 //! audit entries that record every change.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::log::{Label, parse_label};
 
 /// An analyst's verdict on an account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Fraud,
@@ -47,7 +47,7 @@ impl Verdict {
 }
 
 /// Where a label came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Analyst,

@@ -16,6 +16,9 @@ pub enum CaseError {
     Rule(#[from] crate::rules::RuleError),
     #[error(transparent)]
     Read(#[from] crate::log::LoadError),
+    /// The team's server could not be reached.
+    #[error("workspace {at} cannot be reached: {detail}")]
+    Offline { at: String, detail: String },
     /// An analyst tried what only a lead of a team workspace may do.
     #[error(
         "only a lead can {action}; {who} is an analyst here (a lead runs `vigil workspace grant --role lead {who}`)"
@@ -28,9 +31,16 @@ pub enum CaseError {
 
 impl CaseError {
     pub(super) fn db(at: &WorkspaceAt, e: DbError) -> Self {
-        CaseError::Sql {
-            at: at.to_string(),
-            detail: e.0,
+        let at = at.to_string();
+        match e.offline {
+            true => CaseError::Offline {
+                at,
+                detail: e.detail,
+            },
+            false => CaseError::Sql {
+                at,
+                detail: e.detail,
+            },
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::rules::{Rule, RuleAction};
 fn rule_from_row(r: &Row) -> Result<Rule, DbError> {
     let number = |i: usize| {
         let v = r.int(i)?;
-        u32::try_from(v).map_err(|_| DbError(format!("column {i}: {v} is not a rule version")))
+        u32::try_from(v).map_err(|_| DbError::new(format!("column {i}: {v} is not a rule version")))
     };
     Ok(Rule {
         name: r.text(0)?,

@@ -126,7 +126,7 @@ pub(super) fn prepare(db: &mut Db) -> Result<(), DbError> {
             return Ok(());
         }
         if version > SCHEMA_VERSION {
-            return Err(DbError(format!(
+            return Err(DbError::new(format!(
                 "was made by a newer vigil (schema {version}; this one reads up to {SCHEMA_VERSION})"
             )));
         }
@@ -162,8 +162,8 @@ fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {
                 .flatten()
                 .is_none()
             {
-                return Err(DbError(
-                    "this database user may not use the workspace's schema: a lead runs `vigil workspace grant --role analyst USER`".into(),
+                return Err(DbError::new(
+                    "this database user may not use the workspace's schema: a lead runs `vigil workspace grant --role analyst USER`",
                 ));
             }
             let tables: Vec<String> = s
@@ -181,12 +181,12 @@ fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {
                 )?;
                 let text = v.map(|r| r.text(0)).transpose()?.unwrap_or_default();
                 text.parse().map_err(|_| {
-                    DbError(format!(
+                    DbError::new(format!(
                         "vigil_meta: schema_version `{text}` is not a number"
                     ))
                 })
             } else if let Some(other) = tables.first() {
-                Err(DbError(format!(
+                Err(DbError::new(format!(
                     "is not a Vigil workspace: its schema holds other tables ({other}, ...); name an empty schema with ?schema=NAME"
                 )))
             } else {

@@ -48,7 +48,28 @@ pub(super) use args;
 
 /// What went wrong in the database, in words (the workspace adds where).
 #[derive(Debug)]
-pub(super) struct DbError(pub String);
+pub(super) struct DbError {
+    pub detail: String,
+    /// The server could not be reached (refused, dropped, timed out): what was being written
+    /// may be kept for later, unlike a statement the database refused.
+    pub offline: bool,
+}
+
+impl DbError {
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            offline: false,
+        }
+    }
+
+    pub fn offline(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            offline: true,
+        }
+    }
+}
 
 impl From<rusqlite::Error> for DbError {
     fn from(e: rusqlite::Error) -> Self {
@@ -58,7 +79,7 @@ impl From<rusqlite::Error> for DbError {
             }
             _ => e.to_string(),
         };
-        DbError(detail)
+        DbError::new(detail)
     }
 }
 
@@ -70,19 +91,19 @@ impl Row {
     fn at(&self, i: usize) -> Result<&Value, DbError> {
         self.0
             .get(i)
-            .ok_or_else(|| DbError(format!("a row has no column {i}")))
+            .ok_or_else(|| DbError::new(format!("a row has no column {i}")))
     }
 
     pub fn int(&self, i: usize) -> Result<i64, DbError> {
         self.opt_int(i)?
-            .ok_or_else(|| DbError(format!("column {i}: expected a number, found NULL")))
+            .ok_or_else(|| DbError::new(format!("column {i}: expected a number, found NULL")))
     }
 
     pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
         match self.at(i)? {
             Value::Int(v) => Ok(Some(*v)),
             Value::Null => Ok(None),
-            other => Err(DbError(format!(
+            other => Err(DbError::new(format!(
                 "column {i}: expected a number, found {other:?}"
             ))),
         }
@@ -90,14 +111,14 @@ impl Row {
 
     pub fn text(&self, i: usize) -> Result<String, DbError> {
         self.opt_text(i)?
-            .ok_or_else(|| DbError(format!("column {i}: expected text, found NULL")))
+            .ok_or_else(|| DbError::new(format!("column {i}: expected text, found NULL")))
     }
 
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
         match self.at(i)? {
             Value::Text(v) => Ok(Some(v.clone())),
             Value::Null => Ok(None),
-            other => Err(DbError(format!(
+            other => Err(DbError::new(format!(
                 "column {i}: expected text, found {other:?}"
             ))),
         }
@@ -106,7 +127,7 @@ impl Row {
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, DbError> {
         match self.at(i)? {
             Value::Blob(v) => Ok(v.clone()),
-            other => Err(DbError(format!(
+            other => Err(DbError::new(format!(
                 "column {i}: expected bytes, found {other:?}"
             ))),
         }

@@ -11,6 +11,7 @@ use super::changes::{ChangeKind, note_change};
 use super::clock::now_ms;
 use super::db::{Db, connect_postgres};
 use super::error::{CaseError, Conflict};
+use super::journal::{Held, HeldWhat, Journal};
 use super::location::WorkspaceAt;
 use super::schema;
 use super::sql::{DbError, Sql, args};
@@ -53,6 +54,25 @@ pub struct Workspace {
     path: PathBuf,
     /// Who the database says this is: the server's user, or the OS user for a file.
     identity: String,
+    /// Where a team's verdicts wait while the server is away (none for a file).
+    journal: Option<Journal>,
+}
+
+/// What writing the journal's verdicts gave.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Replayed {
+    /// Decisions written (each with its original time).
+    pub written: usize,
+    /// Accounts another analyst decided meanwhile: not written, shown.
+    pub conflicts: Vec<Overtaken>,
+}
+
+/// A kept verdict that another analyst's decision overtook while the server was away.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overtaken {
+    pub theirs: Conflict,
+    /// What this analyst had decided.
+    pub ours: Verdict,
 }
 
 impl Workspace {
@@ -72,11 +92,13 @@ impl Workspace {
             }
         };
         schema::prepare(&mut db).map_err(fail)?;
+        let journal = at.is_team().then(|| Journal::of(&at));
         Ok(Self {
             db: Mutex::new(db),
             path: path.to_path_buf(),
             at,
             identity,
+            journal,
         })
     }
 
@@ -137,7 +159,7 @@ impl Workspace {
         let mut cases = self.decide(&[user.to_string()], verdict, author, source, Guard::Blind)?;
         cases
             .pop()
-            .ok_or_else(|| CaseError::db(&self.at, DbError("a verdict wrote no case".into())))
+            .ok_or_else(|| CaseError::db(&self.at, DbError::new("a verdict wrote no case")))
     }
 
     /// Gives every account of `users` the same verdict (each keeps its note) in one
@@ -155,7 +177,8 @@ impl Workspace {
 
     /// `set_verdicts` with a `guard` against overwriting another analyst's newer decision:
     /// with `SeenAt`, any such account refuses the whole call (nothing is written) with the
-    /// conflicts named.
+    /// conflicts named. While a team's server is away the decision is kept in the local
+    /// journal instead (`held`), and written by `replay_held` once it is back.
     pub fn decide(
         &mut self,
         users: &[String],
@@ -163,6 +186,129 @@ impl Workspace {
         author: &str,
         source: Source,
         guard: Guard,
+    ) -> Result<Vec<Case>, CaseError> {
+        let ts_ms = now_ms();
+        match self.decide_at(users, verdict, author, source, guard, ts_ms) {
+            Err(CaseError::Offline { .. }) if self.journal.is_some() => {
+                let (seen_ms, overwrite) = match guard {
+                    Guard::SeenAt(t) => (Some(t), false),
+                    Guard::Overwrite => (None, true),
+                    Guard::Blind => (None, false),
+                };
+                self.hold(Held {
+                    users: users.to_vec(),
+                    what: HeldWhat::Verdict { verdict, overwrite },
+                    author: author.to_string(),
+                    source,
+                    ts_ms,
+                    seen_ms,
+                })?;
+                // The notes are the server's to keep: a verdict leaves them as they are.
+                Ok(users
+                    .iter()
+                    .map(|user| Case {
+                        user: user.clone(),
+                        verdict: Some(verdict),
+                        note: String::new(),
+                        author: author.to_string(),
+                        source,
+                        ts_ms,
+                    })
+                    .collect())
+            }
+            other => other,
+        }
+    }
+
+    fn hold(&self, held: Held) -> Result<(), CaseError> {
+        match &self.journal {
+            Some(journal) => journal.append(&held),
+            None => Ok(()),
+        }
+    }
+
+    /// How many decisions wait in the local journal for the server.
+    pub fn held(&self) -> Result<usize, CaseError> {
+        match &self.journal {
+            Some(journal) => Ok(journal.entries()?.len()),
+            None => Ok(0),
+        }
+    }
+
+    /// Writes the journal's decisions, in order and with their original times; an account
+    /// another analyst decided meanwhile is a conflict (named, not written, not dropped
+    /// silently). Stops, keeping the rest, while the server is still away.
+    pub fn replay_held(&mut self) -> Result<Replayed, CaseError> {
+        let Some(journal) = self.journal.clone() else {
+            return Ok(Replayed::default());
+        };
+        let entries = journal.entries()?;
+        let mut replayed = Replayed::default();
+        for (i, held) in entries.iter().enumerate() {
+            match self.write_held(held, &mut replayed) {
+                Ok(()) => {}
+                Err(e) => {
+                    journal.keep_only(&entries[i..])?;
+                    return Err(e);
+                }
+            }
+        }
+        journal.keep_only(&[])?;
+        Ok(replayed)
+    }
+
+    fn write_held(&mut self, held: &Held, replayed: &mut Replayed) -> Result<(), CaseError> {
+        match &held.what {
+            HeldWhat::Note { text } => {
+                for user in &held.users {
+                    self.note_at(user, text, &held.author, held.ts_ms)?;
+                }
+                replayed.written += 1;
+            }
+            HeldWhat::Verdict { verdict, overwrite } => {
+                let guard = match (overwrite, held.seen_ms) {
+                    (true, _) => Guard::Overwrite,
+                    (false, Some(t)) => Guard::SeenAt(t),
+                    (false, None) => Guard::Blind,
+                };
+                let (v, a, s, t) = (*verdict, &held.author, held.source, held.ts_ms);
+                match self.decide_at(&held.users, v, a, s, guard, t) {
+                    Err(CaseError::Conflicts(conflicts)) => {
+                        // The others of a bulk decision are still written.
+                        let rest: Vec<String> = held
+                            .users
+                            .iter()
+                            .filter(|u| conflicts.iter().all(|c| &c.user != *u))
+                            .cloned()
+                            .collect();
+                        if !rest.is_empty() {
+                            self.decide_at(&rest, v, a, s, guard, t)?;
+                            replayed.written += 1;
+                        }
+                        replayed.conflicts.extend(
+                            conflicts
+                                .into_iter()
+                                .map(|theirs| Overtaken { theirs, ours: v }),
+                        );
+                    }
+                    other => {
+                        other?;
+                        replayed.written += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn decide_at(
+        &mut self,
+        users: &[String],
+        verdict: Verdict,
+        author: &str,
+        source: Source,
+        guard: Guard,
+        ts_ms: i64,
     ) -> Result<Vec<Case>, CaseError> {
         let action = match guard {
             Guard::Overwrite => "overwrite",
@@ -188,7 +334,6 @@ impl Workspace {
                 true => Some(next_batch(s)?),
                 false => None,
             };
-            let ts_ms = now_ms();
             let mut cases = Vec::with_capacity(users.len());
             for (user, current) in users.iter().zip(currents) {
                 let note = current.map(|c| c.note).unwrap_or_default();
@@ -204,8 +349,42 @@ impl Workspace {
         outcome.map_err(CaseError::Conflicts)
     }
 
-    /// Records a note (and keeps the case's verdict). Durable when this returns.
+    /// Records a note (and keeps the case's verdict). Durable when this returns (in the local
+    /// journal while a team's server is away).
     pub fn set_note(&mut self, user: &str, note: &str, author: &str) -> Result<Case, CaseError> {
+        let ts_ms = now_ms();
+        match self.note_at(user, note, author, ts_ms) {
+            Err(CaseError::Offline { .. }) if self.journal.is_some() => {
+                self.hold(Held {
+                    users: vec![user.to_string()],
+                    what: HeldWhat::Note {
+                        text: note.to_string(),
+                    },
+                    author: author.to_string(),
+                    source: Source::Analyst,
+                    ts_ms,
+                    seen_ms: None,
+                })?;
+                Ok(Case {
+                    user: user.to_string(),
+                    verdict: None,
+                    note: note.to_string(),
+                    author: author.to_string(),
+                    source: Source::Analyst,
+                    ts_ms,
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn note_at(
+        &mut self,
+        user: &str,
+        note: &str,
+        author: &str,
+        ts_ms: i64,
+    ) -> Result<Case, CaseError> {
         self.write(|s| {
             let verdict = current_case(s, user)?.and_then(|c| c.verdict);
             let entry = Entry {
@@ -213,7 +392,7 @@ impl Workspace {
                 verdict,
                 ..Entry::label(user, Verdict::Unsure, note, author, Source::Analyst)
             };
-            write_entry(s, &entry, now_ms())
+            write_entry(s, &entry, ts_ms)
         })
     }
 

@@ -293,6 +293,19 @@ impl VigilApp {
                 if std::mem::take(&mut self.offline) {
                     self.info(t!("msg.back_online").into_owned());
                 }
+                if let Some(r) = &synced.replayed {
+                    let theirs: Vec<cases::Conflict> =
+                        r.conflicts.iter().map(|c| c.theirs.clone()).collect();
+                    match theirs.is_empty() {
+                        true => self.info(t!("msg.replayed", n = r.written).into_owned()),
+                        false => {
+                            let e = cases::CaseError::Conflicts(theirs);
+                            self.error(
+                                t!("msg.replay_conflicts", n = r.written, e = e).into_owned(),
+                            );
+                        }
+                    }
+                }
                 if synced.model {
                     self.info(t!("msg.team_model").into_owned());
                 }

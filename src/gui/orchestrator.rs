@@ -331,7 +331,7 @@ impl Orchestrator {
             }
             Some(Outcome::Done(Opened::Ready(session, workspace))) => {
                 self.opening = None;
-                reports.push(match Triage::new(*session, workspace) {
+                reports.push(match Triage::new(*session, *workspace) {
                     Ok(t) => Report::Opened(Box::new(t)),
                     Err(e) => Report::Error(e.to_string()),
                 });

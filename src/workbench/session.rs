@@ -65,7 +65,7 @@ pub fn next_generation() -> u64 {
 pub enum Opened {
     /// Column detection was unsure: the analyst confirms the plan first.
     NeedsMapping(Box<Preview>),
-    Ready(Box<Session>, Workspace),
+    Ready(Box<Session>, Box<Workspace>),
 }
 
 /// Loads the log, opens its workspace, builds features, then loads the kept model (when it
@@ -132,7 +132,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
         pending,
         generation: next_generation(),
     };
-    Ok(Opened::Ready(Box::new(session), workspace))
+    Ok(Opened::Ready(Box::new(session), Box::new(workspace)))
 }
 
 /// A retrain's result: the dataset with the labels so far as targets, and the new model.

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::Result;
-use crate::cases::{Claim, Role, Verdict, Workspace};
+use crate::cases::{Claim, Replayed, Role, Verdict, Workspace};
 
 /// What the triage knows of the team.
 pub(crate) struct Team {
@@ -46,7 +46,7 @@ impl Team {
 }
 
 /// What a `sync` took in.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Synced {
     /// Accounts whose case another window changed.
     pub cases: usize,
@@ -54,4 +54,6 @@ pub struct Synced {
     pub model: bool,
     /// Whether anything at all changed.
     pub any: bool,
+    /// What the offline journal wrote, now that the server is back.
+    pub replayed: Option<Replayed>,
 }

@@ -113,7 +113,7 @@ impl Triage {
         let mut confirmed = None;
         loop {
             match open(request(confirmed.take()), progress)? {
-                Opened::Ready(session, workspace) => return Self::new(*session, workspace),
+                Opened::Ready(session, workspace) => return Self::new(*session, *workspace),
                 Opened::NeedsMapping(preview) => confirmed = Some(preview),
             }
         }

@@ -72,7 +72,7 @@ pub fn open_bundled_sample(
         model: None,
     };
     match workbench::open(request, &vigil::progress::NoProgress).unwrap() {
-        Opened::Ready(s, w) => Triage::new(*s, w).unwrap(),
+        Opened::Ready(s, w) => Triage::new(*s, *w).unwrap(),
         Opened::NeedsMapping(_) => panic!("the sample's columns are plain"),
     }
 }

@@ -37,16 +37,25 @@ impl Server {
         postgres::Client::connect(&admin_params(self.port), postgres::NoTls).unwrap()
     }
 
-    /// Stops the server for `pause`, then starts it again on the same port and data.
-    pub fn restart_after(&self, pause: Duration) {
-        let ctl = self.bin.join("pg_ctl");
-        let mut stop = Command::new(&ctl);
+    /// Stops the server (fast: connections are dropped).
+    pub fn stop(&self) {
+        let mut stop = Command::new(self.bin.join("pg_ctl"));
         stop.args(["stop", "-m", "fast", "-w", "-D"])
             .arg(&self.data);
         as_owner(&mut stop, self.owner);
-        let _ = stop.status();
-        std::thread::sleep(pause);
+        let _ = stop.stdout(Stdio::null()).status();
+    }
+
+    /// Starts it again on the same port and data.
+    pub fn start(&self) {
         start(&self.bin, &self.data, self.port, self.owner);
+    }
+
+    /// Stops the server for `pause`, then starts it again.
+    pub fn restart_after(&self, pause: Duration) {
+        self.stop();
+        std::thread::sleep(pause);
+        self.start();
     }
 }
 

@@ -79,8 +79,14 @@ impl From<postgres::Error> for DbError {
         // The server's own words (`password authentication failed for user "ann"`) say more
         // than the client's summary (`db error`).
         match e.as_db_error() {
-            Some(db) => DbError(format!("{}: {}", db.severity(), db.message())),
-            None => DbError(e.to_string()),
+            // Connection exceptions (08) and operator intervention (57: a shutdown, a
+            // restart) mean the server is away, not that it refused the statement.
+            Some(db) if ["08", "57"].iter().any(|c| db.code().code().starts_with(c)) => {
+                DbError::offline(format!("{}: {}", db.severity(), db.message()))
+            }
+            Some(db) => DbError::new(format!("{}: {}", db.severity(), db.message())),
+            None if e.is_closed() => DbError::offline(format!("the connection was lost: {e}")),
+            None => DbError::new(e.to_string()),
         }
     }
 }
@@ -117,8 +123,11 @@ pub(crate) struct Pg {
 pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
     let parsed = ParsedUrl::of(url.as_secret_str())?;
     let mut config =
-        Config::from_str(&parsed.rest).map_err(|e| DbError(format!("the URL: {e}")))?;
+        Config::from_str(&parsed.rest).map_err(|e| DbError::new(format!("the URL: {e}")))?;
     config.connect_timeout(CONNECT_TIMEOUT);
+    // A server gone quiet (a cable pulled, not a refusal) fails a statement within seconds
+    // rather than at TCP's own timeout, minutes later.
+    config.tcp_user_timeout(CONNECT_TIMEOUT);
     if config.get_user().is_none() {
         config.user(default_user);
     }
@@ -152,7 +161,7 @@ pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
 fn open_client(config: &Config, verify: bool) -> Result<Client, DbError> {
     config
         .connect(MakeRustlsConnect::new(tls_config(verify)))
-        .map_err(|e| DbError(format!("cannot connect: {}", DbError::from(e).0)))
+        .map_err(|e| DbError::offline(format!("cannot connect: {}", DbError::from(e).detail)))
 }
 
 impl Pg {
@@ -312,7 +321,7 @@ impl ParsedUrl {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
-            return Err(DbError(format!(
+            return Err(DbError::new(format!(
                 "the URL's schema `{schema}`: expected letters, digits and _ (at most 63)"
             )));
         }

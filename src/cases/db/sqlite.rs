@@ -24,7 +24,7 @@ fn value_of(v: ValueRef<'_>) -> Result<Value, DbError> {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Int(i),
         // Thresholds and the like are kept as text; a real number here is another program's.
-        ValueRef::Real(r) => return Err(DbError(format!("unexpected real number {r}"))),
+        ValueRef::Real(r) => return Err(DbError::new(format!("unexpected real number {r}"))),
         ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     })

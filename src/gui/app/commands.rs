@@ -157,7 +157,10 @@ impl VigilApp {
         match give(t, &self.author) {
             Ok(Some(text)) => {
                 let due = t.retrain_due(self.settings.retrain_every);
-                self.info(text);
+                match t.held() {
+                    0 => self.info(text),
+                    n => self.error(t!("msg.kept_offline", what = text, n = n).into_owned()),
+                }
                 if due && !self.work.is_running(JobKind::Retrain) {
                     self.retrain();
                 }

@@ -73,10 +73,12 @@ impl Triage {
             .iter()
             .map(|&u| self.user_name(u).to_string())
             .collect();
-        let cases = match self
+        let guard = self.guard_for_many(verdict);
+        let written = self
             .workspace
-            .set_verdicts(&names, verdict, author, Source::Analyst)
-        {
+            .decide(&names, verdict, author, Source::Analyst, guard);
+        self.after_bulk_verdict(verdict, written.as_ref().err());
+        let cases = match written {
             Ok(cases) => cases,
             Err(e) => {
                 // Nothing was saved: the marks stay for another try.
@@ -85,7 +87,7 @@ impl Triage {
             }
         };
         for (&u, case) in marked.iter().zip(cases) {
-            self.cases.insert(u, case);
+            self.keep_case(u, case);
         }
         self.verdicts_given(marked.len());
         Ok(marked.len())

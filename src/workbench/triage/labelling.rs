@@ -8,6 +8,7 @@ use super::super::session::next_generation;
 use super::{HISTOGRAM_BINS, PR_POINTS, Triage};
 use crate::cases::{Case, Source, Verdict};
 use crate::eval::ThresholdView;
+use crate::log::UserCode;
 
 impl Triage {
     /// Recomputes the labels shown and everything drawn from them.
@@ -41,12 +42,23 @@ impl Triage {
         let case = written?.pop();
         let next = self.neighbour(1);
         if let Some(case) = case {
-            self.cases.insert(u, case);
+            self.keep_case(u, case);
         }
         self.verdicts_given(1);
         self.selected = next.or(self.selected);
         self.claim_selected();
         Ok(Some(user))
+    }
+
+    /// Puts a verdict's case in place. A verdict keeps the account's note; one kept in the
+    /// offline journal does not know it, so the note shown stays.
+    pub(super) fn keep_case(&mut self, u: UserCode, mut case: Case) {
+        if case.note.is_empty()
+            && let Some(old) = self.cases.get(&u)
+        {
+            case.note = old.note.clone();
+        }
+        self.cases.insert(u, case);
     }
 
     /// What `n` new verdicts (already in `cases`) change: the count toward the next retrain,
@@ -65,7 +77,11 @@ impl Triage {
             return Ok(None);
         };
         let user = self.user_name(u).to_string();
-        let case = self.workspace.set_note(&user, text, author)?;
+        let mut case = self.workspace.set_note(&user, text, author)?;
+        if self.workspace.held()? > 0 && case.verdict.is_none() {
+            // Kept offline: the verdict shown is still the account's.
+            case.verdict = self.cases.get(&u).and_then(|c| c.verdict);
+        }
         self.cases.insert(u, case);
         Ok(Some(user))
     }

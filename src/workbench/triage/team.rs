@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::super::error::Result;
 use super::super::team_state::{Synced, Team};
 use super::Triage;
-use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Role, Verdict};
+use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Replayed, Role, Verdict};
 use crate::log::UserCode;
 
 impl Triage {
@@ -70,6 +70,25 @@ impl Triage {
         }
     }
 
+    /// The guard for a bulk verdict: an overwrite when it repeats a bulk verdict refused for
+    /// conflicts, else a refusal of anything decided after we looked.
+    pub(super) fn guard_for_many(&self, verdict: Verdict) -> crate::cases::Guard {
+        match &self.team.refused {
+            Some((u, v)) if u.is_empty() && *v == verdict => crate::cases::Guard::Overwrite,
+            _ => crate::cases::Guard::SeenAt(self.team.seen_ms),
+        }
+    }
+
+    /// A bulk verdict's conflict is remembered (with no one account) for `guard_for_many`.
+    pub(super) fn after_bulk_verdict(&mut self, verdict: Verdict, error: Option<&CaseError>) {
+        self.after_verdict("", verdict, error);
+    }
+
+    /// How many verdicts and notes wait in the offline journal for the server.
+    pub fn held(&self) -> usize {
+        self.workspace.held().unwrap_or(0)
+    }
+
     /// Notes what a verdict's write gave: a conflict is remembered so that the same verdict
     /// again overwrites it.
     pub(super) fn after_verdict(
@@ -82,6 +101,32 @@ impl Triage {
             Some(CaseError::Conflicts(_)) => Some((user.to_string(), verdict)),
             _ => None,
         };
+    }
+
+    /// Writes what the offline journal kept, once the server is back. A verdict another
+    /// analyst overtook is a conflict: the account shows their decision again, and giving
+    /// ours once more overwrites it.
+    fn write_held(&mut self) -> Result<Option<Replayed>> {
+        if self.workspace.held()? == 0 {
+            return Ok(None);
+        }
+        let replayed = self.workspace.replay_held()?;
+        for c in &replayed.conflicts {
+            let user = &c.theirs.user;
+            let Some(u) = self.user_by_name(user) else {
+                continue;
+            };
+            match self.workspace.case(user)? {
+                Some(case) => self.cases.insert(u, case),
+                None => self.cases.remove(&u),
+            };
+        }
+        if let Some(first) = replayed.conflicts.first() {
+            self.team.refused = Some((first.theirs.user.clone(), first.ours));
+        }
+        self.relabel();
+        self.rebuild_queue();
+        Ok(Some(replayed))
     }
 
     /// Assigns the marked accounts (or, with none marked, the queue) to `to`; a lead's
@@ -107,9 +152,13 @@ impl Triage {
     /// query); the window calls it every second.
     pub fn sync(&mut self) -> Result<Synced> {
         let started_ms = chrono::Utc::now().timestamp_millis();
+        let replayed = self.write_held()?;
         let changes = self.workspace.changes_after(self.team.mark)?;
         let Some(last) = changes.last() else {
-            return Ok(Synced::default());
+            return Ok(Synced {
+                replayed,
+                ..Synced::default()
+            });
         };
         self.team.mark = last.id;
         let theirs: Vec<_> = changes
@@ -120,6 +169,7 @@ impl Triage {
         let mut synced = Synced {
             any: !theirs.is_empty(),
             model: kinds.contains(&ChangeKind::Model),
+            replayed,
             ..Synced::default()
         };
         let users: HashSet<&str> = theirs
