@@ -5,7 +5,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{open_bundled_sample, sample_scenarios, stderr, stdout, vigil, write};
+use common::{
+    Backend, open_bundled_sample, sample_scenarios, stderr, stdout, vigil, workspace_at, write,
+};
 use vigil::cases::Workspace;
 use vigil::detect::{DetectorKind, Risk};
 use vigil::log::{Label, Mapping, UserCode};
@@ -30,13 +32,18 @@ e,2026-10-01T14:00:00Z,pay,30.00,d5,
 ";
 
 fn open_small(dir: &Path) -> Triage {
+    open_small_at(dir, dir.join("small.vigil.db"))
+}
+
+/// The small log with its workspace at `workspace` (a file or a team's server).
+fn open_small_at(dir: &Path, workspace: std::path::PathBuf) -> Triage {
     let path = write(dir, "small.csv", SMALL_LOG.as_bytes());
     let request = OpenRequest {
         path,
         mapping: Mapping::default(),
         mapping_given: true,
         confirmed: None,
-        workspace: Some(dir.join("small.vigil.db")),
+        workspace: Some(workspace),
         detector: DetectorKind::Zscore,
         train_now: false,
         model: None,
@@ -51,15 +58,23 @@ fn user(t: &Triage, name: &str) -> UserCode {
     t.user_by_name(name).unwrap()
 }
 
-#[test]
-fn a_backtest_matches_a_hand_count() {
+on_both_backends!(
+    a_backtest_matches_a_hand_count,
+    a_saved_rule_is_versioned_and_sets_risk_and_reasons,
+    a_block_listed_device_flags_its_accounts,
+);
+
+fn a_backtest_matches_a_hand_count(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let t = open_small(dir.path());
+    let Some(at) = workspace_at(backend, dir.path(), "small") else {
+        return;
+    };
+    let t = open_small_at(dir.path(), at.clone());
     // Labels are known a week after their events: the log's end is within the week, so
     // nothing is labelled yet; give the labels as verdicts instead.
     assert!(t.labels().iter().all(|&l| l == Label::Unknown));
     drop(t);
-    let mut ws = Workspace::open(&dir.path().join("small.vigil.db")).unwrap();
+    let mut ws = Workspace::open(&at).unwrap();
     for (u, v) in [
         ("a", "fraud"),
         ("b", "legit"),
@@ -71,7 +86,7 @@ fn a_backtest_matches_a_hand_count() {
             .unwrap();
     }
     drop(ws);
-    let t = open_small(dir.path());
+    let t = open_small_at(dir.path(), at);
     // Hits: a (3 fails, max 0.70) only. Labelled hits 1, fraud 1, of 2 fraud accounts.
     let b = t
         .backtest_rule("n:pay_fail >= 3 and amount_max < 1.0")
@@ -120,10 +135,12 @@ fn bad_rules_name_the_position_and_the_feature() {
     assert!(stderr(&out).contains("at character 14"), "{}", stderr(&out));
 }
 
-#[test]
-fn a_saved_rule_is_versioned_and_sets_risk_and_reasons() {
+fn a_saved_rule_is_versioned_and_sets_risk_and_reasons(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut t = open_small(dir.path());
+    let Some(at) = workspace_at(backend, dir.path(), "small") else {
+        return;
+    };
+    let mut t = open_small_at(dir.path(), at);
     let a = user(&t, "a");
     let before = t.risk(a);
     let rule = Rule {
@@ -240,10 +257,15 @@ fn a_card_testing_rule_finds_the_card_testers_of_the_sample() {
 
 /// A block-listed device makes the accounts that used it high risk and says why; an allowed
 /// user is cleared; rules can ask for list membership; lists go in and out as CSV.
-#[test]
-fn a_block_listed_device_flags_its_accounts() {
+fn a_block_listed_device_flags_its_accounts(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut t = open_small(dir.path());
+    let (Some(ws), Some(other)) = (
+        workspace_at(backend, dir.path(), "small"),
+        workspace_at(backend, dir.path(), "other"),
+    ) else {
+        return;
+    };
+    let mut t = open_small_at(dir.path(), ws.clone());
     let (a, d) = (user(&t, "a"), user(&t, "d"));
     assert_ne!(t.risk(d), Risk::High);
     let block = vigil::rules::ListEntry {
@@ -291,7 +313,6 @@ fn a_block_listed_device_flags_its_accounts() {
     );
 
     // Out and back in through the CLI.
-    let ws = dir.path().join("small.vigil.db");
     let out_csv = dir.path().join("lists.csv");
     let out = vigil(&[
         "lists",
@@ -304,7 +325,7 @@ fn a_block_listed_device_flags_its_accounts() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(&out_csv).unwrap();
     assert_eq!(text, "list,role,value\nallow,user,a\nblock,device,d4\n");
-    let other = dir.path().join("other.db");
+    Workspace::open(&other).unwrap();
     let out = vigil(&[
         "lists",
         "import",

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::{Backend, workspace_at};
 use vigil::log::UserCode;
 use vigil::sample::card_testing_burst;
 use vigil::workbench::{self, watch};
@@ -175,11 +176,17 @@ fn wait_started(rx: &mpsc::Receiver<String>) {
     }
 }
 
-#[test]
-fn a_killed_watch_resumes_without_losing_or_doubling_an_alert() {
+on_both_backends!(
+    a_killed_watch_resumes_without_losing_or_doubling_an_alert,
+    a_block_listed_device_raises_an_alert_through_the_watch,
+);
+
+fn a_killed_watch_resumes_without_losing_or_doubling_an_alert(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let (log, last_ms) = sample_head(dir.path(), 60_000);
-    let ws = dir.path().join("ws.db");
+    let Some(ws) = workspace_at(backend, dir.path(), "ws") else {
+        return;
+    };
     let alerts = dir.path().join("alerts.ndjson");
 
     let (mut first, rx) = spawn_watch(&log, &ws, &alerts);
@@ -444,11 +451,12 @@ fn new_events_join_the_open_logs_queue_and_timeline() {
     );
 }
 
-#[test]
-fn a_block_listed_device_raises_an_alert_through_the_watch() {
+fn a_block_listed_device_raises_an_alert_through_the_watch(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let (log, last_ms) = sample_head(dir.path(), 60_000);
-    let ws = dir.path().join("ws.db");
+    let Some(ws) = workspace_at(backend, dir.path(), "ws") else {
+        return;
+    };
     let listed = vigil::rules::ListEntry {
         kind: vigil::rules::ListKind::Block,
         role: "device".into(),

@@ -1,7 +1,11 @@
 //! The application layer without a window: open a log, label, undo, retrain and compare as
 //! the window does, and the rules both faces share (one label rule, one metric convention).
 
+mod common;
+
 use std::path::Path;
+
+use common::{Backend, workspace_at};
 
 use vigil::cases::Verdict;
 use vigil::detect::{DetectorKind, Level, Thresholds};
@@ -18,6 +22,16 @@ fn open_shop(dir: &Path, days: u32) -> Triage {
 }
 
 fn open_shop_with(dir: &Path, days: u32, detector: DetectorKind) -> Triage {
+    open_shop_at(dir, days, detector, dir.join("shop.vigil.db"))
+}
+
+/// The generated shop with its workspace at `workspace` (a file or a team's server).
+fn open_shop_at(
+    dir: &Path,
+    days: u32,
+    detector: DetectorKind,
+    workspace: std::path::PathBuf,
+) -> Triage {
     let sample = generate(&SampleConfig {
         users: 300,
         days,
@@ -31,7 +45,7 @@ fn open_shop_with(dir: &Path, days: u32, detector: DetectorKind) -> Triage {
         mapping: Mapping::default(),
         mapping_given: false,
         confirmed: None,
-        workspace: Some(dir.join("shop.vigil.db")),
+        workspace: Some(workspace),
         detector,
         train_now: false,
         model: None,
@@ -199,10 +213,19 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
     assert!(linked.is_some(), "households and rings share devices");
 }
 
-#[test]
-fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place() {
+on_both_backends!(the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place);
+
+/// On a team's server the model kept is the team's: the reopening window fetches it.
+fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let mut t = open_shop_with(dir.path(), 20, DetectorKind::Gbdt);
+    let Some(at) = workspace_at(backend, dir.path(), "shop") else {
+        return;
+    };
+    if let Backend::Postgres = backend {
+        // Another machine: nothing of the model is in this one's cache.
+        let _ = std::fs::remove_dir_all(workbench::model_dir(&at));
+    }
+    let mut t = open_shop_at(dir.path(), 20, DetectorKind::Gbdt, at.clone());
     assert_eq!(t.session().model.kind, defaults::FIRST_LOOK);
     assert_eq!(t.session().pending, Some(DetectorKind::Gbdt));
     assert!(!t.queue().is_empty());
@@ -227,7 +250,10 @@ fn the_queue_opens_on_a_first_look_and_the_chosen_detector_replaces_it_in_place(
 
     // The chosen detector was kept: the next open uses it at once.
     drop(t);
-    let t = open_shop_with(dir.path(), 20, DetectorKind::Gbdt);
+    if let Backend::Postgres = backend {
+        std::fs::remove_dir_all(workbench::model_dir(&at)).unwrap();
+    }
+    let t = open_shop_at(dir.path(), 20, DetectorKind::Gbdt, at);
     assert_eq!(t.session().model.kind, DetectorKind::Gbdt);
     assert!(t.session().model.from_disk);
     assert_eq!(t.session().pending, None);
