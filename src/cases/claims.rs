@@ -3,11 +3,12 @@
 //! killed holds nothing for long; a window renews its claim while the analyst stays.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use super::changes::{ChangeKind, note_change};
 use super::clock::now_ms;
 use super::error::CaseError;
-use super::sql::{DbError, Sql, args};
+use super::sql::{DbError, Sql, Value, args};
 use super::workspace::Workspace;
 
 /// How long a claim holds without being renewed.
@@ -84,23 +85,32 @@ impl Workspace {
     pub fn claim_next(&self, queue: &[String], who: &str) -> Result<Option<String>, CaseError> {
         let now = now_ms();
         self.write(|s| {
-            let decided = s.rows(r#"SELECT "user" FROM cases WHERE verdict IS NOT NULL"#, &[])?;
-            let decided: hashbrown::HashSet<String> = decided
-                .iter()
-                .map(|r| r.text(0))
-                .collect::<Result<_, _>>()?;
             let held = active(s, now)?;
-            let next = queue.iter().find(|u| {
-                !decided.contains(u.as_str())
-                    && held.get(u.as_str()).is_none_or(|c| c.holder == who)
-            });
-            match next {
-                Some(user) => {
-                    take(s, user, who, now)?;
-                    Ok(Some(user.clone()))
+            // The queue is read a slice at a time from its first account not decided at the
+            // last look (everything before it was decided then), then from its start (an undo
+            // may have reopened one): a long queue costs a query or two, not every case.
+            let from = self.next_hint.load(Ordering::Relaxed).min(queue.len());
+            let order = (from..queue.len()).chain(0..from).collect::<Vec<_>>();
+            let mut first_open = None;
+            for slice in order.chunks(NEXT_SLICE) {
+                let users: Vec<String> = slice.iter().map(|&i| queue[i].clone()).collect();
+                let decided = decided_among(s, &users)?;
+                for &i in slice {
+                    let u = queue[i].as_str();
+                    if decided.contains(u) {
+                        continue;
+                    }
+                    if i >= from {
+                        first_open.get_or_insert(i);
+                    }
+                    if held.get(u).is_none_or(|c| c.holder == who) {
+                        take(s, u, who, now)?;
+                        self.next_hint.store(first_open.unwrap_or(from), Ordering::Relaxed);
+                        return Ok(Some(u.to_string()));
+                    }
                 }
-                None => Ok(None),
             }
+            Ok(None)
         })
     }
 
@@ -108,6 +118,25 @@ impl Workspace {
     pub fn claims(&self) -> Result<HashMap<String, Claim>, CaseError> {
         self.read(|s| active(s, now_ms()))
     }
+}
+
+/// How many accounts of a queue `claim_next` looks at per query.
+const NEXT_SLICE: usize = 200;
+
+/// Which of `users` have a verdict.
+fn decided_among(s: &mut dyn Sql, users: &[String]) -> Result<hashbrown::HashSet<String>, DbError> {
+    let marks: Vec<String> = (1..=users.len()).map(|i| format!("?{i}")).collect();
+    let args: Vec<Value> = users.iter().map(Value::from).collect();
+    s.rows(
+        &format!(
+            r#"SELECT "user" FROM cases WHERE verdict IS NOT NULL AND "user" IN ({})"#,
+            marks.join(", ")
+        ),
+        &args,
+    )?
+    .iter()
+    .map(|r| r.text(0))
+    .collect()
 }
 
 fn active(s: &mut dyn Sql, now: i64) -> Result<HashMap<String, Claim>, DbError> {

@@ -113,10 +113,15 @@ fn in_dialect(ddl: &str, engine: Engine) -> String {
 pub(super) fn prepare(db: &mut Db) -> Result<(), DbError> {
     let engine = db.engine();
     if let Db::Sqlite(conn) = db {
-        // WAL keeps readers and the writer apart; FULL makes every commit durable on return.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        // Several analysts' processes may open one file at once: wait for each other.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL keeps readers and the writer apart (switching takes the file's exclusive lock,
+        // so only when it is not WAL yet); FULL makes every commit durable on return.
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
     }
     db.write(|s| {
         let version = stored_version(s, engine)?;

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::AtomicUsize;
 
 use super::case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
@@ -56,6 +57,8 @@ pub struct Workspace {
     identity: String,
     /// Where a team's verdicts wait while the server is away (none for a file).
     journal: Option<Journal>,
+    /// Where in its queue `claim_next` last found an account: where it looks first next time.
+    pub(super) next_hint: AtomicUsize,
 }
 
 /// What writing the journal's verdicts gave.
@@ -99,6 +102,7 @@ impl Workspace {
             at,
             identity,
             journal,
+            next_hint: AtomicUsize::new(0),
         })
     }
 
