@@ -507,3 +507,33 @@ fn postgres_errors_are_clear_and_never_show_the_password() {
         "{text}"
     );
 }
+
+#[test]
+fn a_bell_rings_in_another_window_when_the_team_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = Workspace::open(&dir.path().join("one.db")).unwrap();
+    assert!(
+        file.bell(Box::new(|| {})).unwrap().is_none(),
+        "a file's windows look every moment instead"
+    );
+    let Some(server) = common::pg::server() else {
+        return;
+    };
+    let at = server.url("bell");
+    let mut ann = Workspace::open(Path::new(&at)).unwrap();
+    let bob = Workspace::open(Path::new(&at)).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let bell = bob
+        .bell(Box::new(move || {
+            let _ = tx.send(());
+        }))
+        .unwrap()
+        .expect("a team's server has a bell");
+    ann.set_verdict("u1", Verdict::Fraud, "ann", Source::Analyst)
+        .unwrap();
+    let started = Instant::now();
+    rx.recv_timeout(Duration::from_secs(2))
+        .expect("the bell rang within 2 s");
+    eprintln!("the bell rang {:?} after the verdict", started.elapsed());
+    drop(bell);
+}

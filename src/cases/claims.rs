@@ -105,7 +105,8 @@ impl Workspace {
                     }
                     if held.get(u).is_none_or(|c| c.holder == who) {
                         take(s, u, who, now)?;
-                        self.next_hint.store(first_open.unwrap_or(from), Ordering::Relaxed);
+                        self.next_hint
+                            .store(first_open.unwrap_or(from), Ordering::Relaxed);
                         return Ok(Some(u.to_string()));
                     }
                 }

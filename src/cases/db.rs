@@ -6,7 +6,7 @@
 mod postgres;
 mod sqlite;
 
-pub(super) use self::postgres::connect as connect_postgres;
+pub(super) use self::postgres::{Listener, connect as connect_postgres, listen as listen_postgres};
 use super::sql::{DbError, Engine, Sql};
 
 /// An open workspace database.

@@ -3,6 +3,7 @@
 //! with roles, claims, assignment and a change feed the windows follow).
 
 mod assignments;
+mod bell;
 mod case;
 mod case_rows;
 mod changes;
@@ -26,6 +27,7 @@ mod team;
 mod watch_store;
 mod workspace;
 
+pub use bell::ChangeBell;
 pub use case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
 pub use changes::{Change, ChangeKind};
 pub use claims::{CLAIM_MS, Claim, Claimed};

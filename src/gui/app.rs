@@ -5,6 +5,8 @@
 mod commands;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, Modifiers, ViewportCommand};
@@ -60,11 +62,16 @@ pub struct VigilApp {
     last_sync: Instant,
     /// The workspace could not be reached at the last look (said once, not every second).
     offline: bool,
+    /// A team's server rings it at every write (then the window looks at once).
+    bell: Option<cases::ChangeBell>,
+    bell_rang: Arc<AtomicBool>,
 }
 
-/// How often the window looks for other analysts' changes: well inside the 2 s a team
-/// expects a verdict to take to reach every window.
+/// How often the window looks for other analysts' changes where nothing rings: well inside
+/// the 2 s a team expects a verdict to take to reach every window.
 const SYNC_EVERY: Duration = Duration::from_millis(700);
+/// Where a bell rings, the window still looks this often (a missed ring, the offline journal).
+const SYNC_WITH_BELL: Duration = Duration::from_secs(5);
 
 impl VigilApp {
     /// Builds the app and starts opening the launch log in the background.
@@ -96,6 +103,8 @@ impl VigilApp {
             settings_dirty_since: None,
             last_sync: Instant::now(),
             offline: false,
+            bell: None,
+            bell_rang: Arc::default(),
             launch,
         };
         let first = app.launch.log.clone();
@@ -202,6 +211,12 @@ impl VigilApp {
         }
         self.author = t.me().to_string();
         self.last_sync = Instant::now();
+        let (rang, ctx) = (self.bell_rang.clone(), self.ctx.clone());
+        let ring = move || {
+            rang.store(true, Ordering::Relaxed);
+            ctx.request_repaint();
+        };
+        self.bell = t.workspace().bell(Box::new(ring)).unwrap_or(None);
         self.triage = Some(t);
         match self.bench.job() {
             Some(MeasuredJob::Live { .. }) => self.start_live(true),
@@ -283,8 +298,13 @@ impl VigilApp {
     /// shortly even when nothing else wakes the window.
     fn sync(&mut self, ctx: &egui::Context) {
         let Some(t) = &mut self.triage else { return };
-        ctx.request_repaint_after(SYNC_EVERY);
-        if self.last_sync.elapsed() < SYNC_EVERY {
+        let every = match self.bell {
+            Some(_) => SYNC_WITH_BELL,
+            None => SYNC_EVERY,
+        };
+        ctx.request_repaint_after(every);
+        let rang = self.bell_rang.swap(false, Ordering::Relaxed);
+        if !rang && self.last_sync.elapsed() < every {
             return;
         }
         self.last_sync = Instant::now();

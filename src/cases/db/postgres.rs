@@ -9,10 +9,12 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::BytesMut;
 use postgres::config::SslMode;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, Statement};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -114,6 +116,8 @@ pub(crate) struct Pg {
     statements: HashMap<String, Statement>,
     /// The advisory lock that makes writers take turns, one per schema.
     write_lock: i64,
+    /// The channel every write of this schema is announced on (LISTEN/NOTIFY).
+    channel: String,
     /// Who the server says we are.
     pub user: String,
 }
@@ -140,10 +144,12 @@ pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
         config.ssl_mode(SslMode::Require);
     }
     let client = open_client(&config, parsed.verify_certificates)?;
+    let write_lock = xxhash_rust::xxh3::xxh3_64(parsed.schema.as_bytes()) as i64;
     let mut pg = Pg {
         config,
         verify_certificates: parsed.verify_certificates,
-        write_lock: xxhash_rust::xxh3::xxh3_64(parsed.schema.as_bytes()) as i64,
+        write_lock,
+        channel: format!("vigil_{:016x}", write_lock as u64),
         schema: parsed.schema,
         client,
         statements: HashMap::new(),
@@ -239,7 +245,10 @@ impl Pg {
         self.live()?;
         let lock = self.write_lock;
         let Pg {
-            client, statements, ..
+            client,
+            statements,
+            channel,
+            ..
         } = self;
         let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock])?;
@@ -247,9 +256,78 @@ impl Pg {
             on: &mut tx,
             statements,
         })?;
+        // Delivered at commit, to every window listening on this schema.
+        tx.execute("SELECT pg_notify($1, '')", &[&*channel])?;
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// A thread that listens for the writes of one workspace and rings for each (and once more
+/// after its connection came back, as writes may have been missed meanwhile). It stops when
+/// dropped.
+pub(crate) struct Listener {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// How long the listening thread waits for a notification before it looks whether to stop.
+const LISTEN_TICK: Duration = Duration::from_millis(500);
+
+pub(crate) fn listen(
+    url: &PgUrl,
+    default_user: &str,
+    ring: Box<dyn Fn() + Send>,
+) -> Result<Listener, DbError> {
+    let first = listening(url, default_user)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let (url, user, stopped) = (url.clone(), default_user.to_string(), stop.clone());
+    std::thread::Builder::new()
+        .name("vigil-listen".into())
+        .spawn(move || {
+            let mut pg = Some(first);
+            while !stopped.load(Ordering::Relaxed) {
+                match &mut pg {
+                    Some(p) => {
+                        let heard = p
+                            .client
+                            .notifications()
+                            .timeout_iter(LISTEN_TICK)
+                            .next()
+                            .map(|n| n.is_some());
+                        match heard {
+                            Ok(true) => ring(),
+                            Ok(false) if !p.client.is_closed() => {}
+                            // Gone: listen again once the server is back.
+                            Ok(false) | Err(_) => pg = None,
+                        }
+                    }
+                    None => {
+                        std::thread::sleep(LISTEN_TICK * 4);
+                        pg = listening(&url, &user).ok();
+                        if pg.is_some() {
+                            ring();
+                        }
+                    }
+                }
+            }
+        })
+        .map_err(|e| DbError::new(format!("cannot start listening: {e}")))?;
+    Ok(Listener { stop })
+}
+
+/// A connection that listens on the workspace's channel.
+fn listening(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
+    let mut pg = connect(url, default_user)?;
+    // The channel is this file's own hex name, never anyone's data.
+    pg.client
+        .batch_execute(&format!("LISTEN \"{}\"", pg.channel))?;
+    Ok(pg)
 }
 
 /// A client or a transaction, with the statements already prepared on its connection.
