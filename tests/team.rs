@@ -14,6 +14,8 @@ use vigil::cases::{
     CaseError, ChangeKind, Claimed, Guard, Merge, Role, SettingKey, Source, Verdict, Workspace,
     copy_workspace,
 };
+use vigil::detect::DetectorKind;
+use vigil::progress::NoProgress;
 use vigil::rules::{ListEntry, ListKind, Rule, RuleAction};
 
 on_both_backends!(
@@ -417,7 +419,7 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
             mapping_given: false,
             confirmed: None,
             workspace: Some(at.clone()),
-            detector: vigil::detect::DetectorKind::Zscore,
+            detector: DetectorKind::Zscore,
             train_now: false,
             model: None,
         };
@@ -446,6 +448,21 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
         bob.label_of(u),
         vigil::log::Label::Fraud,
         "and it counts as a label"
+    );
+
+    // Ann retrains: her model becomes the team's, and bob's window takes it.
+    let input = ann.begin_retrain(DetectorKind::Gbdt).unwrap();
+    ann.finish_retrain(input.run(&NoProgress).unwrap());
+    let synced = bob.sync().unwrap();
+    assert!(synced.model, "bob hears of the new model");
+    let taken = (bob.team_model_job())(&NoProgress).unwrap();
+    bob.finish_retrain(taken);
+    assert_eq!(bob.model().kind, DetectorKind::Gbdt);
+    assert!(bob.model().from_disk, "read, not trained again");
+    let (a, b) = (ann.session(), bob.session());
+    assert_eq!(
+        a.model.scores.user, b.model.scores.user,
+        "one model, one set of scores"
     );
 }
 

@@ -297,7 +297,9 @@ impl VigilApp {
     /// Takes in other analysts' verdicts, claims, rules, lists and thresholds, and looks again
     /// shortly even when nothing else wakes the window.
     fn sync(&mut self, ctx: &egui::Context) {
-        let Some(t) = &mut self.triage else { return };
+        if self.triage.is_none() {
+            return;
+        }
         let every = match self.bell {
             Some(_) => SYNC_WITH_BELL,
             None => SYNC_EVERY,
@@ -308,26 +310,18 @@ impl VigilApp {
             return;
         }
         self.last_sync = Instant::now();
+        let Some(t) = &mut self.triage else { return };
         match t.sync() {
             Ok(synced) => {
+                if synced.model {
+                    let report = self.work.take_team_model(t);
+                    self.take_reports(report);
+                }
                 if std::mem::take(&mut self.offline) {
                     self.info(t!("msg.back_online").into_owned());
                 }
                 if let Some(r) = &synced.replayed {
-                    let theirs: Vec<cases::Conflict> =
-                        r.conflicts.iter().map(|c| c.theirs.clone()).collect();
-                    match theirs.is_empty() {
-                        true => self.info(t!("msg.replayed", n = r.written).into_owned()),
-                        false => {
-                            let e = cases::CaseError::Conflicts(theirs);
-                            self.error(
-                                t!("msg.replay_conflicts", n = r.written, e = e).into_owned(),
-                            );
-                        }
-                    }
-                }
-                if synced.model {
-                    self.info(t!("msg.team_model").into_owned());
+                    self.replayed(r);
                 }
             }
             Err(e) if !self.offline => {
@@ -335,6 +329,18 @@ impl VigilApp {
                 self.error(t!("msg.offline", e = e).into_owned());
             }
             Err(_) => {}
+        }
+    }
+
+    /// Says what the offline journal wrote once the workspace was back, and what it could not.
+    fn replayed(&mut self, r: &cases::Replayed) {
+        let theirs: Vec<cases::Conflict> = r.conflicts.iter().map(|c| c.theirs.clone()).collect();
+        match theirs.is_empty() {
+            true => self.info(t!("msg.replayed", n = r.written).into_owned()),
+            false => {
+                let e = cases::CaseError::Conflicts(theirs);
+                self.error(t!("msg.replay_conflicts", n = r.written, e = e).into_owned());
+            }
         }
     }
 

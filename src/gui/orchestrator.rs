@@ -203,6 +203,16 @@ impl Orchestrator {
         self.start(|j| &mut j.retrain, &label, move |p| input.run(p))
     }
 
+    /// Takes the model a teammate kept (in the retrain's slot: one model job at a time; while
+    /// a retrain runs, its own model comes first and is shared in turn).
+    pub fn take_team_model(&mut self, t: &Triage) -> Option<Report> {
+        if self.jobs.is_running(JobKind::Retrain) {
+            return None;
+        }
+        let label = t!("msg.taking_team_model").into_owned();
+        self.start(|j| &mut j.retrain, &label, t.team_model_job())
+    }
+
     /// Puts a finished retrain's model in place.
     fn retrained(t: &mut Triage, r: Retrained) -> Report {
         let first = t.pending_detector().is_some();

@@ -1,7 +1,7 @@
 //! A session: one open log with its workspace, features, model and scores. `open` and
 //! `retrain` are the window's heavy jobs (they run on job threads; tests call them directly).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::defaults;
@@ -96,10 +96,9 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let log = Arc::new(loaded.log);
     let (mut data, log_labels) = labelled_dataset(&log, &cases, progress)?;
     let dir = model_dir(&workspace_path);
-    if workspace.location().is_team() {
-        // The team's model, so that every analyst scores with the same one.
-        workspace.fetch_model(&dir)?;
-    }
+    // The workspace's model (the team's, on a server), so that every analyst scores with
+    // the same one.
+    workspace.fetch_model(&dir)?;
     let kept = match &request.model {
         Some(given) => Some(given_model(given, &mut data, dir.clone(), progress)?),
         None => kept_model(&dir, request.detector, &mut data, progress).transpose()?,
@@ -155,6 +154,27 @@ pub fn retrain(
     let data = Arc::new(data.with_targets(labels.targets));
     let model = train_and_score(&data, kind, defaults::SEED, dir, progress)?;
     Ok(Retrained { data, model })
+}
+
+/// The model a teammate kept in the team's workspace at `workspace`, fetched into `dir` and
+/// read for this log with the labels known now: what a window takes instead of training one
+/// of its own. Runs on a job thread, over a connection of its own.
+pub fn team_model(
+    data: &Dataset,
+    cases: &[Case],
+    workspace: &Path,
+    dir: PathBuf,
+    progress: &dyn Progress,
+) -> Result<Retrained> {
+    let ws = Workspace::open(workspace)?;
+    ws.fetch_model(&dir)?;
+    let labels = training_labels(&data.log, &data.index, cases, defaults::label_delay_ms());
+    let mut data = data.with_targets(labels.targets);
+    let model = given_model(&dir, &mut data, dir.clone(), progress)?;
+    Ok(Retrained {
+        data: Arc::new(data),
+        model,
+    })
 }
 
 /// The features of `log` (as of each event, from the log's own labels) with the labels a

@@ -7,7 +7,9 @@ use super::super::defaults;
 use super::super::job::Job;
 use super::super::outlook::{Outlook, outlook};
 use super::super::segments::segment_dataset;
+use super::super::session::{Retrained, team_model};
 use super::Triage;
+use crate::cases::Case;
 use crate::detect::{DetectorKind, Level};
 use crate::eval::EvalRow;
 use crate::progress::Progress;
@@ -34,6 +36,16 @@ impl Triage {
         let data = self.session.data.clone();
         let labels = self.shown.labels.clone();
         move |p: &dyn Progress| segment_dataset(&data, &labels, None, defaults::SEED, p)
+    }
+
+    /// The model a teammate kept in the team's workspace, read for this log: the result is
+    /// put in place like a retrain's (`finish_retrain`).
+    pub fn team_model_job(&self) -> impl Job<Retrained> {
+        let data = self.session.data.clone();
+        let cases: Vec<Case> = self.cases.values().cloned().collect();
+        let workspace = self.workspace.path().to_path_buf();
+        let dir = self.session.model.dir.clone();
+        move |p: &dyn Progress| team_model(&data, &cases, &workspace, dir, p)
     }
 
     /// Purchase, churn and the next event after the log's end, for every account.

@@ -45,13 +45,12 @@ impl Triage {
         self.share_model();
     }
 
-    /// On a team's workspace, the model just trained becomes everyone's. Not sharing it
-    /// (the server away, a file unreadable) loses nothing here: this window scores with it,
-    /// and the next retrain shares again.
+    /// The model just trained is kept in the workspace, so it becomes everyone's who works
+    /// there. Not sharing it (the server away, a file unreadable) loses nothing here: this
+    /// window scores with it, and the next retrain shares again.
     fn share_model(&mut self) {
         let model = &self.session.model;
-        if self.workspace.location().is_team()
-            && !model.from_disk
+        if !model.from_disk
             && model.save_error.is_none()
             && let Err(e) = self.workspace.keep_model(&model.dir, self.me())
         {
