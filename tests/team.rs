@@ -464,6 +464,30 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
         a.model.scores.user, b.model.scores.user,
         "one model, one set of scores"
     );
+
+    // Ann decides two accounts bob has not looked at since: bob's verdicts on them are
+    // refused; he overwrites one and lets the other stand.
+    let (v, w) = (ann.queue()[3], ann.queue()[4]);
+    for x in [v, w] {
+        ann.select(x);
+        ann.label(Verdict::Fraud, "ann").unwrap();
+    }
+    for x in [v, w] {
+        bob.select(x);
+        assert!(bob.label(Verdict::Legit, "bob").is_err(), "refused");
+        let (theirs, ours) = bob.conflict().unwrap();
+        assert_eq!((theirs[0].by.as_str(), ours), ("ann", Verdict::Legit));
+        if x == v {
+            bob.overwrite("bob").unwrap();
+        } else {
+            bob.keep_theirs().unwrap();
+        }
+        assert!(bob.conflict().is_none());
+    }
+    assert_eq!(bob.verdict(v), Some(Verdict::Legit));
+    assert_eq!(bob.verdict(w), Some(Verdict::Fraud), "ann's stands");
+    let history = bob.workspace().history(bob.user_name(v)).unwrap();
+    assert_eq!(history.last().unwrap().action, "overwrite");
 }
 
 #[test]

@@ -35,6 +35,10 @@ pub enum Command {
     /// Mark every account of the filtered queue.
     MarkQueue,
     ClearMarks,
+    /// Give the verdict another analyst's decision refused, over theirs.
+    Overwrite,
+    /// Let the other analyst's decision stand.
+    KeepTheirs,
     /// Assign the marked accounts (or, with none marked, the queue) to this analyst (a lead's).
     Assign(String),
     /// Label every marked account in one action (one undo).

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::Result;
-use crate::cases::{Claim, Replayed, Role, Verdict, Workspace};
+use crate::cases::{Claim, Conflict, Replayed, Role, Verdict, Workspace};
 
 /// What the triage knows of the team.
 pub(crate) struct Team {
@@ -20,9 +20,10 @@ pub(crate) struct Team {
     /// Until when (ms) the cases shown are known to be current: a verdict by another analyst
     /// after it is a conflict.
     pub(super) seen_ms: i64,
-    /// A verdict refused because another analyst decided the account meanwhile: giving the
-    /// same verdict to the same account again overwrites.
-    pub(super) refused: Option<(String, Verdict)>,
+    /// A verdict refused because another analyst decided the account meanwhile (the account,
+    /// or "" for the marked accounts, our verdict, and their decisions): giving the same
+    /// verdict to the same account again overwrites.
+    pub(super) refused: Option<(String, Verdict, Vec<Conflict>)>,
 }
 
 impl Team {

@@ -63,6 +63,18 @@ impl VigilApp {
             Command::MarkQueue => self.with_triage(Triage::mark_queue),
             Command::ClearMarks => self.with_triage(Triage::clear_marks),
             Command::Assign(to) => self.assign(&to),
+            Command::Overwrite => self.label(|t, author| {
+                let word = t.conflict().map(|(_, v)| say(&v)).unwrap_or_default();
+                match t.overwrite(author) {
+                    Ok(what) => Ok(what.map(|what| {
+                        t!("msg.overwritten", what = what, verdict = word).into_owned()
+                    })),
+                    Err(e) => Err(t!("msg.label_not_saved", e = e).into_owned()),
+                }
+            }),
+            Command::KeepTheirs => self.with_triage(|t| {
+                let _ = t.keep_theirs();
+            }),
             Command::SetThresholds(th) => {
                 self.with_triage(|t| t.set_thresholds(th));
                 self.settings_dirty_since.get_or_insert_with(Instant::now);

@@ -43,6 +43,9 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
     {
         panels.mapping = None;
     }
+    if let Some(t) = view.triage {
+        super::conflict::conflict_ui(ui.ctx(), t, out);
+    }
     if view.triage.is_none() {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.centered_and_justified(|ui| {

@@ -3,6 +3,7 @@
 
 mod account;
 mod common;
+mod conflict;
 mod distribution;
 mod events;
 mod layout;

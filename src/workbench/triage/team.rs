@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::super::error::Result;
 use super::super::team_state::{Synced, Team};
 use super::Triage;
-use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Replayed, Role, Verdict};
+use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Conflict, Replayed, Role, Verdict};
 use crate::log::UserCode;
 
 impl Triage {
@@ -65,7 +65,7 @@ impl Triage {
     /// was refused for a conflict, else a refusal of anything decided after we looked.
     pub(super) fn guard_for(&self, user: &str, verdict: Verdict) -> crate::cases::Guard {
         match &self.team.refused {
-            Some((u, v)) if u == user && *v == verdict => crate::cases::Guard::Overwrite,
+            Some((u, v, _)) if u == user && *v == verdict => crate::cases::Guard::Overwrite,
             _ => crate::cases::Guard::SeenAt(self.team.seen_ms),
         }
     }
@@ -74,7 +74,7 @@ impl Triage {
     /// conflicts, else a refusal of anything decided after we looked.
     pub(super) fn guard_for_many(&self, verdict: Verdict) -> crate::cases::Guard {
         match &self.team.refused {
-            Some((u, v)) if u.is_empty() && *v == verdict => crate::cases::Guard::Overwrite,
+            Some((u, v, _)) if u.is_empty() && *v == verdict => crate::cases::Guard::Overwrite,
             _ => crate::cases::Guard::SeenAt(self.team.seen_ms),
         }
     }
@@ -82,6 +82,53 @@ impl Triage {
     /// A bulk verdict's conflict is remembered (with no one account) for `guard_for_many`.
     pub(super) fn after_bulk_verdict(&mut self, verdict: Verdict, error: Option<&CaseError>) {
         self.after_verdict("", verdict, error);
+    }
+
+    /// A verdict of ours refused because another analyst decided first: their decisions and
+    /// what we had given (the window offers to overwrite or to keep theirs).
+    pub fn conflict(&self) -> Option<(&[Conflict], Verdict)> {
+        self.team
+            .refused
+            .as_ref()
+            .map(|(_, v, theirs)| (theirs.as_slice(), *v))
+    }
+
+    /// Gives the refused verdict again, over the other analyst's decision (audited as an
+    /// overwrite); returns what was saved.
+    pub fn overwrite(&mut self, author: &str) -> Result<Option<String>> {
+        let Some((user, verdict, _)) = self.team.refused.clone() else {
+            return Ok(None);
+        };
+        if user.is_empty() {
+            let n = self.label_marked(verdict, author)?;
+            return Ok(Some(n.to_string()));
+        }
+        let Some(u) = self.user_by_name(&user) else {
+            self.team.refused = None;
+            return Ok(None);
+        };
+        self.select(u);
+        self.label(verdict, author)
+    }
+
+    /// Lets the other analyst's decision stand: shown as theirs, nothing written.
+    pub fn keep_theirs(&mut self) -> Result<()> {
+        let Some((_, _, theirs)) = self.team.refused.take() else {
+            return Ok(());
+        };
+        for c in &theirs {
+            let Some(u) = self.user_by_name(&c.user) else {
+                continue;
+            };
+            match self.workspace.case(&c.user)? {
+                Some(case) => self.cases.insert(u, case),
+                None => self.cases.remove(&u),
+            };
+        }
+        self.marked.clear();
+        self.relabel();
+        self.rebuild_queue();
+        Ok(())
     }
 
     /// How many verdicts and notes wait in the offline journal for the server.
@@ -98,7 +145,7 @@ impl Triage {
         error: Option<&CaseError>,
     ) {
         self.team.refused = match error {
-            Some(CaseError::Conflicts(_)) => Some((user.to_string(), verdict)),
+            Some(CaseError::Conflicts(c)) => Some((user.to_string(), verdict, c.clone())),
             _ => None,
         };
     }
@@ -122,7 +169,8 @@ impl Triage {
             };
         }
         if let Some(first) = replayed.conflicts.first() {
-            self.team.refused = Some((first.theirs.user.clone(), first.ours));
+            let theirs = vec![first.theirs.clone()];
+            self.team.refused = Some((first.theirs.user.clone(), first.ours, theirs));
         }
         self.relabel();
         self.rebuild_queue();
