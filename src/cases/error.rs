@@ -29,6 +29,14 @@ pub enum CaseError {
     Conflicts(Vec<Conflict>),
 }
 
+/// A file (a labels or lists file, the journal, a model file) could not be read or written.
+pub(super) fn file_error(path: &std::path::Path, detail: impl Into<String>) -> CaseError {
+    CaseError::File {
+        path: path.to_path_buf(),
+        detail: detail.into(),
+    }
+}
+
 impl CaseError {
     pub(super) fn db(at: &WorkspaceAt, e: DbError) -> Self {
         let at = at.to_string();

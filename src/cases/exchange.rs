@@ -4,17 +4,10 @@
 use std::path::Path;
 
 use super::case::{ImportedLabel, Verdict};
-use super::error::CaseError;
+use super::error::{CaseError, file_error};
 use super::workspace::Workspace;
 use crate::log::timeparse::{self, format_rfc3339};
 use crate::log::{LABEL_NAMES, USER_NAMES, field, read_user_csv};
-
-pub(super) fn file_error(path: &Path, detail: impl Into<String>) -> CaseError {
-    CaseError::File {
-        path: path.to_path_buf(),
-        detail: detail.into(),
-    }
-}
 
 /// Writes every account with a verdict; returns how many.
 pub fn export_labels(ws: &Workspace, out: &Path) -> Result<usize, CaseError> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case::{Source, Verdict};
 use super::error::CaseError;
-use super::exchange::file_error;
+use super::error::file_error;
 use super::location::WorkspaceAt;
 
 /// One decision kept for later.

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::changes::{ChangeKind, note_change};
 use super::clock::now_ms;
 use super::error::CaseError;
-use super::exchange::file_error;
+use super::error::file_error;
 use super::sql::Value;
 use super::workspace::Workspace;
 
