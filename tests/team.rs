@@ -434,9 +434,12 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
     let mut bob = window("bob");
     assert_eq!((ann.role(), bob.role()), (Role::Lead, Role::Analyst));
     let u = ann.selected().unwrap();
-    // Ann is on it: bob's `j` passes it by.
+    // Ann is on it: bob's window opened on the next account, and his `j`/`k` pass it by.
     bob.sync().unwrap();
     assert_eq!(bob.claimed_by_other(u), Some("ann"));
+    assert_ne!(bob.selected(), Some(u));
+    bob.step(-1);
+    assert_ne!(bob.selected(), Some(u), "k passes over ann's account");
     ann.label(Verdict::Fraud, "ann").unwrap();
     let started = Instant::now();
     while bob.verdict(u).is_none() && started.elapsed() < Duration::from_secs(2) {

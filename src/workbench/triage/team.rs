@@ -29,6 +29,13 @@ impl Triage {
         self.team = Team::load(&self.workspace, who, true)?;
         self.restore_settings();
         self.rebuild_queue();
+        // A window opening on an account a teammate is on starts on the next free one.
+        if self
+            .selected
+            .is_some_and(|u| self.claimed_by_other(u).is_some())
+        {
+            self.selected = self.neighbour(1).or(self.selected);
+        }
         self.claim_selected();
         Ok(())
     }
