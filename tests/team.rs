@@ -26,6 +26,7 @@ on_both_backends!(
     the_kept_model_lives_in_the_workspace,
     copy_moves_everything_and_refuses_to_mix_verdicts,
     eight_analysts_decide_every_account_exactly_once,
+    a_killed_analysts_bulk_decision_is_all_or_nothing_and_their_claim_lapses,
     a_verdict_reaches_a_second_open_window_within_2_seconds,
 );
 
@@ -298,6 +299,89 @@ fn copy_moves_everything_and_refuses_to_mix_verdicts(backend: Backend) {
     );
     let merged = copy_workspace(&from, &to, Merge::Newer, "ann").unwrap();
     assert_eq!(merged.cases, 0, "nothing newer to take");
+}
+
+/// The child side of the kill test: holds an account, then decides rings of 50 accounts one
+/// bulk decision after another, printing each once it is saved.
+#[test]
+#[ignore = "run by a_killed_analysts_bulk_decision_is_all_or_nothing_and_their_claim_lapses"]
+fn child_bulk_analyst() {
+    let Ok(at) = std::env::var("VIGIL_TEAM_KILL_WS") else {
+        return;
+    };
+    let mut ws = Workspace::open(Path::new(&at)).unwrap();
+    ws.claim_for("held", "child", 3_000).unwrap();
+    for ring in 0.. {
+        let users: Vec<String> = (0..50).map(|i| format!("r{ring}_{i}")).collect();
+        ws.decide(
+            &users,
+            Verdict::Fraud,
+            "child",
+            Source::Analyst,
+            Guard::SeenAt(0),
+        )
+        .unwrap();
+        println!("saved ring {ring}");
+    }
+}
+
+fn a_killed_analysts_bulk_decision_is_all_or_nothing_and_their_claim_lapses(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(at) = workspace_at(backend, dir.path(), "killed") else {
+        return;
+    };
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_bulk_analyst",
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env("VIGIL_TEAM_KILL_WS", &at)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut saved = 0;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        if line.unwrap().contains("saved ring") {
+            saved += 1;
+            if saved == 5 {
+                child.kill().unwrap(); // SIGKILL, while the next ring is being written
+                break;
+            }
+        }
+    }
+    child.wait().unwrap();
+    let ws = Workspace::open(&at).unwrap();
+    let mut per_ring = std::collections::BTreeMap::<String, usize>::new();
+    for c in ws.cases().unwrap() {
+        *per_ring
+            .entry(c.user.split('_').next().unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert!(per_ring.len() >= 5, "{per_ring:?}");
+    assert!(
+        per_ring.values().all(|&n| n == 50),
+        "a ring half saved: {per_ring:?}"
+    );
+    // The dead analyst's claim holds until its expiry, and not a moment after.
+    if let Some(claim) = ws.claims().unwrap().get("held") {
+        assert_eq!(claim.holder, "child");
+        let left = claim.until_ms - chrono::Utc::now().timestamp_millis();
+        if left > 200 {
+            assert!(matches!(
+                ws.claim("held", "ann").unwrap(),
+                Claimed::HeldBy(_)
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(left.max(0) as u64 + 100));
+    }
+    assert!(
+        matches!(ws.claim("held", "ann").unwrap(), Claimed::Held { .. }),
+        "lapsed"
+    );
 }
 
 /// The child side of the many-analysts test: claims the next account of the queue and decides
@@ -580,4 +664,33 @@ fn a_bell_rings_in_another_window_when_the_team_writes() {
         .expect("the bell rang within 2 s");
     eprintln!("the bell rang {:?} after the verdict", started.elapsed());
     drop(bell);
+}
+
+#[test]
+fn tls_is_spoken_when_asked_for_and_the_certificate_checked_when_asked() {
+    let Some(server) = common::pg::server() else {
+        return;
+    };
+    if !server.tls {
+        eprintln!("SKIPPED the TLS test: no openssl to make the test server a certificate");
+        return;
+    }
+    // `require` refuses a server that does not speak TLS: this one does (rustls, ring).
+    let at = format!("{}&sslmode=require", server.url("tls"));
+    let mut ws = Workspace::open(Path::new(&at)).unwrap();
+    ws.set_verdict("u1", Verdict::Fraud, "ann", Source::Analyst)
+        .unwrap();
+    assert_eq!(ws.cases().unwrap().len(), 1);
+    // `verify-full` checks the certificate, and a self-signed one is nobody's.
+    let strict = format!("{}&sslmode=verify-full", server.url("tls_strict"));
+    let e = Workspace::open(Path::new(&strict))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("cannot connect") && e.contains("sslmode=verify-full"),
+        "{e}"
+    );
+    assert!(!e.contains(common::pg::PASSWORD), "{e}");
+    eprintln!("verify-full refused: {e}");
 }

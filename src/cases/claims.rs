@@ -45,11 +45,17 @@ fn holder_of(s: &mut dyn Sql, user: &str, now: i64) -> Result<Option<Claim>, DbE
 }
 
 /// Takes `user` for `who` (dropping whatever else `who` held: an analyst is on one account).
-fn take(s: &mut dyn Sql, user: &str, who: &str, now: i64) -> Result<Claimed, DbError> {
+fn take(
+    s: &mut dyn Sql,
+    user: &str,
+    who: &str,
+    now: i64,
+    hold_ms: i64,
+) -> Result<Claimed, DbError> {
     if let Some(other) = holder_of(s, user, now)?.filter(|c| c.holder != who) {
         return Ok(Claimed::HeldBy(other));
     }
-    let until_ms = now + CLAIM_MS;
+    let until_ms = now + hold_ms;
     s.exec(
         r#"DELETE FROM claims WHERE holder = ?1 AND "user" != ?2"#,
         args![who, user],
@@ -66,7 +72,12 @@ fn take(s: &mut dyn Sql, user: &str, who: &str, now: i64) -> Result<Claimed, DbE
 impl Workspace {
     /// Claims (or renews the claim on) `user` for `who`, unless another analyst holds it.
     pub fn claim(&self, user: &str, who: &str) -> Result<Claimed, CaseError> {
-        self.write(|s| take(s, user, who, now_ms()))
+        self.claim_for(user, who, CLAIM_MS)
+    }
+
+    /// `claim` for `hold_ms` rather than the usual 15 minutes.
+    pub fn claim_for(&self, user: &str, who: &str, hold_ms: i64) -> Result<Claimed, CaseError> {
+        self.write(|s| take(s, user, who, now_ms(), hold_ms))
     }
 
     /// Lets go of whatever `who` holds.
@@ -104,7 +115,7 @@ impl Workspace {
                         first_open.get_or_insert(i);
                     }
                     if held.get(u).is_none_or(|c| c.holder == who) {
-                        take(s, u, who, now)?;
+                        take(s, u, who, now, CLAIM_MS)?;
                         self.next_hint
                             .store(first_open.unwrap_or(from), Ordering::Relaxed);
                         return Ok(Some(u.to_string()));

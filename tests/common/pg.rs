@@ -18,6 +18,8 @@ pub struct Server {
     pub data: PathBuf,
     pub bin: PathBuf,
     owner: Option<(u32, u32)>,
+    /// Whether it speaks TLS (a certificate could be made).
+    pub tls: bool,
     _dir: tempfile::TempDir,
 }
 
@@ -154,6 +156,7 @@ fn start_new() -> Result<Server, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
+    let tls = make_certificate(&data, owner);
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
@@ -164,8 +167,46 @@ fn start_new() -> Result<Server, String> {
         data,
         bin,
         owner,
+        tls,
         _dir: dir,
     })
+}
+
+/// A self-signed certificate for the server (`server.crt`/`server.key` in its data folder,
+/// where it looks for them), made with the machine's `openssl` when there is one: then the
+/// server speaks TLS too.
+fn make_certificate(data: &Path, owner: Option<(u32, u32)>) -> bool {
+    let (crt, key) = (data.join("server.crt"), data.join("server.key"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-x509",
+            "-days",
+            "2",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        return false;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600));
+    if let Some((uid, gid)) = owner {
+        for p in [&crt, &key] {
+            let _ = std::os::unix::fs::chown(p, Some(uid), Some(gid));
+        }
+    }
+    true
 }
 
 /// Starts the server from a thread that lives as long as the process: the kernel ends the
@@ -201,6 +242,14 @@ fn spawn_server(
     let mut cmd = Command::new(bin.join("postgres"));
     cmd.arg("-D")
         .arg(data)
+        .args([
+            "-c",
+            if data.join("server.crt").is_file() {
+                "ssl=on"
+            } else {
+                "ssl=off"
+            },
+        ])
         .args([
             "-p",
             &port.to_string(),

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use postgres::config::SslMode;
@@ -27,6 +27,8 @@ use crate::cases::sql::{DbError, Row, Sql, Value};
 
 /// How long a connection attempt may take before the workspace says the server is away.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// After a failed reconnection, how long statements fail at once before the next try.
+const RETRY_AFTER: Duration = Duration::from_secs(3);
 
 impl ToSql for Value {
     fn to_sql(
@@ -88,9 +90,22 @@ impl From<postgres::Error> for DbError {
             }
             Some(db) => DbError::new(format!("{}: {}", db.severity(), db.message())),
             None if e.is_closed() => DbError::offline(format!("the connection was lost: {e}")),
-            None => DbError::new(e.to_string()),
+            None => DbError::new(with_causes(&e)),
         }
     }
+}
+
+/// The error and what caused it (`error performing TLS handshake: invalid peer certificate:
+/// UnknownIssuer`): the client's own words stop at the first.
+fn with_causes(e: &dyn Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// Statements are written with SQLite's `?1`; PostgreSQL numbers its parameters `$1`.
@@ -120,6 +135,8 @@ pub(crate) struct Pg {
     channel: String,
     /// Who the server says we are.
     pub user: String,
+    /// When reconnecting last failed, and why.
+    last_failure: Option<(Instant, String)>,
 }
 
 /// Connects to the workspace at `url` (as `default_user` when the URL names none): its schema (the URL's `schema=`, else `vigil`) is made
@@ -154,6 +171,7 @@ pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
         client,
         statements: HashMap::new(),
         user: String::new(),
+        last_failure: None,
     };
     pg.enter_schema()?;
     pg.user = pg
@@ -193,12 +211,28 @@ impl Pg {
 
     /// The connection, opened again if the server or the network dropped it.
     fn live(&mut self) -> Result<(), DbError> {
-        if self.client.is_closed() {
-            self.client = open_client(&self.config, self.verify_certificates)?;
-            self.statements.clear();
-            self.enter_schema()?;
+        if !self.client.is_closed() {
+            return Ok(());
         }
-        Ok(())
+        // While the server is away, a statement fails at once for a few seconds after a
+        // failed try rather than wait on the network again: the window stays responsive.
+        if let Some((at, why)) = &self.last_failure
+            && at.elapsed() < RETRY_AFTER
+        {
+            return Err(DbError::offline(why.clone()));
+        }
+        match open_client(&self.config, self.verify_certificates) {
+            Ok(client) => {
+                self.client = client;
+                self.last_failure = None;
+                self.statements.clear();
+                self.enter_schema()
+            }
+            Err(e) => {
+                self.last_failure = Some((Instant::now(), e.detail.clone()));
+                Err(e)
+            }
+        }
     }
 
     /// Lets the database role `member` (when there is one: an `--author` name has none) read
