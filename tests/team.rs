@@ -27,6 +27,7 @@ on_both_backends!(
     copy_moves_everything_and_refuses_to_mix_verdicts,
     eight_analysts_decide_every_account_exactly_once,
     a_killed_analysts_bulk_decision_is_all_or_nothing_and_their_claim_lapses,
+    a_lead_assigns_a_filtered_queue_or_a_list_from_the_command_line,
     a_verdict_reaches_a_second_open_window_within_2_seconds,
 );
 
@@ -299,6 +300,39 @@ fn copy_moves_everything_and_refuses_to_mix_verdicts(backend: Backend) {
     );
     let merged = copy_workspace(&from, &to, Merge::Newer, "ann").unwrap();
     assert_eq!(merged.cases, 0, "nothing newer to take");
+}
+
+fn a_lead_assigns_a_filtered_queue_or_a_list_from_the_command_line(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(at) = workspace_at(backend, dir.path(), "assign") else {
+        return;
+    };
+    let sample = vigil::workbench::bundled_sample();
+    let (at, sample) = (at.to_str().unwrap(), sample.to_str().unwrap());
+    let assign = |extra: &[&str]| {
+        let mut args = vec!["assign", "--workspace", at, "--to", "bob"];
+        args.extend_from_slice(extra);
+        common::vigil(&args)
+    };
+    let out = assign(&["--log", sample, "--risk", "high", "--top", "25"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("assigned 25 accounts to bob"), "{said}");
+    let ws = Workspace::open(Path::new(at)).unwrap();
+    assert_eq!(ws.assigned_to("bob").unwrap().len(), 25);
+    // Bob is an analyst: he may not assign.
+    let list = dir.path().join("mine.txt");
+    std::fs::write(&list, "user\nlisted_1\nlisted_2\n").unwrap();
+    let out = assign(&["--users", list.to_str().unwrap(), "--author", "bob"]);
+    assert!(!out.status.success());
+    assert!(
+        common::stderr(&out).contains("only a lead can assign work"),
+        "{}",
+        common::stderr(&out)
+    );
+    let out = assign(&["--users", list.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(ws.assigned_to("bob").unwrap().len(), 27);
 }
 
 /// The child side of the kill test: holds an account, then decides rings of 50 accounts one

@@ -12,7 +12,7 @@ use crate::log::{parse_duration_ms, parse_instant};
 use crate::predict::Target;
 use crate::rules::{ListKind, RuleAction};
 use crate::words::Language;
-use crate::workbench::defaults;
+use crate::workbench::{LabelFilter, RiskFilter, defaults};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -121,21 +121,68 @@ pub enum Command {
     /// A team's workspace: roles, copying a workspace into another (a file into PostgreSQL).
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
-    /// Assign accounts to an analyst (a lead's action).
-    Assign {
-        /// The workspace: a file or postgres://user@host/db[?schema=NAME].
-        #[arg(long, value_name = "W")]
-        workspace: PathBuf,
-        /// The analyst who gets them.
-        #[arg(long)]
-        to: String,
-        /// A file with one account per line (a header `user` is skipped).
-        #[arg(long, value_name = "FILE")]
-        users: PathBuf,
-        /// Act as this member (default: the database's user, or the OS user for a file).
-        #[arg(long)]
-        author: Option<String>,
-    },
+    /// Assign accounts to an analyst (a lead's action): those listed in a file, or the queue
+    /// a filter gives on a log (scored by the workspace's kept model), riskiest first.
+    Assign(AssignArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AssignArgs {
+    /// The workspace: a file or postgres://user@host/db[?schema=NAME].
+    #[arg(long, value_name = "W")]
+    pub workspace: PathBuf,
+    /// The analyst who gets them.
+    #[arg(long)]
+    pub to: String,
+    /// A file with one account per line (a header `user` is skipped).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "log",
+        conflicts_with = "log"
+    )]
+    pub users: Option<PathBuf>,
+    /// The log whose queue is filtered (instead of --users).
+    #[arg(long, value_name = "LOG")]
+    pub log: Option<PathBuf>,
+    #[arg(long = "map", value_name = "MAP.toml", requires = "log")]
+    pub map: Option<PathBuf>,
+    /// The least risk: any, suspicious or high.
+    #[arg(long, value_parser = parse_risk, default_value = "any", requires = "log")]
+    pub risk: RiskFilter,
+    /// Which accounts by label: no-verdict (the default), all, unlabelled, fraud, legit, unsure.
+    #[arg(long, value_parser = parse_label_filter, default_value = "no-verdict", requires = "log")]
+    pub label: LabelFilter,
+    /// Only accounts whose id contains this.
+    #[arg(long, requires = "log")]
+    pub search: Option<String>,
+    /// Only the riskiest this many of the filtered queue.
+    #[arg(long, requires = "log")]
+    pub top: Option<usize>,
+    /// Act as this member (default: the database's user, or the OS user for a file).
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+fn parse_risk(s: &str) -> Result<RiskFilter, String> {
+    match s {
+        "any" => Ok(RiskFilter::Any),
+        "suspicious" => Ok(RiskFilter::SuspiciousUp),
+        "high" => Ok(RiskFilter::High),
+        _ => Err("expected any, suspicious or high".into()),
+    }
+}
+
+fn parse_label_filter(s: &str) -> Result<LabelFilter, String> {
+    match s {
+        "no-verdict" => Ok(LabelFilter::NoVerdict),
+        "all" => Ok(LabelFilter::All),
+        "unlabelled" => Ok(LabelFilter::Unlabelled),
+        "fraud" => Ok(LabelFilter::Fraud),
+        "legit" => Ok(LabelFilter::Legit),
+        "unsure" => Ok(LabelFilter::Unsure),
+        _ => Err("expected no-verdict, all, unlabelled, fraud, legit or unsure".into()),
+    }
 }
 
 #[derive(Subcommand, Debug)]

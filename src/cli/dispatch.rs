@@ -39,11 +39,6 @@ pub fn run(command: Command) -> Result<()> {
         Command::Lists(command) => lists::run(command),
         Command::Watch(args) => watch::watch(&args),
         Command::Workspace(command) => team::run(command),
-        Command::Assign {
-            workspace,
-            to,
-            users,
-            author,
-        } => team::assign(&workspace, &to, &users, author),
+        Command::Assign(args) => team::assign(args),
     }
 }

@@ -4,9 +4,11 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::args::WorkspaceCommand;
+use super::args::{AssignArgs, WorkspaceCommand};
 use super::labels::open_workspace;
+use super::progress::TerminalProgress;
 use crate::cases::{Merge, Workspace, copy_workspace};
+use crate::workbench::{AssignRequest, QueueFilter, assign_queue, mapping_from};
 
 pub fn run(command: WorkspaceCommand) -> Result<()> {
     match command {
@@ -50,8 +52,40 @@ pub fn run(command: WorkspaceCommand) -> Result<()> {
     Ok(())
 }
 
-/// `vigil assign`: the accounts listed in `users` (one per line) to `to`.
-pub fn assign(workspace: &Path, to: &str, users: &Path, author: Option<String>) -> Result<()> {
+/// `vigil assign`: the accounts listed in a file, or a log's filtered queue, to an analyst.
+pub fn assign(args: AssignArgs) -> Result<()> {
+    match (&args.users, &args.log) {
+        (Some(users), _) => assign_listed(&args.workspace, &args.to, users, args.author),
+        (None, Some(log)) => {
+            let progress = TerminalProgress::new(false);
+            let request = AssignRequest {
+                log: log.clone(),
+                mapping: mapping_from(args.map.as_deref(), None)?,
+                workspace: args.workspace.clone(),
+                filter: QueueFilter {
+                    risk: args.risk,
+                    label: args.label,
+                    search: args.search.unwrap_or_default(),
+                    ..QueueFilter::default()
+                },
+                top: args.top,
+                to: args.to.clone(),
+                by: args.author,
+            };
+            let assigned = assign_queue(request, &progress)?;
+            progress.finish();
+            println!(
+                "assigned {} accounts to {} (queue ordered by {})",
+                assigned.accounts, args.to, assigned.scored_by
+            );
+            Ok(())
+        }
+        (None, None) => anyhow::bail!("name the accounts with --users FILE, or a log with --log"),
+    }
+}
+
+/// The accounts listed in `users` (one per line) to `to`.
+fn assign_listed(workspace: &Path, to: &str, users: &Path, author: Option<String>) -> Result<()> {
     let text = std::fs::read_to_string(users)
         .with_context(|| format!("{}: cannot read", users.display()))?;
     let accounts: Vec<String> = text

@@ -14,6 +14,7 @@
 //! - `defaults`: one set of defaults for both faces.
 
 mod active_rules;
+mod assign;
 mod compare;
 mod data;
 pub mod defaults;
@@ -37,6 +38,7 @@ mod triage;
 pub mod watch;
 
 pub use active_rules::{ActiveRules, rule_hits, test_rule};
+pub use assign::{AssignRequest, Assigned, assign_queue, scored_by};
 pub use compare::{CompareRequest, compare};
 pub use data::{DataSource, mapping_from};
 pub use defaults::bundled_sample;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::assign::scored_by;
 use super::error::Result;
 use super::triage::Triage;
 use crate::log::{Label, Mapping, UserCode};
@@ -61,18 +62,7 @@ pub fn test_rules(request: RuleTestRequest, progress: &dyn Progress) -> Result<R
         false,
         progress,
     )?;
-    let model = triage.model();
-    let model_name = format!(
-        "{}{}",
-        model.kind.name(),
-        if model.from_disk {
-            " (kept)"
-        } else if triage.pending_detector().is_some() {
-            " (quick first look: no kept model)"
-        } else {
-            ""
-        }
-    );
+    let model_name = scored_by(&triage);
     let to_test: Vec<(String, String, Option<RuleAction>, bool)> = match &request.rule {
         Some(expr) => vec![("(given)".into(), expr.clone(), None, true)],
         None => triage

@@ -187,9 +187,14 @@ impl Triage {
     /// Assigns the marked accounts (or, with none marked, the queue) to `to`; a lead's
     /// action. Returns how many.
     pub fn assign(&mut self, to: &str) -> Result<usize> {
+        self.assign_first(to, usize::MAX)
+    }
+
+    /// `assign`, of the first `n` at most (in queue order).
+    pub fn assign_first(&mut self, to: &str, n: usize) -> Result<usize> {
         let users: Vec<UserCode> = match self.marked.is_empty() {
-            true => self.queue.clone(),
-            false => self.marked.iter().copied().collect(),
+            true => self.queue.iter().copied().take(n).collect(),
+            false => self.marked.iter().copied().take(n).collect(),
         };
         let names: Vec<String> = users
             .iter()
