@@ -565,6 +565,20 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(bob.verdict(u), Some(Verdict::Fraud), "within 2 s");
+    // As the window does it: the delta read on another thread, over a connection of its own,
+    // and taken in without the database.
+    let next = ann.selected().unwrap();
+    ann.label(Verdict::Legit, "ann").unwrap();
+    let (follow_at, mark) = (at.clone(), bob.team_mark());
+    let delta = std::thread::spawn(move || {
+        let ws = Workspace::open(&follow_at).unwrap();
+        vigil::workbench::read_delta(&ws, mark, "bob").unwrap()
+    })
+    .join()
+    .unwrap();
+    assert!(delta.any());
+    assert_eq!(bob.apply_delta(delta).cases, 1);
+    assert_eq!(bob.verdict(next), Some(Verdict::Legit));
     assert_eq!(
         bob.label_of(u),
         vigil::log::Label::Fraud,

@@ -5,13 +5,12 @@
 mod commands;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, Modifiers, ViewportCommand};
 
 use super::command::Command;
+use super::follower::{Followed, Follower};
 use super::frame_bench::{FrameBench, MeasuredJob};
 use super::i18n::{Language, t};
 use super::orchestrator::{Orchestrator, Report};
@@ -58,20 +57,16 @@ pub struct VigilApp {
     bench: FrameBench,
     /// Thresholds or filters changed and are not yet in the workspace.
     settings_dirty_since: Option<Instant>,
-    /// When the window last took in what other windows on the workspace changed.
-    last_sync: Instant,
+    /// Reads what other windows on the workspace change, on a thread of its own.
+    follower: Option<Follower>,
     /// The workspace could not be reached at the last look (said once, not every second).
     offline: bool,
-    /// A team's server rings it at every write (then the window looks at once).
-    bell: Option<cases::ChangeBell>,
-    bell_rang: Arc<AtomicBool>,
+    /// When the window last tried to write what the offline journal holds.
+    last_replay: Instant,
 }
 
-/// How often the window looks for other analysts' changes where nothing rings: well inside
-/// the 2 s a team expects a verdict to take to reach every window.
-const SYNC_EVERY: Duration = Duration::from_millis(700);
-/// Where a bell rings, the window still looks this often (a missed ring, the offline journal).
-const SYNC_WITH_BELL: Duration = Duration::from_secs(5);
+/// While the offline journal holds verdicts, how often the window tries to write them.
+const REPLAY_EVERY: Duration = Duration::from_secs(5);
 
 impl VigilApp {
     /// Builds the app and starts opening the launch log in the background.
@@ -101,10 +96,9 @@ impl VigilApp {
             cjk_font,
             commands: Vec::new(),
             settings_dirty_since: None,
-            last_sync: Instant::now(),
+            follower: None,
             offline: false,
-            bell: None,
-            bell_rang: Arc::default(),
+            last_replay: Instant::now(),
             launch,
         };
         let first = app.launch.log.clone();
@@ -210,13 +204,7 @@ impl VigilApp {
             self.error(e.to_string());
         }
         self.author = t.me().to_string();
-        self.last_sync = Instant::now();
-        let (rang, ctx) = (self.bell_rang.clone(), self.ctx.clone());
-        let ring = move || {
-            rang.store(true, Ordering::Relaxed);
-            ctx.request_repaint();
-        };
-        self.bell = t.workspace().bell(Box::new(ring)).unwrap_or(None);
+        self.follower = Some(Follower::start(&t, self.ctx.clone()));
         self.triage = Some(t);
         match self.bench.job() {
             Some(MeasuredJob::Live { .. }) => self.start_live(true),
@@ -296,39 +284,48 @@ impl VigilApp {
 
     /// Takes in other analysts' verdicts, claims, rules, lists and thresholds, and looks again
     /// shortly even when nothing else wakes the window.
-    fn sync(&mut self, ctx: &egui::Context) {
-        if self.triage.is_none() {
-            return;
-        }
-        let every = match self.bell {
-            Some(_) => SYNC_WITH_BELL,
-            None => SYNC_EVERY,
-        };
-        ctx.request_repaint_after(every);
-        let rang = self.bell_rang.swap(false, Ordering::Relaxed);
-        if !rang && self.last_sync.elapsed() < every {
-            return;
-        }
-        self.last_sync = Instant::now();
-        let Some(t) = &mut self.triage else { return };
-        match t.sync() {
-            Ok(synced) => {
-                if synced.model {
-                    let report = self.work.take_team_model(t);
-                    self.take_reports(report);
+    fn sync(&mut self) {
+        let heard = self
+            .follower
+            .as_ref()
+            .map(Follower::take)
+            .unwrap_or_default();
+        for followed in heard {
+            match followed {
+                Followed::Delta(delta) => {
+                    let Some(t) = &mut self.triage else { continue };
+                    if t.apply_delta(*delta).model {
+                        let report = self.work.take_team_model(t);
+                        self.take_reports(report);
+                    }
                 }
-                if std::mem::take(&mut self.offline) {
+                Followed::Away(e) => {
+                    self.offline = true;
+                    self.error(t!("msg.offline", e = e).into_owned());
+                }
+                Followed::Back => {
+                    self.offline = false;
                     self.info(t!("msg.back_online").into_owned());
-                }
-                if let Some(r) = &synced.replayed {
-                    self.replayed(r);
+                    self.replay_held();
                 }
             }
-            Err(e) if !self.offline => {
-                self.offline = true;
-                self.error(t!("msg.offline", e = e).into_owned());
-            }
-            Err(_) => {}
+        }
+        if !self.offline && self.last_replay.elapsed() > REPLAY_EVERY {
+            self.replay_held();
+        }
+    }
+
+    /// Writes the verdicts the offline journal holds, if it holds any.
+    fn replay_held(&mut self) {
+        self.last_replay = Instant::now();
+        let Some(t) = &mut self.triage else { return };
+        if t.held() == 0 {
+            return;
+        }
+        match t.replay_held() {
+            Ok(Some(r)) => self.replayed(&r),
+            Ok(None) => {}
+            Err(e) => self.error(t!("msg.offline", e = e).into_owned()),
         }
     }
 
@@ -426,7 +423,7 @@ impl eframe::App for VigilApp {
             self.apply(c);
         }
         self.flush_settings();
-        self.sync(ctx);
+        self.sync();
         if self.settings_dirty_since.is_some() {
             ctx.request_repaint_after(SETTINGS_SETTLE + Duration::from_millis(100));
         }

@@ -5,6 +5,7 @@
 mod app;
 mod background;
 mod command;
+mod follower;
 mod fonts;
 mod frame_bench;
 pub mod i18n;

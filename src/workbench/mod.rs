@@ -32,6 +32,7 @@ mod rules_report;
 mod segments;
 mod session;
 mod similar;
+mod team_delta;
 mod team_state;
 mod train;
 mod triage;
@@ -60,6 +61,7 @@ pub use rules_report::{HitRow, RuleTest, RuleTestReport, RuleTestRequest, test_r
 pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
+pub use team_delta::{TeamDelta, read_delta};
 pub use team_state::Synced;
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, PR_POINTS, Triage};

@@ -42,14 +42,16 @@ impl Triage {
 
     /// Reads the saved rules again and binds them to the session's log.
     pub fn reload_rules(&mut self) -> Result<()> {
-        self.rules = ActiveRules::new(
-            self.workspace.rules()?,
-            self.workspace.list_entries()?,
-            &self.session.data,
-        );
+        let (rules, lists) = (self.workspace.rules()?, self.workspace.list_entries()?);
+        self.set_rules(rules, lists);
+        Ok(())
+    }
+
+    /// Binds `rules` and `lists` to the log and applies them to the queue.
+    pub(super) fn set_rules(&mut self, rules: Vec<Rule>, lists: Vec<ListEntry>) {
+        self.rules = ActiveRules::new(rules, lists, &self.session.data);
         self.reasons.borrow_mut().clear();
         self.rebuild_queue();
-        Ok(())
     }
 
     /// Takes `entry` off its list and applies the lists to the queue; whether it was listed.

@@ -2,6 +2,7 @@
 //! the selected account.
 
 use super::super::error::{Result, WorkbenchError};
+use super::super::team_delta::{StoredThresholds, stored_thresholds};
 use super::Triage;
 use crate::cases::SettingKey;
 use crate::detect::Thresholds;
@@ -26,15 +27,18 @@ impl Triage {
 
     /// The team's thresholds as the workspace has them (a lead may have moved them).
     pub(super) fn restore_thresholds(&mut self) {
-        let get = |k: SettingKey| self.workspace.setting(k, self.me()).ok().flatten();
-        let parse = |k: SettingKey| get(k).and_then(|v| v.parse::<f32>().ok());
-        let same_detector =
-            get(SettingKey::ThresholdDetector).is_none_or(|d| d == self.session.model.kind.name());
-        if let (true, Some(s), Some(h)) = (
-            same_detector,
-            parse(SettingKey::ThresholdSuspicious),
-            parse(SettingKey::ThresholdHigh),
-        ) {
+        let stored = stored_thresholds(&self.workspace, self.me());
+        self.apply_thresholds(&stored);
+    }
+
+    /// Thresholds as stored (detector, suspicious, high), when they are this detector's.
+    pub(super) fn apply_thresholds(&mut self, stored: &StoredThresholds) {
+        let [detector, suspicious, high] = stored;
+        let parse = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<f32>().ok());
+        let same_detector = detector
+            .as_deref()
+            .is_none_or(|d| d == self.session.model.kind.name());
+        if let (true, Some(s), Some(h)) = (same_detector, parse(suspicious), parse(high)) {
             self.thresholds = Thresholds {
                 suspicious: s,
                 high: h.max(s),

@@ -2,12 +2,11 @@
 //! two analysts off one account, the accounts assigned to this analyst, and the changes other
 //! windows made, taken in as they arrive (`sync`).
 
-use std::collections::HashSet;
-
 use super::super::error::Result;
+use super::super::team_delta::{TeamDelta, read_delta};
 use super::super::team_state::{Synced, Team};
 use super::Triage;
-use crate::cases::{CaseError, ChangeKind, Claim, Claimed, Conflict, Replayed, Role, Verdict};
+use crate::cases::{CaseError, Claim, Claimed, Conflict, Replayed, Role, Verdict};
 use crate::log::UserCode;
 
 impl Triage {
@@ -208,63 +207,66 @@ impl Triage {
     }
 
     /// Takes in what other windows changed since the last look: verdicts and notes, claims,
-    /// assignments, rules and lists, thresholds and roles. Cheap when nothing changed (one
-    /// query); the window calls it every second.
+    /// assignments, rules and lists, thresholds and roles; first, what the offline journal
+    /// kept, once the server is back. Cheap when nothing changed (one query). Reads the
+    /// database on this thread: the window reads deltas on a follower thread instead
+    /// (`read_delta`, `apply_delta`).
     pub fn sync(&mut self) -> Result<Synced> {
-        let started_ms = chrono::Utc::now().timestamp_millis();
         let replayed = self.write_held()?;
-        let changes = self.workspace.changes_after(self.team.mark)?;
-        let Some(last) = changes.last() else {
-            return Ok(Synced {
-                replayed,
-                ..Synced::default()
-            });
-        };
-        self.team.mark = last.id;
-        let theirs: Vec<_> = changes
-            .iter()
-            .filter(|c| c.author != self.team.me)
-            .collect();
-        let kinds: HashSet<ChangeKind> = theirs.iter().map(|c| c.kind).collect();
-        let mut synced = Synced {
-            any: !theirs.is_empty(),
-            model: kinds.contains(&ChangeKind::Model),
+        let delta = read_delta(&self.workspace, self.team.mark, &self.team.me)?;
+        Ok(Synced {
             replayed,
-            ..Synced::default()
+            ..self.apply_delta(delta)
+        })
+    }
+
+    /// Writes what the offline journal kept, if anything (the window calls it while it holds
+    /// verdicts for the server).
+    pub fn replay_held(&mut self) -> Result<Option<Replayed>> {
+        self.write_held()
+    }
+
+    /// The last change of the feed this triage has taken in.
+    pub fn team_mark(&self) -> i64 {
+        self.team.mark
+    }
+
+    /// Takes in a delta read after this triage's mark (an older one is ignored), without
+    /// touching the database.
+    pub fn apply_delta(&mut self, delta: TeamDelta) -> Synced {
+        if delta.mark < self.team.mark {
+            return Synced::default();
+        }
+        self.team.mark = delta.mark;
+        let synced = Synced {
+            cases: delta.cases.len(),
+            model: delta.model,
+            any: delta.any(),
+            replayed: None,
         };
-        let users: HashSet<&str> = theirs
-            .iter()
-            .filter(|c| c.kind == ChangeKind::Case)
-            .filter_map(|c| c.user.as_deref())
-            .collect();
-        for user in users {
-            let Some(u) = self.user_by_name(user) else {
+        for (user, case) in delta.cases {
+            let Some(u) = self.user_by_name(&user) else {
                 continue;
             };
-            match self.workspace.case(user)? {
+            match case {
                 Some(case) => self.cases.insert(u, case),
                 None => self.cases.remove(&u),
             };
-            synced.cases += 1;
         }
-        if kinds.contains(&ChangeKind::Claim) {
-            self.team.claims = self.workspace.claims()?;
+        if let Some(claims) = delta.claims {
+            self.team.claims = claims;
         }
-        if kinds.contains(&ChangeKind::Assignment) {
-            self.team.assigned = self
-                .workspace
-                .assigned_to(&self.team.me)?
-                .into_iter()
-                .collect();
+        if let Some(assigned) = delta.assigned {
+            self.team.assigned = assigned;
         }
-        if kinds.contains(&ChangeKind::Member) {
-            self.team.role = self.workspace.role_of(&self.team.me)?;
+        if let Some(role) = delta.role {
+            self.team.role = role;
         }
-        if kinds.contains(&ChangeKind::Rule) || kinds.contains(&ChangeKind::List) {
-            self.reload_rules()?;
+        if let Some((rules, lists)) = delta.rules {
+            self.set_rules(rules, lists);
         }
-        if kinds.contains(&ChangeKind::Setting) {
-            self.restore_thresholds();
+        if let Some(stored) = delta.thresholds {
+            self.apply_thresholds(&stored);
         }
         if synced.cases > 0 {
             self.relabel();
@@ -272,8 +274,8 @@ impl Triage {
         if synced.any {
             self.rebuild_queue();
         }
-        // What we took in is current as of when we asked.
-        self.team.seen_ms = started_ms;
-        Ok(synced)
+        // What was taken in is current as of when it was read.
+        self.team.seen_ms = delta.read_ms;
+        synced
     }
 }

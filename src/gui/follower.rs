@@ -1,0 +1,129 @@
+//! The window's follower: a thread with a connection of its own to the workspace that reads
+//! what other windows changed when the workspace's bell rings (a team's server) or every so
+//! often (a file), so the window takes it in without ever waiting on the database.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+use eframe::egui;
+
+use crate::cases::{ChangeBell, Workspace};
+use crate::workbench::{TeamDelta, Triage, read_delta};
+
+/// Where nothing rings, how often the follower looks: well inside the 2 s a team expects a
+/// verdict to take to reach every window.
+const LOOK_EVERY: Duration = Duration::from_millis(700);
+/// Where a bell rings, the follower still looks this often (a ring missed while away).
+const LOOK_WITH_BELL: Duration = Duration::from_secs(5);
+
+/// What the follower heard.
+pub enum Followed {
+    /// Others changed something: the triage takes it in (`apply_delta`).
+    Delta(Box<TeamDelta>),
+    /// The workspace cannot be reached (said once until it is back).
+    Away(String),
+    /// It can be again.
+    Back,
+}
+
+pub struct Follower {
+    heard: Receiver<Followed>,
+    // Held so that the listening thread lives as long as the follower; dropping both ends
+    // the follower's thread (its wake channel closes).
+    _bell: Option<ChangeBell>,
+    _wake: Sender<()>,
+}
+
+impl Follower {
+    /// Follows the workspace of `t` for `t`'s analyst, from `t`'s mark on.
+    pub fn start(t: &Triage, ctx: egui::Context) -> Self {
+        let (wake, woken) = channel::<()>();
+        let (tell, heard) = channel();
+        let ring = wake.clone();
+        let bell = t
+            .workspace()
+            .bell(Box::new(move || {
+                let _ = ring.send(());
+            }))
+            .unwrap_or(None);
+        let every = match bell {
+            Some(_) => LOOK_WITH_BELL,
+            None => LOOK_EVERY,
+        };
+        let watch = Watch {
+            location: t.workspace().path().to_path_buf(),
+            me: t.me().to_string(),
+            mark: t.team_mark(),
+            every,
+        };
+        let spawned = std::thread::Builder::new()
+            .name("vigil-follow".into())
+            .spawn(move || watch.run(&woken, &tell, &ctx));
+        if let Err(e) = spawned {
+            eprintln!("vigil: other windows' changes will not be followed: {e}");
+        }
+        Self {
+            heard,
+            _bell: bell,
+            _wake: wake,
+        }
+    }
+
+    /// Everything heard since the last call, oldest first.
+    pub fn take(&self) -> Vec<Followed> {
+        self.heard.try_iter().collect()
+    }
+}
+
+/// The follower thread's state.
+struct Watch {
+    location: PathBuf,
+    me: String,
+    mark: i64,
+    every: Duration,
+}
+
+impl Watch {
+    fn run(mut self, woken: &Receiver<()>, tell: &Sender<Followed>, ctx: &egui::Context) {
+        let mut ws: Option<Workspace> = None;
+        let mut away = false;
+        loop {
+            if let Err(RecvTimeoutError::Disconnected) = woken.recv_timeout(self.every) {
+                return;
+            }
+            // Several rings at once are one look.
+            while woken.try_recv().is_ok() {}
+            let read = match &ws {
+                Some(w) => read_delta(w, self.mark, &self.me).map_err(|e| e.to_string()),
+                None => Workspace::open(&self.location)
+                    .map_err(|e| e.to_string())
+                    .and_then(|w| {
+                        let d = read_delta(&w, self.mark, &self.me).map_err(|e| e.to_string());
+                        ws = Some(w);
+                        d
+                    }),
+            };
+            let said = match read {
+                Ok(delta) => {
+                    self.mark = delta.mark();
+                    let back = std::mem::take(&mut away).then_some(Followed::Back);
+                    let delta = delta.any().then(|| Followed::Delta(Box::new(delta)));
+                    let mut sent = false;
+                    for f in back.into_iter().chain(delta) {
+                        sent |= tell.send(f).is_ok();
+                    }
+                    sent
+                }
+                Err(e) if !away => {
+                    away = true;
+                    tell.send(Followed::Away(e)).is_ok()
+                }
+                Err(_) => false,
+            };
+            if said {
+                ctx.request_repaint();
+            }
+        }
+    }
+}
