@@ -625,6 +625,14 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
     assert_eq!(history.last().unwrap().action, "overwrite");
 }
 
+/// What opening the workspace at `at` says, when it cannot.
+fn open_error(at: &str) -> String {
+    match Workspace::open(Path::new(at)) {
+        Ok(_) => panic!("{at} opened"),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[test]
 fn postgres_errors_are_clear_and_never_show_the_password() {
     let Some(server) = common::pg::server() else {
@@ -635,10 +643,7 @@ fn postgres_errors_are_clear_and_never_show_the_password() {
         "postgres://postgres:not-{secret}@127.0.0.1:{}/postgres",
         server.port
     );
-    let e = Workspace::open(Path::new(&wrong))
-        .err()
-        .unwrap()
-        .to_string();
+    let e = open_error(&wrong);
     assert!(
         e.contains("password authentication failed") && e.contains("postgres:***@127.0.0.1"),
         "{e}"
@@ -650,7 +655,7 @@ fn postgres_errors_are_clear_and_never_show_the_password() {
         .unwrap()
         .port();
     let away = format!("postgres://ann:{secret}@127.0.0.1:{closed}/db");
-    let e = Workspace::open(Path::new(&away)).err().unwrap().to_string();
+    let e = open_error(&away);
     assert!(
         e.contains("cannot connect") && e.contains(&format!("127.0.0.1:{closed}")),
         "{e}"
@@ -667,10 +672,7 @@ fn postgres_errors_are_clear_and_never_show_the_password() {
         "postgres://postgres:{secret}@127.0.0.1:{}/postgres?schema=shop",
         server.port
     );
-    let e = Workspace::open(Path::new(&foreign))
-        .err()
-        .unwrap()
-        .to_string();
+    let e = open_error(&foreign);
     assert!(
         e.contains("not a Vigil workspace") && e.contains("orders"),
         "{e}"
@@ -731,10 +733,7 @@ fn tls_is_spoken_when_asked_for_and_the_certificate_checked_when_asked() {
     assert_eq!(ws.cases().unwrap().len(), 1);
     // `verify-full` checks the certificate, and a self-signed one is nobody's.
     let strict = format!("{}&sslmode=verify-full", server.url("tls_strict"));
-    let e = Workspace::open(Path::new(&strict))
-        .err()
-        .unwrap()
-        .to_string();
+    let e = open_error(&strict);
     assert!(
         e.contains("cannot connect") && e.contains("sslmode=verify-full"),
         "{e}"
