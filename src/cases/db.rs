@@ -3,10 +3,14 @@
 //! PostgreSQL with the same values in and the same rows out. Everything above this file is
 //! written once for both backends.
 
+mod listen;
+mod pgpass;
 mod postgres;
 mod sqlite;
+mod tls;
 
-pub(super) use self::postgres::{Listener, connect as connect_postgres, listen as listen_postgres};
+pub(super) use self::listen::{Listener, listen as listen_postgres};
+pub(super) use self::postgres::connect as connect_postgres;
 use super::sql::{DbError, Engine, Sql};
 
 /// An open workspace database.

@@ -57,25 +57,9 @@ pub struct Workspace {
     identity: String,
     /// Where a team's verdicts wait while the server is away (none for a file).
     journal: Option<Journal>,
-    /// Where in its queue `claim_next` last found an account: where it looks first next time.
+    /// The first account of its queue `claim_next` found undecided at its last look (all
+    /// before it were decided then): where it looks first next time.
     pub(super) next_hint: AtomicUsize,
-}
-
-/// What writing the journal's verdicts gave.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Replayed {
-    /// Decisions written (each with its original time).
-    pub written: usize,
-    /// Accounts another analyst decided meanwhile: not written, shown.
-    pub conflicts: Vec<Overtaken>,
-}
-
-/// A kept verdict that another analyst's decision overtook while the server was away.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Overtaken {
-    pub theirs: Conflict,
-    /// What this analyst had decided.
-    pub ours: Verdict,
 }
 
 impl Workspace {
@@ -113,6 +97,11 @@ impl Workspace {
 
     pub fn location(&self) -> &WorkspaceAt {
         &self.at
+    }
+
+    /// The journal where a team's decisions wait while the server is away.
+    pub(super) fn journal(&self) -> Option<&Journal> {
+        self.journal.as_ref()
     }
 
     /// Who the database says is working: the server's user, or the OS user for a file.
@@ -224,88 +213,7 @@ impl Workspace {
         }
     }
 
-    fn hold(&self, held: Held) -> Result<(), CaseError> {
-        match &self.journal {
-            Some(journal) => journal.append(&held),
-            None => Ok(()),
-        }
-    }
-
-    /// How many decisions wait in the local journal for the server.
-    pub fn held(&self) -> Result<usize, CaseError> {
-        match &self.journal {
-            Some(journal) => Ok(journal.entries()?.len()),
-            None => Ok(0),
-        }
-    }
-
-    /// Writes the journal's decisions, in order and with their original times; an account
-    /// another analyst decided meanwhile is a conflict (named, not written, not dropped
-    /// silently). Stops, keeping the rest, while the server is still away.
-    pub fn replay_held(&mut self) -> Result<Replayed, CaseError> {
-        let Some(journal) = self.journal.clone() else {
-            return Ok(Replayed::default());
-        };
-        let entries = journal.entries()?;
-        let mut replayed = Replayed::default();
-        for (i, held) in entries.iter().enumerate() {
-            match self.write_held(held, &mut replayed) {
-                Ok(()) => {}
-                Err(e) => {
-                    journal.keep_only(&entries[i..])?;
-                    return Err(e);
-                }
-            }
-        }
-        journal.keep_only(&[])?;
-        Ok(replayed)
-    }
-
-    fn write_held(&mut self, held: &Held, replayed: &mut Replayed) -> Result<(), CaseError> {
-        match &held.what {
-            HeldWhat::Note { text } => {
-                for user in &held.users {
-                    self.note_at(user, text, &held.author, held.ts_ms)?;
-                }
-                replayed.written += 1;
-            }
-            HeldWhat::Verdict { verdict, overwrite } => {
-                let guard = match (overwrite, held.seen_ms) {
-                    (true, _) => Guard::Overwrite,
-                    (false, Some(t)) => Guard::SeenAt(t),
-                    (false, None) => Guard::Blind,
-                };
-                let (v, a, s, t) = (*verdict, &held.author, held.source, held.ts_ms);
-                match self.decide_at(&held.users, v, a, s, guard, t) {
-                    Err(CaseError::Conflicts(conflicts)) => {
-                        // The others of a bulk decision are still written.
-                        let rest: Vec<String> = held
-                            .users
-                            .iter()
-                            .filter(|u| conflicts.iter().all(|c| &c.user != *u))
-                            .cloned()
-                            .collect();
-                        if !rest.is_empty() {
-                            self.decide_at(&rest, v, a, s, guard, t)?;
-                            replayed.written += 1;
-                        }
-                        replayed.conflicts.extend(
-                            conflicts
-                                .into_iter()
-                                .map(|theirs| Overtaken { theirs, ours: v }),
-                        );
-                    }
-                    other => {
-                        other?;
-                        replayed.written += 1;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn decide_at(
+    pub(super) fn decide_at(
         &mut self,
         users: &[String],
         verdict: Verdict,
@@ -382,7 +290,7 @@ impl Workspace {
         }
     }
 
-    fn note_at(
+    pub(super) fn note_at(
         &mut self,
         user: &str,
         note: &str,

@@ -6,10 +6,7 @@
 
 use std::collections::HashMap;
 use std::error::Error;
-use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
@@ -17,11 +14,10 @@ use postgres::config::SslMode;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, Statement};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pgpass::password_for;
+use super::tls::tls_config;
 use crate::cases::location::PgUrl;
 use crate::cases::sql::{DbError, Row, Sql, Value};
 
@@ -235,6 +231,22 @@ impl Pg {
         }
     }
 
+    /// Listens on the workspace's channel from now on (this connection then only listens).
+    pub(super) fn listen_here(&mut self) -> Result<(), DbError> {
+        // The channel is this file's own hex name, never anyone's data.
+        let listen = format!("LISTEN \"{}\"", self.channel);
+        Ok(self.client.batch_execute(&listen)?)
+    }
+
+    /// Whether a notification came within `tick`; an error once the connection is gone.
+    pub(super) fn heard(&mut self, tick: Duration) -> Result<bool, DbError> {
+        let heard = self.client.notifications().timeout_iter(tick).next()?;
+        match heard.is_none() && self.client.is_closed() {
+            true => Err(DbError::offline("the listening connection was lost")),
+            false => Ok(heard.is_some()),
+        }
+    }
+
     /// Lets the database role `member` (when there is one: an `--author` name has none) read
     /// and write the workspace's tables, which belong to whoever created them.
     pub(super) fn grant_access(&mut self, member: &str) -> Result<bool, DbError> {
@@ -295,73 +307,6 @@ impl Pg {
         tx.commit()?;
         Ok(out)
     }
-}
-
-/// A thread that listens for the writes of one workspace and rings for each (and once more
-/// after its connection came back, as writes may have been missed meanwhile). It stops when
-/// dropped.
-pub(crate) struct Listener {
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-/// How long the listening thread waits for a notification before it looks whether to stop.
-const LISTEN_TICK: Duration = Duration::from_millis(500);
-
-pub(crate) fn listen(
-    url: &PgUrl,
-    default_user: &str,
-    ring: Box<dyn Fn() + Send>,
-) -> Result<Listener, DbError> {
-    let first = listening(url, default_user)?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let (url, user, stopped) = (url.clone(), default_user.to_string(), stop.clone());
-    std::thread::Builder::new()
-        .name("vigil-listen".into())
-        .spawn(move || {
-            let mut pg = Some(first);
-            while !stopped.load(Ordering::Relaxed) {
-                match &mut pg {
-                    Some(p) => {
-                        let heard = p
-                            .client
-                            .notifications()
-                            .timeout_iter(LISTEN_TICK)
-                            .next()
-                            .map(|n| n.is_some());
-                        match heard {
-                            Ok(true) => ring(),
-                            Ok(false) if !p.client.is_closed() => {}
-                            // Gone: listen again once the server is back.
-                            Ok(false) | Err(_) => pg = None,
-                        }
-                    }
-                    None => {
-                        std::thread::sleep(LISTEN_TICK * 4);
-                        pg = listening(&url, &user).ok();
-                        if pg.is_some() {
-                            ring();
-                        }
-                    }
-                }
-            }
-        })
-        .map_err(|e| DbError::new(format!("cannot start listening: {e}")))?;
-    Ok(Listener { stop })
-}
-
-/// A connection that listens on the workspace's channel.
-fn listening(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
-    let mut pg = connect(url, default_user)?;
-    // The channel is this file's own hex name, never anyone's data.
-    pg.client
-        .batch_execute(&format!("LISTEN \"{}\"", pg.channel))?;
-    Ok(pg)
 }
 
 /// A client or a transaction, with the statements already prepared on its connection.
@@ -449,146 +394,6 @@ impl ParsedUrl {
     }
 }
 
-/// PGPASSWORD, else the first matching line of PGPASSFILE or `~/.pgpass`
-/// (`host:port:database:user:password`, `*` matching anything, `\:` a colon).
-fn password_for(config: &Config) -> Option<String> {
-    if let Ok(p) = std::env::var("PGPASSWORD") {
-        return Some(p);
-    }
-    let file = std::env::var_os("PGPASSFILE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pgpass")))?;
-    let text = std::fs::read_to_string(file).ok()?;
-    let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
-        #[cfg(unix)]
-        Some(postgres::config::Host::Unix(_)) | None => "localhost".to_string(),
-        #[cfg(not(unix))]
-        None => "localhost".to_string(),
-    };
-    let port = config
-        .get_ports()
-        .first()
-        .copied()
-        .unwrap_or(5432)
-        .to_string();
-    let db = config
-        .get_dbname()
-        .or(config.get_user())
-        .unwrap_or_default();
-    let user = config.get_user().unwrap_or_default();
-    pgpass_lookup(&text, [&host, &port, db, user])
-}
-
-fn pgpass_lookup(text: &str, want: [&str; 4]) -> Option<String> {
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .find_map(|line| {
-            let fields = pgpass_fields(line);
-            if fields.len() != 5 {
-                return None;
-            }
-            let matches = fields[..4]
-                .iter()
-                .zip(want)
-                .all(|(f, w)| f == "*" || f == w);
-            matches.then(|| fields[4].clone())
-        })
-}
-
-fn pgpass_fields(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let (Some(next), Some(last)) = (chars.next(), fields.last_mut()) {
-                    last.push(next);
-                }
-            }
-            ':' => fields.push(String::new()),
-            c => {
-                if let Some(last) = fields.last_mut() {
-                    last.push(c);
-                }
-            }
-        }
-    }
-    fields
-}
-
-/// TLS through rustls with ring's primitives. `require` (libpq's meaning) encrypts without
-/// checking who signed the server's certificate; `verify-full` checks it.
-fn tls_config(verify: bool) -> rustls::ClientConfig {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap_or_else(|_| {
-            rustls::ClientConfig::builder_with_protocol_versions(rustls::DEFAULT_VERSIONS)
-        });
-    if verify {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        builder.with_root_certificates(roots).with_no_client_auth()
-    } else {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(EncryptOnly(provider)))
-            .with_no_client_auth()
-    }
-}
-
-/// Accepts any certificate but still checks the handshake's signatures: encryption without
-/// authentication, what `sslmode=require` means.
-#[derive(Debug)]
-struct EncryptOnly(Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for EncryptOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,18 +412,5 @@ mod tests {
                 .verify_certificates
         );
         assert!(ParsedUrl::of("postgres://h/db?schema=a;drop").is_err());
-    }
-
-    #[test]
-    fn pgpass_lines_match_with_wildcards_and_escapes() {
-        let text = "# comment\nother:5432:*:*:no\nh:5432:db:ann:pa\\:ss\n*:*:*:*:any\n";
-        assert_eq!(
-            pgpass_lookup(text, ["h", "5432", "db", "ann"]).as_deref(),
-            Some("pa:ss")
-        );
-        assert_eq!(
-            pgpass_lookup(text, ["x", "1", "y", "z"]).as_deref(),
-            Some("any")
-        );
     }
 }
