@@ -33,7 +33,7 @@ impl Db {
     /// read-then-write steps such as claiming the next account never race.
     pub fn write<T>(
         &mut self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+        f: impl FnMut(&mut dyn Sql) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
         match self {
             Db::Sqlite(conn) => sqlite::write(conn, f),

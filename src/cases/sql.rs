@@ -53,6 +53,8 @@ pub(super) struct DbError {
     /// The server could not be reached (refused, dropped, timed out): what was being written
     /// may be kept for later, unlike a statement the database refused.
     pub offline: bool,
+    /// Another connection to the file held the lock it needed: trying again will do.
+    pub busy: bool,
 }
 
 impl DbError {
@@ -60,6 +62,7 @@ impl DbError {
         Self {
             detail: detail.into(),
             offline: false,
+            busy: false,
         }
     }
 
@@ -67,19 +70,30 @@ impl DbError {
         Self {
             detail: detail.into(),
             offline: true,
+            busy: false,
         }
     }
 }
 
 impl From<rusqlite::Error> for DbError {
     fn from(e: rusqlite::Error) -> Self {
-        let detail = match &e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+            _ => None,
+        };
+        let detail = match code {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
                 "is not a Vigil workspace (not a SQLite database)".to_string()
             }
             _ => e.to_string(),
         };
-        DbError::new(detail)
+        DbError {
+            busy: matches!(
+                code,
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            ..DbError::new(detail)
+        }
     }
 }
 

@@ -78,7 +78,7 @@ impl Workspace {
                 (Db::Postgres(Box::new(pg)), user)
             }
         };
-        schema::prepare(&mut db).map_err(fail)?;
+        prepare_waiting(&mut db).map_err(fail)?;
         let journal = at.is_team().then(|| Journal::of(&at));
         Ok(Self {
             db: Mutex::new(db),
@@ -117,10 +117,11 @@ impl Workspace {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `f` in one transaction holding the workspace's write lock.
+    /// Runs `f` in one transaction holding the workspace's write lock (on a file, `f` may run
+    /// again when the transaction found the file locked and was rolled back).
     pub(super) fn write<T>(
         &self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+        f: impl FnMut(&mut dyn Sql) -> Result<T, DbError>,
     ) -> Result<T, CaseError> {
         self.db().write(f).map_err(|e| CaseError::db(&self.at, e))
     }
@@ -423,6 +424,26 @@ impl Workspace {
         self.read(|s| count(s, "SELECT COUNT(*) FROM audit"))
     }
 }
+
+/// Prepares the tables. Several processes opening one file at once can find it locked before
+/// SQLite's own wait applies (while another sets it up); such a start is tried again for up
+/// to two seconds.
+fn prepare_waiting(db: &mut Db) -> Result<(), DbError> {
+    const TRIES: u32 = 100;
+    let mut tried = 0;
+    loop {
+        match schema::prepare(db) {
+            Err(e) if tried < TRIES && e.detail == BUSY => {
+                tried += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// What SQLite says when another connection holds the lock it needs.
+const BUSY: &str = "database is locked";
 
 pub(super) fn count(s: &mut dyn Sql, query: &str) -> Result<usize, DbError> {
     let n = s.row(query, &[])?.map(|r| r.int(0)).transpose()?;

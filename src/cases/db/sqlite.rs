@@ -52,10 +52,29 @@ impl Sql for Lite<'_> {
 }
 
 /// One immediate transaction: it takes the file's write lock at its start, so two writers
-/// never both read and then collide on the upgrade.
+/// never both read and then collide on the upgrade. SQLite waits for a lock another process
+/// holds, but in WAL mode some waits (another connection checkpointing or closing) end at once
+/// with "database is locked": the transaction, rolled back, is tried again for up to 2 s.
 pub(super) fn write<T>(
     conn: &mut Connection,
-    f: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+    mut f: impl FnMut(&mut dyn Sql) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    const TRIES: u32 = 100;
+    let mut tried = 0;
+    loop {
+        match attempt(conn, &mut f) {
+            Err(e) if e.busy && tried < TRIES => {
+                tried += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            done => return done,
+        }
+    }
+}
+
+fn attempt<T>(
+    conn: &mut Connection,
+    f: &mut impl FnMut(&mut dyn Sql) -> Result<T, DbError>,
 ) -> Result<T, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let out = f(&mut Lite(&tx))?;
