@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use super::changes::{ChangeKind, note_change};
 use super::clock::now_ms;
 use super::error::CaseError;
-use super::sql::{DbError, Sql, Value, args};
+use super::sql::{DbError, Sql, Value, args, marks};
 use super::workspace::Workspace;
 
 /// How long a claim holds without being renewed.
@@ -137,12 +137,11 @@ const NEXT_SLICE: usize = 200;
 
 /// Which of `users` have a verdict.
 fn decided_among(s: &mut dyn Sql, users: &[String]) -> Result<hashbrown::HashSet<String>, DbError> {
-    let marks: Vec<String> = (1..=users.len()).map(|i| format!("?{i}")).collect();
     let args: Vec<Value> = users.iter().map(Value::from).collect();
     s.rows(
         &format!(
             r#"SELECT "user" FROM cases WHERE verdict IS NOT NULL AND "user" IN ({})"#,
-            marks.join(", ")
+            marks(users.len())
         ),
         &args,
     )?

@@ -8,7 +8,7 @@ use super::case::Case;
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
 use super::changes::{ChangeKind, note_change};
 use super::error::CaseError;
-use super::sql::{DbError, Row, Sql, Value, args};
+use super::sql::{DbError, Row, Sql, Value, args, marks};
 use super::workspace::{Workspace, count};
 
 /// What to do when the target already holds verdicts.
@@ -149,11 +149,10 @@ fn write_snapshot(s: &mut dyn Sql, snap: &Snapshot, by: &str) -> Result<Copied, 
             .find(|(t, _, _)| t == table)
             .map_or("", |(_, _, k)| *k);
         let width = columns.split(',').count();
-        let marks: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
         // Table and column names are this file's constants, never anyone's data.
         let insert = format!(
             "INSERT INTO {table} ({columns}) VALUES ({}) ON CONFLICT ({key}) DO NOTHING",
-            marks.join(", ")
+            marks(width)
         );
         let mut n = 0;
         for row in rows {

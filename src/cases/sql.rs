@@ -148,6 +148,14 @@ impl Row {
     }
 }
 
+/// `?1, ?2, …, ?n`: the placeholders of a list of `n` values (an `IN (…)`, a row).
+pub(super) fn marks(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Running statements: a connection or an open transaction of either backend.
 pub(super) trait Sql {
     /// Runs a statement; how many rows it changed.

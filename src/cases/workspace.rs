@@ -15,7 +15,7 @@ use super::error::{CaseError, Conflict};
 use super::journal::{Held, HeldWhat, Journal};
 use super::location::WorkspaceAt;
 use super::schema;
-use super::sql::{DbError, Sql, args};
+use super::sql::{DbError, Sql, Value, args, marks};
 
 /// The OS user, the default author of labels.
 pub fn os_user() -> String {
@@ -400,18 +400,22 @@ impl Workspace {
         })
     }
 
-    /// The cases changed after `after_ms` (what another window decided meanwhile).
-    pub fn cases_since(&self, after_ms: i64) -> Result<Vec<Case>, CaseError> {
+    /// The cases of `users` (one query per few hundred accounts, not one each), by account;
+    /// an account without a case is absent.
+    pub fn cases_of(&self, users: &[String]) -> Result<Vec<Case>, CaseError> {
         self.read(|s| {
-            s.rows(
-                &format!(
-                    r#"SELECT {CASE_COLUMNS} FROM cases WHERE ts_ms > ?1 ORDER BY ts_ms, "user""#
-                ),
-                args![after_ms],
-            )?
-            .iter()
-            .map(case_from_row)
-            .collect()
+            let mut cases = Vec::with_capacity(users.len());
+            for slice in users.chunks(CASES_PER_QUERY) {
+                let args: Vec<Value> = slice.iter().map(Value::from).collect();
+                let query = format!(
+                    r#"SELECT {CASE_COLUMNS} FROM cases WHERE "user" IN ({})"#,
+                    marks(slice.len())
+                );
+                for row in s.rows(&query, &args)? {
+                    cases.push(case_from_row(&row)?);
+                }
+            }
+            Ok(cases)
         })
     }
 
@@ -441,6 +445,9 @@ fn prepare_waiting(db: &mut Db) -> Result<(), DbError> {
         }
     }
 }
+
+/// How many accounts one `cases_of` query asks for.
+const CASES_PER_QUERY: usize = 200;
 
 /// What SQLite says when another connection holds the lock it needs.
 const BUSY: &str = "database is locked";

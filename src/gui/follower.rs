@@ -94,36 +94,38 @@ impl Watch {
             }
             // Several rings at once are one look.
             while woken.try_recv().is_ok() {}
-            let read = match &ws {
-                Some(w) => read_delta(w, self.mark, &self.me).map_err(|e| e.to_string()),
-                None => Workspace::open(&self.location)
-                    .map_err(|e| e.to_string())
-                    .and_then(|w| {
-                        let d = read_delta(&w, self.mark, &self.me).map_err(|e| e.to_string());
-                        ws = Some(w);
-                        d
-                    }),
-            };
-            let said = match read {
+            let heard: Vec<Followed> = match self.look(&mut ws) {
                 Ok(delta) => {
                     self.mark = delta.mark();
                     let back = std::mem::take(&mut away).then_some(Followed::Back);
                     let delta = delta.any().then(|| Followed::Delta(Box::new(delta)));
-                    let mut sent = false;
-                    for f in back.into_iter().chain(delta) {
-                        sent |= tell.send(f).is_ok();
-                    }
-                    sent
+                    back.into_iter().chain(delta).collect()
                 }
                 Err(e) if !away => {
                     away = true;
-                    tell.send(Followed::Away(e)).is_ok()
+                    vec![Followed::Away(e)]
                 }
-                Err(_) => false,
+                Err(_) => Vec::new(),
             };
+            let mut said = false;
+            for f in heard {
+                said |= tell.send(f).is_ok();
+            }
             if said {
                 ctx.request_repaint();
             }
         }
+    }
+
+    /// Reads what others changed after the mark, opening the follower's own connection to the
+    /// workspace first when it has none yet.
+    fn look(&self, ws: &mut Option<Workspace>) -> Result<TeamDelta, String> {
+        if ws.is_none() {
+            *ws = Some(Workspace::open(&self.location).map_err(|e| e.to_string())?);
+        }
+        let Some(w) = ws.as_ref() else {
+            return Err("no connection to the workspace".to_string());
+        };
+        read_delta(w, self.mark, &self.me).map_err(|e| e.to_string())
     }
 }

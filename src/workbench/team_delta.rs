@@ -63,15 +63,27 @@ pub fn read_delta(ws: &Workspace, mark: i64, me: &str) -> Result<TeamDelta> {
     let mark = changes.last().map_or(mark, |c| c.id);
     let theirs: Vec<_> = changes.iter().filter(|c| c.author != me).collect();
     let kinds: HashSet<ChangeKind> = theirs.iter().map(|c| c.kind).collect();
-    let users: HashSet<&str> = theirs
+    let users: Vec<String> = theirs
         .iter()
         .filter(|c| c.kind == ChangeKind::Case)
-        .filter_map(|c| c.user.as_deref())
+        .filter_map(|c| c.user.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
         .collect();
-    let mut cases = Vec::with_capacity(users.len());
-    for user in users {
-        cases.push((user.to_string(), ws.case(user)?));
-    }
+    // Read back in one go (a bulk decision is many accounts); one without a case now had it
+    // taken back.
+    let mut now: HashMap<String, Case> = ws
+        .cases_of(&users)?
+        .into_iter()
+        .map(|c| (c.user.clone(), c))
+        .collect();
+    let cases = users
+        .into_iter()
+        .map(|u| {
+            let case = now.remove(&u);
+            (u, case)
+        })
+        .collect();
     let changed = |k: ChangeKind| kinds.contains(&k);
     Ok(TeamDelta {
         mark,

@@ -61,6 +61,24 @@ impl Triage {
         self.cases.insert(u, case);
     }
 
+    /// Puts `user`'s case as the workspace has it now (`None`: no case any more); the account,
+    /// when this log has it.
+    pub(super) fn put_case(&mut self, user: &str, case: Option<Case>) -> Option<UserCode> {
+        let u = self.user_by_name(user)?;
+        match case {
+            Some(case) => self.cases.insert(u, case),
+            None => self.cases.remove(&u),
+        };
+        Some(u)
+    }
+
+    /// Reads `user`'s case again from the workspace (another analyst's decision stands).
+    pub(super) fn reload_case(&mut self, user: &str) -> Result<()> {
+        let case = self.workspace.case(user)?;
+        self.put_case(user, case);
+        Ok(())
+    }
+
     /// What `n` new verdicts (already in `cases`) change: the count toward the next retrain,
     /// the labels shown, and the queue when it is filtered by label.
     pub(super) fn verdicts_given(&mut self, n: usize) {
@@ -96,11 +114,7 @@ impl Triage {
         };
         let mut select = None;
         for d in &undone {
-            if let Some(u) = self.user_by_name(&d.user) {
-                match &d.now {
-                    Some(case) => self.cases.insert(u, case.clone()),
-                    None => self.cases.remove(&u),
-                };
+            if let Some(u) = self.put_case(&d.user, d.now.clone()) {
                 select = select.or(Some(u));
             }
         }

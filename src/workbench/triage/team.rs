@@ -123,13 +123,7 @@ impl Triage {
             return Ok(());
         };
         for c in &theirs {
-            let Some(u) = self.user_by_name(&c.user) else {
-                continue;
-            };
-            match self.workspace.case(&c.user)? {
-                Some(case) => self.cases.insert(u, case),
-                None => self.cases.remove(&u),
-            };
+            self.reload_case(&c.user)?;
         }
         self.marked.clear();
         self.relabel();
@@ -165,14 +159,7 @@ impl Triage {
         }
         let replayed = self.workspace.replay_held()?;
         for c in &replayed.conflicts {
-            let user = &c.theirs.user;
-            let Some(u) = self.user_by_name(user) else {
-                continue;
-            };
-            match self.workspace.case(user)? {
-                Some(case) => self.cases.insert(u, case),
-                None => self.cases.remove(&u),
-            };
+            self.reload_case(&c.theirs.user)?;
         }
         if let Some(first) = replayed.conflicts.first() {
             let theirs = vec![first.theirs.clone()];
@@ -245,13 +232,7 @@ impl Triage {
             replayed: None,
         };
         for (user, case) in delta.cases {
-            let Some(u) = self.user_by_name(&user) else {
-                continue;
-            };
-            match case {
-                Some(case) => self.cases.insert(u, case),
-                None => self.cases.remove(&u),
-            };
+            self.put_case(&user, case);
         }
         if let Some(claims) = delta.claims {
             self.team.claims = claims;
