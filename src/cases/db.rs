@@ -11,6 +11,7 @@ mod tls;
 
 pub(super) use self::listen::{Listener, listen as listen_postgres};
 pub(super) use self::postgres::connect as connect_postgres;
+pub(super) use self::sqlite::when_unlocked;
 use super::sql::{DbError, Engine, Sql};
 
 /// An open workspace database.

@@ -10,7 +10,7 @@ use super::case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
 use super::changes::{ChangeKind, note_change};
 use super::clock::now_ms;
-use super::db::{Db, connect_postgres};
+use super::db::{Db, connect_postgres, when_unlocked};
 use super::error::{CaseError, Conflict};
 use super::journal::{Held, HeldWhat, Journal};
 use super::location::WorkspaceAt;
@@ -78,7 +78,9 @@ impl Workspace {
                 (Db::Postgres(Box::new(pg)), user)
             }
         };
-        prepare_waiting(&mut db).map_err(fail)?;
+        // Several processes opening one file at once can find it locked before SQLite's own
+        // wait applies (while another sets it up): such a start is tried again.
+        when_unlocked(|| schema::prepare(&mut db)).map_err(fail)?;
         let journal = at.is_team().then(|| Journal::of(&at));
         Ok(Self {
             db: Mutex::new(db),
@@ -429,28 +431,8 @@ impl Workspace {
     }
 }
 
-/// Prepares the tables. Several processes opening one file at once can find it locked before
-/// SQLite's own wait applies (while another sets it up); such a start is tried again for up
-/// to two seconds.
-fn prepare_waiting(db: &mut Db) -> Result<(), DbError> {
-    const TRIES: u32 = 100;
-    let mut tried = 0;
-    loop {
-        match schema::prepare(db) {
-            Err(e) if tried < TRIES && e.detail == BUSY => {
-                tried += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            done => return done,
-        }
-    }
-}
-
 /// How many accounts one `cases_of` query asks for.
 const CASES_PER_QUERY: usize = 200;
-
-/// What SQLite says when another connection holds the lock it needs.
-const BUSY: &str = "database is locked";
 
 pub(super) fn count(s: &mut dyn Sql, query: &str) -> Result<usize, DbError> {
     let n = s.row(query, &[])?.map(|r| r.int(0)).transpose()?;

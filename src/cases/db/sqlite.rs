@@ -59,10 +59,15 @@ pub(super) fn write<T>(
     conn: &mut Connection,
     mut f: impl FnMut(&mut dyn Sql) -> Result<T, DbError>,
 ) -> Result<T, DbError> {
+    when_unlocked(|| attempt(conn, &mut f))
+}
+
+/// Runs `f` again, for up to 2 s, while it finds the file locked by another connection.
+pub(crate) fn when_unlocked<T>(mut f: impl FnMut() -> Result<T, DbError>) -> Result<T, DbError> {
     const TRIES: u32 = 100;
     let mut tried = 0;
     loop {
-        match attempt(conn, &mut f) {
+        match f() {
             Err(e) if e.busy && tried < TRIES => {
                 tried += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
