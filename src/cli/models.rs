@@ -48,6 +48,14 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         "labels: {} users labelled, {} not yet known; {} events labelled ({} fraud), {} not yet known (left out, not taken as legit)",
         r.labelled_users, r.unknown_users, r.labelled_events, r.fraud_events, r.unknown_events
     );
+    for (level, chosen) in [
+        ("accounts", &m.selection.user),
+        ("events", &m.selection.event),
+    ] {
+        if let Some(s) = chosen {
+            println!("chosen for {level}: {}", s.describe());
+        }
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use super::error::DetectError;
 use super::neural::{Array, load_arrays, save_arrays};
 use super::registry::restore_detector;
 use super::risk::Thresholds;
+use super::selection::Selection;
 use super::state::State;
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;
@@ -73,7 +74,17 @@ pub struct ModelMeta {
     /// How the training went (written as `metrics` by format 1 models, read either way).
     #[serde(alias = "metrics")]
     pub training: TrainingRecord,
+    /// What the search over time chose for each level's boosted trees (absent in older
+    /// models, and for detectors without them).
+    #[serde(default)]
+    pub selection: LevelSelection,
     pub params: Box<serde_json::value::RawValue>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct LevelSelection {
+    pub user: Option<Selection>,
+    pub event: Option<Selection>,
 }
 
 /// What the trainer records about one training run.
@@ -130,6 +141,10 @@ pub fn save_model(
         training_data: Fingerprint::of(data),
         training_curve: detector.training_curve(),
         training,
+        selection: LevelSelection {
+            user: detector.selection(Level::User).cloned(),
+            event: detector.selection(Level::Event).cloned(),
+        },
         params: state.params,
     };
     let mut arrays = state.arrays;

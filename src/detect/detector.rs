@@ -10,6 +10,7 @@ use super::event_reasons::event_reasons;
 use super::reasons::{Reason, reasons_for};
 use super::risk::Thresholds;
 use super::segment_distance::SegmentDistance;
+use super::selection::Selection;
 use super::state::State;
 use crate::features::{Dataset, Matrix, Scaler};
 use crate::log::{Label, UserCode};
@@ -98,6 +99,8 @@ pub struct TrainOptions {
     pub train_users: Vec<bool>,
     /// Learn from no event at or after this time (its features are scored, not learnt from).
     pub event_cutoff_ms: Option<i64>,
+    /// How many candidate models a supervised model's search over time grows (1: no search).
+    pub search_budget: usize,
 }
 
 impl TrainOptions {
@@ -107,6 +110,7 @@ impl TrainOptions {
             epochs: 0,
             train_users: vec![true; data.users()],
             event_cutoff_ms: None,
+            search_budget: super::selection::DEFAULT_SEARCH_BUDGET,
         }
     }
 
@@ -186,6 +190,11 @@ pub trait Detector: Send + Sync {
     /// The segments of the training accounts, in the space `account_scaler` scales to, when
     /// the detector reads each account's distance from its segment.
     fn account_segments(&self) -> Option<&SegmentDistance> {
+        None
+    }
+
+    /// What the search over time chose for the level's boosted trees, where it has them.
+    fn selection(&self, _level: Level) -> Option<&Selection> {
         None
     }
 

@@ -5,10 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS};
+use super::calibrate::{Calibration, TieBreak, UNSUPERVISED_THRESHOLDS};
 use super::segment_distance::SegmentDistance;
+use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
-use super::tabular::{LevelModel, TabularDetector, blocks, event_rows, user_rows};
+use super::tabular::{LevelModel, Rows, TabularDetector, blocks, event_rows, user_rows};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
@@ -43,6 +44,12 @@ struct Parts {
 struct Heads {
     user: Head,
     event: Head,
+    /// A supervised head's ties (rows in the same leaves of every tree) are broken by the
+    /// bases' consensus: among accounts the trees cannot tell apart, the more unusual first.
+    #[serde(default)]
+    user_ties: TieBreak,
+    #[serde(default)]
+    event_ties: TieBreak,
 }
 
 pub struct Ensemble {
@@ -103,41 +110,36 @@ impl Ensemble {
         Ok(Matrix::from_columns(&columns))
     }
 
-    /// The head of one level, fitted on its training rows: their features plus the bases'
-    /// scores of them (one column per base).
+    /// The head of one level, fitted on its training rows (their features plus the bases'
+    /// scores of them, one column per base), and how its ties are broken.
     fn fit_level(
+        data: &Dataset,
         x: &Matrix,
         level: Level,
         (rows, y): &(Vec<usize>, Vec<Label>),
         base: Vec<Vec<f32>>,
         options: &TrainOptions,
         progress: &dyn Progress,
-    ) -> Result<Head, DetectError> {
+    ) -> Result<(Head, TieBreak), DetectError> {
         let base = Matrix::from_columns(&base);
-        let y: Vec<Label> = rows.iter().map(|&r| y[r]).collect();
+        let mut head_rows = Rows::of(data, level, x, rows, y);
+        let y = &head_rows.ys;
         let labelled = y.iter().filter(|l| l.is_known()).count();
         if labelled >= MIN_LABELS && y.contains(&Label::Fraud) && y.contains(&Label::Legit) {
-            let (model, _) = LevelModel::fit_owned(
-                DetectorKind::Gbdt,
-                level,
-                x.select_rows(rows).hstack(&base),
-                y,
-                options.seed,
-                options.epochs,
-                progress,
-            )?;
-            return Ok(Head::Supervised(Box::new(model)));
+            head_rows.xs = head_rows.xs.hstack(&base);
+            let (model, scores) =
+                LevelModel::fit(DetectorKind::Gbdt, level, head_rows, options, progress)?;
+            return Ok((Head::Supervised(Box::new(model)), TieBreak::fit(&scores)));
         }
-        Ok(Head::Consensus {
-            calibration: Calibration::empirical(&mean_rows(&base)),
-        })
+        let calibration = Calibration::empirical(&mean_rows(&base));
+        Ok((Head::Consensus { calibration }, TieBreak::default()))
     }
 
     /// Every row of `x` scored by its level's head, a block at a time.
     fn score_level(
         &self,
         level: Level,
-        head: &Head,
+        (head, ties): (&Head, &TieBreak),
         x: &Matrix,
         progress: &dyn Progress,
     ) -> Result<Vec<f32>, DetectError> {
@@ -148,7 +150,7 @@ impl Ensemble {
             }
             let block = x.select_rows(&rows);
             let base = self.base_block(level, &block)?;
-            out.extend(apply_head(head, &block, &base)?);
+            out.extend(apply_head(head, ties, &block, &base)?);
         }
         Ok(out)
     }
@@ -166,13 +168,24 @@ fn mean_rows(m: &Matrix) -> Vec<f32> {
         .collect()
 }
 
-fn apply_head(head: &Head, features: &Matrix, base: &Matrix) -> Result<Vec<f32>, DetectError> {
+fn apply_head(
+    head: &Head,
+    ties: &TieBreak,
+    features: &Matrix,
+    base: &Matrix,
+) -> Result<Vec<f32>, DetectError> {
+    let consensus = mean_rows(base);
     match head {
-        Head::Consensus { calibration } => Ok(mean_rows(base)
+        Head::Consensus { calibration } => Ok(consensus
             .into_iter()
             .map(|m| calibration.apply(m))
             .collect()),
-        Head::Supervised(model) => model.score_block(&features.hstack(base)),
+        Head::Supervised(model) => Ok(model
+            .score_block(&features.hstack(base))?
+            .into_iter()
+            .zip(consensus)
+            .map(|(p, c)| ties.apply(p, c))
+            .collect()),
     }
 }
 
@@ -203,7 +216,8 @@ impl Detector for Ensemble {
             user_base.push(u);
             event_base.push(e);
         }
-        let user = Self::fit_level(
+        let (user, user_ties) = Self::fit_level(
+            data,
             &data.account.values,
             Level::User,
             &users,
@@ -211,7 +225,8 @@ impl Detector for Ensemble {
             options,
             progress,
         )?;
-        let event = Self::fit_level(
+        let (event, event_ties) = Self::fit_level(
+            data,
             &data.events.values,
             Level::Event,
             &events,
@@ -219,17 +234,27 @@ impl Detector for Ensemble {
             options,
             progress,
         )?;
-        self.heads = Some(Heads { user, event });
+        self.heads = Some(Heads {
+            user,
+            event,
+            user_ties,
+            event_ties,
+        });
         Ok(())
     }
 
     fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
         let heads = self.heads.as_ref().ok_or(DetectError::NotTrained)?;
         Ok(Scores {
-            user: self.score_level(Level::User, &heads.user, &data.account.values, progress)?,
+            user: self.score_level(
+                Level::User,
+                (&heads.user, &heads.user_ties),
+                &data.account.values,
+                progress,
+            )?,
             event: data.event_scores_from_rows(self.score_level(
                 Level::Event,
-                &heads.event,
+                (&heads.event, &heads.event_ties),
                 &data.events.values,
                 progress,
             )?),
@@ -247,6 +272,18 @@ impl Detector for Ensemble {
 
     fn event_scaler(&self) -> Option<&Scaler> {
         self.bases.first().and_then(|b| b.event_scaler())
+    }
+
+    fn selection(&self, level: Level) -> Option<&Selection> {
+        let heads = self.heads.as_ref()?;
+        let head = match level {
+            Level::User => &heads.user,
+            Level::Event => &heads.event,
+        };
+        match head {
+            Head::Supervised(m) => m.selection(),
+            Head::Consensus { .. } => None,
+        }
     }
 
     fn thresholds(&self, level: Level) -> Thresholds {
@@ -294,5 +331,63 @@ impl Detector for Ensemble {
             params: params_to_json(&parts)?,
             arrays,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::log::{self, Mapping, read_labels};
+    use crate::progress::NoProgress;
+
+    /// The bundled sample with its generator's labels.
+    fn sample() -> Dataset {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+        let loaded = log::load(&dir.join("shop.csv.gz"), &Mapping::default(), &NoProgress).unwrap();
+        let labels = read_labels(&dir.join("shop_labels.csv")).unwrap();
+        Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap()
+    }
+
+    #[test]
+    fn calibrated_scores_tie_no_more_than_the_raw_ones_and_keep_their_order() {
+        let data = sample();
+        let mut e = Ensemble::new();
+        e.fit(&data, &TrainOptions::all_users(&data, 7), &NoProgress)
+            .unwrap();
+        let heads = e.heads.as_ref().unwrap();
+        assert!(matches!(heads.user, Head::Supervised(_)));
+        let untied = TieBreak::default();
+        let raw = e
+            .score_level(
+                Level::User,
+                (&heads.user, &untied),
+                &data.account.values,
+                &NoProgress,
+            )
+            .unwrap();
+        let calibrated = e.score(&data, &NoProgress).unwrap().user;
+        let distinct = |v: &[f32]| {
+            let mut v = v.to_vec();
+            v.sort_by(f32::total_cmp);
+            v.dedup();
+            v.len()
+        };
+        let (raw_n, calibrated_n) = (distinct(&raw), distinct(&calibrated));
+        assert!(calibrated_n > raw_n, "{calibrated_n} vs {raw_n} distinct");
+        // Every raw level's calibrated scores lie strictly below the next level's.
+        let mut by_level: BTreeMap<u32, (f32, f32)> = BTreeMap::new();
+        for (&r, &c) in raw.iter().zip(&calibrated) {
+            let span = by_level.entry(r.to_bits()).or_insert((c, c));
+            *span = (span.0.min(c), span.1.max(c));
+        }
+        let spans: Vec<(f32, f32)> = by_level.values().copied().collect();
+        assert!(
+            spans.windows(2).all(|w| w[0].1 < w[1].0),
+            "a tie-break reordered scores the model told apart"
+        );
     }
 }

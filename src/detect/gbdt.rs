@@ -12,13 +12,36 @@ use crate::progress::{Progress, Stage};
 use super::DetectError;
 
 const BINS: usize = 255;
-const MAX_LEAVES: usize = 31;
-const MIN_LEAF_ROWS: usize = 20;
-const LEARNING_RATE: f32 = 0.1;
-const MAX_ROUNDS: usize = 100;
 const L2: f64 = 1.0;
 /// Rounds without a better validation loss before stopping.
 const PATIENCE: usize = 10;
+
+/// How a model is grown: what model selection (`super::selection`) chooses among.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Leaves per tree (best-first growth): the depth of the interactions a tree learns.
+    pub max_leaves: usize,
+    /// A split leaves at least this many rows on each side.
+    pub min_leaf_rows: usize,
+    pub learning_rate: f32,
+    /// Trees at most; early stopping on a validation set usually ends sooner.
+    pub max_rounds: usize,
+    /// How much a fraud row's gradient weighs against a legit one's (1: as the data says).
+    pub fraud_weight: f32,
+}
+
+impl Default for Settings {
+    /// What served before any search: the starting point every search tries first.
+    fn default() -> Self {
+        Self {
+            max_leaves: 31,
+            min_leaf_rows: 20,
+            learning_rate: 0.1,
+            max_rounds: 100,
+            fraud_weight: 1.0,
+        }
+    }
+}
 
 /// A node of a tree: a leaf's value, or a split of one feature.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,7 +151,7 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-struct Binned {
+pub(super) struct Binned {
     /// Row-major bins: `features` bins per row, so a row's gradient is read once for all of
     /// its features when histograms are built.
     bins: Vec<u8>,
@@ -235,8 +258,8 @@ fn subtract(parent: &Hist, child: &Hist) -> Hist {
 }
 
 /// The best split of a node of `rows` rows from its histograms; ties go to the lower feature.
-fn best_split(b: &Binned, hist: &Hist, rows: usize) -> Option<Split> {
-    if rows < 2 * MIN_LEAF_ROWS || b.features == 0 {
+fn best_split(b: &Binned, hist: &Hist, rows: usize, min_leaf: usize) -> Option<Split> {
+    if rows < 2 * min_leaf || b.features == 0 {
         return None;
     }
     let (gt, ht) = hist[..SLOTS]
@@ -251,7 +274,7 @@ fn best_split(b: &Binned, hist: &Hist, rows: usize) -> Option<Split> {
             hl += k.h;
             nl += k.n as usize;
             let nr = rows - nl;
-            if nl < MIN_LEAF_ROWS || nr < MIN_LEAF_ROWS {
+            if nl < min_leaf || nr < min_leaf {
                 continue;
             }
             let (gr, hr) = (gt - gl, ht - hl);
@@ -268,11 +291,11 @@ fn best_split(b: &Binned, hist: &Hist, rows: usize) -> Option<Split> {
     best
 }
 
-fn leaf_value(rows: &[u32], g: &[f32], h: &[f32]) -> f32 {
+fn leaf_value(rows: &[u32], g: &[f32], h: &[f32], learning_rate: f32) -> f32 {
     let (gs, hs) = rows.iter().fold((0.0f64, 0.0f64), |(a, c), &r| {
         (a + g[r as usize] as f64, c + h[r as usize] as f64)
     });
-    (-gs / (hs + L2)) as f32 * LEARNING_RATE
+    (-gs / (hs + L2)) as f32 * learning_rate
 }
 
 /// A leaf that may still be split.
@@ -283,20 +306,26 @@ struct Open {
     hist: Hist,
 }
 
-fn leaf(rows: &[u32], g: &[f32], h: &[f32]) -> Node {
+fn leaf(rows: &[u32], g: &[f32], h: &[f32], s: &Settings) -> Node {
     Node::Leaf {
-        value: leaf_value(rows, g, h),
+        value: leaf_value(rows, g, h, s.learning_rate),
     }
 }
 
 /// Grows one tree best-first: always split the leaf with the largest gain next. Returns the
 /// tree and the training rows of each of its leaves (so the rows' predictions need no walk).
-fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> (Vec<Node>, Vec<(u32, Vec<u32>)>) {
-    let mut nodes = vec![leaf(&rows, g, h)];
+fn grow(
+    b: &Binned,
+    rows: Vec<u32>,
+    (g, h): (&[f32], &[f32]),
+    settings: &Settings,
+) -> (Vec<Node>, Vec<(u32, Vec<u32>)>) {
+    let min_leaf = settings.min_leaf_rows;
+    let mut nodes = vec![leaf(&rows, g, h, settings)];
     let mut open: Vec<Open> = Vec::new();
     let mut done: Vec<(u32, Vec<u32>)> = Vec::new();
     let hist = build_hist(b, &rows, g, h);
-    match best_split(b, &hist, rows.len()) {
+    match best_split(b, &hist, rows.len(), min_leaf) {
         Some(split) => open.push(Open {
             id: 0,
             rows,
@@ -306,7 +335,7 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> (Vec<Node>, Vec<(u3
         None => done.push((0, rows)),
     }
     let mut leaves = 1;
-    while leaves < MAX_LEAVES {
+    while leaves < settings.max_leaves {
         let Some(i) =
             (0..open.len()).max_by(|&x, &y| open[x].split.gain.total_cmp(&open[y].split.gain))
         else {
@@ -340,8 +369,8 @@ fn grow(b: &Binned, rows: Vec<u32>, g: &[f32], h: &[f32]) -> (Vec<Node>, Vec<(u3
         let mut children = [0u32; 2];
         for (k, (rows, hist)) in [(l, hist_l), (r, hist_r)].into_iter().enumerate() {
             let id = nodes.len() as u32;
-            nodes.push(leaf(&rows, g, h));
-            match best_split(b, &hist, rows.len()) {
+            nodes.push(leaf(&rows, g, h, settings));
+            match best_split(b, &hist, rows.len(), min_leaf) {
                 Some(split) => open.push(Open {
                     id,
                     rows,
@@ -432,26 +461,22 @@ impl Goss {
     }
 }
 
-fn log_loss(raw: &[f32], y: &[f32], rows: &[usize]) -> f64 {
-    rows.iter()
-        .map(|&r| {
-            let p = sigmoid(raw[r]).clamp(1e-7, 1.0 - 1e-7) as f64;
-            -(y[r] as f64 * p.ln() + (1.0 - y[r] as f64) * (1.0 - p).ln())
-        })
-        .sum::<f64>()
-        / rows.len().max(1) as f64
+/// The weighted mean log loss of `rows`.
+fn log_loss(raw: &[f32], y: &[f32], rows: &[usize], weight: &impl Fn(usize) -> f32) -> f64 {
+    let (mut sum, mut weights) = (0.0f64, 0.0f64);
+    for &r in rows {
+        let p = sigmoid(raw[r]).clamp(1e-7, 1.0 - 1e-7) as f64;
+        let w = weight(r) as f64;
+        sum -= w * (y[r] as f64 * p.ln() + (1.0 - y[r] as f64) * (1.0 - p).ln());
+        weights += w;
+    }
+    sum / weights.max(1e-9)
 }
 
-impl Gbdt {
-    /// Fits on `train` rows of `x` with 0/1 targets `y` (per row of `x`), stopping early on
-    /// the `val` rows' log loss.
-    pub fn fit(
-        x: &Matrix,
-        y: &[f32],
-        train: &[usize],
-        val: &[usize],
-        progress: &dyn Progress,
-    ) -> Result<Self, DetectError> {
+impl Binned {
+    /// Every row of `x` in bins whose edges are quantiles of the `train` rows: done once, it
+    /// serves every model a search grows on those rows.
+    pub(super) fn of(x: &Matrix, train: &[usize]) -> Self {
         let edges: Vec<Vec<f32>> = (0..x.cols)
             .map(|j| edges(train.iter().map(|&r| x.row(r)[j])))
             .collect();
@@ -462,14 +487,54 @@ impl Gbdt {
         let columns = (0..x.cols)
             .map(|j| (0..x.rows).map(|r| bins[r * x.cols + j]).collect())
             .collect();
-        let binned = Binned {
+        Binned {
             bins,
             columns,
             features: x.cols,
             edges,
-        };
-        let positive = train.iter().map(|&r| y[r] as f64).sum::<f64>() / train.len().max(1) as f64;
-        let p0 = positive.clamp(1e-4, 1.0 - 1e-4);
+        }
+    }
+}
+
+impl Gbdt {
+    /// Fits on `train` rows of `x` with 0/1 targets `y` (per row of `x`), stopping early on
+    /// the `val` rows' log loss.
+    pub fn fit(
+        x: &Matrix,
+        y: &[f32],
+        (train, val): (&[usize], &[usize]),
+        settings: &Settings,
+        progress: &dyn Progress,
+    ) -> Result<Self, DetectError> {
+        Self::fit_binned(
+            &Binned::of(x, train),
+            x,
+            y,
+            (train, val),
+            settings,
+            progress,
+        )
+    }
+
+    /// `fit` on rows binned already.
+    pub(super) fn fit_binned(
+        binned: &Binned,
+        x: &Matrix,
+        y: &[f32],
+        (train, val): (&[usize], &[usize]),
+        settings: &Settings,
+        progress: &dyn Progress,
+    ) -> Result<Self, DetectError> {
+        // A fraud row weighs `w`: as if each were `w` rows, so the trees learn the odds `w`
+        // times higher; taking ln(w) off the start at the end gives the odds back.
+        let w = settings.fraud_weight.max(1e-3);
+        let weight = |r: usize| if y[r] > 0.5 { w } else { 1.0 };
+        let (mut pos, mut all) = (0.0f64, 0.0f64);
+        for &r in train {
+            pos += (y[r] * weight(r)) as f64;
+            all += weight(r) as f64;
+        }
+        let p0 = (pos / all.max(1.0)).clamp(1e-4, 1.0 - 1e-4);
         let base = (p0 / (1.0 - p0)).ln() as f32;
         let mut raw = vec![base; x.rows];
         let (mut g, mut h) = (vec![0.0f32; x.rows], vec![0.0f32; x.rows]);
@@ -479,26 +544,23 @@ impl Gbdt {
         };
         let (mut best_loss, mut best_len, mut since) = (f64::INFINITY, 0, 0);
         let mut goss = (train.len() >= GOSS_MIN_ROWS).then(|| Goss::new(train.len()));
-        for round in 0..MAX_ROUNDS {
+        let rounds = settings.max_rounds.max(1);
+        for round in 0..rounds {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
             }
-            progress.report(
-                Stage::Training("gbdt"),
-                round as u64,
-                Some(MAX_ROUNDS as u64),
-            );
+            progress.report(Stage::Training("gbdt"), round as u64, Some(rounds as u64));
             for &r in train {
                 let p = sigmoid(raw[r]);
-                g[r] = p - y[r];
-                h[r] = (p * (1.0 - p)).max(1e-6);
+                g[r] = (p - y[r]) * weight(r);
+                h[r] = (p * (1.0 - p)).max(1e-6) * weight(r);
             }
             let rows = match goss.as_mut() {
                 Some(sampler) => sampler.rows(train, &mut g, &mut h),
                 None => train.iter().map(|&r| r as u32).collect(),
             };
             let sampled = rows.len() < train.len();
-            let (tree, leaves) = grow(&binned, rows, &g, &h);
+            let (tree, leaves) = grow(binned, rows, (&g, &h), settings);
             if sampled {
                 // Rows left out of this tree's histograms are placed by walking it.
                 for &r in train.iter().chain(val) {
@@ -517,7 +579,7 @@ impl Gbdt {
             }
             model.trees.push(tree);
             if !val.is_empty() {
-                let loss = log_loss(&raw, y, val);
+                let loss = log_loss(&raw, y, val, &weight);
                 if loss < best_loss - 1e-7 {
                     (best_loss, best_len, since) = (loss, model.trees.len(), 0);
                 } else {
@@ -531,23 +593,27 @@ impl Gbdt {
         if !val.is_empty() {
             model.trees.truncate(best_len.max(1));
         }
+        model.base -= w.ln();
         Ok(model)
+    }
+
+    /// How many trees the model has: what early stopping chose.
+    pub fn rounds(&self) -> usize {
+        self.trees.len()
+    }
+
+    /// Fraud probability of the given rows of `x`.
+    pub fn predict_rows(&self, x: &Matrix, rows: &[usize]) -> Vec<f32> {
+        rows.iter().map(|&r| self.probability(x.row(r))).collect()
+    }
+
+    fn probability(&self, row: &[f32]) -> f32 {
+        sigmoid(self.base + self.trees.iter().map(|t| predict_tree(t, row)).sum::<f32>())
     }
 
     /// Fraud probability of each row.
     pub fn predict(&self, x: &Matrix) -> Vec<f32> {
-        (0..x.rows)
-            .map(|r| {
-                sigmoid(
-                    self.base
-                        + self
-                            .trees
-                            .iter()
-                            .map(|t| predict_tree(t, x.row(r)))
-                            .sum::<f32>(),
-                )
-            })
-            .collect()
+        (0..x.rows).map(|r| self.probability(x.row(r))).collect()
     }
 }
 
@@ -581,7 +647,8 @@ mod tests {
             .collect();
         let x = Matrix::from_columns(&[a, b]);
         let rows: Vec<usize> = (0..n).collect();
-        let m = Gbdt::fit(&x, &y, &rows[..1500], &rows[1500..], &NoProgress).unwrap();
+        let halves = (&rows[..1500], &rows[1500..]);
+        let m = Gbdt::fit(&x, &y, halves, &Settings::default(), &NoProgress).unwrap();
         let p = m.predict(&x);
         let correct = rows[1500..]
             .iter()

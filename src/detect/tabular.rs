@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS, fit_thresholds};
 use super::gbdt::Gbdt;
-use super::holdout::{event_sample, split_validation};
+use super::holdout::event_sample;
 use super::iforest::IsolationForest;
 use super::neural::{Array, NetKind, TabularNet};
 use super::segment_distance::SegmentDistance;
+use super::selection::{self, SearchPlan, Selection};
 use super::state::{State, params_from_json, params_to_json};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
@@ -42,39 +43,67 @@ pub(super) struct LevelModel {
     /// read by the model as one more column (absent in models saved before it existed).
     #[serde(default)]
     segments: Option<SegmentDistance>,
+    /// Boosted trees: the settings a search over time chose (absent in older models).
+    #[serde(default)]
+    selection: Option<Selection>,
     #[serde(skip)]
     net: Option<TabularNet>,
 }
 
-impl LevelModel {
-    /// Fits a `kind` model of `level` on `rows` of `x`, with `y` the label of every row of `x`;
-    /// returns it with its calibrated scores of those rows (an ensemble's head learns from them).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn fit(
-        kind: DetectorKind,
+/// What a level's model learns from: its rows' features and labels, and when they happened.
+pub(super) struct Rows {
+    pub xs: Matrix,
+    pub ys: Vec<Label>,
+    /// Each row's time, where rows are events: a model search holds out the latest period.
+    pub times: Option<Vec<i64>>,
+    /// How long after its event a label becomes known.
+    pub label_delay_ms: i64,
+}
+
+impl Rows {
+    /// The given `rows` of `x` (a level's features of `data`), with `y` every row's label.
+    pub(super) fn of(
+        data: &Dataset,
         level: Level,
         x: &Matrix,
         rows: &[usize],
         y: &[Label],
-        seed: u64,
-        epochs: usize,
-        progress: &dyn Progress,
-    ) -> Result<(Self, Vec<f32>), DetectError> {
-        let ys: Vec<Label> = rows.iter().map(|&r| y[r]).collect();
-        Self::fit_owned(kind, level, x.select_rows(rows), ys, seed, epochs, progress)
+    ) -> Self {
+        let times = match level {
+            Level::User => None,
+            Level::Event => {
+                let featured = data.featured_events();
+                let ts = &data.log.columns.ts_ms;
+                Some(rows.iter().map(|&r| ts[featured[r]]).collect())
+            }
+        };
+        Self {
+            xs: x.select_rows(rows),
+            ys: rows.iter().map(|&r| y[r]).collect(),
+            times,
+            label_delay_ms: data.labels.delay_ms,
+        }
     }
+}
 
-    /// Fits a `kind` model of `level` on every row of `xs` (labels `ys`), scaling `xs` where it
-    /// is. At account level the distance from the account's segment is one more column.
-    pub(super) fn fit_owned(
+impl LevelModel {
+    /// Fits a `kind` model of `level` on every row of `rows` (scaling its features where they
+    /// are); returns it with its calibrated scores of those rows (an ensemble's head learns
+    /// from them). At account level the distance from the account's segment is one more column.
+    pub(super) fn fit(
         kind: DetectorKind,
         level: Level,
-        mut xs: Matrix,
-        ys: Vec<Label>,
-        seed: u64,
-        epochs: usize,
+        rows: Rows,
+        options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(Self, Vec<f32>), DetectError> {
+        let Rows {
+            mut xs,
+            ys,
+            times,
+            label_delay_ms,
+        } = rows;
+        let (seed, epochs) = (options.seed, options.epochs);
         let scaler = Scaler::fit(&xs);
         scaler.transform_in_place(&mut xs);
         let segments = match level {
@@ -86,6 +115,7 @@ impl LevelModel {
         }
         let mut curve = TrainingCurve::default();
         let mut net = None;
+        let mut selected = None;
         let (model, raw) = match kind {
             DetectorKind::Zscore => (Model::Zscore, zscore::raw_scores(&xs)),
             DetectorKind::Iforest => {
@@ -96,9 +126,23 @@ impl LevelModel {
             DetectorKind::Gbdt => {
                 check_two_classes(kind.name(), &ys)?;
                 let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i].is_known()).collect();
-                let (train, val) = split_validation(&labelled, |i| ys[i].is_fraud(), 0.1, seed);
                 let targets: Vec<f32> = ys.iter().map(|l| l.target().unwrap_or(0.0)).collect();
-                let g = Gbdt::fit(&xs, &targets, &train, &val, progress)?;
+                let plan = SearchPlan {
+                    times: times.as_deref(),
+                    label_delay_ms,
+                    budget: options.search_budget,
+                    seed,
+                };
+                let chosen = selection::select(&xs, &targets, &labelled, &plan, progress)?;
+                let g = selection::refit(
+                    &xs,
+                    &targets,
+                    &labelled,
+                    times.as_deref(),
+                    &chosen,
+                    progress,
+                )?;
+                selected = Some(chosen);
                 let raw = g.predict(&xs);
                 (Model::Boosted(g), raw)
             }
@@ -143,6 +187,7 @@ impl LevelModel {
             thresholds,
             curve,
             segments,
+            selection: selected,
             net,
         };
         Ok((model, scores))
@@ -213,6 +258,10 @@ impl LevelModel {
 
     pub(super) fn segments(&self) -> Option<&SegmentDistance> {
         self.segments.as_ref()
+    }
+
+    pub(super) fn selection(&self) -> Option<&Selection> {
+        self.selection.as_ref()
     }
 }
 
@@ -322,11 +371,8 @@ impl TabularDetector {
             LevelModel::fit(
                 self.kind,
                 level,
-                x,
-                rows,
-                y,
-                options.seed,
-                options.epochs,
+                Rows::of(data, level, x, rows, y),
+                options,
                 progress,
             )
         };
@@ -382,6 +428,10 @@ impl Detector for TabularDetector {
 
     fn account_segments(&self) -> Option<&SegmentDistance> {
         self.learned.as_ref().and_then(|l| l.user.segments())
+    }
+
+    fn selection(&self, level: Level) -> Option<&Selection> {
+        self.level(level).ok().and_then(|l| l.selection())
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {

@@ -46,6 +46,7 @@ pub fn compare(
             epochs,
             train_users: setup.train_users.clone(),
             event_cutoff_ms: setup.event_cutoff_ms,
+            search_budget: crate::detect::DEFAULT_SEARCH_BUDGET,
         };
         let started = Instant::now();
         let fitted = detector.fit(&setup.train, &options, progress);

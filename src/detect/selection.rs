@@ -1,0 +1,346 @@
+//! Model selection over time for the boosted trees: hold out the most recent labelled period,
+//! grow a few candidate models (settings and training-window length) on what was known before
+//! it, keep the one with the best validation AP, then refit it on every labelled row.
+//!
+//! Validating on the latest period rather than a random slice is what a model in service
+//! meets: fraud that drifts from week to week, and labels that arrive late. A validation row
+//! counts only against a model trained on the labels known at the start of its period.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::DetectError;
+use super::gbdt::{Binned, Gbdt, Settings};
+use super::holdout::{cap_keeping_positives, split_validation};
+use crate::features::Matrix;
+use crate::log::Label;
+use crate::progress::Progress;
+use crate::ranked::Ranked;
+
+/// How many candidate models a search grows unless told otherwise: on the bundled sample the
+/// window's retrain stays within a few seconds.
+pub const DEFAULT_SEARCH_BUDGET: usize = 4;
+/// The most recent share of labelled rows held out for validation.
+const VALIDATION_SHARE: f64 = 0.2;
+/// Candidates are grown on at most this many training rows (all the fraud, a sample of the
+/// rest); the chosen one is refitted on them all.
+const SEARCH_ROWS: usize = 15_000;
+
+/// What a search may read besides the rows: their times, and the labels' delay.
+pub struct SearchPlan<'a> {
+    /// Each row's time (ms), where rows have one; without, the validation rows are a random
+    /// stratified share.
+    pub times: Option<&'a [i64]>,
+    /// How long after its event a label becomes known.
+    pub label_delay_ms: i64,
+    /// How many candidate models to grow (1: the default settings alone).
+    pub budget: usize,
+    pub seed: u64,
+}
+
+/// How the validation rows were chosen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holdout {
+    /// The labelled rows from this time on; training saw the labels known before it.
+    RecentPeriod { from_ms: i64 },
+    /// A random stratified share (rows without times, or too few fraud rows in the period).
+    RandomShare,
+}
+
+/// What a search chose, and why: the model records it and `vigil train` prints it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    /// The chosen settings, `max_rounds` being the trees the refit grows.
+    pub settings: Settings,
+    /// Learn only from rows this recent before the latest one (`None`: all of them).
+    pub window_ms: Option<i64>,
+    pub holdout: Holdout,
+    /// The chosen candidate's average precision on the validation rows.
+    pub validation_ap: f64,
+    pub candidates: usize,
+}
+
+impl Selection {
+    /// One line for `vigil train`.
+    pub fn describe(&self) -> String {
+        let s = &self.settings;
+        let window = match self.window_ms {
+            Some(ms) => format!("the last {:.1} days", ms as f64 / 86_400_000.0),
+            None => "all rows".to_string(),
+        };
+        let holdout = match self.holdout {
+            Holdout::RecentPeriod { from_ms } => format!(
+                "the labelled period from {}",
+                crate::log::timeparse::format_rfc3339(from_ms)
+            ),
+            Holdout::RandomShare => "a random fifth of the labels".to_string(),
+        };
+        format!(
+            "{} leaves, min leaf {}, learning rate {}, {} trees, fraud weight {:.1}, window {window}; validation AP {:.3} on {holdout} ({} candidates)",
+            s.max_leaves,
+            s.min_leaf_rows,
+            s.learning_rate,
+            s.max_rounds,
+            s.fraud_weight,
+            self.validation_ap,
+            self.candidates
+        )
+    }
+}
+
+/// The labelled rows split into what a candidate learns from and what grades it.
+struct Split {
+    train: Vec<usize>,
+    val: Vec<usize>,
+    holdout: Holdout,
+}
+
+/// Holds out the latest labelled period when the rows have times and both halves see fraud,
+/// else a random stratified share.
+fn split(labelled: &[usize], y: &[f32], plan: &SearchPlan) -> Split {
+    let fraud = |r: usize| y[r] > 0.5;
+    if let Some(times) = plan.times {
+        let mut by_time: Vec<usize> = labelled.to_vec();
+        by_time.sort_by_key(|&r| times[r]);
+        let cut = ((by_time.len() as f64) * (1.0 - VALIDATION_SHARE)) as usize;
+        if let Some(&first) = by_time.get(cut) {
+            let from_ms = times[first];
+            let known_by = from_ms.saturating_sub(plan.label_delay_ms.max(0));
+            let val: Vec<usize> = by_time[cut..].to_vec();
+            let train: Vec<usize> = by_time[..cut]
+                .iter()
+                .copied()
+                .filter(|&r| times[r] < known_by)
+                .collect();
+            let has_fraud = |rows: &[usize]| rows.iter().filter(|&&r| fraud(r)).count() >= 5;
+            if has_fraud(&val) && has_fraud(&train) {
+                return Split {
+                    train,
+                    val,
+                    holdout: Holdout::RecentPeriod { from_ms },
+                };
+            }
+        }
+    }
+    let (train, val) = split_validation(labelled, fraud, VALIDATION_SHARE, plan.seed);
+    Split {
+        train,
+        val,
+        holdout: Holdout::RandomShare,
+    }
+}
+
+/// The candidates in the order they are tried: the default first, then a seeded draw from
+/// the grid. `fraud_ratio` is legit rows per fraud row.
+fn candidates(budget: usize, fraud_ratio: f64, seed: u64) -> Vec<Settings> {
+    let balanced = fraud_ratio.sqrt().clamp(1.0, 30.0) as f32;
+    let mut grid = Vec::new();
+    for max_leaves in [7, 15, 31, 63] {
+        for min_leaf_rows in [5, 20, 50] {
+            for learning_rate in [0.1f32, 0.2] {
+                for fraud_weight in [1.0, balanced] {
+                    grid.push(Settings {
+                        max_leaves,
+                        min_leaf_rows,
+                        learning_rate,
+                        // Slower learning gets more trees; early stopping ends most sooner.
+                        max_rounds: (10.0 / learning_rate).round() as usize,
+                        fraud_weight,
+                    });
+                }
+            }
+        }
+    }
+    let first = Settings::default();
+    grid.retain(|s| *s != first);
+    grid.dedup();
+    grid.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5e1ec7));
+    std::iter::once(first)
+        .chain(grid)
+        .take(budget.max(1))
+        .collect()
+}
+
+/// One candidate's grade: its model's validation AP and the trees early stopping kept.
+fn grade(
+    x: &Matrix,
+    y: &[f32],
+    (train, val): (&[usize], &[usize]),
+    settings: &Settings,
+    progress: &dyn Progress,
+) -> Result<(f64, usize), DetectError> {
+    let binned = Binned::of(x, train);
+    let model = Gbdt::fit_binned(&binned, x, y, (train, val), settings, progress)?;
+    let labels: Vec<Label> = val.iter().map(|&r| Label::of_fraud(y[r] > 0.5)).collect();
+    let ap = Ranked::labelled(&model.predict_rows(x, val), &labels).average_precision();
+    Ok((if ap.is_nan() { 0.0 } else { ap }, model.rounds()))
+}
+
+/// Searches settings and window for boosted trees on the `labelled` rows of `x` (targets `y`,
+/// 0/1 per row of `x`) within the plan's budget.
+pub fn select(
+    x: &Matrix,
+    y: &[f32],
+    labelled: &[usize],
+    plan: &SearchPlan,
+    progress: &dyn Progress,
+) -> Result<Selection, DetectError> {
+    let Split {
+        train,
+        val,
+        holdout,
+    } = split(labelled, y, plan);
+    let fraud = train.iter().filter(|&&r| y[r] > 0.5).count().max(1);
+    let ratio = (train.len() - fraud.min(train.len())) as f64 / fraud as f64;
+    let searched = cap_keeping_positives(train.clone(), |r| y[r] > 0.5, SEARCH_ROWS, plan.seed);
+    let budget = plan.budget.max(1);
+    // With times, the last candidate tries the best settings on the recent half only.
+    let recent_half = plan.times.filter(|_| budget >= 3).and_then(|times| {
+        let Holdout::RecentPeriod { from_ms } = holdout else {
+            return None;
+        };
+        let oldest = searched.iter().map(|&r| times[r]).min()?;
+        let window = (from_ms - oldest) / 2;
+        let rows: Vec<usize> = searched
+            .iter()
+            .copied()
+            .filter(|&r| times[r] >= from_ms - window)
+            .collect();
+        (rows.iter().filter(|&&r| y[r] > 0.5).count() >= 5).then_some((window, rows))
+    });
+    let settings_budget = budget - usize::from(recent_half.is_some());
+    let mut best: Option<(f64, Settings, Option<i64>)> = None;
+    let mut tried = 0;
+    for candidate in candidates(settings_budget, ratio, plan.seed) {
+        let (ap, rounds) = grade(x, y, (&searched, &val), &candidate, progress)?;
+        tried += 1;
+        let chosen = Settings {
+            max_rounds: rounds,
+            ..candidate
+        };
+        if best.as_ref().is_none_or(|b| ap > b.0) {
+            best = Some((ap, chosen, None));
+        }
+    }
+    if let (Some((window, rows)), Some((best_ap, settings, _))) = (recent_half, best) {
+        let (ap, rounds) = grade(
+            x,
+            y,
+            (&rows, &val),
+            &Settings {
+                max_rounds: (10.0 / settings.learning_rate).round() as usize,
+                ..settings
+            },
+            progress,
+        )?;
+        tried += 1;
+        if ap > best_ap {
+            best = Some((
+                ap,
+                Settings {
+                    max_rounds: rounds,
+                    ..settings
+                },
+                Some(window),
+            ));
+        }
+    }
+    let (validation_ap, settings, window_ms) = best.unwrap_or((0.0, Settings::default(), None));
+    Ok(Selection {
+        settings: Settings {
+            // The refit learns from more rows than the candidates did: a few more trees.
+            max_rounds: (settings.max_rounds as f64 * 1.1).ceil() as usize,
+            ..settings
+        },
+        window_ms,
+        holdout,
+        validation_ap,
+        candidates: tried,
+    })
+}
+
+/// The chosen model refitted on every labelled row within its window.
+pub fn refit(
+    x: &Matrix,
+    y: &[f32],
+    labelled: &[usize],
+    times: Option<&[i64]>,
+    selection: &Selection,
+    progress: &dyn Progress,
+) -> Result<Gbdt, DetectError> {
+    let rows: Vec<usize> = match (selection.window_ms, times) {
+        (Some(window), Some(times)) => {
+            let latest = labelled.iter().map(|&r| times[r]).max().unwrap_or(0);
+            labelled
+                .iter()
+                .copied()
+                .filter(|&r| times[r] >= latest - window)
+                .collect()
+        }
+        _ => labelled.to_vec(),
+    };
+    Gbdt::fit(x, y, (&rows, &[]), &selection.settings, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+
+    /// Fraud in the first half of time looks one way and in the second another: the recent
+    /// period must be what grades the candidates, and the refit must learn the recent kind.
+    #[test]
+    fn the_recent_period_is_held_out_and_the_labels_known_before_it_train() {
+        let n = 4000;
+        let times: Vec<i64> = (0..n).map(|i| i as i64 * 60_000).collect();
+        let a: Vec<f32> = (0..n).map(|i| ((i * 7919) % 100) as f32).collect();
+        let b: Vec<f32> = (0..n).map(|i| ((i * 104_729) % 97) as f32).collect();
+        let y: Vec<f32> = (0..n)
+            .map(|i| f32::from(if i < n / 2 { a[i] > 90.0 } else { b[i] > 88.0 }))
+            .collect();
+        let x = Matrix::from_columns(&[a, b]);
+        let labelled: Vec<usize> = (0..n).collect();
+        let plan = SearchPlan {
+            times: Some(&times),
+            label_delay_ms: 10 * 60_000,
+            budget: 4,
+            seed: 1,
+        };
+        let s = select(&x, &y, &labelled, &plan, &NoProgress).unwrap();
+        let from = (n as f64 * 0.8) as i64 * 60_000;
+        assert_eq!(s.holdout, Holdout::RecentPeriod { from_ms: from });
+        assert_eq!(s.candidates, 4);
+        assert!(s.validation_ap > 0.5, "{s:?}");
+        let model = refit(&x, &y, &labelled, Some(&times), &s, &NoProgress).unwrap();
+        let p = model.predict(&x);
+        let recent: Vec<usize> = (n / 2..n).collect();
+        let labels: Vec<Label> = recent
+            .iter()
+            .map(|&r| Label::of_fraud(y[r] > 0.5))
+            .collect();
+        let scores: Vec<f32> = recent.iter().map(|&r| p[r]).collect();
+        assert!(Ranked::labelled(&scores, &labels).average_precision() > 0.9);
+    }
+
+    #[test]
+    fn rows_without_times_are_graded_on_a_random_share() {
+        let n = 600;
+        let a: Vec<f32> = (0..n).map(|i| ((i * 31) % 200) as f32).collect();
+        let y: Vec<f32> = a.iter().map(|&v| f32::from(v > 170.0)).collect();
+        let x = Matrix::from_columns(&[a]);
+        let labelled: Vec<usize> = (0..n).collect();
+        let plan = SearchPlan {
+            times: None,
+            label_delay_ms: 0,
+            budget: 1,
+            seed: 3,
+        };
+        let s = select(&x, &y, &labelled, &plan, &NoProgress).unwrap();
+        assert_eq!(s.holdout, Holdout::RandomShare);
+        assert_eq!(s.candidates, 1);
+        assert_eq!(s.settings.max_leaves, Settings::default().max_leaves);
+    }
+}
