@@ -8,7 +8,7 @@ use std::path::Path;
 use common::{Backend, workspace_at};
 
 use vigil::cases::Verdict;
-use vigil::detect::{DetectorKind, Level, Thresholds};
+use vigil::detect::{DetectorKind, Graded, Level, Thresholds};
 use vigil::eval::{ThresholdView, metric_text, metrics};
 use vigil::log::{Label, Mapping, UserCode};
 use vigil::progress::NoProgress;
@@ -184,6 +184,68 @@ fn with_nothing_flagged_every_view_of_the_metrics_agrees() {
         model_panel.roc_auc.is_finite(),
         "ranking metrics need no threshold"
     );
+}
+
+/// The window's figures (top bar, model tab, distribution panel) grade each labelled account
+/// by a model fitted without its label; on the bundled sample they come out below the figures
+/// on the labels the model learnt from.
+#[test]
+fn the_figures_the_window_shows_are_out_of_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = common::open_bundled_sample(dir.path(), DetectorKind::Ensemble, true);
+    let model = &t.session().model;
+    let Graded::OutOfFold(oof) = &model.graded else {
+        panic!(
+            "a supervised ensemble is graded out of fold, not {:?}",
+            model.graded
+        )
+    };
+    // Every account whose label the model learnt has an out-of-fold score, and it is not
+    // the score of the model that learnt it.
+    let learnt = t
+        .session()
+        .data
+        .labels
+        .user
+        .iter()
+        .filter(|l| l.is_known())
+        .count();
+    assert_eq!(oof.iter().filter(|s| s.is_finite()).count(), learnt);
+    let moved = oof
+        .iter()
+        .zip(&model.scores.user)
+        .filter(|(o, s)| o.is_finite() && (*o - *s).abs() > 1e-6)
+        .count();
+    assert!(
+        moved > learnt / 2,
+        "only {moved} of {learnt} scores differ out of fold"
+    );
+    let shown = t.quality();
+    assert!(shown.out_of_sample && t.graded_out_of_sample());
+    let suspicious = t.thresholds().suspicious;
+    let in_sample = metrics(&model.scores.user, t.labels(), suspicious);
+    assert!(
+        shown.metrics.average_precision < in_sample.average_precision
+            && shown.metrics.roc_auc < in_sample.roc_auc,
+        "out of sample AP {:.4} AUC {:.4}, in sample AP {:.4} AUC {:.4}",
+        shown.metrics.average_precision,
+        shown.metrics.roc_auc,
+        in_sample.average_precision,
+        in_sample.roc_auc
+    );
+    // The distribution panel counts precision and recall on the same out-of-sample scores,
+    // and flags by the scores themselves.
+    let at = t.at_suspicious();
+    let graded = ThresholdView::new(&model.scores_to_grade(), t.labels()).at(suspicious);
+    assert_eq!((at.precision, at.recall), (graded.precision, graded.recall));
+    let flagged = model
+        .scores
+        .user
+        .iter()
+        .filter(|&&s| s >= suspicious)
+        .count();
+    assert_eq!(at.flagged, flagged);
+    assert!(at.recall <= in_sample.recall);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::DetectError;
 use super::event_reasons::event_reasons;
+use super::graded::Graded;
 use super::reasons::{Reason, reasons_for};
 use super::risk::Thresholds;
 use super::segment_distance::SegmentDistance;
@@ -59,6 +60,12 @@ impl DetectorKind {
     /// networks read each user's whole history.
     pub fn has_bounded_lookback(self) -> bool {
         !matches!(self, Self::Gru | Self::CnnGru)
+    }
+
+    /// Whether the detector learns from labels when it has them: the supervised ones, and
+    /// the ensemble's head.
+    pub fn learns_from_labels(self) -> bool {
+        self.is_supervised() || self == Self::Ensemble
     }
 
     /// Whether the detector needs labels to learn at all.
@@ -191,6 +198,18 @@ pub trait Detector: Send + Sync {
     /// the detector reads each account's distance from its segment.
     fn account_segments(&self) -> Option<&SegmentDistance> {
         None
+    }
+
+    /// Each labelled training account scored by a model that did not learn its label, from
+    /// a detector trained on `data` with `options`: what the window's figures are graded on.
+    /// Detectors that cannot refit cheaply say their figures are in sample.
+    fn out_of_fold(
+        &self,
+        _data: &Dataset,
+        _options: &TrainOptions,
+        _progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        Ok(Graded::before_folding(self.kind().learns_from_labels()))
     }
 
     /// What the search over time chose for the level's boosted trees, where it has them.

@@ -6,10 +6,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::calibrate::{Calibration, TieBreak, UNSUPERVISED_THRESHOLDS};
+use super::graded::Graded;
+use super::level_model::{LevelModel, Rows, blocks};
+use super::out_of_fold::user_out_of_fold;
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
-use super::tabular::{LevelModel, Rows, TabularDetector, blocks, event_rows, user_rows};
+use super::tabular::{TabularDetector, event_rows, user_rows};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
@@ -272,6 +275,40 @@ impl Detector for Ensemble {
 
     fn event_scaler(&self) -> Option<&Scaler> {
         self.bases.first().and_then(|b| b.event_scaler())
+    }
+
+    /// Only the user head learns from labels: it alone is refitted per fold, on the same base
+    /// scores (the bases never read a label).
+    fn out_of_fold(
+        &self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        let heads = self.heads.as_ref().ok_or(DetectError::NotTrained)?;
+        let Head::Supervised(head) = &heads.user else {
+            return Ok(Graded::Unsupervised);
+        };
+        let x = &data.account.values;
+        let mut base = Vec::with_capacity(x.rows);
+        for rows in blocks(x.rows) {
+            let block = self.base_block(Level::User, &x.select_rows(&rows))?;
+            base.extend_from_slice(&block.data);
+        }
+        let base = Matrix {
+            rows: x.rows,
+            cols: self.bases.len(),
+            data: base,
+        };
+        let x = x.hstack(&base);
+        user_out_of_fold(
+            data,
+            options,
+            DetectorKind::Gbdt,
+            &x,
+            head.selection(),
+            progress,
+        )
     }
 
     fn selection(&self, level: Level) -> Option<&Selection> {

@@ -29,6 +29,25 @@ pub fn split_validation(
     (train, val)
 }
 
+/// `rows` dealt into `k` folds, positives first, each class shuffled: every fold holds its
+/// share of the rare class.
+pub fn stratified_folds(
+    rows: &[usize],
+    positive: impl Fn(usize) -> bool,
+    k: usize,
+    seed: u64,
+) -> Vec<Vec<usize>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xf01d);
+    let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
+    pos.shuffle(&mut rng);
+    neg.shuffle(&mut rng);
+    let mut out = vec![Vec::new(); k.max(1)];
+    for (i, r) in pos.into_iter().chain(neg).enumerate() {
+        out[i % k.max(1)].push(r);
+    }
+    out
+}
+
 /// At most about `cap` of `rows` (sorted): every positive row, and a seeded sample of the rest
 /// (at least half the cap), so a big log trains in bounded time on all the fraud it has.
 pub fn cap_keeping_positives(

@@ -3,298 +3,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{Calibration, UNSUPERVISED_THRESHOLDS, fit_thresholds};
-use super::gbdt::Gbdt;
+use super::calibrate::UNSUPERVISED_THRESHOLDS;
+use super::graded::Graded;
 use super::holdout::event_sample;
-use super::iforest::IsolationForest;
-use super::neural::{Array, NetKind, TabularNet};
+use super::level_model::{LevelModel, Rows};
+use super::out_of_fold::user_out_of_fold;
 use super::segment_distance::SegmentDistance;
-use super::selection::{self, SearchPlan, Selection};
+use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
 use super::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
-    zscore,
 };
 use crate::features::{Dataset, Matrix, Scaler};
 use crate::log::Label;
 use crate::progress::Progress;
-
-/// Rows are scaled and scored in blocks this size, so a big log is never copied whole.
-const BLOCK_ROWS: usize = 65_536;
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Model {
-    Zscore,
-    Forest(IsolationForest),
-    Boosted(Gbdt),
-    Net { kind: NetKind, in_dim: usize },
-}
-
-/// One level's model with what it needs to score new rows.
-#[derive(Serialize, Deserialize)]
-pub(super) struct LevelModel {
-    scaler: Scaler,
-    model: Model,
-    calibration: Calibration,
-    thresholds: Thresholds,
-    curve: TrainingCurve,
-    /// Account level: the segments whose centres each account's distance is measured from,
-    /// read by the model as one more column (absent in models saved before it existed).
-    #[serde(default)]
-    segments: Option<SegmentDistance>,
-    /// Boosted trees: the settings a search over time chose (absent in older models).
-    #[serde(default)]
-    selection: Option<Selection>,
-    #[serde(skip)]
-    net: Option<TabularNet>,
-}
-
-/// What a level's model learns from: its rows' features and labels, and when they happened.
-pub(super) struct Rows {
-    pub xs: Matrix,
-    pub ys: Vec<Label>,
-    /// Each row's time, where rows are events: a model search holds out the latest period.
-    pub times: Option<Vec<i64>>,
-    /// How long after its event a label becomes known.
-    pub label_delay_ms: i64,
-}
-
-impl Rows {
-    /// The given `rows` of `x` (a level's features of `data`), with `y` every row's label.
-    pub(super) fn of(
-        data: &Dataset,
-        level: Level,
-        x: &Matrix,
-        rows: &[usize],
-        y: &[Label],
-    ) -> Self {
-        let times = match level {
-            Level::User => None,
-            Level::Event => {
-                let featured = data.featured_events();
-                let ts = &data.log.columns.ts_ms;
-                Some(rows.iter().map(|&r| ts[featured[r]]).collect())
-            }
-        };
-        Self {
-            xs: x.select_rows(rows),
-            ys: rows.iter().map(|&r| y[r]).collect(),
-            times,
-            label_delay_ms: data.labels.delay_ms,
-        }
-    }
-}
-
-impl LevelModel {
-    /// Fits a `kind` model of `level` on every row of `rows` (scaling its features where they
-    /// are); returns it with its calibrated scores of those rows (an ensemble's head learns
-    /// from them). At account level the distance from the account's segment is one more column.
-    pub(super) fn fit(
-        kind: DetectorKind,
-        level: Level,
-        rows: Rows,
-        options: &TrainOptions,
-        progress: &dyn Progress,
-    ) -> Result<(Self, Vec<f32>), DetectError> {
-        let Rows {
-            mut xs,
-            ys,
-            times,
-            label_delay_ms,
-        } = rows;
-        let (seed, epochs) = (options.seed, options.epochs);
-        let scaler = Scaler::fit(&xs);
-        scaler.transform_in_place(&mut xs);
-        let segments = match level {
-            Level::User if reads_segment_distance(kind) => SegmentDistance::fit(&xs, seed),
-            _ => None,
-        };
-        if let Some(s) = &segments {
-            xs = s.append_column(&xs);
-        }
-        let mut curve = TrainingCurve::default();
-        let mut net = None;
-        let mut selected = None;
-        let (model, raw) = match kind {
-            DetectorKind::Zscore => (Model::Zscore, zscore::raw_scores(&xs)),
-            DetectorKind::Iforest => {
-                let f = IsolationForest::fit(&xs, seed, progress)?;
-                let raw = f.raw_scores(&xs);
-                (Model::Forest(f), raw)
-            }
-            DetectorKind::Gbdt => {
-                check_two_classes(kind.name(), &ys)?;
-                let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i].is_known()).collect();
-                let targets: Vec<f32> = ys.iter().map(|l| l.target().unwrap_or(0.0)).collect();
-                let plan = SearchPlan {
-                    times: times.as_deref(),
-                    label_delay_ms,
-                    budget: options.search_budget,
-                    seed,
-                };
-                let chosen = selection::select(&xs, &targets, &labelled, &plan, progress)?;
-                let g = selection::refit(
-                    &xs,
-                    &targets,
-                    &labelled,
-                    times.as_deref(),
-                    &chosen,
-                    progress,
-                )?;
-                selected = Some(chosen);
-                let raw = g.predict(&xs);
-                (Model::Boosted(g), raw)
-            }
-            DetectorKind::Autoencoder | DetectorKind::Mlp => {
-                let net_kind = if kind == DetectorKind::Mlp {
-                    NetKind::Mlp
-                } else {
-                    NetKind::Autoencoder
-                };
-                if net_kind == NetKind::Mlp {
-                    check_two_classes(kind.name(), &ys)?;
-                }
-                let mut n = TabularNet::new(net_kind, xs.cols)?;
-                curve = n.fit(&xs, &ys, seed, epochs, progress)?;
-                let raw = n.raw_scores(&xs)?;
-                net = Some(n);
-                (
-                    Model::Net {
-                        kind: net_kind,
-                        in_dim: xs.cols,
-                    },
-                    raw,
-                )
-            }
-            other => {
-                return Err(DetectError::NotTabular {
-                    detector: other.name(),
-                });
-            }
-        };
-        let (calibration, thresholds) = match kind {
-            DetectorKind::Mlp | DetectorKind::Gbdt => {
-                (Calibration::Identity, fit_thresholds(&raw, &ys))
-            }
-            _ => (Calibration::empirical(&raw), UNSUPERVISED_THRESHOLDS),
-        };
-        let scores = raw.into_iter().map(|r| calibration.apply(r)).collect();
-        let model = Self {
-            scaler,
-            model,
-            calibration,
-            thresholds,
-            curve,
-            segments,
-            selection: selected,
-            net,
-        };
-        Ok((model, scores))
-    }
-
-    /// Calibrated scores of every row of `x`, a block of rows at a time (a big log is never
-    /// copied whole).
-    pub(super) fn score(
-        &self,
-        x: &Matrix,
-        progress: &dyn Progress,
-    ) -> Result<Vec<f32>, DetectError> {
-        let mut out = Vec::with_capacity(x.rows);
-        for block in blocks(x.rows) {
-            if progress.is_cancelled() {
-                return Err(DetectError::Cancelled);
-            }
-            out.extend(self.score_block(&x.select_rows(&block))?);
-        }
-        Ok(out)
-    }
-
-    /// Calibrated scores of the rows of one block.
-    pub(super) fn score_block(&self, block: &Matrix) -> Result<Vec<f32>, DetectError> {
-        let mut xs = self.scaler.transform(block);
-        if let Some(s) = &self.segments {
-            xs = s.append_column(&xs);
-        }
-        let raw = match &self.model {
-            Model::Zscore => zscore::raw_scores(&xs),
-            Model::Forest(f) => f.raw_scores(&xs),
-            Model::Boosted(g) => g.predict(&xs),
-            Model::Net { .. } => self
-                .net
-                .as_ref()
-                .ok_or(DetectError::NotTrained)?
-                .raw_scores(&xs)?,
-        };
-        Ok(raw.into_iter().map(|r| self.calibration.apply(r)).collect())
-    }
-
-    pub(super) fn arrays(&self, prefix: &str) -> Result<Vec<Array>, DetectError> {
-        match &self.net {
-            Some(n) => n.arrays(prefix),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// Rebuilds the network (if any) from the weights stored under `prefix`.
-    pub(super) fn restore(&mut self, arrays: &[Array], prefix: &str) -> Result<(), DetectError> {
-        if let Model::Net { kind, in_dim } = self.model {
-            self.net = Some(TabularNet::from_arrays(kind, in_dim, arrays, prefix)?);
-        }
-        Ok(())
-    }
-
-    pub(super) fn thresholds(&self) -> Thresholds {
-        self.thresholds
-    }
-
-    pub(super) fn curve(&self) -> &TrainingCurve {
-        &self.curve
-    }
-
-    pub(super) fn scaler(&self) -> &Scaler {
-        &self.scaler
-    }
-
-    pub(super) fn segments(&self) -> Option<&SegmentDistance> {
-        self.segments.as_ref()
-    }
-
-    pub(super) fn selection(&self) -> Option<&Selection> {
-        self.selection.as_ref()
-    }
-}
-
-/// Whether a `kind` model reads the account's distance from its segment. Measured on the
-/// bundled sample, mean ROC-AUC over six random splits: zscore 0.7549 → 0.7550, iforest
-/// 0.7668 → 0.7690, and the ensemble (through these two) 0.8830 → 0.8838. Supervised models
-/// find the peers fraud hides among in the features themselves (gbdt 0.8825 → 0.8824; the
-/// ensemble with it in its head too, 0.8787), and the autoencoder rebuilds the column badly
-/// (0.6684 → 0.6491).
-fn reads_segment_distance(kind: DetectorKind) -> bool {
-    matches!(kind, DetectorKind::Zscore | DetectorKind::Iforest)
-}
-
-/// `0..rows` in blocks of `BLOCK_ROWS`.
-pub(super) fn blocks(rows: usize) -> impl Iterator<Item = Vec<usize>> {
-    (0..rows)
-        .step_by(BLOCK_ROWS)
-        .map(move |start| (start..(start + BLOCK_ROWS).min(rows)).collect())
-}
-
-fn check_two_classes(name: &'static str, y: &[Label]) -> Result<(), DetectError> {
-    let positive = y.iter().filter(|l| l.is_fraud()).count();
-    let negative = y.iter().filter(|l| l.is_legit()).count();
-    match (positive, negative) {
-        (0, 0) => Err(DetectError::NeedsLabels { detector: name }),
-        (0, _) | (_, 0) => Err(DetectError::OneClass {
-            detector: name,
-            positive,
-            negative,
-        }),
-        _ => Ok(()),
-    }
-}
 
 /// The users a detector learns from, with their labels (unknown for the rest).
 pub(super) fn user_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>, Vec<Label>) {
@@ -434,6 +156,27 @@ impl Detector for TabularDetector {
         self.level(level).ok().and_then(|l| l.selection())
     }
 
+    /// The user-level model refitted fold by fold: cheap for every tabular detector.
+    fn out_of_fold(
+        &self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        if !self.kind.is_supervised() {
+            return Ok(Graded::Unsupervised);
+        }
+        let chosen = self.selection(Level::User);
+        user_out_of_fold(
+            data,
+            options,
+            self.kind,
+            &data.account.values,
+            chosen,
+            progress,
+        )
+    }
+
     fn event_scaler(&self) -> Option<&Scaler> {
         self.learned.as_ref().map(|l| l.event.scaler())
     }
@@ -449,7 +192,7 @@ impl Detector for TabularDetector {
     fn training_curve(&self) -> TrainingCurve {
         self.learned
             .as_ref()
-            .map(|l| l.user.curve.clone())
+            .map(|l| l.user.curve().clone())
             .unwrap_or_default()
     }
 

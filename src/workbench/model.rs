@@ -9,8 +9,9 @@ use super::error::{Result, WorkbenchError};
 use crate::cases::WorkspaceAt;
 use crate::detect::neural::fall_back_to_cpu;
 use crate::detect::{
-    DetectError, Detector, DetectorKind, Level, ModelMeta, Scores, Thresholds, TrainOptions,
-    TrainingCurve, TrainingRecord, align_features, load_model, new_detector, save_model,
+    DetectError, Detector, DetectorKind, Graded, Level, ModelMeta, Scores, Thresholds,
+    TrainOptions, TrainingCurve, TrainingRecord, align_features, load_model, new_detector,
+    save_model,
 };
 use crate::features::{Dataset, Matrix};
 use crate::log::Label;
@@ -37,10 +38,14 @@ pub struct ModelState {
     /// Each account as the model reads it, for models that have such a reading (the sequence
     /// networks): what "similar by the sequence model" measures.
     pub embedding: Option<Arc<Matrix>>,
+    /// The labelled accounts' out-of-sample scores, which the figures the window shows are
+    /// graded on (`ModelState::scores_to_grade`).
+    pub graded: Graded,
 }
 
 impl ModelState {
     fn new(detector: Box<dyn Detector>, scores: Scores, dir: PathBuf) -> Self {
+        let kind = detector.kind();
         Self {
             thresholds: detector.thresholds(Level::User),
             curve: detector.training_curve(),
@@ -54,16 +59,26 @@ impl ModelState {
             from_disk: false,
             save_error: None,
             embedding: None,
+            graded: Graded::before_folding(kind.learns_from_labels()),
         }
     }
 
-    /// Reads every account of `data` through the model, where it has such a reading.
-    fn with_embedding(mut self, data: &Dataset, progress: &dyn Progress) -> Result<Self> {
+    /// Reads every account of `data` through the model, where it has such a reading, and
+    /// scores each labelled account with the model refitted without its label.
+    fn with_readings(mut self, data: &Dataset, progress: &dyn Progress) -> Result<Self> {
         self.embedding = self
             .detector
             .account_embedding(data, progress)?
             .map(Arc::new);
+        let options = TrainOptions::all_users(data, super::defaults::SEED);
+        self.graded = self.detector.out_of_fold(data, &options, progress)?;
         Ok(self)
+    }
+
+    /// Each account's score to grade the model by: out of fold for the accounts whose label
+    /// it learnt, the score itself for the rest.
+    pub fn scores_to_grade(&self) -> Vec<f32> {
+        self.graded.scores_to_grade(&self.scores.user)
     }
 }
 
@@ -222,7 +237,7 @@ fn read_model(
         from_disk: true,
         ..ModelState::new(detector, scores, dir)
     }
-    .with_embedding(data, progress)
+    .with_readings(data, progress)
 }
 
 /// The quick first look (`defaults::FIRST_LOOK`, unsupervised) trained on `data`: scores an
@@ -283,5 +298,5 @@ pub fn train_and_score(
         save_error,
         ..ModelState::new(fitted.detector, scores, dir)
     }
-    .with_embedding(data, progress)
+    .with_readings(data, progress)
 }

@@ -13,11 +13,14 @@ use crate::features::Dataset;
 use crate::progress::Progress;
 
 /// Metrics of one model on the labels known when it was compared.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ModelReport {
     pub detector: String,
     pub labels: usize,
     pub metrics: Metrics,
+    /// Graded on scores from models that did not learn the labels graded (out of fold), or
+    /// on the labels the model learnt from.
+    pub out_of_sample: bool,
 }
 
 /// What a retrain needs, taken from the triage when it starts (it then runs elsewhere).

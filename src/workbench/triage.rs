@@ -83,6 +83,8 @@ struct Shown {
     view: ThresholdView,
     histogram: Vec<Bin>,
     pr_curve: Vec<(f64, f64)>,
+    /// The model's quality on the labels shown (out of sample where it can be).
+    quality: ModelReport,
     /// Renewed whenever the labels or the segments change.
     version: u64,
 }
@@ -136,6 +138,7 @@ impl Triage {
                 view: ThresholdView::new(&[], &[]),
                 histogram: Vec::new(),
                 pr_curve: Vec::new(),
+                quality: ModelReport::default(),
                 version: 0,
             },
             queue: Vec::new(),
@@ -406,6 +409,18 @@ impl Triage {
     /// (recall, precision) along the scores, at most `PR_POINTS`.
     pub fn pr_curve(&self) -> &[(f64, f64)] {
         &self.shown.pr_curve
+    }
+
+    /// Whether precision and recall (at a threshold, and the curve) are counted on
+    /// out-of-sample scores of the labelled accounts, or on the labels the model learnt.
+    pub fn graded_out_of_sample(&self) -> bool {
+        self.shown.view.is_graded()
+    }
+
+    /// The current model's ROC-AUC, AP and the rest on the labels shown, as of the last
+    /// change of labels or model.
+    pub fn quality(&self) -> &ModelReport {
+        &self.shown.quality
     }
 
     /// Renewed whenever the labels shown or the segments change: what caches of views of them

@@ -106,6 +106,11 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
             ),
         );
     }
+    if t.graded_out_of_sample() {
+        ui.weak(t!("dist.graded_out_of_sample"));
+    } else {
+        ui.colored_label(Color32::from_rgb(230, 160, 40), t!("dist.graded_in_sample"));
+    }
     confusion_ui(ui, &s);
     pr_curve_ui(ui, t, &s);
 }

@@ -70,10 +70,22 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     ));
     ui.separator();
     match t.retrain_report() {
-        Some((before, after)) => before_after_ui(ui, before, after),
+        Some((before, after)) => {
+            ui.label(t!("model.last_retrain", n = after.labels));
+            reports_ui(
+                ui,
+                "before_after",
+                &[(t!("model.before"), before), (t!("model.after"), after)],
+            );
+        }
         None => {
             ui.weak(t!("model.no_report"));
         }
+    }
+    let now = t.quality();
+    if now.labels > 0 {
+        ui.label(t!("model.now_graded", n = now.labels));
+        reports_ui(ui, "quality_now", &[(t!("model.now"), now)]);
     }
     ui.separator();
     ui.horizontal(|ui| {
@@ -95,32 +107,35 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     curve_ui(ui, t);
 }
 
-fn before_after_ui(ui: &mut egui::Ui, before: &ModelReport, after: &ModelReport) {
-    ui.label(t!("model.last_retrain", n = after.labels));
-    egui::Grid::new("before_after")
-        .striped(true)
-        .show(ui, |ui| {
-            for h in ["", "ROC-AUC", "AP", "P@100"] {
-                ui.strong(h);
+/// Models' figures side by side, each saying whether it is graded out of sample.
+fn reports_ui(ui: &mut egui::Ui, id: &str, rows: &[(std::borrow::Cow<'_, str>, &ModelReport)]) {
+    egui::Grid::new(id).striped(true).show(ui, |ui| {
+        for h in ["", "ROC-AUC", "AP", "P@100"] {
+            ui.strong(h);
+        }
+        ui.strong(t!("metric.precision"));
+        ui.strong(t!("metric.recall"));
+        ui.end_row();
+        for (name, r) in rows {
+            let graded = if r.out_of_sample {
+                t!("model.out_of_sample")
+            } else {
+                t!("model.in_sample")
+            };
+            ui.label(format!("{name} ({}, {graded})", r.detector));
+            let m = &r.metrics;
+            for v in [
+                m.roc_auc,
+                m.average_precision,
+                m.precision_at_100,
+                m.precision,
+                m.recall,
+            ] {
+                ui.label(metric_text(v, 3));
             }
-            ui.strong(t!("metric.precision"));
-            ui.strong(t!("metric.recall"));
             ui.end_row();
-            for (name, r) in [(t!("model.before"), before), (t!("model.after"), after)] {
-                ui.label(format!("{name} ({})", r.detector));
-                let m = &r.metrics;
-                for v in [
-                    m.roc_auc,
-                    m.average_precision,
-                    m.precision_at_100,
-                    m.precision,
-                    m.recall,
-                ] {
-                    ui.label(metric_text(v, 3));
-                }
-                ui.end_row();
-            }
-        });
+        }
+    });
 }
 
 fn comparison_ui(ui: &mut egui::Ui, rows: &[EvalRow]) {

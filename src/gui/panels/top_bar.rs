@@ -114,12 +114,24 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         when = when,
         labels = lang.number(m.labelled_users as u64)
     ));
-    if let Some((_, after)) = t.retrain_report() {
-        ui.label(format!(
-            "· ROC-AUC {} AP {}",
-            metric_text(after.metrics.roc_auc, 3),
-            metric_text(after.metrics.average_precision, 3)
-        ));
+    let q = t.quality();
+    if !q.metrics.roc_auc.is_nan() {
+        let (auc, ap) = (
+            metric_text(q.metrics.roc_auc, 3),
+            metric_text(q.metrics.average_precision, 3),
+        );
+        let (text, why) = if q.out_of_sample {
+            (
+                t!("top.quality_out_of_sample", auc = auc, ap = ap),
+                t!("dist.graded_out_of_sample"),
+            )
+        } else {
+            (
+                t!("top.quality_in_sample", auc = auc, ap = ap),
+                t!("dist.graded_in_sample"),
+            )
+        };
+        ui.label(text).on_hover_text(why);
     }
 }
 

@@ -18,9 +18,15 @@ impl Triage {
         let shown = &mut self.shown;
         shown.labels = display_labels(&self.session.log_labels, &verdicts);
         shown.version = next_generation();
-        shown.view = ThresholdView::new(&self.session.model.scores.user, &shown.labels);
+        let model = &self.session.model;
+        shown.view = if model.graded.is_out_of_sample() {
+            ThresholdView::graded(&model.scores.user, &model.scores_to_grade(), &shown.labels)
+        } else {
+            ThresholdView::new(&model.scores.user, &shown.labels)
+        };
         shown.histogram = shown.view.histogram(HISTOGRAM_BINS);
         shown.pr_curve = shown.view.pr_curve(PR_POINTS);
+        self.shown.quality = self.report();
     }
 
     /// Gives the selected account `verdict` (on disk when this returns) and moves to the next

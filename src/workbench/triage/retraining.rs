@@ -79,17 +79,16 @@ impl Triage {
         self.rebuild_queue();
     }
 
-    /// Metrics of the current scores on the labels now known.
+    /// Metrics of the current model on the labels now known, graded out of sample where the
+    /// model can be (`ModelState::graded`).
     pub fn report(&self) -> ModelReport {
         let labels = self.labels();
+        let model = &self.session.model;
         ModelReport {
-            detector: self.session.model.kind.name().to_string(),
+            detector: model.kind.name().to_string(),
             labels: labels.iter().filter(|l| l.is_known()).count(),
-            metrics: metrics(
-                &self.session.model.scores.user,
-                labels,
-                self.thresholds.suspicious,
-            ),
+            metrics: metrics(&model.scores_to_grade(), labels, self.thresholds.suspicious),
+            out_of_sample: model.graded.is_out_of_sample(),
         }
     }
 }

@@ -1,0 +1,59 @@
+//! Honest figures: each labelled account scored by a model that never learnt its label. A
+//! model graded on the labels it learnt from looks better than it is, and a lead who sets a
+//! threshold by such figures is misled.
+
+use super::graded::Graded;
+use super::holdout::stratified_folds;
+use super::level_model::{LevelModel, Rows};
+use super::selection::Selection;
+use super::{DetectError, DetectorKind, Level, TrainOptions};
+use crate::features::{Dataset, Matrix};
+use crate::progress::Progress;
+
+/// Each labelled account is scored by the model fitted on the other folds.
+pub const FOLDS: usize = 5;
+
+/// The labelled training users in `FOLDS` stratified folds; none with too few of either class.
+fn folds(data: &Dataset, options: &TrainOptions) -> Vec<Vec<usize>> {
+    let labels = &data.labels.user;
+    let labelled: Vec<usize> = (0..data.users())
+        .filter(|&u| options.train_users[u] && labels[u].is_known())
+        .collect();
+    let fraud = labelled.iter().filter(|&&u| labels[u].is_fraud()).count();
+    if fraud < FOLDS || labelled.len() - fraud < FOLDS {
+        return Vec::new();
+    }
+    stratified_folds(&labelled, |u| labels[u].is_fraud(), FOLDS, options.seed)
+}
+
+/// Out-of-fold scores of a user-level `kind` model on `x` (one row per user): per fold, the
+/// model refitted on the other folds' users, with `chosen` settings where a search chose them.
+pub(super) fn user_out_of_fold(
+    data: &Dataset,
+    options: &TrainOptions,
+    kind: DetectorKind,
+    x: &Matrix,
+    chosen: Option<&Selection>,
+    progress: &dyn Progress,
+) -> Result<Graded, DetectError> {
+    let folds = folds(data, options);
+    if folds.is_empty() {
+        return Ok(Graded::InSample);
+    }
+    let mut out = vec![f32::NAN; data.users()];
+    for held in &folds {
+        let mut left_out = vec![false; data.users()];
+        for &u in held {
+            left_out[u] = true;
+        }
+        let rows: Vec<usize> = (0..data.users())
+            .filter(|&u| options.train_users[u] && !left_out[u])
+            .collect();
+        let rows = Rows::of(data, Level::User, x, &rows, &data.labels.user);
+        let (model, _) = LevelModel::fit_as(kind, Level::User, rows, options, chosen, progress)?;
+        for (&u, s) in held.iter().zip(model.score_block(&x.select_rows(held))?) {
+            out[u] = s;
+        }
+    }
+    Ok(Graded::OutOfFold(out))
+}
