@@ -11,6 +11,7 @@ use crate::eval::Split;
 use crate::log::{parse_duration_ms, parse_instant};
 use crate::predict::Target;
 use crate::rules::{ListKind, RuleAction};
+use crate::sample::Scenario;
 use crate::words::Language;
 use crate::workbench::{LabelFilter, RiskFilter, defaults};
 
@@ -93,6 +94,10 @@ pub enum Command {
         /// Where to write `user,label,scenario`.
         #[arg(long)]
         labels_out: Option<PathBuf>,
+        /// Which shop: `shop` (every fraud pattern) or `entity-drift` (mostly compromised
+        /// checkouts that only the seller and the timing give away, new ones every week).
+        #[arg(long, value_enum, default_value = "shop")]
+        scenario: Scenario,
     },
     /// Train a detector on a log and write the model directory.
     Train(TrainArgs),

@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use super::args::{Command, LabelsCommand};
 use super::{inspect, labels, lists, models, predict, rules, segments, team, watch};
+use crate::sample::SampleConfig;
 
 /// Runs `command`.
 pub fn run(command: Command) -> Result<()> {
@@ -21,7 +22,18 @@ pub fn run(command: Command) -> Result<()> {
             seed,
             out,
             labels_out,
-        } => inspect::gen_sample(users, days, seed, &out, labels_out.as_deref()),
+            scenario,
+        } => inspect::gen_sample(
+            SampleConfig {
+                users,
+                days,
+                seed,
+                scenario,
+                ..SampleConfig::default()
+            },
+            &out,
+            labels_out.as_deref(),
+        ),
         Command::Train(args) => models::train(&args),
         Command::Score(args) => models::score(&args),
         Command::Eval(args) => models::eval(&args),

@@ -41,21 +41,9 @@ pub fn inspect(
     Ok(())
 }
 
-pub fn gen_sample(
-    users: usize,
-    days: u32,
-    seed: u64,
-    out: &Path,
-    labels: Option<&Path>,
-) -> Result<()> {
-    anyhow::ensure!(users > 0, "--users must be at least 1");
-    anyhow::ensure!(days > 0, "--days must be at least 1");
-    let config = SampleConfig {
-        users,
-        days,
-        seed,
-        ..SampleConfig::default()
-    };
+pub fn gen_sample(config: SampleConfig, out: &Path, labels: Option<&Path>) -> Result<()> {
+    anyhow::ensure!(config.users > 0, "--users must be at least 1");
+    anyhow::ensure!(config.days > 0, "--days must be at least 1");
     let s = sample::generate(&config);
     sample::write_log(&s, out)?;
     if let Some(labels) = labels {

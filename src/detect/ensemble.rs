@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::calibrate::{Calibration, TieBreak, UNSUPERVISED_THRESHOLDS};
 use super::graded::Graded;
 use super::level_model::{LevelModel, Rows, blocks};
-use super::out_of_fold::user_out_of_fold;
+use super::out_of_fold::{thresholds_out_of_fold, user_out_of_fold};
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
@@ -58,6 +58,9 @@ struct Heads {
 pub struct Ensemble {
     bases: Vec<TabularDetector>,
     heads: Option<Heads>,
+    /// The out-of-fold scores worked out when fitting (the thresholds are fitted on them),
+    /// kept for `out_of_fold` on the same data.
+    graded: Option<Graded>,
 }
 
 impl Ensemble {
@@ -65,6 +68,7 @@ impl Ensemble {
         Self {
             bases: BASES.iter().map(|&k| TabularDetector::new(k)).collect(),
             heads: None,
+            graded: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl Ensemble {
         Ok(Self {
             bases,
             heads: Some(heads),
+            graded: None,
         })
     }
 
@@ -136,6 +141,40 @@ impl Ensemble {
         }
         let calibration = Calibration::empirical(&mean_rows(&base));
         Ok((Head::Consensus { calibration }, TieBreak::default()))
+    }
+
+    /// Only the user head learns from labels: it alone is refitted per fold, on the same base
+    /// scores (the bases never read a label).
+    fn fold_user_head(
+        &self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        let heads = self.heads.as_ref().ok_or(DetectError::NotTrained)?;
+        let Head::Supervised(head) = &heads.user else {
+            return Ok(Graded::Unsupervised);
+        };
+        let x = &data.account.values;
+        let mut base = Vec::with_capacity(x.rows);
+        for rows in blocks(x.rows) {
+            let block = self.base_block(Level::User, &x.select_rows(&rows))?;
+            base.extend_from_slice(&block.data);
+        }
+        let base = Matrix {
+            rows: x.rows,
+            cols: self.bases.len(),
+            data: base,
+        };
+        let x = x.hstack(&base);
+        user_out_of_fold(
+            data,
+            options,
+            DetectorKind::Gbdt,
+            &x,
+            head.selection(),
+            progress,
+        )
     }
 
     /// Every row of `x` scored by its level's head, a block at a time.
@@ -243,6 +282,14 @@ impl Detector for Ensemble {
             user_ties,
             event_ties,
         });
+        let graded = self.fold_user_head(data, options, progress)?;
+        if let (Some(t), Some(Head::Supervised(m))) = (
+            thresholds_out_of_fold(&graded, &data.labels.user),
+            self.heads.as_mut().map(|h| &mut h.user),
+        ) {
+            m.set_thresholds(t);
+        }
+        self.graded = Some(graded);
         Ok(())
     }
 
@@ -277,38 +324,16 @@ impl Detector for Ensemble {
         self.bases.first().and_then(|b| b.event_scaler())
     }
 
-    /// Only the user head learns from labels: it alone is refitted per fold, on the same base
-    /// scores (the bases never read a label).
     fn out_of_fold(
         &self,
         data: &Dataset,
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Graded, DetectError> {
-        let heads = self.heads.as_ref().ok_or(DetectError::NotTrained)?;
-        let Head::Supervised(head) = &heads.user else {
-            return Ok(Graded::Unsupervised);
-        };
-        let x = &data.account.values;
-        let mut base = Vec::with_capacity(x.rows);
-        for rows in blocks(x.rows) {
-            let block = self.base_block(Level::User, &x.select_rows(&rows))?;
-            base.extend_from_slice(&block.data);
+        match &self.graded {
+            Some(g) => Ok(g.clone()),
+            None => self.fold_user_head(data, options, progress),
         }
-        let base = Matrix {
-            rows: x.rows,
-            cols: self.bases.len(),
-            data: base,
-        };
-        let x = x.hstack(&base);
-        user_out_of_fold(
-            data,
-            options,
-            DetectorKind::Gbdt,
-            &x,
-            head.selection(),
-            progress,
-        )
     }
 
     fn selection(&self, level: Level) -> Option<&Selection> {

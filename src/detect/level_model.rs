@@ -260,6 +260,11 @@ impl LevelModel {
         self.thresholds
     }
 
+    /// Thresholds fitted elsewhere (on out-of-fold scores) in place of the training rows' own.
+    pub(super) fn set_thresholds(&mut self, thresholds: Thresholds) {
+        self.thresholds = thresholds;
+    }
+
     pub(super) fn curve(&self) -> &TrainingCurve {
         &self.curve
     }

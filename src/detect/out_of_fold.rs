@@ -2,12 +2,14 @@
 //! model graded on the labels it learnt from looks better than it is, and a lead who sets a
 //! threshold by such figures is misled.
 
+use super::calibrate::fit_thresholds;
 use super::graded::Graded;
 use super::holdout::stratified_folds;
 use super::level_model::{LevelModel, Rows};
 use super::selection::Selection;
-use super::{DetectError, DetectorKind, Level, TrainOptions};
+use super::{DetectError, DetectorKind, Level, Thresholds, TrainOptions};
 use crate::features::{Dataset, Matrix};
+use crate::log::Label;
 use crate::progress::Progress;
 
 /// Each labelled account is scored by the model fitted on the other folds.
@@ -56,4 +58,20 @@ pub(super) fn user_out_of_fold(
         }
     }
     Ok(Graded::OutOfFold(out))
+}
+
+/// Thresholds fitted on the out-of-fold scores of the labelled accounts (`labels` per user):
+/// fitted on the scores of the labels the model learnt, they sit where an overfitted model is
+/// sure, and flag a fraction of the fraud it meets.
+pub(super) fn thresholds_out_of_fold(graded: &Graded, labels: &[Label]) -> Option<Thresholds> {
+    let Graded::OutOfFold(oof) = graded else {
+        return None;
+    };
+    let (scores, labels): (Vec<f32>, Vec<Label>) = oof
+        .iter()
+        .zip(labels)
+        .filter(|(s, l)| s.is_finite() && l.is_known())
+        .map(|(&s, &l)| (s, l))
+        .unzip();
+    Some(fit_thresholds(&scores, &labels))
 }

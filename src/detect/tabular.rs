@@ -7,7 +7,7 @@ use super::calibrate::UNSUPERVISED_THRESHOLDS;
 use super::graded::Graded;
 use super::holdout::event_sample;
 use super::level_model::{LevelModel, Rows};
-use super::out_of_fold::user_out_of_fold;
+use super::out_of_fold::{thresholds_out_of_fold, user_out_of_fold};
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
@@ -49,6 +49,9 @@ struct Learned {
 pub struct TabularDetector {
     kind: DetectorKind,
     learned: Option<Learned>,
+    /// The out-of-fold scores worked out when fitting (a supervised detector's user
+    /// thresholds are fitted on them), kept for `out_of_fold` on the same data.
+    graded: Option<Graded>,
 }
 
 impl TabularDetector {
@@ -56,6 +59,7 @@ impl TabularDetector {
         Self {
             kind,
             learned: None,
+            graded: None,
         }
     }
 
@@ -74,6 +78,7 @@ impl TabularDetector {
         Ok(Self {
             kind,
             learned: Some(learned),
+            graded: None,
         })
     }
 }
@@ -109,6 +114,27 @@ impl TabularDetector {
         Ok((user_scores, event_scores))
     }
 
+    /// The user-level model refitted fold by fold: cheap for every tabular detector.
+    fn fold_user_level(
+        &self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        if !self.kind.is_supervised() {
+            return Ok(Graded::Unsupervised);
+        }
+        let chosen = self.selection(Level::User);
+        user_out_of_fold(
+            data,
+            options,
+            self.kind,
+            &data.account.values,
+            chosen,
+            progress,
+        )
+    }
+
     /// The trained model of one level.
     pub(super) fn level(&self, level: Level) -> Result<&LevelModel, DetectError> {
         let l = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
@@ -133,6 +159,14 @@ impl Detector for TabularDetector {
         let users = user_rows(data, options);
         let events = event_rows(data, options);
         self.fit_rows(data, &users, &events, options, progress)?;
+        let graded = self.fold_user_level(data, options, progress)?;
+        if let (Some(t), Some(l)) = (
+            thresholds_out_of_fold(&graded, &data.labels.user),
+            self.learned.as_mut(),
+        ) {
+            l.user.set_thresholds(t);
+        }
+        self.graded = Some(graded);
         Ok(())
     }
 
@@ -156,25 +190,16 @@ impl Detector for TabularDetector {
         self.level(level).ok().and_then(|l| l.selection())
     }
 
-    /// The user-level model refitted fold by fold: cheap for every tabular detector.
     fn out_of_fold(
         &self,
         data: &Dataset,
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Graded, DetectError> {
-        if !self.kind.is_supervised() {
-            return Ok(Graded::Unsupervised);
+        match &self.graded {
+            Some(g) => Ok(g.clone()),
+            None => self.fold_user_level(data, options, progress),
         }
-        let chosen = self.selection(Level::User);
-        user_out_of_fold(
-            data,
-            options,
-            self.kind,
-            &data.account.values,
-            chosen,
-            progress,
-        )
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {

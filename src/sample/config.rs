@@ -3,12 +3,25 @@
 /// 2026-10-01T00:00:00Z: the default first day of a generated log.
 pub const DEFAULT_START_MS: i64 = 1_790_812_800_000;
 
+/// Which shop is generated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// Every fraud pattern of DESIGN.md, in the proportions of a month of a shop.
+    #[default]
+    Shop,
+    /// Hard enough to tell methods apart: most fraud is payments through compromised
+    /// checkouts (normal amounts from normal customers: only the seller and the timing give
+    /// it away), new compromises start week after week, and account fraud is scarce.
+    EntityDrift,
+}
+
 #[derive(Clone, Debug)]
 pub struct SampleConfig {
     pub users: usize,
     pub days: u32,
     pub seed: u64,
     pub start_ms: i64,
+    pub scenario: Scenario,
 }
 
 impl Default for SampleConfig {
@@ -18,6 +31,7 @@ impl Default for SampleConfig {
             days: 30,
             seed: 7,
             start_ms: DEFAULT_START_MS,
+            scenario: Scenario::Shop,
         }
     }
 }

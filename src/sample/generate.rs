@@ -4,7 +4,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::config::SampleConfig;
+use super::config::{SampleConfig, Scenario};
 use super::event::Event;
 use super::persona::{Persona, UserTruth};
 use super::shop::{Shop, UserCtx};
@@ -20,11 +20,11 @@ pub struct Sample {
 }
 
 /// How many users each fraud scenario gets: at least one each (three for a ring), the rest
-/// of about 4 % of users by weight.
-fn fraud_quota(users: usize) -> Vec<(Persona, usize)> {
+/// of `share` of users by weight.
+fn fraud_quota(users: usize, share: f64) -> Vec<(Persona, usize)> {
     let weights = [15, 10, 10, 15, 10, 10, 10, 20];
     let minimum = |p: Persona| if p == Persona::PromoRing { 3 } else { 1 };
-    let target = (users as f64 * 0.04).round() as usize;
+    let target = (users as f64 * share).round() as usize;
     let base: usize = Persona::FRAUD.iter().map(|&p| minimum(p)).sum();
     let extra = target.saturating_sub(base);
     Persona::FRAUD
@@ -46,7 +46,13 @@ fn legit_persona(r: f64) -> Persona {
 pub fn generate(config: &SampleConfig) -> Sample {
     use rand::RngExt;
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let quota = fraud_quota(config.users.max(30));
+    // In the entity-drift shop fraud lives mostly at sellers: fraud accounts are a quarter
+    // as common.
+    let share = match config.scenario {
+        Scenario::Shop => 0.04,
+        Scenario::EntityDrift => 0.01,
+    };
+    let quota = fraud_quota(config.users.max(30), share);
     let n_fraud: usize = quota.iter().map(|(_, n)| n).sum();
     let users_total = config.users.max(n_fraud + 10);
     let mut personas: Vec<Persona> = quota
@@ -102,10 +108,10 @@ mod tests {
 
     #[test]
     fn quota_covers_every_scenario_and_about_four_percent() {
-        let q = fraud_quota(5000);
+        let q = fraud_quota(5000, 0.04);
         assert_eq!(q.len(), 8);
         let total: usize = q.iter().map(|(_, n)| n).sum();
         assert!((150..=250).contains(&total), "{total}");
-        assert!(fraud_quota(30).iter().all(|(_, n)| *n >= 1));
+        assert!(fraud_quota(30, 0.04).iter().all(|(_, n)| *n >= 1));
     }
 }

@@ -13,7 +13,7 @@ mod shop;
 mod write;
 
 pub use burst::card_testing_burst;
-pub use config::{DEFAULT_START_MS, SampleConfig};
+pub use config::{DEFAULT_START_MS, SampleConfig, Scenario};
 pub use event::{Event, EventKind};
 pub use generate::{Sample, generate};
 pub use persona::{Persona, UserTruth};

@@ -4,7 +4,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::config::SampleConfig;
+use super::config::{SampleConfig, Scenario};
 use super::event::{Event, EventKind};
 use super::persona::Persona;
 use crate::time_units::{DAY_MS, HOUR_MS};
@@ -190,8 +190,13 @@ impl Shop {
         self.boosted_items = (0..8)
             .map(|_| listed[rng.random_range(0..listed.len())])
             .collect();
-        // About one compromised checkout per thousand users, each open two to four weeks.
-        let n = (config.users / 1000).clamp(2, 20);
+        // About one compromised checkout per thousand users, each open two to four weeks; in
+        // the entity-drift shop one per 400 users, each one to three weeks, so new ones open
+        // every week.
+        let (n, weeks) = match config.scenario {
+            Scenario::Shop => ((config.users / 1000).clamp(2, 20), 2..=4),
+            Scenario::EntityDrift => ((config.users / 400).clamp(3, N_SELLERS as usize / 3), 1..=3),
+        };
         let day = |d: u32| config.start_ms + d as i64 * DAY_MS;
         while self.compromised.len() < n {
             let seller = rng.random_range(0..N_SELLERS);
@@ -199,7 +204,7 @@ impl Shop {
                 continue;
             }
             let from = rng.random_range(0..config.days.max(2) - 1);
-            let weeks = rng.random_range(2..=4);
+            let weeks = rng.random_range(weeks.clone());
             self.compromised
                 .push((seller, day(from), day((from + 7 * weeks).min(config.days))));
         }
