@@ -411,6 +411,10 @@ pub struct TrainArgs {
     pub epochs: usize,
     #[arg(long, default_value_t = defaults::SEED)]
     pub seed: u64,
+    /// How many candidate models the boosted trees' search over time grows (1: the default
+    /// settings, no search).
+    #[arg(long = "search", default_value_t = crate::detect::DEFAULT_SEARCH_BUDGET, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub search_budget: usize,
     /// The model directory to write.
     #[arg(long)]
     pub out: PathBuf,

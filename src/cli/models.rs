@@ -27,6 +27,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         until_ms: args.until_ms,
         epochs: args.epochs,
         seed: args.seed,
+        search_budget: args.search_budget,
         out: args.out.clone(),
     };
     let t = workbench::train(&source(&args.data), &request, &progress)?;

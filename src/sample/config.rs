@@ -11,7 +11,7 @@ pub enum Scenario {
     Shop,
     /// Hard enough to tell methods apart: most fraud is payments through compromised
     /// checkouts (normal amounts from normal customers: only the seller and the timing give
-    /// it away), new compromises start week after week, and account fraud is scarce.
+    /// it away), new compromises start week after week, and account fraud is a tenth as common.
     EntityDrift,
 }
 

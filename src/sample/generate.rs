@@ -46,11 +46,11 @@ fn legit_persona(r: f64) -> Persona {
 pub fn generate(config: &SampleConfig) -> Sample {
     use rand::RngExt;
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    // In the entity-drift shop fraud lives mostly at sellers: fraud accounts are a quarter
-    // as common.
+    // In the entity-drift shop fraud lives mostly at sellers: fraud accounts are a tenth as
+    // common.
     let share = match config.scenario {
         Scenario::Shop => 0.04,
-        Scenario::EntityDrift => 0.01,
+        Scenario::EntityDrift => 0.004,
     };
     let quota = fraud_quota(config.users.max(30), share);
     let n_fraud: usize = quota.iter().map(|(_, n)| n).sum();

@@ -191,11 +191,11 @@ impl Shop {
             .map(|_| listed[rng.random_range(0..listed.len())])
             .collect();
         // About one compromised checkout per thousand users, each open two to four weeks; in
-        // the entity-drift shop one per 400 users, each one to three weeks, so new ones open
+        // the entity-drift shop one per 200 users, each one to three weeks, so new ones open
         // every week.
         let (n, weeks) = match config.scenario {
             Scenario::Shop => ((config.users / 1000).clamp(2, 20), 2..=4),
-            Scenario::EntityDrift => ((config.users / 400).clamp(3, N_SELLERS as usize / 3), 1..=3),
+            Scenario::EntityDrift => ((config.users / 200).clamp(3, N_SELLERS as usize / 2), 1..=3),
         };
         let day = |d: u32| config.start_ms + d as i64 * DAY_MS;
         while self.compromised.len() < n {

@@ -15,6 +15,8 @@ pub struct TrainRequest {
     pub until_ms: Option<i64>,
     pub epochs: usize,
     pub seed: u64,
+    /// Candidate models the boosted trees' search grows (`TrainOptions::search_budget`).
+    pub search_budget: usize,
     pub out: PathBuf,
 }
 
@@ -50,6 +52,7 @@ pub fn train(
     };
     let options = TrainOptions {
         epochs: request.epochs,
+        search_budget: request.search_budget,
         ..TrainOptions::all_users(&data, request.seed)
     };
     let fitted = fit(&data, request.detector, &options, progress)?;
