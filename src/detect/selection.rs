@@ -267,7 +267,7 @@ pub fn select(
         tried += 1;
         first.push((ap, candidate, chosen));
     }
-    let contenders: Vec<(f64, Settings, Settings)> = if pairs.len() <= 1 {
+    let contenders: Vec<(f64, Settings, Settings)> = if pairs.len() <= 1 || first.len() <= 1 {
         first
     } else {
         let challenger = first

@@ -9,6 +9,7 @@ use super::panel::Panel;
 use crate::gui::command::Command;
 use crate::gui::view::{Message, View};
 use crate::workbench::Triage;
+use crate::workbench::compute_device_name;
 
 /// Which model the queue is ordered by, and whether a better one is on its way.
 fn ordered_by(t: &Triage) -> String {
@@ -51,6 +52,8 @@ impl Panel for StatusBar {
                 None => {}
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                // Here rather than in the crowded top bar, where the model's figures need room.
+                ui.weak(t!("top.device", device = compute_device_name()));
                 if !view.has_cjk_font {
                     ui.weak(t!("status.no_cjk"));
                 }

@@ -1,5 +1,5 @@
 //! The top bar: the File menu, then what is loaded (file, events, users, time range), the model
-//! (detector, when trained, its fit on the labels) and the compute device; and the typed-path
+//! (detector, when trained, its figures out of sample); and the typed-path
 //! window for machines without a native file dialog.
 
 use eframe::egui;
@@ -11,7 +11,7 @@ use super::panel::Panel;
 use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::View;
-use crate::workbench::{Triage, compute_device_name};
+use crate::workbench::Triage;
 
 #[derive(Default)]
 pub struct TopBar {
@@ -58,7 +58,6 @@ impl Panel for TopBar {
             // were drawn over the model's summary when the window is narrow.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 language_ui(ui, view, out);
-                ui.label(t!("top.device", device = compute_device_name()));
             });
         });
         self.open_path_ui(ui.ctx(), out);
