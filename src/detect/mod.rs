@@ -17,6 +17,7 @@ mod iforest;
 mod level_model;
 pub mod neural;
 mod out_of_fold;
+mod parallel;
 mod reasons;
 mod registry;
 mod risk;

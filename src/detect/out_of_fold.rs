@@ -6,6 +6,7 @@ use super::calibrate::fit_thresholds;
 use super::graded::Graded;
 use super::holdout::stratified_folds;
 use super::level_model::{LevelModel, Rows};
+use super::parallel::in_parallel;
 use super::selection::Selection;
 use super::{DetectError, DetectorKind, Level, Thresholds, TrainOptions};
 use crate::features::{Dataset, Matrix};
@@ -42,8 +43,7 @@ pub(super) fn user_out_of_fold(
     if folds.is_empty() {
         return Ok(Graded::InSample);
     }
-    let mut out = vec![f32::NAN; data.users()];
-    for held in &folds {
+    let fit_fold = |held: &Vec<usize>| -> Result<Vec<f32>, DetectError> {
         let mut left_out = vec![false; data.users()];
         for &u in held {
             left_out[u] = true;
@@ -53,7 +53,17 @@ pub(super) fn user_out_of_fold(
             .collect();
         let rows = Rows::of(data, Level::User, x, &rows, &data.labels.user);
         let (model, _) = LevelModel::fit_as(kind, Level::User, rows, options, chosen, progress)?;
-        for (&u, s) in held.iter().zip(model.score_block(&x.select_rows(held))?) {
+        model.score_block(&x.select_rows(held))
+    };
+    // Trees fold side by side; a network trains on every core already (and on one GPU).
+    let scored = if kind == DetectorKind::Gbdt {
+        in_parallel(&folds, fit_fold)
+    } else {
+        folds.iter().map(fit_fold).collect()
+    };
+    let mut out = vec![f32::NAN; data.users()];
+    for (held, scores) in folds.iter().zip(scored) {
+        for (&u, s) in held.iter().zip(scores?) {
             out[u] = s;
         }
     }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::DetectError;
 use super::gbdt::{Binned, Gbdt, Settings};
 use super::holdout::{cap_keeping_positives, stratified_folds};
+use super::parallel::in_parallel;
 use crate::features::Matrix;
 use crate::log::Label;
 use crate::progress::Progress;
@@ -181,7 +182,8 @@ fn candidates(budget: usize, fraud_ratio: f64, seed: u64) -> Vec<Settings> {
 }
 
 /// One candidate's grade on one split: its model's validation AP and the trees early
-/// stopping kept.
+/// stopping kept. The model learns from a copy of the split's rows alone, so a search of a
+/// big table holds the rows it reads, not the table, once per candidate growing at a time.
 fn grade(
     x: &Matrix,
     y: &[f32],
@@ -189,34 +191,61 @@ fn grade(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<(f64, usize), DetectError> {
-    let binned = Binned::of(x, train);
-    let model = Gbdt::fit_binned(&binned, x, y, (train, val), settings, progress)?;
+    let rows: Vec<usize> = train.iter().chain(val).copied().collect();
+    let sub = x.select_rows(&rows);
+    let sub_y: Vec<f32> = rows.iter().map(|&r| y[r]).collect();
+    let (sub_train, sub_val): (Vec<usize>, Vec<usize>) = (
+        (0..train.len()).collect(),
+        (train.len()..rows.len()).collect(),
+    );
+    let binned = Binned::of(&sub, &sub_train);
+    let model = Gbdt::fit_binned(
+        &binned,
+        &sub,
+        &sub_y,
+        (&sub_train, &sub_val),
+        settings,
+        progress,
+    )?;
     let labels: Vec<Label> = val.iter().map(|&r| Label::of_fraud(y[r] > 0.5)).collect();
-    let ap = Ranked::labelled(&model.predict_rows(x, val), &labels).average_precision();
+    let ap = Ranked::labelled(&model.predict_rows(&sub, &sub_val), &labels).average_precision();
     Ok((if ap.is_nan() { 0.0 } else { ap }, model.rounds()))
 }
 
-/// A candidate graded on every split: the mean AP, and the settings with the mean of the
-/// trees early stopping kept.
+/// Candidates graded on every split, side by side: for each, the mean AP and the settings
+/// with the mean of the trees early stopping kept.
 fn grade_all(
     x: &Matrix,
     y: &[f32],
     pairs: &[(Vec<usize>, Vec<usize>)],
-    settings: &Settings,
+    candidates: &[Settings],
     progress: &dyn Progress,
-) -> Result<(f64, Settings), DetectError> {
-    let (mut ap, mut rounds) = (0.0, 0);
-    for (train, val) in pairs {
-        let (a, r) = grade(x, y, (train, val), settings, progress)?;
-        ap += a;
-        rounds += r;
+) -> Result<Vec<(f64, Settings)>, DetectError> {
+    let jobs: Vec<(usize, usize)> = (0..candidates.len())
+        .flat_map(|c| (0..pairs.len()).map(move |p| (c, p)))
+        .collect();
+    let grades = in_parallel(&jobs, |&(c, p)| {
+        let (train, val) = &pairs[p];
+        grade(x, y, (train, val), &candidates[c], progress)
+    });
+    let mut sums = vec![(0.0, 0usize); candidates.len()];
+    for (&(c, _), g) in jobs.iter().zip(grades) {
+        let (ap, rounds) = g?;
+        sums[c].0 += ap;
+        sums[c].1 += rounds;
     }
     let n = pairs.len().max(1);
-    let chosen = Settings {
-        max_rounds: rounds.div_ceil(n).max(1),
-        ..*settings
-    };
-    Ok((ap / n as f64, chosen))
+    Ok(candidates
+        .iter()
+        .zip(sums)
+        .map(|(s, (ap, rounds))| {
+            let chosen = Settings {
+                max_rounds: rounds.div_ceil(n).max(1),
+                ..*s
+            };
+            (ap / n as f64, chosen)
+        })
+        .collect())
 }
 
 /// Searches settings and window for boosted trees on the `labelled` rows of `x` (targets `y`,
@@ -258,15 +287,21 @@ pub fn select(
         _ => None,
     };
     let settings_budget = budget - usize::from(recent_half.is_some());
-    let mut tried = 0;
     // Every candidate is graded on the first split; with several, the default and the best
     // of the rest go on to the others (the rest would rarely win and cost a fit per split).
-    let mut first: Vec<(f64, Settings, Settings)> = Vec::new();
-    for candidate in candidates(settings_budget, ratio, plan.seed) {
-        let (ap, chosen) = grade_all(x, y, &pairs[..1.min(pairs.len())], &candidate, progress)?;
-        tried += 1;
-        first.push((ap, candidate, chosen));
-    }
+    let tried_settings = candidates(settings_budget, ratio, plan.seed);
+    let mut tried = tried_settings.len();
+    let first: Vec<(f64, Settings, Settings)> = grade_all(
+        x,
+        y,
+        &pairs[..1.min(pairs.len())],
+        &tried_settings,
+        progress,
+    )?
+    .into_iter()
+    .zip(&tried_settings)
+    .map(|((ap, chosen), &candidate)| (ap, candidate, chosen))
+    .collect();
     let contenders: Vec<(f64, Settings, Settings)> = if pairs.len() <= 1 || first.len() <= 1 {
         first
     } else {
@@ -275,20 +310,29 @@ pub fn select(
             .skip(1)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .copied();
-        let mut graded = Vec::new();
-        for (ap0, candidate, chosen0) in first.first().copied().into_iter().chain(challenger) {
-            let (rest, chosen) = grade_all(x, y, &pairs[1..], &candidate, progress)?;
-            // The mean over every split: the first one's grade is kept from above.
-            let n = pairs.len() as f64;
-            let ap = (ap0 + rest * (n - 1.0)) / n;
-            let rounds = (chosen0.max_rounds as f64 + chosen.max_rounds as f64 * (n - 1.0)) / n;
-            let chosen = Settings {
-                max_rounds: rounds.round().max(1.0) as usize,
-                ..chosen
-            };
-            graded.push((ap, candidate, chosen));
-        }
-        graded
+        let finalists: Vec<(f64, Settings, Settings)> = first
+            .first()
+            .copied()
+            .into_iter()
+            .chain(challenger)
+            .collect();
+        let settings: Vec<Settings> = finalists.iter().map(|f| f.1).collect();
+        let rest = grade_all(x, y, &pairs[1..], &settings, progress)?;
+        // The mean over every split: the first one's grade is kept from above.
+        let n = pairs.len() as f64;
+        finalists
+            .into_iter()
+            .zip(rest)
+            .map(|((ap0, candidate, chosen0), (ap_rest, chosen))| {
+                let ap = (ap0 + ap_rest * (n - 1.0)) / n;
+                let rounds = (chosen0.max_rounds as f64 + chosen.max_rounds as f64 * (n - 1.0)) / n;
+                let chosen = Settings {
+                    max_rounds: rounds.round().max(1.0) as usize,
+                    ..chosen
+                };
+                (ap, candidate, chosen)
+            })
+            .collect()
     };
     let mut best: Option<(f64, Settings, Option<i64>)> = None;
     for (ap, _, chosen) in contenders {
@@ -301,7 +345,8 @@ pub fn select(
             max_rounds: (10.0 / settings.learning_rate).round() as usize,
             ..settings
         };
-        let (ap, chosen) = grade_all(x, y, &recent, &fresh, progress)?;
+        let graded = grade_all(x, y, &recent, &[fresh], progress)?;
+        let (ap, chosen) = graded.first().copied().unwrap_or((0.0, fresh));
         tried += 1;
         if ap > best_ap + MIN_GAIN {
             best = Some((ap, chosen, Some(window)));
