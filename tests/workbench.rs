@@ -220,7 +220,7 @@ fn the_figures_the_window_shows_are_out_of_sample() {
         moved > learnt / 2,
         "only {moved} of {learnt} scores differ out of fold"
     );
-    let shown = t.quality();
+    let shown = t.report();
     assert!(shown.out_of_sample && t.graded_out_of_sample());
     let suspicious = t.thresholds().suspicious;
     let in_sample = metrics(&model.scores.user, t.labels(), suspicious);

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::calibrate::{Calibration, TieBreak, UNSUPERVISED_THRESHOLDS};
 use super::graded::Graded;
 use super::level_model::{LevelModel, Rows, blocks};
-use super::out_of_fold::{thresholds_out_of_fold, user_out_of_fold};
+use super::out_of_fold::{kept_or_folded, thresholds_out_of_fold, user_out_of_fold};
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
@@ -130,10 +130,14 @@ impl Ensemble {
         progress: &dyn Progress,
     ) -> Result<(Head, TieBreak), DetectError> {
         let base = Matrix::from_columns(&base);
-        let mut head_rows = Rows::of(data, level, x, rows, y);
-        let y = &head_rows.ys;
-        let labelled = y.iter().filter(|l| l.is_known()).count();
-        if labelled >= MIN_LABELS && y.contains(&Label::Fraud) && y.contains(&Label::Legit) {
+        let learnt: Vec<Label> = rows.iter().map(|&r| y[r]).collect();
+        let labelled = learnt.iter().filter(|l| l.is_known()).count();
+        if labelled >= MIN_LABELS
+            && learnt.contains(&Label::Fraud)
+            && learnt.contains(&Label::Legit)
+        {
+            // Only a supervised head needs its rows' features copied.
+            let mut head_rows = Rows::of(data, level, x, rows, y);
             head_rows.xs = head_rows.xs.hstack(&base);
             let (model, scores) =
                 LevelModel::fit(DetectorKind::Gbdt, level, head_rows, options, progress)?;
@@ -330,10 +334,9 @@ impl Detector for Ensemble {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Graded, DetectError> {
-        match &self.graded {
-            Some(g) => Ok(g.clone()),
-            None => self.fold_user_head(data, options, progress),
-        }
+        kept_or_folded(&self.graded, || {
+            self.fold_user_head(data, options, progress)
+        })
     }
 
     fn selection(&self, level: Level) -> Option<&Selection> {

@@ -151,7 +151,7 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-pub(super) struct Binned {
+struct Binned {
     /// Row-major bins: `features` bins per row, so a row's gradient is read once for all of
     /// its features when histograms are built.
     bins: Vec<u8>,
@@ -474,9 +474,8 @@ fn log_loss(raw: &[f32], y: &[f32], rows: &[usize], weight: &impl Fn(usize) -> f
 }
 
 impl Binned {
-    /// Every row of `x` in bins whose edges are quantiles of the `train` rows: done once, it
-    /// serves every model a search grows on those rows.
-    pub(super) fn of(x: &Matrix, train: &[usize]) -> Self {
+    /// Every row of `x` in bins whose edges are quantiles of the `train` rows.
+    fn of(x: &Matrix, train: &[usize]) -> Self {
         let edges: Vec<Vec<f32>> = (0..x.cols)
             .map(|j| edges(train.iter().map(|&r| x.row(r)[j])))
             .collect();
@@ -506,25 +505,7 @@ impl Gbdt {
         settings: &Settings,
         progress: &dyn Progress,
     ) -> Result<Self, DetectError> {
-        Self::fit_binned(
-            &Binned::of(x, train),
-            x,
-            y,
-            (train, val),
-            settings,
-            progress,
-        )
-    }
-
-    /// `fit` on rows binned already.
-    pub(super) fn fit_binned(
-        binned: &Binned,
-        x: &Matrix,
-        y: &[f32],
-        (train, val): (&[usize], &[usize]),
-        settings: &Settings,
-        progress: &dyn Progress,
-    ) -> Result<Self, DetectError> {
+        let binned = Binned::of(x, train);
         // A fraud row weighs `w`: as if each were `w` rows, so the trees learn the odds `w`
         // times higher; taking ln(w) off the start at the end gives the odds back.
         let w = settings.fraud_weight.max(1e-3);
@@ -560,7 +541,7 @@ impl Gbdt {
                 None => train.iter().map(|&r| r as u32).collect(),
             };
             let sampled = rows.len() < train.len();
-            let (tree, leaves) = grow(binned, rows, (&g, &h), settings);
+            let (tree, leaves) = grow(&binned, rows, (&g, &h), settings);
             if sampled {
                 // Rows left out of this tree's histograms are placed by walking it.
                 for &r in train.iter().chain(val) {

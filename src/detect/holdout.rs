@@ -16,10 +16,7 @@ pub fn split_validation(
     if rows.len() < 20 {
         return (rows.to_vec(), Vec::new());
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7a11d);
-    let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
-    pos.shuffle(&mut rng);
-    neg.shuffle(&mut rng);
+    let (pos, neg) = shuffled_by_class(rows, positive, seed ^ 0x7a11d);
     let (mut train, mut val) = (Vec::new(), Vec::new());
     for group in [pos, neg] {
         let k = (group.len() as f64 * fraction).round() as usize;
@@ -27,6 +24,19 @@ pub fn split_validation(
         train.extend_from_slice(&group[k..]);
     }
     (train, val)
+}
+
+/// The positive and the other `rows`, each in a seeded random order.
+fn shuffled_by_class(
+    rows: &[usize],
+    positive: impl Fn(usize) -> bool,
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
+    pos.shuffle(&mut rng);
+    neg.shuffle(&mut rng);
+    (pos, neg)
 }
 
 /// `rows` dealt into `k` folds, positives first, each class shuffled: every fold holds its
@@ -37,10 +47,7 @@ pub fn stratified_folds(
     k: usize,
     seed: u64,
 ) -> Vec<Vec<usize>> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xf01d);
-    let (mut pos, mut neg): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
-    pos.shuffle(&mut rng);
-    neg.shuffle(&mut rng);
+    let (pos, neg) = shuffled_by_class(rows, positive, seed ^ 0xf01d);
     let mut out = vec![Vec::new(); k.max(1)];
     for (i, r) in pos.into_iter().chain(neg).enumerate() {
         out[i % k.max(1)].push(r);

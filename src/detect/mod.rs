@@ -35,7 +35,6 @@ pub use detector::{Detector, DetectorKind, Level, Scores, TrainOptions, Training
 pub use error::DetectError;
 pub use graded::Graded;
 pub use holdout::{MAX_EVENT_TRAIN_ROWS, event_sample};
-pub use out_of_fold::FOLDS;
 pub use reasons::{Bound, FraudOf, Reason, Says, reasons_for};
 pub use registry::{new_detector, restore_detector};
 pub use risk::{Risk, Thresholds};

@@ -14,7 +14,7 @@ use crate::log::Label;
 use crate::progress::Progress;
 
 /// Each labelled account is scored by the model fitted on the other folds.
-pub const FOLDS: usize = 5;
+const FOLDS: usize = 5;
 
 /// The labelled training users in `FOLDS` stratified folds; none with too few of either class.
 fn folds(data: &Dataset, options: &TrainOptions) -> Vec<Vec<usize>> {
@@ -84,4 +84,16 @@ pub(super) fn thresholds_out_of_fold(graded: &Graded, labels: &[Label]) -> Optio
         .map(|(&s, &l)| (s, l))
         .unzip();
     Some(fit_thresholds(&scores, &labels))
+}
+
+/// The out-of-fold scores kept from fitting, else worked out by `fold` now (a model read from
+/// disk keeps none).
+pub(super) fn kept_or_folded(
+    kept: &Option<Graded>,
+    fold: impl FnOnce() -> Result<Graded, DetectError>,
+) -> Result<Graded, DetectError> {
+    match kept {
+        Some(g) => Ok(g.clone()),
+        None => fold(),
+    }
 }

@@ -12,13 +12,14 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::DetectError;
-use super::gbdt::{Binned, Gbdt, Settings};
+use super::gbdt::{Gbdt, Settings};
 use super::holdout::{cap_keeping_positives, stratified_folds};
 use super::parallel::in_parallel;
 use crate::features::Matrix;
 use crate::log::Label;
 use crate::progress::Progress;
 use crate::ranked::Ranked;
+use crate::time_units::DAY_MS;
 
 /// How many candidate models a search grows unless told otherwise: on the bundled sample the
 /// window's retrain stays within a few seconds.
@@ -73,7 +74,7 @@ impl Selection {
     pub fn describe(&self) -> String {
         let s = &self.settings;
         let window = match self.window_ms {
-            Some(ms) => format!("the last {:.1} days", ms as f64 / 86_400_000.0),
+            Some(ms) => format!("the last {:.1} days", ms as f64 / DAY_MS as f64),
             None => "all rows".to_string(),
         };
         let holdout = match self.holdout {
@@ -150,6 +151,12 @@ fn split(labelled: &[usize], y: &[f32], plan: &SearchPlan) -> Split {
     }
 }
 
+/// The most trees a candidate may grow at `learning_rate`: slower learning gets more, and early
+/// stopping ends most sooner.
+fn max_rounds_at(learning_rate: f32) -> usize {
+    (10.0 / learning_rate).round() as usize
+}
+
 /// The candidates in the order they are tried: the default first, then a seeded draw from
 /// the grid. `fraud_ratio` is legit rows per fraud row.
 fn candidates(budget: usize, fraud_ratio: f64, seed: u64) -> Vec<Settings> {
@@ -163,8 +170,7 @@ fn candidates(budget: usize, fraud_ratio: f64, seed: u64) -> Vec<Settings> {
                         max_leaves,
                         min_leaf_rows,
                         learning_rate,
-                        // Slower learning gets more trees; early stopping ends most sooner.
-                        max_rounds: (10.0 / learning_rate).round() as usize,
+                        max_rounds: max_rounds_at(learning_rate),
                         fraud_weight,
                     });
                 }
@@ -198,15 +204,7 @@ fn grade(
         (0..train.len()).collect(),
         (train.len()..rows.len()).collect(),
     );
-    let binned = Binned::of(&sub, &sub_train);
-    let model = Gbdt::fit_binned(
-        &binned,
-        &sub,
-        &sub_y,
-        (&sub_train, &sub_val),
-        settings,
-        progress,
-    )?;
+    let model = Gbdt::fit(&sub, &sub_y, (&sub_train, &sub_val), settings, progress)?;
     let labels: Vec<Label> = val.iter().map(|&r| Label::of_fraud(y[r] > 0.5)).collect();
     let ap = Ranked::labelled(&model.predict_rows(&sub, &sub_val), &labels).average_precision();
     Ok((if ap.is_nan() { 0.0 } else { ap }, model.rounds()))
@@ -342,7 +340,7 @@ pub fn select(
     }
     if let (Some((window, recent)), Some((best_ap, settings, _))) = (recent_half, best) {
         let fresh = Settings {
-            max_rounds: (10.0 / settings.learning_rate).round() as usize,
+            max_rounds: max_rounds_at(settings.learning_rate),
             ..settings
         };
         let graded = grade_all(x, y, &recent, &[fresh], progress)?;

@@ -7,7 +7,7 @@ use super::calibrate::UNSUPERVISED_THRESHOLDS;
 use super::graded::Graded;
 use super::holdout::event_sample;
 use super::level_model::{LevelModel, Rows};
-use super::out_of_fold::{thresholds_out_of_fold, user_out_of_fold};
+use super::out_of_fold::{kept_or_folded, thresholds_out_of_fold, user_out_of_fold};
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::{State, params_from_json, params_to_json};
@@ -196,10 +196,9 @@ impl Detector for TabularDetector {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Graded, DetectError> {
-        match &self.graded {
-            Some(g) => Ok(g.clone()),
-            None => self.fold_user_level(data, options, progress),
-        }
+        kept_or_folded(&self.graded, || {
+            self.fold_user_level(data, options, progress)
+        })
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {

@@ -83,7 +83,9 @@ struct Shown {
     view: ThresholdView,
     histogram: Vec<Bin>,
     pr_curve: Vec<(f64, f64)>,
-    /// The model's quality on the labels shown (out of sample where it can be).
+    /// The model's quality on the labels shown (out of sample where it can be); its
+    /// precision and recall are those at the suspicious threshold when it was worked out
+    /// (`Triage::report` gives them at the threshold of now).
     quality: ModelReport,
     /// Renewed whenever the labels or the segments change.
     version: u64,
@@ -415,12 +417,6 @@ impl Triage {
     /// out-of-sample scores of the labelled accounts, or on the labels the model learnt.
     pub fn graded_out_of_sample(&self) -> bool {
         self.shown.view.is_graded()
-    }
-
-    /// The current model's ROC-AUC, AP and the rest on the labels shown, as of the last
-    /// change of labels or model.
-    pub fn quality(&self) -> &ModelReport {
-        &self.shown.quality
     }
 
     /// Renewed whenever the labels shown or the segments change: what caches of views of them

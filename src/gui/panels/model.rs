@@ -82,10 +82,10 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
             ui.weak(t!("model.no_report"));
         }
     }
-    let now = t.quality();
+    let now = t.report();
     if now.labels > 0 {
         ui.label(t!("model.now_graded", n = now.labels));
-        reports_ui(ui, "quality_now", &[(t!("model.now"), now)]);
+        reports_ui(ui, "quality_now", &[(t!("model.now"), &now)]);
     }
     ui.separator();
     ui.horizontal(|ui| {

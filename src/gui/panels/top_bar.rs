@@ -113,7 +113,7 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
         when = when,
         labels = lang.number(m.labelled_users as u64)
     ));
-    let q = t.quality();
+    let q = t.report();
     if !q.metrics.roc_auc.is_nan() {
         let (auc, ap) = (
             metric_text(q.metrics.roc_auc, 3),

@@ -4,10 +4,11 @@
 use super::super::error::Result;
 use super::super::labels::{display_labels, verdicts_by_user};
 use super::super::queue_filter::LabelFilter;
+use super::super::retrain_input::ModelReport;
 use super::super::session::next_generation;
 use super::{HISTOGRAM_BINS, PR_POINTS, Triage};
 use crate::cases::{Case, Source, Verdict};
-use crate::eval::ThresholdView;
+use crate::eval::{ThresholdView, metrics};
 use crate::log::UserCode;
 
 impl Triage {
@@ -19,14 +20,20 @@ impl Triage {
         shown.labels = display_labels(&self.session.log_labels, &verdicts);
         shown.version = next_generation();
         let model = &self.session.model;
+        let graded = model.scores_to_grade();
         shown.view = if model.graded.is_out_of_sample() {
-            ThresholdView::graded(&model.scores.user, &model.scores_to_grade(), &shown.labels)
+            ThresholdView::graded(&model.scores.user, &graded, &shown.labels)
         } else {
             ThresholdView::new(&model.scores.user, &shown.labels)
         };
         shown.histogram = shown.view.histogram(HISTOGRAM_BINS);
         shown.pr_curve = shown.view.pr_curve(PR_POINTS);
-        self.shown.quality = self.report();
+        shown.quality = ModelReport {
+            detector: model.kind.name().to_string(),
+            labels: shown.labels.iter().filter(|l| l.is_known()).count(),
+            metrics: metrics(&graded, &shown.labels, self.thresholds.suspicious),
+            out_of_sample: model.graded.is_out_of_sample(),
+        };
     }
 
     /// Gives the selected account `verdict` (on disk when this returns) and moves to the next

@@ -9,7 +9,6 @@ use super::super::retrain_input::{ModelReport, RetrainInput};
 use super::super::session::{Retrained, next_generation};
 use super::Triage;
 use crate::detect::DetectorKind;
-use crate::eval::metrics;
 use crate::features::Dataset;
 
 impl Triage {
@@ -80,15 +79,14 @@ impl Triage {
     }
 
     /// Metrics of the current model on the labels now known, graded out of sample where the
-    /// model can be (`ModelState::graded`).
+    /// model can be (`ModelState::graded`): those worked out when the labels or the model last
+    /// changed, with precision, recall and F1 at the suspicious threshold as it is now.
     pub fn report(&self) -> ModelReport {
-        let labels = self.labels();
-        let model = &self.session.model;
-        ModelReport {
-            detector: model.kind.name().to_string(),
-            labels: labels.iter().filter(|l| l.is_known()).count(),
-            metrics: metrics(&model.scores_to_grade(), labels, self.thresholds.suspicious),
-            out_of_sample: model.graded.is_out_of_sample(),
-        }
+        let at = self.at_suspicious();
+        let mut report = self.shown.quality.clone();
+        report.metrics.precision = at.precision;
+        report.metrics.recall = at.recall;
+        report.metrics.f1 = at.f1;
+        report
     }
 }
