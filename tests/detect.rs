@@ -11,7 +11,7 @@ use vigil::detect::{
     save_model,
 };
 use vigil::eval::{self, Split};
-use vigil::features::Dataset;
+use vigil::features::{Dataset, day_windows, sequence_context_from, sequence_day};
 use vigil::log::{self, Label, Mapping, UserLabel};
 use vigil::progress::{NoProgress, Progress, Stage};
 use vigil::sample::{self, SampleConfig};
@@ -377,4 +377,36 @@ fn legit_so_far_is_known_as_early_as_fraud() {
     // At the log's end an account still active is known legit all the same.
     assert_eq!(label_of(at(21), "steady"), Label::Legit);
     assert_eq!(label_of(at(21), "newcomer"), Label::Unknown);
+}
+
+#[test]
+fn sequence_windows_hold_one_users_day_each() {
+    let (data, _) = generated(300, 7, 9);
+    let ts = &data.log.columns.ts_ms;
+    let windows = day_windows(&data, 8);
+    let mut seen = vec![0usize; data.log.len()];
+    let mut days_split = 0;
+    for (u, events) in &windows {
+        assert!((1..=8).contains(&events.len()));
+        let day = sequence_day(ts[events[0] as usize]);
+        for pair in events.windows(2) {
+            assert!(ts[pair[0] as usize] <= ts[pair[1] as usize]);
+        }
+        for &e in events {
+            assert_eq!(data.log.user_of(e as usize), Some(*u));
+            assert_eq!(
+                sequence_day(ts[e as usize]),
+                day,
+                "a window stays in its day"
+            );
+            seen[e as usize] += 1;
+        }
+        days_split += usize::from(events.len() == 8);
+    }
+    assert!(seen.iter().all(|&n| n == 1), "every event is in one window");
+    assert!(days_split > 0, "busy days are cut into several windows");
+    // A window starts where its day does: from there, the earlier days are not read.
+    let from = sequence_context_from(ts[data.log.len() / 2]);
+    assert_eq!(sequence_day(from), sequence_day(ts[data.log.len() / 2]));
+    assert_eq!(sequence_day(from - 1), sequence_day(from) - 1);
 }

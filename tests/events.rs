@@ -184,6 +184,56 @@ fn event_scores(path: &Path) -> HashMap<u64, (f64, String)> {
         .collect()
 }
 
+/// `log`'s event scores by `model`: the whole log in one piece, the whole log a few thousand
+/// events at a time (each block with its look-back), and a window from the middle of a day,
+/// 2026-11-22 13:00 to 2026-11-29, alone.
+fn scored_three_ways(dir: &Path, path: &Path, model: &Path) -> [HashMap<u64, (f64, String)>; 3] {
+    let whole_csv = dir.join("whole.csv");
+    let window_csv = dir.join("window.csv");
+    for (out_path, window) in [(&whole_csv, false), (&window_csv, true)] {
+        let mut args = vec![
+            "score",
+            s(path),
+            "--model",
+            s(model),
+            "--level",
+            "event",
+            "--out",
+            s(out_path),
+        ];
+        if window {
+            args.extend(["--from", "2026-11-22T13:00:00Z", "--until", "2026-11-29"]);
+        }
+        let out = vigil(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // The whole log again, a few thousand events at a time (each block with its look-back).
+    let blocks_csv = dir.join("blocks.csv");
+    let source = DataSource {
+        log: path.to_path_buf(),
+        map: None,
+        encoding: None,
+        labels: None,
+        label_delay_ms: vigil::workbench::defaults::label_delay_ms(),
+    };
+    let request = ScoreRequest {
+        model: ModelChoice::Dir(model.to_path_buf()),
+        level: Level::Event,
+        from_ms: None,
+        until_ms: None,
+        seed: 7,
+        out: blocks_csv.clone(),
+        block_events: Some(3_000),
+        language: vigil::words::Language::English,
+    };
+    score_to_csv(&source, &request, &NoProgress).unwrap();
+    [
+        event_scores(&whole_csv),
+        event_scores(&blocks_csv),
+        event_scores(&window_csv),
+    ]
+}
+
 #[test]
 fn a_window_scored_alone_scores_as_in_the_whole_log() {
     let dir = tempfile::tempdir().unwrap();
@@ -200,52 +250,11 @@ fn a_window_scored_alone_scores_as_in_the_whole_log() {
         s(&model),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let whole_csv = dir.path().join("whole.csv");
-    let window_csv = dir.path().join("window.csv");
-    for (out_path, window) in [(&whole_csv, false), (&window_csv, true)] {
-        let mut args = vec![
-            "score",
-            s(&path),
-            "--model",
-            s(&model),
-            "--level",
-            "event",
-            "--out",
-            s(out_path),
-        ];
-        if window {
-            args.extend(["--from", "2026-11-22", "--until", "2026-11-29"]);
-        }
-        let out = vigil(&args);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-    // The whole log again, a few thousand events at a time (each block with its look-back).
-    let blocks_csv = dir.path().join("blocks.csv");
-    let source = DataSource {
-        log: path.clone(),
-        map: None,
-        encoding: None,
-        labels: None,
-        label_delay_ms: vigil::workbench::defaults::label_delay_ms(),
-    };
-    let request = ScoreRequest {
-        model: ModelChoice::Dir(model.clone()),
-        level: Level::Event,
-        from_ms: None,
-        until_ms: None,
-        seed: 7,
-        out: blocks_csv.clone(),
-        block_events: Some(3_000),
-        language: vigil::words::Language::English,
-    };
-    score_to_csv(&source, &request, &NoProgress).unwrap();
-    let whole = event_scores(&whole_csv);
+    let [whole, blocks, window] = scored_three_ways(dir.path(), &path, &model);
     assert_eq!(
-        event_scores(&blocks_csv),
-        whole,
+        blocks, whole,
         "scored in blocks, every event scores and reads as in one piece"
     );
-    let window = event_scores(&window_csv);
     assert!(window.len() > 1000, "{} events in the window", window.len());
     assert!(whole.len() > window.len() * 5);
     for (row, (score, reasons)) in &window {
@@ -266,6 +275,48 @@ fn a_window_scored_alone_scores_as_in_the_whole_log() {
             .any(|(_, r)| r.contains("confirmed events")),
         "{:?}",
         &ranked[..5]
+    );
+}
+
+/// The sequence models read a bounded past too: an event's window holds its own day's
+/// earlier events, so a window or a block scored from the start of its first day scores as
+/// in the whole log.
+#[test]
+fn a_sequence_model_scores_a_window_alone_as_in_the_whole_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = shop(dir.path(), 300, 60);
+    let model = dir.path().join("model");
+    let out = vigil(&[
+        "train",
+        s(&path),
+        "--detector",
+        "gru",
+        "--epochs",
+        "2",
+        "--until",
+        "2026-11-15",
+        "--out",
+        s(&model),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let [whole, blocks, window] = scored_three_ways(dir.path(), &path, &model);
+    assert_eq!(blocks.len(), whole.len());
+    assert!(window.len() > 500, "{} events in the window", window.len());
+    let mut flagged = 0;
+    for (what, part) in [("in blocks", &blocks), ("alone", &window)] {
+        for (row, (score, reasons)) in part {
+            let (expected, expected_reasons) = &whole[row];
+            assert!(
+                (score - expected).abs() < 1e-6,
+                "row {row}: {score} {what}, {expected} in the whole log"
+            );
+            assert_eq!(reasons, expected_reasons, "row {row}");
+            flagged += usize::from(!reasons.is_empty());
+        }
+    }
+    assert!(
+        flagged > 0,
+        "some events are flagged, with reasons compared"
     );
 }
 

@@ -1,13 +1,17 @@
 //! The live watch's incremental event features against the whole-log pass: the bundled
 //! sample's last events, pushed one by one after the rest as history, get the features the
-//! whole log gives them.
+//! whole log gives them, and a sequence model's scores of them are the whole log's.
 
 use std::sync::Arc;
 
-use vigil::features::{Dataset, LabelledLog, LiveFeatures};
+use vigil::detect::{DetectorKind, Level, TrainOptions, new_detector};
+use vigil::features::{Dataset, LabelledLog, LiveFeatures, sequence_context_from};
+use vigil::log::appended::AppendedEvents;
 use vigil::log::{self, Mapping};
 use vigil::progress::NoProgress;
+use vigil::time_units::DAY_MS;
 use vigil::workbench;
+use vigil::workbench::watch::{LiveScorer, ScorerSetup};
 
 #[test]
 fn pushed_events_get_the_whole_log_features() {
@@ -38,18 +42,17 @@ fn pushed_events_get_the_whole_log_features() {
 
     let before: Vec<bool> = ts.iter().map(|&t| t < at).collect();
     let history = LabelledLog::new(Arc::new(whole.filtered(&before)), &[], delay);
-    let mut live = LiveFeatures::warm(&history.log, &history.labels, &NoProgress).unwrap();
+    // The history's last day comes back as rows too (what a sequence model reads with the
+    // new events of their day).
+    let rows_from = at - DAY_MS;
+    let (mut live, history_rows) =
+        LiveFeatures::warm(&history.log, &history.labels, rows_from, &NoProgress).unwrap();
     let names: Vec<_> = live.specs().iter().map(|s| s.name.clone()).collect();
     let batch_names: Vec<_> = batch.specs.iter().map(|s| s.name.clone()).collect();
     assert_eq!(names, batch_names);
 
-    let mut growing = (*history.log).clone();
-    let keep: Vec<bool> = ts.iter().map(|&t| t >= at).collect();
-    growing.append(&whole.filtered(&keep), 0);
     let mut differing = 0;
-    for (i, e) in (history.log.len()..growing.len()).enumerate() {
-        let row = live.push(&growing, e);
-        let expected = batch.values.row(first_new + i);
+    let mut compare = |e: usize, row: &[f32], expected: &[f32]| {
         for (k, (&a, &b)) in row.iter().zip(expected).enumerate() {
             let same = (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-4 * b.abs().max(1.0);
             if !same {
@@ -59,6 +62,28 @@ fn pushed_events_get_the_whole_log_features() {
                 }
             }
         }
+    };
+    // The history is the log's first events: they keep their numbers.
+    let recent: Vec<usize> = (0..first_new).filter(|&e| ts[e] >= rows_from).collect();
+    assert!(
+        recent.len() > 100,
+        "{} events in the history's last day",
+        recent.len()
+    );
+    assert_eq!(
+        history_rows.iter().map(|(e, _)| *e).collect::<Vec<_>>(),
+        recent
+    );
+    for (e, row) in &history_rows {
+        compare(*e, row, batch.values.row(*e));
+    }
+
+    let mut growing = (*history.log).clone();
+    let keep: Vec<bool> = ts.iter().map(|&t| t >= at).collect();
+    growing.append(&whole.filtered(&keep), 0);
+    for (i, e) in (history.log.len()..growing.len()).enumerate() {
+        let row = live.push(&growing, e);
+        compare(e, &row, batch.values.row(first_new + i));
     }
     assert_eq!(differing, 0, "live features differ from the whole log's");
     // Labels do become known while the events arrive: the delayed-label features are not all
@@ -70,4 +95,86 @@ fn pushed_events_get_the_whole_log_features() {
         .filter(|&e| known.iter().any(|&k| batch.values.get(e, k) > 0.0))
         .count();
     assert!(learnt > 1_000, "{learnt} new events see known labels");
+}
+
+/// A sequence model reads an arriving event with its account's earlier events of the same
+/// day, so the watch scores it as the whole log does: the history's last day is kept with its
+/// features, the new events join their day's windows.
+#[test]
+fn a_sequence_model_scores_arriving_events_as_the_whole_log_does() {
+    let loaded = log::load(
+        &workbench::bundled_sample(),
+        &Mapping::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    let whole = Arc::new(loaded.log);
+    let ts = &whole.columns.ts_ms;
+    let delay = workbench::defaults::label_delay_ms();
+    let labelled = LabelledLog::new(whole.clone(), &[], delay);
+    let data = Dataset::with_labels(
+        whole.clone(),
+        labelled.index.clone(),
+        labelled.labels.clone(),
+        &NoProgress,
+    )
+    .unwrap();
+    let mut gru = new_detector(DetectorKind::Gru);
+    let thresholds = gru.thresholds(Level::User);
+    let options = TrainOptions {
+        epochs: 1,
+        ..TrainOptions::all_users(&data, 3)
+    };
+    gru.fit(&data, &options, &NoProgress).unwrap();
+    let expected = gru.score(&data, &NoProgress).unwrap();
+
+    // The last 3,000 events arrive, from the middle of a day: many of their accounts were
+    // active earlier that day, in the history.
+    let at = ts[whole.len() - 3_000];
+    let first_new = ts.partition_point(|&t| t < at);
+    let day_start = sequence_context_from(at);
+    let users = &whole.columns.user.codes;
+    let seen_today: std::collections::HashSet<u32> = (0..first_new)
+        .filter(|&e| ts[e] >= day_start)
+        .map(|e| users[e])
+        .collect();
+    let continuing = (first_new..whole.len())
+        .filter(|&e| seen_today.contains(&users[e]))
+        .count();
+    assert!(continuing > 300, "{continuing} new events continue a day");
+
+    let mut scorer = LiveScorer::new(
+        ScorerSetup {
+            data: &data,
+            detector: Arc::from(gru),
+            thresholds,
+            rules: Vec::new(),
+            lists: Vec::new(),
+            rows_before: Some(whole.columns.row[first_new]),
+            alerted: Vec::new(),
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let new: Vec<bool> = ts.iter().map(|&t| t >= at).collect();
+    let batch = AppendedEvents {
+        file: workbench::bundled_sample(),
+        log: whole.filtered(&new),
+        first_row: whole.columns.row[first_new],
+        rejects: Vec::new(),
+    };
+    let scored = scorer.ingest(&batch).unwrap().batch;
+    assert_eq!(scored.event_scores.len(), whole.len() - first_new);
+    assert_eq!(scored.event_features.rows, whole.len() - first_new);
+    let mut differing = 0;
+    for (i, &live) in scored.event_scores.iter().enumerate() {
+        let e = first_new + i;
+        if (live - expected.event[e]).abs() > 1e-5 {
+            differing += 1;
+            if differing <= 5 {
+                eprintln!("event {e}: live {live}, whole log {}", expected.event[e]);
+            }
+        }
+    }
+    assert_eq!(differing, 0, "events scored live differ from the whole log");
 }

@@ -13,7 +13,7 @@ use super::risk::Thresholds;
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::State;
-use crate::features::{Dataset, Matrix, Scaler};
+use crate::features::{Dataset, Matrix, Scaler, sequence_context_from};
 use crate::log::{Label, UserCode};
 use crate::progress::Progress;
 
@@ -55,11 +55,34 @@ impl DetectorKind {
         }
     }
 
-    /// Whether an event's score depends only on the events of a bounded time before it (the
-    /// event features' look-back), so a window of a log can be scored alone. The sequence
-    /// networks read each user's whole history.
-    pub fn has_bounded_lookback(self) -> bool {
-        !matches!(self, Self::Gru | Self::CnnGru)
+    /// Whether the detector reads each account's events as sequences (a window per run of a
+    /// day's events) rather than one event's features at a time.
+    pub fn reads_sequences(self) -> bool {
+        matches!(self, Self::Gru | Self::CnnGru)
+    }
+
+    /// Where the scored part of a log must begin for its events from `from_ms` on to score as
+    /// in the whole log (the features' look-back before it is read as history): there, for
+    /// most detectors; at the start of that day for the sequence ones, whose windows begin
+    /// with the day. Every detector's event score reads a bounded past.
+    pub fn event_context_from(self, from_ms: i64) -> i64 {
+        if self.reads_sequences() {
+            sequence_context_from(from_ms)
+        } else {
+            from_ms
+        }
+    }
+
+    /// Whether account scores come from account features alone, so that scoring accounts
+    /// keeps no event's features. A sequence model's account scores as its riskiest event.
+    pub fn scores_accounts_from_account_features(self) -> bool {
+        !self.reads_sequences()
+    }
+
+    /// Whether training may keep the features of a sample of events only (every event still
+    /// read as history). A sequence model's windows need every event of their day.
+    pub fn learns_from_an_event_sample(self) -> bool {
+        !self.reads_sequences()
     }
 
     /// Whether the detector learns from labels when it has them: the supervised ones, and

@@ -36,7 +36,9 @@ pub enum DetectError {
         found: Vec<usize>,
         expected: Vec<usize>,
     },
-    #[error("{detector} reads each user's whole sequence: it needs every event's features")]
+    #[error(
+        "{detector} reads each user's days as sequences: it learns from every event's features"
+    )]
     NeedsEveryEvent { detector: &'static str },
     #[error("{detector} is not a feature-row detector")]
     NotTabular { detector: &'static str },

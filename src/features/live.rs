@@ -21,6 +21,9 @@ struct EntityCursors {
     paired: AHashMap<(u32, u32), RiskCursor>,
 }
 
+/// An event and its features.
+pub type EventRow = (usize, Vec<f32>);
+
 /// Labelled events `(time, known at, is fraud)` per group, gathered before the cursors start.
 type Labelled<K> = AHashMap<K, Vec<(i64, i64, bool)>>;
 /// One entity role's labelled events: by value, and by value and event type.
@@ -46,11 +49,15 @@ impl LiveFeatures {
     /// history's end: `labels` should be the log's own, not those known by its end). An event
     /// pushed later counts by its own label where the log labels events (known `delay` after
     /// it, as in the whole-log pass), else by its account's label.
+    ///
+    /// Also returns the features of the history's events from `rows_from_ms` on, in time
+    /// order (a sequence model reads them with the new events of their day).
     pub fn warm(
         log: &EventLog,
         labels: &LabelKnowledge,
+        rows_from_ms: i64,
         progress: &dyn Progress,
-    ) -> Result<Self, FeatureError> {
+    ) -> Result<(Self, Vec<EventRow>), FeatureError> {
         let order = time_order(log);
         let c = &log.columns;
         let mut by_user: Labelled<u32> = AHashMap::new();
@@ -110,6 +117,7 @@ impl LiveFeatures {
                     .collect(),
             });
         }
+        let mut rows = Vec::new();
         for (i, &e) in order.iter().enumerate() {
             if i % 65_536 == 0 {
                 if progress.is_cancelled() {
@@ -118,9 +126,16 @@ impl LiveFeatures {
                 progress.report(Stage::LiveFeatures, i as u64, Some(order.len() as u64));
             }
             // Their labels are in the cursors already.
-            live.step(log, e as usize, false, |_, _| {});
+            let e = e as usize;
+            if c.ts_ms[e] >= rows_from_ms {
+                let mut row = vec![f32::NAN; live.layout.specs.len()];
+                live.step(log, e, false, |col, v| row[col] = v);
+                rows.push((e, row));
+            } else {
+                live.step(log, e, false, |_, _| {});
+            }
         }
-        Ok(live)
+        Ok((live, rows))
     }
 
     /// The feature columns, as the whole-log pass names them.

@@ -33,7 +33,7 @@ pub fn train(
     progress: &dyn Progress,
 ) -> Result<Trained> {
     let part = source.load_labelled_until(request.until_ms, progress)?;
-    let data = if request.detector.has_bounded_lookback() {
+    let data = if request.detector.learns_from_an_event_sample() {
         // Every event is read as history, but only those the model will learn from are kept:
         // the same sample the detector would draw from the whole table.
         let targets = part.labels.event_targets(&part.log);

@@ -1,5 +1,6 @@
-//! The sequence detectors (gru, cnn_gru): each user's events, cut into windows, go through a
-//! network that scores every step; a user scores as their riskiest event.
+//! The sequence detectors (gru, cnn_gru): each user's events of each day, cut into windows,
+//! go through a network that scores every step; a user scores as their riskiest event. An
+//! event reads its own day's earlier events and its features' bounded look-back, no more.
 
 use candle_core::{DType, Module, Tensor};
 use candle_nn::{VarBuilder, VarMap};
@@ -15,7 +16,7 @@ use crate::detect::state::{State, params_from_json, params_to_json};
 use crate::detect::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
-use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences};
+use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences, day_windows};
 use crate::log::Label;
 use crate::progress::{Progress, Stage};
 
@@ -23,12 +24,12 @@ use crate::progress::{Progress, Stage};
 /// two-event account to 32 steps would only cost time.
 const MAX_STEPS: usize = 32;
 
-/// Steps per window: the 90th percentile of events per user, up to a power of two.
+/// Steps per window: the 90th percentile of featured events per user-day (windows start
+/// afresh each day), up to a power of two.
 fn window_steps(data: &Dataset) -> usize {
-    let mut counts: Vec<usize> = data
-        .index
-        .users()
-        .map(|u| data.index.events(u).len())
+    let mut counts: Vec<usize> = day_windows(data, usize::MAX)
+        .iter()
+        .map(|(_, events)| events.len())
         .collect();
     counts.sort_unstable();
     let p90 = counts.get(counts.len() * 9 / 10).copied().unwrap_or(1);
@@ -105,13 +106,14 @@ impl SequenceDetector {
     }
 
     fn sequences(&self, data: &Dataset, learned: &Learned) -> Sequences {
-        let codes: Vec<u32> = learned
+        // A type this log lacks keeps its slot, empty: the network's inputs stay in place.
+        let codes: Vec<Option<u32>> = learned
             .type_codes
             .iter()
-            .filter_map(|name| data.log.columns.event.dict.lookup(name))
+            .map(|name| data.log.columns.event.dict.lookup(name))
             .collect();
         let scaled = learned.event_scaler.transform(&data.events.values);
-        build_sequences(&data.log, &data.index, &codes, &scaled, learned.steps)
+        build_sequences(data, &codes, scaled, learned.steps)
     }
 
     /// Runs `per_batch` on every window, a batch at a time (`(batch, steps, dim)` inputs), and

@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use super::super::active_rules::ActiveRules;
 use super::super::defaults;
-use super::super::error::{Result, WorkbenchError};
+use super::super::error::Result;
 use super::super::labels::training_labels;
 use super::growth::{AccountUpdate, ScoredBatch};
 use crate::detect::{Detector, Reason, Risk, Thresholds};
 use crate::features::{
     Dataset, FeatureTable, LabelKnowledge, LabelledLog, LiveFeatures, Matrix,
-    account_features_with_types,
+    account_features_with_types, sequence_context_from, sequence_day,
 };
 use crate::log::appended::AppendedEvents;
 use crate::log::timeparse::format_rfc3339;
@@ -94,6 +94,15 @@ pub struct LiveScorer {
     /// Events of the open log past the checkpoint (a resumed watch): the watch reads them
     /// again as new, though the open log holds them.
     known_after_history: usize,
+    /// For a sequence model, per user code: the events of the user's latest day with their
+    /// features, which its windows read with the new events of that day. Empty otherwise.
+    day_rows: AHashMap<UserCode, DayRows>,
+}
+
+/// One user's events of one day, each with its event features (the live cursors' columns).
+struct DayRows {
+    day: i64,
+    events: Vec<(u32, Vec<f32>)>,
 }
 
 /// What scoring one batch gave: the alerts it raised, and the batch as scored.
@@ -105,13 +114,6 @@ pub struct Ingested {
 impl LiveScorer {
     pub fn new(setup: ScorerSetup, progress: &dyn Progress) -> Result<Self> {
         let data = setup.data;
-        if !setup.detector.kind().has_bounded_lookback() {
-            return Err(WorkbenchError::Request(format!(
-                "the live watch scores with detectors that read a bounded past; {} reads each \
-                 account's whole sequence: watch with the ensemble, gbdt, iforest or zscore",
-                setup.detector.kind()
-            )));
-        }
         let whole = LabelledLog {
             log: data.log.clone(),
             index: (*data.index).clone(),
@@ -132,7 +134,16 @@ impl LiveScorer {
             &[],
             defaults::label_delay_ms(),
         );
-        let features = LiveFeatures::warm(&history.log, &known.features, progress)?;
+        // A sequence model reads the new events with their day's earlier ones: the features
+        // of the history's last day are kept.
+        let rows_from = match history.log.time_range_ms() {
+            Some((_, last)) if setup.detector.kind().reads_sequences() => {
+                sequence_context_from(last)
+            }
+            _ => i64::MAX,
+        };
+        let (features, recent_rows) =
+            LiveFeatures::warm(&history.log, &known.features, rows_from, progress)?;
         let log = (*history.log).clone();
         let known_after_history = data.log.len() - log.len();
         let mut scorer = Self {
@@ -149,8 +160,12 @@ impl LiveScorer {
             scored: 0,
             known_after_history,
             log,
+            day_rows: AHashMap::new(),
         };
         scorer.index_events(0);
+        for (e, row) in recent_rows {
+            scorer.keep_day_row(e, row);
+        }
         Ok(scorer)
     }
 
@@ -205,9 +220,13 @@ impl LiveScorer {
 
         let cols = self.features.specs().len();
         let mut rows = Matrix::zeros(fresh, cols);
+        let sequences = self.detector.kind().reads_sequences();
         for (i, e) in (first..self.log.len()).enumerate() {
             let row = self.features.push(&self.log, e);
             rows.data[i * cols..(i + 1) * cols].copy_from_slice(&row);
+            if sequences {
+                self.keep_day_row(e, row);
+            }
         }
         let data = self.touched_accounts(first, rows)?;
         let scores = self.detector.score(&data, &NoProgress)?;
@@ -269,9 +288,13 @@ impl LiveScorer {
                 features: data.account.values.row(su.index()).to_vec(),
             })
             .collect();
+        // The new events' rows are the last (a sequence model's dataset has their day's
+        // earlier events' before them).
+        let all_rows = data.events.values.rows;
+        let fresh_rows: Vec<usize> = (all_rows - fresh..all_rows).collect();
         let scored = ScoredBatch {
             log: batch.log.clone(),
-            event_features: data.events.values.clone(),
+            event_features: data.events.values.select_rows(&fresh_rows),
             event_scores: scores.event[first_sub..].to_vec(),
             accounts,
         };
@@ -281,9 +304,27 @@ impl LiveScorer {
         })
     }
 
+    /// Keeps event `e`'s features as its user's latest day's (a sequence model's).
+    fn keep_day_row(&mut self, e: usize, row: Vec<f32>) {
+        let Some(u) = self.log.user_of(e) else {
+            return;
+        };
+        let day = sequence_day(self.log.columns.ts_ms[e]);
+        let kept = self.day_rows.entry(u).or_insert(DayRows {
+            day,
+            events: Vec::new(),
+        });
+        if kept.day != day {
+            kept.day = day;
+            kept.events.clear();
+        }
+        kept.events.push((e as u32, row));
+    }
+
     /// The dataset of the accounts the events from `first` on touch: all their events, their
     /// account features (sharing counted over the whole log), and `rows` as the features of
-    /// the new events, arranged as the model's columns.
+    /// the new events, after those of their day's earlier events for a sequence model,
+    /// arranged as the model's columns.
     fn touched_accounts(&self, first: usize, rows: Matrix) -> Result<Dataset> {
         let mut touched: Vec<UserCode> = (first..self.log.len())
             .filter_map(|e| self.log.user_of(e))
@@ -300,11 +341,17 @@ impl LiveScorer {
         let index = UserIndex::new(&log);
         let mut account = account_features_with_types(&log, &index, &self.main_types, &NoProgress)?;
         self.count_sharing(&log, &mut account);
+        let (earlier, earlier_rows) = self.earlier_day_rows(&touched, first, &keep);
         let fresh = rows.rows;
+        let mut values = earlier_rows;
+        values.rows += fresh;
+        values.data.extend(rows.data);
+        let mut featured = earlier;
+        featured.extend((log.len() - fresh) as u32..log.len() as u32);
         let events = FeatureTable {
             specs: self.features.specs().to_vec(),
-            values: rows,
-            rows: Some(((log.len() - fresh) as u32..log.len() as u32).collect()),
+            values,
+            rows: Some(featured),
         };
         let data = Dataset {
             labels: LabelKnowledge::none(log.user_count()),
@@ -315,6 +362,39 @@ impl LiveScorer {
             main_types: Vec::new(),
         };
         Ok(data.aligned_to_columns(&self.model_columns))
+    }
+
+    /// The kept day rows of the `touched` users' events before `first`: their numbers in the
+    /// part of the log `keep` marks, in order, and their features.
+    fn earlier_day_rows(
+        &self,
+        touched: &[UserCode],
+        first: usize,
+        keep: &[bool],
+    ) -> (Vec<u32>, Matrix) {
+        let cols = self.features.specs().len();
+        let mut earlier: Vec<(u32, &[f32])> = touched
+            .iter()
+            .filter_map(|u| self.day_rows.get(u))
+            .flat_map(|d| &d.events)
+            .filter(|(e, _)| (*e as usize) < first)
+            .map(|(e, row)| (*e, row.as_slice()))
+            .collect();
+        earlier.sort_unstable_by_key(|(e, _)| *e);
+        let mut matrix = Matrix::zeros(0, cols);
+        let mut numbers = Vec::with_capacity(earlier.len());
+        // An event's number in the part is how many kept events come before it.
+        let mut kept_before = 0u32;
+        let mut next = 0usize;
+        for (e, row) in earlier {
+            let e = e as usize;
+            kept_before += keep[next..e].iter().filter(|&&k| k).count() as u32;
+            next = e;
+            numbers.push(kept_before);
+            matrix.data.extend_from_slice(row);
+            matrix.rows += 1;
+        }
+        (numbers, matrix)
     }
 
     /// The `shared:<entity>` account features over the whole log, not only the touched
