@@ -129,6 +129,9 @@ pub enum Command {
     /// Assign accounts to an analyst (a lead's action): those listed in a file, or the queue
     /// a filter gives on a log (scored by the workspace's kept model), riskiest first.
     Assign(AssignArgs),
+    /// One stage of the cluster job (`spark/vigil_score.py`) on one part of a log.
+    #[command(subcommand)]
+    Worker(super::worker::WorkerCommand),
 }
 
 #[derive(clap::Args, Debug)]

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::args::{Command, LabelsCommand};
-use super::{inspect, labels, lists, models, predict, rules, segments, team, watch};
+use super::{inspect, labels, lists, models, predict, rules, segments, team, watch, worker};
 use crate::sample::SampleConfig;
 
 /// Runs `command`.
@@ -52,5 +52,6 @@ pub fn run(command: Command) -> Result<()> {
         Command::Watch(args) => watch::watch(&args),
         Command::Workspace(command) => team::run(command),
         Command::Assign(args) => team::assign(args),
+        Command::Worker(command) => worker::run(command),
     }
 }

@@ -13,6 +13,7 @@ mod rules;
 mod segments;
 mod team;
 mod watch;
+mod worker;
 
 pub use args::{
     Cli, Command, DataArgs, EvalArgs, LabelsCommand, ListsCommand, PredictArgs, RulesCommand,

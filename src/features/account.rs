@@ -21,20 +21,25 @@ pub type AccountFeatures = FeatureTable;
 /// Event types that get their own columns: the `MAX_EVENT_TYPES` most frequent, in name order
 /// (so another window of the same log gives the same columns in the same order).
 pub(crate) fn main_event_types(log: &EventLog) -> Vec<(u32, String)> {
-    let mut counts: Vec<(u32, &str, u64)> = log
-        .event_type_counts()
+    let dict = &log.columns.event.dict;
+    main_type_names(log.event_type_counts())
         .into_iter()
-        .enumerate()
-        .map(|(c, (name, n))| (c as u32, name, n))
-        .collect();
-    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(b.1)));
-    let mut types: Vec<(u32, String)> = counts
+        .filter_map(|name| Some((dict.lookup(&name)?, name)))
+        .collect()
+}
+
+/// The names of the main event types (`main_event_types`) from each type's count of events:
+/// counts may be summed over the parts of a log, which then give the whole log's columns.
+pub fn main_type_names<'a>(counts: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<String> {
+    let mut counts: Vec<(&str, u64)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut names: Vec<String> = counts
         .into_iter()
         .take(MAX_EVENT_TYPES)
-        .map(|(c, name, _)| (c, name.to_string()))
+        .map(|(name, _)| name.to_string())
         .collect();
-    types.sort_by(|a, b| a.1.cmp(&b.1));
-    types
+    names.sort();
+    names
 }
 
 pub fn account_features(

@@ -50,6 +50,81 @@ const ACTS: [(Act, &str); 8] = [
 /// One row per event of the log, in the log's event order.
 pub type EventFeatures = FeatureTable;
 
+/// The groups the event features are computed over. Each family's columns of an event read only
+/// the earlier events of its group (and the event itself), so a part of a log that holds whole
+/// groups, with their look-back, computes that family's columns as the whole log does: what a
+/// cluster's shuffle by group key hands each worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventFamily {
+    /// The user's history and own confirmed fraud, and what the event is (act, hour).
+    User,
+    /// The event type's confirmed fraud.
+    EventType,
+    /// An entity role's activity and confirmed fraud (by value, and by value and event type).
+    Entity(String),
+}
+
+impl EventFamily {
+    /// Every family of `log`'s features.
+    pub fn all_of(log: &EventLog) -> Vec<Self> {
+        let mut all = vec![Self::User, Self::EventType];
+        all.extend(log.columns.entities.iter().map(|e| Self::Entity(e.name.clone())));
+        all
+    }
+}
+
+/// `family`'s columns of the events `keep` marks (every event read as history), in table
+/// order: only its own passes run.
+pub fn family_features(
+    log: &EventLog,
+    index: &UserIndex,
+    labels: &LabelKnowledge,
+    keep: &[bool],
+    family: &EventFamily,
+    progress: &dyn Progress,
+) -> Result<EventFeatures, FeatureError> {
+    let all = features_of(log, index, labels, Some(keep), Some(family), progress)?;
+    let layout = Layout::of(log);
+    let cols = layout.family_columns(log, family);
+    let mut values = Matrix::zeros(all.values.rows, cols.len());
+    for r in 0..all.values.rows {
+        let row = all.values.row(r);
+        for (j, &c) in cols.iter().enumerate() {
+            values.set(r, j, row[c]);
+        }
+    }
+    Ok(FeatureTable {
+        specs: cols.iter().map(|&c| all.specs[c].clone()).collect(),
+        values,
+        rows: all.rows,
+    })
+}
+
+/// The event features of `log`'s events `rows` (ascending) from columns computed elsewhere
+/// (a cluster's family stages), looked up by name, each with one value per row; a column it
+/// lacks is NaN, as for an event without that group.
+pub fn event_features_given(
+    log: &EventLog,
+    rows: Vec<u32>,
+    column: impl Fn(&str) -> Option<Vec<f32>>,
+) -> EventFeatures {
+    let specs = Layout::of(log).specs;
+    let mut values = Matrix::zeros(rows.len(), specs.len());
+    values.data.fill(f32::NAN);
+    for (j, spec) in specs.iter().enumerate() {
+        if let Some(col) = column(&spec.name) {
+            for (r, v) in col.into_iter().enumerate().take(rows.len()) {
+                values.set(r, j, v);
+            }
+        }
+    }
+    FeatureTable {
+        specs,
+        values,
+        rows: Some(rows),
+    }
+}
+
 /// How far back the event features of a log with this label delay look: a window of events
 /// featurised together with this much history before it gets the same features.
 pub fn lookback_ms(label_delay_ms: i64) -> i64 {
@@ -84,6 +159,15 @@ struct AmountColumns {
 }
 
 impl UserColumns {
+    fn columns(&self) -> Vec<usize> {
+        let mut cols = self.counts.to_vec();
+        cols.push(self.gap);
+        if let Some(a) = &self.amount {
+            cols.extend([a.raw, a.mean_30d, a.max_30d, a.ratio_30d]);
+        }
+        cols
+    }
+
     pub fn write(&self, r: &UserRow, mut set: impl FnMut(usize, f32)) {
         for (&col, &v) in self.counts.iter().zip(&r.counts) {
             set(col, v);
@@ -106,6 +190,13 @@ pub(crate) struct RiskColumns {
 }
 
 impl RiskColumns {
+    fn columns(&self) -> Vec<usize> {
+        let mut cols: Vec<usize> = self.activity.map(|a| a.to_vec()).unwrap_or_default();
+        cols.push(self.known);
+        cols.extend(self.rates);
+        cols
+    }
+
     pub fn write_risk(&self, r: &RiskRow, mut set: impl FnMut(usize, f32)) {
         set(self.known, r.known_30d);
         for (&col, &v) in self.rates.iter().zip(&r.rates) {
@@ -224,6 +315,30 @@ impl Layout {
         }
     }
 
+    /// The columns `family` writes, in table order.
+    fn family_columns(&self, log: &EventLog, family: &EventFamily) -> Vec<usize> {
+        let mut cols = match family {
+            EventFamily::User => {
+                let mut cols = self.user.columns();
+                cols.extend(&self.acts);
+                cols.push(self.hour);
+                cols.extend(self.own.columns());
+                cols
+            }
+            EventFamily::EventType => self.kind.columns(),
+            EventFamily::Entity(name) => log
+                .columns
+                .entities
+                .iter()
+                .zip(&self.entities)
+                .filter(|(e, _)| &e.name == name)
+                .flat_map(|(_, (own, paired))| [own.columns(), paired.columns()].concat())
+                .collect(),
+        };
+        cols.sort_unstable();
+        cols
+    }
+
     /// What the event is: its act (index into `ACTS`, from `act_index`) and its hour of day.
     pub fn write_what(&self, act: Option<usize>, ts_ms: i64, mut set: impl FnMut(usize, f32)) {
         for (a, &col) in self.acts.iter().enumerate() {
@@ -280,6 +395,20 @@ pub fn event_features_of(
     keep: Option<&[bool]>,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
+    features_of(log, index, labels, keep, None, progress)
+}
+
+/// The event features with only `family`'s passes run (all of them for `None`); the other
+/// columns stay NaN.
+fn features_of(
+    log: &EventLog,
+    index: &UserIndex,
+    labels: &LabelKnowledge,
+    keep: Option<&[bool]>,
+    family: Option<&EventFamily>,
+    progress: &dyn Progress,
+) -> Result<EventFeatures, FeatureError> {
+    let runs = |pass: &EventFamily| family.is_none_or(|f| f == pass);
     let row_of: Option<Vec<u32>> = keep.map(|keep| {
         let mut next = 0u32;
         keep.iter()
@@ -307,25 +436,29 @@ pub fn event_features_of(
     let mut m = Out { m: values, row_of };
     let steps = 3 + log.columns.entities.len() as u64;
     progress.report(Stage::EventFeatures, 0, Some(steps));
-    user_history(log, index, &layout.user, &mut m, progress)?;
-    what_it_is(log, &layout, &mut m);
     let sweep = RiskSweep::new(log, labels);
-    progress.report(Stage::EventFeatures, 1, Some(steps));
-    sweep.run(
-        column(&log.columns.user),
-        None,
-        &layout.own,
-        &mut m,
-        progress,
-    )?;
-    progress.report(Stage::EventFeatures, 2, Some(steps));
-    sweep.run(
-        column(&log.columns.event),
-        None,
-        &layout.kind,
-        &mut m,
-        progress,
-    )?;
+    if runs(&EventFamily::User) {
+        user_history(log, index, &layout.user, &mut m, progress)?;
+        what_it_is(log, &layout, &mut m);
+        progress.report(Stage::EventFeatures, 1, Some(steps));
+        sweep.run(
+            column(&log.columns.user),
+            None,
+            &layout.own,
+            &mut m,
+            progress,
+        )?;
+    }
+    if runs(&EventFamily::EventType) {
+        progress.report(Stage::EventFeatures, 2, Some(steps));
+        sweep.run(
+            column(&log.columns.event),
+            None,
+            &layout.kind,
+            &mut m,
+            progress,
+        )?;
+    }
     for (k, (entity, (own, paired))) in log
         .columns
         .entities
@@ -333,6 +466,9 @@ pub fn event_features_of(
         .zip(&layout.entities)
         .enumerate()
     {
+        if !runs(&EventFamily::Entity(entity.name.clone())) {
+            continue;
+        }
         progress.report(Stage::EventFeatures, 3 + k as u64, Some(steps));
         let users = Some(log.columns.user.codes.as_slice());
         sweep.run(column(&entity.column), users, own, &mut m, progress)?;

@@ -2,7 +2,19 @@
 //! trained model) may only use labels known before the moment it describes; imported labels
 //! become known `label_delay` after their event, because fraud is confirmed days later.
 
+use serde::{Deserialize, Serialize};
+
 use crate::log::{EventLog, Label, LabelLevel, UserCode, UserIndex, UserLabel};
+
+/// What is known of one user's label, by name: worked out once on a user's whole history and
+/// handed to the parts of a log that hold only some of it (a cluster's partitions).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserKnowledge {
+    pub user: String,
+    pub label: Label,
+    pub known_at_ms: i64,
+    pub clear_at_ms: i64,
+}
 
 /// Labels of one log, each with the time it became known (ms since the epoch).
 #[derive(Clone, Debug)]
@@ -109,6 +121,31 @@ impl LabelKnowledge {
         self.user[u] = other.user[v];
         self.user_known_at_ms[u] = other.user_known_at_ms[v];
         self.user_clear_at_ms[u] = other.user_clear_at_ms[v];
+    }
+
+    /// What is known of each user of `log` (this knowledge's log).
+    pub fn users_known(&self, log: &EventLog) -> Vec<UserKnowledge> {
+        UserCode::all(self.user.len())
+            .map(|u| UserKnowledge {
+                user: log.user_name(u).to_string(),
+                label: self.user[u.index()],
+                known_at_ms: self.user_known_at_ms[u.index()],
+                clear_at_ms: self.user_clear_at_ms[u.index()],
+            })
+            .collect()
+    }
+
+    /// Takes what `known` says of `log`'s users (by name) in place of what this log alone
+    /// says; users it does not name keep theirs.
+    pub fn take_users_known(&mut self, log: &EventLog, known: &[UserKnowledge]) {
+        for k in known {
+            if let Some(u) = log.user_code(&k.user) {
+                let u = u.index();
+                self.user[u] = k.label;
+                self.user_known_at_ms[u] = k.known_at_ms;
+                self.user_clear_at_ms[u] = k.clear_at_ms;
+            }
+        }
     }
 
     /// The label of user `u`.

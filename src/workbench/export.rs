@@ -7,17 +7,16 @@ use std::path::{Path, PathBuf};
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
 use super::model::fit;
+use super::scored_rows::{Scored, Window, event_writer, write_scores};
 use crate::detect::{
-    Detector, DetectorKind, Level, ModelMeta, Reason, Scores, TrainOptions, align_features,
+    Detector, DetectorKind, Level, ModelMeta, TrainOptions, align_features,
     load_model,
 };
 use crate::features::lookback_ms;
-use crate::features::{Dataset, LabelledLog};
-use crate::log::UserCode;
-use crate::log::timeparse::format_rfc3339;
+use crate::features::LabelledLog;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
-use crate::words::{Language, Say};
+use crate::words::Language;
 
 /// The model that scores: a model directory, or a detector trained on the spot.
 pub enum ModelChoice {
@@ -220,141 +219,6 @@ fn blocks(ts_ms: &[i64], window: Window, size: usize) -> Vec<Window> {
         until: window.until,
     });
     out
-}
-
-#[derive(Clone, Copy)]
-struct Window {
-    from: i64,
-    until: i64,
-}
-
-impl Window {
-    fn contains(self, t: i64) -> bool {
-        t >= self.from && t < self.until
-    }
-}
-
-/// A dataset's scores with what says why: the rows `vigil score` writes.
-struct Scored<'a> {
-    data: &'a Dataset,
-    detector: &'a dyn Detector,
-    scores: &'a Scores,
-    /// The language the reasons are written in.
-    language: Language,
-}
-
-fn write_scores(
-    out: &Path,
-    level: Level,
-    scored: &Scored,
-    window: Window,
-) -> std::result::Result<usize, csv::Error> {
-    let written = match level {
-        Level::User => {
-            let file = std::fs::File::create(out)?;
-            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-            w.write_record(["user", "score", "risk", "reasons"])?;
-            let written = scored.write_account_rows(&mut w, window)?;
-            w.flush()?;
-            written
-        }
-        Level::Event => {
-            let mut w = event_writer(out)?;
-            let written = scored.write_event_rows(&mut w, window)?;
-            w.flush()?;
-            written
-        }
-    };
-    Ok(written)
-}
-
-const EVENT_HEADER: [&str; 5] = ["row", "user", "ts", "score", "reasons"];
-
-type CsvOut = csv::Writer<std::io::BufWriter<std::fs::File>>;
-
-fn event_writer(out: &Path) -> std::result::Result<CsvOut, csv::Error> {
-    let file = std::fs::File::create(out)?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(EVENT_HEADER)?;
-    Ok(w)
-}
-
-impl Scored<'_> {
-    /// One line per account active in `window`, riskiest first: its score, risk and reasons.
-    fn write_account_rows(
-        &self,
-        w: &mut CsvOut,
-        window: Window,
-    ) -> std::result::Result<usize, csv::Error> {
-        let (data, scores) = (self.data, self.scores);
-        let thresholds = self.detector.thresholds(Level::User);
-        let mut active = vec![false; data.users()];
-        for e in self.events_in(window) {
-            if let Some(u) = data.log.user_of(e) {
-                active[u.index()] = true;
-            }
-        }
-        let mut users: Vec<UserCode> = data.log.users().filter(|u| active[u.index()]).collect();
-        users.sort_by(|&a, &b| {
-            scores.user[b.index()]
-                .total_cmp(&scores.user[a.index()])
-                .then(a.cmp(&b))
-        });
-        for &u in &users {
-            let s = scores.user[u.index()];
-            let reasons = self.said(&self.detector.explain(data, u));
-            w.write_record([
-                data.user_name(u),
-                &format!("{s:.6}"),
-                thresholds.risk(s).name(),
-                &reasons,
-            ])?;
-        }
-        Ok(users.len())
-    }
-
-    /// One line per event of `window`: its source row, user, time, score and, when it is
-    /// flagged, its reasons.
-    fn write_event_rows(
-        &self,
-        w: &mut CsvOut,
-        window: Window,
-    ) -> std::result::Result<usize, csv::Error> {
-        // Reasons say why an event is flagged: the events under the suspicious threshold
-        // (nearly all of them) need none, and a week of events is written in seconds.
-        let flagged = self.detector.thresholds(Level::Event).suspicious;
-        let (data, scores) = (self.data, self.scores);
-        let c = &data.log.columns;
-        let mut written = 0;
-        for e in self.events_in(window) {
-            let reasons = match scores.event[e] >= flagged {
-                true => self.said(&self.detector.explain_event(data, e)),
-                false => String::new(),
-            };
-            let user = data.log.user_of(e).map_or("", |u| data.user_name(u));
-            w.write_record([
-                &c.row[e].to_string(),
-                user,
-                &format_rfc3339(c.ts_ms[e]),
-                &format!("{:.6}", scores.event[e]),
-                &reasons,
-            ])?;
-            written += 1;
-        }
-        Ok(written)
-    }
-
-    /// The events of `window`, in log order.
-    fn events_in(&self, window: Window) -> impl Iterator<Item = usize> + '_ {
-        let ts = &self.data.log.columns.ts_ms;
-        (0..ts.len()).filter(move |&e| window.contains(ts[e]))
-    }
-
-    /// `reasons` in words, one after another.
-    fn said(&self, reasons: &[Reason]) -> String {
-        let said: Vec<String> = reasons.iter().map(|r| r.say(self.language)).collect();
-        said.join("; ")
-    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 mod active_rules;
 mod assign;
+pub mod cluster;
 mod compare;
 mod data;
 pub mod defaults;
@@ -29,6 +30,7 @@ mod predict;
 mod queue_filter;
 mod retrain_input;
 mod rules_report;
+mod scored_rows;
 mod segments;
 mod session;
 mod similar;

@@ -1,0 +1,459 @@
+"""Scores a behaviour log on Apache Spark with vigil's own code on every partition.
+
+    spark-submit spark/vigil_score.py --model DIR --log PATH [--map M] [--labels L.csv]
+        [--label-delay 7d] [--from T] [--until T] --out DIR [--vigil PATH] [--partitions N]
+        [--lang en|zh-CN]
+
+Spark reads the log (CSV with a header, or Parquet; any path Spark reads) and does the shuffles;
+`vigil worker` computes everything on each partition, so features, scores and reasons are those
+`vigil score` gives on one machine. Every stage hands a worker whole groups:
+
+1. by user, the whole log: what is known of each user's label, the events per type, and the
+   rows the reading turned away (reported, as `vigil inspect` does; the job goes on);
+2. by each entity's value, the whole log: the most other users each account met on one value;
+3. by each feature family's key (user, event type, entity value): that family's event features
+   of the window's events;
+4. by user, the whole log with the window's features: the event and account scores.
+
+The output is `OUT/events` (Parquet, `row,user,ts,score,reasons`, partitioned by `day`),
+`OUT/accounts` (Parquet, `user,score,risk,reasons`: the accounts active in the window), and
+`OUT/queue.csv`: the flagged accounts' events in the window, in the log's own columns, which
+`vigil` opens in the window like any other log. `row` is the event's 0-based data row in the log.
+
+Before any partition runs, the driver runs every stage on the log's first rows: a log that does
+not match the model (missing columns, another mapping) fails there with vigil's own message.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from pyspark import SparkFiles
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+ROW = "__vigil_row"
+KIND = "__vigil_kind"
+# Feature columns travel beside the log's own (a log may have an `amount` column and vigil an
+# `amount` feature): named apart until they reach the worker.
+FEATURE = "__vigil_f:"
+HEAD_ROWS = 20_000
+KNOWN = [("__vigil_label", T.StringType()), ("__vigil_known_at", T.LongType()),
+         ("__vigil_clear_at", T.LongType())]
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", required=True, help="a model directory written by `vigil train`")
+    p.add_argument("--log", required=True, help="the log: CSV with a header, or Parquet")
+    p.add_argument("--map", help="a TOML mapping file naming which column plays which role")
+    p.add_argument("--labels", help="labels CSV `user,label[,ts]`")
+    p.add_argument("--label-delay", default="7d")
+    p.add_argument("--from", dest="from_", help="score events from this time on")
+    p.add_argument("--until", help="score events before this time")
+    p.add_argument("--out", required=True)
+    p.add_argument("--vigil", default=shutil.which("vigil") or "vigil",
+                   help="the vigil binary (shipped to the executors)")
+    p.add_argument("--partitions", type=int, default=0,
+                   help="partitions per shuffle (default: Spark's default parallelism)")
+    p.add_argument("--lang", default="en")
+    p.add_argument("--features-out",
+                   help="also write the window's event features here (Parquet, by `row`)")
+    return p.parse_args(argv)
+
+
+class Worker:
+    """Runs `vigil worker` stages on a partition's rows; built on the driver, run anywhere."""
+
+    def __init__(self, args, columns, mapping_name):
+        self.vigil_name = os.path.basename(args.vigil)
+        self.mapping_name = mapping_name
+        self.model_name = os.path.basename(os.path.normpath(args.model))
+        self.columns = columns
+        self.label_delay = args.label_delay
+        self.window = [a for a, v in (("--from", args.from_), ("--until", args.until)) if v
+                       for a in (a, v)]
+        self.lang = args.lang
+
+    def vigil(self):
+        path = SparkFiles.get(self.vigil_name)
+        mode = os.stat(path).st_mode
+        if not mode & stat.S_IXUSR:
+            os.chmod(path, mode | stat.S_IXUSR)
+        return path
+
+    def run(self, *args):
+        done = subprocess.run([self.vigil(), "worker", *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"vigil worker {args[0]}: {done.stderr.strip()}")
+
+    def write_part(self, table, folder):
+        """The partition's log rows as a CSV the resolved mapping reads; their global rows."""
+        rows = table.column(ROW).to_pylist()
+        path = os.path.join(folder, "part.csv")
+        pacsv.write_csv(table.select(self.columns), path)
+        return path, rows
+
+    def part_args(self, path):
+        return [path, "--map", SparkFiles.get(self.mapping_name),
+                "--label-delay", self.label_delay]
+
+    def users_file(self, table, folder):
+        """What is known of the partition's users, from the columns the job joined to them."""
+        users = {}
+        for user, label, known_at, clear_at in zip(*(table.column(c).to_pylist() for c in
+                                                     [self.user] + [k for k, _ in KNOWN])):
+            if user is not None and label is not None:
+                users[user] = (label, known_at, clear_at)
+        path = os.path.join(folder, "users.csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write("user,label,known_at_ms,clear_at_ms\n")
+            for user, (label, known_at, clear_at) in users.items():
+                f.write(f'"{user.replace(chr(34), chr(34) * 2)}",{label},{known_at},{clear_at}\n')
+        return path
+
+
+def batched(columns):
+    """A stage's output columns (arrays or chunked arrays) as record batches."""
+    return pa.Table.from_pydict(columns).to_batches()
+
+
+def batches_of(rows_iter):
+    tables = [pa.Table.from_batches([b]) for b in rows_iter]
+    return pa.concat_tables(tables) if tables else None
+
+
+def users_stage(worker, labels_name):
+    def run(batches):
+        table = batches_of(batches)
+        if table is None or table.num_rows == 0:
+            return
+        with tempfile.TemporaryDirectory() as d:
+            part, rows = worker.write_part(table, d)
+            users, types, rejects = (os.path.join(d, n) for n in
+                                     ("users.csv", "types.csv", "rejects.json"))
+            args = ["users", *worker.part_args(part), "--users-out", users,
+                    "--types-out", types, "--rejects-out", rejects]
+            if labels_name:
+                args += ["--labels", SparkFiles.get(labels_name)]
+            worker.run(*args)
+            u = pacsv.read_csv(users, convert_options=pacsv.ConvertOptions(column_types={
+                "user": pa.string(), "label": pa.string(),
+                "known_at_ms": pa.int64(), "clear_at_ms": pa.int64()}))
+            t = pacsv.read_csv(types, convert_options=pacsv.ConvertOptions(
+                column_types={"event": pa.string(), "events": pa.int64()}))
+            with open(rejects, encoding="utf-8") as f:
+                said = [
+                    f"{r['reason']}: {r['count']} rows, e.g. "
+                    + ", ".join(f"row {rows[i]} ({v})" for i, v in zip(r["rows"], r["values"])
+                                if i < len(rows))
+                    for r in json.load(f)]
+        n = lambda k: pa.array([None] * k, pa.string())
+        nl = lambda k: pa.array([None] * k, pa.int64())
+        yield from batched({
+            "kind": ["user"] * u.num_rows, "user": u["user"], "label": u["label"],
+            "known_at": u["known_at_ms"], "clear_at": u["clear_at_ms"],
+            "event": n(u.num_rows), "events": nl(u.num_rows), "text": n(u.num_rows)})
+        yield from batched({
+            "kind": ["type"] * t.num_rows, "user": n(t.num_rows), "label": n(t.num_rows),
+            "known_at": nl(t.num_rows), "clear_at": nl(t.num_rows),
+            "event": t["event"], "events": t["events"], "text": n(t.num_rows)})
+        yield from batched({
+            "kind": ["reject"] * len(said), "user": n(len(said)), "label": n(len(said)),
+            "known_at": nl(len(said)), "clear_at": nl(len(said)),
+            "event": n(len(said)), "events": nl(len(said)), "text": said})
+    return run
+
+
+USERS_SCHEMA = T.StructType([
+    T.StructField("kind", T.StringType()), T.StructField("user", T.StringType()),
+    T.StructField("label", T.StringType()), T.StructField("known_at", T.LongType()),
+    T.StructField("clear_at", T.LongType()), T.StructField("event", T.StringType()),
+    T.StructField("events", T.LongType()), T.StructField("text", T.StringType())])
+
+
+def sharing_stage(worker, entity):
+    def run(batches):
+        table = batches_of(batches)
+        if table is None or table.num_rows == 0:
+            return
+        with tempfile.TemporaryDirectory() as d:
+            part, _ = worker.write_part(table, d)
+            out = os.path.join(d, "sharing.csv")
+            worker.run("sharing", *worker.part_args(part), "--entity", entity, "--out", out)
+            s = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(column_types={
+                "user": pa.string(), "entity": pa.string(), "others": pa.float32()}))
+        yield from batched({"user": s["user"], "others": s["others"]})
+    return run
+
+
+SHARING_SCHEMA = T.StructType([T.StructField("user", T.StringType()),
+                               T.StructField("others", T.FloatType())])
+
+
+def feature_schema(names):
+    """A family stage's output: the event's row and place among its row's events, then the
+    family's columns."""
+    return T.StructType(
+        [T.StructField("row", T.LongType()), T.StructField("place", T.IntegerType())]
+        + [T.StructField(FEATURE + c, T.FloatType()) for c in names])
+
+
+def arrow_schema(schema):
+    kinds = {"long": pa.int64(), "integer": pa.int32(), "float": pa.float32()}
+    return pa.schema([pa.field(f.name, kinds[f.dataType.typeName()]) for f in schema.fields])
+
+
+def features_stage(worker, family, schema):
+    def run(batches):
+        table = batches_of(batches)
+        if table is None or table.num_rows == 0:
+            return
+        with tempfile.TemporaryDirectory() as d:
+            part, rows = worker.write_part(table, d)
+            users = worker.users_file(table, d)
+            out = os.path.join(d, "features.parquet")
+            worker.run("features", *worker.part_args(part), "--users", users,
+                       "--family", family, *worker.window, "--out", out)
+            f = pq.read_table(out)
+        f = f.rename_columns(f.column_names[:2] + [FEATURE + c for c in f.column_names[2:]])
+        # The part's rows back to the log's.
+        f = f.set_column(0, "row", pa.array([rows[int(r)] for r in f["row"].to_pylist()],
+                                            pa.int64()))
+        yield from f.cast(arrow_schema(schema)).to_batches()
+    return run
+
+
+def score_stage(worker, feature_columns, types_name):
+    def run(batches):
+        table = batches_of(batches)
+        if table is None or table.num_rows == 0:
+            return
+        kinds = table.column(KIND).to_pylist()
+        log = table.filter(pa.array([k == "log" for k in kinds]))
+        feats = table.filter(pa.array([k == "features" for k in kinds]))
+        with tempfile.TemporaryDirectory() as d:
+            part, rows = worker.write_part(log, d)
+            users = worker.users_file(log, d)
+            # Features keyed by the part's rows.
+            local = {r: i for i, r in enumerate(rows)}
+            f = feats.select(["row", "place"] + feature_columns)
+            f = f.rename_columns(["row", "place"] + [c[len(FEATURE):] for c in feature_columns])
+            f = f.set_column(0, "row", pa.array([local[r] for r in f["row"].to_pylist()],
+                                                pa.float64()))
+            fpath = os.path.join(d, "features.parquet")
+            pq.write_table(f, fpath)
+            events, accounts = os.path.join(d, "events.csv"), os.path.join(d, "accounts.csv")
+            worker.run("score", *worker.part_args(part), "--users", users,
+                       "--model", SparkFiles.get(worker.model_name), "--features", fpath,
+                       "--type-counts", SparkFiles.get(types_name), *worker.window,
+                       "--lang", worker.lang, "--events-out", events,
+                       "--accounts-out", accounts)
+            text = lambda names: pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False)
+            ev = pacsv.read_csv(events, convert_options=text(["user", "ts", "reasons"]))
+            ac = pacsv.read_csv(accounts, convert_options=text(["user", "risk", "reasons"]))
+        n, e = ev.num_rows, ac.num_rows
+        yield from batched({
+            "kind": ["event"] * n,
+            "row": pa.array([rows[int(r)] for r in ev["row"].to_pylist()], pa.int64()),
+            "user": ev["user"], "ts": ev["ts"], "score": ev["score"].cast(pa.float64()),
+            "risk": pa.array([None] * n, pa.string()), "reasons": ev["reasons"]})
+        yield from batched({
+            "kind": ["account"] * e, "row": pa.array([None] * e, pa.int64()),
+            "user": ac["user"], "ts": pa.array([None] * e, pa.string()),
+            "score": ac["score"].cast(pa.float64()), "risk": ac["risk"],
+            "reasons": ac["reasons"]})
+    return run
+
+
+SCORE_SCHEMA = T.StructType([
+    T.StructField("kind", T.StringType()), T.StructField("row", T.LongType()),
+    T.StructField("user", T.StringType()), T.StructField("ts", T.StringType()),
+    T.StructField("score", T.DoubleType()), T.StructField("risk", T.StringType()),
+    T.StructField("reasons", T.StringType())])
+
+
+def read_log(spark, path):
+    if path.endswith(".parquet") or os.path.isdir(path):
+        df = spark.read.parquet(path)
+        df = df.select([F.col(c).cast("string").alias(c) for c in df.columns])
+    else:
+        df = (spark.read.option("header", True).option("inferSchema", False)
+              .option("escape", '"').option("multiLine", False).csv(path))
+    columns = df.columns
+    # The data row of each line: Spark keeps a file's lines in order across its splits.
+    rdd = df.rdd.zipWithIndex().map(lambda r: tuple(r[0]) + (r[1],))
+    schema = T.StructType(df.schema.fields + [T.StructField(ROW, T.LongType())])
+    return spark.createDataFrame(rdd, schema), columns
+
+
+def run_locally(worker_args, cwd):
+    done = subprocess.run(worker_args, capture_output=True, text=True, cwd=cwd)
+    if done.returncode != 0:
+        sys.exit(f"vigil_score: {done.stderr.strip()}")
+
+
+def main(argv):
+    args = parse_args(argv)
+    for name in ("model", "map", "labels", "vigil"):
+        if getattr(args, name) and os.path.exists(getattr(args, name)):
+            setattr(args, name, os.path.abspath(getattr(args, name)))
+    spark = (SparkSession.builder.appName("vigil score")
+             .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    sc = spark.sparkContext
+    sc.setLogLevel("WARN")
+    n = args.partitions or sc.defaultParallelism
+    log, columns = read_log(spark, args.log)
+    work = tempfile.mkdtemp(prefix="vigil-spark-")
+
+    # The mapping every part reads with, resolved on the first rows.
+    head = log.orderBy(ROW).limit(HEAD_ROWS).select(columns).toPandas()
+    head_csv = os.path.join(work, "head.csv")
+    pacsv.write_csv(pa.Table.from_pandas(head, preserve_index=False), head_csv)
+    resolved = os.path.join(work, "resolved.toml")
+    plan = [args.vigil, "worker", "plan", head_csv, "--out", resolved]
+    if args.map:
+        plan += ["--map", args.map]
+    run_locally(plan, work)
+    with open(resolved, "rb") as f:
+        mapping = tomllib.load(f)
+    user_col, event_col = mapping.get("user"), mapping.get("event")
+    entities = mapping.get("entities", [])
+    for f in (args.vigil, resolved, args.labels):
+        if f:
+            sc.addFile(f)
+    sc.addFile(os.path.abspath(args.model), recursive=True)
+    worker = Worker(args, columns, os.path.basename(resolved))
+    worker.user = user_col
+
+    # The whole pipeline on the head first: a model that does not fit the log stops here.
+    families = ["user", "event_type"] + [f"entity:{e}" for e in entities]
+    schemas = preflight(args, worker, head_csv, resolved, families, work)
+
+    # 1. By user: labels known, type counts, rejected rows.
+    users_out = log.repartition(n, user_col).mapInArrow(
+        users_stage(worker, args.labels and os.path.basename(args.labels)), USERS_SCHEMA).cache()
+    for r in users_out.filter(F.col("kind") == "reject").collect():
+        print(f"vigil_score: {args.log}: {r.text}", file=sys.stderr)
+    types = (users_out.filter(F.col("kind") == "type").groupBy("event")
+             .agg(F.sum("events").alias("events")).collect())
+    types_csv = os.path.join(work, "types.csv")
+    with open(types_csv, "w", encoding="utf-8", newline="") as f:
+        f.write("event,events\n")
+        for r in types:
+            f.write(f'"{r.event.replace(chr(34), chr(34) * 2)}",{r.events}\n')
+    sc.addFile(types_csv)
+    known = users_out.filter(F.col("kind") == "user").select(
+        F.col("user").alias(user_col), F.col("label").alias(KNOWN[0][0]),
+        F.col("known_at").alias(KNOWN[1][0]), F.col("clear_at").alias(KNOWN[2][0]))
+    log_known = log.join(known, on=user_col, how="left")
+
+    # 2. By entity value: sharing, the most per account over the parts.
+    sharing = {}
+    for e in entities:
+        sharing[e] = (log.filter(F.col(e).isNotNull()).repartition(n, e)
+                      .mapInArrow(sharing_stage(worker, e), SHARING_SCHEMA)
+                      .groupBy("user").agg(F.max("others").alias(f"{FEATURE}shared:{e}")))
+
+    # 3. By each family's key: the window's event features. Events of a type that no column
+    # names (a constant, or a row's extra events) are one group: one partition.
+    by_type = event_col if event_col and not mapping.get("extra_events") else None
+    keys = {"user": user_col, "event_type": by_type}
+    features = None
+    for fam in families:
+        key = keys[fam] if fam in keys else fam.split(":", 1)[1]
+        part = (log_known.filter(F.col(key).isNotNull()).repartition(n, key) if key
+                else log_known.repartition(1))
+        out = part.mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam])
+        features = out if features is None else features.join(out, ["row", "place"], "full")
+    feature_columns = [c for c in features.columns if c not in ("row", "place")]
+    if args.features_out:
+        features.select("row", "place", *[F.col(f"`{c}`").alias(c[len(FEATURE):])
+                                          for c in feature_columns]
+                        ).write.mode("overwrite").parquet(args.features_out)
+    users_of_rows = log.select(F.col(ROW).alias("row"), F.col(user_col).alias("__user"))
+    features = features.join(users_of_rows, "row")
+    for e, table in sharing.items():
+        features = features.join(table.withColumnRenamed("user", "__user"), "__user", "left")
+        feature_columns.append(f"{FEATURE}shared:{e}")
+
+    # 4. By user: the log's rows and the window's features together, scored.
+    wide = log_known.withColumn(KIND, F.lit("log"))
+    for c in ["row", "place"] + feature_columns:
+        wide = wide.withColumn(c, F.lit(None).cast(features.schema[c].dataType))
+    feats = features.withColumn(KIND, F.lit("features"))
+    for c, t in log_known.dtypes:
+        if c == user_col:
+            continue
+        feats = feats.withColumn(c, F.lit(None).cast(t))
+    feats = feats.withColumn(user_col, F.col("__user")).drop("__user")
+    both = wide.unionByName(feats.select(wide.columns))
+    scored = (both.repartition(n, user_col)
+              .mapInArrow(score_stage(worker, feature_columns, "types.csv"), SCORE_SCHEMA)
+              .cache())
+    events = (scored.filter(F.col("kind") == "event")
+              .select("row", "user", "ts", "score", "reasons")
+              .withColumn("day", F.substring("ts", 1, 10)))
+    accounts = scored.filter(F.col("kind") == "account").select("user", "score", "risk", "reasons")
+    events.write.mode("overwrite").partitionBy("day").parquet(os.path.join(args.out, "events"))
+    accounts.write.mode("overwrite").parquet(os.path.join(args.out, "accounts"))
+
+    # The queue slice: the flagged accounts' events of the window, in the log's own columns.
+    flagged = (accounts.filter(F.col("risk").isin("suspicious", "high"))
+               .select(F.col("user").alias("__flagged")))
+    window_rows = events.join(flagged, events.user == flagged["__flagged"]).select(
+        F.col("row").alias(ROW))
+    queue = log.join(window_rows, ROW).orderBy(ROW).select(columns).toPandas()
+    pacsv.write_csv(pa.Table.from_pandas(queue, preserve_index=False),
+                    os.path.join(args.out, "queue.csv"))
+    print(f"vigil_score: {events.count()} events and {accounts.count()} accounts scored; "
+          f"{len(queue)} events of flagged accounts in {os.path.join(args.out, 'queue.csv')}")
+    shutil.rmtree(work, ignore_errors=True)
+    spark.stop()
+
+
+def preflight(args, worker, head_csv, resolved, families, work):
+    """Runs every stage on the head: errors surface before the cluster works, and each
+    family's output columns become its stage's schema."""
+    base = [args.vigil, "worker"]
+    part = [head_csv, "--map", resolved, "--label-delay", args.label_delay]
+    users, types = os.path.join(work, "h_users.csv"), os.path.join(work, "h_types.csv")
+    cmd = base + ["users", *part, "--users-out", users, "--types-out", types,
+                  "--rejects-out", os.path.join(work, "h_rejects.json")]
+    if args.labels:
+        cmd += ["--labels", args.labels]
+    run_locally(cmd, work)
+    schemas, parts = {}, []
+    for fam in families:
+        out = os.path.join(work, f"h_{fam.replace(':', '_')}.parquet")
+        # No window: the head's events all get features, so the schema is never empty.
+        run_locally(base + ["features", *part, "--users", users, "--family", fam, "--out", out],
+                    work)
+        table = pq.read_table(out)
+        parts.append(table)
+        schemas[fam] = feature_schema(table.column_names[2:])
+    joined = parts[0]
+    for t in parts[1:]:
+        joined = joined.join(t, ["row", "place"], join_type="full outer")
+    fpath = os.path.join(work, "h_features.parquet")
+    pq.write_table(joined, fpath)
+    run_locally(base + ["score", *part, "--users", users, "--model", args.model,
+                        "--features", fpath, "--type-counts", types,
+                        "--events-out", os.path.join(work, "h_events.csv"),
+                        "--accounts-out", os.path.join(work, "h_accounts.csv")], work)
+    return schemas
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

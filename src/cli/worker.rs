@@ -1,0 +1,239 @@
+//! `vigil worker`: one stage of the cluster job (`spark/vigil_score.py`) on one part of a log,
+//! files in and out. The job calls it; a person need not (see `workbench::cluster`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand};
+
+use crate::features::EventFamily;
+use crate::log::{parse_duration_ms, parse_instant, read_labels};
+use crate::progress::NoProgress;
+use crate::words::{Language, Say};
+use crate::workbench::cluster::{
+    FeaturesRequest, PartSource, ScorePartRequest, family_features_of_part, read_users_known,
+    resolve_mapping, score_part, sharing_of_part, users_of_part,
+};
+use crate::workbench::defaults;
+
+#[derive(Subcommand, Debug)]
+pub enum WorkerCommand {
+    /// Write the mapping every part is read with, resolved on the log's first rows.
+    Plan {
+        /// The log's first rows, written as the job writes its parts.
+        head: PathBuf,
+        #[arg(long = "map", value_name = "MAP.toml")]
+        map: Option<PathBuf>,
+        #[arg(long, value_name = "RESOLVED.toml")]
+        out: PathBuf,
+    },
+    /// Over whole users: what is known of each user's label, and the events per type.
+    Users {
+        #[command(flatten)]
+        part: PartArgs,
+        /// Labels CSV `user,label[,ts]`.
+        #[arg(long, value_name = "L.csv")]
+        labels: Option<PathBuf>,
+        #[arg(long, value_name = "USERS.csv")]
+        users_out: PathBuf,
+        #[arg(long, value_name = "TYPES.csv")]
+        types_out: PathBuf,
+        /// The rows the part's reading turned away, as JSON (`vigil inspect --json`'s rejects).
+        #[arg(long, value_name = "REJECTS.json")]
+        rejects_out: PathBuf,
+    },
+    /// Over whole values of an entity: each account's `shared:<entity>` value.
+    Sharing {
+        #[command(flatten)]
+        part: PartArgs,
+        #[arg(long)]
+        entity: String,
+        #[arg(long, value_name = "SHARING.csv")]
+        out: PathBuf,
+    },
+    /// Over whole groups of a family, with their look-back: that family's event features.
+    Features {
+        #[command(flatten)]
+        part: PartArgs,
+        #[command(flatten)]
+        known: KnownArgs,
+        /// `user`, `event_type` or `entity:NAME`.
+        #[arg(long)]
+        family: String,
+        #[command(flatten)]
+        window: WindowArgs,
+        #[arg(long, value_name = "FEATURES.parquet")]
+        out: PathBuf,
+    },
+    /// Over whole users, with the window's event features: event and account scores.
+    Score {
+        #[command(flatten)]
+        part: PartArgs,
+        #[command(flatten)]
+        known: KnownArgs,
+        #[arg(long)]
+        model: PathBuf,
+        #[arg(long, value_name = "FEATURES.parquet")]
+        features: PathBuf,
+        /// `event,events`: each event type's count over the whole log.
+        #[arg(long, value_name = "TYPES.csv")]
+        type_counts: PathBuf,
+        #[command(flatten)]
+        window: WindowArgs,
+        #[arg(long, default_value = "en")]
+        lang: Language,
+        #[arg(long, value_name = "EVENTS.csv")]
+        events_out: PathBuf,
+        #[arg(long, value_name = "ACCOUNTS.csv")]
+        accounts_out: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PartArgs {
+    /// The part, as the job wrote it.
+    part: PathBuf,
+    /// The resolved mapping (`vigil worker plan`).
+    #[arg(long = "map", value_name = "RESOLVED.toml")]
+    map: PathBuf,
+    #[arg(long = "label-delay", default_value = defaults::LABEL_DELAY, value_parser = parse_duration_ms)]
+    label_delay_ms: i64,
+}
+
+impl PartArgs {
+    fn source(&self) -> PartSource {
+        PartSource {
+            part: self.part.clone(),
+            map: self.map.clone(),
+            label_delay_ms: self.label_delay_ms,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct KnownArgs {
+    /// What is known of the users' labels (`vigil worker users`, all parts).
+    #[arg(long = "users", value_name = "USERS.csv")]
+    users: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct WindowArgs {
+    #[arg(long = "from", value_parser = parse_instant)]
+    from_ms: Option<i64>,
+    #[arg(long = "until", value_parser = parse_instant)]
+    until_ms: Option<i64>,
+}
+
+impl WindowArgs {
+    fn bounds(&self) -> (i64, i64) {
+        (
+            self.from_ms.unwrap_or(i64::MIN),
+            self.until_ms.unwrap_or(i64::MAX),
+        )
+    }
+}
+
+fn family(name: &str) -> Result<EventFamily> {
+    Ok(match name {
+        "user" => EventFamily::User,
+        "event_type" => EventFamily::EventType,
+        _ => match name.strip_prefix("entity:") {
+            Some(entity) if !entity.is_empty() => EventFamily::Entity(entity.to_string()),
+            _ => bail!("unknown family '{name}'; expected user, event_type or entity:NAME"),
+        },
+    })
+}
+
+pub fn run(command: WorkerCommand) -> Result<()> {
+    let progress = NoProgress;
+    match command {
+        WorkerCommand::Plan { head, map, out } => {
+            resolve_mapping(&head, map.as_deref(), &out)?;
+        }
+        WorkerCommand::Users {
+            part,
+            labels,
+            users_out,
+            types_out,
+            rejects_out,
+        } => {
+            let file_labels = match &labels {
+                Some(p) => read_labels(p)?,
+                None => Vec::new(),
+            };
+            let report = users_of_part(
+                &part.source(),
+                &file_labels,
+                &users_out,
+                &types_out,
+                &progress,
+            )?;
+            write_rejects(&rejects_out, &report)?;
+        }
+        WorkerCommand::Sharing { part, entity, out } => {
+            sharing_of_part(&part.source(), &entity, &out, &progress)?;
+        }
+        WorkerCommand::Features {
+            part,
+            known,
+            family: name,
+            window,
+            out,
+        } => {
+            let (from_ms, until_ms) = window.bounds();
+            let request = FeaturesRequest {
+                source: part.source(),
+                family: family(&name)?,
+                from_ms,
+                until_ms,
+                out,
+            };
+            family_features_of_part(&request, &read_users_known(&known.users)?, &progress)?;
+        }
+        WorkerCommand::Score {
+            part,
+            known,
+            model,
+            features,
+            type_counts,
+            window,
+            lang,
+            events_out,
+            accounts_out,
+        } => {
+            let (from_ms, until_ms) = window.bounds();
+            let request = ScorePartRequest {
+                source: part.source(),
+                model,
+                features,
+                type_counts,
+                from_ms,
+                until_ms,
+                language: lang,
+                events_out,
+                accounts_out,
+            };
+            score_part(&request, &read_users_known(&known.users)?, &progress)?;
+        }
+    }
+    Ok(())
+}
+
+/// The rows a part's reading turned away, with their reason in words (English).
+fn write_rejects(path: &Path, report: &crate::log::LoadReport) -> Result<()> {
+    let rejects: Vec<serde_json::Value> = report
+        .rejects
+        .iter()
+        .map(|stat| {
+            serde_json::json!({
+                "reason": stat.issue.say(Language::English),
+                "count": stat.count,
+                "rows": stat.examples.iter().map(|e| e.row).collect::<Vec<_>>(),
+                "values": stat.examples.iter().map(|e| e.value.clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    std::fs::write(path, serde_json::to_string(&rejects)?)?;
+    Ok(())
+}

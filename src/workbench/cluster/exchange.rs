@@ -1,0 +1,161 @@
+//! The files the stages exchange through the cluster: small CSV tables (users, type counts,
+//! sharing) and Parquet event features keyed by the part's data row and the event's place
+//! among that row's events (a row can hold several events: `extra_events`).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::Path;
+
+use polars::prelude::{DataType, ParquetReader, SerReader};
+use serde::{Deserialize, Serialize};
+
+use super::super::error::{Result, WorkbenchError};
+use crate::features::{FeatureTable, UserKnowledge};
+use crate::log::{ColumnData, EventLog, write_parquet};
+
+/// One event type's count of events in a part.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TypeCount {
+    pub event: String,
+    pub events: u64,
+}
+
+/// One account's `shared:<entity>` value in a part.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Sharing {
+    pub user: String,
+    pub entity: String,
+    pub others: f32,
+}
+
+fn output_error(path: &Path, e: impl std::fmt::Display) -> WorkbenchError {
+    WorkbenchError::Output {
+        path: path.to_path_buf(),
+        detail: format!("cannot write: {e}"),
+    }
+}
+
+fn input_error(path: &Path, e: impl std::fmt::Display) -> WorkbenchError {
+    WorkbenchError::Request(format!("{}: {e}", path.display()))
+}
+
+pub fn write_rows<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| output_error(path, e))?;
+    for r in rows {
+        w.serialize(r).map_err(|e| output_error(path, e))?;
+    }
+    w.flush().map_err(|e| output_error(path, e))
+}
+
+pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| input_error(path, e))?;
+    r.deserialize()
+        .enumerate()
+        .map(|(i, row)| row.map_err(|e| input_error(path, format!("line {}: {e}", i + 2))))
+        .collect()
+}
+
+pub fn read_users_known(path: &Path) -> Result<Vec<UserKnowledge>> {
+    read_rows(path)
+}
+
+/// Each event's place among the events read from its data row, in log order.
+pub fn places_in_row(log: &EventLog) -> Vec<u32> {
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    log.columns
+        .row
+        .iter()
+        .map(|&row| {
+            let n = seen.entry(row).or_insert(0);
+            *n += 1;
+            *n - 1
+        })
+        .collect()
+}
+
+/// Writes `table`'s rows (events of `log`) keyed by `row` and `place`.
+pub fn write_event_features(path: &Path, log: &EventLog, table: &FeatureTable) -> Result<()> {
+    let events: Vec<usize> = match &table.rows {
+        Some(rows) => rows.iter().map(|&e| e as usize).collect(),
+        None => (0..table.values.rows).collect(),
+    };
+    let places = places_in_row(log);
+    let mut columns: Vec<(&str, ColumnData)> = vec![
+        (
+            "row",
+            ColumnData::Float(
+                events
+                    .iter()
+                    .map(|&e| Some(log.columns.row[e] as f64))
+                    .collect(),
+            ),
+        ),
+        (
+            "place",
+            ColumnData::Int(events.iter().map(|&e| places[e] as i32).collect()),
+        ),
+    ];
+    for (j, spec) in table.specs.iter().enumerate() {
+        let values = (0..events.len())
+            .map(|r| Some(f64::from(table.values.get(r, j))))
+            .collect();
+        columns.push((&spec.name, ColumnData::Float(values)));
+    }
+    write_parquet(path, columns).map_err(|e| output_error(path, e))
+}
+
+/// Event features read back: the events of `log` they are for (ascending) and each column's
+/// values in that order (a null is NaN: an event without that group).
+pub struct GivenFeatures {
+    pub events: Vec<u32>,
+    pub columns: HashMap<String, Vec<f32>>,
+}
+
+pub fn read_event_features(path: &Path, log: &EventLog) -> Result<GivenFeatures> {
+    let file = File::open(path).map_err(|e| input_error(path, e))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| input_error(path, e))?;
+    let numbers = |name: &str| -> Result<Vec<f64>> {
+        let col = df
+            .column(name)
+            .and_then(|c| c.cast(&DataType::Float64))
+            .map_err(|e| input_error(path, e))?;
+        let values = col.f64().map_err(|e| input_error(path, e))?;
+        Ok(values.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    };
+    let (rows, places) = (numbers("row")?, numbers("place")?);
+    let mut event_of: HashMap<(u64, u32), u32> = HashMap::new();
+    for (e, (&row, place)) in log.columns.row.iter().zip(places_in_row(log)).enumerate() {
+        event_of.insert((row, place), e as u32);
+    }
+    // Each given row's event, then the rows in event order.
+    let mut order: Vec<(u32, usize)> = Vec::with_capacity(rows.len());
+    for (i, (&row, &place)) in rows.iter().zip(&places).enumerate() {
+        let key = (row as u64, place as u32);
+        let e = event_of.get(&key).ok_or_else(|| {
+            input_error(
+                path,
+                format!("row {row} (event {place} of it) is not an event of the part"),
+            )
+        })?;
+        order.push((*e, i));
+    }
+    order.sort_unstable();
+    let mut columns = HashMap::new();
+    for name in df.get_column_names() {
+        let name = name.as_str();
+        if name == "row" || name == "place" {
+            continue;
+        }
+        let values = numbers(name)?;
+        columns.insert(
+            name.to_string(),
+            order.iter().map(|&(_, i)| values[i] as f32).collect(),
+        );
+    }
+    Ok(GivenFeatures {
+        events: order.iter().map(|&(e, _)| e).collect(),
+        columns,
+    })
+}

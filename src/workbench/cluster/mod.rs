@@ -1,0 +1,25 @@
+//! Scoring a log too large for one machine on a cluster (`spark/vigil_score.py`). The cluster
+//! shuffles the log by a group key and hands each part to `vigil worker`, which runs vigil's
+//! own code on it. Every stage's part holds whole groups, so what it computes for them is what
+//! the whole log gives:
+//! - `plan`: the mapping every part is read with, resolved once from the log's head;
+//! - `users`, by user over the whole log: what is known of each user's label, and the event
+//!   types' counts (summed by the cluster: the account features' per-type columns);
+//! - `sharing`, by an entity's value over the whole log: the most other users each account
+//!   met on one value (the cluster keeps the largest over the parts);
+//! - `features`, by a family's key (user, event type, entity value) over the window with its
+//!   look-back: that family's event features of the window's events;
+//! - `score`, by user over the whole log, with the window's event features joined: the event
+//!   and account rows `vigil score` writes.
+
+mod exchange;
+mod features;
+mod part;
+mod score;
+mod users;
+
+pub use exchange::read_users_known;
+pub use features::{FeaturesRequest, family_features_of_part};
+pub use part::{PartSource, resolve_mapping};
+pub use score::{PartScored, ScorePartRequest, score_part};
+pub use users::{sharing_of_part, users_of_part};

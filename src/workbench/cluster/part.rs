@@ -1,0 +1,59 @@
+//! A part of a log as a worker reads it: a file the cluster wrote, read with the mapping
+//! resolved once for the whole log, so every part parses as the whole file would.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::super::data::mapping_from;
+use super::super::error::{Result, WorkbenchError};
+use crate::features::{LabelledLog, UserKnowledge};
+use crate::log::{self, LoadReport, Mapping, UserLabel};
+use crate::progress::Progress;
+
+/// Where a part is and how to read it.
+pub struct PartSource {
+    pub part: PathBuf,
+    /// The resolved mapping (`resolve_mapping`).
+    pub map: PathBuf,
+    pub label_delay_ms: i64,
+}
+
+impl PartSource {
+    /// The part's events with what is known of their users: from `known` (worked out on the
+    /// users' whole histories) where given, else from the part itself and `file_labels`.
+    pub fn load(
+        &self,
+        file_labels: &[UserLabel],
+        known: Option<&[UserKnowledge]>,
+        progress: &dyn Progress,
+    ) -> Result<(LabelledLog, LoadReport)> {
+        let mapping = mapping_from(Some(&self.map), None)?;
+        let loaded = log::load(&self.part, &mapping, progress)?;
+        let mut part = LabelledLog::new(Arc::new(loaded.log), file_labels, self.label_delay_ms);
+        if let Some(known) = known {
+            part.labels.take_users_known(&part.log, known);
+        }
+        Ok((part, loaded.report))
+    }
+}
+
+/// Writes the mapping that reads `head` (the first rows of a log, as the cluster writes its
+/// parts) by `map` with every role decided, so no part detects roles of its own.
+pub fn resolve_mapping(head: &Path, map: Option<&Path>, out: &Path) -> Result<Mapping> {
+    let given = mapping_from(map, None)?;
+    let preview = log::preview(head, &given)?;
+    let mut resolved = preview.to_mapping();
+    // Every role named, absent ones too: a part never guesses an entity the head lacked.
+    if resolved.entities.is_none() {
+        resolved.entities = Some(Vec::new());
+    }
+    let text = toml::to_string(&resolved).map_err(|e| WorkbenchError::Output {
+        path: out.to_path_buf(),
+        detail: format!("cannot write the mapping: {e}"),
+    })?;
+    std::fs::write(out, text).map_err(|e| WorkbenchError::Output {
+        path: out.to_path_buf(),
+        detail: format!("cannot write: {e}"),
+    })?;
+    Ok(resolved)
+}

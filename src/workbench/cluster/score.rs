@@ -1,0 +1,118 @@
+//! The `score` stage: a part of whole users over the whole log, with the window's event
+//! features the family stages computed, scored by a trained model into the rows `vigil score`
+//! writes for the window (events, and the accounts active in it).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::super::error::{Result, WorkbenchError};
+use super::super::scored_rows::{Scored, Window, event_writer, write_scores};
+use super::exchange::{TypeCount, read_event_features, read_rows};
+use super::part::PartSource;
+use crate::detect::{Level, align_features, load_model};
+use crate::features::{
+    Dataset, UserKnowledge, account_features_with_types, event_features_given, main_type_names,
+};
+use crate::progress::Progress;
+use crate::words::Language;
+
+pub struct ScorePartRequest {
+    pub source: PartSource,
+    pub model: PathBuf,
+    /// The window's event features (every family's columns, and each event's account's
+    /// `shared:<entity>` values), keyed by the part's rows.
+    pub features: PathBuf,
+    /// Each event type's count over the whole log (`users` stage, summed).
+    pub type_counts: PathBuf,
+    pub from_ms: i64,
+    pub until_ms: i64,
+    pub language: Language,
+    pub events_out: PathBuf,
+    pub accounts_out: PathBuf,
+}
+
+/// What a part's scoring wrote.
+pub struct PartScored {
+    pub events: usize,
+    pub accounts: usize,
+}
+
+pub fn score_part(
+    request: &ScorePartRequest,
+    known: &[UserKnowledge],
+    progress: &dyn Progress,
+) -> Result<PartScored> {
+    let (detector, meta) = load_model(&request.model)?;
+    if !meta.detector.scores_accounts_from_account_features() {
+        return Err(WorkbenchError::Request(format!(
+            "a {} model scores accounts by their events' sequences, which a cluster's parts do \
+             not hold whole yet; score on a cluster with a tabular model or the ensemble",
+            meta.detector
+        )));
+    }
+    let (part, _) = request.source.load(&[], Some(known), progress)?;
+    let counts: Vec<TypeCount> = read_rows(&request.type_counts)?;
+    let main_types = main_type_names(counts.iter().map(|c| (c.event.as_str(), c.events)));
+    let log = part.log.clone();
+    let mut account = account_features_with_types(&log, &part.index, &main_types, progress)?;
+    let given = read_event_features(&request.features, &log)?;
+    // Sharing is counted over the whole log, not this part: the cluster hands each event its
+    // account's value.
+    for (j, spec) in account.specs.iter().enumerate() {
+        let Some(values) = spec
+            .name
+            .starts_with("shared:")
+            .then(|| given.columns.get(&spec.name))
+            .flatten()
+        else {
+            continue;
+        };
+        for (&e, &v) in given.events.iter().zip(values) {
+            if let Some(u) = log.user_of(e as usize) {
+                account.values.set(u.index(), j, v);
+            }
+        }
+    }
+    let events = event_features_given(&log, given.events.clone(), |name| {
+        given.columns.get(name).cloned()
+    });
+    let dict = &log.columns.event.dict;
+    let mut data = Dataset {
+        main_types: main_types
+            .iter()
+            .filter_map(|n| Some((dict.lookup(n)?, n.clone())))
+            .collect(),
+        log: part.log,
+        index: Arc::new(part.index),
+        labels: part.labels,
+        account: Arc::new(account),
+        events: Arc::new(events),
+    };
+    align_features(&meta, &request.model, &mut data)?;
+    let scores = detector.score(&data, progress)?;
+    let scored = Scored {
+        data: &data,
+        detector: detector.as_ref(),
+        scores: &scores,
+        language: request.language,
+    };
+    let window = Window {
+        from: request.from_ms,
+        until: request.until_ms,
+    };
+    let output_error = |path: &PathBuf, e: csv::Error| WorkbenchError::Output {
+        path: path.clone(),
+        detail: format!("cannot write: {e}"),
+    };
+    let mut w = event_writer(&request.events_out).map_err(|e| output_error(&request.events_out, e))?;
+    let events_written = scored
+        .write_event_rows(&mut w, window)
+        .and_then(|n| w.flush().map(|_| n).map_err(csv::Error::from))
+        .map_err(|e| output_error(&request.events_out, e))?;
+    let accounts = write_scores(&request.accounts_out, Level::User, &scored, window)
+        .map_err(|e| output_error(&request.accounts_out, e))?;
+    Ok(PartScored {
+        events: events_written,
+        accounts,
+    })
+}
