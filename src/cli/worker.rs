@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 
 use crate::features::EventFamily;
-use crate::log::{parse_duration_ms, parse_instant, read_labels};
+use crate::log::{parse_duration_ms, parse_instant};
 use crate::progress::NoProgress;
 use crate::words::{Language, Say};
 use crate::workbench::cluster::{
@@ -158,13 +158,9 @@ pub fn run(command: WorkerCommand) -> Result<()> {
             types_out,
             rejects_out,
         } => {
-            let file_labels = match &labels {
-                Some(p) => read_labels(p)?,
-                None => Vec::new(),
-            };
             let report = users_of_part(
                 &part.source(),
-                &file_labels,
+                labels.as_deref(),
                 &users_out,
                 &types_out,
                 &progress,

@@ -68,7 +68,12 @@ impl EventFamily {
     /// Every family of `log`'s features.
     pub fn all_of(log: &EventLog) -> Vec<Self> {
         let mut all = vec![Self::User, Self::EventType];
-        all.extend(log.columns.entities.iter().map(|e| Self::Entity(e.name.clone())));
+        all.extend(
+            log.columns
+                .entities
+                .iter()
+                .map(|e| Self::Entity(e.name.clone())),
+        );
         all
     }
 }

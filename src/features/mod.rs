@@ -16,14 +16,10 @@ mod sequence;
 mod spec;
 mod vocab;
 
-pub use account::{
-    AccountFeatures, account_features_with_types, main_type_names, shared_users_of,
-};
+pub use account::{AccountFeatures, account_features_with_types, main_type_names, shared_users_of};
 pub use dataset::{Dataset, LabelledLog};
 pub use error::FeatureError;
-pub use event::{
-    EventFamily, EventFeatures, event_features_given, family_features, lookback_ms,
-};
+pub use event::{EventFamily, EventFeatures, event_features_given, family_features, lookback_ms};
 pub use knowledge::{LabelKnowledge, UserKnowledge};
 pub use live::LiveFeatures;
 pub use matrix::Matrix;

@@ -122,3 +122,18 @@ pub fn write_table(path: &Path, columns: Vec<(&str, ColumnData)>) -> PolarsResul
     ParquetWriter::new(file).finish(&mut df)?;
     Ok(())
 }
+
+/// Every column of a Parquet file as numbers (a null is NaN), by name in file order: for
+/// tables vigil itself writes, such as a cluster's event features.
+pub fn read_number_columns(path: &Path) -> PolarsResult<Vec<(String, Vec<f64>)>> {
+    let file = File::open(path).map_err(PolarsError::from)?;
+    let df = ParquetReader::new(file).finish()?;
+    df.columns()
+        .iter()
+        .map(|c| {
+            let numbers = c.cast(&DataType::Float64)?;
+            let values = numbers.f64()?.iter().map(|v| v.unwrap_or(f64::NAN));
+            Ok((c.name().to_string(), values.collect()))
+        })
+        .collect()
+}

@@ -9,11 +9,10 @@ use super::error::{Result, WorkbenchError};
 use super::model::fit;
 use super::scored_rows::{Scored, Window, event_writer, write_scores};
 use crate::detect::{
-    Detector, DetectorKind, Level, ModelMeta, TrainOptions, align_features,
-    load_model,
+    Detector, DetectorKind, Level, ModelMeta, TrainOptions, align_features, load_model,
 };
-use crate::features::lookback_ms;
 use crate::features::LabelledLog;
+use crate::features::lookback_ms;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
 use crate::words::Language;

@@ -3,15 +3,13 @@
 //! among that row's events (a row can hold several events: `extra_events`).
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
-use polars::prelude::{DataType, ParquetReader, SerReader};
 use serde::{Deserialize, Serialize};
 
 use super::super::error::{Result, WorkbenchError};
 use crate::features::{FeatureTable, UserKnowledge};
-use crate::log::{ColumnData, EventLog, write_parquet};
+use crate::log::{ColumnData, EventLog, read_number_columns, write_parquet};
 
 /// One event type's count of events in a part.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -112,19 +110,16 @@ pub struct GivenFeatures {
 }
 
 pub fn read_event_features(path: &Path, log: &EventLog) -> Result<GivenFeatures> {
-    let file = File::open(path).map_err(|e| input_error(path, e))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| input_error(path, e))?;
-    let numbers = |name: &str| -> Result<Vec<f64>> {
-        let col = df
-            .column(name)
-            .and_then(|c| c.cast(&DataType::Float64))
-            .map_err(|e| input_error(path, e))?;
-        let values = col.f64().map_err(|e| input_error(path, e))?;
-        Ok(values.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    let mut columns: HashMap<String, Vec<f64>> = read_number_columns(path)
+        .map_err(|e| input_error(path, e))?
+        .into_iter()
+        .collect();
+    let mut key = |name: &str| {
+        columns
+            .remove(name)
+            .ok_or_else(|| input_error(path, format!("no `{name}` column")))
     };
-    let (rows, places) = (numbers("row")?, numbers("place")?);
+    let (rows, places) = (key("row")?, key("place")?);
     let mut event_of: HashMap<(u64, u32), u32> = HashMap::new();
     for (e, (&row, place)) in log.columns.row.iter().zip(places_in_row(log)).enumerate() {
         event_of.insert((row, place), e as u32);
@@ -132,8 +127,7 @@ pub fn read_event_features(path: &Path, log: &EventLog) -> Result<GivenFeatures>
     // Each given row's event, then the rows in event order.
     let mut order: Vec<(u32, usize)> = Vec::with_capacity(rows.len());
     for (i, (&row, &place)) in rows.iter().zip(&places).enumerate() {
-        let key = (row as u64, place as u32);
-        let e = event_of.get(&key).ok_or_else(|| {
+        let e = event_of.get(&(row as u64, place as u32)).ok_or_else(|| {
             input_error(
                 path,
                 format!("row {row} (event {place} of it) is not an event of the part"),
@@ -142,20 +136,14 @@ pub fn read_event_features(path: &Path, log: &EventLog) -> Result<GivenFeatures>
         order.push((*e, i));
     }
     order.sort_unstable();
-    let mut columns = HashMap::new();
-    for name in df.get_column_names() {
-        let name = name.as_str();
-        if name == "row" || name == "place" {
-            continue;
-        }
-        let values = numbers(name)?;
-        columns.insert(
-            name.to_string(),
-            order.iter().map(|&(_, i)| values[i] as f32).collect(),
-        );
-    }
     Ok(GivenFeatures {
         events: order.iter().map(|&(e, _)| e).collect(),
-        columns,
+        columns: columns
+            .into_iter()
+            .map(|(name, values)| {
+                let ordered = order.iter().map(|&(_, i)| values[i] as f32).collect();
+                (name, ordered)
+            })
+            .collect(),
     })
 }

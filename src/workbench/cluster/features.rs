@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::super::error::Result;
+use super::super::error::{Result, WorkbenchError};
 use super::exchange::write_event_features;
 use super::part::PartSource;
 use crate::features::{EventFamily, UserKnowledge, family_features};
@@ -25,6 +25,16 @@ pub fn family_features_of_part(
     progress: &dyn Progress,
 ) -> Result<usize> {
     let (part, _) = request.source.load(&[], Some(known), progress)?;
+    if !EventFamily::all_of(&part.log).contains(&request.family) {
+        return Err(WorkbenchError::Request(format!(
+            "{}: the log has no entity '{}'",
+            request.source.part.display(),
+            match &request.family {
+                EventFamily::Entity(name) => name.as_str(),
+                _ => "",
+            }
+        )));
+    }
     let keep: Vec<bool> = part
         .log
         .columns

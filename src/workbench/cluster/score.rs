@@ -104,7 +104,8 @@ pub fn score_part(
         path: path.clone(),
         detail: format!("cannot write: {e}"),
     };
-    let mut w = event_writer(&request.events_out).map_err(|e| output_error(&request.events_out, e))?;
+    let mut w =
+        event_writer(&request.events_out).map_err(|e| output_error(&request.events_out, e))?;
     let events_written = scored
         .write_event_rows(&mut w, window)
         .and_then(|n| w.flush().map(|_| n).map_err(csv::Error::from))

@@ -7,19 +7,23 @@ use super::super::error::{Result, WorkbenchError};
 use super::exchange::{Sharing, TypeCount, write_rows};
 use super::part::PartSource;
 use crate::features::shared_users_of;
-use crate::log::{EntityUsers, LoadReport, UserLabel};
+use crate::log::{EntityUsers, LoadReport, read_labels};
 use crate::progress::Progress;
 
 /// What the part (whole users) knows of its users, and its events per type: written to
 /// `users_out` and `types_out`. Returns the part's load report (the rows it turned away).
 pub fn users_of_part(
     source: &PartSource,
-    file_labels: &[UserLabel],
+    labels: Option<&Path>,
     users_out: &Path,
     types_out: &Path,
     progress: &dyn Progress,
 ) -> Result<LoadReport> {
-    let (part, report) = source.load(file_labels, None, progress)?;
+    let file_labels = match labels {
+        Some(p) => read_labels(p)?,
+        None => Vec::new(),
+    };
+    let (part, report) = source.load(&file_labels, None, progress)?;
     let known = part.labels.users_known(&part.log);
     let counts: Vec<TypeCount> = part
         .log

@@ -1,0 +1,196 @@
+//! The cluster job (`spark/vigil_score.py`) on Apache Spark in local mode, against `vigil
+//! score` on one machine: the same event and account scores and reasons, the rows it turns
+//! away reported, and a model that does not fit the log stopped before any partition runs.
+//!
+//! Spark comes from PyPI: `VIGIL_SPARK_PYTHON` names a Python with `pyspark` (and `pyarrow`,
+//! `pandas`); else `.ci/run`'s virtual environment at `target/spark-venv`. Where neither is
+//! there, or Java is missing, the tests say so in one line and skip.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{stderr, stdout, vigil};
+
+/// The Python with pyspark, or `None` with one line saying why the Spark tests skip.
+fn spark_python() -> Option<PathBuf> {
+    let python = std::env::var_os("VIGIL_SPARK_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/spark-venv/bin/python")
+        });
+    let has = |cmd: &mut Command| cmd.output().is_ok_and(|o| o.status.success());
+    let why = if !has(Command::new(&python).args(["-c", "import pyspark, pyarrow, pandas"])) {
+        format!(
+            "no Python with pyspark at {} (set VIGIL_SPARK_PYTHON, or run .ci/run)",
+            python.display()
+        )
+    } else if !has(Command::new("java").arg("-version")) {
+        "no java on PATH".to_string()
+    } else {
+        return Some(python);
+    };
+    eprintln!("SKIPPED the Spark tests: {why}");
+    None
+}
+
+/// `spark-submit spark/vigil_score.py ARGS` in local mode with two cores.
+fn spark_score(python: &Path, args: &[&str]) -> Output {
+    let bin = python.parent().unwrap_or(Path::new("."));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("spark/vigil_score.py");
+    Command::new(bin.join("spark-submit"))
+        .args(["--master", "local[2]", "--conf", "spark.ui.enabled=false"])
+        .arg(script)
+        .args(["--vigil", env!("CARGO_BIN_EXE_vigil"), "--partitions", "3"])
+        .args(args)
+        .env("PYSPARK_PYTHON", python)
+        .output()
+        .expect("spark-submit runs")
+}
+
+/// What the job said, less Spark's own logging (spark-submit may pass the Python driver's
+/// stderr through either stream).
+fn job_said(o: &Output) -> String {
+    (stderr(o) + &stdout(o))
+        .lines()
+        .filter(|l| {
+            l.starts_with("vigil_score") || l.starts_with("Traceback") || l.contains("Error")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A generated shop of 300 accounts over 30 days, with one damaged line (a time that is not
+/// one), and an ensemble trained on what was known at 2026-10-24.
+fn shop_and_model(dir: &Path) -> (PathBuf, PathBuf) {
+    let log = dir.join("shop.csv");
+    let out = vigil(&[
+        "gen-sample",
+        "--users",
+        "300",
+        "--days",
+        "30",
+        "--seed",
+        "5",
+        "--out",
+        s(&log),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut text = std::fs::read_to_string(&log).unwrap();
+    text.push_str("u101155,not-a-time,view,i00001,grocery,s100,,d8cb56dd6,61.77.174.131,成都,,0\n");
+    std::fs::write(&log, text).unwrap();
+    let model = dir.join("model");
+    let out = vigil(&[
+        "train",
+        s(&log),
+        "--detector",
+        "ensemble",
+        "--until",
+        "2026-10-24",
+        "--out",
+        s(&model),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (log, model)
+}
+
+const WINDOW: [&str; 4] = ["--from", "2026-10-24", "--until", "2026-10-31"];
+
+#[test]
+fn the_cluster_job_scores_every_event_and_account_as_vigil_score_does() {
+    let Some(python) = spark_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (log, model) = shop_and_model(dir.path());
+    let (events, accounts) = (
+        dir.path().join("events.csv"),
+        dir.path().join("accounts.csv"),
+    );
+    for (level, out) in [("event", &events), ("user", &accounts)] {
+        let mut args = vec!["score", s(&log), "--model", s(&model), "--level", level];
+        args.extend(WINDOW);
+        args.extend(["--out", s(out)]);
+        let done = vigil(&args);
+        assert!(done.status.success(), "{}", stderr(&done));
+    }
+
+    let out = dir.path().join("out");
+    let mut args = vec!["--model", s(&model), "--log", s(&log), "--out", s(&out)];
+    args.extend(WINDOW);
+    let done = spark_score(&python, &args);
+    let said = job_said(&done);
+    assert!(done.status.success(), "{said}");
+    // The damaged line is the log's last data row: reported by its row, and the job went on.
+    let rows = std::fs::read_to_string(&log).unwrap().lines().count() - 1;
+    assert!(
+        said.contains("does not match iso8601")
+            && said.contains(&format!("row {} (not-a-time)", rows - 1)),
+        "the damaged row is reported by its row in the log: {said}"
+    );
+
+    let compare = Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("spark/compare_scores.py"))
+        .args([s(&out), s(&events), s(&accounts)])
+        .output()
+        .unwrap();
+    let report = stdout(&compare);
+    assert!(compare.status.success(), "{report}{}", stderr(&compare));
+    let scored: usize = report
+        .split(" events")
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(scored > 3_000, "{report}");
+
+    // The queue slice opens like any log: only the flagged accounts' events of the window.
+    let queue = out.join("queue.csv");
+    let report = common::inspect_json(&queue, None);
+    let flagged: std::collections::HashSet<String> = csv::Reader::from_path(&accounts)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[2] != "normal")
+        .map(|r| r[0].to_string())
+        .collect();
+    assert!(!flagged.is_empty());
+    let users: std::collections::HashSet<String> = csv::Reader::from_path(&queue)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(users, flagged, "{report}");
+}
+
+#[test]
+fn a_model_that_does_not_fit_the_log_stops_the_job_before_any_partition_runs() {
+    let Some(python) = spark_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (log, model) = shop_and_model(dir.path());
+    // The same shop without its amounts, sellers, devices and IPs.
+    let narrow = dir.path().join("narrow.csv");
+    let mut w = csv::Writer::from_path(&narrow).unwrap();
+    for r in csv::Reader::from_path(&log).unwrap().records() {
+        let r = r.unwrap();
+        w.write_record([&r[0], &r[1], &r[2], &r[11]]).unwrap();
+    }
+    drop(w);
+    let text = std::fs::read_to_string(&narrow).unwrap();
+    std::fs::write(&narrow, format!("user_id,ts,event,is_fraud\n{text}")).unwrap();
+
+    let out = dir.path().join("out");
+    let mut args = vec!["--model", s(&model), "--log", s(&narrow), "--out", s(&out)];
+    args.extend(WINDOW);
+    let done = spark_score(&python, &args);
+    let said = job_said(&done);
+    assert!(!done.status.success(), "the job fails");
+    assert!(said.contains("do not match"), "vigil's own message: {said}");
+    assert!(!out.exists(), "nothing is written");
+}

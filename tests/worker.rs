@@ -1,0 +1,124 @@
+//! `vigil worker`, the cluster job's stages, on bad input: each a clear error naming the file
+//! and what was expected, and a part's damaged rows reported by their rows, not fatal.
+
+mod common;
+
+use std::path::Path;
+
+use common::{stderr, vigil, write};
+
+const PART: &str = "user,ts,event,amount,device,is_fraud
+u1,2026-10-01T10:00:00Z,login,,d1,0
+u1,2026-10-01T10:05:00Z,pay,20.5,d1,0
+u2,2026-10-01T11:00:00Z,login,,d1,1
+u2,yesterday,pay,99,d1,1
+";
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The part and its resolved mapping.
+fn part(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let part = write(dir, "part.csv", PART.as_bytes());
+    let map = dir.join("map.toml");
+    let out = vigil(&["worker", "plan", s(&part), "--out", s(&map)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (part, map)
+}
+
+#[test]
+fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (part, map) = part(dir.path());
+    let (users, types, rejects) = (
+        dir.path().join("users.csv"),
+        dir.path().join("types.csv"),
+        dir.path().join("rejects.json"),
+    );
+    let out = vigil(&[
+        "worker",
+        "users",
+        s(&part),
+        "--map",
+        s(&map),
+        "--users-out",
+        s(&users),
+        "--types-out",
+        s(&types),
+        "--rejects-out",
+        s(&rejects),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rejects).unwrap()).unwrap();
+    assert_eq!(said[0]["count"], 1, "{said}");
+    assert_eq!(said[0]["rows"][0], 3, "{said}");
+    assert_eq!(said[0]["values"][0], "yesterday", "{said}");
+    let known = std::fs::read_to_string(&users).unwrap();
+    assert!(
+        known.starts_with("user,label,known_at_ms,clear_at_ms\n"),
+        "{known}"
+    );
+    assert!(known.contains("u2,fraud,"), "{known}");
+    let counts = std::fs::read_to_string(&types).unwrap();
+    assert!(
+        counts.contains("login,2") && counts.contains("pay,1"),
+        "{counts}"
+    );
+}
+
+#[test]
+fn a_worker_says_what_it_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (part, map) = part(dir.path());
+    let users = write(
+        dir.path(),
+        "users.csv",
+        b"user,label,known_at_ms,clear_at_ms\nu1,maybe,1,2\n",
+    );
+    let run = |args: &[&str]| {
+        let mut all = vec!["worker"];
+        all.extend(args);
+        let out = vigil(&all);
+        assert!(!out.status.success(), "{args:?} fails");
+        stderr(&out)
+    };
+    let out = dir.path().join("f.parquet");
+    let base = ["features", s(&part), "--map", s(&map), "--users", s(&users)];
+    // A label that is none of fraud, legit or unknown: the file and its line.
+    let said = run(&[&base[..], &["--family", "user", "--out", s(&out)]].concat());
+    assert!(
+        said.contains("users.csv") && said.contains("line 2"),
+        "{said}"
+    );
+
+    let users = write(
+        dir.path(),
+        "users.csv",
+        b"user,label,known_at_ms,clear_at_ms\nu1,legit,1,2\n",
+    );
+    let base = ["features", s(&part), "--map", s(&map), "--users", s(&users)];
+    let said = run(&[&base[..], &["--family", "seller", "--out", s(&out)]].concat());
+    assert!(
+        said.contains("expected user, event_type or entity:NAME"),
+        "{said}"
+    );
+    let said = run(&[&base[..], &["--family", "entity:seller", "--out", s(&out)]].concat());
+    assert!(said.contains("no entity 'seller'"), "{said}");
+    let sharing = dir.path().join("s.csv");
+    let said = run(&[
+        "sharing",
+        s(&part),
+        "--map",
+        s(&map),
+        "--entity",
+        "seller",
+        "--out",
+        s(&sharing),
+    ]);
+    assert!(
+        said.contains("part.csv") && said.contains("no entity 'seller'"),
+        "{said}"
+    );
+}
