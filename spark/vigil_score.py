@@ -32,6 +32,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 
 import pyarrow as pa
@@ -93,9 +94,15 @@ class Worker:
         return path
 
     def run(self, *args):
+        started = time.time()
         done = subprocess.run([self.vigil(), "worker", *args], capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"vigil worker {args[0]}: {done.stderr.strip()}")
+        # Each call's time, for projecting a cluster's (benches/spark_compare.sh).
+        times = os.environ.get("VIGIL_SPARK_TIMES")
+        if times:
+            with open(times, "a", encoding="utf-8") as f:
+                f.write(f"{args[0]} {time.time() - started:.3f}\n")
 
     def write_part(self, table, folder):
         """The partition's log rows as a CSV the resolved mapping reads; their global rows."""
@@ -140,10 +147,12 @@ def users_stage(worker, labels_name):
             return
         with tempfile.TemporaryDirectory() as d:
             part, rows = worker.write_part(table, d)
-            users, types, rejects = (os.path.join(d, n) for n in
-                                     ("users.csv", "types.csv", "rejects.json"))
+            users, types, rejects, needed = (os.path.join(d, n) for n in
+                                             ("users.csv", "types.csv", "rejects.json",
+                                              "rows.csv"))
             args = ["users", *worker.part_args(part), "--users-out", users,
-                    "--types-out", types, "--rejects-out", rejects]
+                    "--types-out", types, "--rejects-out", rejects, *worker.window,
+                    "--rows-out", needed]
             if labels_name:
                 args += ["--labels", SparkFiles.get(labels_name)]
             worker.run(*args)
@@ -152,6 +161,8 @@ def users_stage(worker, labels_name):
                 "known_at_ms": pa.int64(), "clear_at_ms": pa.int64()}))
             t = pacsv.read_csv(types, convert_options=pacsv.ConvertOptions(
                 column_types={"event": pa.string(), "events": pa.int64()}))
+            read = [rows[int(r)] for r in pacsv.read_csv(needed, convert_options=pacsv.ConvertOptions(
+                column_types={"row": pa.int64()}))["row"].to_pylist()]
             with open(rejects, encoding="utf-8") as f:
                 said = [
                     f"{r['reason']}: {r['count']} rows, e.g. "
@@ -168,6 +179,11 @@ def users_stage(worker, labels_name):
             "kind": ["type"] * t.num_rows, "user": n(t.num_rows), "label": n(t.num_rows),
             "known_at": nl(t.num_rows), "clear_at": nl(t.num_rows),
             "event": t["event"], "events": t["events"], "text": n(t.num_rows)})
+        k = len(read)
+        yield from batched({
+            "kind": ["row"] * k, "user": n(k), "label": n(k), "known_at": nl(k),
+            "clear_at": nl(k), "event": n(k), "events": pa.array(read, pa.int64()),
+            "text": n(k)})
         yield from batched({
             "kind": ["reject"] * len(said), "user": n(len(said)), "label": n(len(said)),
             "known_at": nl(len(said)), "clear_at": nl(len(said)),
@@ -358,6 +374,9 @@ def main(argv):
         F.col("user").alias(user_col), F.col("label").alias(KNOWN[0][0]),
         F.col("known_at").alias(KNOWN[1][0]), F.col("clear_at").alias(KNOWN[2][0]))
     log_known = log.join(known, on=user_col, how="left")
+    # The family stages read only the window and its look-back.
+    read = users_out.filter(F.col("kind") == "row").select(F.col("events").alias(ROW))
+    log_read = log_known.join(read, ROW, "left_semi")
 
     # 2. By entity value: sharing, the most per account over the parts.
     sharing = {}
@@ -373,8 +392,8 @@ def main(argv):
     features = None
     for fam in families:
         key = keys[fam] if fam in keys else fam.split(":", 1)[1]
-        part = (log_known.filter(F.col(key).isNotNull()).repartition(n, key) if key
-                else log_known.repartition(1))
+        part = (log_read.filter(F.col(key).isNotNull()).repartition(n, key) if key
+                else log_read.repartition(1))
         out = part.mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam])
         features = out if features is None else features.join(out, ["row", "place"], "full")
     feature_columns = [c for c in features.columns if c not in ("row", "place")]
@@ -430,7 +449,8 @@ def preflight(args, worker, head_csv, resolved, families, work):
     part = [head_csv, "--map", resolved, "--label-delay", args.label_delay]
     users, types = os.path.join(work, "h_users.csv"), os.path.join(work, "h_types.csv")
     cmd = base + ["users", *part, "--users-out", users, "--types-out", types,
-                  "--rejects-out", os.path.join(work, "h_rejects.json")]
+                  "--rejects-out", os.path.join(work, "h_rejects.json"),
+                  "--rows-out", os.path.join(work, "h_rows.csv")]
     if args.labels:
         cmd += ["--labels", args.labels]
     run_locally(cmd, work)

@@ -184,6 +184,16 @@ fn event_scores(path: &Path) -> HashMap<u64, (f64, String)> {
         .collect()
 }
 
+/// A model trained on `log` with what was known at 2026-11-15, with `args` (the detector).
+fn trained_until_nov_15(dir: &Path, log: &Path, args: &[&str]) -> PathBuf {
+    let model = dir.join("model");
+    let mut all = vec!["train", s(log), "--until", "2026-11-15", "--out", s(&model)];
+    all.extend(args);
+    let out = vigil(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    model
+}
+
 /// `log`'s event scores by `model`: the whole log in one piece, the whole log a few thousand
 /// events at a time (each block with its look-back), and a window from the middle of a day,
 /// 2026-11-22 13:00 to 2026-11-29, alone.
@@ -238,18 +248,7 @@ fn scored_three_ways(dir: &Path, path: &Path, model: &Path) -> [HashMap<u64, (f6
 fn a_window_scored_alone_scores_as_in_the_whole_log() {
     let dir = tempfile::tempdir().unwrap();
     let path = shop(dir.path(), 400, 60);
-    let model = dir.path().join("model");
-    let out = vigil(&[
-        "train",
-        s(&path),
-        "--detector",
-        "ensemble",
-        "--until",
-        "2026-11-15",
-        "--out",
-        s(&model),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let model = trained_until_nov_15(dir.path(), &path, &["--detector", "ensemble"]);
     let [whole, blocks, window] = scored_three_ways(dir.path(), &path, &model);
     assert_eq!(
         blocks, whole,
@@ -285,20 +284,7 @@ fn a_window_scored_alone_scores_as_in_the_whole_log() {
 fn a_sequence_model_scores_a_window_alone_as_in_the_whole_log() {
     let dir = tempfile::tempdir().unwrap();
     let path = shop(dir.path(), 300, 60);
-    let model = dir.path().join("model");
-    let out = vigil(&[
-        "train",
-        s(&path),
-        "--detector",
-        "gru",
-        "--epochs",
-        "2",
-        "--until",
-        "2026-11-15",
-        "--out",
-        s(&model),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let model = trained_until_nov_15(dir.path(), &path, &["--detector", "gru", "--epochs", "2"]);
     let [whole, blocks, window] = scored_three_ways(dir.path(), &path, &model);
     assert_eq!(blocks.len(), whole.len());
     assert!(window.len() > 500, "{} events in the window", window.len());

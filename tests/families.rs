@@ -3,32 +3,20 @@
 //! what is known of its users' labels from their whole histories, gives that family's columns
 //! exactly as the whole log does.
 
+mod common;
+
 use std::sync::Arc;
 
-use vigil::features::{Dataset, EventFamily, LabelledLog, family_features, sequence_context_from};
-use vigil::log::{self, Mapping, NULL_CODE};
+use vigil::features::{EventFamily, LabelledLog, family_features, sequence_context_from};
+use vigil::log::NULL_CODE;
 use vigil::progress::NoProgress;
 use vigil::workbench;
 
 #[test]
 fn a_part_of_whole_groups_gives_its_familys_features_as_the_whole_log() {
-    let loaded = log::load(
-        &workbench::bundled_sample(),
-        &Mapping::default(),
-        &NoProgress,
-    )
-    .unwrap();
-    let whole = Arc::new(loaded.log);
+    let (whole, labelled, data) = common::bundled_sample_featurised();
     let delay = workbench::defaults::label_delay_ms();
-    let labelled = LabelledLog::new(whole.clone(), &[], delay);
     let known = labelled.labels.users_known(&whole);
-    let data = Dataset::with_labels(
-        whole.clone(),
-        labelled.index.clone(),
-        labelled.labels.clone(),
-        &NoProgress,
-    )
-    .unwrap();
     let names: Vec<&str> = data.events.specs.iter().map(|s| s.name.as_str()).collect();
     let c = &whole.columns;
     // The last week's events get features; everything before is history.

@@ -2,12 +2,13 @@
 //! sample's last events, pushed one by one after the rest as history, get the features the
 //! whole log gives them, and a sequence model's scores of them are the whole log's.
 
+mod common;
+
 use std::sync::Arc;
 
 use vigil::detect::{DetectorKind, Level, TrainOptions, new_detector};
-use vigil::features::{Dataset, LabelledLog, LiveFeatures, sequence_context_from};
+use vigil::features::{LabelledLog, LiveFeatures, sequence_context_from};
 use vigil::log::appended::AppendedEvents;
-use vigil::log::{self, Mapping};
 use vigil::progress::NoProgress;
 use vigil::time_units::DAY_MS;
 use vigil::workbench;
@@ -15,13 +16,7 @@ use vigil::workbench::watch::{LiveScorer, ScorerSetup};
 
 #[test]
 fn pushed_events_get_the_whole_log_features() {
-    let loaded = log::load(
-        &workbench::bundled_sample(),
-        &Mapping::default(),
-        &NoProgress,
-    )
-    .unwrap();
-    let whole = Arc::new(loaded.log);
+    let (whole, _, data) = common::bundled_sample_featurised();
     let ts = &whole.columns.ts_ms;
     assert!(
         ts.windows(2).all(|w| w[0] <= w[1]),
@@ -34,10 +29,6 @@ fn pushed_events_get_the_whole_log_features() {
     let at = ts[first_new];
     let first_new = ts.partition_point(|&t| t < at);
     let delay = workbench::defaults::label_delay_ms();
-    let labelled = LabelledLog::new(whole.clone(), &[], delay);
-    let index = labelled.index.clone();
-    let data =
-        Dataset::with_labels(whole.clone(), index, labelled.labels.clone(), &NoProgress).unwrap();
     let batch = &data.events;
 
     let before: Vec<bool> = ts.iter().map(|&t| t < at).collect();
@@ -102,23 +93,8 @@ fn pushed_events_get_the_whole_log_features() {
 /// features, the new events join their day's windows.
 #[test]
 fn a_sequence_model_scores_arriving_events_as_the_whole_log_does() {
-    let loaded = log::load(
-        &workbench::bundled_sample(),
-        &Mapping::default(),
-        &NoProgress,
-    )
-    .unwrap();
-    let whole = Arc::new(loaded.log);
+    let (whole, _, data) = common::bundled_sample_featurised();
     let ts = &whole.columns.ts_ms;
-    let delay = workbench::defaults::label_delay_ms();
-    let labelled = LabelledLog::new(whole.clone(), &[], delay);
-    let data = Dataset::with_labels(
-        whole.clone(),
-        labelled.index.clone(),
-        labelled.labels.clone(),
-        &NoProgress,
-    )
-    .unwrap();
     let mut gru = new_detector(DetectorKind::Gru);
     let thresholds = gru.thresholds(Level::User);
     let options = TrainOptions {

@@ -65,8 +65,9 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// A generated shop of 300 accounts over 30 days, with one damaged line (a time that is not
-/// one), and an ensemble trained on what was known at 2026-10-24.
+/// A generated shop of 300 accounts over 60 days, with one damaged line (a time that is not
+/// one), and an ensemble trained on what was known at 2026-11-22. The scored week's features
+/// read 37 days back: the first three weeks are read by none.
 fn shop_and_model(dir: &Path) -> (PathBuf, PathBuf) {
     let log = dir.join("shop.csv");
     let out = vigil(&[
@@ -74,7 +75,7 @@ fn shop_and_model(dir: &Path) -> (PathBuf, PathBuf) {
         "--users",
         "300",
         "--days",
-        "30",
+        "60",
         "--seed",
         "5",
         "--out",
@@ -91,7 +92,7 @@ fn shop_and_model(dir: &Path) -> (PathBuf, PathBuf) {
         "--detector",
         "ensemble",
         "--until",
-        "2026-10-24",
+        "2026-11-22",
         "--out",
         s(&model),
     ]);
@@ -99,7 +100,7 @@ fn shop_and_model(dir: &Path) -> (PathBuf, PathBuf) {
     (log, model)
 }
 
-const WINDOW: [&str; 4] = ["--from", "2026-10-24", "--until", "2026-10-31"];
+const WINDOW: [&str; 4] = ["--from", "2026-11-22", "--until", "2026-11-29"];
 
 #[test]
 fn the_cluster_job_scores_every_event_and_account_as_vigil_score_does() {

@@ -31,10 +31,11 @@ fn part(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
 fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let (part, map) = part(dir.path());
-    let (users, types, rejects) = (
+    let (users, types, rejects, rows) = (
         dir.path().join("users.csv"),
         dir.path().join("types.csv"),
         dir.path().join("rejects.json"),
+        dir.path().join("rows.csv"),
     );
     let out = vigil(&[
         "worker",
@@ -48,6 +49,10 @@ fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
         s(&types),
         "--rejects-out",
         s(&rejects),
+        "--from",
+        "2026-11-07T10:30:00Z",
+        "--rows-out",
+        s(&rows),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let said: serde_json::Value =
@@ -61,6 +66,9 @@ fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
         "{known}"
     );
     assert!(known.contains("u2,fraud,"), "{known}");
+    // The window's features read 37 days back (30 days and the 7-day label delay): u1's
+    // events are older.
+    assert_eq!(std::fs::read_to_string(&rows).unwrap(), "row\n2\n");
     let counts = std::fs::read_to_string(&types).unwrap();
     assert!(
         counts.contains("login,2") && counts.contains("pay,1"),

@@ -11,8 +11,8 @@ use crate::log::{parse_duration_ms, parse_instant};
 use crate::progress::NoProgress;
 use crate::words::{Language, Say};
 use crate::workbench::cluster::{
-    FeaturesRequest, PartSource, ScorePartRequest, family_features_of_part, read_users_known,
-    resolve_mapping, score_part, sharing_of_part, users_of_part,
+    FeaturesRequest, PartSource, ScorePartRequest, UsersRequest, family_features_of_part,
+    read_users_known, resolve_mapping, score_part, sharing_of_part, users_of_part,
 };
 use crate::workbench::defaults;
 
@@ -41,6 +41,11 @@ pub enum WorkerCommand {
         /// The rows the part's reading turned away, as JSON (`vigil inspect --json`'s rejects).
         #[arg(long, value_name = "REJECTS.json")]
         rejects_out: PathBuf,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// `row`: the data rows whose events the window's features read.
+        #[arg(long, value_name = "ROWS.csv")]
+        rows_out: PathBuf,
     },
     /// Over whole values of an entity: each account's `shared:<entity>` value.
     Sharing {
@@ -157,14 +162,20 @@ pub fn run(command: WorkerCommand) -> Result<()> {
             users_out,
             types_out,
             rejects_out,
+            window,
+            rows_out,
         } => {
-            let report = users_of_part(
-                &part.source(),
-                labels.as_deref(),
-                &users_out,
-                &types_out,
-                &progress,
-            )?;
+            let (from_ms, until_ms) = window.bounds();
+            let request = UsersRequest {
+                source: part.source(),
+                labels: labels.as_deref(),
+                from_ms,
+                until_ms,
+                users_out: &users_out,
+                types_out: &types_out,
+                rows_out: &rows_out,
+            };
+            let report = users_of_part(&request, &progress)?;
             write_rejects(&rejects_out, &report)?;
         }
         WorkerCommand::Sharing { part, entity, out } => {

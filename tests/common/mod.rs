@@ -134,3 +134,30 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// The bundled sample's log read whole: with what is known of its labels (each from when it
+/// became known, at the default delay) and its whole-log dataset.
+pub fn bundled_sample_featurised() -> (
+    std::sync::Arc<vigil::log::EventLog>,
+    vigil::features::LabelledLog,
+    vigil::features::Dataset,
+) {
+    use vigil::progress::NoProgress;
+    let loaded = vigil::log::load(
+        &vigil::workbench::bundled_sample(),
+        &vigil::log::Mapping::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    let whole = std::sync::Arc::new(loaded.log);
+    let delay = vigil::workbench::defaults::label_delay_ms();
+    let labelled = vigil::features::LabelledLog::new(whole.clone(), &[], delay);
+    let data = vigil::features::Dataset::with_labels(
+        whole.clone(),
+        labelled.index.clone(),
+        labelled.labels.clone(),
+        &NoProgress,
+    )
+    .unwrap();
+    (whole, labelled, data)
+}

@@ -3,8 +3,9 @@
 //! own code on it. Every stage's part holds whole groups, so what it computes for them is what
 //! the whole log gives:
 //! - `plan`: the mapping every part is read with, resolved once from the log's head;
-//! - `users`, by user over the whole log: what is known of each user's label, and the event
-//!   types' counts (summed by the cluster: the account features' per-type columns);
+//! - `users`, by user over the whole log: what is known of each user's label, the event
+//!   types' counts (summed by the cluster: the account features' per-type columns), and the
+//!   rows the window's features read (the window and its look-back: all the family stages get);
 //! - `sharing`, by an entity's value over the whole log: the most other users each account
 //!   met on one value (the cluster keeps the largest over the parts);
 //! - `features`, by a family's key (user, event type, entity value) over the window with its
@@ -22,4 +23,4 @@ pub use exchange::read_users_known;
 pub use features::{FeaturesRequest, family_features_of_part};
 pub use part::{PartSource, resolve_mapping};
 pub use score::{PartScored, ScorePartRequest, score_part};
-pub use users::{sharing_of_part, users_of_part};
+pub use users::{UsersRequest, sharing_of_part, users_of_part};

@@ -6,24 +6,37 @@ use std::path::Path;
 use super::super::error::{Result, WorkbenchError};
 use super::exchange::{Sharing, TypeCount, write_rows};
 use super::part::PartSource;
-use crate::features::shared_users_of;
+use crate::features::{lookback_ms, shared_users_of};
 use crate::log::{EntityUsers, LoadReport, read_labels};
 use crate::progress::Progress;
 
-/// What the part (whole users) knows of its users, and its events per type: written to
-/// `users_out` and `types_out`. Returns the part's load report (the rows it turned away).
-pub fn users_of_part(
-    source: &PartSource,
-    labels: Option<&Path>,
-    users_out: &Path,
-    types_out: &Path,
-    progress: &dyn Progress,
-) -> Result<LoadReport> {
-    let file_labels = match labels {
+pub struct UsersRequest<'a> {
+    pub source: PartSource,
+    /// Labels CSV `user,label[,ts]`.
+    pub labels: Option<&'a Path>,
+    /// The window to be scored: `[from, until)`, ms since the epoch.
+    pub from_ms: i64,
+    pub until_ms: i64,
+    pub users_out: &'a Path,
+    pub types_out: &'a Path,
+    pub rows_out: &'a Path,
+}
+
+/// One data row whose events the window's features read.
+#[derive(serde::Serialize)]
+struct NeededRow {
+    row: u64,
+}
+
+/// What the part (whole users) knows of its users, its events per type, and its rows that the
+/// window's event features read (the window and its look-back): written to the request's
+/// files. Returns the part's load report (the rows it turned away).
+pub fn users_of_part(request: &UsersRequest, progress: &dyn Progress) -> Result<LoadReport> {
+    let file_labels = match request.labels {
         Some(p) => read_labels(p)?,
         None => Vec::new(),
     };
-    let (part, report) = source.load(&file_labels, None, progress)?;
+    let (part, report) = request.source.load(&file_labels, None, progress)?;
     let known = part.labels.users_known(&part.log);
     let counts: Vec<TypeCount> = part
         .log
@@ -35,8 +48,20 @@ pub fn users_of_part(
             events,
         })
         .collect();
-    write_rows(users_out, &known)?;
-    write_rows(types_out, &counts)?;
+    let read_from = request
+        .from_ms
+        .saturating_sub(lookback_ms(request.source.label_delay_ms));
+    let c = &part.log.columns;
+    let mut needed: Vec<u64> = (0..part.log.len())
+        .filter(|&e| c.ts_ms[e] >= read_from && c.ts_ms[e] < request.until_ms)
+        .map(|e| c.row[e])
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let needed: Vec<NeededRow> = needed.into_iter().map(|row| NeededRow { row }).collect();
+    write_rows(request.users_out, &known)?;
+    write_rows(request.types_out, &counts)?;
+    write_rows(request.rows_out, &needed)?;
     Ok(report)
 }
 

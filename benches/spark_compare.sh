@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The cluster job against `vigil score` on one machine, in one run: a generated shop, a model
+# trained on what was known a week before its end, the last week scored both ways; the scores
+# compared (spark/compare_scores.py: every event and account, within 1e-6, reasons equal),
+# with wall time and events per second per core of each, and the worker stages' own times
+# (what a cluster of N executors divides).
+# Run from the repository root:  bash benches/spark_compare.sh
+# Settings (environment): USERS (30000: about 2M events), DAYS (30), SEED (7), PARTITIONS (8),
+# CORES (2), SPARK_PYTHON (target/spark-venv/bin/python, made as .ci/run makes it).
+set -euo pipefail
+users=${USERS:-30000}
+days=${DAYS:-30}
+seed=${SEED:-7}
+partitions=${PARTITIONS:-8}
+cores=${CORES:-2}
+python=${SPARK_PYTHON:-target/spark-venv/bin/python}
+if ! "$python" -c "import pyspark, pyarrow, pandas" 2>/dev/null; then
+  python3 -m venv target/spark-venv
+  target/spark-venv/bin/pip install --quiet -r spark/requirements.txt
+  python=target/spark-venv/bin/python
+fi
+cargo build --release --quiet
+dir=target/bench-data/spark
+mkdir -p "$dir"
+log=$dir/shop_${users}u_${days}d_s${seed}.csv
+[ -f "$log" ] || ./target/release/vigil gen-sample --users "$users" --days "$days" --seed "$seed" \
+  --out "$log" >/dev/null
+read -r first last < <(python3 - "$log" <<'PY'
+import csv, datetime, sys
+with open(sys.argv[1]) as f:
+    r = csv.reader(f); next(r)
+    ts = [row[1] for row in r]
+end = datetime.date.fromisoformat(max(ts)[:10])
+print((end - datetime.timedelta(days=6)).isoformat(), (end + datetime.timedelta(days=1)).isoformat())
+PY
+)
+events=$(($(wc -l <"$log") - 1))
+size_mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.1f}')" "$log")
+echo "log: $log, $events events, $size_mib MiB; scoring $first .. $last"
+./target/release/vigil train "$log" --detector ensemble --until "$first" --out "$dir/model" >/dev/null
+
+secs() { python3 -c 'import subprocess,sys,time; t=time.time(); subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True); print(f"{time.time()-t:.1f}")' "$@"; }
+t_event=$(secs ./target/release/vigil score "$log" --model "$dir/model" --level event \
+  --from "$first" --until "$last" --out "$dir/events.csv")
+t_user=$(secs ./target/release/vigil score "$log" --model "$dir/model" --level user \
+  --from "$first" --until "$last" --out "$dir/accounts.csv")
+rm -rf "$dir/out" "$dir/worker_times.txt"
+bin=$(dirname "$python")
+t_spark=$(secs env PYSPARK_PYTHON="$python" VIGIL_SPARK_TIMES="$PWD/$dir/worker_times.txt" \
+  "$bin/spark-submit" --master "local[$cores]" \
+  --conf spark.ui.enabled=false --driver-memory 4g spark/vigil_score.py \
+  --vigil target/release/vigil --partitions "$partitions" --model "$dir/model" --log "$log" \
+  --from "$first" --until "$last" --out "$dir/out")
+"$python" spark/compare_scores.py "$dir/out" "$dir/events.csv" "$dir/accounts.csv"
+python3 - "$events" "$cores" "$t_event" "$t_user" "$t_spark" "$dir/worker_times.txt" <<'PY'
+import collections, sys
+events, cores = int(sys.argv[1]), int(sys.argv[2])
+t_event, t_user, t_spark = map(float, sys.argv[3:6])
+stages = collections.defaultdict(lambda: [0, 0.0])
+for line in open(sys.argv[6]):
+    stage, secs = line.split()
+    stages[stage][0] += 1
+    stages[stage][1] += float(secs)
+work = sum(s for _, s in stages.values())
+alone = t_event + t_user
+print(f"{'':<34} {'wall s':>8} {'events/s/core':>14}")
+print(f"{'vigil score (event + user)':<34} {alone:>8.1f} {events / alone / cores:>14.0f}")
+print(f"{'spark local[' + str(cores) + ']':<34} {t_spark:>8.1f} {events / t_spark / cores:>14.0f}")
+print(f"{'vigil worker calls (sum)':<34} {work:>8.1f} {events / work:>14.0f}")
+for stage, (n, secs) in sorted(stages.items()):
+    print(f"  {stage:<10} {n:>4} calls {secs:>8.1f} s")
+print("projected for N executors of 4 cores (worker time divided, Spark's own left out):")
+for n in (4, 16, 64):
+    print(f"  {n:>3} executors: {work / (n * 4):>8.1f} s of vigil per run")
+PY
