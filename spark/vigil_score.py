@@ -25,6 +25,7 @@ not match the model (missing columns, another mapping) fails there with vigil's 
 """
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -49,8 +50,8 @@ KIND = "__vigil_kind"
 # `amount` feature): named apart until they reach the worker.
 FEATURE = "__vigil_f:"
 HEAD_ROWS = 20_000
-KNOWN = [("__vigil_label", T.StringType()), ("__vigil_known_at", T.LongType()),
-         ("__vigil_clear_at", T.LongType())]
+# What is known of each row's user (the `users` stage), joined to the rows.
+KNOWN = ["__vigil_label", "__vigil_known_at", "__vigil_clear_at"]
 
 
 def parse_args(argv):
@@ -76,14 +77,18 @@ def parse_args(argv):
 class Worker:
     """Runs `vigil worker` stages on a partition's rows; built on the driver, run anywhere."""
 
-    def __init__(self, args, columns, mapping_name):
+    def __init__(self, args, columns, user_col, mapping_name):
         self.vigil_name = os.path.basename(args.vigil)
         self.mapping_name = mapping_name
         self.model_name = os.path.basename(os.path.normpath(args.model))
         self.columns = columns
+        self.user = user_col
         self.label_delay = args.label_delay
-        self.window = [a for a, v in (("--from", args.from_), ("--until", args.until)) if v
-                       for a in (a, v)]
+        self.window = []
+        if args.from_:
+            self.window += ["--from", args.from_]
+        if args.until:
+            self.window += ["--until", args.until]
         self.lang = args.lang
 
     def vigil(self):
@@ -118,77 +123,57 @@ class Worker:
     def users_file(self, table, folder):
         """What is known of the partition's users, from the columns the job joined to them."""
         users = {}
-        for user, label, known_at, clear_at in zip(*(table.column(c).to_pylist() for c in
-                                                     [self.user] + [k for k, _ in KNOWN])):
-            if user is not None and label is not None:
-                users[user] = (label, known_at, clear_at)
+        for user, *known in zip(*(table.column(c).to_pylist() for c in [self.user] + KNOWN)):
+            if user is not None and known[0] is not None:
+                users[user] = known
         path = os.path.join(folder, "users.csv")
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write("user,label,known_at_ms,clear_at_ms\n")
-            for user, (label, known_at, clear_at) in users.items():
-                f.write(f'"{user.replace(chr(34), chr(34) * 2)}",{label},{known_at},{clear_at}\n')
+        write_csv(path, ["user", "label", "known_at_ms", "clear_at_ms"],
+                  ([u, *k] for u, k in users.items()))
         return path
 
 
-def batched(columns):
-    """A stage's output columns (arrays or chunked arrays) as record batches."""
-    return pa.Table.from_pydict(columns).to_batches()
+def write_csv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
 
 
-def batches_of(rows_iter):
-    tables = [pa.Table.from_batches([b]) for b in rows_iter]
-    return pa.concat_tables(tables) if tables else None
-
-
-def users_stage(worker, labels_name):
+def on_parts(stage):
+    """A mapInArrow function from `stage(table, folder)`, which runs vigil on one partition's
+    rows (all its batches, in a scratch folder) and returns the output columns."""
     def run(batches):
-        table = batches_of(batches)
-        if table is None or table.num_rows == 0:
+        tables = [pa.Table.from_batches([b]) for b in batches]
+        if not tables or sum(t.num_rows for t in tables) == 0:
             return
-        with tempfile.TemporaryDirectory() as d:
-            part, rows = worker.write_part(table, d)
-            users, types, rejects, needed = (os.path.join(d, n) for n in
-                                             ("users.csv", "types.csv", "rejects.json",
-                                              "rows.csv"))
-            args = ["users", *worker.part_args(part), "--users-out", users,
-                    "--types-out", types, "--rejects-out", rejects, *worker.window,
-                    "--rows-out", needed]
-            if labels_name:
-                args += ["--labels", SparkFiles.get(labels_name)]
-            worker.run(*args)
-            u = pacsv.read_csv(users, convert_options=pacsv.ConvertOptions(column_types={
-                "user": pa.string(), "label": pa.string(),
-                "known_at_ms": pa.int64(), "clear_at_ms": pa.int64()}))
-            t = pacsv.read_csv(types, convert_options=pacsv.ConvertOptions(
-                column_types={"event": pa.string(), "events": pa.int64()}))
-            read = [rows[int(r)] for r in pacsv.read_csv(needed, convert_options=pacsv.ConvertOptions(
-                column_types={"row": pa.int64()}))["row"].to_pylist()]
-            with open(rejects, encoding="utf-8") as f:
-                said = [
-                    f"{r['reason']}: {r['count']} rows, e.g. "
-                    + ", ".join(f"row {rows[i]} ({v})" for i, v in zip(r["rows"], r["values"])
-                                if i < len(rows))
-                    for r in json.load(f)]
-        n = lambda k: pa.array([None] * k, pa.string())
-        nl = lambda k: pa.array([None] * k, pa.int64())
-        yield from batched({
-            "kind": ["user"] * u.num_rows, "user": u["user"], "label": u["label"],
-            "known_at": u["known_at_ms"], "clear_at": u["clear_at_ms"],
-            "event": n(u.num_rows), "events": nl(u.num_rows), "text": n(u.num_rows)})
-        yield from batched({
-            "kind": ["type"] * t.num_rows, "user": n(t.num_rows), "label": n(t.num_rows),
-            "known_at": nl(t.num_rows), "clear_at": nl(t.num_rows),
-            "event": t["event"], "events": t["events"], "text": n(t.num_rows)})
-        k = len(read)
-        yield from batched({
-            "kind": ["row"] * k, "user": n(k), "label": n(k), "known_at": nl(k),
-            "clear_at": nl(k), "event": n(k), "events": pa.array(read, pa.int64()),
-            "text": n(k)})
-        yield from batched({
-            "kind": ["reject"] * len(said), "user": n(len(said)), "label": n(len(said)),
-            "known_at": nl(len(said)), "clear_at": nl(len(said)),
-            "event": n(len(said)), "events": nl(len(said)), "text": said})
+        with tempfile.TemporaryDirectory() as folder:
+            outputs = stage(pa.concat_tables(tables), folder)
+        for columns in outputs:
+            yield from pa.Table.from_pydict(columns).to_batches()
     return run
+
+
+def read_csv(path, types):
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types=types, strings_can_be_null=False))
+
+
+def of_kind(schema, kind, n, **columns):
+    """`n` output rows of `kind` in a stage's schema: `columns` given, the others null."""
+    out = {}
+    for f in schema.fields:
+        if f.name == "kind":
+            out["kind"] = [kind] * n
+        elif f.name in columns:
+            out[f.name] = columns[f.name]
+        else:
+            out[f.name] = pa.nulls(n, arrow_type(f.dataType))
+    return out
+
+
+def arrow_type(spark_type):
+    return {"string": pa.string(), "long": pa.int64(), "integer": pa.int32(),
+            "float": pa.float32(), "double": pa.float64()}[spark_type.typeName()]
 
 
 USERS_SCHEMA = T.StructType([
@@ -198,23 +183,48 @@ USERS_SCHEMA = T.StructType([
     T.StructField("events", T.LongType()), T.StructField("text", T.StringType())])
 
 
-def sharing_stage(worker, entity):
-    def run(batches):
-        table = batches_of(batches)
-        if table is None or table.num_rows == 0:
-            return
-        with tempfile.TemporaryDirectory() as d:
-            part, _ = worker.write_part(table, d)
-            out = os.path.join(d, "sharing.csv")
-            worker.run("sharing", *worker.part_args(part), "--entity", entity, "--out", out)
-            s = pacsv.read_csv(out, convert_options=pacsv.ConvertOptions(column_types={
-                "user": pa.string(), "entity": pa.string(), "others": pa.float32()}))
-        yield from batched({"user": s["user"], "others": s["others"]})
+def users_stage(worker, labels_name):
+    @on_parts
+    def run(table, d):
+        part, rows = worker.write_part(table, d)
+        users, types, rejects, needed = (os.path.join(d, n) for n in
+                                         ("users.csv", "types.csv", "rejects.json", "rows.csv"))
+        args = ["users", *worker.part_args(part), "--users-out", users, "--types-out", types,
+                "--rejects-out", rejects, *worker.window, "--rows-out", needed]
+        if labels_name:
+            args += ["--labels", SparkFiles.get(labels_name)]
+        worker.run(*args)
+        u = read_csv(users, {"user": pa.string(), "label": pa.string(),
+                             "known_at_ms": pa.int64(), "clear_at_ms": pa.int64()})
+        t = read_csv(types, {"event": pa.string(), "events": pa.int64()})
+        read = [rows[r] for r in read_csv(needed, {"row": pa.int64()})["row"].to_pylist()]
+        with open(rejects, encoding="utf-8") as f:
+            said = [f"{r['reason']}: {r['count']} rows, e.g. "
+                    + ", ".join(f"row {rows[i]} ({v})" for i, v in zip(r["rows"], r["values"]))
+                    for r in json.load(f)]
+        return [
+            of_kind(USERS_SCHEMA, "user", u.num_rows, user=u["user"], label=u["label"],
+                    known_at=u["known_at_ms"], clear_at=u["clear_at_ms"]),
+            of_kind(USERS_SCHEMA, "type", t.num_rows, event=t["event"], events=t["events"]),
+            of_kind(USERS_SCHEMA, "row", len(read), events=pa.array(read, pa.int64())),
+            of_kind(USERS_SCHEMA, "reject", len(said), text=said),
+        ]
     return run
 
 
 SHARING_SCHEMA = T.StructType([T.StructField("user", T.StringType()),
                                T.StructField("others", T.FloatType())])
+
+
+def sharing_stage(worker, entity):
+    @on_parts
+    def run(table, d):
+        part, _ = worker.write_part(table, d)
+        out = os.path.join(d, "sharing.csv")
+        worker.run("sharing", *worker.part_args(part), "--entity", entity, "--out", out)
+        s = read_csv(out, {"user": pa.string(), "entity": pa.string(), "others": pa.float32()})
+        return [{"user": s["user"], "others": s["others"]}]
+    return run
 
 
 def feature_schema(names):
@@ -225,71 +235,57 @@ def feature_schema(names):
         + [T.StructField(FEATURE + c, T.FloatType()) for c in names])
 
 
-def arrow_schema(schema):
-    kinds = {"long": pa.int64(), "integer": pa.int32(), "float": pa.float32()}
-    return pa.schema([pa.field(f.name, kinds[f.dataType.typeName()]) for f in schema.fields])
-
-
 def features_stage(worker, family, schema):
-    def run(batches):
-        table = batches_of(batches)
-        if table is None or table.num_rows == 0:
-            return
-        with tempfile.TemporaryDirectory() as d:
-            part, rows = worker.write_part(table, d)
-            users = worker.users_file(table, d)
-            out = os.path.join(d, "features.parquet")
-            worker.run("features", *worker.part_args(part), "--users", users,
-                       "--family", family, *worker.window, "--out", out)
-            f = pq.read_table(out)
-        f = f.rename_columns(f.column_names[:2] + [FEATURE + c for c in f.column_names[2:]])
+    @on_parts
+    def run(table, d):
+        part, rows = worker.write_part(table, d)
+        users = worker.users_file(table, d)
+        out = os.path.join(d, "features.parquet")
+        worker.run("features", *worker.part_args(part), "--users", users, "--family", family,
+                   *worker.window, "--out", out)
+        f = pq.read_table(out)
         # The part's rows back to the log's.
-        f = f.set_column(0, "row", pa.array([rows[int(r)] for r in f["row"].to_pylist()],
-                                            pa.int64()))
-        yield from f.cast(arrow_schema(schema)).to_batches()
+        columns = {"row": pa.array([rows[int(r)] for r in f["row"].to_pylist()], pa.int64())}
+        for field in schema.fields[1:]:
+            name = field.name
+            source = f[name[len(FEATURE):]] if name.startswith(FEATURE) else f[name]
+            columns[name] = source.cast(arrow_type(field.dataType))
+        return [columns]
     return run
 
 
 def score_stage(worker, feature_columns, types_name):
-    def run(batches):
-        table = batches_of(batches)
-        if table is None or table.num_rows == 0:
-            return
+    @on_parts
+    def run(table, d):
         kinds = table.column(KIND).to_pylist()
         log = table.filter(pa.array([k == "log" for k in kinds]))
         feats = table.filter(pa.array([k == "features" for k in kinds]))
-        with tempfile.TemporaryDirectory() as d:
-            part, rows = worker.write_part(log, d)
-            users = worker.users_file(log, d)
-            # Features keyed by the part's rows.
-            local = {r: i for i, r in enumerate(rows)}
-            f = feats.select(["row", "place"] + feature_columns)
-            f = f.rename_columns(["row", "place"] + [c[len(FEATURE):] for c in feature_columns])
-            f = f.set_column(0, "row", pa.array([local[r] for r in f["row"].to_pylist()],
-                                                pa.float64()))
-            fpath = os.path.join(d, "features.parquet")
-            pq.write_table(f, fpath)
-            events, accounts = os.path.join(d, "events.csv"), os.path.join(d, "accounts.csv")
-            worker.run("score", *worker.part_args(part), "--users", users,
-                       "--model", SparkFiles.get(worker.model_name), "--features", fpath,
-                       "--type-counts", SparkFiles.get(types_name), *worker.window,
-                       "--lang", worker.lang, "--events-out", events,
-                       "--accounts-out", accounts)
-            text = lambda names: pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False)
-            ev = pacsv.read_csv(events, convert_options=text(["user", "ts", "reasons"]))
-            ac = pacsv.read_csv(accounts, convert_options=text(["user", "risk", "reasons"]))
-        n, e = ev.num_rows, ac.num_rows
-        yield from batched({
-            "kind": ["event"] * n,
-            "row": pa.array([rows[int(r)] for r in ev["row"].to_pylist()], pa.int64()),
-            "user": ev["user"], "ts": ev["ts"], "score": ev["score"].cast(pa.float64()),
-            "risk": pa.array([None] * n, pa.string()), "reasons": ev["reasons"]})
-        yield from batched({
-            "kind": ["account"] * e, "row": pa.array([None] * e, pa.int64()),
-            "user": ac["user"], "ts": pa.array([None] * e, pa.string()),
-            "score": ac["score"].cast(pa.float64()), "risk": ac["risk"],
-            "reasons": ac["reasons"]})
+        part, rows = worker.write_part(log, d)
+        users = worker.users_file(log, d)
+        # The features keyed by the part's rows, named as vigil names them.
+        local = {r: i for i, r in enumerate(rows)}
+        f = feats.select(["row", "place"] + feature_columns)
+        f = f.rename_columns(["row", "place"] + [c[len(FEATURE):] for c in feature_columns])
+        f = f.set_column(0, "row", pa.array([local[r] for r in f["row"].to_pylist()],
+                                            pa.float64()))
+        fpath = os.path.join(d, "features.parquet")
+        pq.write_table(f, fpath)
+        events, accounts = os.path.join(d, "events.csv"), os.path.join(d, "accounts.csv")
+        worker.run("score", *worker.part_args(part), "--users", users,
+                   "--model", SparkFiles.get(worker.model_name), "--features", fpath,
+                   "--type-counts", SparkFiles.get(types_name), *worker.window,
+                   "--lang", worker.lang, "--events-out", events, "--accounts-out", accounts)
+        ev = read_csv(events, {"user": pa.string(), "ts": pa.string(), "reasons": pa.string(),
+                               "score": pa.float64(), "row": pa.int64()})
+        ac = read_csv(accounts, {"user": pa.string(), "risk": pa.string(),
+                                 "reasons": pa.string(), "score": pa.float64()})
+        return [
+            of_kind(SCORE_SCHEMA, "event", ev.num_rows,
+                    row=pa.array([rows[r] for r in ev["row"].to_pylist()], pa.int64()),
+                    user=ev["user"], ts=ev["ts"], score=ev["score"], reasons=ev["reasons"]),
+            of_kind(SCORE_SCHEMA, "account", ac.num_rows, user=ac["user"], score=ac["score"],
+                    risk=ac["risk"], reasons=ac["reasons"]),
+        ]
     return run
 
 
@@ -358,8 +354,7 @@ def main(argv):
         if f:
             sc.addFile(f)
     sc.addFile(os.path.abspath(args.model), recursive=True)
-    worker = Worker(args, columns, os.path.basename(resolved))
-    worker.user = user_col
+    worker = Worker(args, columns, user_col, os.path.basename(resolved))
 
     # The whole pipeline on the head first: a model that does not fit the log stops here.
     families = ["user", "event_type"] + [f"entity:{e}" for e in entities]
@@ -373,14 +368,11 @@ def main(argv):
     types = (users_out.filter(F.col("kind") == "type").groupBy("event")
              .agg(F.sum("events").alias("events")).collect())
     types_csv = os.path.join(work, "types.csv")
-    with open(types_csv, "w", encoding="utf-8", newline="") as f:
-        f.write("event,events\n")
-        for r in types:
-            f.write(f'"{r.event.replace(chr(34), chr(34) * 2)}",{r.events}\n')
+    write_csv(types_csv, ["event", "events"], ([r.event, r.events] for r in types))
     sc.addFile(types_csv)
     known = users_out.filter(F.col("kind") == "user").select(
-        F.col("user").alias(user_col), F.col("label").alias(KNOWN[0][0]),
-        F.col("known_at").alias(KNOWN[1][0]), F.col("clear_at").alias(KNOWN[2][0]))
+        F.col("user").alias(user_col), F.col("label").alias(KNOWN[0]),
+        F.col("known_at").alias(KNOWN[1]), F.col("clear_at").alias(KNOWN[2]))
     log_known = log.join(known, on=user_col, how="left")
     # The family stages read only the window and its look-back.
     read = users_out.filter(F.col("kind") == "row").select(F.col("events").alias(ROW))
