@@ -12,7 +12,8 @@ Spark reads the log (CSV with a header, or Parquet; any path Spark reads) and do
    rows the reading turned away (reported, as `vigil inspect` does; the job goes on);
 2. by each entity's value, the whole log: the most other users each account met on one value;
 3. by each feature family's key (user, event type, entity value): that family's event features
-   of the window's events;
+   of the window's events (of every event, for a sequence model: its accounts score as their
+   riskiest event);
 4. by user, the whole log with the window's features: the event and account scores.
 
 The output is `OUT/events` (Parquet, `row,user,ts,score,reasons`, partitioned by `day`),
@@ -77,7 +78,7 @@ def parse_args(argv):
 class Worker:
     """Runs `vigil worker` stages on a partition's rows; built on the driver, run anywhere."""
 
-    def __init__(self, args, columns, user_col, mapping_name):
+    def __init__(self, args, columns, user_col, mapping_name, sequences):
         self.vigil_name = os.path.basename(args.vigil)
         self.mapping_name = mapping_name
         self.model_name = os.path.basename(os.path.normpath(args.model))
@@ -89,6 +90,9 @@ class Worker:
             self.window += ["--from", args.from_]
         if args.until:
             self.window += ["--until", args.until]
+        # The events that get features: the window's; every event for a sequence model, whose
+        # account scores as its riskiest event (as `vigil score --level user` reads it).
+        self.featured = [] if sequences else self.window
         self.lang = args.lang
 
     def vigil(self):
@@ -190,7 +194,7 @@ def users_stage(worker, labels_name):
         users, types, rejects, needed = (os.path.join(d, n) for n in
                                          ("users.csv", "types.csv", "rejects.json", "rows.csv"))
         args = ["users", *worker.part_args(part), "--users-out", users, "--types-out", types,
-                "--rejects-out", rejects, *worker.window, "--rows-out", needed]
+                "--rejects-out", rejects, *worker.featured, "--rows-out", needed]
         if labels_name:
             args += ["--labels", SparkFiles.get(labels_name)]
         worker.run(*args)
@@ -242,7 +246,7 @@ def features_stage(worker, family, schema):
         users = worker.users_file(table, d)
         out = os.path.join(d, "features.parquet")
         worker.run("features", *worker.part_args(part), "--users", users, "--family", family,
-                   *worker.window, "--out", out)
+                   *worker.featured, "--out", out)
         f = pq.read_table(out)
         # The part's rows back to the log's.
         columns = {"row": pa.array([rows[int(r)] for r in f["row"].to_pylist()], pa.int64())}
@@ -354,7 +358,9 @@ def main(argv):
         if f:
             sc.addFile(f)
     sc.addFile(os.path.abspath(args.model), recursive=True)
-    worker = Worker(args, columns, user_col, os.path.basename(resolved))
+    with open(os.path.join(args.model, "meta.json"), encoding="utf-8") as f:
+        sequences = json.load(f).get("detector") in ("gru", "cnn_gru")
+    worker = Worker(args, columns, user_col, os.path.basename(resolved), sequences)
 
     # The whole pipeline on the head first: a model that does not fit the log stops here.
     families = ["user", "event_type"] + [f"entity:{e}" for e in entities]

@@ -70,10 +70,13 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+const ENSEMBLE: &[&str] = &["--detector", "ensemble"];
+
 /// A generated shop of 300 accounts over 60 days, written as `name` (a CSV one with one
-/// damaged line: a time that is not one), and an ensemble trained on what was known at 2026-11-22. The scored week's features
-/// read 37 days back: the first three weeks are read by none.
-fn shop_and_model(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+/// damaged line: a time that is not one), and a model of `detector` trained on what was known
+/// at 2026-11-22. The scored week's features read 37 days back: the first three weeks are read
+/// by none (but a sequence model's).
+fn shop_and_model(dir: &Path, name: &str, detector: &[&str]) -> (PathBuf, PathBuf) {
     let log = dir.join(name);
     let out = vigil(&[
         "gen-sample",
@@ -95,16 +98,16 @@ fn shop_and_model(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
         std::fs::write(&log, text).unwrap();
     }
     let model = dir.join("model");
-    let out = vigil(&[
+    let mut args = vec![
         "train",
         s(&log),
-        "--detector",
-        "ensemble",
         "--until",
         "2026-11-22",
         "--out",
         s(&model),
-    ]);
+    ];
+    args.extend(detector);
+    let out = vigil(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     (log, model)
 }
@@ -156,7 +159,7 @@ fn the_cluster_job_scores_every_event_and_account_as_vigil_score_does() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (log, model) = shop_and_model(dir.path(), "shop.csv");
+    let (log, model) = shop_and_model(dir.path(), "shop.csv", ENSEMBLE);
     let (out, accounts, said) = scored_both_ways(&python, dir.path(), &log, &model);
     // The damaged line is the log's last data row: reported by its row, and the job went on.
     let rows = std::fs::read_to_string(&log).unwrap().lines().count() - 1;
@@ -191,7 +194,7 @@ fn a_model_that_does_not_fit_the_log_stops_the_job_before_any_partition_runs() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (log, model) = shop_and_model(dir.path(), "shop.csv");
+    let (log, model) = shop_and_model(dir.path(), "shop.csv", ENSEMBLE);
     // The same shop without its amounts, sellers, devices and IPs.
     let narrow = dir.path().join("narrow.csv");
     let mut w = csv::Writer::from_path(&narrow).unwrap();
@@ -219,8 +222,21 @@ fn a_parquet_log_scores_on_the_cluster_as_vigil_score_reads_it() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (log, model) = shop_and_model(dir.path(), "shop.parquet");
+    let (log, model) = shop_and_model(dir.path(), "shop.parquet", ENSEMBLE);
     // Spark reads the typed columns (a timestamp, numbers) and the parts carry them as text;
     // vigil reads the Parquet file itself: the same values.
+    scored_both_ways(&python, dir.path(), &log, &model);
+}
+
+#[test]
+fn a_sequence_model_scores_on_the_cluster_as_vigil_score_does() {
+    let Some(python) = spark_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // Its windows start each day and its accounts score as their riskiest event: the job
+    // features every event for it.
+    let gru = ["--detector", "gru", "--epochs", "1"];
+    let (log, model) = shop_and_model(dir.path(), "shop.csv", &gru);
     scored_both_ways(&python, dir.path(), &log, &model);
 }

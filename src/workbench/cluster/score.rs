@@ -20,7 +20,7 @@ pub struct ScorePartRequest {
     pub source: PartSource,
     pub model: PathBuf,
     /// The window's event features (every family's columns, and each event's account's
-    /// `shared:<entity>` values), keyed by the part's rows.
+    /// `shared:<entity>` values), keyed by the part's rows; every event's for a sequence model.
     pub features: PathBuf,
     /// Each event type's count over the whole log (`users` stage, summed).
     pub type_counts: PathBuf,
@@ -43,19 +43,25 @@ pub fn score_part(
     progress: &dyn Progress,
 ) -> Result<PartScored> {
     let (detector, meta) = load_model(&request.model)?;
-    if !meta.detector.scores_accounts_from_account_features() {
-        return Err(WorkbenchError::Request(format!(
-            "a {} model scores accounts by their events' sequences, which a cluster's parts do \
-             not hold whole yet; score on a cluster with a tabular model or the ensemble",
-            meta.detector
-        )));
-    }
     let (part, _) = request.source.load(&[], Some(known), progress)?;
     let counts: Vec<TypeCount> = read_rows(&request.type_counts)?;
     let main_types = main_type_names(counts.iter().map(|c| (c.event.as_str(), c.events)));
     let log = part.log.clone();
     let mut account = account_features_with_types(&log, &part.index, &main_types, progress)?;
     let given = read_event_features(&request.features, &log)?;
+    // A sequence model's account scores as its riskiest event, and its windows read each
+    // day's events: every event needs its features (the job computes them all for such a
+    // model), or the account would score as only some of its events.
+    if !meta.detector.scores_accounts_from_account_features() && given.events.len() < log.len() {
+        return Err(WorkbenchError::Request(format!(
+            "{}: a {} model scores accounts by all their events, but {} of the part's {} \
+             events have features",
+            request.features.display(),
+            meta.detector,
+            given.events.len(),
+            log.len()
+        )));
+    }
     // Sharing is counted over the whole log, not this part: the cluster hands each event its
     // account's value.
     for (j, spec) in account.specs.iter().enumerate() {
