@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use super::super::error::{Result, WorkbenchError};
 use super::super::scored_rows::{Scored, Window, event_writer, write_scores};
-use super::exchange::{TypeCount, read_event_features, read_rows};
+use super::exchange::{GivenFeatures, TypeCount, read_event_features, read_rows};
 use super::part::PartSource;
 use crate::detect::{Level, align_features, load_model};
 use crate::features::{
-    Dataset, UserKnowledge, account_features_with_types, event_features_given, main_type_names,
+    AccountFeatures, Dataset, UserKnowledge, account_features_with_types, event_features_given,
+    main_type_names,
 };
+use crate::log::EventLog;
 use crate::progress::Progress;
 use crate::words::Language;
 
@@ -62,23 +64,7 @@ pub fn score_part(
             log.len()
         )));
     }
-    // Sharing is counted over the whole log, not this part: the cluster hands each event its
-    // account's value.
-    for (j, spec) in account.specs.iter().enumerate() {
-        let Some(values) = spec
-            .name
-            .starts_with("shared:")
-            .then(|| given.columns.get(&spec.name))
-            .flatten()
-        else {
-            continue;
-        };
-        for (&e, &v) in given.events.iter().zip(values) {
-            if let Some(u) = log.user_of(e as usize) {
-                account.values.set(u.index(), j, v);
-            }
-        }
-    }
+    take_sharing(&mut account, &given, &log);
     let events = event_features_given(&log, given.events.clone(), |name| {
         given.columns.get(name).cloned()
     });
@@ -122,4 +108,24 @@ pub fn score_part(
         events: events_written,
         accounts,
     })
+}
+
+/// The `shared:<entity>` account features from the events' columns of that name: sharing is
+/// counted over the whole log, not this part, and the cluster hands each event its account's.
+fn take_sharing(account: &mut AccountFeatures, given: &GivenFeatures, log: &EventLog) {
+    for (j, spec) in account.specs.iter().enumerate() {
+        let Some(values) = spec
+            .name
+            .starts_with("shared:")
+            .then(|| given.columns.get(&spec.name))
+            .flatten()
+        else {
+            continue;
+        };
+        for (&e, &v) in given.events.iter().zip(values) {
+            if let Some(u) = log.user_of(e as usize) {
+                account.values.set(u.index(), j, v);
+            }
+        }
+    }
 }
