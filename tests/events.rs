@@ -334,3 +334,41 @@ fn the_event_level_protocol_reports_daily_top_k() {
     assert!((0.0..=1.0).contains(&daily) && daily > 0.5, "{gbdt}");
     assert!(gbdt["average_precision"].as_f64().unwrap() > 0.5, "{gbdt}");
 }
+
+#[test]
+fn a_window_the_log_does_not_reach_says_where_its_events_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = shop(dir.path(), 100, 10);
+    let model = dir.path().join("model");
+    let out = vigil(&[
+        "train",
+        s(&path),
+        "--detector",
+        "zscore",
+        "--out",
+        s(&model),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for level in ["event", "user"] {
+        let out = vigil(&[
+            "score",
+            s(&path),
+            "--model",
+            s(&model),
+            "--level",
+            level,
+            "--from",
+            "2027-01-01",
+            "--out",
+            s(&dir.path().join("x.csv")),
+        ]);
+        let said = stderr(&out);
+        assert!(!out.status.success());
+        assert!(
+            said.contains("no events from 2027-01-01T00:00:00")
+                && said.contains("until the end")
+                && said.contains("its events run from 2026-"),
+            "{said}"
+        );
+    }
+}

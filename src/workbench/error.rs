@@ -32,6 +32,14 @@ pub enum WorkbenchError {
     },
     #[error("{}: no events before {at}", log.display())]
     NothingBefore { log: PathBuf, at: String },
+    #[error("{}: no events from {from} until {until}; its events run from {first} to {last}", log.display())]
+    NothingBetween {
+        log: PathBuf,
+        from: String,
+        until: String,
+        first: String,
+        last: String,
+    },
     #[error("no labels yet: label some accounts (or give a labels file), then compare")]
     NoLabels,
     #[error("{}: {detail}", path.display())]

@@ -13,6 +13,7 @@ use crate::detect::{
 };
 use crate::features::LabelledLog;
 use crate::features::lookback_ms;
+use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
 use crate::words::Language;
@@ -51,6 +52,23 @@ pub fn score_to_csv(
     progress: &dyn Progress,
 ) -> Result<ScoreOutcome> {
     let whole = source.load_labelled(progress)?;
+    let window = Window {
+        from: request.from_ms.unwrap_or(i64::MIN),
+        until: request.until_ms.unwrap_or(i64::MAX),
+    };
+    // An empty window would score nothing, and a model's columns cannot be checked against it.
+    if let Some((first, last)) = whole.log.time_range_ms()
+        && !whole.log.columns.ts_ms.iter().any(|&t| window.contains(t))
+    {
+        let at = |t: Option<i64>, open: &str| t.map_or(open.to_string(), format_rfc3339);
+        return Err(WorkbenchError::NothingBetween {
+            log: source.log.clone(),
+            from: at(request.from_ms, "the start"),
+            until: at(request.until_ms, "the end"),
+            first: format_rfc3339(first),
+            last: format_rfc3339(last),
+        });
+    }
     let (data, detector, missing_features) = match &request.model {
         ModelChoice::Dir(dir) => {
             let (detector, meta) = load_model(dir)?;
@@ -81,10 +99,6 @@ pub fn score_to_csv(
         }
     };
     let scores = detector.score(&data, progress)?;
-    let window = Window {
-        from: request.from_ms.unwrap_or(i64::MIN),
-        until: request.until_ms.unwrap_or(i64::MAX),
-    };
     let scored = Scored {
         data: &data,
         detector: detector.as_ref(),
