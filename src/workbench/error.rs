@@ -32,13 +32,12 @@ pub enum WorkbenchError {
     },
     #[error("{}: no events before {at}", log.display())]
     NothingBefore { log: PathBuf, at: String },
-    #[error("{}: no events from {from} until {until}; its events run from {first} to {last}", log.display())]
+    /// `window` and `events` as "from T until T" and "from T to T".
+    #[error("{}: no events {window}; its events run {events}", log.display())]
     NothingBetween {
         log: PathBuf,
-        from: String,
-        until: String,
-        first: String,
-        last: String,
+        window: String,
+        events: String,
     },
     #[error("no labels yet: label some accounts (or give a labels file), then compare")]
     NoLabels,

@@ -63,10 +63,12 @@ pub fn score_to_csv(
         let at = |t: Option<i64>, open: &str| t.map_or(open.to_string(), format_rfc3339);
         return Err(WorkbenchError::NothingBetween {
             log: source.log.clone(),
-            from: at(request.from_ms, "the start"),
-            until: at(request.until_ms, "the end"),
-            first: format_rfc3339(first),
-            last: format_rfc3339(last),
+            window: format!(
+                "from {} until {}",
+                at(request.from_ms, "the start"),
+                at(request.until_ms, "the end")
+            ),
+            events: format!("from {} to {}", format_rfc3339(first), format_rfc3339(last)),
         });
     }
     let (data, detector, missing_features) = match &request.model {
