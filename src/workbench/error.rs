@@ -1,7 +1,7 @@
 //! What the application layer reports: the domain errors as they are, plus the few rules it
 //! enforces itself.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cases::CaseError;
 use crate::detect::DetectError;
@@ -47,6 +47,16 @@ pub enum WorkbenchError {
     Request(String),
     #[error("cancelled")]
     Cancelled,
+}
+
+impl WorkbenchError {
+    /// `path` could not be written, and why.
+    pub fn cannot_write(path: &Path, why: impl std::fmt::Display) -> Self {
+        Self::Output {
+            path: path.to_path_buf(),
+            detail: format!("cannot write: {why}"),
+        }
+    }
 }
 
 pub type Result<T, E = WorkbenchError> = std::result::Result<T, E>;

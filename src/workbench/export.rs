@@ -107,12 +107,8 @@ pub fn score_to_csv(
         scores: &scores,
         language: request.language,
     };
-    let written = write_scores(&request.out, request.level, &scored, window).map_err(|e| {
-        WorkbenchError::Output {
-            path: request.out.clone(),
-            detail: format!("cannot write: {e}"),
-        }
-    })?;
+    let written = write_scores(&request.out, request.level, &scored, window)
+        .map_err(|e| WorkbenchError::cannot_write(&request.out, e))?;
     Ok(ScoreOutcome {
         written,
         missing_features,
@@ -156,10 +152,7 @@ fn score_events_by_block(
         }
         None => whole,
     };
-    let output_error = |e: csv::Error| WorkbenchError::Output {
-        path: request.out.clone(),
-        detail: format!("cannot write: {e}"),
-    };
+    let output_error = |e: csv::Error| WorkbenchError::cannot_write(&request.out, e);
     let mut w = event_writer(&request.out).map_err(output_error)?;
     let mut outcome = ScoreOutcome {
         written: 0,

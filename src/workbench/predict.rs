@@ -24,10 +24,7 @@ pub fn predict(
     let whole = source.load_labelled(progress)?;
     let prediction = predict_log(&whole.log, &request.options, progress)?;
     if let Some(out) = &request.out {
-        write_predictions(out, &prediction).map_err(|e| WorkbenchError::Output {
-            path: out.clone(),
-            detail: format!("cannot write: {e}"),
-        })?;
+        write_predictions(out, &prediction).map_err(|e| WorkbenchError::cannot_write(out, e))?;
     }
     Ok(prediction)
 }

@@ -43,10 +43,8 @@ pub fn segments(
         .map(|u| data.user_name(u).to_string())
         .collect();
     if let Some(out) = &request.out {
-        write_assignments(out, &names, &segmentation).map_err(|e| WorkbenchError::Output {
-            path: out.clone(),
-            detail: format!("cannot write: {e}"),
-        })?;
+        write_assignments(out, &names, &segmentation)
+            .map_err(|e| WorkbenchError::cannot_write(out, e))?;
     }
     Ok(Segmented {
         segmentation,

@@ -26,23 +26,17 @@ pub struct Sharing {
     pub others: f32,
 }
 
-fn output_error(path: &Path, e: impl std::fmt::Display) -> WorkbenchError {
-    WorkbenchError::Output {
-        path: path.to_path_buf(),
-        detail: format!("cannot write: {e}"),
-    }
-}
-
 fn input_error(path: &Path, e: impl std::fmt::Display) -> WorkbenchError {
     WorkbenchError::Request(format!("{}: {e}", path.display()))
 }
 
 pub fn write_rows<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| output_error(path, e))?;
+    let mut w = csv::Writer::from_path(path).map_err(|e| WorkbenchError::cannot_write(path, e))?;
     for r in rows {
-        w.serialize(r).map_err(|e| output_error(path, e))?;
+        w.serialize(r)
+            .map_err(|e| WorkbenchError::cannot_write(path, e))?;
     }
-    w.flush().map_err(|e| output_error(path, e))
+    w.flush().map_err(|e| WorkbenchError::cannot_write(path, e))
 }
 
 pub fn read_rows<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
@@ -99,7 +93,7 @@ pub fn write_event_features(path: &Path, log: &EventLog, table: &FeatureTable) -
             .collect();
         columns.push((&spec.name, ColumnData::Float(values)));
     }
-    write_parquet(path, columns).map_err(|e| output_error(path, e))
+    write_parquet(path, columns).map_err(|e| WorkbenchError::cannot_write(path, e))
 }
 
 /// Event features read back: the events of `log` they are for (ascending) and each column's

@@ -51,9 +51,6 @@ pub fn resolve_mapping(head: &Path, map: Option<&Path>, out: &Path) -> Result<Ma
         path: out.to_path_buf(),
         detail: format!("cannot write the mapping: {e}"),
     })?;
-    std::fs::write(out, text).map_err(|e| WorkbenchError::Output {
-        path: out.to_path_buf(),
-        detail: format!("cannot write: {e}"),
-    })?;
+    std::fs::write(out, text).map_err(|e| WorkbenchError::cannot_write(out, e))?;
     Ok(resolved)
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::super::error::{Result, WorkbenchError};
-use super::super::scored_rows::{Scored, Window, event_writer, write_scores};
+use super::super::scored_rows::{Scored, Window, write_scores};
 use super::exchange::{GivenFeatures, TypeCount, read_event_features, read_rows};
 use super::part::PartSource;
 use crate::detect::{Level, align_features, load_model};
@@ -92,21 +92,12 @@ pub fn score_part(
         from: request.from_ms,
         until: request.until_ms,
     };
-    let output_error = |path: &PathBuf, e: csv::Error| WorkbenchError::Output {
-        path: path.clone(),
-        detail: format!("cannot write: {e}"),
+    let write = |level: Level, out: &PathBuf| {
+        write_scores(out, level, &scored, window).map_err(|e| WorkbenchError::cannot_write(out, e))
     };
-    let mut w =
-        event_writer(&request.events_out).map_err(|e| output_error(&request.events_out, e))?;
-    let events_written = scored
-        .write_event_rows(&mut w, window)
-        .and_then(|n| w.flush().map(|_| n).map_err(csv::Error::from))
-        .map_err(|e| output_error(&request.events_out, e))?;
-    let accounts = write_scores(&request.accounts_out, Level::User, &scored, window)
-        .map_err(|e| output_error(&request.accounts_out, e))?;
     Ok(PartScored {
-        events: events_written,
-        accounts,
+        events: write(Level::Event, &request.events_out)?,
+        accounts: write(Level::User, &request.accounts_out)?,
     })
 }
 
