@@ -20,8 +20,8 @@ use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences, day_w
 use crate::log::Label;
 use crate::progress::{Progress, Stage};
 
-/// The longest window. Logs whose users have few events get shorter windows: padding a
-/// two-event account to 32 steps would only cost time.
+/// The longest window. Logs whose users have few events a day get shorter windows: padding a
+/// two-event day to 32 steps would only cost time.
 const MAX_STEPS: usize = 32;
 
 /// Steps per window: the 90th percentile of featured events per user-day (windows start
@@ -35,6 +35,7 @@ fn window_steps(data: &Dataset) -> usize {
     let p90 = counts.get(counts.len() * 9 / 10).copied().unwrap_or(1);
     p90.next_power_of_two().clamp(4, MAX_STEPS)
 }
+
 /// Training sees at most this many windows (all with fraud, a sample of the rest).
 const MAX_TRAIN_WINDOWS: usize = 40_000;
 /// Windows scored per batch.
