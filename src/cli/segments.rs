@@ -8,7 +8,7 @@ use super::args::SegmentsArgs;
 use super::models::source;
 use super::progress::TerminalProgress;
 use crate::eval::metric_text;
-use crate::words::{Say, fraud_among_labelled};
+use crate::words::{Say, fraud_among_labelled, segment_name};
 use crate::workbench::{self, SegmentRequest};
 
 pub fn segments(args: &SegmentsArgs) -> Result<()> {
@@ -29,6 +29,7 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
             .map(|p| {
                 serde_json::json!({
                     "segment": p.segment,
+                    "name": segment_name(p, language),
                     "size": p.size,
                     "traits": p.traits.iter().map(|t| t.say(language)).collect::<Vec<_>>(),
                     "differences": p.traits,
@@ -79,6 +80,7 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
                 "cli.segment_line",
                 locale = l,
                 segment = p.segment,
+                name = segment_name(p, language),
                 size = p.size,
                 fraud = fraud_among_labelled(p, language)
             )

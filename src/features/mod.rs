@@ -24,7 +24,7 @@ pub use knowledge::{LabelKnowledge, UserKnowledge};
 pub use live::LiveFeatures;
 pub use matrix::Matrix;
 pub use phrase::{Phrase, RiskMeasure, RiskOf, Window};
-pub use scale::Scaler;
+pub use scale::{Scaler, slog};
 pub use sequence::{Sequences, build_sequences, day_windows, sequence_context_from, sequence_day};
 pub use spec::{FeatureSpec, FeatureTable, Unit};
 pub use vocab::{Act, act_of};

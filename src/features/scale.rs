@@ -12,7 +12,8 @@ const CLIP: f32 = 8.0;
 /// Quantiles are taken on at most this many rows (evenly strided) to keep fitting linear.
 const MAX_FIT_ROWS: usize = 200_000;
 
-fn slog(x: f32) -> f32 {
+/// The signed log: squashes a heavy tail on either side of 0 and keeps the sign.
+pub fn slog(x: f32) -> f32 {
     x.signum() * x.abs().ln_1p()
 }
 

@@ -1,12 +1,14 @@
 //! User segments: k-means on the standardised account features, k given or chosen by the
-//! silhouette, a 2-D projection for display, each account's distance from its segment's centre,
-//! and a profile per segment (size, what sets it apart, fraud among its labelled members).
+//! silhouette over 4..12, a 2-D projection for display, each account's distance from its
+//! segment's centre, and a profile per segment (size, the features where it differs most from
+//! the other accounts, fraud among its labelled members).
 
 mod kmeans;
 mod pca;
 mod profile;
 mod quality;
 mod segmentation;
+mod standardise;
 
 pub use kmeans::{KMeans, fit as kmeans};
 pub use pca::project_2d;

@@ -1,5 +1,6 @@
 //! Segmenting accounts: k-means on the standardised account features, k given or chosen by the
-//! silhouette, with the 2-D view, each account's distance from its centre and the profiles.
+//! silhouette over the k an analyst can read, with the 2-D view, each account's distance from
+//! its centre and the profiles.
 
 use serde::Serialize;
 
@@ -7,11 +8,17 @@ use super::kmeans::{KMeans, fit as kmeans};
 use super::pca::project_2d;
 use super::profile::{SegmentProfile, profile};
 use super::quality::silhouette;
-use crate::features::{FeatureTable, Matrix, Scaler};
+use super::standardise::standardise;
+use crate::features::{FeatureTable, Matrix};
 use crate::log::Label;
 
-/// The k tried when the analyst asks for it to be chosen.
-pub const AUTO_K: std::ops::RangeInclusive<usize> = 2..=10;
+/// The k tried when the analyst asks for it to be chosen. Not from 2: the silhouette is
+/// highest for two groups on most logs (the few odd accounts against everyone else), which
+/// tells an analyst nothing; the personas they read an account against (browsers, regular
+/// buyers, bargain hunters, big spenders, new accounts, rings) need four or more. On the bundled
+/// sample the best silhouette over 4..12 picks k = 8, adjusted Rand index 0.36 against the
+/// generator's personas; from 2 it picked k = 2 (about 0.03).
+pub const AUTO_K: std::ops::RangeInclusive<usize> = 4..=12;
 /// Restarts of k-means; the lowest inertia wins.
 const RESTARTS: usize = 4;
 
@@ -48,8 +55,7 @@ pub fn segment(
     k: Option<usize>,
     seed: u64,
 ) -> Segmentation {
-    let scaler = Scaler::fit(&account.values);
-    let x = scaler.transform(&account.values);
+    let x = standardise(&account.values);
     let (model, chosen_by, tried) = match k {
         Some(k) => (kmeans(&x, k, seed, RESTARTS), ChosenBy::Given, Vec::new()),
         None => choose_k(&x, seed),
@@ -81,11 +87,14 @@ pub fn segment(
     }
 }
 
-/// The k of `AUTO_K` with the best silhouette (the smaller k on a tie).
+/// The k of `AUTO_K` with the best silhouette (the smaller k on a tie); for a log of a few
+/// accounts, the ks it has room for.
 fn choose_k(x: &Matrix, seed: u64) -> (KMeans, ChosenBy, Vec<(usize, f64)>) {
     let mut best: Option<(KMeans, f64)> = None;
     let mut tried = Vec::new();
-    for k in AUTO_K.filter(|&k| k < x.rows.max(2)) {
+    let most = x.rows.saturating_sub(1).max(2);
+    let ks = (*AUTO_K.start()).min(most)..=(*AUTO_K.end()).min(most);
+    for k in ks.clone() {
         let m = kmeans(x, k, seed, RESTARTS);
         let s = silhouette(x, &m.assignments, k);
         tried.push((k, s));
@@ -94,8 +103,8 @@ fn choose_k(x: &Matrix, seed: u64) -> (KMeans, ChosenBy, Vec<(usize, f64)>) {
         }
     }
     let how = ChosenBy::Silhouette {
-        from: *AUTO_K.start(),
-        to: *AUTO_K.end(),
+        from: *ks.start(),
+        to: *ks.end(),
     };
     match best {
         Some((m, _)) => (m, how, tried),

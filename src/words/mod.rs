@@ -7,6 +7,7 @@
 mod issue;
 mod language;
 mod names;
+mod nouns;
 mod outlook;
 mod phrase;
 mod reason;
@@ -19,4 +20,4 @@ mod units;
 pub use language::Language;
 pub use phrase::{feature, phrase, window};
 pub use say::Say;
-pub use segments::{fraud_among_labelled, place_in_segment};
+pub use segments::{fraud_among_labelled, place_in_segment, segment_name};

@@ -1,28 +1,54 @@
-//! A segment's profile in words: its traits ("12.0 orders per view (all accounts 0.50)"), its
-//! fraud among the labelled members, how k was chosen, and an account's place in it.
+//! A segment's profile in words: its name ("high orders per view · low active days"), its traits
+//! ("12.00 orders per view (other accounts 0.50)"), its fraud among the labelled members, how k
+//! was chosen, and an account's place in it.
 
 use rust_i18n::t;
 
 use super::language::Language;
+use super::nouns::noun;
 use super::phrase::phrase;
 use super::say::Say;
 use super::units;
 use crate::segments::{ChosenBy, SegmentProfile, Trait};
 
+/// How many traits a segment's name is made of.
+const NAME_TRAITS: usize = 2;
+
 impl Say for Trait {
     fn say(&self, language: Language) -> String {
+        let (inside, rest) = units::two_values(self.unit, self.inside, self.rest, language);
         t!(
             "profile.trait",
             locale = language.code(),
-            what = phrase(
-                &self.phrase,
-                &units::value(self.unit, self.inside, language),
-                language
-            ),
-            everyone = units::value(self.unit, self.everyone, language)
+            what = phrase(&self.phrase, &inside, language),
+            rest = rest
         )
         .into_owned()
     }
+}
+
+/// A segment's short name from its largest differences: "high orders per view · low active
+/// days", "浏览下单比高 · 活跃天数低"; "typical accounts" for a segment without any.
+pub fn segment_name(p: &SegmentProfile, language: Language) -> String {
+    let l = language.code();
+    let parts: Vec<String> = p
+        .traits
+        .iter()
+        .take(NAME_TRAITS)
+        .map(|t| {
+            let what = noun(&t.phrase, &t.feature, language);
+            if t.effect > 0.0 {
+                t!("profile.name_high", locale = l, what = what)
+            } else {
+                t!("profile.name_low", locale = l, what = what)
+            }
+            .into_owned()
+        })
+        .collect();
+    if parts.is_empty() {
+        return t!("profile.name_typical", locale = l).into_owned();
+    }
+    parts.join(" · ")
 }
 
 impl Say for ChosenBy {
