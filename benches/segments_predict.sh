@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Wall time and peak memory of `vigil segments` and `vigil predict` (each target) on the
 # 2-million-event generated log, and the prediction figures on CDNOW's real purchase log
-# (cut-off 1997-10-01, horizon 90 days) and on the bundled sample. Release build, this machine.
+# (cut-off 1997-10-01, horizon 90 days) beside the classic customer-base models fitted in the
+# same run (BG/NBD and Pareto/NBD, benches/clv_baselines.py: Python 3 with numpy and scipy),
+# and on the bundled sample. Release build, this machine.
 # Run from the repository root:  bash benches/segments_predict.sh
 set -euo pipefail
 big=target/bench-data/shop_2m.csv
@@ -35,4 +37,10 @@ if [ -f "$cdnow" ]; then
     echo "-- $cdnow, $t at 1997-10-01 for 90 days"
     ./target/release/vigil predict "$cdnow" --target $t --at 1997-10-01 --horizon 90d | tail -n +4
   done
+  echo "-- $cdnow, the customer-base models at 1997-10-01 for 90 days"
+  if python3 -c "import numpy, scipy" 2>/dev/null; then
+    python3 benches/clv_baselines.py "$cdnow" --at 1997-10-01 --horizon-days 90
+  else
+    echo "skipped: BG/NBD and Pareto/NBD need Python 3 with numpy and scipy (pip install numpy scipy)"
+  fi
 fi

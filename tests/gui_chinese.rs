@@ -11,7 +11,7 @@ use vigil::detect::DetectorKind;
 use vigil::gui::i18n::Language;
 use vigil::gui::{Command, LaunchOptions, RightTab, VigilApp};
 use vigil::sample::{SampleConfig, generate, write_log};
-use vigil::words::Say;
+use vigil::words::{Say, segment_name};
 
 use eframe::egui;
 
@@ -80,7 +80,7 @@ fn the_window_speaks_chinese_when_switched() {
 
     // And a segment's profile.
     h.state_mut().push(Command::ShowTab(RightTab::Segments));
-    h.state_mut().push(Command::FindSegments);
+    h.state_mut().push(Command::FindSegments(None));
     let start = Instant::now();
     while h.state().triage.as_ref().unwrap().segments().is_none() || h.state().is_busy() {
         assert!(
@@ -91,16 +91,24 @@ fn the_window_speaks_chinese_when_switched() {
         std::thread::sleep(Duration::from_millis(10));
     }
     h.run_steps(3);
-    let profile_line = {
+    let (profile_line, name) = {
         let s = h.state().triage.as_ref().unwrap().segments().unwrap();
-        let trait_ = s
+        let p = s
             .profiles
             .iter()
-            .find_map(|p| p.traits.first())
+            .find(|p| !p.traits.is_empty())
             .expect("a segment stands out somewhere");
-        trait_.say(Language::Chinese)
+        (
+            p.traits[0].say(Language::Chinese),
+            segment_name(p, Language::Chinese),
+        )
     };
-    assert!(profile_line.contains("全部账户"), "{profile_line}");
+    assert!(profile_line.contains("其他账户"), "{profile_line}");
+    assert!(name.chars().any(is_cjk), "{name}");
+    assert!(
+        h.get_all_by_label_contains(&name).count() >= 1,
+        "{name} is shown"
+    );
     assert!(
         h.get_all_by_label_contains(&profile_line).count() >= 1,
         "{profile_line} is shown"

@@ -122,7 +122,7 @@ fn the_command_line_speaks_chinese_when_asked() {
     let segments = vigil(&["segments", log, "--k", "3", "--lang", "zh-CN"]);
     assert!(segments.status.success(), "{}", stderr(&segments));
     let text = stdout(&segments);
-    assert!(text.contains("分群") && text.contains("全部账户"), "{text}");
+    assert!(text.contains("分群") && text.contains("其他账户"), "{text}");
 
     let bad = vigil(&["inspect", log, "--lang", "fr"]);
     assert!(!bad.status.success());

@@ -9,7 +9,7 @@ use crate::detect::{DetectorKind, Thresholds};
 use crate::log::Preview;
 use crate::log::UserCode;
 use crate::rules::{ListEntry, Rule};
-use crate::workbench::{Likeness, QueueFilter};
+use crate::workbench::{Likeness, QueueFilter, RankBy};
 
 pub enum Command {
     /// Ask for a log with the native file dialog (or a typed path where there is none).
@@ -62,8 +62,11 @@ pub enum Command {
     SetLanguage(crate::words::Language),
     Retrain,
     Compare,
-    /// Find the session's segments (k chosen by the silhouette).
-    FindSegments,
+    /// Find the session's segments: this many, or k chosen by the silhouette.
+    FindSegments(Option<usize>),
+    /// Write the accounts ranked by purchase chance or churn risk, with their segments, to
+    /// this CSV file.
+    ExportRanked(RankBy, PathBuf),
     /// Predict purchase, churn and the next event after the log's end, for every account.
     PredictBehaviour,
     /// Follow the open log as it grows (Live mode), or stop following it.

@@ -314,8 +314,12 @@ impl Orchestrator {
         self.start(|j| &mut j.compare, &t!("job.comparing"), t.compare_job())
     }
 
-    pub fn find_segments(&mut self, t: &Triage) -> Option<Report> {
-        self.start(|j| &mut j.segments, &t!("job.segmenting"), t.segments_job())
+    pub fn find_segments(&mut self, t: &Triage, k: Option<usize>) -> Option<Report> {
+        self.start(
+            |j| &mut j.segments,
+            &t!("job.segmenting"),
+            t.segments_job(k),
+        )
     }
 
     pub fn predict_behaviour(&mut self, t: &Triage) -> Option<Report> {

@@ -26,6 +26,7 @@ mod job;
 mod labels;
 mod model;
 mod outlook;
+mod population;
 mod predict;
 mod queue_filter;
 mod retrain_input;
@@ -56,6 +57,7 @@ pub use labels::{
 };
 pub use model::{ModelState, compute_device_name, model_dir};
 pub use outlook::{AccountOutlook, Outlook, default_horizon, outlook};
+pub use population::{RankBy, SegmentWeeks, ranked, segment_weeks, write_ranked};
 pub use predict::{PredictRequest, predict};
 pub use queue_filter::{LabelFilter, QueueFilter, RiskFilter};
 pub use retrain_input::{ModelReport, RetrainInput};

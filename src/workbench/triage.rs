@@ -26,6 +26,7 @@ use super::defaults;
 use super::error::Result;
 use super::evidence::{Field, FieldValue, LinkedAccount, TimelineEvent};
 use super::outlook::Outlook;
+use super::population::{RankBy, SegmentWeeks, ranked, write_ranked};
 use super::queue_filter::QueueFilter;
 use super::session::{OpenRequest, Opened, Session, open};
 use super::similar::{Likeness, SimilarAccount};
@@ -63,6 +64,8 @@ pub struct Triage {
     rules: ActiveRules,
     /// The session's segments, once found.
     segments: Option<Segmentation>,
+    /// How the segments share each week's active accounts (with the segments).
+    segment_weeks: Option<SegmentWeeks>,
     /// Purchase, churn and next-event predictions after the log's end, once made.
     outlook: Option<Outlook>,
     /// Verdicts given since the model was last trained.
@@ -148,6 +151,7 @@ impl Triage {
             marked: BTreeSet::new(),
             filter: QueueFilter::default(),
             segments: None,
+            segment_weeks: None,
             outlook: None,
             labels_since_training: 0,
             retrain_report: None,
@@ -429,6 +433,34 @@ impl Triage {
 
     pub fn segments(&self) -> Option<&Segmentation> {
         self.segments.as_ref()
+    }
+
+    /// Each segment's share of the active accounts, week by week.
+    pub fn segment_weeks(&self) -> Option<&SegmentWeeks> {
+        self.segment_weeks.as_ref()
+    }
+
+    /// The accounts the outlook predicts `by` for, most likely first (none before it is made).
+    pub fn ranked_by(&self, by: RankBy) -> Vec<(UserCode, f32)> {
+        self.outlook.as_ref().map_or(Vec::new(), |o| ranked(o, by))
+    }
+
+    /// Writes the ranking `by` with each account's segment to `out`, in `language`; returns the
+    /// rows written.
+    pub fn write_ranked(&self, out: &Path, by: RankBy, language: Language) -> Result<usize> {
+        let Some(outlook) = &self.outlook else {
+            return Ok(0);
+        };
+        let rows = ranked(outlook, by);
+        let name_of = |u: UserCode| self.user_name(u).to_string();
+        write_ranked(
+            out,
+            &rows,
+            outlook,
+            self.segments.as_ref(),
+            name_of,
+            language,
+        )
     }
 
     pub fn outlook(&self) -> Option<&Outlook> {

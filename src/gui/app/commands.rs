@@ -2,19 +2,19 @@
 //! new command does not compile until it does something. Each arm is one call into the
 //! application layer (or the orchestrator); what the window says about it follows.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use eframe::egui::ViewportCommand;
 
 use super::VigilApp;
 use crate::gui::command::Command;
-use crate::gui::i18n::{say, t};
+use crate::gui::i18n::{Language, say, t};
 use crate::gui::orchestrator::{Orchestrator, Report};
 use crate::gui::view::JobKind;
 use crate::log::Preview;
 use crate::rules::{ListEntry, Rule};
-use crate::workbench::{SIMILAR_SHOWN, Triage};
+use crate::workbench::{RankBy, SIMILAR_SHOWN, Triage};
 
 impl VigilApp {
     pub(super) fn apply(&mut self, c: Command) {
@@ -43,7 +43,8 @@ impl VigilApp {
             Command::StartLive => self.start_live(true),
             Command::StopLive => self.work.stop_live(),
             Command::Compare => self.with_work(|work, t| work.compare(t)),
-            Command::FindSegments => self.with_work(|work, t| work.find_segments(t)),
+            Command::FindSegments(k) => self.with_work(|work, t| work.find_segments(t, k)),
+            Command::ExportRanked(by, out) => self.export_ranked(by, &out),
             Command::PredictBehaviour => self.with_work(|work, t| work.predict_behaviour(t)),
             Command::StartNote => self.start_note(),
             Command::Select(u) => self.with_triage(|t| t.select(u)),
@@ -179,6 +180,14 @@ impl VigilApp {
             }
             Ok(None) => {}
             Err(text) => self.error(text),
+        }
+    }
+
+    fn export_ranked(&mut self, by: RankBy, out: &Path) {
+        let Some(t) = &self.triage else { return };
+        match t.write_ranked(out, by, Language::current()) {
+            Ok(n) => self.info(t!("msg.exported", n = n, file = out.display()).into_owned()),
+            Err(e) => self.error(t!("msg.not_exported", e = e).into_owned()),
         }
     }
 

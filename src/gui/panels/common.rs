@@ -1,5 +1,5 @@
-//! What several panels share: the colours of risk and score, an account's label in words, a
-//! file's name.
+//! What several panels share: the colours of risk, score and segments, an account's label in
+//! words, a file's name.
 
 use std::path::Path;
 
@@ -9,6 +9,25 @@ use crate::detect::Risk;
 use crate::gui::i18n::say;
 use crate::log::{Label, UserCode};
 use crate::workbench::Triage;
+
+/// The segments' colours, in order (they repeat past ten).
+const PALETTE: [Color32; 10] = [
+    Color32::from_rgb(86, 156, 214),
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(0, 158, 115),
+    Color32::from_rgb(204, 121, 167),
+    Color32::from_rgb(240, 228, 66),
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(213, 94, 0),
+    Color32::from_rgb(150, 150, 150),
+    Color32::from_rgb(120, 200, 255),
+    Color32::from_rgb(170, 110, 60),
+];
+
+/// Colour of a segment, shared by the segments' view, their profiles and the population.
+pub fn segment_colour(segment: usize) -> Color32 {
+    PALETTE[segment % PALETTE.len()]
+}
 
 /// Colour of a risk level, shared by the queue, the account view and the plots.
 pub fn risk_colour(risk: Risk) -> Color32 {

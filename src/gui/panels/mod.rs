@@ -12,6 +12,7 @@ mod live;
 mod mapping;
 mod model;
 mod panel;
+mod population;
 mod queue;
 mod rules;
 mod segments;

@@ -1,40 +1,30 @@
-//! The segments panel: find the session's k-means segments, see them on the 2-D view (coloured
-//! by segment, accounts labelled fraud ringed, at most `MAX_POINTS` drawn), click a point to open
-//! its account, and read each segment's profile.
+//! The segments panel: find the session's k-means segments (k chosen, or set by the analyst),
+//! see them on the 2-D view (coloured by segment, accounts labelled fraud ringed, at most
+//! `MAX_POINTS` drawn), click a point to open its account, read each segment's name and profile,
+//! and below them the population (`population`).
 
 use crate::gui::i18n::{Language, say, t};
 use eframe::egui;
 use egui_plot::{Plot, PlotPoint, Points};
 
+use super::common::segment_colour as colour;
 use super::panel::Panel;
+use super::population::PopulationView;
 use crate::eval::metric_text;
 use crate::gui::command::Command;
 use crate::gui::view::{JobKind, View};
 use crate::log::UserCode;
 use crate::segments::Segmentation;
-use crate::words::{fraud_among_labelled, place_in_segment};
+use crate::words::{fraud_among_labelled, place_in_segment, segment_name};
 use crate::workbench::Triage;
 
 /// Points drawn at most: larger logs are drawn by an even stride (every account still counts in
 /// the profiles).
 const MAX_POINTS: usize = 20_000;
 
-const PALETTE: [egui::Color32; 10] = [
-    egui::Color32::from_rgb(86, 156, 214),
-    egui::Color32::from_rgb(230, 159, 0),
-    egui::Color32::from_rgb(0, 158, 115),
-    egui::Color32::from_rgb(204, 121, 167),
-    egui::Color32::from_rgb(240, 228, 66),
-    egui::Color32::from_rgb(0, 114, 178),
-    egui::Color32::from_rgb(213, 94, 0),
-    egui::Color32::from_rgb(150, 150, 150),
-    egui::Color32::from_rgb(120, 200, 255),
-    egui::Color32::from_rgb(170, 110, 60),
-];
-
-fn colour(segment: usize) -> egui::Color32 {
-    PALETTE[segment % PALETTE.len()]
-}
+/// The k an analyst can set, and where the setting starts.
+const K_RANGE: std::ops::RangeInclusive<usize> = 2..=20;
+const K_START: usize = 8;
 
 /// The scatter's points, built once per segmentation and labelling.
 #[derive(Default)]
@@ -46,6 +36,9 @@ pub struct SegmentsPanel {
     stride: usize,
     by_segment: Vec<Vec<PlotPoint>>,
     fraud: Vec<PlotPoint>,
+    /// The k the analyst set; `None` lets the silhouette choose.
+    k: Option<usize>,
+    population: PopulationView,
 }
 
 impl SegmentsPanel {
@@ -82,7 +75,22 @@ impl Panel for SegmentsPanel {
                 t!("segments.find")
             };
             if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
-                out.push(Command::FindSegments);
+                out.push(Command::FindSegments(self.k));
+            }
+            let mut choose = self.k.is_none();
+            if ui
+                .checkbox(&mut choose, t!("segments.choose_k"))
+                .on_hover_text(t!("segments.choose_k_hint"))
+                .changed()
+            {
+                self.k = if choose {
+                    None
+                } else {
+                    Some(t.segments().map_or(K_START, |s| s.k))
+                };
+            }
+            if let Some(k) = &mut self.k {
+                ui.add(egui::DragValue::new(k).range(K_RANGE).prefix("k = "));
             }
             let predicting = view.is_running(JobKind::Outlook);
             if ui
@@ -106,8 +114,14 @@ impl Panel for SegmentsPanel {
             return;
         };
         self.refresh(t, s);
-        self.scatter(ui, t, s, out);
-        profiles(ui, s);
+        egui::ScrollArea::vertical()
+            .id_salt("segments_tab")
+            .show(ui, |ui| {
+                self.scatter(ui, t, s, out);
+                profiles(ui, s);
+                ui.separator();
+                self.population.ui(ui, t, out);
+            });
     }
 }
 
@@ -164,19 +178,22 @@ impl SegmentsPanel {
     }
 }
 
+/// Each segment: its name, size and fraud, then what sets it apart.
 fn profiles(ui: &mut egui::Ui, s: &Segmentation) {
-    egui::ScrollArea::vertical()
-        .id_salt("segment_profiles")
-        .show(ui, |ui| {
-            for p in &s.profiles {
-                ui.horizontal(|ui| {
-                    ui.colored_label(colour(p.segment), t!("queue.segment", i = p.segment));
-                    let fraud = fraud_among_labelled(p, Language::current());
-                    ui.label(t!("segments.size", n = p.size, fraud = fraud));
-                });
-                for trait_ in &p.traits {
-                    ui.label(format!("    {}", say(trait_)));
-                }
-            }
+    let language = Language::current();
+    for p in &s.profiles {
+        ui.horizontal(|ui| {
+            let title = format!(
+                "{} · {}",
+                t!("queue.segment", i = p.segment),
+                segment_name(p, language)
+            );
+            ui.colored_label(colour(p.segment), egui::RichText::new(title).strong());
+            let fraud = fraud_among_labelled(p, language);
+            ui.label(t!("segments.size", n = p.size, fraud = fraud));
         });
+        for trait_ in &p.traits {
+            ui.label(format!("    {}", say(trait_)));
+        }
+    }
 }

@@ -31,11 +31,12 @@ impl Triage {
         move |p: &dyn Progress| compare(data, &request, p)
     }
 
-    /// The session's segments, k chosen by the silhouette, profiled with the labels shown.
-    pub fn segments_job(&self) -> impl Job<Segmentation> {
+    /// The session's segments (`k` of them, or k chosen by the silhouette), profiled with the
+    /// labels shown. The account features are the session's: nothing is featurised again.
+    pub fn segments_job(&self, k: Option<usize>) -> impl Job<Segmentation> {
         let data = self.session.data.clone();
         let labels = self.shown.labels.clone();
-        move |p: &dyn Progress| segment_dataset(&data, &labels, None, defaults::SEED, p)
+        move |p: &dyn Progress| segment_dataset(&data, &labels, k, defaults::SEED, p)
     }
 
     /// The model a teammate kept in the team's workspace, read for this log: the result is

@@ -1,5 +1,6 @@
 //! Moving through the queue and what decides it: the filter, the thresholds, the segments.
 
+use super::super::population::segment_weeks;
 use super::super::queue_filter::{LabelFilter, QueueFilter};
 use super::super::session::next_generation;
 use super::Triage;
@@ -106,6 +107,7 @@ impl Triage {
         if segments.assignments.len() > self.users() {
             return;
         }
+        self.segment_weeks = Some(segment_weeks(&self.session.data.log, &segments));
         self.segments = Some(segments);
         self.shown.version = next_generation();
         self.filter.segment = None;

@@ -1,0 +1,167 @@
+//! The population under the segments: each segment's share of the active accounts week by week
+//! (a small chart), and the accounts ranked by purchase chance or churn risk with their
+//! segment, a click opening one, exportable to CSV.
+
+use eframe::egui;
+use egui_plot::{Line, Plot};
+
+use super::common::segment_colour as colour;
+use crate::gui::command::Command;
+use crate::gui::i18n::{Language, t};
+use crate::segments::Segmentation;
+use crate::words::segment_name;
+use crate::workbench::{RankBy, Triage};
+
+/// Accounts listed in the window (every account goes to the export).
+const LISTED: usize = 100;
+
+#[derive(Default)]
+pub struct PopulationView {
+    rank_by: Option<RankBy>,
+    /// Where the ranking is exported: beside the log, named by what it is ranked by, until the
+    /// analyst edits it.
+    export_to: Option<String>,
+}
+
+impl PopulationView {
+    pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+        if let (Some(s), Some(weeks)) = (t.segments(), t.segment_weeks()) {
+            ui.strong(t!("population.weekly_share"));
+            if weeks.starts_ms.len() < 2 {
+                ui.weak(t!("population.one_week"));
+            } else {
+                weekly_share(ui, s, &weeks.shares, &weeks.starts_ms);
+            }
+        }
+        ui.separator();
+        self.ranking(ui, t, out);
+    }
+
+    fn ranking(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+        let by = *self.rank_by.get_or_insert(RankBy::Purchase);
+        ui.horizontal(|ui| {
+            ui.strong(t!("population.ranked"));
+            for (choice, label) in [
+                (RankBy::Purchase, t!("population.by_purchase")),
+                (RankBy::Churn, t!("population.by_churn")),
+            ] {
+                if ui.selectable_label(by == choice, label).clicked() && by != choice {
+                    self.rank_by = Some(choice);
+                    self.export_to = None;
+                }
+            }
+        });
+        let rows = t.ranked_by(by);
+        if rows.is_empty() {
+            ui.weak(t!("population.predict_first"));
+            return;
+        }
+        let export_to = self
+            .export_to
+            .get_or_insert_with(|| default_export(t, by).display().to_string());
+        ui.horizontal(|ui| {
+            ui.label(t!("population.export_to"));
+            ui.add(egui::TextEdit::singleline(export_to).desired_width(260.0));
+            if ui.button(t!("population.export")).clicked() {
+                out.push(Command::ExportRanked(by, export_to.trim().into()));
+            }
+        });
+        let segments = t.segments();
+        // One scroll for the whole tab (the segments' one): a list of its own inside it would
+        // catch the wheel halfway down.
+        egui::Grid::new("ranked_grid")
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                ui.strong(t!("population.account"));
+                ui.strong(t!("population.segment"));
+                ui.strong(match by {
+                    RankBy::Purchase => t!("population.purchase"),
+                    RankBy::Churn => t!("population.churn"),
+                });
+                ui.end_row();
+                for &(u, p) in rows.iter().take(LISTED) {
+                    let selected = t.selected() == Some(u);
+                    if ui.selectable_label(selected, t.user_name(u)).clicked() {
+                        out.push(Command::Select(u));
+                    }
+                    match segments.and_then(|s| segment_of(s, u.index())) {
+                        Some((i, name)) => {
+                            ui.colored_label(colour(i), format!("{i} · {name}"));
+                        }
+                        None => {
+                            ui.weak("–");
+                        }
+                    }
+                    ui.label(format!("{:.1}%", 100.0 * p));
+                    ui.end_row();
+                }
+            });
+        if rows.len() > LISTED {
+            ui.weak(t!("population.more", n = rows.len() - LISTED));
+        }
+    }
+}
+
+/// The segment of account `u` and its name in the window's language.
+fn segment_of(s: &Segmentation, u: usize) -> Option<(usize, String)> {
+    let i = *s.assignments.get(u)?;
+    let p = s.profiles.get(i)?;
+    Some((i, segment_name(p, Language::current())))
+}
+
+/// `<log>.purchase.csv` or `<log>.churn.csv` beside the log.
+fn default_export(t: &Triage, by: RankBy) -> std::path::PathBuf {
+    let log = t.log_path();
+    let stem = log
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "log".into());
+    let what = match by {
+        RankBy::Purchase => "purchase",
+        RankBy::Churn => "churn",
+    };
+    log.with_file_name(format!("{stem}.{what}.csv"))
+}
+
+/// One line per segment: its share of each week's active accounts, weeks by their Monday.
+fn weekly_share(ui: &mut egui::Ui, s: &Segmentation, shares: &[Vec<f32>], starts_ms: &[i64]) {
+    let monday = |x: f64| {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        starts_ms
+            .get(i as usize)
+            .and_then(|&ms| chrono::DateTime::from_timestamp_millis(ms))
+            .map_or(String::new(), |d| d.format("%m-%d").to_string())
+    };
+    // No legend: it would cover the lines, and each line has its segment's colour, as the
+    // profiles above name them.
+    Plot::new("segment_weeks")
+        .height(150.0)
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| monday(mark.value))
+        .y_axis_formatter(|mark, _| format!("{:.0}%", 100.0 * mark.value))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (i, weekly) in shares.iter().enumerate() {
+                let name = s
+                    .profiles
+                    .get(i)
+                    .map_or(String::new(), |p| segment_name(p, Language::current()));
+                let points: Vec<[f64; 2]> = weekly
+                    .iter()
+                    .enumerate()
+                    .map(|(w, &v)| [w as f64, f64::from(v)])
+                    .collect();
+                plot.line(
+                    Line::new(format!("{i} · {name}"), points)
+                        .color(colour(i))
+                        .width(2.0),
+                );
+            }
+        });
+}
