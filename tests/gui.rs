@@ -475,6 +475,22 @@ fn the_segments_tab_finds_and_profiles_segments() {
     let rows = csv::Reader::from_path(&out).unwrap().records().count();
     assert_eq!(rows, ranked);
     assert!(h.get_all_by_label_contains("wrote").count() >= 1);
+
+    // Ranked by churn risk, the export is named for it.
+    h.get_by_label("churn risk").click();
+    h.run_steps(2);
+    h.get_by_label("Export CSV").click();
+    h.run_steps(2);
+    let churners = h
+        .state()
+        .triage
+        .as_ref()
+        .unwrap()
+        .ranked_by(vigil::workbench::RankBy::Churn)
+        .len();
+    let out = log.with_file_name(format!("{name}.churn.csv"));
+    let rows = csv::Reader::from_path(&out).unwrap().records().count();
+    assert_eq!(rows, churners);
 }
 
 #[test]

@@ -51,6 +51,8 @@ impl PopulationView {
                 }
             }
         });
+        // A choice made this frame shows (and names the export) this frame.
+        let by = self.rank_by.unwrap_or(by);
         let rows = t.ranked_by(by);
         if rows.is_empty() {
             ui.weak(t!("population.predict_first"));
