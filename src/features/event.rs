@@ -26,6 +26,7 @@ use super::knowledge::LabelKnowledge;
 use super::matrix::Matrix;
 use super::phrase::{Phrase, RiskMeasure, RiskOf, Window};
 use super::spec::{FeatureSpec, FeatureTable, Unit};
+use super::type_blocks::TypeBlock;
 use super::vocab::{Act, act_of};
 use crate::log::{CatColumn, EventLog, Label, NULL_CODE, UserIndex};
 use crate::progress::{Progress, Stage};
@@ -88,7 +89,43 @@ pub fn family_features(
     family: &EventFamily,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
-    let all = features_of(log, index, labels, Some(keep), Some(family), progress)?;
+    let all = features_of(log, index, labels, Some(keep), Some(family), None, progress)?;
+    family_columns_of(log, all, family)
+}
+
+/// The event type family's columns of the events of `block` that `keep` marks, from a part
+/// that holds the block's events and its undecided ones (`type_blocks`), with the counts of the
+/// others summed over the whole log.
+pub fn event_type_features_in_block(
+    log: &EventLog,
+    index: &UserIndex,
+    labels: &LabelKnowledge,
+    keep: &[bool],
+    block: &TypeBlock,
+    progress: &dyn Progress,
+) -> Result<EventFeatures, FeatureError> {
+    let family = EventFamily::EventType;
+    let keep: Vec<bool> = (0..log.len())
+        .map(|e| keep[e] && block.holds(log.columns.ts_ms[e]))
+        .collect();
+    let all = features_of(
+        log,
+        index,
+        labels,
+        Some(&keep),
+        Some(&family),
+        Some(block),
+        progress,
+    )?;
+    family_columns_of(log, all, &family)
+}
+
+/// `all`'s columns of `family` alone.
+fn family_columns_of(
+    log: &EventLog,
+    all: EventFeatures,
+    family: &EventFamily,
+) -> Result<EventFeatures, FeatureError> {
     let layout = Layout::of(log);
     let cols = layout.family_columns(log, family);
     let mut values = Matrix::zeros(all.values.rows, cols.len());
@@ -400,17 +437,18 @@ pub fn event_features_of(
     keep: Option<&[bool]>,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
-    features_of(log, index, labels, keep, None, progress)
+    features_of(log, index, labels, keep, None, None, progress)
 }
 
 /// The event features with only `family`'s passes run (all of them for `None`); the other
-/// columns stay NaN.
+/// columns stay NaN. With `block`, the event type's pass reads one block of time.
 fn features_of(
     log: &EventLog,
     index: &UserIndex,
     labels: &LabelKnowledge,
     keep: Option<&[bool]>,
     family: Option<&EventFamily>,
+    block: Option<&TypeBlock>,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
     let runs = |pass: &EventFamily| family.is_none_or(|f| f == pass);
@@ -450,7 +488,7 @@ fn features_of(
             column(&log.columns.user),
             None,
             &layout.own,
-            &mut m,
+            (&mut m, None),
             progress,
         )?;
     }
@@ -460,7 +498,7 @@ fn features_of(
             column(&log.columns.event),
             None,
             &layout.kind,
-            &mut m,
+            (&mut m, block),
             progress,
         )?;
     }
@@ -476,9 +514,9 @@ fn features_of(
         }
         progress.report(Stage::EventFeatures, 3 + k as u64, Some(steps));
         let users = Some(log.columns.user.codes.as_slice());
-        sweep.run(column(&entity.column), users, own, &mut m, progress)?;
+        sweep.run(column(&entity.column), users, own, (&mut m, None), progress)?;
         let (pairs, values) = pair_codes(&entity.column, &log.columns.event);
-        sweep.run((&pairs, values), None, paired, &mut m, progress)?;
+        sweep.run((&pairs, values), None, paired, (&mut m, None), progress)?;
     }
     Ok(FeatureTable {
         specs: layout.specs,
@@ -583,13 +621,15 @@ impl<'a> RiskSweep<'a> {
     }
 
     /// One pass over each value of `column` (its events grouped and in time order). With
-    /// `users`, the activity features too (events, distinct users, first use).
+    /// `users`, the activity features too (events, distinct users, first use). With a block
+    /// (the event type's pass on a cluster), each group's cursor holds the block's undecided
+    /// events and starts from the counts of the others.
     fn run(
         &self,
         (codes, values): (&[u32], usize),
         users: Option<&[u32]>,
         cols: &RiskColumns,
-        m: &mut Out,
+        (m, block): (&mut Out, Option<&TypeBlock>),
         progress: &dyn Progress,
     ) -> Result<(), FeatureError> {
         let ts = &self.log.columns.ts_ms;
@@ -601,7 +641,17 @@ impl<'a> RiskSweep<'a> {
                 return Err(FeatureError::Cancelled);
             }
             let group = groups.of(v);
-            risk.reset(self.labelled(group), self.delay_ms);
+            match block {
+                None => risk.reset(self.labelled(group), self.delay_ms),
+                Some(b) => {
+                    let undecided = |&(ts, known_at, _): &(i64, i64, bool)| {
+                        b.blocks.undecided(b.block, ts, known_at.max(ts))
+                    };
+                    risk.reset(self.labelled(group).filter(undecided), self.delay_ms);
+                    let (known, fraud) = b.counted(v);
+                    risk.count_throughout(known, fraud);
+                }
+            }
             activity.reset();
             for &e in group {
                 let e = e as usize;

@@ -159,6 +159,15 @@ impl RiskCursor {
         c
     }
 
+    /// Counts, in each window, labelled events that count throughout what follows and are not
+    /// among the cursor's own (a block's, counted elsewhere: `type_blocks`).
+    pub fn count_throughout(&mut self, known: [u32; 3], fraud: [u32; 3]) {
+        for w in 0..3 {
+            self.known[w] += known[w];
+            self.fraud[w] += fraud[w];
+        }
+    }
+
     /// Adds a labelled event at `ts` (not before the group's last), known from `known_at`: an
     /// event that arrives after the cursor started, of an account whose label is known.
     pub fn add(&mut self, ts: i64, known_at: i64, fraud: bool) {
