@@ -151,26 +151,25 @@ pub fn type_block_counts(
     for (code, ts, arrival, fraud) in labelled(log, labels) {
         let d = diff.entry(code).or_insert_with(|| vec![[(0, 0); 3]; n + 1]);
         let f = i64::from(fraud);
+        // Adds `sign` times the event to window `w` over the blocks `lo..=hi` (from `first`).
+        let mut add = |w: usize, lo: i64, hi: i64, sign: i64| {
+            let (lo, hi) = ((lo - first) as usize, (hi - first) as usize);
+            d[lo][w].0 += sign;
+            d[lo][w].1 += sign * f;
+            d[hi + 1][w].0 -= sign;
+            d[hi + 1][w].1 -= sign * f;
+        };
+        let raw = tb.raw_blocks(ts, arrival);
         for w in 0..RISK_WINDOWS_MS.len() {
             let range = tb.counted_throughout(w, ts, arrival);
             let (lo, hi) = ((*range.start()).max(first), (*range.end()).min(last));
             if lo > hi {
                 continue;
             }
-            let (lo_i, hi_i) = ((lo - first) as usize, (hi - first) as usize);
-            d[lo_i][w].0 += 1;
-            d[lo_i][w].1 += f;
-            d[hi_i + 1][w].0 -= 1;
-            d[hi_i + 1][w].1 -= f;
+            add(w, lo, hi, 1);
             // A block that holds the event whole counts it there, not here.
-            for b in tb.raw_blocks(ts, arrival) {
-                if (lo..=hi).contains(&b) {
-                    let i = (b - first) as usize;
-                    d[i][w].0 -= 1;
-                    d[i][w].1 -= f;
-                    d[i + 1][w].0 += 1;
-                    d[i + 1][w].1 += f;
-                }
+            for &b in raw.iter().filter(|b| (lo..=hi).contains(b)) {
+                add(w, b, b, -1);
             }
         }
     }
@@ -221,9 +220,9 @@ impl TypeBlock {
         let mut counted = vec![[(0, 0); 3]; dict.len()];
         for c in counts.iter().filter(|c| c.block == block) {
             if let Some(code) = dict.lookup(&c.event) {
-                for w in 0..3 {
-                    counted[code as usize][w].0 += c.known[w];
-                    counted[code as usize][w].1 += c.fraud[w];
+                for (w, slot) in counted[code as usize].iter_mut().enumerate() {
+                    slot.0 += c.known[w];
+                    slot.1 += c.fraud[w];
                 }
             }
         }
