@@ -11,9 +11,11 @@ Spark reads the log (CSV with a header, or Parquet; any path Spark reads) and do
 1. by user, the whole log: what is known of each user's label, the events per type, and the
    rows the reading turned away (reported, as `vigil inspect` does; the job goes on);
 2. by each entity's value, the whole log: the most other users each account met on one value;
-3. by each feature family's key (user, event type, entity value): that family's event features
-   of the window's events (of every event, for a sequence model: its accounts score as their
-   riskiest event);
+3. by each feature family's key (user, entity value) or, for the event type's family, by block
+   of time (`--type-block`; each holds its events and the labelled events undecided in it, with
+   the others' counts summed over the log first): that family's event features of the
+   window's events (of every event, for a sequence model: its accounts score as their riskiest
+   event). No part holds a whole event type, which is most of a log;
 4. by user, the whole log with the window's features: the event and account scores.
 
 The output is `OUT/events` (Parquet, `row,user,ts,score,reasons`, partitioned by `day`),
@@ -47,6 +49,9 @@ from pyspark.sql import types as T
 
 ROW = "__vigil_row"
 KIND = "__vigil_kind"
+BLOCK = "__vigil_block"
+# Each event type's counts in a block of time, per risk window (`vigil worker type-blocks`).
+BLOCK_COUNTS = ["known_1d", "known_7d", "known_30d", "fraud_1d", "fraud_7d", "fraud_30d"]
 # Feature columns travel beside the log's own (a log may have an `amount` column and vigil an
 # `amount` feature): named apart until they reach the worker.
 FEATURE = "__vigil_f:"
@@ -70,6 +75,8 @@ def parse_args(argv):
     p.add_argument("--partitions", type=int, default=0,
                    help="partitions per shuffle (default: Spark's default parallelism)")
     p.add_argument("--lang", default="en")
+    p.add_argument("--type-block", default="1d",
+                   help="the length of the event type family's blocks of time (e.g. 1d, 6h)")
     p.add_argument("--features-out",
                    help="also write the window's event features here (Parquet, by `row`)")
     return p.parse_args(argv)
@@ -240,13 +247,12 @@ def feature_schema(names):
 
 
 def features_stage(worker, family, schema):
-    @on_parts
-    def run(table, d):
+    def with_block(table, d, extra):
         part, rows = worker.write_part(table, d)
         users = worker.users_file(table, d)
         out = os.path.join(d, "features.parquet")
         worker.run("features", *worker.part_args(part), "--users", users, "--family", family,
-                   *worker.featured, "--out", out)
+                   *worker.featured, *extra, "--out", out)
         f = pq.read_table(out)
         # The part's rows back to the log's.
         columns = {"row": pa.array([rows[int(r)] for r in f["row"].to_pylist()], pa.int64())}
@@ -255,6 +261,56 @@ def features_stage(worker, family, schema):
             source = f[name[len(FEATURE):]] if name.startswith(FEATURE) else f[name]
             columns[name] = source.cast(arrow_type(field.dataType))
         return [columns]
+
+    run = on_parts(lambda table, d: with_block(table, d, []))
+    run.with_block = with_block
+    return run
+
+
+TYPE_BLOCKS_SCHEMA = T.StructType(
+    [T.StructField("kind", T.StringType()), T.StructField("row", T.LongType()),
+     T.StructField("block", T.LongType()), T.StructField("event", T.StringType())]
+    + [T.StructField(c, T.LongType()) for c in BLOCK_COUNTS])
+
+
+def type_blocks_stage(worker, block_length):
+    @on_parts
+    def run(table, d):
+        part, rows = worker.write_part(table, d)
+        users = worker.users_file(table, d)
+        out_rows, out_counts = os.path.join(d, "rows.csv"), os.path.join(d, "counts.csv")
+        worker.run("type-blocks", *worker.part_args(part), "--users", users, *worker.featured,
+                   "--block", block_length, "--rows-out", out_rows, "--counts-out", out_counts)
+        r = read_csv(out_rows, {"row": pa.int64(), "block": pa.int64()})
+        c = read_csv(out_counts, {"event": pa.string(), "block": pa.int64(),
+                                  **{n: pa.int64() for n in BLOCK_COUNTS}})
+        return [
+            of_kind(TYPE_BLOCKS_SCHEMA, "row", r.num_rows,
+                    row=pa.array([rows[i] for i in r["row"].to_pylist()], pa.int64()),
+                    block=r["block"]),
+            of_kind(TYPE_BLOCKS_SCHEMA, "count", c.num_rows, event=c["event"],
+                    block=c["block"], **{n: c[n] for n in BLOCK_COUNTS}),
+        ]
+    return run
+
+
+def block_features_stage(worker, schema, block_length, counts_name):
+    """The event type's family on parts of whole blocks of time: the worker runs once per block
+    the partition holds."""
+    features = features_stage(worker, "event_type", schema)
+
+    @on_parts
+    def run(table, d):
+        blocks = table.column(BLOCK).to_pylist()
+        out = []
+        for b in sorted(set(blocks)):
+            one = table.filter(pa.array([x == b for x in blocks]))
+            folder = os.path.join(d, str(b))
+            os.mkdir(folder)
+            out += features.with_block(one, folder, ["--block", str(b), "--block-length",
+                                                     block_length, "--counts",
+                                                     SparkFiles.get(counts_name)])
+        return out
     return run
 
 
@@ -391,16 +447,31 @@ def main(argv):
                       .mapInArrow(sharing_stage(worker, e), SHARING_SCHEMA)
                       .groupBy("user").agg(F.max("others").alias(f"{FEATURE}shared:{e}")))
 
-    # 3. By each family's key: the window's event features. Events of a type that no column
-    # names (a constant, or a row's extra events) are one group: one partition.
+    # 3. By each family's key: the window's event features. The event type's family goes by
+    # block of time: first each row's blocks and the blocks' counts, summed.
+    blocked = log_read.repartition(n).mapInArrow(type_blocks_stage(worker, args.type_block),
+                                                 TYPE_BLOCKS_SCHEMA).cache()
+    counts = (blocked.filter(F.col("kind") == "count").groupBy("event", "block")
+              .agg(*[F.sum(c).alias(c) for c in BLOCK_COUNTS]).collect())
+    counts_csv = os.path.join(work, "type_counts.csv")
+    write_csv(counts_csv, ["event", "block", *BLOCK_COUNTS],
+              ([r.event, r.block, *(r[c] for c in BLOCK_COUNTS)] for r in counts))
+    sc.addFile(counts_csv)
+    in_blocks = log_read.join(
+        blocked.filter(F.col("kind") == "row").select(F.col("row").alias(ROW),
+                                                      F.col("block").alias(BLOCK)), ROW)
     by_type = event_col if event_col and not mapping.get("extra_events") else None
-    keys = {"user": user_col, "event_type": by_type}
     features = None
     for fam in families:
-        key = keys[fam] if fam in keys else fam.split(":", 1)[1]
-        part = (log_read.filter(F.col(key).isNotNull()).repartition(n, key) if key
-                else log_read.repartition(1))
-        out = part.mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam])
+        if fam == "event_type":
+            keys = [BLOCK] + ([by_type] if by_type else [])
+            out = in_blocks.repartition(n, *keys).mapInArrow(
+                block_features_stage(worker, schemas[fam], args.type_block, "type_counts.csv"),
+                schemas[fam])
+        else:
+            key = user_col if fam == "user" else fam.split(":", 1)[1]
+            out = (log_read.filter(F.col(key).isNotNull()).repartition(n, key)
+                   .mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam]))
         features = out if features is None else features.join(out, ["row", "place"], "full")
     feature_columns = [c for c in features.columns if c not in ("row", "place")]
     if args.features_out:

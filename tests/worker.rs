@@ -129,4 +129,63 @@ fn a_worker_says_what_it_expected() {
         said.contains("part.csv") && said.contains("no entity 'seller'"),
         "{said}"
     );
+
+    // The event type's blocks of time: a length that is not one, another family in blocks,
+    // and a counts file with a count that is not a number.
+    let (rows, counts) = (dir.path().join("rows.csv"), dir.path().join("counts.csv"));
+    let blocks = [
+        "type-blocks",
+        s(&part),
+        "--map",
+        s(&map),
+        "--users",
+        s(&users),
+        "--rows-out",
+        s(&rows),
+        "--counts-out",
+        s(&counts),
+    ];
+    let said = run(&[&blocks[..], &["--block", "0s"]].concat());
+    assert!(
+        said.contains("--block: expected a positive length"),
+        "{said}"
+    );
+    let bad = write(
+        dir.path(),
+        "bad_counts.csv",
+        b"event,block,known_1d,known_7d,known_30d,fraud_1d,fraud_7d,fraud_30d\nlogin,20362,1,2,many,0,0,0\n",
+    );
+    let in_block = [
+        "--block",
+        "20362",
+        "--block-length",
+        "1d",
+        "--counts",
+        s(&bad),
+    ];
+    let said = run(&[
+        &base[..],
+        &["--family", "user"],
+        &in_block[..],
+        &["--out", s(&out)],
+    ]
+    .concat());
+    assert!(said.contains("only the event_type family"), "{said}");
+    let said = run(&[
+        &base[..],
+        &["--family", "event_type"],
+        &in_block[..],
+        &["--out", s(&out)],
+    ]
+    .concat());
+    assert!(
+        said.contains("bad_counts.csv") && said.contains("line 2"),
+        "{said}"
+    );
+    // The stage itself, on the part: each row with its blocks, and the part's counts.
+    let out_ok = vigil(&[&["worker"][..], &blocks[..], &["--block", "1d"]].concat());
+    assert!(out_ok.status.success(), "{}", stderr(&out_ok));
+    let text = std::fs::read_to_string(&rows).unwrap();
+    assert!(text.starts_with("row,block\n"), "{text}");
+    assert!(text.lines().count() > 1, "{text}");
 }

@@ -11,8 +11,9 @@ use crate::log::{parse_duration_ms, parse_instant};
 use crate::progress::NoProgress;
 use crate::words::{Language, Say};
 use crate::workbench::cluster::{
-    FeaturesRequest, PartSource, ScorePartRequest, UsersRequest, family_features_of_part,
-    read_users_known, resolve_mapping, score_part, sharing_of_part, users_of_part,
+    FeaturesRequest, InBlock, PartSource, ScorePartRequest, TypeBlocksRequest, UsersRequest,
+    family_features_of_part, read_users_known, resolve_mapping, score_part, sharing_of_part,
+    type_blocks_of_part, users_of_part,
 };
 use crate::workbench::defaults;
 
@@ -56,6 +57,23 @@ pub enum WorkerCommand {
         #[arg(long, value_name = "SHARING.csv")]
         out: PathBuf,
     },
+    /// Over any rows the window reads: each row's blocks of time for the event type's family,
+    /// and the part's share of the blocks' counts.
+    TypeBlocks {
+        #[command(flatten)]
+        part: PartArgs,
+        #[command(flatten)]
+        known: KnownArgs,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// How long a block of time is (e.g. 1d, 6h).
+        #[arg(long, value_parser = parse_duration_ms)]
+        block: i64,
+        #[arg(long, value_name = "ROWS.csv")]
+        rows_out: PathBuf,
+        #[arg(long, value_name = "COUNTS.csv")]
+        counts_out: PathBuf,
+    },
     /// Over whole groups of a family, with their look-back: that family's event features.
     Features {
         #[command(flatten)]
@@ -67,6 +85,15 @@ pub enum WorkerCommand {
         family: String,
         #[command(flatten)]
         window: WindowArgs,
+        /// For `event_type`: the part is this block of time (`type-blocks`)...
+        #[arg(long, requires_all = ["block_length", "counts"])]
+        block: Option<i64>,
+        /// ... of this length ...
+        #[arg(long = "block-length", value_parser = parse_duration_ms)]
+        block_length: Option<i64>,
+        /// ... with every block's counts, summed over the `type-blocks` parts.
+        #[arg(long, value_name = "COUNTS.csv")]
+        counts: Option<PathBuf>,
         #[arg(long, value_name = "FEATURES.parquet")]
         out: PathBuf,
     },
@@ -181,19 +208,53 @@ pub fn run(command: WorkerCommand) -> Result<()> {
         WorkerCommand::Sharing { part, entity, out } => {
             sharing_of_part(&part.source(), &entity, &out, &progress)?;
         }
+        WorkerCommand::TypeBlocks {
+            part,
+            known,
+            window,
+            block,
+            rows_out,
+            counts_out,
+        } => {
+            if block <= 0 {
+                bail!("--block: expected a positive length of time, such as 1d or 6h");
+            }
+            let (from_ms, until_ms) = window.bounds();
+            let request = TypeBlocksRequest {
+                source: part.source(),
+                from_ms,
+                until_ms,
+                block_ms: block,
+                rows_out,
+                counts_out,
+            };
+            type_blocks_of_part(&request, &read_users_known(&known.users)?, &progress)?;
+        }
         WorkerCommand::Features {
             part,
             known,
             family: name,
             window,
+            block,
+            block_length,
+            counts,
             out,
         } => {
             let (from_ms, until_ms) = window.bounds();
+            let block = match (block, block_length, counts) {
+                (Some(block), Some(block_ms), Some(counts)) => Some(InBlock {
+                    block_ms,
+                    block,
+                    counts,
+                }),
+                _ => None,
+            };
             let request = FeaturesRequest {
                 source: part.source(),
                 family: family(&name)?,
                 from_ms,
                 until_ms,
+                block,
                 out,
             };
             family_features_of_part(&request, &read_users_known(&known.users)?, &progress)?;

@@ -8,8 +8,10 @@
 //!   rows the window's features read (the window and its look-back: all the family stages get);
 //! - `sharing`, by an entity's value over the whole log: the most other users each account
 //!   met on one value (the cluster keeps the largest over the parts);
-//! - `features`, by a family's key (user, event type, entity value) over the window with its
-//!   look-back: that family's event features of the window's events;
+//! - `type-blocks`, over any part of the rows the window reads: the blocks of time each row
+//!   belongs to for the event type's family, and the part's share of the blocks' counts;
+//! - `features`, by a family's key (user, entity value, or the event type's block of time)
+//!   over the window with its look-back: that family's event features of the window's events;
 //! - `score`, by user over the whole log, with the window's event features joined: the event
 //!   and account rows `vigil score` writes.
 
@@ -17,10 +19,12 @@ mod exchange;
 mod features;
 mod part;
 mod score;
+mod type_blocks;
 mod users;
 
 pub use exchange::read_users_known;
-pub use features::{FeaturesRequest, family_features_of_part};
+pub use features::{FeaturesRequest, InBlock, family_features_of_part};
 pub use part::{PartSource, resolve_mapping};
 pub use score::{PartScored, ScorePartRequest, score_part};
+pub use type_blocks::{TypeBlocksRequest, type_blocks_of_part};
 pub use users::{UsersRequest, sharing_of_part, users_of_part};
