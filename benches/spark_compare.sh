@@ -3,7 +3,7 @@
 # trained on what was known a week before its end, the last week scored both ways; the scores
 # compared (spark/compare_scores.py: every event and account, within 1e-6, reasons equal),
 # with wall time and events per second per core of each, and the worker stages' own times
-# (what a cluster of N executors divides).
+# (what a cluster of N executors divides) with each stage's largest worker's peak memory.
 # Run from the repository root:  bash benches/spark_compare.sh
 # Settings (environment): USERS (30000: about 2M events), DAYS (30), SEED (7), PARTITIONS (8),
 # CORES (2), SPARK_PYTHON (target/spark-venv/bin/python, made as .ci/run makes it).
@@ -56,19 +56,20 @@ python3 - "$events" "$cores" "$t_event" "$t_user" "$t_spark" "$dir/worker_times.
 import collections, sys
 events, cores = int(sys.argv[1]), int(sys.argv[2])
 t_event, t_user, t_spark = map(float, sys.argv[3:6])
-stages = collections.defaultdict(lambda: [0, 0.0])
+stages = collections.defaultdict(lambda: [0, 0.0, 0])
 for line in open(sys.argv[6]):
-    stage, secs = line.split()
+    stage, secs, peak_kib = line.split()
     stages[stage][0] += 1
     stages[stage][1] += float(secs)
-work = sum(s for _, s in stages.values())
+    stages[stage][2] = max(stages[stage][2], int(peak_kib))
+work = sum(s for _, s, _ in stages.values())
 alone = t_event + t_user
 print(f"{'':<34} {'wall s':>8} {'events/s/core':>14}")
 print(f"{'vigil score (event + user)':<34} {alone:>8.1f} {events / alone / cores:>14.0f}")
 print(f"{'spark local[' + str(cores) + ']':<34} {t_spark:>8.1f} {events / t_spark / cores:>14.0f}")
 print(f"{'vigil worker calls (sum)':<34} {work:>8.1f} {events / work:>14.0f}")
-for stage, (n, secs) in sorted(stages.items()):
-    print(f"  {stage:<10} {n:>4} calls {secs:>8.1f} s")
+for stage, (n, secs, peak) in sorted(stages.items()):
+    print(f"  {stage:<22} {n:>4} calls {secs:>8.1f} s   largest worker {peak / 1024:>6.0f} MiB")
 print("projected for N executors of 4 cores (worker time divided, Spark's own left out):")
 for n in (4, 16, 64):
     print(f"  {n:>3} executors: {work / (n * 4):>8.1f} s of vigil per run")

@@ -114,11 +114,17 @@ class Worker:
         done = subprocess.run([self.vigil(), "worker", *args], capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"vigil worker {args[0]}: {done.stderr.strip()}")
-        # Each call's time, for projecting a cluster's (benches/spark_compare.sh).
+        # Each call's time and peak memory (the worker says it), for projecting a cluster's
+        # (benches/spark_compare.sh); a family stage by its family.
         times = os.environ.get("VIGIL_SPARK_TIMES")
         if times:
+            stage = args[0]
+            if "--family" in args:
+                stage += ":" + args[args.index("--family") + 1]
+            peak = next((line.split()[1] for line in done.stdout.splitlines()
+                         if line.startswith("peak_kib ")), "0")
             with open(times, "a", encoding="utf-8") as f:
-                f.write(f"{args[0]} {time.time() - started:.3f}\n")
+                f.write(f"{stage} {time.time() - started:.3f} {peak}\n")
 
     def write_part(self, table, folder):
         """The partition's log rows as a CSV the resolved mapping reads; their global rows."""
@@ -465,7 +471,15 @@ def main(argv):
     for fam in families:
         if fam == "event_type":
             keys = [BLOCK] + ([by_type] if by_type else [])
-            out = in_blocks.repartition(n, *keys).mapInArrow(
+            rows = in_blocks
+            if by_type:
+                # The family reads a row's user, time, type and label alone: the others travel
+                # empty (each labelled row goes to a few blocks).
+                read = {mapping.get(r) for r in ("user", "time", "event", "label")}
+                rows = in_blocks.select(
+                    *[F.col(c) if c in read else F.lit(None).cast("string").alias(c)
+                      for c in columns], *KNOWN, ROW, BLOCK)
+            out = rows.repartition(n, *keys).mapInArrow(
                 block_features_stage(worker, schemas[fam], args.type_block, "type_counts.csv"),
                 schemas[fam])
         else:

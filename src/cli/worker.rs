@@ -285,7 +285,22 @@ pub fn run(command: WorkerCommand) -> Result<()> {
             score_part(&request, &read_users_known(&known.users)?, &progress)?;
         }
     }
+    say_peak_memory();
     Ok(())
+}
+
+/// The stage's peak resident memory, `peak_kib N` on standard output, where the system says it
+/// (Linux): the job's benchmark reports each stage's largest worker. The parent's own memory at
+/// the fork would blur a figure taken from outside.
+fn say_peak_memory() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    if let Some(kib) = peak {
+        println!("peak_kib {kib}");
+    }
 }
 
 /// The rows a part's reading turned away, with their reason in words (English).
