@@ -252,25 +252,25 @@ def feature_schema(names):
         + [T.StructField(FEATURE + c, T.FloatType()) for c in names])
 
 
-def features_stage(worker, family, schema):
-    def with_block(table, d, extra):
-        part, rows = worker.write_part(table, d)
-        users = worker.users_file(table, d)
-        out = os.path.join(d, "features.parquet")
-        worker.run("features", *worker.part_args(part), "--users", users, "--family", family,
-                   *worker.featured, *extra, "--out", out)
-        f = pq.read_table(out)
-        # The part's rows back to the log's.
-        columns = {"row": pa.array([rows[int(r)] for r in f["row"].to_pylist()], pa.int64())}
-        for field in schema.fields[1:]:
-            name = field.name
-            source = f[name[len(FEATURE):]] if name.startswith(FEATURE) else f[name]
-            columns[name] = source.cast(arrow_type(field.dataType))
-        return [columns]
+def family_features(worker, family, schema, table, d, extra=()):
+    """One family's columns of a part's events (`vigil worker features`), by the log's rows."""
+    part, rows = worker.write_part(table, d)
+    users = worker.users_file(table, d)
+    out = os.path.join(d, "features.parquet")
+    worker.run("features", *worker.part_args(part), "--users", users, "--family", family,
+               *worker.featured, *extra, "--out", out)
+    f = pq.read_table(out)
+    # The part's rows back to the log's.
+    columns = {"row": pa.array([rows[int(r)] for r in f["row"].to_pylist()], pa.int64())}
+    for field in schema.fields[1:]:
+        name = field.name
+        source = f[name[len(FEATURE):]] if name.startswith(FEATURE) else f[name]
+        columns[name] = source.cast(arrow_type(field.dataType))
+    return columns
 
-    run = on_parts(lambda table, d: with_block(table, d, []))
-    run.with_block = with_block
-    return run
+
+def features_stage(worker, family, schema):
+    return on_parts(lambda table, d: [family_features(worker, family, schema, table, d)])
 
 
 TYPE_BLOCKS_SCHEMA = T.StructType(
@@ -303,8 +303,6 @@ def type_blocks_stage(worker, block_length):
 def block_features_stage(worker, schema, block_length, counts_name):
     """The event type's family on parts of whole blocks of time: the worker runs once per block
     the partition holds."""
-    features = features_stage(worker, "event_type", schema)
-
     @on_parts
     def run(table, d):
         blocks = table.column(BLOCK).to_pylist()
@@ -313,9 +311,9 @@ def block_features_stage(worker, schema, block_length, counts_name):
             one = table.filter(pa.array([x == b for x in blocks]))
             folder = os.path.join(d, str(b))
             os.mkdir(folder)
-            out += features.with_block(one, folder, ["--block", str(b), "--block-length",
-                                                     block_length, "--counts",
-                                                     SparkFiles.get(counts_name)])
+            extra = ["--block", str(b), "--block-length", block_length,
+                     "--counts", SparkFiles.get(counts_name)]
+            out.append(family_features(worker, "event_type", schema, one, folder, extra))
         return out
     return run
 

@@ -89,18 +89,32 @@ impl TypeBlocks {
     }
 }
 
-/// Each labelled event of `log` with its type code, time, arrival and whether it is fraud.
+/// A labelled event of a log: its type code, time, arrival (when its label is known, or when it
+/// happened if later) and whether it is fraud.
+struct Labelled {
+    event: usize,
+    code: u32,
+    ts: i64,
+    arrival: i64,
+    fraud: bool,
+}
+
+/// Each labelled event of `log`, in event order.
 fn labelled<'a>(
     log: &'a EventLog,
     labels: &'a LabelKnowledge,
-) -> impl Iterator<Item = (u32, i64, i64, bool)> + 'a {
+) -> impl Iterator<Item = Labelled> + 'a {
     let c = &log.columns;
     (0..log.len()).filter_map(move |e| {
         let (label, known_at) = labels.event_label(log, e, log.user_of(e));
         let ts = c.ts_ms[e];
-        label
-            .is_known()
-            .then(|| (c.event.codes[e], ts, known_at.max(ts), label.is_fraud()))
+        label.is_known().then(|| Labelled {
+            event: e,
+            code: c.event.codes[e],
+            ts,
+            arrival: known_at.max(ts),
+            fraud: label.is_fraud(),
+        })
     })
 }
 
@@ -113,22 +127,20 @@ pub fn type_block_rows(
     featured: &[bool],
 ) -> Vec<(usize, i64)> {
     let tb = TypeBlocks::new(block_ms, labels.delay_ms);
-    let mut rows = Vec::new();
-    for e in 0..log.len() {
-        let ts = log.columns.ts_ms[e];
-        let (label, known_at) = labels.event_label(log, e, log.user_of(e));
-        let mut blocks = if label.is_known() {
-            tb.raw_blocks(ts, known_at.max(ts))
-        } else {
-            Vec::new()
-        };
-        if featured.get(e).copied().unwrap_or(false) {
-            blocks.push(tb.block_of(ts));
-            blocks.sort_unstable();
-            blocks.dedup();
-        }
-        rows.extend(blocks.into_iter().map(|b| (e, b)));
-    }
+    let mut rows: Vec<(usize, i64)> = labelled(log, labels)
+        .flat_map(|l| {
+            let blocks = tb.raw_blocks(l.ts, l.arrival);
+            blocks.into_iter().map(move |b| (l.event, b))
+        })
+        .collect();
+    let ts = &log.columns.ts_ms;
+    rows.extend(
+        (0..log.len())
+            .filter(|&e| featured.get(e).copied().unwrap_or(false))
+            .map(|e| (e, tb.block_of(ts[e]))),
+    );
+    rows.sort_unstable();
+    rows.dedup();
     rows
 }
 
@@ -148,7 +160,14 @@ pub fn type_block_counts(
     let n = (last - first + 1) as usize;
     // Per type, per window: a difference array over the blocks (known, fraud).
     let mut diff: AHashMap<u32, Vec<[(i64, i64); 3]>> = AHashMap::new();
-    for (code, ts, arrival, fraud) in labelled(log, labels) {
+    for Labelled {
+        code,
+        ts,
+        arrival,
+        fraud,
+        ..
+    } in labelled(log, labels)
+    {
         let d = diff.entry(code).or_insert_with(|| vec![[(0, 0); 3]; n + 1]);
         let f = i64::from(fraud);
         // Adds `sign` times the event to window `w` over the blocks `lo..=hi` (from `first`).

@@ -80,6 +80,28 @@ pub enum RankBy {
     Churn,
 }
 
+/// Both rankings of one outlook, made once when it arrives (a window draws them every frame).
+pub struct Rankings {
+    purchase: Vec<(UserCode, f32)>,
+    churn: Vec<(UserCode, f32)>,
+}
+
+impl Rankings {
+    pub fn of(outlook: &Outlook) -> Self {
+        Self {
+            purchase: ranked(outlook, RankBy::Purchase),
+            churn: ranked(outlook, RankBy::Churn),
+        }
+    }
+
+    pub fn by(&self, by: RankBy) -> &[(UserCode, f32)] {
+        match by {
+            RankBy::Purchase => &self.purchase,
+            RankBy::Churn => &self.churn,
+        }
+    }
+}
+
 /// The accounts the outlook predicts `by` for, most likely first (ties by account).
 pub fn ranked(outlook: &Outlook, by: RankBy) -> Vec<(UserCode, f32)> {
     let values = match by {

@@ -26,7 +26,7 @@ use super::defaults;
 use super::error::Result;
 use super::evidence::{Field, FieldValue, LinkedAccount, TimelineEvent};
 use super::outlook::Outlook;
-use super::population::{RankBy, SegmentWeeks, ranked, write_ranked};
+use super::population::{RankBy, Rankings, SegmentWeeks, write_ranked};
 use super::queue_filter::QueueFilter;
 use super::session::{OpenRequest, Opened, Session, open};
 use super::similar::{Likeness, SimilarAccount};
@@ -68,6 +68,8 @@ pub struct Triage {
     segment_weeks: Option<SegmentWeeks>,
     /// Purchase, churn and next-event predictions after the log's end, once made.
     outlook: Option<Outlook>,
+    /// The outlook's accounts ranked by purchase chance and by churn risk.
+    rankings: Option<Rankings>,
     /// Verdicts given since the model was last trained.
     labels_since_training: usize,
     /// Before and after the last retrain, on the labels then known.
@@ -153,6 +155,7 @@ impl Triage {
             segments: None,
             segment_weeks: None,
             outlook: None,
+            rankings: None,
             labels_since_training: 0,
             retrain_report: None,
             retrain_started: None,
@@ -441,21 +444,20 @@ impl Triage {
     }
 
     /// The accounts the outlook predicts `by` for, most likely first (none before it is made).
-    pub fn ranked_by(&self, by: RankBy) -> Vec<(UserCode, f32)> {
-        self.outlook.as_ref().map_or(Vec::new(), |o| ranked(o, by))
+    pub fn ranked_by(&self, by: RankBy) -> &[(UserCode, f32)] {
+        self.rankings.as_ref().map_or(&[], |r| r.by(by))
     }
 
     /// Writes the ranking `by` with each account's segment to `out`, in `language`; returns the
     /// rows written.
     pub fn write_ranked(&self, out: &Path, by: RankBy, language: Language) -> Result<usize> {
-        let Some(outlook) = &self.outlook else {
+        let (Some(outlook), Some(rankings)) = (&self.outlook, &self.rankings) else {
             return Ok(0);
         };
-        let rows = ranked(outlook, by);
         let name_of = |u: UserCode| self.user_name(u).to_string();
         write_ranked(
             out,
-            &rows,
+            rankings.by(by),
             outlook,
             self.segments.as_ref(),
             name_of,

@@ -5,10 +5,9 @@
 use eframe::egui;
 use egui_plot::{Line, Plot};
 
-use super::common::segment_colour as colour;
+use super::common::{file_name, segment_colour as colour};
 use crate::gui::command::Command;
 use crate::gui::i18n::{Language, t};
-use crate::segments::Segmentation;
 use crate::words::segment_name;
 use crate::workbench::{RankBy, Triage};
 
@@ -25,19 +24,33 @@ pub struct PopulationView {
 
 impl PopulationView {
     pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
-        if let (Some(s), Some(weeks)) = (t.segments(), t.segment_weeks()) {
+        // Each segment as the chart and the list call it: "3 · high orders per view · …".
+        let language = Language::current();
+        let titles: Vec<String> = t.segments().map_or(Vec::new(), |s| {
+            s.profiles
+                .iter()
+                .map(|p| format!("{} · {}", p.segment, segment_name(p, language)))
+                .collect()
+        });
+        if let Some(weeks) = t.segment_weeks() {
             ui.strong(t!("population.weekly_share"));
             if weeks.starts_ms.len() < 2 {
                 ui.weak(t!("population.one_week"));
             } else {
-                weekly_share(ui, s, &weeks.shares, &weeks.starts_ms);
+                weekly_share(ui, &titles, &weeks.shares, &weeks.starts_ms);
             }
         }
         ui.separator();
-        self.ranking(ui, t, out);
+        self.ranking(ui, t, &titles, out);
     }
 
-    fn ranking(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
+    fn ranking(
+        &mut self,
+        ui: &mut egui::Ui,
+        t: &Triage,
+        titles: &[String],
+        out: &mut Vec<Command>,
+    ) {
         let by = *self.rank_by.get_or_insert(RankBy::Purchase);
         ui.horizontal(|ui| {
             ui.strong(t!("population.ranked"));
@@ -87,9 +100,10 @@ impl PopulationView {
                     if ui.selectable_label(selected, t.user_name(u)).clicked() {
                         out.push(Command::Select(u));
                     }
-                    match segments.and_then(|s| segment_of(s, u.index())) {
-                        Some((i, name)) => {
-                            ui.colored_label(colour(i), format!("{i} · {name}"));
+                    let segment = segments.and_then(|s| s.assignments.get(u.index()));
+                    match segment.and_then(|&i| Some((i, titles.get(i)?))) {
+                        Some((i, title)) => {
+                            ui.colored_label(colour(i), title);
                         }
                         None => {
                             ui.weak("–");
@@ -105,20 +119,10 @@ impl PopulationView {
     }
 }
 
-/// The segment of account `u` and its name in the window's language.
-fn segment_of(s: &Segmentation, u: usize) -> Option<(usize, String)> {
-    let i = *s.assignments.get(u)?;
-    let p = s.profiles.get(i)?;
-    Some((i, segment_name(p, Language::current())))
-}
-
 /// `<log>.purchase.csv` or `<log>.churn.csv` beside the log.
 fn default_export(t: &Triage, by: RankBy) -> std::path::PathBuf {
     let log = t.log_path();
-    let stem = log
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "log".into());
+    let stem = file_name(log);
     let what = match by {
         RankBy::Purchase => "purchase",
         RankBy::Churn => "churn",
@@ -127,7 +131,7 @@ fn default_export(t: &Triage, by: RankBy) -> std::path::PathBuf {
 }
 
 /// One line per segment: its share of each week's active accounts, weeks by their Monday.
-fn weekly_share(ui: &mut egui::Ui, s: &Segmentation, shares: &[Vec<f32>], starts_ms: &[i64]) {
+fn weekly_share(ui: &mut egui::Ui, titles: &[String], shares: &[Vec<f32>], starts_ms: &[i64]) {
     let monday = |x: f64| {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -150,20 +154,13 @@ fn weekly_share(ui: &mut egui::Ui, s: &Segmentation, shares: &[Vec<f32>], starts
         .allow_scroll(false)
         .show(ui, |plot| {
             for (i, weekly) in shares.iter().enumerate() {
-                let name = s
-                    .profiles
-                    .get(i)
-                    .map_or(String::new(), |p| segment_name(p, Language::current()));
+                let title = titles.get(i).cloned().unwrap_or_default();
                 let points: Vec<[f64; 2]> = weekly
                     .iter()
                     .enumerate()
                     .map(|(w, &v)| [w as f64, f64::from(v)])
                     .collect();
-                plot.line(
-                    Line::new(format!("{i} · {name}"), points)
-                        .color(colour(i))
-                        .width(2.0),
-                );
+                plot.line(Line::new(title, points).color(colour(i)).width(2.0));
             }
         });
 }

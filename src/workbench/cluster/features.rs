@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::super::error::{Result, WorkbenchError};
 use super::exchange::write_event_features;
-use super::part::PartSource;
+use super::part::{PartSource, in_window};
 use super::type_blocks::read_type_counts;
 use crate::features::{
     EventFamily, TypeBlock, UserKnowledge, event_type_features_in_block, family_features,
@@ -48,13 +48,7 @@ pub fn family_features_of_part(
             }
         )));
     }
-    let keep: Vec<bool> = part
-        .log
-        .columns
-        .ts_ms
-        .iter()
-        .map(|&t| t >= request.from_ms && t < request.until_ms)
-        .collect();
+    let keep = in_window(&part.log, request.from_ms, request.until_ms);
     let table = match (&request.family, &request.block) {
         (EventFamily::EventType, Some(b)) => {
             let counts = read_type_counts(&b.counts)?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::super::data::mapping_from;
 use super::super::error::{Result, WorkbenchError};
 use crate::features::{LabelledLog, UserKnowledge};
-use crate::log::{self, LoadReport, Mapping, UserLabel};
+use crate::log::{self, EventLog, LoadReport, Mapping, UserLabel};
 use crate::progress::Progress;
 
 /// Where a part is and how to read it.
@@ -35,6 +35,16 @@ impl PartSource {
         }
         Ok((part, loaded.report))
     }
+}
+
+/// Which of `log`'s events are in the window `[from, until)` (ms since the epoch): those a stage
+/// computes for, the rest read as history.
+pub fn in_window(log: &EventLog, from_ms: i64, until_ms: i64) -> Vec<bool> {
+    log.columns
+        .ts_ms
+        .iter()
+        .map(|&t| t >= from_ms && t < until_ms)
+        .collect()
 }
 
 /// Writes the mapping that reads `head` (the first rows of a log, as the cluster writes its

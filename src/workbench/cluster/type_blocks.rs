@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::error::Result;
 use super::exchange::{read_rows, write_rows};
-use super::part::PartSource;
+use super::part::{PartSource, in_window};
 use crate::features::{TypeCounts, UserKnowledge, lookback_ms, type_block_counts, type_block_rows};
 use crate::progress::Progress;
 
@@ -55,11 +55,7 @@ pub fn type_blocks_of_part(
 ) -> Result<usize> {
     let (part, _) = request.source.load(&[], Some(known), progress)?;
     let c = &part.log.columns;
-    let featured: Vec<bool> = c
-        .ts_ms
-        .iter()
-        .map(|&t| t >= request.from_ms && t < request.until_ms)
-        .collect();
+    let featured = in_window(&part.log, request.from_ms, request.until_ms);
     let mut rows: Vec<BlockRow> =
         type_block_rows(&part.log, &part.labels, request.block_ms, &featured)
             .into_iter()

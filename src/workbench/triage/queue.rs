@@ -1,6 +1,6 @@
 //! Moving through the queue and what decides it: the filter, the thresholds, the segments.
 
-use super::super::population::segment_weeks;
+use super::super::population::{Rankings, segment_weeks};
 use super::super::queue_filter::{LabelFilter, QueueFilter};
 use super::super::session::next_generation;
 use super::Triage;
@@ -118,6 +118,7 @@ impl Triage {
     /// has; accounts a live watch added since have none).
     pub fn set_outlook(&mut self, outlook: super::super::outlook::Outlook) {
         if outlook.purchase.len() <= self.users() {
+            self.rankings = Some(Rankings::of(&outlook));
             self.outlook = Some(outlook);
         }
     }
