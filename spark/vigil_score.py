@@ -11,11 +11,12 @@ Spark reads the log (CSV with a header, or Parquet; any path Spark reads) and do
 1. by user, the whole log: what is known of each user's label, the events per type, and the
    rows the reading turned away (reported, as `vigil inspect` does; the job goes on);
 2. by each entity's value, the whole log: the most other users each account met on one value;
-3. by each feature family's key (user, entity value) or, for the event type's family, by block
-   of time (`--type-block`; each holds its events and the labelled events undecided in it, with
+3. by each feature family's key (user, entity value) or, for the event type's family and an
+   entity's busy values (more than `--busy-value` rows read), by block of time (`--block`;
+   each holds its events, the history they read and the labelled events undecided in it, with
    the others' counts summed over the log first): that family's event features of the
    window's events (of every event, for a sequence model: its accounts score as their riskiest
-   event). No part holds a whole event type, which is most of a log;
+   event). No part holds a whole event type, which is most of a log, nor a busy value's look-back;
 4. by user, the whole log with the window's features: the event and account scores.
 
 The output is `OUT/events` (Parquet, `row,user,ts,score,reasons`, partitioned by `day`),
@@ -50,7 +51,7 @@ from pyspark.sql import types as T
 ROW = "__vigil_row"
 KIND = "__vigil_kind"
 BLOCK = "__vigil_block"
-# Each event type's counts in a block of time, per risk window (`vigil worker type-blocks`).
+# A group's counts in a block of time, per risk window (`vigil worker blocks`).
 BLOCK_COUNTS = ["known_1d", "known_7d", "known_30d", "fraud_1d", "fraud_7d", "fraud_30d"]
 # Feature columns travel beside the log's own (a log may have an `amount` column and vigil an
 # `amount` feature): named apart until they reach the worker.
@@ -75,8 +76,11 @@ def parse_args(argv):
     p.add_argument("--partitions", type=int, default=0,
                    help="partitions per shuffle (default: Spark's default parallelism)")
     p.add_argument("--lang", default="en")
-    p.add_argument("--type-block", default="1d",
-                   help="the length of the event type family's blocks of time (e.g. 1d, 6h)")
+    p.add_argument("--block", default="1d",
+                   help="the length of the blocks of time of the event type's family and of "
+                        "busy entity values (e.g. 1d, 6h)")
+    p.add_argument("--busy-value", type=int, default=50_000,
+                   help="an entity value with more rows read than this goes by block of time")
     p.add_argument("--features-out",
                    help="also write the window's event features here (Parquet, by `row`)")
     return p.parse_args(argv)
@@ -127,7 +131,9 @@ class Worker:
                 f.write(f"{stage} {time.time() - started:.3f} {peak}\n")
 
     def write_part(self, table, folder):
-        """The partition's log rows as a CSV the resolved mapping reads; their global rows."""
+        """The partition's log rows as a CSV the resolved mapping reads, in the log's order (so
+        events at one time keep it); their global rows."""
+        table = table.sort_by(ROW)
         rows = table.column(ROW).to_pylist()
         path = os.path.join(folder, "part.csv")
         pacsv.write_csv(table.select(self.columns), path)
@@ -204,10 +210,12 @@ def users_stage(worker, labels_name):
     @on_parts
     def run(table, d):
         part, rows = worker.write_part(table, d)
-        users, types, rejects, needed = (os.path.join(d, n) for n in
-                                         ("users.csv", "types.csv", "rejects.json", "rows.csv"))
+        users, types, rejects, needed, pairs = (
+            os.path.join(d, n) for n in
+            ("users.csv", "types.csv", "rejects.json", "rows.csv", "pairs.csv"))
         args = ["users", *worker.part_args(part), "--users-out", users, "--types-out", types,
-                "--rejects-out", rejects, *worker.featured, "--rows-out", needed]
+                "--rejects-out", rejects, *worker.featured, "--rows-out", needed,
+                "--pairs-out", pairs]
         if labels_name:
             args += ["--labels", SparkFiles.get(labels_name)]
         worker.run(*args)
@@ -215,6 +223,8 @@ def users_stage(worker, labels_name):
                              "known_at_ms": pa.int64(), "clear_at_ms": pa.int64()})
         t = read_csv(types, {"event": pa.string(), "events": pa.int64()})
         read = [rows[r] for r in read_csv(needed, {"row": pa.int64()})["row"].to_pylist()]
+        p = read_csv(pairs, {"entity": pa.string(), "row": pa.int64()})
+        firsts = [rows[r] for r in p["row"].to_pylist()]
         with open(rejects, encoding="utf-8") as f:
             said = [f"{r['reason']}: {r['count']} rows, e.g. "
                     + ", ".join(f"row {rows[i]} ({v})" for i, v in zip(r["rows"], r["values"]))
@@ -224,6 +234,8 @@ def users_stage(worker, labels_name):
                     known_at=u["known_at_ms"], clear_at=u["clear_at_ms"]),
             of_kind(USERS_SCHEMA, "type", t.num_rows, event=t["event"], events=t["events"]),
             of_kind(USERS_SCHEMA, "row", len(read), events=pa.array(read, pa.int64())),
+            of_kind(USERS_SCHEMA, "pair", len(firsts), event=p["entity"],
+                    events=pa.array(firsts, pa.int64())),
             of_kind(USERS_SCHEMA, "reject", len(said), text=said),
         ]
     return run
@@ -273,36 +285,38 @@ def features_stage(worker, family, schema):
     return on_parts(lambda table, d: [family_features(worker, family, schema, table, d)])
 
 
-TYPE_BLOCKS_SCHEMA = T.StructType(
+BLOCKS_SCHEMA = T.StructType(
     [T.StructField("kind", T.StringType()), T.StructField("row", T.LongType()),
-     T.StructField("block", T.LongType()), T.StructField("event", T.StringType())]
+     T.StructField("block", T.LongType()), T.StructField("value", T.StringType()),
+     T.StructField("event", T.StringType())]
     + [T.StructField(c, T.LongType()) for c in BLOCK_COUNTS])
 
 
-def type_blocks_stage(worker, block_length):
+def blocks_stage(worker, family, block_length):
     @on_parts
     def run(table, d):
         part, rows = worker.write_part(table, d)
         users = worker.users_file(table, d)
         out_rows, out_counts = os.path.join(d, "rows.csv"), os.path.join(d, "counts.csv")
-        worker.run("type-blocks", *worker.part_args(part), "--users", users, *worker.featured,
-                   "--block", block_length, "--rows-out", out_rows, "--counts-out", out_counts)
+        worker.run("blocks", *worker.part_args(part), "--users", users, "--family", family,
+                   *worker.featured, "--block", block_length, "--rows-out", out_rows,
+                   "--counts-out", out_counts)
         r = read_csv(out_rows, {"row": pa.int64(), "block": pa.int64()})
-        c = read_csv(out_counts, {"event": pa.string(), "block": pa.int64(),
-                                  **{n: pa.int64() for n in BLOCK_COUNTS}})
+        c = read_csv(out_counts, {"value": pa.string(), "event": pa.string(),
+                                  "block": pa.int64(), **{n: pa.int64() for n in BLOCK_COUNTS}})
         return [
-            of_kind(TYPE_BLOCKS_SCHEMA, "row", r.num_rows,
+            of_kind(BLOCKS_SCHEMA, "row", r.num_rows,
                     row=pa.array([rows[i] for i in r["row"].to_pylist()], pa.int64()),
                     block=r["block"]),
-            of_kind(TYPE_BLOCKS_SCHEMA, "count", c.num_rows, event=c["event"],
+            of_kind(BLOCKS_SCHEMA, "count", c.num_rows, value=c["value"], event=c["event"],
                     block=c["block"], **{n: c[n] for n in BLOCK_COUNTS}),
         ]
     return run
 
 
-def block_features_stage(worker, schema, block_length, counts_name):
-    """The event type's family on parts of whole blocks of time: the worker runs once per block
-    the partition holds."""
+def block_features_stage(worker, family, schema, block_length, counts_name):
+    """A family on parts of whole blocks of time: the worker runs once per block the
+    partition holds."""
     @on_parts
     def run(table, d):
         blocks = table.column(BLOCK).to_pylist()
@@ -313,9 +327,25 @@ def block_features_stage(worker, schema, block_length, counts_name):
             os.mkdir(folder)
             extra = ["--block", str(b), "--block-length", block_length,
                      "--counts", SparkFiles.get(counts_name)]
-            out.append(family_features(worker, "event_type", schema, one, folder, extra))
+            out.append(family_features(worker, family, schema, one, folder, extra))
         return out
     return run
+
+
+def in_blocks(worker, rows, family, block_length, by, work, name):
+    """`rows` of `family` by block of time: each row's blocks and the blocks' counts (parts by
+    `by`: whole (value, user) pairs for an entity), the counts summed and shipped as `name`;
+    the rows with their blocks."""
+    blocked = (rows.repartition(*by)
+               .mapInArrow(blocks_stage(worker, family, block_length), BLOCKS_SCHEMA).cache())
+    counts = (blocked.filter(F.col("kind") == "count").groupBy("value", "event", "block")
+              .agg(*[F.sum(c).alias(c) for c in BLOCK_COUNTS]).collect())
+    path = os.path.join(work, name)
+    write_csv(path, ["value", "event", "block", *BLOCK_COUNTS],
+              ([r.value, r.event, r.block, *(r[c] for c in BLOCK_COUNTS)] for r in counts))
+    rows.sparkSession.sparkContext.addFile(path)
+    return rows.join(blocked.filter(F.col("kind") == "row").select(
+        F.col("row").alias(ROW), F.col("block").alias(BLOCK)), ROW)
 
 
 def score_stage(worker, feature_columns, types_name):
@@ -444,46 +474,54 @@ def main(argv):
     read = users_out.filter(F.col("kind") == "row").select(F.col("events").alias(ROW))
     log_read = log_known.join(read, ROW, "left_semi")
 
-    # 2. By entity value: sharing, the most per account over the parts.
+    # 2. By entity value: sharing, the most per account over the parts. A value's part holds
+    # one row of each of its users (the `users` stage picked them), not its events.
+    pairs = users_out.filter(F.col("kind") == "pair")
     sharing = {}
     for e in entities:
-        sharing[e] = (log.filter(F.col(e).isNotNull()).repartition(n, e)
+        firsts = pairs.filter(F.col("event") == e).select(F.col("events").alias(ROW))
+        sharing[e] = (log.join(firsts, ROW, "left_semi").repartition(n, e)
                       .mapInArrow(sharing_stage(worker, e), SHARING_SCHEMA)
                       .groupBy("user").agg(F.max("others").alias(f"{FEATURE}shared:{e}")))
 
-    # 3. By each family's key: the window's event features. The event type's family goes by
-    # block of time: first each row's blocks and the blocks' counts, summed.
-    blocked = log_read.repartition(n).mapInArrow(type_blocks_stage(worker, args.type_block),
-                                                 TYPE_BLOCKS_SCHEMA).cache()
-    counts = (blocked.filter(F.col("kind") == "count").groupBy("event", "block")
-              .agg(*[F.sum(c).alias(c) for c in BLOCK_COUNTS]).collect())
-    counts_csv = os.path.join(work, "type_counts.csv")
-    write_csv(counts_csv, ["event", "block", *BLOCK_COUNTS],
-              ([r.event, r.block, *(r[c] for c in BLOCK_COUNTS)] for r in counts))
-    sc.addFile(counts_csv)
-    in_blocks = log_read.join(
-        blocked.filter(F.col("kind") == "row").select(F.col("row").alias(ROW),
-                                                      F.col("block").alias(BLOCK)), ROW)
-    by_type = event_col if event_col and not mapping.get("extra_events") else None
+    # 3. By each family's key: the window's event features. The event type's family, and an
+    # entity's busy values, go by block of time: first each row's blocks and the blocks'
+    # counts, summed. Those parts get only the columns the family reads (each labelled row
+    # goes to a few blocks, a value's use to the blocks until its user's next).
+    # An event type read from one column: the block parts need only the columns the family
+    # reads (`narrow_rows`).
+    plain_type = event_col if event_col and not mapping.get("extra_events") else None
     features = None
-    for fam in families:
-        if fam == "event_type":
-            keys = [BLOCK] + ([by_type] if by_type else [])
-            rows = in_blocks
-            if by_type:
-                # The family reads a row's user, time, type and label alone: the others travel
-                # empty (each labelled row goes to a few blocks).
-                read = {mapping.get(r) for r in ("user", "time", "event", "label")}
-                rows = in_blocks.select(
-                    *[F.col(c) if c in read else F.lit(None).cast("string").alias(c)
-                      for c in columns], *KNOWN, ROW, BLOCK)
-            out = rows.repartition(n, *keys).mapInArrow(
-                block_features_stage(worker, schemas[fam], args.type_block, "type_counts.csv"),
-                schemas[fam])
+    for i, fam in enumerate(families):
+        entity = fam.split(":", 1)[1] if fam.startswith("entity:") else None
+        narrow = narrow_rows(log_read, columns, mapping, entity) if plain_type else log_read
+        counts_name = f"counts_{i}.csv"
+        if fam == "user":
+            pieces = [log_read.repartition(n, user_col)
+                      .mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam])]
+        elif fam == "event_type":
+            rows = in_blocks(worker, narrow, fam, args.block, [n], work, counts_name)
+            pieces = [rows.repartition(n, BLOCK, *([plain_type] if plain_type else []))
+                      .mapInArrow(block_features_stage(worker, fam, schemas[fam], args.block,
+                                                       counts_name), schemas[fam])]
         else:
-            key = user_col if fam == "user" else fam.split(":", 1)[1]
-            out = (log_read.filter(F.col(key).isNotNull()).repartition(n, key)
-                   .mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam]))
+            present = log_read.filter(F.col(entity).isNotNull())
+            busy = [r[entity] for r in present.groupBy(entity).count()
+                    .filter(F.col("count") > args.busy_value).collect()]
+            busy_rows = F.col(entity).isin(busy)
+            pieces = [present.filter(~busy_rows).repartition(n, entity)
+                      .mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam])]
+            if busy:
+                print(f"vigil_score: {entity}: {len(busy)} busy values go by block of time",
+                      file=sys.stderr)
+                rows = in_blocks(worker, narrow.filter(busy_rows), fam, args.block,
+                                 [n, entity, user_col], work, counts_name)
+                pieces.append(rows.repartition(n, BLOCK, entity).mapInArrow(
+                    block_features_stage(worker, fam, schemas[fam], args.block, counts_name),
+                    schemas[fam]))
+        out = pieces[0]
+        for piece in pieces[1:]:
+            out = out.unionByName(piece)
         features = out if features is None else features.join(out, ["row", "place"], "full")
     feature_columns = [c for c in features.columns if c not in ("row", "place")]
     if args.features_out:
@@ -531,6 +569,15 @@ def main(argv):
     spark.stop()
 
 
+def narrow_rows(rows, columns, mapping, entity):
+    """`rows` with only the columns a risk family's block parts read (user, time, event type,
+    label, and the entity's), the others empty: only user and time can turn a row away, so
+    this changes nothing."""
+    read = {mapping.get(r) for r in ("user", "time", "event", "label")} | {entity}
+    return rows.select(*[F.col(c) if c in read else F.lit(None).cast("string").alias(c)
+                         for c in columns], *KNOWN, ROW)
+
+
 def preflight(args, worker, head_csv, resolved, families, work):
     """Runs every stage on the head: errors surface before the cluster works, and each
     family's output columns become its stage's schema."""
@@ -539,7 +586,8 @@ def preflight(args, worker, head_csv, resolved, families, work):
     users, types = os.path.join(work, "h_users.csv"), os.path.join(work, "h_types.csv")
     cmd = base + ["users", *part, "--users-out", users, "--types-out", types,
                   "--rejects-out", os.path.join(work, "h_rejects.json"),
-                  "--rows-out", os.path.join(work, "h_rows.csv")]
+                  "--rows-out", os.path.join(work, "h_rows.csv"),
+                  "--pairs-out", os.path.join(work, "h_pairs.csv")]
     if args.labels:
         cmd += ["--labels", args.labels]
     run_locally(cmd, work)

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use std::collections::HashMap;
 
 use vigil::features::{
-    EventFamily, LabelledLog, TypeBlock, TypeCounts, event_type_features_in_block, family_features,
-    sequence_context_from, type_block_counts, type_block_rows,
+    Block, BlockCounts, Blocks, EventFamily, GroupKey, LabelledLog, block_counts,
+    entity_block_rows, family_features, family_features_in_block, family_groupings,
+    sequence_context_from, type_block_rows,
 };
 use vigil::log::NULL_CODE;
 use vigil::progress::NoProgress;
@@ -86,6 +87,73 @@ fn a_part_of_whole_groups_gives_its_familys_features_as_the_whole_log() {
 
 #[test]
 fn the_event_type_family_in_blocks_of_time_is_exact_and_holds_a_few_days_of_a_type() {
+    let (whole, _, _) = common::bundled_sample_featurised();
+    let c = &whole.columns;
+    let view = c.event.dict.lookup("view").unwrap();
+    let busiest = c.event.codes.iter().filter(|&&t| t == view).count();
+    // Parts of whole users compute the rows' blocks and the counts: any parts do.
+    let parts = in_blocks_equals_the_whole_log(&EventFamily::EventType, &c.user.codes);
+    let largest = parts
+        .values()
+        .map(|keep| keep.iter().filter(|&&k| k).count())
+        .max()
+        .unwrap_or(0);
+    // A block's part holds a few days of events of every type, where the whole family read
+    // the type's 37 days: the busiest type alone is more than any block's part.
+    eprintln!("largest block part: {largest} events; view: {busiest} events");
+    assert!(largest * 3 < busiest, "{largest} events in a block's part");
+}
+
+#[test]
+fn an_entitys_family_in_blocks_of_time_is_exact_and_holds_a_few_days_of_a_value() {
+    let (whole, _, _) = common::bundled_sample_featurised();
+    let c = &whole.columns;
+    assert!(!c.entities.is_empty());
+    for entity in &c.entities {
+        let codes = &entity.column.codes;
+        let mut per_value: HashMap<u32, usize> = HashMap::new();
+        for &v in codes.iter().filter(|&&v| v != NULL_CODE) {
+            *per_value.entry(v).or_default() += 1;
+        }
+        let (&value, &busiest) = per_value.iter().max_by_key(|(_, n)| **n).unwrap();
+        // Parts of whole (value, user) pairs: a use is its user's last until the pair's next.
+        let pairs: Vec<u32> = codes
+            .iter()
+            .zip(&c.user.codes)
+            .map(|(&v, &u)| v.wrapping_mul(31).wrapping_add(u))
+            .collect();
+        let family = EventFamily::Entity(entity.name.clone());
+        let parts = in_blocks_equals_the_whole_log(&family, &pairs);
+        // The busiest value in a block's part: its block, the day before, its users' last uses
+        // and its undecided labelled events, against its whole history.
+        let largest = parts
+            .values()
+            .map(|keep| {
+                (0..keep.len())
+                    .filter(|&e| keep[e] && codes[e] == value)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        eprintln!(
+            "{}: the busiest value has {busiest} events, at most {largest} in a block's part",
+            entity.name
+        );
+        assert!(
+            largest * 3 < busiest * 2,
+            "{largest} events in a block's part"
+        );
+    }
+}
+
+/// Cuts `family` of the bundled sample's last week into blocks of a day as a cluster does
+/// (parts by `part_key` give each row's blocks and their share of the counts, summed), then
+/// computes each block's part alone: every column of every window event must equal the whole
+/// log's. Returns each block's part, as the whole log's events it holds.
+fn in_blocks_equals_the_whole_log(
+    family: &EventFamily,
+    part_key: &[u32],
+) -> HashMap<i64, Vec<bool>> {
     let (whole, labelled, data) = common::bundled_sample_featurised();
     let delay = workbench::defaults::label_delay_ms();
     let known = labelled.labels.users_known(&whole);
@@ -95,30 +163,53 @@ fn the_event_type_family_in_blocks_of_time_is_exact_and_holds_a_few_days_of_a_ty
     let names: Vec<&str> = data.events.specs.iter().map(|s| s.name.as_str()).collect();
     let block_ms = day;
     let blocks = from.div_euclid(block_ms)..=last.div_euclid(block_ms);
-
-    // As a cluster does it: parts of whole users compute each event's blocks and their share
-    // of the counts, and the counts are summed.
     let c = &whole.columns;
+    let entity = match family {
+        EventFamily::Entity(name) => c.entities.iter().find(|e| &e.name == name),
+        _ => None,
+    };
+
     let mut members: HashMap<i64, Vec<bool>> = HashMap::new();
-    let mut summed: HashMap<(String, i64), TypeCounts> = HashMap::new();
+    let mut summed: HashMap<(GroupKey, i64), BlockCounts> = HashMap::new();
     for part_of in 0..3u32 {
-        let keep: Vec<bool> = c
-            .user
-            .codes
+        let keep: Vec<bool> = part_key
             .iter()
-            .map(|&u| u.wrapping_mul(2_654_435_761) % 3 == part_of)
+            .zip(entity.map_or(&c.user.codes, |e| &e.column.codes))
+            .map(|(&k, &v)| v != NULL_CODE && k.wrapping_mul(2_654_435_761) % 3 == part_of)
             .collect();
         let events: Vec<usize> = (0..whole.len()).filter(|&e| keep[e]).collect();
         let mut part = LabelledLog::new(Arc::new(whole.filtered(&keep)), &[], delay);
         part.labels.take_users_known(&part.log, &known);
-        let featured: Vec<bool> = part.log.columns.ts_ms.iter().map(|&t| t >= from).collect();
-        for (local, b) in type_block_rows(&part.log, &part.labels, block_ms, &featured) {
+        let pc = &part.log.columns;
+        let rows = match entity {
+            Some(e) => {
+                let column = &pc
+                    .entities
+                    .iter()
+                    .find(|x| x.name == e.name)
+                    .unwrap()
+                    .column;
+                entity_block_rows(&part.log, &part.labels, block_ms, column, blocks.clone())
+            }
+            None => {
+                let featured: Vec<bool> = pc.ts_ms.iter().map(|&t| t >= from).collect();
+                type_block_rows(&part.log, &part.labels, block_ms, &featured, blocks.clone())
+            }
+        };
+        for (local, b) in rows {
             members.entry(b).or_insert_with(|| vec![false; whole.len()])[events[local]] = true;
         }
-        for counts in type_block_counts(&part.log, &part.labels, block_ms, blocks.clone()) {
+        let groupings = family_groupings(&part.log, family);
+        for counts in block_counts(
+            &part.log,
+            &part.labels,
+            block_ms,
+            blocks.clone(),
+            &groupings,
+        ) {
             let total = summed
-                .entry((counts.event.clone(), counts.block))
-                .or_insert_with(|| TypeCounts {
+                .entry((counts.group.clone(), counts.block))
+                .or_insert_with(|| BlockCounts {
                     known: [0; 3],
                     fraud: [0; 3],
                     ..counts.clone()
@@ -129,28 +220,25 @@ fn the_event_type_family_in_blocks_of_time_is_exact_and_holds_a_few_days_of_a_ty
             }
         }
     }
-    let counts: Vec<TypeCounts> = summed.into_values().collect();
+    let counts: Vec<BlockCounts> = summed.into_values().collect();
 
-    // Each block's part alone gives the window's event type columns of its events.
-    let busiest = (0..whole.len())
-        .filter(|&e| c.event.codes[e] == c.event.dict.lookup("view").unwrap())
-        .count();
-    let (mut compared, mut largest) = (0usize, 0usize);
+    // Each block's part alone gives the window's columns of its events.
+    let (mut compared, mut featured_events) = (0usize, 0usize);
     for b in blocks.clone() {
         let Some(keep) = members.get(&b) else {
             continue;
         };
         let events: Vec<usize> = (0..whole.len()).filter(|&e| keep[e]).collect();
-        largest = largest.max(events.len());
         let mut part = LabelledLog::new(Arc::new(whole.filtered(keep)), &[], delay);
         part.labels.take_users_known(&part.log, &known);
         let featured: Vec<bool> = part.log.columns.ts_ms.iter().map(|&t| t >= from).collect();
-        let block = TypeBlock::new(&part.log, &part.labels, block_ms, b, &counts);
-        let table = event_type_features_in_block(
+        let block = Block::new(Blocks::new(block_ms, delay), b, &counts);
+        let table = family_features_in_block(
             &part.log,
             &part.index,
             &part.labels,
             &featured,
+            family,
             &block,
             &NoProgress,
         )
@@ -158,25 +246,28 @@ fn the_event_type_family_in_blocks_of_time_is_exact_and_holds_a_few_days_of_a_ty
         for (r, &local) in table.rows.as_ref().unwrap().iter().enumerate() {
             let e = events[local as usize];
             assert_eq!(c.ts_ms[e].div_euclid(block_ms), b);
+            featured_events += 1;
             for (j, spec) in table.specs.iter().enumerate() {
                 let col = names.iter().position(|n| *n == spec.name).unwrap();
                 let (a, w) = (table.values.get(r, j), data.events.values.get(e, col));
                 assert!(
                     a == w || (a.is_nan() && w.is_nan()),
-                    "block {b}, event {e}, {}: {a} in the block, {w} in the whole log",
+                    "{family:?}, block {b}, event {e}, {}: {a} in the block, {w} in the whole log",
                     spec.name
                 );
                 compared += 1;
             }
         }
     }
-    let window = c.ts_ms.iter().filter(|&&t| t >= from).count();
+    // Every window event of the family's groups got its columns, once.
+    let window = (0..whole.len())
+        .filter(|&e| c.ts_ms[e] >= from)
+        .filter(|&e| entity.is_none_or(|x| x.column.codes[e] != NULL_CODE))
+        .count();
+    assert_eq!(featured_events, window, "{family:?}: events featured");
     assert!(
         compared >= window * 4,
         "{compared} values of {window} events"
     );
-    // A block's part holds a few days of events of every type, where the whole family read
-    // the type's 37 days: the busiest type alone is more than any block's part.
-    eprintln!("largest block part: {largest} events; view: {busiest} events");
-    assert!(largest * 3 < busiest, "{largest} events in a block's part");
+    members
 }

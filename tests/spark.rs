@@ -115,13 +115,14 @@ fn shop_and_model(dir: &Path, name: &str, detector: &[&str]) -> (PathBuf, PathBu
 const WINDOW: [&str; 4] = ["--from", "2026-11-22", "--until", "2026-11-29"];
 
 /// Scores `log`'s window with `model` by `vigil score` (both levels) and by the Spark job,
-/// and checks they agree: every event and account, to 1e-6, with the same reasons. Returns the
-/// job's output folder, `vigil score`'s accounts file and what the job said.
+/// (with `job` added to its arguments), and checks they agree: every event and account, to
+/// 1e-6, with the same reasons. Returns the job's output folder, `vigil score`'s accounts file
+/// and what the job said.
 fn scored_both_ways(
     python: &Path,
     dir: &Path,
-    log: &Path,
-    model: &Path,
+    (log, model): (&Path, &Path),
+    job: &[&str],
 ) -> (PathBuf, PathBuf, String) {
     let (events, accounts) = (dir.join("events.csv"), dir.join("accounts.csv"));
     for (level, out) in [("event", &events), ("user", &accounts)] {
@@ -134,6 +135,7 @@ fn scored_both_ways(
     let out = dir.join("out");
     let mut args = vec!["--model", s(model), "--log", s(log), "--out", s(&out)];
     args.extend(WINDOW);
+    args.extend(job);
     let done = spark_score(python, &args);
     let said = job_said(&done);
     assert!(done.status.success(), "{said}");
@@ -160,7 +162,10 @@ fn the_cluster_job_scores_every_event_and_account_as_vigil_score_does() {
     };
     let dir = tempfile::tempdir().unwrap();
     let (log, model) = shop_and_model(dir.path(), "shop.csv", ENSEMBLE);
-    let (out, accounts, said) = scored_both_ways(&python, dir.path(), &log, &model);
+    // The busiest sellers (and any such value) go by block of time, the rest whole.
+    let busy = ["--busy-value", "400"];
+    let (out, accounts, said) = scored_both_ways(&python, dir.path(), (&log, &model), &busy);
+    assert!(said.contains("busy values go by block of time"), "{said}");
     // The damaged line is the log's last data row: reported by its row, and the job went on.
     let rows = std::fs::read_to_string(&log).unwrap().lines().count() - 1;
     assert!(
@@ -225,7 +230,7 @@ fn a_parquet_log_scores_on_the_cluster_as_vigil_score_reads_it() {
     let (log, model) = shop_and_model(dir.path(), "shop.parquet", ENSEMBLE);
     // Spark reads the typed columns (a timestamp, numbers) and the parts carry them as text;
     // vigil reads the Parquet file itself: the same values.
-    scored_both_ways(&python, dir.path(), &log, &model);
+    scored_both_ways(&python, dir.path(), (&log, &model), &[]);
 }
 
 #[test]
@@ -238,5 +243,5 @@ fn a_sequence_model_scores_on_the_cluster_as_vigil_score_does() {
     // features every event for it.
     let gru = ["--detector", "gru", "--epochs", "1"];
     let (log, model) = shop_and_model(dir.path(), "shop.csv", &gru);
-    scored_both_ways(&python, dir.path(), &log, &model);
+    scored_both_ways(&python, dir.path(), (&log, &model), &[]);
 }

@@ -31,11 +31,12 @@ fn part(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
 fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let (part, map) = part(dir.path());
-    let (users, types, rejects, rows) = (
+    let (users, types, rejects, rows, pairs) = (
         dir.path().join("users.csv"),
         dir.path().join("types.csv"),
         dir.path().join("rejects.json"),
         dir.path().join("rows.csv"),
+        dir.path().join("pairs.csv"),
     );
     let out = vigil(&[
         "worker",
@@ -53,6 +54,8 @@ fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
         "2026-11-07T10:30:00Z",
         "--rows-out",
         s(&rows),
+        "--pairs-out",
+        s(&pairs),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let said: serde_json::Value =
@@ -73,6 +76,11 @@ fn a_parts_damaged_rows_are_reported_and_the_rest_is_read() {
     assert!(
         counts.contains("login,2") && counts.contains("pay,1"),
         "{counts}"
+    );
+    // One readable row of each (device, user) pair: u2's damaged row is not the one.
+    assert_eq!(
+        std::fs::read_to_string(&pairs).unwrap(),
+        "entity,row\ndevice,0\ndevice,2\n"
     );
 }
 
@@ -130,11 +138,11 @@ fn a_worker_says_what_it_expected() {
         "{said}"
     );
 
-    // The event type's blocks of time: a length that is not one, another family in blocks,
-    // and a counts file with a count that is not a number.
+    // Blocks of time: a length that is not one, the user's family in blocks, and a counts file
+    // with a count that is not a number.
     let (rows, counts) = (dir.path().join("rows.csv"), dir.path().join("counts.csv"));
     let blocks = [
-        "type-blocks",
+        "blocks",
         s(&part),
         "--map",
         s(&map),
@@ -145,15 +153,19 @@ fn a_worker_says_what_it_expected() {
         "--counts-out",
         s(&counts),
     ];
-    let said = run(&[&blocks[..], &["--block", "0s"]].concat());
+    let said = run(&[&blocks[..], &["--family", "event_type", "--block", "0s"]].concat());
     assert!(
         said.contains("--block: expected a positive length"),
         "{said}"
     );
+    let said = run(&[&blocks[..], &["--family", "user", "--block", "1d"]].concat());
+    assert!(said.contains("goes by user"), "{said}");
+    let said = run(&[&blocks[..], &["--family", "entity:seller", "--block", "1d"]].concat());
+    assert!(said.contains("no entity 'seller'"), "{said}");
     let bad = write(
         dir.path(),
         "bad_counts.csv",
-        b"event,block,known_1d,known_7d,known_30d,fraud_1d,fraud_7d,fraud_30d\nlogin,20362,1,2,many,0,0,0\n",
+        b"value,event,block,known_1d,known_7d,known_30d,fraud_1d,fraud_7d,fraud_30d\n,login,20362,1,2,many,0,0,0\n",
     );
     let in_block = [
         "--block",
@@ -170,7 +182,7 @@ fn a_worker_says_what_it_expected() {
         &["--out", s(&out)],
     ]
     .concat());
-    assert!(said.contains("only the event_type family"), "{said}");
+    assert!(said.contains("goes by user"), "{said}");
     let said = run(&[
         &base[..],
         &["--family", "event_type"],
@@ -183,9 +195,16 @@ fn a_worker_says_what_it_expected() {
         "{said}"
     );
     // The stage itself, on the part: each row with its blocks, and the part's counts.
-    let out_ok = vigil(&[&["worker"][..], &blocks[..], &["--block", "1d"]].concat());
-    assert!(out_ok.status.success(), "{}", stderr(&out_ok));
-    let text = std::fs::read_to_string(&rows).unwrap();
-    assert!(text.starts_with("row,block\n"), "{text}");
-    assert!(text.lines().count() > 1, "{text}");
+    for family in ["event_type", "entity:device"] {
+        let args = [
+            &["worker"][..],
+            &blocks[..],
+            &["--family", family, "--block", "1d"],
+        ];
+        let out_ok = vigil(&args.concat());
+        assert!(out_ok.status.success(), "{}", stderr(&out_ok));
+        let text = std::fs::read_to_string(&rows).unwrap();
+        assert!(text.starts_with("row,block\n"), "{text}");
+        assert!(text.lines().count() > 1, "{family}: {text}");
+    }
 }

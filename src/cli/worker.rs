@@ -11,9 +11,9 @@ use crate::log::{parse_duration_ms, parse_instant};
 use crate::progress::NoProgress;
 use crate::words::{Language, Say};
 use crate::workbench::cluster::{
-    FeaturesRequest, InBlock, PartSource, ScorePartRequest, TypeBlocksRequest, UsersRequest,
-    family_features_of_part, read_users_known, resolve_mapping, score_part, sharing_of_part,
-    type_blocks_of_part, users_of_part,
+    BlocksRequest, FeaturesRequest, InBlock, PartSource, ScorePartRequest, UsersRequest,
+    blocks_of_part, family_features_of_part, read_users_known, resolve_mapping, score_part,
+    sharing_of_part, users_of_part,
 };
 use crate::workbench::defaults;
 
@@ -47,8 +47,12 @@ pub enum WorkerCommand {
         /// `row`: the data rows whose events the window's features read.
         #[arg(long, value_name = "ROWS.csv")]
         rows_out: PathBuf,
+        /// `entity,row`: one row of each (value, user) pair of each entity (`sharing` reads).
+        #[arg(long, value_name = "PAIRS.csv")]
+        pairs_out: PathBuf,
     },
-    /// Over whole values of an entity: each account's `shared:<entity>` value.
+    /// Over whole values of an entity (all its events, or one of each of its users'): each
+    /// account's `shared:<entity>` value.
     Sharing {
         #[command(flatten)]
         part: PartArgs,
@@ -57,13 +61,16 @@ pub enum WorkerCommand {
         #[arg(long, value_name = "SHARING.csv")]
         out: PathBuf,
     },
-    /// Over any rows the window reads: each row's blocks of time for the event type's family,
-    /// and the part's share of the blocks' counts.
-    TypeBlocks {
+    /// Over rows the window reads (for an entity, whole (value, user) pairs): each row's blocks
+    /// of time for the family, and the part's share of the blocks' counts.
+    Blocks {
         #[command(flatten)]
         part: PartArgs,
         #[command(flatten)]
         known: KnownArgs,
+        /// `event_type` or `entity:NAME`.
+        #[arg(long)]
+        family: String,
         #[command(flatten)]
         window: WindowArgs,
         /// How long a block of time is (e.g. 1d, 6h).
@@ -85,13 +92,13 @@ pub enum WorkerCommand {
         family: String,
         #[command(flatten)]
         window: WindowArgs,
-        /// For `event_type`: the part is this block of time (`type-blocks`)...
+        /// For `event_type` or an entity: the part is this block of time (`blocks`)...
         #[arg(long, requires_all = ["block_length", "counts"])]
         block: Option<i64>,
         /// ... of this length ...
         #[arg(long = "block-length", value_parser = parse_duration_ms)]
         block_length: Option<i64>,
-        /// ... with every block's counts, summed over the `type-blocks` parts.
+        /// ... with every block's counts, summed over the `blocks` parts.
         #[arg(long, value_name = "COUNTS.csv")]
         counts: Option<PathBuf>,
         #[arg(long, value_name = "FEATURES.parquet")]
@@ -191,6 +198,7 @@ pub fn run(command: WorkerCommand) -> Result<()> {
             rejects_out,
             window,
             rows_out,
+            pairs_out,
         } => {
             let (from_ms, until_ms) = window.bounds();
             let request = UsersRequest {
@@ -201,6 +209,7 @@ pub fn run(command: WorkerCommand) -> Result<()> {
                 users_out: &users_out,
                 types_out: &types_out,
                 rows_out: &rows_out,
+                pairs_out: &pairs_out,
             };
             let report = users_of_part(&request, &progress)?;
             write_rejects(&rejects_out, &report)?;
@@ -208,9 +217,10 @@ pub fn run(command: WorkerCommand) -> Result<()> {
         WorkerCommand::Sharing { part, entity, out } => {
             sharing_of_part(&part.source(), &entity, &out, &progress)?;
         }
-        WorkerCommand::TypeBlocks {
+        WorkerCommand::Blocks {
             part,
             known,
+            family: name,
             window,
             block,
             rows_out,
@@ -220,15 +230,16 @@ pub fn run(command: WorkerCommand) -> Result<()> {
                 bail!("--block: expected a positive length of time, such as 1d or 6h");
             }
             let (from_ms, until_ms) = window.bounds();
-            let request = TypeBlocksRequest {
+            let request = BlocksRequest {
                 source: part.source(),
+                family: family(&name)?,
                 from_ms,
                 until_ms,
                 block_ms: block,
                 rows_out,
                 counts_out,
             };
-            type_blocks_of_part(&request, &read_users_known(&known.users)?, &progress)?;
+            blocks_of_part(&request, &read_users_known(&known.users)?, &progress)?;
         }
         WorkerCommand::Features {
             part,

@@ -18,6 +18,7 @@
 use ahash::AHashMap;
 
 use super::FeatureError;
+use super::blocks::{Block, GroupKey, Grouping};
 use super::event_state::{
     ActivityCursor, ActivityRow, HISTORY_MS, RISK_WINDOWS_MS, RiskCursor, RiskRow, UserCursor,
     UserRow,
@@ -26,7 +27,6 @@ use super::knowledge::LabelKnowledge;
 use super::matrix::Matrix;
 use super::phrase::{Phrase, RiskMeasure, RiskOf, Window};
 use super::spec::{FeatureSpec, FeatureTable, Unit};
-use super::type_blocks::TypeBlock;
 use super::vocab::{Act, act_of};
 use crate::log::{CatColumn, EventLog, Label, NULL_CODE, UserIndex};
 use crate::progress::{Progress, Stage};
@@ -93,18 +93,18 @@ pub fn family_features(
     family_columns_of(log, all, family)
 }
 
-/// The event type family's columns of the events of `block` that `keep` marks, from a part
-/// that holds the block's events and its undecided ones (`type_blocks`), with the counts of the
-/// others summed over the whole log.
-pub fn event_type_features_in_block(
+/// `family`'s columns of the events of `block` that `keep` marks, from a part that holds the
+/// block's events with the history they read and its undecided labelled events (`blocks`),
+/// with the counts of the others summed over the whole log. The user's family is not cut so.
+pub fn family_features_in_block(
     log: &EventLog,
     index: &UserIndex,
     labels: &LabelKnowledge,
     keep: &[bool],
-    block: &TypeBlock,
+    family: &EventFamily,
+    block: &Block,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
-    let family = EventFamily::EventType;
     let keep: Vec<bool> = (0..log.len())
         .map(|e| keep[e] && block.holds(log.columns.ts_ms[e]))
         .collect();
@@ -113,11 +113,74 @@ pub fn event_type_features_in_block(
         index,
         labels,
         Some(&keep),
-        Some(&family),
+        Some(family),
         Some(block),
         progress,
     )?;
-    family_columns_of(log, all, &family)
+    family_columns_of(log, all, family)
+}
+
+/// The groupings `family`'s risk counts by, with each group's key: the event type's; an
+/// entity's values, and its (value, event type) pairs. None for the user's family.
+pub fn family_groupings(log: &EventLog, family: &EventFamily) -> Vec<Grouping> {
+    let c = &log.columns;
+    match family {
+        EventFamily::User => Vec::new(),
+        EventFamily::EventType => vec![Grouping {
+            codes: c.event.codes.clone(),
+            keys: type_keys(&c.event),
+        }],
+        EventFamily::Entity(name) => c
+            .entities
+            .iter()
+            .filter(|e| &e.name == name)
+            .flat_map(|e| {
+                let (pairs, list) = pair_codes(&e.column, &c.event);
+                [
+                    Grouping {
+                        codes: e.column.codes.clone(),
+                        keys: value_keys(&e.column),
+                    },
+                    Grouping {
+                        codes: pairs,
+                        keys: pair_keys(&e.column, &c.event, &list),
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn type_keys(event: &CatColumn) -> Vec<GroupKey> {
+    event
+        .dict
+        .iter()
+        .map(|t| GroupKey {
+            value: None,
+            event: Some(t.to_string()),
+        })
+        .collect()
+}
+
+fn value_keys(entity: &CatColumn) -> Vec<GroupKey> {
+    entity
+        .dict
+        .iter()
+        .map(|v| GroupKey {
+            value: Some(v.to_string()),
+            event: None,
+        })
+        .collect()
+}
+
+fn pair_keys(entity: &CatColumn, event: &CatColumn, pairs: &[(u32, u32)]) -> Vec<GroupKey> {
+    pairs
+        .iter()
+        .map(|&(v, t)| GroupKey {
+            value: Some(entity.dict.get(v).to_string()),
+            event: Some(event.dict.get(t).to_string()),
+        })
+        .collect()
 }
 
 /// `all`'s columns of `family` alone.
@@ -441,14 +504,14 @@ pub fn event_features_of(
 }
 
 /// The event features with only `family`'s passes run (all of them for `None`); the other
-/// columns stay NaN. With `block`, the event type's pass reads one block of time.
+/// columns stay NaN. With `block`, the family's risk passes read one block of time.
 fn features_of(
     log: &EventLog,
     index: &UserIndex,
     labels: &LabelKnowledge,
     keep: Option<&[bool]>,
     family: Option<&EventFamily>,
-    block: Option<&TypeBlock>,
+    block: Option<&Block>,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
     let runs = |pass: &EventFamily| family.is_none_or(|f| f == pass);
@@ -494,11 +557,13 @@ fn features_of(
     }
     if runs(&EventFamily::EventType) {
         progress.report(Stage::EventFeatures, 2, Some(steps));
+        let keys = block.map(|_| type_keys(&log.columns.event));
+        let in_block = block.zip(keys.as_deref());
         sweep.run(
             column(&log.columns.event),
             None,
             &layout.kind,
-            (&mut m, block),
+            (&mut m, in_block),
             progress,
         )?;
     }
@@ -514,9 +579,25 @@ fn features_of(
         }
         progress.report(Stage::EventFeatures, 3 + k as u64, Some(steps));
         let users = Some(log.columns.user.codes.as_slice());
-        sweep.run(column(&entity.column), users, own, (&mut m, None), progress)?;
-        let (pairs, values) = pair_codes(&entity.column, &log.columns.event);
-        sweep.run((&pairs, values), None, paired, (&mut m, None), progress)?;
+        let keys = block.map(|_| value_keys(&entity.column));
+        let in_block = block.zip(keys.as_deref());
+        sweep.run(
+            column(&entity.column),
+            users,
+            own,
+            (&mut m, in_block),
+            progress,
+        )?;
+        let (pairs, list) = pair_codes(&entity.column, &log.columns.event);
+        let keys = block.map(|_| pair_keys(&entity.column, &log.columns.event, &list));
+        let in_block = block.zip(keys.as_deref());
+        sweep.run(
+            (&pairs, list.len()),
+            None,
+            paired,
+            (&mut m, in_block),
+            progress,
+        )?;
     }
     Ok(FeatureTable {
         specs: layout.specs,
@@ -622,14 +703,14 @@ impl<'a> RiskSweep<'a> {
 
     /// One pass over each value of `column` (its events grouped and in time order). With
     /// `users`, the activity features too (events, distinct users, first use). With a block
-    /// (the event type's pass on a cluster), each group's cursor holds the block's undecided
+    /// (a cluster's part) and each group's key, each group's cursor holds the block's undecided
     /// events and starts from the counts of the others.
     fn run(
         &self,
         (codes, values): (&[u32], usize),
         users: Option<&[u32]>,
         cols: &RiskColumns,
-        (m, block): (&mut Out, Option<&TypeBlock>),
+        (m, block): (&mut Out, Option<(&Block, &[GroupKey])>),
         progress: &dyn Progress,
     ) -> Result<(), FeatureError> {
         let ts = &self.log.columns.ts_ms;
@@ -643,12 +724,12 @@ impl<'a> RiskSweep<'a> {
             let group = groups.of(v);
             match block {
                 None => risk.reset(self.labelled(group), self.delay_ms),
-                Some(b) => {
+                Some((b, keys)) => {
                     let undecided = |&(ts, known_at, _): &(i64, i64, bool)| {
                         b.blocks.undecided(b.block, ts, known_at.max(ts))
                     };
                     risk.reset(self.labelled(group).filter(undecided), self.delay_ms);
-                    let (known, fraud) = b.counted(v);
+                    let (known, fraud) = b.counted(&keys[v]);
                     risk.count_throughout(known, fraud);
                 }
             }
@@ -719,9 +800,10 @@ fn column(c: &CatColumn) -> (&[u32], usize) {
 }
 
 /// A dense code for each event's (entity value, event type) pair; `NULL_CODE` where either is
-/// missing. Returns the codes and how many pairs there are.
-fn pair_codes(entity: &CatColumn, event: &CatColumn) -> (Vec<u32>, usize) {
+/// missing. Returns the codes and each code's pair.
+fn pair_codes(entity: &CatColumn, event: &CatColumn) -> (Vec<u32>, Vec<(u32, u32)>) {
     let mut dense: AHashMap<(u32, u32), u32> = AHashMap::new();
+    let mut pairs = Vec::new();
     let codes = entity
         .codes
         .iter()
@@ -731,10 +813,13 @@ fn pair_codes(entity: &CatColumn, event: &CatColumn) -> (Vec<u32>, usize) {
                 return NULL_CODE;
             }
             let next = dense.len() as u32;
-            *dense.entry((v, t)).or_insert(next)
+            *dense.entry((v, t)).or_insert_with(|| {
+                pairs.push((v, t));
+                next
+            })
         })
         .collect();
-    (codes, dense.len())
+    (codes, pairs)
 }
 
 /// Event indices sorted by (time, row).

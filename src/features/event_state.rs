@@ -160,7 +160,7 @@ impl RiskCursor {
     }
 
     /// Counts, in each window, labelled events that count throughout what follows and are not
-    /// among the cursor's own (a block's, counted elsewhere: `type_blocks`).
+    /// among the cursor's own (a block's, counted elsewhere: `blocks`).
     pub fn count_throughout(&mut self, known: [u32; 3], fraud: [u32; 3]) {
         for w in 0..3 {
             self.known[w] += known[w];

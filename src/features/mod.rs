@@ -3,6 +3,7 @@
 
 mod account;
 mod account_aggregates;
+mod blocks;
 mod dataset;
 mod error;
 mod event;
@@ -14,15 +15,18 @@ mod phrase;
 mod scale;
 mod sequence;
 mod spec;
-mod type_blocks;
 mod vocab;
 
 pub use account::{AccountFeatures, account_features_with_types, main_type_names, shared_users_of};
+pub use blocks::{
+    Block, BlockCounts, Blocks, GroupKey, Grouping, block_counts, entity_block_rows,
+    type_block_rows,
+};
 pub use dataset::{Dataset, LabelledLog};
 pub use error::FeatureError;
 pub use event::{
-    EventFamily, EventFeatures, event_features_given, event_type_features_in_block,
-    family_features, lookback_ms,
+    EventFamily, EventFeatures, event_features_given, family_features, family_features_in_block,
+    family_groupings, lookback_ms,
 };
 pub use knowledge::{LabelKnowledge, UserKnowledge};
 pub use live::LiveFeatures;
@@ -31,5 +35,4 @@ pub use phrase::{Phrase, RiskMeasure, RiskOf, Window};
 pub use scale::{Scaler, slog};
 pub use sequence::{Sequences, build_sequences, day_windows, sequence_context_from, sequence_day};
 pub use spec::{FeatureSpec, FeatureTable, Unit};
-pub use type_blocks::{TypeBlock, TypeBlocks, TypeCounts, type_block_counts, type_block_rows};
 pub use vocab::{Act, act_of};

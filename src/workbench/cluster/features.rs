@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use super::super::error::{Result, WorkbenchError};
+use super::blocks::read_block_counts;
 use super::exchange::write_event_features;
 use super::part::{PartSource, in_window};
-use super::type_blocks::read_type_counts;
 use crate::features::{
-    EventFamily, TypeBlock, UserKnowledge, event_type_features_in_block, family_features,
+    Block, Blocks, EventFamily, UserKnowledge, family_features, family_features_in_block,
 };
 use crate::progress::Progress;
 
@@ -18,16 +18,16 @@ pub struct FeaturesRequest {
     /// The window whose events get features: `[from, until)`, ms since the epoch.
     pub from_ms: i64,
     pub until_ms: i64,
-    /// For the event type's family: the part is one block of time (`type_blocks`).
+    /// For the event type's family or an entity's: the part is one block of time (`blocks`).
     pub block: Option<InBlock>,
     pub out: PathBuf,
 }
 
-/// Which block of time a part of the event type's family is, and the blocks' counts.
+/// Which block of time a family's part is, and the blocks' counts.
 pub struct InBlock {
     pub block_ms: i64,
     pub block: i64,
-    /// The counts of every block, summed over the parts (`type-blocks`).
+    /// The counts of every block, summed over the parts (`blocks`).
     pub counts: PathBuf,
 }
 
@@ -50,22 +50,24 @@ pub fn family_features_of_part(
     }
     let keep = in_window(&part.log, request.from_ms, request.until_ms);
     let table = match (&request.family, &request.block) {
-        (EventFamily::EventType, Some(b)) => {
-            let counts = read_type_counts(&b.counts)?;
-            let block = TypeBlock::new(&part.log, &part.labels, b.block_ms, b.block, &counts);
-            event_type_features_in_block(
+        (EventFamily::User, Some(_)) => {
+            return Err(WorkbenchError::Request(
+                "--block: the user's family goes by user, not by block of time".into(),
+            ));
+        }
+        (family, Some(b)) => {
+            let counts = read_block_counts(&b.counts)?;
+            let blocks = Blocks::new(b.block_ms, part.labels.delay_ms);
+            let block = Block::new(blocks, b.block, &counts);
+            family_features_in_block(
                 &part.log,
                 &part.index,
                 &part.labels,
                 &keep,
+                family,
                 &block,
                 progress,
             )?
-        }
-        (_, Some(_)) => {
-            return Err(WorkbenchError::Request(
-                "--block: only the event_type family is computed in blocks of time".into(),
-            ));
         }
         (family, None) => family_features(
             &part.log,

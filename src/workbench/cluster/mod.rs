@@ -8,23 +8,25 @@
 //!   rows the window's features read (the window and its look-back: all the family stages get);
 //! - `sharing`, by an entity's value over the whole log: the most other users each account
 //!   met on one value (the cluster keeps the largest over the parts);
-//! - `type-blocks`, over any part of the rows the window reads: the blocks of time each row
-//!   belongs to for the event type's family, and the part's share of the blocks' counts;
-//! - `features`, by a family's key (user, entity value, or the event type's block of time)
-//!   over the window with its look-back: that family's event features of the window's events;
+//! - `blocks`, for the event type's family over any part of the rows the window reads, and for
+//!   a busy entity value's over parts of whole (value, user) pairs: the blocks of time each row
+//!   belongs to, and the part's share of the blocks' counts;
+//! - `features`, by a family's key (user, entity value, or a block of time of the event type's
+//!   family or of busy entity values) over the window with its look-back: that family's event
+//!   features of the window's events;
 //! - `score`, by user over the whole log, with the window's event features joined: the event
 //!   and account rows `vigil score` writes.
 
+mod blocks;
 mod exchange;
 mod features;
 mod part;
 mod score;
-mod type_blocks;
 mod users;
 
+pub use blocks::{BlocksRequest, blocks_of_part};
 pub use exchange::read_users_known;
 pub use features::{FeaturesRequest, InBlock, family_features_of_part};
 pub use part::{PartSource, resolve_mapping};
 pub use score::{PartScored, ScorePartRequest, score_part};
-pub use type_blocks::{TypeBlocksRequest, type_blocks_of_part};
 pub use users::{UsersRequest, sharing_of_part, users_of_part};

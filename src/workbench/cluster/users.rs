@@ -7,7 +7,7 @@ use super::super::error::{Result, WorkbenchError};
 use super::exchange::{Sharing, TypeCount, write_rows};
 use super::part::PartSource;
 use crate::features::{lookback_ms, shared_users_of};
-use crate::log::{EntityUsers, LoadReport, read_labels};
+use crate::log::{EntityUsers, LoadReport, NULL_CODE, read_labels};
 use crate::progress::Progress;
 
 pub struct UsersRequest<'a> {
@@ -20,6 +20,8 @@ pub struct UsersRequest<'a> {
     pub users_out: &'a Path,
     pub types_out: &'a Path,
     pub rows_out: &'a Path,
+    /// `entity,row`: one row of each (value, user) pair of each entity, what `sharing` reads.
+    pub pairs_out: &'a Path,
 }
 
 /// One data row whose events the window's features read.
@@ -28,9 +30,17 @@ struct NeededRow {
     row: u64,
 }
 
-/// What the part (whole users) knows of its users, its events per type, and its rows that the
-/// window's event features read (the window and its look-back): written to the request's
-/// files. Returns the part's load report (the rows it turned away).
+/// The first data row of one (value, user) pair of an entity.
+#[derive(serde::Serialize)]
+struct PairRow {
+    entity: String,
+    row: u64,
+}
+
+/// What the part (whole users) knows of its users, its events per type, its rows that the
+/// window's event features read (the window and its look-back), and one row of each of its
+/// (value, user) pairs (a busy value's sharing then reads its users, not its events): written
+/// to the request's files. Returns the part's load report (the rows it turned away).
 pub fn users_of_part(request: &UsersRequest, progress: &dyn Progress) -> Result<LoadReport> {
     let file_labels = match request.labels {
         Some(p) => read_labels(p)?,
@@ -59,7 +69,21 @@ pub fn users_of_part(request: &UsersRequest, progress: &dyn Progress) -> Result<
     needed.sort_unstable();
     needed.dedup();
     let needed: Vec<NeededRow> = needed.into_iter().map(|row| NeededRow { row }).collect();
+    let mut pairs = Vec::new();
+    for entity in &c.entities {
+        let mut firsts: Vec<(u32, u32, u64)> = (0..part.log.len())
+            .filter(|&e| entity.column.codes[e] != NULL_CODE)
+            .map(|e| (entity.column.codes[e], c.user.codes[e], c.row[e]))
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup_by_key(|&mut (v, u, _)| (v, u));
+        pairs.extend(firsts.into_iter().map(|(_, _, row)| PairRow {
+            entity: entity.name.clone(),
+            row,
+        }));
+    }
     write_rows(request.users_out, &known)?;
+    write_rows(request.pairs_out, &pairs)?;
     write_rows(request.types_out, &counts)?;
     write_rows(request.rows_out, &needed)?;
     Ok(report)
