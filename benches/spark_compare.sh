@@ -6,13 +6,23 @@
 # (what a cluster of N executors divides) with each stage's largest worker's peak memory.
 # Run from the repository root:  bash benches/spark_compare.sh
 # Settings (environment): USERS (30000: about 2M events), DAYS (30), SEED (7), PARTITIONS (8),
-# CORES (2), SPARK_PYTHON (target/spark-venv/bin/python, made as .ci/run makes it).
+# CORES (2), BLOCK (1d: the job's --block), BUSY (50000: its --busy-value), DRIVER_MEMORY (4g:
+# Spark's, whose executors run in the driver in local mode), SPARK_PYTHON
+# (target/spark-venv/bin/python, made as .ci/run makes it).
+# Out of core: with CAP_MIB set, every `vigil worker` call of the job runs with its memory capped
+# at CAP_MIB (benches/cap_memory.sh: a cgroup, as root), and `vigil score` alone is run under the
+# same cap first. For example, a log over five times the cap:
+#   CAP_MIB=128 USERS=110000 PARTITIONS=96 BLOCK=6h DRIVER_MEMORY=1g bash benches/spark_compare.sh
 set -euo pipefail
 users=${USERS:-30000}
 days=${DAYS:-30}
 seed=${SEED:-7}
 partitions=${PARTITIONS:-8}
 cores=${CORES:-2}
+block=${BLOCK:-1d}
+busy=${BUSY:-50000}
+driver_memory=${DRIVER_MEMORY:-4g}
+cap=${CAP_MIB:-}
 python=${SPARK_PYTHON:-target/spark-venv/bin/python}
 if ! "$python" -c "import pyspark, pyarrow, pandas" 2>/dev/null; then
   python3 -m venv target/spark-venv
@@ -39,6 +49,23 @@ size_mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048
 echo "log: $log, $events events, $size_mib MiB; scoring $first .. $last"
 ./target/release/vigil train "$log" --detector ensemble --until "$first" --out "$dir/model" >/dev/null
 
+vigil=target/release/vigil
+if [ -n "$cap" ]; then
+  # The job's workers run capped; so does `vigil score` alone, which needs the whole window
+  # with its look-back at once.
+  vigil=$PWD/$dir/vigil-capped
+  printf '#!/usr/bin/env bash\nexec bash %q %q %q "$@"\n' "$PWD/benches/cap_memory.sh" "$cap" \
+    "$PWD/target/release/vigil" >"$vigil"
+  chmod +x "$vigil"
+  echo "log $size_mib MiB against a cap of $cap MiB per worker: $(python3 -c "print(f'{$size_mib / $cap:.1f}')")x"
+  set +e
+  "$vigil" score "$log" --model "$dir/model" --level event --from "$first" --until "$last" \
+    --out "$dir/capped_events.csv" >/dev/null 2>"$dir/capped_score.err"
+  rc=$?
+  set -e
+  echo "vigil score under the same cap: exit $rc$([ $rc = 137 ] && echo ' (killed: out of memory)')"
+fi
+
 secs() { python3 -c 'import subprocess,sys,time; t=time.time(); subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True); print(f"{time.time()-t:.1f}")' "$@"; }
 t_event=$(secs ./target/release/vigil score "$log" --model "$dir/model" --level event \
   --from "$first" --until "$last" --out "$dir/events.csv")
@@ -48,9 +75,9 @@ rm -rf "$dir/out" "$dir/worker_times.txt"
 bin=$(dirname "$python")
 t_spark=$(secs env PYSPARK_PYTHON="$python" VIGIL_SPARK_TIMES="$PWD/$dir/worker_times.txt" \
   "$bin/spark-submit" --master "local[$cores]" \
-  --conf spark.ui.enabled=false --driver-memory 4g spark/vigil_score.py \
-  --vigil target/release/vigil --partitions "$partitions" --model "$dir/model" --log "$log" \
-  --from "$first" --until "$last" --out "$dir/out")
+  --conf spark.ui.enabled=false --driver-memory "$driver_memory" spark/vigil_score.py \
+  --vigil "$vigil" --partitions "$partitions" --block "$block" --busy-value "$busy" \
+  --model "$dir/model" --log "$log" --from "$first" --until "$last" --out "$dir/out")
 "$python" spark/compare_scores.py "$dir/out" "$dir/events.csv" "$dir/accounts.csv"
 python3 - "$events" "$cores" "$t_event" "$t_user" "$t_spark" "$dir/worker_times.txt" <<'PY'
 import collections, sys

@@ -486,10 +486,9 @@ def main(argv):
 
     # 3. By each family's key: the window's event features. The event type's family, and an
     # entity's busy values, go by block of time: first each row's blocks and the blocks'
-    # counts, summed. Those parts get only the columns the family reads (each labelled row
-    # goes to a few blocks, a value's use to the blocks until its user's next).
-    # An event type read from one column: the block parts need only the columns the family
-    # reads (`narrow_rows`).
+    # counts, summed. A row goes to a few blocks (a labelled one where it is undecided, a
+    # value's use to those of the day and the week after it): with the event type read from
+    # one column, those parts get only the columns the family reads (`narrow_rows`).
     plain_type = event_col if event_col and not mapping.get("extra_events") else None
     features = None
     for i, fam in enumerate(families):

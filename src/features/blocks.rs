@@ -15,10 +15,12 @@
 //!   (`raw_blocks`): a few block-lengths of the group, whatever the look-back.
 //!
 //! An entity value's activity of an event in the block reads the value's events of the day
-//! before it, and each user's last use of the value in the 30 days before it (distinct users in
-//! a week, first use in 30 days). The block's part holds the value's events from a day before
-//! the block on, and each user's last use before the block (`entity_block_rows`): any real
-//! events of the value beyond those change nothing, as the activity reads them in time order.
+//! before it, each user's last use of the value in the week before it (distinct users in a
+//! week), and its own user's last use in the 30 days before it (first use). The block's part
+//! holds the value's events from a day before the block on, each user's last use in the week
+//! before the block, and the last use before the block of each user who uses the value in it
+//! (`entity_block_rows`): any real events of the value beyond those change nothing, as the
+//! activity reads them in time order.
 //!
 //! The block's part then gives the family's columns exactly as the whole log does
 //! (`tests/families.rs`).
@@ -30,7 +32,7 @@ use ahash::AHashMap;
 use super::event_state::{HISTORY_MS, RISK_WINDOWS_MS};
 use super::knowledge::LabelKnowledge;
 use crate::log::{CatColumn, EventLog, NULL_CODE};
-use crate::time_units::DAY_MS;
+use crate::time_units::{DAY_MS, WEEK_MS};
 
 /// How the time is cut into blocks, and the label delay the risk windows are read with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,9 +186,10 @@ pub fn type_block_rows(
 
 /// The blocks `within` each event of `log` belongs to for the family of the entity whose
 /// values `entity` holds, as `(event, block)` ascending: its own block; the blocks of the day
-/// after it (the value's events in a day); the blocks until its user's next use of the value,
-/// within 30 days (its user's last use before them); and each block where it is undecided when
-/// its label is known. `log` holds each (value, user) pair's events whole.
+/// after it (the value's events in a day); as its user's last use of the value until the next,
+/// the blocks of the week after it (distinct users in a week) and the block of that next use
+/// within 30 days (whether it is a first use); and each block where it is undecided when its
+/// label is known. `log` holds each (value, user) pair's events whole.
 pub fn entity_block_rows(
     log: &EventLog,
     labels: &LabelKnowledge,
@@ -204,16 +207,24 @@ pub fn entity_block_rows(
         .filter(|&e| entity.codes[e] != NULL_CODE)
         .collect();
     uses.sort_unstable_by_key(|&e| (entity.codes[e], c.user.codes[e], c.ts_ms[e], c.row[e]));
+    let pair = |e: usize| (entity.codes[e], c.user.codes[e]);
     for (i, &e) in uses.iter().enumerate() {
         let ts = c.ts_ms[e];
+        let own = tb.block_of(ts);
         let next = uses
             .get(i + 1)
-            .filter(|&&n| (entity.codes[n], c.user.codes[n]) == (entity.codes[e], c.user.codes[e]))
-            .map_or(i64::MAX, |&n| c.ts_ms[n]);
-        let last_use = tb.after(ts, next.min(ts.saturating_add(HISTORY_MS - 1)));
+            .filter(|&&n| pair(n) == pair(e))
+            .map(|&n| c.ts_ms[n]);
+        let week = tb.after(
+            ts,
+            next.unwrap_or(i64::MAX).min(ts.saturating_add(WEEK_MS - 1)),
+        );
+        let first_use = next
+            .filter(|&n| n - ts < HISTORY_MS)
+            .map(|n| tb.block_of(n))
+            .filter(|&b| b > own);
         let day = tb.after(ts, ts.saturating_add(DAY_MS - 1));
-        let own = tb.block_of(ts);
-        let blocks = std::iter::once(own).chain(last_use).chain(day);
+        let blocks = std::iter::once(own).chain(week).chain(first_use).chain(day);
         rows.extend(blocks.filter(|b| within.contains(b)).map(|b| (e, b)));
     }
     rows.sort_unstable();

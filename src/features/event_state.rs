@@ -251,7 +251,7 @@ impl ActivityCursor {
             self.day.pop_front();
         }
         while let Some(&(old, u)) = self.week.front() {
-            if t - old < 7 * DAY_MS {
+            if t - old < WEEK_MS {
                 break;
             }
             self.week.pop_front();
