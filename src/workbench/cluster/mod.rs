@@ -5,9 +5,10 @@
 //! - `plan`: the mapping every part is read with, resolved once from the log's head;
 //! - `users`, by user over the whole log: what is known of each user's label, the event
 //!   types' counts (summed by the cluster: the account features' per-type columns), and the
-//!   rows the window's features read (the window and its look-back: all the family stages get);
-//! - `sharing`, by an entity's value over the whole log: the most other users each account
-//!   met on one value (the cluster keeps the largest over the parts);
+//!   rows the window's features read (the window and its look-back: all the family stages get),
+//!   and one row of each (entity value, user) pair;
+//! - `sharing`, by an entity's value over those pairs' rows (its users, not its events): the
+//!   most other users each account met on one value (the cluster keeps the largest);
 //! - `blocks`, for the event type's family over any part of the rows the window reads, and for
 //!   a busy entity value's over parts of whole (value, user) pairs: the blocks of time each row
 //!   belongs to, and the part's share of the blocks' counts;
