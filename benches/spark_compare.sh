@@ -66,7 +66,9 @@ if [ -n "$cap" ]; then
   echo "vigil score under the same cap: exit $rc$([ $rc = 137 ] && echo ' (killed: out of memory)')"
 fi
 
-secs() { python3 -c 'import subprocess,sys,time; t=time.time(); subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True); print(f"{time.time()-t:.1f}")' "$@"; }
+# A command's wall time; what it printed goes to $dir/said.txt (spark-submit prints the job's own
+# lines there, its driver's standard error among them).
+secs() { python3 -c 'import subprocess,sys,time; t=time.time(); subprocess.run(sys.argv[2:],stdout=open(sys.argv[1],"w"),check=True); print(f"{time.time()-t:.1f}")' "$dir/said.txt" "$@"; }
 t_event=$(secs ./target/release/vigil score "$log" --model "$dir/model" --level event \
   --from "$first" --until "$last" --out "$dir/events.csv")
 t_user=$(secs ./target/release/vigil score "$log" --model "$dir/model" --level user \
@@ -78,6 +80,7 @@ t_spark=$(secs env PYSPARK_PYTHON="$python" VIGIL_SPARK_TIMES="$PWD/$dir/worker_
   --conf spark.ui.enabled=false --driver-memory "$driver_memory" spark/vigil_score.py \
   --vigil "$vigil" --partitions "$partitions" --block "$block" --busy-value "$busy" \
   --model "$dir/model" --log "$log" --from "$first" --until "$last" --out "$dir/out")
+grep '^vigil_score' "$dir/said.txt" || true
 "$python" spark/compare_scores.py "$dir/out" "$dir/events.csv" "$dir/accounts.csv"
 python3 - "$events" "$cores" "$t_event" "$t_user" "$t_spark" "$dir/worker_times.txt" <<'PY'
 import collections, sys
