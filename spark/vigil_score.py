@@ -493,6 +493,7 @@ def main(argv):
     features = None
     for i, fam in enumerate(families):
         entity = fam.split(":", 1)[1] if fam.startswith("entity:") else None
+        # What the family's block parts read (the user's family has none).
         narrow = narrow_rows(log_read, columns, mapping, entity) if plain_type else log_read
         counts_name = f"counts_{i}.csv"
         if fam == "user":

@@ -74,19 +74,8 @@ pub fn blocks_of_part(
             type_block_rows(log, labels, request.block_ms, &featured, within.clone())
         }
         EventFamily::Entity(name) => {
-            let entity = c.entities.iter().find(|e| &e.name == name).ok_or_else(|| {
-                WorkbenchError::Request(format!(
-                    "{}: the log has no entity '{name}'",
-                    request.source.part.display()
-                ))
-            })?;
-            entity_block_rows(
-                log,
-                labels,
-                request.block_ms,
-                &entity.column,
-                within.clone(),
-            )
+            let entity = request.source.entity(log, name)?;
+            entity_block_rows(log, labels, request.block_ms, entity, within.clone())
         }
         EventFamily::User => {
             return Err(WorkbenchError::Request(

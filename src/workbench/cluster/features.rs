@@ -38,15 +38,8 @@ pub fn family_features_of_part(
     progress: &dyn Progress,
 ) -> Result<usize> {
     let (part, _) = request.source.load(&[], Some(known), progress)?;
-    if !EventFamily::all_of(&part.log).contains(&request.family) {
-        return Err(WorkbenchError::Request(format!(
-            "{}: the log has no entity '{}'",
-            request.source.part.display(),
-            match &request.family {
-                EventFamily::Entity(name) => name.as_str(),
-                _ => "",
-            }
-        )));
+    if let EventFamily::Entity(name) = &request.family {
+        request.source.entity(&part.log, name)?;
     }
     let keep = in_window(&part.log, request.from_ms, request.until_ms);
     let table = match (&request.family, &request.block) {

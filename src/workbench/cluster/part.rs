@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::super::data::mapping_from;
 use super::super::error::{Result, WorkbenchError};
 use crate::features::{LabelledLog, UserKnowledge};
-use crate::log::{self, EventLog, LoadReport, Mapping, UserLabel};
+use crate::log::{self, CatColumn, EventLog, LoadReport, Mapping, UserLabel};
 use crate::progress::Progress;
 
 /// Where a part is and how to read it.
@@ -34,6 +34,21 @@ impl PartSource {
             part.labels.take_users_known(&part.log, known);
         }
         Ok((part, loaded.report))
+    }
+
+    /// The values of entity `name` in `log` (this part's), or an error naming the part.
+    pub fn entity<'a>(&self, log: &'a EventLog, name: &str) -> Result<&'a CatColumn> {
+        log.columns
+            .entities
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| &e.column)
+            .ok_or_else(|| {
+                WorkbenchError::Request(format!(
+                    "{}: the log has no entity '{name}'",
+                    self.part.display()
+                ))
+            })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::super::error::{Result, WorkbenchError};
+use super::super::error::Result;
 use super::exchange::{Sharing, TypeCount, write_rows};
 use super::part::PartSource;
 use crate::features::{lookback_ms, shared_users_of};
@@ -99,18 +99,8 @@ pub fn sharing_of_part(
 ) -> Result<Vec<Sharing>> {
     let (part, _) = source.load(&[], None, progress)?;
     let log = &part.log;
-    let column = log
-        .columns
-        .entities
-        .iter()
-        .find(|e| e.name == entity)
-        .ok_or_else(|| {
-            WorkbenchError::Request(format!(
-                "{}: the log has no entity '{entity}'",
-                source.part.display()
-            ))
-        })?;
-    let index = EntityUsers::new(&column.column, &log.columns.user);
+    let column = source.entity(log, entity)?;
+    let index = EntityUsers::new(column, &log.columns.user);
     let shared = shared_users_of(&index, log.user_count());
     let rows: Vec<Sharing> = log
         .users()
