@@ -418,6 +418,10 @@ pub struct TrainArgs {
     /// settings, no search).
     #[arg(long = "search", default_value_t = crate::detect::DEFAULT_SEARCH_BUDGET, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub search_budget: usize,
+    /// About how many events an event-level model learns from: every labelled fraud event,
+    /// and a seeded sample of the rest.
+    #[arg(long = "sample-events", default_value_t = crate::detect::MAX_EVENT_TRAIN_ROWS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::detect::MAX_EVENT_TRAIN_ROWS as u64))]
+    pub sample_events: usize,
     /// The model directory to write.
     #[arg(long)]
     pub out: PathBuf,

@@ -28,6 +28,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         epochs: args.epochs,
         seed: args.seed,
         search_budget: args.search_budget,
+        sample_events: args.sample_events,
         out: args.out.clone(),
     };
     let t = workbench::train(&source(&args.data), &request, &progress)?;

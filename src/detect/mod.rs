@@ -34,7 +34,7 @@ pub use calibrate::Calibration;
 pub use detector::{Detector, DetectorKind, Level, Scores, TrainOptions, TrainingCurve};
 pub use error::DetectError;
 pub use graded::Graded;
-pub use holdout::{MAX_EVENT_TRAIN_ROWS, event_sample};
+pub use holdout::{EventSample, MAX_EVENT_TRAIN_ROWS, event_sample, sample_key};
 pub use reasons::{Bound, FraudOf, Reason, Says, reasons_for};
 pub use registry::{new_detector, restore_detector};
 pub use risk::{Risk, Thresholds};

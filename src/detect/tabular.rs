@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calibrate::UNSUPERVISED_THRESHOLDS;
 use super::graded::Graded;
-use super::holdout::event_sample;
+use super::holdout::{event_sample, sample_key};
 use super::level_model::{LevelModel, Rows};
 use super::out_of_fold::{kept_or_folded, thresholds_out_of_fold, user_out_of_fold};
 use super::segment_distance::SegmentDistance;
@@ -36,7 +36,9 @@ pub(super) fn event_rows(data: &Dataset, options: &TrainOptions) -> (Vec<usize>,
     let rows: Vec<usize> = (0..featured.len())
         .filter(|&r| options.learns_from_event(data, featured[r]))
         .collect();
-    (event_sample(rows, |r| y[r].is_fraud(), options.seed), y)
+    let (log_rows, places) = (&data.log.columns.row, data.log.places_in_row());
+    let key = |r: usize| sample_key(options.seed, log_rows[featured[r]], places[featured[r]]);
+    (event_sample(rows, |r| y[r].is_fraud(), key), y)
 }
 
 #[derive(Serialize, Deserialize)]

@@ -342,6 +342,47 @@ impl EventLog {
             .append_from(&other.columns, &vec![true; other.len()], row_offset);
     }
 
+    /// Each event's place among the events read from its data row (a row can hold several:
+    /// `extra_events`), in log order: with the row, what names an event in any part of it.
+    pub fn places_in_row(&self) -> Vec<u32> {
+        let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+        self.columns
+            .row
+            .iter()
+            .map(|&row| {
+                let n = seen.entry(row).or_insert(0);
+                *n += 1;
+                *n - 1
+            })
+            .collect()
+    }
+
+    /// This log with its users numbered in the order of `names`, which may name users
+    /// without events here (a sample's log that must number accounts as the whole log did);
+    /// `Err` with the first user of an event that `names` leaves out, or a name given twice.
+    pub fn with_users_in_order(mut self, names: &[String]) -> Result<EventLog, String> {
+        let mut dict = Dict::default();
+        for (i, name) in names.iter().enumerate() {
+            if dict.intern(name) as usize != i {
+                return Err(format!("user '{name}' is named twice"));
+            }
+        }
+        let old = &self.columns.user.dict;
+        let mut codes = Vec::with_capacity(self.columns.user.codes.len());
+        for &c in &self.columns.user.codes {
+            codes.push(match c {
+                NULL_CODE => NULL_CODE,
+                c => {
+                    let name = old.get(c);
+                    dict.lookup(name)
+                        .ok_or_else(|| format!("user '{name}' has events but is not named"))?
+                }
+            });
+        }
+        self.columns.user = CatColumn { codes, dict };
+        Ok(self)
+    }
+
     /// Earliest and latest event time in ms, or `None` for an empty log.
     pub fn time_range_ms(&self) -> Option<(i64, i64)> {
         let ts = &self.columns.ts_ms;
@@ -352,6 +393,30 @@ impl EventLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn users_renumber_in_the_order_given_with_users_without_events() {
+        let mut log = EventLog::default();
+        for (user, ts) in [("b", 1), ("a", 2), ("b", 3)] {
+            log.columns.row.push(ts as u64);
+            log.columns.ts_ms.push(ts);
+            let code = log.columns.user.code_of(user);
+            log.columns.user.codes.push(code);
+        }
+        let names: Vec<String> = ["a", "quiet", "b"].map(String::from).to_vec();
+        let renumbered = log.clone().with_users_in_order(&names).unwrap();
+        assert_eq!(renumbered.user_count(), 3);
+        assert_eq!(renumbered.columns.user.codes, vec![2, 0, 2]);
+        assert_eq!(renumbered.user_name(UserCode::from_index(1)), "quiet");
+        let err = log.clone().with_users_in_order(&names[..2]).unwrap_err();
+        assert!(err.contains("'b' has events"), "{err}");
+        let twice: Vec<String> = ["a", "a", "b"].map(String::from).to_vec();
+        assert!(
+            log.with_users_in_order(&twice)
+                .unwrap_err()
+                .contains("twice")
+        );
+    }
 
     #[test]
     fn dict_interns_once_in_order() {
