@@ -3,6 +3,8 @@
     spark-submit spark/vigil_score.py --model DIR --log PATH [--map M] [--labels L.csv]
         [--label-delay 7d] [--from T] [--until T] --out DIR [--vigil PATH] [--partitions N]
         [--lang en|zh-CN]
+    spark-submit spark/vigil_score.py --train-out DIR --log PATH --until T [--map M]
+        [--labels L.csv] [--label-delay 7d] [--sample-events N] [--seed S] ...
 
 Spark reads the log (CSV with a header, or Parquet; any path Spark reads) and does the shuffles;
 `vigil worker` computes everything on each partition, so features, scores and reasons are those
@@ -23,6 +25,14 @@ The output is `OUT/events` (Parquet, `row,user,ts,score,reasons`, partitioned by
 `OUT/accounts` (Parquet, `user,score,risk,reasons`: the accounts active in the window), and
 `OUT/queue.csv`: the flagged accounts' events in the window, in the log's own columns, which
 `vigil` opens in the window like any other log. `row` is the event's 0-based data row in the log.
+
+With `--train-out DIR` instead of `--model`, the job featurises the log as `vigil train --until
+T` reads it (the events before T, the labels known then) and collects a training set into DIR
+on the driver: every labelled fraud event and a weighted sample of the rest (about
+`--sample-events` in all, each kept by a key of its row, so the parts draw what one machine
+would), every account's features, and what is known of its label. `vigil train DIR` learns from
+it the model `vigil train LOG --until T` would. Stage 1 reads each user's history before T,
+stages 2 and 3 the rows before T, and stage 4 gives the sample and the accounts.
 
 Before any partition runs, the driver runs every stage on the log's first rows: a log that does
 not match the model (missing columns, another mapping) fails there with vigil's own message.
@@ -63,14 +73,17 @@ KNOWN = ["__vigil_label", "__vigil_known_at", "__vigil_clear_at"]
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True, help="a model directory written by `vigil train`")
+    task = p.add_mutually_exclusive_group(required=True)
+    task.add_argument("--model", help="a model directory written by `vigil train`")
+    task.add_argument("--train-out", help="collect a training set here (on the driver) instead "
+                      "of scoring: `vigil train DIR` learns from it; needs --until")
     p.add_argument("--log", required=True, help="the log: CSV with a header, or Parquet")
     p.add_argument("--map", help="a TOML mapping file naming which column plays which role")
     p.add_argument("--labels", help="labels CSV `user,label[,ts]`")
     p.add_argument("--label-delay", default="7d")
     p.add_argument("--from", dest="from_", help="score events from this time on")
     p.add_argument("--until", help="score events before this time")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", help="where the scores go (with --model)")
     p.add_argument("--vigil", default=shutil.which("vigil") or "vigil",
                    help="the vigil binary (shipped to the executors)")
     p.add_argument("--partitions", type=int, default=0,
@@ -83,7 +96,15 @@ def parse_args(argv):
                    help="an entity value with more rows read than this goes by block of time")
     p.add_argument("--features-out",
                    help="also write the window's event features here (Parquet, by `row`)")
-    return p.parse_args(argv)
+    p.add_argument("--sample-events", type=int, default=100_000,
+                   help="with --train-out: about how many events the sample holds")
+    p.add_argument("--seed", type=int, default=7, help="with --train-out: the sample's seed")
+    args = p.parse_args(argv)
+    if args.model and not args.out:
+        p.error("--model needs --out")
+    if args.train_out and (not args.until or args.from_):
+        p.error("--train-out needs --until (the cut-off) and takes no --from")
+    return args
 
 
 class Worker:
@@ -92,7 +113,11 @@ class Worker:
     def __init__(self, args, columns, user_col, mapping_name, sequences):
         self.vigil_name = os.path.basename(args.vigil)
         self.mapping_name = mapping_name
-        self.model_name = os.path.basename(os.path.normpath(args.model))
+        self.model_name = args.model and os.path.basename(os.path.normpath(args.model))
+        # A training set's stages read each user as of the cut-off (`vigil train --until`).
+        self.as_of = ["--as-of-until", "--targets-out"] if args.train_out else []
+        # ... and every label as it was known then.
+        self.known_before = ["--known-before", args.until] if args.train_out else []
         self.columns = columns
         self.user = user_col
         self.label_delay = args.label_delay
@@ -105,6 +130,7 @@ class Worker:
         # account scores as its riskiest event (as `vigil score --level user` reads it).
         self.featured = [] if sequences else self.window
         self.lang = args.lang
+        self.sample_events, self.seed = args.sample_events, args.seed
 
     def vigil(self):
         path = SparkFiles.get(self.vigil_name)
@@ -141,7 +167,7 @@ class Worker:
 
     def part_args(self, path):
         return [path, "--map", SparkFiles.get(self.mapping_name),
-                "--label-delay", self.label_delay]
+                "--label-delay", self.label_delay, *self.known_before]
 
     def users_file(self, table, folder):
         """What is known of the partition's users, from the columns the job joined to them."""
@@ -203,19 +229,20 @@ USERS_SCHEMA = T.StructType([
     T.StructField("kind", T.StringType()), T.StructField("user", T.StringType()),
     T.StructField("label", T.StringType()), T.StructField("known_at", T.LongType()),
     T.StructField("clear_at", T.LongType()), T.StructField("event", T.StringType()),
-    T.StructField("events", T.LongType()), T.StructField("text", T.StringType())])
+    T.StructField("events", T.LongType()), T.StructField("text", T.StringType()),
+    T.StructField("positive", T.LongType()), T.StructField("other", T.LongType())])
 
 
 def users_stage(worker, labels_name):
     @on_parts
     def run(table, d):
         part, rows = worker.write_part(table, d)
-        users, types, rejects, needed, pairs = (
+        users, types, rejects, needed, pairs, targets = (
             os.path.join(d, n) for n in
-            ("users.csv", "types.csv", "rejects.json", "rows.csv", "pairs.csv"))
+            ("users.csv", "types.csv", "rejects.json", "rows.csv", "pairs.csv", "targets.csv"))
         args = ["users", *worker.part_args(part), "--users-out", users, "--types-out", types,
                 "--rejects-out", rejects, *worker.featured, "--rows-out", needed,
-                "--pairs-out", pairs]
+                "--pairs-out", pairs, *worker.as_of, *([targets] if worker.as_of else [])]
         if labels_name:
             args += ["--labels", SparkFiles.get(labels_name)]
         worker.run(*args)
@@ -229,7 +256,12 @@ def users_stage(worker, labels_name):
             said = [f"{r['reason']}: {r['count']} rows, e.g. "
                     + ", ".join(f"row {rows[i]} ({v})" for i, v in zip(r["rows"], r["values"]))
                     for r in json.load(f)]
-        return [
+        counted = []
+        if worker.as_of:
+            c = read_csv(targets, {"positive": pa.int64(), "other": pa.int64()})
+            counted = [of_kind(USERS_SCHEMA, "targets", c.num_rows, positive=c["positive"],
+                               other=c["other"])]
+        return counted + [
             of_kind(USERS_SCHEMA, "user", u.num_rows, user=u["user"], label=u["label"],
                     known_at=u["known_at_ms"], clear_at=u["clear_at_ms"]),
             of_kind(USERS_SCHEMA, "type", t.num_rows, event=t["event"], events=t["events"]),
@@ -348,24 +380,38 @@ def in_blocks(worker, rows, family, block_length, by, work, name):
         F.col("row").alias(ROW), F.col("block").alias(BLOCK)), ROW)
 
 
+def part_and_features(worker, table, d, feature_columns, by_log_rows=False):
+    """A by-user partition of log rows and feature rows (`KIND`): the log's rows as a part, what
+    is known of its users, and the features as Parquet keyed by the part's rows (or, with
+    `by_log_rows`, by the log's, which the part then carries: `--rows`). Returns the worker's
+    part arguments, the part's rows in the log, and the two files."""
+    kinds = table.column(KIND).to_pylist()
+    log = table.filter(pa.array([k == "log" for k in kinds]))
+    feats = table.filter(pa.array([k == "features" for k in kinds]))
+    part, rows = worker.write_part(log, d)
+    users = worker.users_file(log, d)
+    f = feats.select(["row", "place"] + feature_columns)
+    f = f.rename_columns(["row", "place"] + [c[len(FEATURE):] for c in feature_columns])
+    args = worker.part_args(part)
+    if by_log_rows:
+        rows_csv = os.path.join(d, "rows.csv")
+        write_csv(rows_csv, ["row"], ([r] for r in rows))
+        args += ["--rows", rows_csv]
+        keyed = f["row"].cast(pa.float64())
+    else:
+        local = {r: i for i, r in enumerate(rows)}
+        keyed = pa.array([local[r] for r in f["row"].to_pylist()], pa.float64())
+    fpath = os.path.join(d, "features.parquet")
+    pq.write_table(f.set_column(0, "row", keyed), fpath)
+    return args, rows, users, fpath
+
+
 def score_stage(worker, feature_columns, types_name):
     @on_parts
     def run(table, d):
-        kinds = table.column(KIND).to_pylist()
-        log = table.filter(pa.array([k == "log" for k in kinds]))
-        feats = table.filter(pa.array([k == "features" for k in kinds]))
-        part, rows = worker.write_part(log, d)
-        users = worker.users_file(log, d)
-        # The features keyed by the part's rows, named as vigil names them.
-        local = {r: i for i, r in enumerate(rows)}
-        f = feats.select(["row", "place"] + feature_columns)
-        f = f.rename_columns(["row", "place"] + [c[len(FEATURE):] for c in feature_columns])
-        f = f.set_column(0, "row", pa.array([local[r] for r in f["row"].to_pylist()],
-                                            pa.float64()))
-        fpath = os.path.join(d, "features.parquet")
-        pq.write_table(f, fpath)
+        part, rows, users, fpath = part_and_features(worker, table, d, feature_columns)
         events, accounts = os.path.join(d, "events.csv"), os.path.join(d, "accounts.csv")
-        worker.run("score", *worker.part_args(part), "--users", users,
+        worker.run("score", *part, "--users", users,
                    "--model", SparkFiles.get(worker.model_name), "--features", fpath,
                    "--type-counts", SparkFiles.get(types_name), *worker.window,
                    "--lang", worker.lang, "--events-out", events, "--accounts-out", accounts)
@@ -379,6 +425,38 @@ def score_stage(worker, feature_columns, types_name):
                     user=ev["user"], ts=ev["ts"], score=ev["score"], reasons=ev["reasons"]),
             of_kind(SCORE_SCHEMA, "account", ac.num_rows, user=ac["user"], score=ac["score"],
                     risk=ac["risk"], reasons=ac["reasons"]),
+        ]
+    return run
+
+
+def collect_schema(account_columns):
+    """The `collect` stage's output: sampled events (`row`, `place`), and accounts (`user`,
+    `first_row`, their features)."""
+    return T.StructType(
+        [T.StructField("kind", T.StringType()), T.StructField("row", T.LongType()),
+         T.StructField("place", T.IntegerType()), T.StructField("user", T.StringType()),
+         T.StructField("first_row", T.DoubleType())]
+        + [T.StructField(FEATURE + c, T.FloatType()) for c in account_columns])
+
+
+def collect_stage(worker, feature_columns, schema):
+    @on_parts
+    def run(table, d):
+        part, _, users, fpath = part_and_features(worker, table, d, feature_columns, True)
+        events, accounts = os.path.join(d, "sampled.csv"), os.path.join(d, "accounts.parquet")
+        worker.run("collect", *part, "--users", users, "--features", fpath,
+                   "--type-counts", SparkFiles.get("types.csv"), *worker.window,
+                   "--targets", SparkFiles.get("targets.csv"),
+                   "--sample-events", str(worker.sample_events), "--seed", str(worker.seed),
+                   "--events-out", events, "--accounts-out", accounts)
+        ev = read_csv(events, {"row": pa.int64(), "place": pa.int32()})
+        ac = pq.read_table(accounts)
+        features = {f.name: ac[f.name[len(FEATURE):]].cast(pa.float32())
+                    for f in schema.fields if f.name.startswith(FEATURE)}
+        return [
+            of_kind(schema, "event", ev.num_rows, row=ev["row"], place=ev["place"]),
+            of_kind(schema, "account", ac.num_rows, user=ac["user"].cast(pa.string()),
+                    first_row=ac["first_row"].cast(pa.float64()), **features),
         ]
     return run
 
@@ -447,9 +525,11 @@ def main(argv):
     for f in (args.vigil, resolved, args.labels):
         if f:
             sc.addFile(f)
-    sc.addFile(os.path.abspath(args.model), recursive=True)
-    with open(os.path.join(args.model, "meta.json"), encoding="utf-8") as f:
-        sequences = json.load(f).get("detector") in ("gru", "cnn_gru")
+    sequences = False
+    if args.model:
+        sc.addFile(os.path.abspath(args.model), recursive=True)
+        with open(os.path.join(args.model, "meta.json"), encoding="utf-8") as f:
+            sequences = json.load(f).get("detector") in ("gru", "cnn_gru")
     worker = Worker(args, columns, user_col, os.path.basename(resolved), sequences)
 
     # The whole pipeline on the head first: a model that does not fit the log stops here.
@@ -466,6 +546,15 @@ def main(argv):
     types_csv = os.path.join(work, "types.csv")
     write_csv(types_csv, ["event", "events"], ([r.event, r.events] for r in types))
     sc.addFile(types_csv)
+    if args.train_out:
+        # The whole log's events by training target: the sample every part draws by.
+        counted = (users_out.filter(F.col("kind") == "targets")
+                   .agg(F.sum("positive").alias("positive"), F.sum("other").alias("other"))
+                   .collect()[0])
+        targets = [int(counted.positive or 0), int(counted.other or 0)]
+        write_csv(os.path.join(work, "targets.csv"), ["positive", "other"], [targets])
+        sc.addFile(os.path.join(work, "targets.csv"))
+        schemas["collect"] = collect_preflight(args, worker, head_csv, resolved, work)
     known = users_out.filter(F.col("kind") == "user").select(
         F.col("user").alias(user_col), F.col("label").alias(KNOWN[0]),
         F.col("known_at").alias(KNOWN[1]), F.col("clear_at").alias(KNOWN[2]))
@@ -534,19 +623,39 @@ def main(argv):
         features = features.join(table.withColumnRenamed("user", "__user"), "__user", "left")
         feature_columns.append(f"{FEATURE}shared:{e}")
 
-    # 4. By user: the log's rows and the window's features together, scored.
-    wide = log_known.withColumn(KIND, F.lit("log"))
+    # 4. By user: the log's rows and the window's features together: scored, or a training
+    # set's sample and accounts.
+    if args.train_out:
+        both = with_features(log_read, features, feature_columns, user_col)
+        collect_training_set(args, worker, both.repartition(n, user_col), schemas["collect"],
+                             feature_columns, (log, columns, features, users_out),
+                             (targets, work))
+    else:
+        both = with_features(log_known, features, feature_columns, user_col)
+        score_window(args, worker, both.repartition(n, user_col), feature_columns, log,
+                     columns)
+    shutil.rmtree(work, ignore_errors=True)
+    spark.stop()
+
+
+def with_features(log_rows, features, feature_columns, user_col):
+    """`log_rows` (`KIND` log) and `features` (`KIND` features, with each event's user) in one
+    frame, so a repartition by user gives a worker both."""
+    wide = log_rows.withColumn(KIND, F.lit("log"))
     for c in ["row", "place"] + feature_columns:
         wide = wide.withColumn(c, F.lit(None).cast(features.schema[c].dataType))
     feats = features.withColumn(KIND, F.lit("features"))
-    for c, t in log_known.dtypes:
+    for c, t in log_rows.dtypes:
         if c == user_col:
             continue
         feats = feats.withColumn(c, F.lit(None).cast(t))
     feats = feats.withColumn(user_col, F.col("__user")).drop("__user")
-    both = wide.unionByName(feats.select(wide.columns))
-    scored = (both.repartition(n, user_col)
-              .mapInArrow(score_stage(worker, feature_columns, "types.csv"), SCORE_SCHEMA)
+    return wide.unionByName(feats.select(wide.columns))
+
+
+def score_window(args, worker, both, feature_columns, log, columns):
+    """Scores the window by user and writes the events, the accounts and the queue slice."""
+    scored = (both.mapInArrow(score_stage(worker, feature_columns, "types.csv"), SCORE_SCHEMA)
               .cache())
     events = (scored.filter(F.col("kind") == "event")
               .select("row", "user", "ts", "score", "reasons")
@@ -565,8 +674,49 @@ def main(argv):
                     os.path.join(args.out, "queue.csv"))
     print(f"vigil_score: {events.count()} events and {accounts.count()} accounts scored; "
           f"{len(queue)} events of flagged accounts in {os.path.join(args.out, 'queue.csv')}")
-    shutil.rmtree(work, ignore_errors=True)
-    spark.stop()
+
+
+def collect_training_set(args, worker, both, schema, feature_columns, read, drawn):
+    """The sample and the accounts by user, collected on the driver into `args.train_out` as
+    the training set `vigil train DIR` reads (`workbench::cluster::training_set`)."""
+    log, columns, features, users_out = read
+    (positive, other), work = drawn
+    collected = both.mapInArrow(collect_stage(worker, feature_columns, schema), schema).cache()
+    out = args.train_out
+    os.makedirs(out, exist_ok=True)
+    sampled = collected.filter(F.col("kind") == "event").select("row", "place")
+    # The sampled events' rows in the log's own columns, in its order, and their rows in it.
+    events = (log.join(sampled.select(F.col("row").alias(ROW)).distinct(), ROW, "left_semi")
+              .orderBy(ROW).select(columns + [ROW]).toPandas())
+    pacsv.write_csv(pa.Table.from_pandas(events[columns], preserve_index=False),
+                    os.path.join(out, "events.csv"))
+    write_csv(os.path.join(out, "rows.csv"), ["row"], ([int(r)] for r in events[ROW]))
+    # Their event features (each account's sharing among them), by row and place.
+    feats = (features.join(sampled, ["row", "place"], "left_semi")
+             .select("row", "place", *[F.col(f"`{c}`").alias(c[len(FEATURE):])
+                                       for c in feature_columns]))
+    pq.write_table(feats.toArrow(), os.path.join(out, "features.parquet"))
+    # Every account's features, in the order accounts first appear in the log.
+    account_columns = [f.name for f in schema.fields if f.name.startswith(FEATURE)]
+    accounts = (collected.filter(F.col("kind") == "account").orderBy("first_row")
+                .select("user", "first_row",
+                        *[F.col(f"`{c}`").alias(c[len(FEATURE):]) for c in account_columns]))
+    pq.write_table(accounts.toArrow(), os.path.join(out, "accounts.parquet"))
+    known = users_out.filter(F.col("kind") == "user").select(
+        "user", F.col("label"), F.col("known_at").alias("known_at_ms"),
+        F.col("clear_at").alias("clear_at_ms")).toPandas()
+    pacsv.write_csv(pa.Table.from_pandas(known, preserve_index=False),
+                    os.path.join(out, "users.csv"))
+    shutil.copy(os.path.join(work, "types.csv"), os.path.join(out, "types.csv"))
+    shutil.copy(os.path.join(work, "resolved.toml"), os.path.join(out, "mapping.toml"))
+    meta = {"format": 1, "until": args.until, "label_delay": args.label_delay,
+            "seed": args.seed,
+            "sample": {"positive": positive, "other": other, "cap": args.sample_events}}
+    with open(os.path.join(out, "training.json"), "w", encoding="utf-8") as f:
+        json.dump(meta, f, indent=2)
+    print(f"vigil_score: a training set of {len(events)} sampled rows "
+          f"({positive} fraud events and {other} others before {args.until}) and "
+          f"{accounts.count()} accounts in {out}")
 
 
 def narrow_rows(rows, columns, mapping, entity):
@@ -582,12 +732,15 @@ def preflight(args, worker, head_csv, resolved, families, work):
     """Runs every stage on the head: errors surface before the cluster works, and each
     family's output columns become its stage's schema."""
     base = [args.vigil, "worker"]
-    part = [head_csv, "--map", resolved, "--label-delay", args.label_delay]
+    part = [head_csv, "--map", resolved, "--label-delay", args.label_delay, *worker.known_before]
     users, types = os.path.join(work, "h_users.csv"), os.path.join(work, "h_types.csv")
+    targets = os.path.join(work, "h_targets.csv")
     cmd = base + ["users", *part, "--users-out", users, "--types-out", types,
                   "--rejects-out", os.path.join(work, "h_rejects.json"),
                   "--rows-out", os.path.join(work, "h_rows.csv"),
                   "--pairs-out", os.path.join(work, "h_pairs.csv")]
+    if args.train_out:
+        cmd += [*worker.window, "--as-of-until", "--targets-out", targets]
     if args.labels:
         cmd += ["--labels", args.labels]
     run_locally(cmd, work)
@@ -605,11 +758,36 @@ def preflight(args, worker, head_csv, resolved, families, work):
         joined = joined.join(t, ["row", "place"], join_type="full outer")
     fpath = os.path.join(work, "h_features.parquet")
     pq.write_table(joined, fpath)
-    run_locally(base + ["score", *part, "--users", users, "--model", args.model,
-                        "--features", fpath, "--type-counts", types,
-                        "--events-out", os.path.join(work, "h_events.csv"),
-                        "--accounts-out", os.path.join(work, "h_accounts.csv")], work)
+    if not args.train_out:
+        run_locally(base + ["score", *part, "--users", users, "--model", args.model,
+                            "--features", fpath, "--type-counts", types,
+                            "--events-out", os.path.join(work, "h_events.csv"),
+                            "--accounts-out", os.path.join(work, "h_accounts.csv")], work)
     return schemas
+
+
+def collect_preflight(args, worker, head_csv, resolved, work):
+    """The `collect` stage on the head (after `preflight`), with the whole log's event type
+    counts, which set the accounts' per-type columns: its output columns become the stage's
+    schema."""
+    # The head is the log's first rows: its rows are the log's.
+    rows = os.path.join(work, "h_rows_all.csv")
+    write_csv(rows, ["row"], ([r] for r in range(count_rows(head_csv))))
+    accounts = os.path.join(work, "h_accounts.parquet")
+    run_locally([args.vigil, "worker", "collect", head_csv, "--map", resolved,
+                 "--label-delay", args.label_delay, *worker.known_before, "--rows", rows,
+                 "--users", os.path.join(work, "h_users.csv"),
+                 "--features", os.path.join(work, "h_features.parquet"),
+                 "--type-counts", os.path.join(work, "types.csv"), *worker.window,
+                 "--targets", os.path.join(work, "h_targets.csv"),
+                 "--events-out", os.path.join(work, "h_sampled.csv"),
+                 "--accounts-out", accounts], work)
+    return collect_schema(pq.read_table(accounts).column_names[2:])
+
+
+def count_rows(path):
+    """How many data rows a CSV the job wrote has."""
+    return pacsv.read_csv(path).num_rows
 
 
 if __name__ == "__main__":

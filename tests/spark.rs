@@ -245,3 +245,103 @@ fn a_sequence_model_scores_on_the_cluster_as_vigil_score_does() {
     let (log, model) = shop_and_model(dir.path(), "shop.csv", &gru);
     scored_both_ways(&python, dir.path(), (&log, &model), &[]);
 }
+
+/// Every event and account of `vigil score --level LEVEL` over the scored week, by `model`:
+/// `(key, score, reasons)` rows.
+fn scored_rows(dir: &Path, log: &Path, model: &Path, level: &str) -> Vec<(String, f64, String)> {
+    let out = dir.join(format!(
+        "{}_{level}.csv",
+        model.file_name().unwrap().to_string_lossy()
+    ));
+    let mut args = vec!["score", s(log), "--model", s(model), "--level", level];
+    args.extend(WINDOW);
+    args.extend(["--out", s(&out)]);
+    let done = vigil(&args);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (score, reasons) = (column("score"), column("reasons"));
+    let key = header
+        .iter()
+        .position(|h| h == "row")
+        .unwrap_or(column("user"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[key].to_string(),
+                r[score].parse().unwrap(),
+                r[reasons].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_cluster_collects_the_training_set_vigil_train_learns_from() {
+    let Some(python) = spark_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A sample of about 4,000 of the 30,000 or so events before the cut-off: the others are
+    // sampled, every fraud event kept.
+    let sample = ["--sample-events", "4000"];
+    let (log, local) = shop_and_model(dir.path(), "shop.csv", &[ENSEMBLE, &sample].concat());
+    let set = dir.path().join("training");
+    let mut args = vec![
+        "--train-out",
+        s(&set),
+        "--log",
+        s(&log),
+        "--until",
+        "2026-11-22",
+    ];
+    args.extend(sample);
+    let done = spark_score(&python, &args);
+    let said = job_said(&done);
+    assert!(done.status.success(), "{said}");
+    let counts: Vec<u64> = said
+        .split("a training set of ")
+        .nth(1)
+        .unwrap_or_default()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(3)
+        .collect();
+    let [rows, fraud, others] = counts[..] else {
+        panic!("{said}");
+    };
+    assert!(
+        fraud > 0 && others > 20_000 && (3_000..5_000).contains(&rows),
+        "{said}"
+    );
+
+    let cluster = dir.path().join("cluster");
+    let mut args = vec!["train", s(&set), "--out", s(&cluster)];
+    args.extend(ENSEMBLE);
+    let trained = vigil(&args);
+    assert!(trained.status.success(), "{}", stderr(&trained));
+    // Both models learnt from the same events and accounts with the same features: they score
+    // the week alike.
+    for level in ["event", "user"] {
+        let (a, b) = (
+            scored_rows(dir.path(), &log, &local, level),
+            scored_rows(dir.path(), &log, &cluster, level),
+        );
+        assert_eq!(a.len(), b.len(), "{level}");
+        assert!(a.len() > 150, "{level}: {}", a.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.0, y.0, "{level}");
+            assert!(
+                (x.1 - y.1).abs() <= 1e-6,
+                "{level} {}: {} vs {}",
+                x.0,
+                x.1,
+                y.1
+            );
+            assert_eq!(x.2, y.2, "{level} {}", x.0);
+        }
+    }
+}

@@ -208,3 +208,79 @@ fn a_worker_says_what_it_expected() {
         assert!(text.lines().count() > 1, "{family}: {text}");
     }
 }
+
+/// `vigil train` on a training set the cluster collected (a folder with `training.json`): the
+/// options the job decided are refused, as is a sequence model; a damaged set is named. And
+/// the stage that collects it refuses a part without the log's rows.
+#[test]
+fn a_training_set_says_what_is_wrong_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    let meta = r#"{"format":1,"until":"2026-11-22","label_delay":"7d","seed":7,
+        "sample":{"positive":1,"other":9,"cap":100000}}"#;
+    write(&set, "training.json", meta.as_bytes());
+    let model = dir.path().join("model");
+    let train = |extra: &[&str]| {
+        let mut args = vec!["train", s(&set), "--out", s(&model)];
+        args.extend(extra);
+        let out = vigil(&args);
+        assert!(!out.status.success(), "{extra:?} fails");
+        stderr(&out)
+    };
+    let said = train(&["--until", "2026-11-01"]);
+    assert!(said.contains("--until does not apply"), "{said}");
+    let said = train(&["--sample-events", "500"]);
+    assert!(said.contains("--sample-events does not apply"), "{said}");
+    let said = train(&["--detector", "gru"]);
+    assert!(said.contains("train it on the log itself"), "{said}");
+    let said = train(&[]);
+    assert!(said.contains("accounts.parquet"), "no accounts: {said}");
+    write(
+        &set,
+        "training.json",
+        meta.replace("\"format\":1", "\"format\":2").as_bytes(),
+    );
+    let said = train(&[]);
+    assert!(
+        said.contains("training.json") && said.contains("format 2"),
+        "{said}"
+    );
+    write(&set, "training.json", br#"{"format":1}"#);
+    let said = train(&[]);
+    assert!(
+        said.contains("training.json") && said.contains("missing field"),
+        "{said}"
+    );
+    assert!(!model.exists(), "no model is written");
+
+    let (part, map) = part(dir.path());
+    let users = write(
+        dir.path(),
+        "users.csv",
+        b"user,label,known_at_ms,clear_at_ms\nu1,legit,1,2\n",
+    );
+    let out = vigil(&[
+        "worker",
+        "collect",
+        s(&part),
+        "--map",
+        s(&map),
+        "--users",
+        s(&users),
+        "--features",
+        s(&dir.path().join("f.parquet")),
+        "--type-counts",
+        s(&dir.path().join("t.csv")),
+        "--until",
+        "2026-11-22",
+        "--targets",
+        s(&dir.path().join("targets.csv")),
+        "--events-out",
+        s(&dir.path().join("e.csv")),
+        "--accounts-out",
+        s(&dir.path().join("a.parquet")),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--rows"), "{}", stderr(&out));
+}

@@ -11,9 +11,9 @@ use crate::log::{parse_duration_ms, parse_instant};
 use crate::progress::NoProgress;
 use crate::words::{Language, Say};
 use crate::workbench::cluster::{
-    BlocksRequest, FeaturesRequest, InBlock, PartSource, ScorePartRequest, UsersRequest,
-    blocks_of_part, family_features_of_part, read_users_known, resolve_mapping, score_part,
-    sharing_of_part, users_of_part,
+    BlocksRequest, CollectRequest, FeaturesRequest, InBlock, PartSource, ScorePartRequest,
+    UsersRequest, blocks_of_part, collect_part, family_features_of_part, read_users_known,
+    resolve_mapping, score_part, sharing_of_part, users_of_part,
 };
 use crate::workbench::defaults;
 
@@ -50,6 +50,13 @@ pub enum WorkerCommand {
         /// `entity,row`: one row of each (value, user) pair of each entity (`sharing` reads).
         #[arg(long, value_name = "PAIRS.csv")]
         pairs_out: PathBuf,
+        /// Read the part as `vigil train --until` reads a log: the events before --until, with
+        /// the labels known then (a training set's first stage).
+        #[arg(long = "as-of-until", requires = "until_ms")]
+        as_of_until: bool,
+        /// `positive,other`: the part's events by training target (fraud, and the rest).
+        #[arg(long, value_name = "TARGETS.csv")]
+        targets_out: Option<PathBuf>,
     },
     /// Over whole values of an entity (all its events, or one of each of its users'): each
     /// account's `shared:<entity>` value.
@@ -126,6 +133,33 @@ pub enum WorkerCommand {
         #[arg(long, value_name = "ACCOUNTS.csv")]
         accounts_out: PathBuf,
     },
+    /// Over whole users as of --until, with every event's features: the part's share of a
+    /// training set (its sampled events, every account's features).
+    Collect {
+        #[command(flatten)]
+        part: PartArgs,
+        #[command(flatten)]
+        known: KnownArgs,
+        #[arg(long, value_name = "FEATURES.parquet")]
+        features: PathBuf,
+        /// `event,events`: each event type's count before --until, over the whole log.
+        #[arg(long, value_name = "TYPES.csv")]
+        type_counts: PathBuf,
+        #[arg(long = "until", value_parser = parse_instant)]
+        until_ms: i64,
+        /// `positive,other`: the whole log's events by training target (`users`, summed).
+        #[arg(long, value_name = "TARGETS.csv")]
+        targets: PathBuf,
+        /// About how many events the sample holds.
+        #[arg(long = "sample-events", default_value_t = crate::detect::MAX_EVENT_TRAIN_ROWS)]
+        sample_events: usize,
+        #[arg(long, default_value_t = defaults::SEED)]
+        seed: u64,
+        #[arg(long, value_name = "EVENTS.csv")]
+        events_out: PathBuf,
+        #[arg(long, value_name = "ACCOUNTS.parquet")]
+        accounts_out: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +171,12 @@ pub struct PartArgs {
     map: PathBuf,
     #[arg(long = "label-delay", default_value = defaults::LABEL_DELAY, value_parser = parse_duration_ms)]
     label_delay_ms: i64,
+    /// `row`: the log's data row of each of the part's, in order (else the part's own).
+    #[arg(long = "rows", value_name = "ROWS.csv")]
+    rows: Option<PathBuf>,
+    /// Read the labels as known before this time (a training set's cut-off).
+    #[arg(long = "known-before", value_parser = parse_instant)]
+    known_before_ms: Option<i64>,
 }
 
 impl PartArgs {
@@ -145,6 +185,8 @@ impl PartArgs {
             part: self.part.clone(),
             map: self.map.clone(),
             label_delay_ms: self.label_delay_ms,
+            rows: self.rows.clone(),
+            known_before_ms: self.known_before_ms,
         }
     }
 }
@@ -199,9 +241,13 @@ pub fn run(command: WorkerCommand) -> Result<()> {
             window,
             rows_out,
             pairs_out,
+            as_of_until,
+            targets_out,
         } => {
             let (from_ms, until_ms) = window.bounds();
             let request = UsersRequest {
+                as_of_until,
+                targets_out: targets_out.as_deref(),
                 source: part.source(),
                 labels: labels.as_deref(),
                 from_ms,
@@ -294,6 +340,31 @@ pub fn run(command: WorkerCommand) -> Result<()> {
                 accounts_out,
             };
             score_part(&request, &read_users_known(&known.users)?, &progress)?;
+        }
+        WorkerCommand::Collect {
+            part,
+            known,
+            features,
+            type_counts,
+            until_ms,
+            targets,
+            sample_events,
+            seed,
+            events_out,
+            accounts_out,
+        } => {
+            let request = CollectRequest {
+                source: part.source(),
+                features,
+                type_counts,
+                until_ms,
+                targets,
+                sample_events,
+                seed,
+                events_out,
+                accounts_out,
+            };
+            collect_part(&request, &read_users_known(&known.users)?, &progress)?;
         }
     }
     say_peak_memory();

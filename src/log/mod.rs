@@ -39,7 +39,7 @@ pub(crate) use label::labels_of;
 pub use labels::{UserLabel, read_labels};
 pub use links::EntityUsers;
 pub use mapping::{ExtraEvent, LABEL_NAMES, LabelLevel, Mapping, USER_NAMES};
-pub use parquet::{ColumnData, read_number_columns, write_table as write_parquet};
+pub use parquet::{ColumnData, read_named_rows, read_number_columns, write_table as write_parquet};
 pub use plan::{DEFAULT_EVENT_NAME, EventRole, Plan, Role, TimeRole};
 pub use reader::{Loaded, Preview, load, preview};
 pub use report::{LabelCounts, LoadReport, ReportLine};

@@ -125,7 +125,7 @@ pub fn write_table(path: &Path, columns: Vec<(&str, ColumnData)>) -> PolarsResul
 
 /// Every column of a Parquet file as numbers (a null is NaN), by name in file order: for
 /// tables vigil itself writes, such as a cluster's event features.
-pub fn read_number_columns(path: &Path) -> PolarsResult<Vec<(String, Vec<f64>)>> {
+pub fn read_number_columns(path: &Path) -> PolarsResult<NumberColumns> {
     let file = File::open(path).map_err(PolarsError::from)?;
     let df = ParquetReader::new(file).finish()?;
     df.columns()
@@ -136,4 +136,36 @@ pub fn read_number_columns(path: &Path) -> PolarsResult<Vec<(String, Vec<f64>)>>
             Ok((c.name().to_string(), values.collect()))
         })
         .collect()
+}
+
+/// Named columns of numbers, in file order.
+pub type NumberColumns = Vec<(String, Vec<f64>)>;
+
+/// A Parquet table vigil itself writes with a text column `key` naming each row (an account)
+/// and numbers in the others: the names, and the other columns by name in file order.
+pub fn read_named_rows(path: &Path, key: &str) -> PolarsResult<(Vec<String>, NumberColumns)> {
+    let file = File::open(path).map_err(PolarsError::from)?;
+    let df = ParquetReader::new(file).finish()?;
+    let names = df
+        .column(key)?
+        .str()?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.map(str::to_string).ok_or_else(|| {
+                PolarsError::ComputeError(format!("row {}: no `{key}`", i + 1).into())
+            })
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let columns = df
+        .columns()
+        .iter()
+        .filter(|c| c.name().as_str() != key)
+        .map(|c| {
+            let numbers = c.cast(&DataType::Float64)?;
+            let values = numbers.f64()?.iter().map(|v| v.unwrap_or(f64::NAN));
+            Ok((c.name().to_string(), values.collect()))
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok((names, columns))
 }

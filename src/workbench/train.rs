@@ -1,12 +1,14 @@
-//! Training a model headless (`vigil train`): fit on a log (as of a moment, when asked) and
-//! write the model directory.
+//! Training a model headless (`vigil train`): fit on a log (as of a moment, when asked), or on
+//! a training set a cluster collected from one, and write the model directory.
 
 use std::path::PathBuf;
 
+use super::cluster::{is_training_set, load_training_set};
 use super::data::DataSource;
-use super::error::Result;
+use super::error::{Result, WorkbenchError};
 use super::model::{fit, save};
-use crate::detect::{DetectorKind, ModelMeta, TrainOptions, event_sample};
+use crate::detect::{DetectorKind, EventSample, MAX_EVENT_TRAIN_ROWS, ModelMeta, TrainOptions};
+use crate::features::Dataset;
 use crate::progress::Progress;
 
 pub struct TrainRequest {
@@ -17,6 +19,9 @@ pub struct TrainRequest {
     pub seed: u64,
     /// Candidate models the boosted trees' search grows (`TrainOptions::search_budget`).
     pub search_budget: usize,
+    /// About how many events an event-level model learns from: every fraud one and a sample
+    /// of the rest (at most `MAX_EVENT_TRAIN_ROWS`).
+    pub sample_events: usize,
     pub out: PathBuf,
 }
 
@@ -32,34 +37,74 @@ pub fn train(
     request: &TrainRequest,
     progress: &dyn Progress,
 ) -> Result<Trained> {
+    if is_training_set(&source.log) {
+        return train_on_training_set(source, request, progress);
+    }
     let part = source.load_labelled_until(request.until_ms, progress)?;
     let data = if request.detector.learns_from_an_event_sample() {
         // Every event is read as history, but only those the model will learn from are kept:
         // the same sample the detector would draw from the whole table.
         let targets = part.labels.event_targets(&part.log);
-        let sample = event_sample(
-            (0..part.log.len()).collect(),
-            |e| targets[e].is_fraud(),
-            request.seed,
-        );
-        let mut keep = vec![false; part.log.len()];
-        for e in sample {
-            keep[e] = true;
-        }
+        let sample = EventSample::of_targets(&targets, request.sample_events);
+        let keep = sample.keeps_events(&part.log, &targets, request.seed);
         part.featurise_sample(&keep, progress)?
     } else {
         part.featurise(progress)?
     };
+    fit_and_save(&data, request, progress)
+}
+
+fn fit_and_save(
+    data: &Dataset,
+    request: &TrainRequest,
+    progress: &dyn Progress,
+) -> Result<Trained> {
     let options = TrainOptions {
         epochs: request.epochs,
         search_budget: request.search_budget,
-        ..TrainOptions::all_users(&data, request.seed)
+        ..TrainOptions::all_users(data, request.seed)
     };
-    let fitted = fit(&data, request.detector, &options, progress)?;
-    let meta = save(&request.out, &fitted, &data, request.seed)?;
+    let fitted = fit(data, request.detector, &options, progress)?;
+    let meta = save(&request.out, &fitted, data, request.seed)?;
     Ok(Trained {
         meta,
         events: data.log.len(),
         users: data.users(),
     })
+}
+
+/// Training on a training set the cluster collected (`source.log` is its folder): its cut-off,
+/// labels and sample were the job's, so the options that set them here do not apply.
+fn train_on_training_set(
+    source: &DataSource,
+    request: &TrainRequest,
+    progress: &dyn Progress,
+) -> Result<Trained> {
+    let dir = &source.log;
+    let given = [
+        ("--until", request.until_ms.is_some()),
+        ("--labels", source.labels.is_some()),
+        ("--map", source.map.is_some()),
+        (
+            "--sample-events",
+            request.sample_events != MAX_EVENT_TRAIN_ROWS,
+        ),
+    ];
+    if let Some((option, _)) = given.iter().find(|(_, given)| *given) {
+        return Err(WorkbenchError::Request(format!(
+            "{}: a training set the cluster collected was cut, labelled and sampled by the \
+             job; {option} does not apply to it",
+            dir.display()
+        )));
+    }
+    if !request.detector.learns_from_an_event_sample() {
+        return Err(WorkbenchError::Request(format!(
+            "{}: {} reads every event of each day as a sequence, and a training set holds a \
+             sample of the events; train it on the log itself",
+            dir.display(),
+            request.detector
+        )));
+    }
+    let set = load_training_set(dir, progress)?;
+    fit_and_save(&set.data, request, progress)
 }

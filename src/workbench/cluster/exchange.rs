@@ -26,6 +26,13 @@ pub struct Sharing {
     pub others: f32,
 }
 
+/// A part's events counted by training target: fraud, and the rest (`EventSample`).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub struct TargetCounts {
+    pub positive: u64,
+    pub other: u64,
+}
+
 fn input_error(path: &Path, e: impl std::fmt::Display) -> WorkbenchError {
     WorkbenchError::Request(format!("{}: {e}", path.display()))
 }
@@ -51,27 +58,13 @@ pub fn read_users_known(path: &Path) -> Result<Vec<UserKnowledge>> {
     read_rows(path)
 }
 
-/// Each event's place among the events read from its data row, in log order.
-pub fn places_in_row(log: &EventLog) -> Vec<u32> {
-    let mut seen: HashMap<u64, u32> = HashMap::new();
-    log.columns
-        .row
-        .iter()
-        .map(|&row| {
-            let n = seen.entry(row).or_insert(0);
-            *n += 1;
-            *n - 1
-        })
-        .collect()
-}
-
 /// Writes `table`'s rows (events of `log`) keyed by `row` and `place`.
 pub fn write_event_features(path: &Path, log: &EventLog, table: &FeatureTable) -> Result<()> {
     let events: Vec<usize> = match &table.rows {
         Some(rows) => rows.iter().map(|&e| e as usize).collect(),
         None => (0..table.values.rows).collect(),
     };
-    let places = places_in_row(log);
+    let places = log.places_in_row();
     let mut columns: Vec<(&str, ColumnData)> = vec![
         (
             "row",
@@ -115,7 +108,7 @@ pub fn read_event_features(path: &Path, log: &EventLog) -> Result<GivenFeatures>
     };
     let (rows, places) = (key("row")?, key("place")?);
     let mut event_of: HashMap<(u64, u32), u32> = HashMap::new();
-    for (e, (&row, place)) in log.columns.row.iter().zip(places_in_row(log)).enumerate() {
+    for (e, (&row, place)) in log.columns.row.iter().zip(log.places_in_row()).enumerate() {
         event_of.insert((row, place), e as u32);
     }
     // Each given row's event, then the rows in event order.

@@ -16,18 +16,29 @@
 //!   family or of busy entity values) over the window with its look-back: that family's event
 //!   features of the window's events;
 //! - `score`, by user over the whole log, with the window's event features joined: the event
-//!   and account rows `vigil score` writes.
+//!   and account rows `vigil score` writes;
+//! - `collect`, for a training set instead of scores (the stages before it read the log as of
+//!   a cut-off: `users --as-of-until`), by user with every event's features joined: the part's
+//!   share of the training sample and every account's features, which the cluster gathers into
+//!   a training set (`training_set`) that `vigil train` reads.
 
 mod blocks;
+mod collect;
 mod exchange;
 mod features;
+mod given;
 mod part;
 mod score;
+mod training_set;
 mod users;
 
 pub use blocks::{BlocksRequest, blocks_of_part};
+pub use collect::{CollectRequest, Collected, SampledEvent, collect_part};
 pub use exchange::read_users_known;
 pub use features::{FeaturesRequest, InBlock, family_features_of_part};
 pub use part::{PartSource, resolve_mapping};
 pub use score::{PartScored, ScorePartRequest, score_part};
+pub use training_set::{
+    TRAINING_SET_FORMAT, TrainingSet, TrainingSetMeta, is_training_set, load_training_set,
+};
 pub use users::{UsersRequest, sharing_of_part, users_of_part};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::super::data::mapping_from;
 use super::super::error::{Result, WorkbenchError};
+use super::exchange::read_rows;
 use crate::features::{LabelledLog, UserKnowledge};
 use crate::log::{self, CatColumn, EventLog, LoadReport, Mapping, UserLabel};
 use crate::progress::Progress;
@@ -16,6 +17,14 @@ pub struct PartSource {
     /// The resolved mapping (`resolve_mapping`).
     pub map: PathBuf,
     pub label_delay_ms: i64,
+    /// `row`: the log's own data row of each of the part's, in order. Without it the part's
+    /// events are numbered by their rows in the part (the job maps them back); with it they
+    /// carry the log's, as stages that draw a sample by row need.
+    pub rows: Option<PathBuf>,
+    /// Read the labels as they were known before this time (a training set's cut-off), as
+    /// `vigil train --until` reads a log: an event whose own label became known later falls
+    /// back on its user's label, which its features then count.
+    pub known_before_ms: Option<i64>,
 }
 
 impl PartSource {
@@ -27,13 +36,36 @@ impl PartSource {
         known: Option<&[UserKnowledge]>,
         progress: &dyn Progress,
     ) -> Result<(LabelledLog, LoadReport)> {
-        let mapping = mapping_from(Some(&self.map), None)?;
-        let loaded = log::load(&self.part, &mapping, progress)?;
-        let mut part = LabelledLog::new(Arc::new(loaded.log), file_labels, self.label_delay_ms);
+        let (log, report) = self.load_log(progress)?;
+        let mut part = LabelledLog::new(Arc::new(log), file_labels, self.label_delay_ms);
         if let Some(known) = known {
             part.labels.take_users_known(&part.log, known);
         }
-        Ok((part, loaded.report))
+        if let Some(t) = self.known_before_ms {
+            part.labels = part.labels.known_before(&part.log, t);
+        }
+        Ok((part, report))
+    }
+
+    /// The part's events, numbered by the log's rows where `rows` gives them.
+    pub fn load_log(&self, progress: &dyn Progress) -> Result<(EventLog, LoadReport)> {
+        let mapping = mapping_from(Some(&self.map), None)?;
+        let mut loaded = log::load(&self.part, &mapping, progress)?;
+        if let Some(path) = &self.rows {
+            let rows: Vec<LogRow> = read_rows(path)?;
+            for row in &mut loaded.log.columns.row {
+                *row = rows.get(*row as usize).map(|r| r.row).ok_or_else(|| {
+                    WorkbenchError::Request(format!(
+                        "{}: {} rows listed, but {} has data row {}",
+                        path.display(),
+                        rows.len(),
+                        self.part.display(),
+                        *row + 1
+                    ))
+                })?;
+            }
+        }
+        Ok((loaded.log, loaded.report))
     }
 
     /// The values of entity `name` in `log` (this part's), or an error naming the part.
@@ -50,6 +82,12 @@ impl PartSource {
                 ))
             })
     }
+}
+
+/// One data row of a log.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct LogRow {
+    pub row: u64,
 }
 
 /// Which of `log`'s events are in the window `[from, until)` (ms since the epoch): those a stage

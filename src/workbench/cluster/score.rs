@@ -3,18 +3,13 @@
 //! writes for the window (events, and the accounts active in it).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::super::error::{Result, WorkbenchError};
 use super::super::scored_rows::{Scored, Window, write_scores};
-use super::exchange::{GivenFeatures, TypeCount, read_event_features, read_rows};
+use super::given::given_dataset;
 use super::part::PartSource;
 use crate::detect::{Level, align_features, load_model};
-use crate::features::{
-    AccountFeatures, Dataset, UserKnowledge, account_features_with_types, event_features_given,
-    main_type_names,
-};
-use crate::log::EventLog;
+use crate::features::UserKnowledge;
 use crate::progress::Progress;
 use crate::words::Language;
 
@@ -46,40 +41,21 @@ pub fn score_part(
 ) -> Result<PartScored> {
     let (detector, meta) = load_model(&request.model)?;
     let (part, _) = request.source.load(&[], Some(known), progress)?;
-    let counts: Vec<TypeCount> = read_rows(&request.type_counts)?;
-    let main_types = main_type_names(counts.iter().map(|c| (c.event.as_str(), c.events)));
-    let log = part.log.clone();
-    let mut account = account_features_with_types(&log, &part.index, &main_types, progress)?;
-    let given = read_event_features(&request.features, &log)?;
+    let (mut data, featured) =
+        given_dataset(part, &request.features, &request.type_counts, progress)?;
     // A sequence model's account scores as its riskiest event, and its windows read each
     // day's events: every event needs its features (the job computes them all for such a
     // model), or the account would score as only some of its events.
-    if !meta.detector.scores_accounts_from_account_features() && given.events.len() < log.len() {
+    if !meta.detector.scores_accounts_from_account_features() && featured < data.log.len() {
         return Err(WorkbenchError::Request(format!(
             "{}: a {} model scores accounts by all their events, but {} of the part's {} \
              events have features",
             request.features.display(),
             meta.detector,
-            given.events.len(),
-            log.len()
+            featured,
+            data.log.len()
         )));
     }
-    take_sharing(&mut account, &given, &log);
-    let events = event_features_given(&log, given.events.clone(), |name| {
-        given.columns.get(name).cloned()
-    });
-    let dict = &log.columns.event.dict;
-    let mut data = Dataset {
-        main_types: main_types
-            .iter()
-            .filter_map(|n| Some((dict.lookup(n)?, n.clone())))
-            .collect(),
-        log: part.log,
-        index: Arc::new(part.index),
-        labels: part.labels,
-        account: Arc::new(account),
-        events: Arc::new(events),
-    };
     align_features(&meta, &request.model, &mut data)?;
     let scores = detector.score(&data, progress)?;
     let scored = Scored {
@@ -99,24 +75,4 @@ pub fn score_part(
         events: write(Level::Event, &request.events_out)?,
         accounts: write(Level::User, &request.accounts_out)?,
     })
-}
-
-/// The `shared:<entity>` account features from the events' columns of that name: sharing is
-/// counted over the whole log, not this part, and the cluster hands each event its account's.
-fn take_sharing(account: &mut AccountFeatures, given: &GivenFeatures, log: &EventLog) {
-    for (j, spec) in account.specs.iter().enumerate() {
-        let Some(values) = spec
-            .name
-            .starts_with("shared:")
-            .then(|| given.columns.get(&spec.name))
-            .flatten()
-        else {
-            continue;
-        };
-        for (&e, &v) in given.events.iter().zip(values) {
-            if let Some(u) = log.user_of(e as usize) {
-                account.values.set(u.index(), j, v);
-            }
-        }
-    }
 }

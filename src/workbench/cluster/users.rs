@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use super::super::error::Result;
-use super::exchange::{Sharing, TypeCount, write_rows};
-use super::part::PartSource;
+use super::exchange::{Sharing, TargetCounts, TypeCount, write_rows};
+use super::part::{LogRow, PartSource};
+use crate::detect::{EventSample, MAX_EVENT_TRAIN_ROWS};
 use crate::features::{lookback_ms, shared_users_of};
 use crate::log::{EntityUsers, LoadReport, NULL_CODE, read_labels};
 use crate::progress::Progress;
@@ -22,12 +23,12 @@ pub struct UsersRequest<'a> {
     pub rows_out: &'a Path,
     /// `entity,row`: one row of each (value, user) pair of each entity, what `sharing` reads.
     pub pairs_out: &'a Path,
-}
-
-/// One data row whose events the window's features read.
-#[derive(serde::Serialize)]
-struct NeededRow {
-    row: u64,
+    /// Read the part as `vigil train --until` reads a log: its events before `until_ms`, with
+    /// the labels known then (a training set's first stage; see `collect`).
+    pub as_of_until: bool,
+    /// `positive,other`: the part's events counted by training target (fraud, and the rest),
+    /// which the cluster sums into a training set's sample.
+    pub targets_out: Option<&'a Path>,
 }
 
 /// The first data row of one (value, user) pair of an entity.
@@ -46,8 +47,23 @@ pub fn users_of_part(request: &UsersRequest, progress: &dyn Progress) -> Result<
         Some(p) => read_labels(p)?,
         None => Vec::new(),
     };
-    let (part, report) = request.source.load(&file_labels, None, progress)?;
+    let (mut part, report) = request.source.load(&file_labels, None, progress)?;
+    if request.as_of_until {
+        let t = request.until_ms;
+        part = part.range(None, Some(t), Some(t));
+    }
     let known = part.labels.users_known(&part.log);
+    if let Some(out) = request.targets_out {
+        let targets = part.labels.event_targets(&part.log);
+        let sample = EventSample::of_targets(&targets, MAX_EVENT_TRAIN_ROWS);
+        write_rows(
+            out,
+            &[TargetCounts {
+                positive: sample.positive,
+                other: sample.other,
+            }],
+        )?;
+    }
     let counts: Vec<TypeCount> = part
         .log
         .event_type_counts()
@@ -68,7 +84,7 @@ pub fn users_of_part(request: &UsersRequest, progress: &dyn Progress) -> Result<
         .collect();
     needed.sort_unstable();
     needed.dedup();
-    let needed: Vec<NeededRow> = needed.into_iter().map(|row| NeededRow { row }).collect();
+    let needed: Vec<LogRow> = needed.into_iter().map(|row| LogRow { row }).collect();
     let mut pairs = Vec::new();
     for entity in &c.entities {
         let mut firsts: Vec<(u32, u32, u64)> = (0..part.log.len())
