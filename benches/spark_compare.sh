@@ -14,37 +14,13 @@
 # same cap first. For example, a log over five times the cap:
 #   CAP_MIB=128 USERS=110000 PARTITIONS=96 BLOCK=6h DRIVER_MEMORY=1g bash benches/spark_compare.sh
 set -euo pipefail
-users=${USERS:-30000}
-days=${DAYS:-30}
-seed=${SEED:-7}
 partitions=${PARTITIONS:-8}
 cores=${CORES:-2}
 block=${BLOCK:-1d}
 busy=${BUSY:-50000}
 driver_memory=${DRIVER_MEMORY:-4g}
 cap=${CAP_MIB:-}
-python=${SPARK_PYTHON:-target/spark-venv/bin/python}
-if ! "$python" -c "import pyspark, pyarrow, pandas" 2>/dev/null; then
-  python3 -m venv target/spark-venv
-  target/spark-venv/bin/pip install --quiet -r spark/requirements.txt
-  python=target/spark-venv/bin/python
-fi
-cargo build --release --quiet
-dir=target/bench-data/spark
-mkdir -p "$dir"
-log=$dir/shop_${users}u_${days}d_s${seed}.csv
-[ -f "$log" ] || ./target/release/vigil gen-sample --users "$users" --days "$days" --seed "$seed" \
-  --out "$log" >/dev/null
-read -r first last < <(python3 - "$log" <<'PY'
-import csv, datetime, sys
-with open(sys.argv[1]) as f:
-    r = csv.reader(f); next(r)
-    ts = [row[1] for row in r]
-end = datetime.date.fromisoformat(max(ts)[:10])
-print((end - datetime.timedelta(days=6)).isoformat(), (end + datetime.timedelta(days=1)).isoformat())
-PY
-)
-events=$(($(wc -l <"$log") - 1))
+source benches/spark_log.sh
 size_mib=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1])/1048576:.1f}')" "$log")
 echo "log: $log, $events events, $size_mib MiB; scoring $first .. $last"
 ./target/release/vigil train "$log" --detector ensemble --until "$first" --out "$dir/model" >/dev/null

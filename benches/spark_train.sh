@@ -9,36 +9,13 @@
 # CORES (2), DETECTOR (gbdt), SAMPLE (100000: --sample-events), DRIVER_MEMORY (4g),
 # SPARK_PYTHON (target/spark-venv/bin/python, made as .ci/run makes it).
 set -euo pipefail
-users=${USERS:-30000}
-days=${DAYS:-30}
-seed=${SEED:-7}
 partitions=${PARTITIONS:-8}
 cores=${CORES:-2}
 detector=${DETECTOR:-gbdt}
 sample=${SAMPLE:-100000}
 driver_memory=${DRIVER_MEMORY:-4g}
-python=${SPARK_PYTHON:-target/spark-venv/bin/python}
-if ! "$python" -c "import pyspark, pyarrow, pandas" 2>/dev/null; then
-  python3 -m venv target/spark-venv
-  target/spark-venv/bin/pip install --quiet -r spark/requirements.txt
-  python=target/spark-venv/bin/python
-fi
-cargo build --release --quiet
+source benches/spark_log.sh
 vigil=target/release/vigil
-dir=target/bench-data/spark
-mkdir -p "$dir"
-log=$dir/shop_${users}u_${days}d_s${seed}.csv
-[ -f "$log" ] || $vigil gen-sample --users "$users" --days "$days" --seed "$seed" --out "$log" >/dev/null
-read -r first last < <(python3 - "$log" <<'PY'
-import csv, datetime, sys
-with open(sys.argv[1]) as f:
-    r = csv.reader(f); next(r)
-    ts = [row[1] for row in r]
-end = datetime.date.fromisoformat(max(ts)[:10])
-print((end - datetime.timedelta(days=6)).isoformat(), (end + datetime.timedelta(days=1)).isoformat())
-PY
-)
-events=$(($(wc -l <"$log") - 1))
 echo "log: $log, $events events; training on the events before $first, $detector, about $sample sampled"
 
 # A command's wall time and peak memory (MiB), what it printed kept in $dir/said.txt.

@@ -72,8 +72,8 @@ fn s(p: &Path) -> &str {
 
 const ENSEMBLE: &[&str] = &["--detector", "ensemble"];
 
-/// A generated shop of 300 accounts over 60 days, written as `name` (a CSV one with one
-/// damaged line: a time that is not one), and a model of `detector` trained on what was known
+/// A generated shop of 300 accounts over 60 days, written as `name` (a CSV one with an account
+/// that uses no entity, and one damaged line: a time that is not one), and a model of `detector` trained on what was known
 /// at 2026-11-22. The scored week's features read 37 days back: the first three weeks are read
 /// by none (but a sequence model's).
 fn shop_and_model(dir: &Path, name: &str, detector: &[&str]) -> (PathBuf, PathBuf) {
@@ -92,6 +92,10 @@ fn shop_and_model(dir: &Path, name: &str, detector: &[&str]) -> (PathBuf, PathBu
     assert!(out.status.success(), "{}", stderr(&out));
     if name.ends_with(".csv") {
         let mut text = std::fs::read_to_string(&log).unwrap();
+        // An account with no seller, device or IP: it met no one on any of them (no sharing
+        // row on the cluster, where its columns must still read 0).
+        text.push_str("u_quiet,2026-11-10T10:00:00Z,login,,,,,,,北京,,0\n");
+        text.push_str("u_quiet,2026-11-10T10:02:00Z,view,i00002,grocery,,,,,北京,,0\n");
         text.push_str(
             "u101155,not-a-time,view,i00001,grocery,s100,,d8cb56dd6,61.77.174.131,成都,,0\n",
         );

@@ -50,6 +50,16 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         "labels: {} users labelled, {} not yet known; {} events labelled ({} fraud), {} not yet known (left out, not taken as legit)",
         r.labelled_users, r.unknown_users, r.labelled_events, r.fraud_events, r.unknown_events
     );
+    if let Some((sample, kept)) = t.sample {
+        let others = kept as u64 - sample.positive.min(kept as u64);
+        println!(
+            "events learnt from: every fraud event ({}) and {} of the {} others, each standing for {:.1}",
+            sample.positive,
+            others,
+            sample.other,
+            1.0 / sample.other_share()
+        );
+    }
     for (level, chosen) in [
         ("accounts", &m.selection.user),
         ("events", &m.selection.event),

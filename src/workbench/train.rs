@@ -30,6 +30,9 @@ pub struct Trained {
     pub meta: ModelMeta,
     pub events: usize,
     pub users: usize,
+    /// The sample of events the event-level model learnt from, and how many it kept (none for
+    /// the sequence models, which read every event).
+    pub sample: Option<(EventSample, usize)>,
 }
 
 pub fn train(
@@ -41,21 +44,22 @@ pub fn train(
         return train_on_training_set(source, request, progress);
     }
     let part = source.load_labelled_until(request.until_ms, progress)?;
-    let data = if request.detector.learns_from_an_event_sample() {
-        // Every event is read as history, but only those the model will learn from are kept:
-        // the same sample the detector would draw from the whole table.
-        let targets = part.labels.event_targets(&part.log);
-        let sample = EventSample::of_targets(&targets, request.sample_events);
-        let keep = sample.keeps_events(&part.log, &targets, request.seed);
-        part.featurise_sample(&keep, progress)?
-    } else {
-        part.featurise(progress)?
-    };
-    fit_and_save(&data, request, progress)
+    if !request.detector.learns_from_an_event_sample() {
+        return fit_and_save(&part.featurise(progress)?, None, request, progress);
+    }
+    // Every event is read as history, but only those the model will learn from are kept: the
+    // same sample the detector would draw from the whole table.
+    let targets = part.labels.event_targets(&part.log);
+    let sample = EventSample::of_targets(&targets, request.sample_events);
+    let keep = sample.keeps_events(&part.log, &targets, request.seed);
+    let kept = keep.iter().filter(|&&k| k).count();
+    let data = part.featurise_sample(&keep, progress)?;
+    fit_and_save(&data, Some((sample, kept)), request, progress)
 }
 
 fn fit_and_save(
     data: &Dataset,
+    sample: Option<(EventSample, usize)>,
     request: &TrainRequest,
     progress: &dyn Progress,
 ) -> Result<Trained> {
@@ -70,6 +74,7 @@ fn fit_and_save(
         meta,
         events: data.log.len(),
         users: data.users(),
+        sample,
     })
 }
 
@@ -106,5 +111,6 @@ fn train_on_training_set(
         )));
     }
     let set = load_training_set(dir, progress)?;
-    fit_and_save(&set.data, request, progress)
+    let kept = set.data.featured_events().len();
+    fit_and_save(&set.data, Some((set.meta.sample, kept)), request, progress)
 }

@@ -50,6 +50,8 @@ pub(super) fn given_dataset(
 
 /// The `shared:<entity>` account features from the events' columns of that name: sharing is
 /// counted over the whole log, not this part, and the cluster hands each event its account's.
+/// An account with no value of the entity has no sharing row, so its events' column is empty:
+/// it met no one there (0), as the whole log counts it.
 fn take_sharing(account: &mut AccountFeatures, given: &GivenFeatures, log: &EventLog) {
     for (j, spec) in account.specs.iter().enumerate() {
         let Some(values) = spec
@@ -62,7 +64,9 @@ fn take_sharing(account: &mut AccountFeatures, given: &GivenFeatures, log: &Even
         };
         for (&e, &v) in given.events.iter().zip(values) {
             if let Some(u) = log.user_of(e as usize) {
-                account.values.set(u.index(), j, v);
+                account
+                    .values
+                    .set(u.index(), j, if v.is_nan() { 0.0 } else { v });
             }
         }
     }
