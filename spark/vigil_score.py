@@ -114,9 +114,9 @@ class Worker:
         self.vigil_name = os.path.basename(args.vigil)
         self.mapping_name = mapping_name
         self.model_name = args.model and os.path.basename(os.path.normpath(args.model))
-        # A training set's stages read each user as of the cut-off (`vigil train --until`).
-        self.as_of = ["--as-of-until", "--targets-out"] if args.train_out else []
-        # ... and every label as it was known then.
+        # A training set's stages read each user as of the cut-off (`vigil train --until`), and
+        # every label as it was known then.
+        self.training = bool(args.train_out)
         self.known_before = ["--known-before", args.until] if args.train_out else []
         self.columns = columns
         self.user = user_col
@@ -242,7 +242,9 @@ def users_stage(worker, labels_name):
             ("users.csv", "types.csv", "rejects.json", "rows.csv", "pairs.csv", "targets.csv"))
         args = ["users", *worker.part_args(part), "--users-out", users, "--types-out", types,
                 "--rejects-out", rejects, *worker.featured, "--rows-out", needed,
-                "--pairs-out", pairs, *worker.as_of, *([targets] if worker.as_of else [])]
+                "--pairs-out", pairs]
+        if worker.training:
+            args += ["--as-of-until", "--targets-out", targets]
         if labels_name:
             args += ["--labels", SparkFiles.get(labels_name)]
         worker.run(*args)
@@ -257,7 +259,7 @@ def users_stage(worker, labels_name):
                     + ", ".join(f"row {rows[i]} ({v})" for i, v in zip(r["rows"], r["values"]))
                     for r in json.load(f)]
         counted = []
-        if worker.as_of:
+        if worker.training:
             c = read_csv(targets, {"positive": pa.int64(), "other": pa.int64()})
             counted = [of_kind(USERS_SCHEMA, "targets", c.num_rows, positive=c["positive"],
                                other=c["other"])]
@@ -786,8 +788,9 @@ def collect_preflight(args, worker, head_csv, resolved, work):
 
 
 def count_rows(path):
-    """How many data rows a CSV the job wrote has."""
-    return pacsv.read_csv(path).num_rows
+    """How many data rows a CSV the job wrote has (damaged ones too: each is a row)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
 
 
 if __name__ == "__main__":
