@@ -121,10 +121,16 @@ impl EventSample {
         }
     }
 
-    /// Which events of `log` (with these training `targets`) the sample keeps, by the keys of
-    /// `seed`: on a part of a log, with the counts of the whole, the part's share of it.
-    pub fn keeps_events(&self, log: &EventLog, targets: &[Label], seed: u64) -> Vec<bool> {
-        let places = log.places_in_row();
+    /// Which events of `log` (with these training `targets`, and `places`: its
+    /// `places_in_row`) the sample keeps, by the keys of `seed`: on a part of a log, with the
+    /// counts of the whole, the part's share of it.
+    pub fn keeps_events(
+        &self,
+        log: &EventLog,
+        places: &[u32],
+        targets: &[Label],
+        seed: u64,
+    ) -> Vec<bool> {
         (0..log.len())
             .map(|e| {
                 let key = sample_key(seed, log.columns.row[e], places[e]);

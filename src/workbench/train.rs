@@ -51,7 +51,8 @@ pub fn train(
     // same sample the detector would draw from the whole table.
     let targets = part.labels.event_targets(&part.log);
     let sample = EventSample::of_targets(&targets, request.sample_events);
-    let keep = sample.keeps_events(&part.log, &targets, request.seed);
+    let places = part.log.places_in_row();
+    let keep = sample.keeps_events(&part.log, &places, &targets, request.seed);
     let kept = keep.iter().filter(|&&k| k).count();
     let data = part.featurise_sample(&keep, progress)?;
     fit_and_save(&data, Some((sample, kept)), request, progress)

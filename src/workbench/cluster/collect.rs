@@ -35,10 +35,10 @@ pub struct CollectRequest {
 }
 
 /// One event of a training sample: its data row in the log and its place among that row's.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct SampledEvent {
-    pub row: u64,
-    pub place: u32,
+#[derive(serde::Serialize)]
+struct SampledEvent {
+    row: u64,
+    place: u32,
 }
 
 /// What a part gave a training set.
@@ -70,8 +70,8 @@ pub fn collect_part(
     };
     let log = &data.log;
     let targets = data.labels.event_targets(log);
-    let keep = whole.keeps_events(log, &targets, request.seed);
     let places = log.places_in_row();
+    let keep = whole.keeps_events(log, &places, &targets, request.seed);
     let sampled: Vec<SampledEvent> = (0..log.len())
         .filter(|&e| keep[e])
         .map(|e| SampledEvent {

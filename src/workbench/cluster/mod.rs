@@ -33,7 +33,7 @@ mod training_set;
 mod users;
 
 pub use blocks::{BlocksRequest, blocks_of_part};
-pub use collect::{CollectRequest, Collected, SampledEvent, collect_part};
+pub use collect::{CollectRequest, Collected, collect_part};
 pub use exchange::read_users_known;
 pub use features::{FeaturesRequest, InBlock, family_features_of_part};
 pub use part::{PartSource, resolve_mapping};
