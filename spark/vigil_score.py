@@ -515,15 +515,17 @@ def main(argv):
     head = log.orderBy(ROW).limit(HEAD_ROWS).select(columns).toPandas()
     head_csv = os.path.join(work, "head.csv")
     pacsv.write_csv(pa.Table.from_pandas(head, preserve_index=False), head_csv)
-    resolved = os.path.join(work, "resolved.toml")
-    plan = [args.vigil, "worker", "plan", head_csv, "--out", resolved]
+    resolved, named = os.path.join(work, "resolved.toml"), os.path.join(work, "entities.csv")
+    plan = [args.vigil, "worker", "plan", head_csv, "--out", resolved, "--entities-out", named]
     if args.map:
         plan += ["--map", args.map]
     run_locally(plan, work)
     with open(resolved, "rb") as f:
         mapping = tomllib.load(f)
     user_col, event_col = mapping.get("user"), mapping.get("event")
-    entities = mapping.get("entities", [])
+    # Each entity's name in vigil (its family, its sharing column) and its column in the log.
+    with open(named, encoding="utf-8", newline="") as f:
+        entities = {r["entity"]: r["column"] for r in csv.DictReader(f)}
     for f in (args.vigil, resolved, args.labels):
         if f:
             sc.addFile(f)
@@ -569,9 +571,9 @@ def main(argv):
     # one row of each of its users (the `users` stage picked them), not its events.
     pairs = users_out.filter(F.col("kind") == "pair")
     sharing = {}
-    for e in entities:
+    for e, column in entities.items():
         firsts = pairs.filter(F.col("event") == e).select(F.col("events").alias(ROW))
-        sharing[e] = (log.join(firsts, ROW, "left_semi").repartition(n, e)
+        sharing[e] = (log.join(firsts, ROW, "left_semi").repartition(n, column)
                       .mapInArrow(sharing_stage(worker, e), SHARING_SCHEMA)
                       .groupBy("user").agg(F.max("others").alias(f"{FEATURE}shared:{e}")))
 
@@ -583,7 +585,8 @@ def main(argv):
     plain_type = event_col if event_col and not mapping.get("extra_events") else None
     features = None
     for i, fam in enumerate(families):
-        entity = fam.split(":", 1)[1] if fam.startswith("entity:") else None
+        name = fam.split(":", 1)[1] if fam.startswith("entity:") else None
+        entity = entities.get(name)  # the entity's column
         # What the family's block parts read (the user's family has none).
         narrow = narrow_rows(log_read, columns, mapping, entity) if plain_type else log_read
         counts_name = f"counts_{i}.csv"
@@ -603,7 +606,7 @@ def main(argv):
             pieces = [present.filter(~busy_rows).repartition(n, entity)
                       .mapInArrow(features_stage(worker, fam, schemas[fam]), schemas[fam])]
             if busy:
-                print(f"vigil_score: {entity}: {len(busy)} busy values go by block of time",
+                print(f"vigil_score: {name}: {len(busy)} busy values go by block of time",
                       file=sys.stderr)
                 rows = in_blocks(worker, narrow.filter(busy_rows), fam, args.block,
                                  [n, entity, user_col], work, counts_name)
@@ -749,9 +752,12 @@ def preflight(args, worker, head_csv, resolved, families, work):
     schemas, parts = {}, []
     for fam in families:
         out = os.path.join(work, f"h_{fam.replace(':', '_')}.parquet")
-        # No window: the head's events all get features, so the schema is never empty.
-        run_locally(base + ["features", *part, "--users", users, "--family", fam, "--out", out],
-                    work)
+        # No window when scoring: the head's events all get features. A training set's collect
+        # stage reads the events before its cut-off, so only those get them. The columns are
+        # the family's either way.
+        window = worker.window if args.train_out else []
+        run_locally(base + ["features", *part, "--users", users, "--family", fam, *window,
+                            "--out", out], work)
         table = pq.read_table(out)
         parts.append(table)
         schemas[fam] = feature_schema(table.column_names[2:])

@@ -72,8 +72,9 @@ fn s(p: &Path) -> &str {
 
 const ENSEMBLE: &[&str] = &["--detector", "ensemble"];
 
-/// A generated shop of 300 accounts over 60 days, written as `name` (a CSV one with an account
-/// that uses no entity, and one damaged line: a time that is not one), and a model of `detector` trained on what was known
+/// A generated shop of 300 accounts over 60 days, written as `name` (a CSV one with its device
+/// column named `device_id`, an account that uses no entity, first in the file though not
+/// first in time, and one damaged line: a time that is not one), and a model of `detector` trained on what was known
 /// at 2026-11-22. The scored week's features read 37 days back: the first three weeks are read
 /// by none (but a sequence model's).
 fn shop_and_model(dir: &Path, name: &str, detector: &[&str]) -> (PathBuf, PathBuf) {
@@ -91,9 +92,17 @@ fn shop_and_model(dir: &Path, name: &str, detector: &[&str]) -> (PathBuf, PathBu
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     if name.ends_with(".csv") {
-        let mut text = std::fs::read_to_string(&log).unwrap();
+        let text = std::fs::read_to_string(&log).unwrap();
+        // The device column named as a log may name it: its entity is still `device`.
+        let (header, rows) = text.split_once('\n').unwrap();
+        assert!(header.contains(",device,"), "{header}");
         // An account with no seller, device or IP: it met no one on any of them (no sharing
-        // row on the cluster, where its columns must still read 0).
+        // row on the cluster, where its columns must still read 0). Its first line is in the
+        // scored week, at the head of the log: the head is not in time order.
+        let mut text = format!(
+            "{}\nu_quiet,2026-11-25T09:00:00Z,login,,,,,,,北京,,0\n{rows}",
+            header.replacen(",device,", ",device_id,", 1)
+        );
         text.push_str("u_quiet,2026-11-10T10:00:00Z,login,,,,,,,北京,,0\n");
         text.push_str("u_quiet,2026-11-10T10:02:00Z,view,i00002,grocery,,,,,北京,,0\n");
         text.push_str(

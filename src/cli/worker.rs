@@ -27,6 +27,9 @@ pub enum WorkerCommand {
         map: Option<PathBuf>,
         #[arg(long, value_name = "RESOLVED.toml")]
         out: PathBuf,
+        /// `column,entity`: each entity column and its entity's name (`device_id`: `device`).
+        #[arg(long, value_name = "ENTITIES.csv")]
+        entities_out: Option<PathBuf>,
     },
     /// Over whole users: what is known of each user's label, and the events per type.
     Users {
@@ -229,8 +232,13 @@ fn family(name: &str) -> Result<EventFamily> {
 pub fn run(command: WorkerCommand) -> Result<()> {
     let progress = NoProgress;
     match command {
-        WorkerCommand::Plan { head, map, out } => {
-            resolve_mapping(&head, map.as_deref(), &out)?;
+        WorkerCommand::Plan {
+            head,
+            map,
+            out,
+            entities_out,
+        } => {
+            resolve_mapping(&head, map.as_deref(), &out, entities_out.as_deref())?;
         }
         WorkerCommand::Users {
             part,

@@ -38,7 +38,7 @@ pub use label::Label;
 pub(crate) use label::labels_of;
 pub use labels::{UserLabel, read_labels};
 pub use links::EntityUsers;
-pub use mapping::{ExtraEvent, LABEL_NAMES, LabelLevel, Mapping, USER_NAMES};
+pub use mapping::{ExtraEvent, LABEL_NAMES, LabelLevel, Mapping, USER_NAMES, entity_name};
 pub use parquet::{ColumnData, read_named_rows, read_number_columns, write_table as write_parquet};
 pub use plan::{DEFAULT_EVENT_NAME, EventRole, Plan, Role, TimeRole};
 pub use reader::{Loaded, Preview, load, preview};

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use super::super::data::mapping_from;
 use super::super::error::{Result, WorkbenchError};
-use super::exchange::read_rows;
+use super::exchange::{read_rows, write_rows};
 use crate::features::{LabelledLog, UserKnowledge};
-use crate::log::{self, CatColumn, EventLog, LoadReport, Mapping, UserLabel};
+use crate::log::{self, CatColumn, EventLog, LoadReport, Mapping, UserLabel, entity_name};
 use crate::progress::Progress;
 
 /// Where a part is and how to read it.
@@ -100,9 +100,23 @@ pub fn in_window(log: &EventLog, from_ms: i64, until_ms: i64) -> Vec<bool> {
         .collect()
 }
 
+/// An entity column of a log and the entity's name in vigil (its family is `entity:NAME`, its
+/// sharing feature `shared:NAME`): `device_id` is `device`.
+#[derive(serde::Serialize)]
+struct EntityColumn {
+    column: String,
+    entity: String,
+}
+
 /// Writes the mapping that reads `head` (the first rows of a log, as the cluster writes its
-/// parts) by `map` with every role decided, so no part detects roles of its own.
-pub fn resolve_mapping(head: &Path, map: Option<&Path>, out: &Path) -> Result<Mapping> {
+/// parts) by `map` with every role decided, so no part detects roles of its own; and, to
+/// `entities_out`, each entity column with its entity's name.
+pub fn resolve_mapping(
+    head: &Path,
+    map: Option<&Path>,
+    out: &Path,
+    entities_out: Option<&Path>,
+) -> Result<Mapping> {
     let given = mapping_from(map, None)?;
     let preview = log::preview(head, &given)?;
     let mut resolved = preview.to_mapping();
@@ -115,5 +129,15 @@ pub fn resolve_mapping(head: &Path, map: Option<&Path>, out: &Path) -> Result<Ma
         detail: format!("cannot write the mapping: {e}"),
     })?;
     std::fs::write(out, text).map_err(|e| WorkbenchError::cannot_write(out, e))?;
+    if let Some(path) = entities_out {
+        let columns = resolved.entities.iter().flatten();
+        let named: Vec<EntityColumn> = columns
+            .map(|c| EntityColumn {
+                column: c.clone(),
+                entity: entity_name(c),
+            })
+            .collect();
+        write_rows(path, &named)?;
+    }
     Ok(resolved)
 }
