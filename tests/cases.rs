@@ -207,7 +207,9 @@ fn a_bad_labels_file_imports_nothing(backend: Backend) {
     let mut ws = Workspace::open(&path).unwrap();
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "user,label\nu1,fraud\nu2,perhaps\n").unwrap();
-    let e = import_labels(&mut ws, &bad, "ana").unwrap_err().to_string();
+    let e = import_labels(&mut ws, &bad, "ana", false)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("bad.csv") && e.contains("line 3") && e.contains("'perhaps'"),
         "{e}"
@@ -217,7 +219,9 @@ fn a_bad_labels_file_imports_nothing(backend: Backend) {
         "a bad file imports nothing"
     );
     std::fs::write(&bad, "account,verdict\nu1,1\n").unwrap();
-    let e = import_labels(&mut ws, &bad, "ana").unwrap_err().to_string();
+    let e = import_labels(&mut ws, &bad, "ana", false)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("line 1") && e.contains("user and label"), "{e}");
     let e = export_labels(&ws, &dir.path().join("no/such/dir/out.csv"))
         .unwrap_err()
@@ -369,6 +373,54 @@ fn a_workspace_of_the_first_format_opens_and_takes_bulk_labels() {
         .unwrap();
     assert_eq!(ws.undo("ana").unwrap().len(), 2);
     assert_eq!(ws.undo("ana").unwrap()[0].user, "old");
+}
+
+#[test]
+fn a_workspace_of_the_third_format_gains_claims_since_origins_and_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    {
+        // The team tables as the third format made them: no claim start, no origin, no
+        // replaced decision.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            r#"CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, "user" TEXT NOT NULL,
+               action TEXT NOT NULL, verdict TEXT, note TEXT NOT NULL DEFAULT '',
+               author TEXT NOT NULL, source TEXT NOT NULL, ts_ms BIGINT NOT NULL,
+               undoes BIGINT REFERENCES audit(id), batch BIGINT);
+             CREATE TABLE cases ("user" TEXT PRIMARY KEY, verdict TEXT, note TEXT NOT NULL DEFAULT '',
+               author TEXT NOT NULL, source TEXT NOT NULL, ts_ms BIGINT NOT NULL);
+             CREATE TABLE claims ("user" TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL);
+             CREATE TABLE changes (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+               "user" TEXT, author TEXT NOT NULL, ts_ms BIGINT NOT NULL);
+             INSERT INTO audit ("user", action, verdict, author, source, ts_ms)
+               VALUES ('old', 'label', 'legit', 'ana', 'analyst', 1);
+             INSERT INTO cases VALUES ('old', 'legit', '', 'ana', 'analyst', 1);
+             INSERT INTO changes (kind, "user", author, ts_ms) VALUES ('case', 'old', 'ana', 1);
+             PRAGMA user_version = 3;"#,
+        )
+        .unwrap();
+    }
+    let mut ws = Workspace::open(&path).unwrap();
+    let old = ws.changes_after(0).unwrap();
+    assert_eq!(old[0].origin, None, "an old line is anyone's");
+    assert!(matches!(
+        ws.claim("u1", "bo").unwrap(),
+        vigil::cases::Claimed::Held { since_ms, .. } if since_ms > 0
+    ));
+    ws.decide(
+        &["old".to_string()],
+        Verdict::Fraud,
+        "bo",
+        Source::Analyst,
+        vigil::cases::Guard::Overwrite,
+    )
+    .unwrap();
+    let last = ws.history("old").unwrap().pop().unwrap();
+    assert_eq!(last.action, "overwrite");
+    assert_eq!(last.overwrote.unwrap().author, "ana");
+    let mine = ws.changes_after(old[0].id).unwrap();
+    assert!(mine.iter().all(|c| c.origin.as_ref() == Some(ws.origin())));
 }
 
 /// The child side of the bulk kill test: bulk-labels rings of 50 accounts one after another,

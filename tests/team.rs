@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use common::{Backend, workspace_at};
 use vigil::cases::{
-    CaseError, ChangeKind, Claimed, Guard, Merge, Role, SettingKey, Source, Verdict, Workspace,
-    copy_workspace,
+    CaseError, ChangeKind, Claimed, ConflictKind, Guard, Merge, Role, SettingKey, Source, Verdict,
+    Workspace, copy_workspace,
 };
 use vigil::detect::DetectorKind;
 use vigil::progress::NoProgress;
@@ -29,6 +29,9 @@ on_both_backends!(
     a_killed_analysts_bulk_decision_is_all_or_nothing_and_their_claim_lapses,
     a_lead_assigns_a_filtered_queue_or_a_list_from_the_command_line,
     a_verdict_reaches_a_second_open_window_within_2_seconds,
+    a_verdict_asks_first_where_another_analyst_holds_or_recently_decided,
+    labels_import_skips_others_recent_decisions_unless_told_to_overwrite,
+    every_window_takes_in_what_it_did_not_write_whoever_signed_it,
 );
 
 fn open(backend: Backend, dir: &Path, name: &str) -> Option<Workspace> {
@@ -152,7 +155,10 @@ fn a_verdict_on_stale_data_is_refused_then_overwritten_on_request(backend: Backe
             Verdict::Fraud,
             "bob",
             Source::Analyst,
-            Guard::SeenAt(loaded_ms),
+            Guard::AskFirst {
+                decided_after_ms: loaded_ms,
+                holder: "",
+            },
         )
         .unwrap_err();
     match &e {
@@ -190,7 +196,10 @@ fn a_verdict_on_stale_data_is_refused_then_overwritten_on_request(backend: Backe
         Verdict::Unsure,
         "bob",
         Source::Analyst,
-        Guard::SeenAt(loaded_ms),
+        Guard::AskFirst {
+            decided_after_ms: loaded_ms,
+            holder: "",
+        },
     )
     .unwrap();
 }
@@ -215,6 +224,234 @@ fn the_change_feed_says_what_others_changed(backend: Backend) {
     );
     assert_eq!(changes[0].user.as_deref(), Some("u7"));
     assert!(bob.changes_after(changes[2].id).unwrap().is_empty());
+}
+
+fn a_verdict_asks_first_where_another_analyst_holds_or_recently_decided(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(mut ws) = open(backend, dir.path(), "ask_first") else {
+        return;
+    };
+    let one = |u: &str| vec![u.to_string()];
+    let now = || chrono::Utc::now().timestamp_millis();
+    // Ann holds u1: bob's verdict names her and when she took it, and writes nothing.
+    let Claimed::Held { since_ms, .. } = ws.claim("u1", "ann").unwrap() else {
+        panic!("ann could not claim u1");
+    };
+    let asked = Guard::AskFirst {
+        decided_after_ms: now() - 30 * 60_000,
+        holder: "",
+    };
+    let e = ws
+        .decide(&one("u1"), Verdict::Fraud, "bob", Source::Analyst, asked)
+        .unwrap_err();
+    let CaseError::Conflicts(c) = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(
+        (c[0].by.as_str(), c[0].kind, c[0].at_ms),
+        ("ann", ConflictKind::Held, since_ms)
+    );
+    assert!(e.to_string().contains("ann holds u1 since"), "{e}");
+    assert!(ws.case("u1").unwrap().is_none(), "nothing written");
+    // Renewing keeps when she took it.
+    std::thread::sleep(Duration::from_millis(5));
+    let Claimed::Held {
+        since_ms: again, ..
+    } = ws.claim("u1", "ann").unwrap()
+    else {
+        panic!("ann lost u1");
+    };
+    assert_eq!(again, since_ms);
+    // Bob decides anyway: a plain label (no decision was replaced).
+    ws.decide(
+        &one("u1"),
+        Verdict::Fraud,
+        "bob",
+        Source::Analyst,
+        Guard::Overwrite,
+    )
+    .unwrap();
+    let last = ws.history("u1").unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.overwrote), ("label", None));
+
+    // Ann decided u2 a moment ago. Bob's window has seen it (it looked after), but her
+    // decision is recent: his verdict asks first all the same.
+    ws.set_verdict("u2", Verdict::Legit, "ann", Source::Analyst)
+        .unwrap();
+    let ann_ms = ws.case("u2").unwrap().unwrap().ts_ms;
+    let seen_after = now() + 1;
+    let recent = Guard::AskFirst {
+        decided_after_ms: seen_after.min(now() - 30 * 60_000),
+        holder: "",
+    };
+    let e = ws
+        .decide(&one("u2"), Verdict::Fraud, "bob", Source::Analyst, recent)
+        .unwrap_err();
+    assert!(e.to_string().contains("ann decided u2 legit"), "{e}");
+    // Past the recent minutes, what the window has seen stands.
+    let old = Guard::AskFirst {
+        decided_after_ms: seen_after,
+        holder: "",
+    };
+    ws.decide(&one("u2"), Verdict::Unsure, "bob", Source::Analyst, old)
+        .unwrap();
+    // Over ann's decision: an overwrite, with both decisions in the audit log.
+    ws.set_verdict("u3", Verdict::Legit, "ann", Source::Analyst)
+        .unwrap();
+    let e = ws
+        .decide(&one("u3"), Verdict::Fraud, "bob", Source::Analyst, recent)
+        .unwrap_err();
+    assert!(matches!(e, CaseError::Conflicts(_)));
+    ws.decide(
+        &one("u3"),
+        Verdict::Fraud,
+        "bob",
+        Source::Analyst,
+        Guard::Overwrite,
+    )
+    .unwrap();
+    let last = ws.history("u3").unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.verdict),
+        ("overwrite", Some(Verdict::Fraud))
+    );
+    let theirs = last.overwrote.expect("the decision it replaced");
+    assert_eq!(
+        (theirs.verdict, theirs.author.as_str()),
+        (Some(Verdict::Legit), "ann")
+    );
+    assert!(theirs.ts_ms >= ann_ms);
+    // A bulk decision names every account in the way and writes none.
+    ws.claim("u9", "ann").unwrap();
+    let users: Vec<String> = ["u3", "u4", "u9"].map(String::from).to_vec();
+    let e = ws
+        .decide(&users, Verdict::Legit, "carl", Source::Analyst, recent)
+        .unwrap_err();
+    let CaseError::Conflicts(c) = e else { panic!() };
+    let named: Vec<(&str, ConflictKind)> = c.iter().map(|c| (c.user.as_str(), c.kind)).collect();
+    assert_eq!(
+        named,
+        [("u3", ConflictKind::Decided), ("u9", ConflictKind::Held)]
+    );
+    assert!(ws.case("u4").unwrap().is_none());
+}
+
+fn labels_import_skips_others_recent_decisions_unless_told_to_overwrite(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(at) = workspace_at(backend, dir.path(), "import_guard") else {
+        return;
+    };
+    {
+        let mut ws = Workspace::open(&at).unwrap();
+        ws.set_verdict("u1", Verdict::Legit, "ann", Source::Analyst)
+            .unwrap();
+        ws.set_verdict("u2", Verdict::Legit, "bob", Source::Analyst)
+            .unwrap();
+        ws.claim("u3", "ann").unwrap();
+    }
+    let labels = common::write(
+        dir.path(),
+        "labels.csv",
+        b"user,label\nu1,fraud\nu2,fraud\nu3,fraud\nu4,fraud\n",
+    );
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "labels",
+            "import",
+            "--workspace",
+            at.to_str().unwrap(),
+            labels.to_str().unwrap(),
+            "--author",
+            "bob",
+        ];
+        args.extend_from_slice(extra);
+        let out = common::vigil(&args);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        common::stdout(&out)
+    };
+    let said = import(&[]);
+    assert!(said.contains("imported 2 labels"), "{said}");
+    assert!(
+        said.contains("skipped 2")
+            && said.contains("ann decided u1 legit")
+            && said.contains("ann holds u3"),
+        "{said}"
+    );
+    let ws = Workspace::open(&at).unwrap();
+    assert_eq!(
+        ws.case("u1").unwrap().unwrap().author,
+        "ann",
+        "ann's stands"
+    );
+    assert_eq!(
+        ws.case("u2").unwrap().unwrap().verdict,
+        Some(Verdict::Fraud),
+        "bob's own"
+    );
+    assert!(ws.case("u3").unwrap().is_none());
+    let said = import(&["--overwrite"]);
+    assert!(
+        said.contains("imported 4 labels") && !said.contains("skipped"),
+        "{said}"
+    );
+    let last = ws.history("u1").unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.author.as_str()),
+        ("overwrite", "bob")
+    );
+    assert_eq!(last.overwrote.unwrap().author, "ann");
+    // A lead may shorten what counts as recent; an analyst may not.
+    ws.join("ann").unwrap();
+    ws.join("bob").unwrap();
+    let set = |who: &str, minutes: &str| {
+        common::vigil(&[
+            "workspace",
+            "set",
+            "--workspace",
+            at.to_str().unwrap(),
+            "--recent-decision-minutes",
+            minutes,
+            "--author",
+            who,
+        ])
+    };
+    let refused = set("bob", "0");
+    assert!(!refused.status.success());
+    assert!(
+        common::stderr(&refused).contains("only a lead can"),
+        "{}",
+        common::stderr(&refused)
+    );
+    assert!(set("ann", "0").status.success());
+    assert_eq!(ws.recent_decision_ms("bob").unwrap(), 0);
+}
+
+fn every_window_takes_in_what_it_did_not_write_whoever_signed_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(at) = workspace_at(backend, dir.path(), "origins") else {
+        return;
+    };
+    let window = Workspace::open(&at).unwrap();
+    let mut shell = Workspace::open(&at).unwrap();
+    assert_ne!(window.origin(), shell.origin());
+    let mark = window.change_mark().unwrap();
+    // The same analyst, from the shell: the window did not write it.
+    shell
+        .set_verdict("u1", Verdict::Fraud, "ann", Source::Imported)
+        .unwrap();
+    window.claim("u2", "ann").unwrap();
+    let changes = window.changes_after(mark).unwrap();
+    let theirs: Vec<_> = changes
+        .iter()
+        .filter(|c| c.origin.as_ref() != Some(window.origin()))
+        .collect();
+    assert_eq!(theirs.len(), 1, "{changes:?}");
+    assert_eq!(
+        (theirs[0].kind, theirs[0].author.as_str()),
+        (ChangeKind::Case, "ann")
+    );
+    let delta = vigil::workbench::read_delta(&window, mark, "ann", window.origin()).unwrap();
+    assert!(delta.any(), "ann's window takes in ann's import");
 }
 
 fn the_kept_model_lives_in_the_workspace(backend: Backend) {
@@ -352,7 +589,10 @@ fn child_bulk_analyst() {
             Verdict::Fraud,
             "child",
             Source::Analyst,
-            Guard::SeenAt(0),
+            Guard::AskFirst {
+                decided_after_ms: 0,
+                holder: "",
+            },
         )
         .unwrap();
         println!("saved ring {ring}");
@@ -444,7 +684,10 @@ fn child_analyst() {
             Verdict::Legit,
             &me,
             Source::Analyst,
-            Guard::SeenAt(0),
+            Guard::AskFirst {
+                decided_after_ms: 0,
+                holder: "",
+            },
         )
         .unwrap();
         println!("decided {user} {}", started.elapsed().as_micros());
@@ -558,6 +801,9 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
     assert_ne!(bob.selected(), Some(u));
     bob.step(-1);
     assert_ne!(bob.selected(), Some(u), "k passes over ann's account");
+    // Ann's window has heard of bob's claim (its follower would have): her next account is
+    // not his.
+    ann.sync().unwrap();
     ann.label(Verdict::Fraud, "ann").unwrap();
     let started = Instant::now();
     while bob.verdict(u).is_none() && started.elapsed() < Duration::from_secs(2) {
@@ -570,9 +816,10 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
     let next = ann.selected().unwrap();
     ann.label(Verdict::Legit, "ann").unwrap();
     let (follow_at, mark) = (at.clone(), bob.team_mark());
+    let bobs = bob.workspace().origin().clone();
     let delta = std::thread::spawn(move || {
         let ws = Workspace::open(&follow_at).unwrap();
-        vigil::workbench::read_delta(&ws, mark, "bob").unwrap()
+        vigil::workbench::read_delta(&ws, mark, "bob", &bobs).unwrap()
     })
     .join()
     .unwrap();
@@ -610,12 +857,15 @@ fn a_verdict_reaches_a_second_open_window_within_2_seconds(backend: Backend) {
     for x in [v, w] {
         bob.select(x);
         assert!(bob.label(Verdict::Legit, "bob").is_err(), "refused");
-        let (theirs, ours) = bob.conflict().unwrap();
-        assert_eq!((theirs[0].by.as_str(), ours), ("ann", Verdict::Legit));
+        let asked = bob.conflict().unwrap();
+        assert_eq!(
+            (asked.theirs[0].by.as_str(), asked.ours),
+            ("ann", Verdict::Legit)
+        );
         if x == v {
             bob.overwrite("bob").unwrap();
         } else {
-            bob.keep_theirs().unwrap();
+            bob.keep_theirs("bob").unwrap();
         }
         assert!(bob.conflict().is_none());
     }

@@ -21,7 +21,7 @@ impl Workspace {
                     args![user, to, by, now],
                 )?;
             }
-            note_change(s, ChangeKind::Assignment, None, by)?;
+            note_change(s, ChangeKind::Assignment, None, by, self.origin())?;
             Ok(users.len())
         })
     }

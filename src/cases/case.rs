@@ -90,6 +90,16 @@ pub struct AuditEntry {
     pub undoes: Option<i64>,
     /// The bulk decision (or its undo) the entry is part of: one action, undone as one.
     pub batch: Option<i64>,
+    /// For an overwrite: the other analyst's decision it replaced.
+    pub overwrote: Option<Overwritten>,
+}
+
+/// Another analyst's decision that a verdict replaced, as the audit log keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Overwritten {
+    pub verdict: Option<Verdict>,
+    pub author: String,
+    pub ts_ms: i64,
 }
 
 /// A label read from a labels file.

@@ -1,11 +1,11 @@
 //! Cases and audit lines as the tables hold them, read back into their types.
 
 use super::sql::{DbError, Row};
-use super::{AuditEntry, Case, Source, Verdict};
+use super::{AuditEntry, Case, Overwritten, Source, Verdict};
 
 pub(super) const CASE_COLUMNS: &str = r#""user", verdict, note, author, source, ts_ms"#;
-pub(super) const AUDIT_COLUMNS: &str =
-    r#"id, "user", action, verdict, note, author, source, ts_ms, undoes, batch"#;
+pub(super) const AUDIT_COLUMNS: &str = r#"id, "user", action, verdict, note, author, source, ts_ms, undoes, batch,
+    overwrote_verdict, overwrote_author, overwrote_ts_ms"#;
 
 fn source_of(s: &str) -> Source {
     if s == "imported" {
@@ -42,5 +42,13 @@ pub(super) fn audit_from_row(r: &Row) -> Result<AuditEntry, DbError> {
         ts_ms: r.int(7)?,
         undoes: r.opt_int(8)?,
         batch: r.opt_int(9)?,
+        overwrote: match (r.opt_text(11)?, r.opt_int(12)?) {
+            (Some(author), Some(ts_ms)) => Some(Overwritten {
+                verdict: verdict_of(r, 10)?,
+                author,
+                ts_ms,
+            }),
+            _ => None,
+        },
     })
 }

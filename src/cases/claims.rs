@@ -5,43 +5,25 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
-use super::changes::{ChangeKind, note_change};
+use super::changes::{ChangeKind, Origin, note_change};
+use super::claim_rows::{CLAIM_COLUMNS, claim_from_row, holder_of};
 use super::clock::now_ms;
 use super::error::CaseError;
 use super::sql::{DbError, Sql, Value, args, marks};
+
+pub use super::claim_rows::Claim;
 use super::workspace::Workspace;
 
 /// How long a claim holds without being renewed.
 pub const CLAIM_MS: i64 = 15 * 60 * 1000;
 
-/// Who holds an account, until when (ms).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Claim {
-    pub holder: String,
-    pub until_ms: i64,
-}
-
 /// What trying to claim an account gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claimed {
-    /// It is ours (new, or renewed) until then.
-    Held { until_ms: i64 },
+    /// It is ours (new, or renewed) since and until then.
+    Held { since_ms: i64, until_ms: i64 },
     /// Another analyst holds it.
     HeldBy(Claim),
-}
-
-fn holder_of(s: &mut dyn Sql, user: &str, now: i64) -> Result<Option<Claim>, DbError> {
-    s.row(
-        r#"SELECT holder, until_ms FROM claims WHERE "user" = ?1 AND until_ms > ?2"#,
-        args![user, now],
-    )?
-    .map(|r| {
-        Ok(Claim {
-            holder: r.text(0)?,
-            until_ms: r.int(1)?,
-        })
-    })
-    .transpose()
 }
 
 /// Takes `user` for `who` (dropping whatever else `who` held: an analyst is on one account).
@@ -49,9 +31,10 @@ fn take(
     s: &mut dyn Sql,
     user: &str,
     who: &str,
-    now: i64,
-    hold_ms: i64,
+    at: Moment,
+    origin: &Origin,
 ) -> Result<Claimed, DbError> {
+    let Moment { now, hold_ms } = at;
     if let Some(other) = holder_of(s, user, now)?.filter(|c| c.holder != who) {
         return Ok(Claimed::HeldBy(other));
     }
@@ -60,13 +43,28 @@ fn take(
         r#"DELETE FROM claims WHERE holder = ?1 AND "user" != ?2"#,
         args![who, user],
     )?;
-    s.exec(
-        r#"INSERT INTO claims ("user", holder, until_ms) VALUES (?1, ?2, ?3)
-           ON CONFLICT ("user") DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms"#,
-        args![user, who, until_ms],
-    )?;
-    note_change(s, ChangeKind::Claim, Some(user), who)?;
-    Ok(Claimed::Held { until_ms })
+    // A renewal keeps when the holder first took the account; a lapsed claim starts anew.
+    let since_ms = s
+        .row(
+            r#"INSERT INTO claims ("user", holder, since_ms, until_ms) VALUES (?1, ?2, ?3, ?4)
+               ON CONFLICT ("user") DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms,
+                 since_ms = CASE WHEN claims.holder = excluded.holder AND claims.until_ms > ?3
+                                 THEN claims.since_ms ELSE excluded.since_ms END
+               RETURNING since_ms"#,
+            args![user, who, now, until_ms],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(now);
+    note_change(s, ChangeKind::Claim, Some(user), who, origin)?;
+    Ok(Claimed::Held { since_ms, until_ms })
+}
+
+/// When a claim is taken, and for how long.
+#[derive(Clone, Copy)]
+struct Moment {
+    now: i64,
+    hold_ms: i64,
 }
 
 impl Workspace {
@@ -77,14 +75,18 @@ impl Workspace {
 
     /// `claim` for `hold_ms` rather than the usual 15 minutes.
     pub fn claim_for(&self, user: &str, who: &str, hold_ms: i64) -> Result<Claimed, CaseError> {
-        self.write(|s| take(s, user, who, now_ms(), hold_ms))
+        let at = Moment {
+            now: now_ms(),
+            hold_ms,
+        };
+        self.write(|s| take(s, user, who, at, self.origin()))
     }
 
     /// Lets go of whatever `who` holds.
     pub fn release_claims(&self, who: &str) -> Result<(), CaseError> {
         self.write(|s| {
             if s.exec("DELETE FROM claims WHERE holder = ?1", args![who])? > 0 {
-                note_change(s, ChangeKind::Claim, None, who)?;
+                note_change(s, ChangeKind::Claim, None, who, self.origin())?;
             }
             Ok(())
         })
@@ -115,7 +117,11 @@ impl Workspace {
                         first_open.get_or_insert(i);
                     }
                     if held.get(u).is_none_or(|c| c.holder == who) {
-                        take(s, u, who, now, CLAIM_MS)?;
+                        let at = Moment {
+                            now,
+                            hold_ms: CLAIM_MS,
+                        };
+                        take(s, u, who, at, self.origin())?;
                         self.next_hint
                             .store(first_open.unwrap_or(from), Ordering::Relaxed);
                         return Ok(Some(u.to_string()));
@@ -152,16 +158,10 @@ fn decided_among(s: &mut dyn Sql, users: &[String]) -> Result<hashbrown::HashSet
 
 fn active(s: &mut dyn Sql, now: i64) -> Result<HashMap<String, Claim>, DbError> {
     s.rows(
-        r#"SELECT "user", holder, until_ms FROM claims WHERE until_ms > ?1"#,
+        &format!(r#"SELECT {CLAIM_COLUMNS} FROM claims WHERE until_ms > ?1"#),
         args![now],
     )?
     .iter()
-    .map(|r| {
-        let claim = Claim {
-            holder: r.text(1)?,
-            until_ms: r.int(2)?,
-        };
-        Ok((r.text(0)?, claim))
-    })
+    .map(claim_from_row)
     .collect()
 }

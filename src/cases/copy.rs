@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::case::Case;
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
-use super::changes::{ChangeKind, note_change};
+use super::changes::{ChangeKind, Origin, note_change};
 use super::error::CaseError;
 use super::sql::{DbError, Row, Sql, Value, args, marks};
 use super::workspace::{Workspace, count};
@@ -95,10 +95,15 @@ pub fn copy_workspace(
             ),
         });
     }
-    to.write(|s| write_snapshot(s, &snapshot, by))
+    to.write(|s| write_snapshot(s, &snapshot, by, to.origin()))
 }
 
-fn write_snapshot(s: &mut dyn Sql, snap: &Snapshot, by: &str) -> Result<Copied, DbError> {
+fn write_snapshot(
+    s: &mut dyn Sql,
+    snap: &Snapshot,
+    by: &str,
+    origin: &Origin,
+) -> Result<Copied, DbError> {
     let mut copied = Copied::default();
     // Audit lines get the target's numbers; an undo points at its entry's new number, and a
     // bulk decision keeps one batch number of its own.
@@ -113,8 +118,9 @@ fn write_snapshot(s: &mut dyn Sql, snap: &Snapshot, by: &str) -> Result<Copied, 
         let undoes = e.undoes.and_then(|old| new_ids.get(&old).copied());
         let id = s
             .row(
-                r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id"#,
+                r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch,
+                     overwrote_verdict, overwrote_author, overwrote_ts_ms)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"#,
                 args![
                     &e.user,
                     &e.action,
@@ -124,7 +130,12 @@ fn write_snapshot(s: &mut dyn Sql, snap: &Snapshot, by: &str) -> Result<Copied, 
                     e.source.name(),
                     e.ts_ms,
                     undoes,
-                    e.batch.map(|b| b + batch_base)
+                    e.batch.map(|b| b + batch_base),
+                    e.overwrote
+                        .as_ref()
+                        .and_then(|o| o.verdict.map(super::Verdict::name)),
+                    e.overwrote.as_ref().map(|o| o.author.as_str()),
+                    e.overwrote.as_ref().map(|o| o.ts_ms)
                 ],
             )?
             .map(|r| r.int(0))
@@ -175,7 +186,7 @@ fn write_snapshot(s: &mut dyn Sql, snap: &Snapshot, by: &str) -> Result<Copied, 
         ChangeKind::Model,
         ChangeKind::Member,
     ] {
-        note_change(s, kind, None, by)?;
+        note_change(s, kind, None, by, origin)?;
     }
     Ok(copied)
 }

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use super::case::{ImportedLabel, Verdict};
+use super::clock::now_ms;
 use super::error::{CaseError, file_error};
-use super::workspace::Workspace;
+use super::workspace::{Guard, Imported, Workspace};
 use crate::log::timeparse::{self, format_rfc3339};
 use crate::log::{LABEL_NAMES, USER_NAMES, field, read_user_csv};
 
@@ -35,12 +36,15 @@ pub fn export_labels(ws: &Workspace, out: &Path) -> Result<usize, CaseError> {
 }
 
 /// Reads a labels file and adds its labels to the workspace as imported; a bad line stops the
-/// import before anything is written, naming the line.
+/// import before anything is written, naming the line. Unless `overwrite`, an account another
+/// analyst decided within the workspace's recent-decision minutes, or holds now, keeps their
+/// decision and is named among the skipped.
 pub fn import_labels(
     ws: &mut Workspace,
     path: &Path,
     default_author: &str,
-) -> Result<usize, CaseError> {
+    overwrite: bool,
+) -> Result<Imported, CaseError> {
     let csv = read_user_csv(path)?;
     let (Some(user_col), Some(label_col)) = (csv.column(USER_NAMES), csv.column(LABEL_NAMES))
     else {
@@ -91,5 +95,12 @@ pub fn import_labels(
             ts_ms,
         });
     }
-    ws.import_verdicts(&items)
+    let guard = match overwrite {
+        true => Guard::Overwrite,
+        false => Guard::AskFirst {
+            decided_after_ms: now_ms() - ws.recent_decision_ms(default_author)?,
+            holder: default_author,
+        },
+    };
+    ws.import_verdicts(&items, guard)
 }

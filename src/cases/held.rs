@@ -73,7 +73,10 @@ impl Workspace {
             HeldWhat::Verdict { verdict, overwrite } => {
                 let guard = match (overwrite, held.seen_ms) {
                     (true, _) => Guard::Overwrite,
-                    (false, Some(t)) => Guard::SeenAt(t),
+                    (false, Some(t)) => Guard::AskFirst {
+                        decided_after_ms: t,
+                        holder: &held.author,
+                    },
                     (false, None) => Guard::Blind,
                 };
                 let (v, a, s, t) = (*verdict, &held.author, held.source, held.ts_ms);

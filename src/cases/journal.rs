@@ -22,7 +22,8 @@ pub struct Held {
     pub source: Source,
     /// When it was given (ms): the time the audit log will show.
     pub ts_ms: i64,
-    /// What the window had seen then: a later decision by someone else is a conflict.
+    /// What the window had seen then (or the start of the recent-decision minutes, when
+    /// earlier): a later decision by someone else is a conflict, as is someone else's claim.
     pub seen_ms: Option<i64>,
 }
 

@@ -31,7 +31,7 @@ impl Workspace {
                     args![e.kind.name(), e.role.to_lowercase(), &e.value, author, ts_ms],
                 )?;
             }
-            note_change(s, ChangeKind::List, None, author)?;
+            note_change(s, ChangeKind::List, None, author, self.origin())?;
             Ok(added as usize)
         })
     }
@@ -48,7 +48,7 @@ impl Workspace {
                 "DELETE FROM lists WHERE kind = ?1 AND role = ?2 AND value = ?3",
                 args![entry.kind.name(), entry.role.to_lowercase(), &entry.value],
             )?;
-            note_change(s, ChangeKind::List, None, author)?;
+            note_change(s, ChangeKind::List, None, author, self.origin())?;
             Ok(n > 0)
         })
     }

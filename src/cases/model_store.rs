@@ -44,7 +44,7 @@ impl Workspace {
                     &[name.into(), Value::Blob(bytes.clone()), now.into()],
                 )?;
             }
-            note_change(s, ChangeKind::Model, None, author)?;
+            note_change(s, ChangeKind::Model, None, author, self.origin())?;
             Ok(files.len())
         })
     }

@@ -60,7 +60,7 @@ impl Workspace {
                     saved.ts_ms
                 ],
             )?;
-            note_change(s, ChangeKind::Rule, None, author)?;
+            note_change(s, ChangeKind::Rule, None, author, self.origin())?;
             Ok(saved)
         })
     }

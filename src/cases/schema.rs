@@ -11,8 +11,13 @@ use super::sql::{DbError, Engine, Sql, args};
 /// of every rule) and the `lists` table (allow/block values).
 /// 3: the team: `members` (roles), `claims`, `assignments`, `changes` (what other windows
 /// follow) and `model_files` (the team's kept model).
-/// Tables new in a version are created in any workspace lacking them.
-const SCHEMA_VERSION: i64 = 3;
+/// 4: what two analysts at once need: `claims.since_ms` (when the holder took the account),
+/// `changes.origin` (the window or command that wrote: a window takes in every change it did
+/// not make, whoever's name is on it) and, on an overwrite, the decision it replaced
+/// (`audit.overwrote_verdict`, `overwrote_author`, `overwrote_ts_ms`).
+/// Tables new in a version are created in any workspace lacking them; columns new in a
+/// version are added to the tables lacking them (`COLUMNS`).
+const SCHEMA_VERSION: i64 = 4;
 
 /// Each table, with `{serial}` (an auto-numbered key) and `{blob}` said in the engine's words.
 const TABLES: &[&str] = &[
@@ -26,7 +31,10 @@ const TABLES: &[&str] = &[
         source TEXT NOT NULL,
         ts_ms BIGINT NOT NULL,
         undoes BIGINT REFERENCES audit(id),
-        batch BIGINT
+        batch BIGINT,
+        overwrote_verdict TEXT,
+        overwrote_author TEXT,
+        overwrote_ts_ms BIGINT
      )"#,
     r#"CREATE INDEX IF NOT EXISTS audit_user ON audit("user")"#,
     r#"CREATE TABLE IF NOT EXISTS cases (
@@ -78,7 +86,8 @@ const TABLES: &[&str] = &[
     r#"CREATE TABLE IF NOT EXISTS claims (
         "user" TEXT PRIMARY KEY,
         holder TEXT NOT NULL,
-        until_ms BIGINT NOT NULL
+        until_ms BIGINT NOT NULL,
+        since_ms BIGINT NOT NULL DEFAULT 0
      )"#,
     r#"CREATE TABLE IF NOT EXISTS assignments (
         "user" TEXT PRIMARY KEY,
@@ -91,13 +100,25 @@ const TABLES: &[&str] = &[
         kind TEXT NOT NULL,
         "user" TEXT,
         author TEXT NOT NULL,
-        ts_ms BIGINT NOT NULL
+        ts_ms BIGINT NOT NULL,
+        origin TEXT
      )"#,
     "CREATE TABLE IF NOT EXISTS model_files (
         name TEXT PRIMARY KEY,
         bytes {blob} NOT NULL,
         ts_ms BIGINT NOT NULL
      )",
+];
+
+/// Columns added after their table was first made: (table, column, its type), added where an
+/// older workspace lacks them (a table made by this version has them already).
+const COLUMNS: &[(&str, &str, &str)] = &[
+    ("audit", "batch", "BIGINT"),
+    ("audit", "overwrote_verdict", "TEXT"),
+    ("audit", "overwrote_author", "TEXT"),
+    ("audit", "overwrote_ts_ms", "BIGINT"),
+    ("claims", "since_ms", "BIGINT NOT NULL DEFAULT 0"),
+    ("changes", "origin", "TEXT"),
 ];
 
 fn in_dialect(ddl: &str, engine: Engine) -> String {
@@ -138,17 +159,28 @@ pub(super) fn prepare(db: &mut Db) -> Result<(), DbError> {
         for ddl in TABLES {
             s.exec(&in_dialect(ddl, engine), &[])?;
         }
-        // A first-format file's audit table has no batch column (a new one has it already).
-        // PostgreSQL workspaces began at version 3.
-        if engine == Engine::Sqlite
-            && version < 2
-            && s.rows("SELECT batch FROM audit LIMIT 0", &[]).is_err()
-        {
-            s.exec("ALTER TABLE audit ADD COLUMN batch BIGINT", &[])?;
+        for (table, column, kind) in COLUMNS {
+            if !has_column(s, engine, table, column)? {
+                // Names and types are this file's constants, never anyone's data.
+                s.exec(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"), &[])?;
+            }
         }
         s.exec("CREATE INDEX IF NOT EXISTS audit_batch ON audit(batch)", &[])?;
         store_version(s, engine)
     })
+}
+
+/// Whether `table` has `column` (asked of the catalogue: a failed statement would abort a
+/// PostgreSQL transaction).
+fn has_column(s: &mut dyn Sql, engine: Engine, table: &str, column: &str) -> Result<bool, DbError> {
+    let query = match engine {
+        Engine::Sqlite => "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
+        Engine::Postgres => {
+            "SELECT 1 FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = ?1 AND column_name = ?2"
+        }
+    };
+    Ok(s.row(query, args![table, column])?.is_some())
 }
 
 fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {

@@ -7,6 +7,7 @@ use super::changes::{ChangeKind, note_change};
 use super::error::CaseError;
 use super::sql::args;
 use super::workspace::Workspace;
+use crate::time_units::MINUTE_MS;
 
 /// A setting of the workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +16,9 @@ pub enum SettingKey<'a> {
     ThresholdHigh,
     /// The detector the thresholds were set for (another one scores on another scale).
     ThresholdDetector,
+    /// For how many minutes another analyst's decision counts as recent: a verdict over it
+    /// asks first even when the window has seen it.
+    RecentDecisionMinutes,
     /// The queue's filter and order, as JSON.
     QueueFilter,
     SelectedUser,
@@ -30,21 +34,31 @@ impl SettingKey<'_> {
             SettingKey::ThresholdSuspicious => "threshold_suspicious".into(),
             SettingKey::ThresholdHigh => "threshold_high".into(),
             SettingKey::ThresholdDetector => "threshold_detector".into(),
+            SettingKey::RecentDecisionMinutes => "recent_decision_minutes".into(),
             SettingKey::QueueFilter => "queue_filter".into(),
             SettingKey::SelectedUser => "selected_user".into(),
             SettingKey::WatchHighAtStart(source) => format!("watch_high_at_start:{source}").into(),
         }
     }
 
-    /// Thresholds are the team's and only a lead sets them; the queue's filter and the
+    /// Thresholds and the recent-decision minutes are the team's and only a lead sets them; the queue's filter and the
     /// selection are each analyst's own; what a watch saw is the workspace's.
     fn scope(&self) -> Scope {
         match self {
             SettingKey::ThresholdSuspicious
             | SettingKey::ThresholdHigh
-            | SettingKey::ThresholdDetector => Scope::LeadSets,
+            | SettingKey::ThresholdDetector
+            | SettingKey::RecentDecisionMinutes => Scope::LeadSets,
             SettingKey::QueueFilter | SettingKey::SelectedUser => Scope::Personal,
             SettingKey::WatchHighAtStart(_) => Scope::Shared,
+        }
+    }
+
+    /// What changing it is, as a refusal names it.
+    fn action(&self) -> &'static str {
+        match self {
+            SettingKey::RecentDecisionMinutes => "change how long a decision counts as recent",
+            _ => "change the thresholds",
         }
     }
 
@@ -93,7 +107,7 @@ impl Workspace {
             if self.setting(key, who)?.as_deref() == Some(value) {
                 return Ok(());
             }
-            self.require_lead(who, "change the thresholds")?;
+            self.require_lead(who, key.action())?;
         }
         self.write(|s| {
             s.exec(
@@ -101,9 +115,23 @@ impl Workspace {
                 args![key.stored_key(who), value],
             )?;
             if key.scope() != Scope::Personal {
-                note_change(s, ChangeKind::Setting, None, who)?;
+                note_change(s, ChangeKind::Setting, None, who, self.origin())?;
             }
             Ok(())
         })
     }
+
+    /// How long another analyst's decision counts as recent: a verdict over it asks first
+    /// even when the window has seen it (the lead's setting; 30 minutes unless set).
+    pub fn recent_decision_ms(&self, who: &str) -> Result<i64, CaseError> {
+        let minutes = self
+            .setting(SettingKey::RecentDecisionMinutes, who)?
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .unwrap_or(RECENT_DECISION_MINUTES);
+        Ok(i64::from(minutes) * MINUTE_MS)
+    }
 }
+
+/// Another analyst's decision counts as recent for this many minutes unless the lead sets
+/// another (`SettingKey::RecentDecisionMinutes`).
+pub const RECENT_DECISION_MINUTES: u32 = 30;

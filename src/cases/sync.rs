@@ -2,7 +2,7 @@
 //! (`change_mark`) learns what changed since with one cheap query, on either backend and
 //! across restarts of the server.
 
-use super::changes::{Change, ChangeKind};
+use super::changes::{Change, ChangeKind, Origin};
 use super::error::CaseError;
 use super::sql::args;
 use super::workspace::Workspace;
@@ -22,7 +22,7 @@ impl Workspace {
     pub fn changes_after(&self, mark: i64) -> Result<Vec<Change>, CaseError> {
         self.read(|s| {
             s.rows(
-                r#"SELECT id, kind, "user", author FROM changes WHERE id > ?1 ORDER BY id"#,
+                r#"SELECT id, kind, "user", author, origin FROM changes WHERE id > ?1 ORDER BY id"#,
                 args![mark],
             )?
             .iter()
@@ -41,6 +41,7 @@ impl Workspace {
                     kind,
                     user: r.opt_text(2)?,
                     author: r.text(3)?,
+                    origin: r.opt_text(4)?.map(Origin::parse),
                 })
             })
             .collect()

@@ -59,7 +59,7 @@ impl Workspace {
                 args![who, role.name(), now_ms()],
             )?;
             if added > 0 {
-                note_change(s, ChangeKind::Member, None, who)?;
+                note_change(s, ChangeKind::Member, None, who, self.origin())?;
             }
             Ok(role)
         })
@@ -93,7 +93,7 @@ impl Workspace {
                    granted_by = excluded.granted_by, ts_ms = excluded.ts_ms",
                 args![member, role.name(), by, now_ms()],
             )?;
-            note_change(s, ChangeKind::Member, None, by)
+            note_change(s, ChangeKind::Member, None, by, self.origin())
         })?;
         self.grant_access(member)
     }

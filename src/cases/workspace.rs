@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
 
-use super::case::{AuditEntry, Case, ImportedLabel, Source, Undone, Verdict};
+use super::case::{AuditEntry, Case, ImportedLabel, Overwritten, Source, Undone, Verdict};
 use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
-use super::changes::{ChangeKind, note_change};
+use super::changes::{ChangeKind, Origin, note_change};
+use super::claim_rows::holder_of;
 use super::clock::now_ms;
 use super::db::{Db, connect_postgres, when_unlocked};
 use super::error::{CaseError, Conflict};
@@ -35,16 +36,32 @@ pub fn default_workspace(log: &Path) -> PathBuf {
     log.with_file_name(name)
 }
 
-/// How a verdict treats a decision another analyst made meanwhile.
+/// How a verdict treats another analyst's hold on an account, or their decision on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Guard {
-    /// Writes whatever is there (one analyst, an import, the command line).
+pub enum Guard<'a> {
+    /// Writes whatever is there (one analyst's file, the command line).
     Blind,
-    /// Refuses, naming who decided what and when, if another analyst decided the account
-    /// after this time (ms): what the window had seen.
-    SeenAt(i64),
-    /// Writes over another analyst's decision, which the audit log records as an overwrite.
+    /// Asks first: refuses, naming who and why, any account another analyst holds now or
+    /// decided after `decided_after_ms`: what the window had seen, or the start of the
+    /// workspace's recent-decision minutes, whichever is earlier. The claims of `holder`
+    /// (the window's own, whoever signs the verdict) and of the verdict's author are not in
+    /// the way.
+    AskFirst {
+        decided_after_ms: i64,
+        holder: &'a str,
+    },
+    /// Writes over another analyst's hold or decision; the audit log records an overwrite
+    /// with the decision it replaced.
     Overwrite,
+}
+
+/// What an import wrote, and what it left alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Imported {
+    pub written: usize,
+    /// Accounts another analyst decided recently or holds (with `Guard::AskFirst`): not
+    /// written.
+    pub skipped: Vec<Conflict>,
 }
 
 pub struct Workspace {
@@ -55,6 +72,9 @@ pub struct Workspace {
     path: PathBuf,
     /// Who the database says this is: the server's user, or the OS user for a file.
     identity: String,
+    /// This open workspace among all that write to the same place (its lines of the change
+    /// feed are its own).
+    origin: Origin,
     /// Where a team's verdicts wait while the server is away (none for a file).
     journal: Option<Journal>,
     /// The first account of its queue `claim_next` found undecided at its last look (all
@@ -87,6 +107,7 @@ impl Workspace {
             path: path.to_path_buf(),
             at,
             identity,
+            origin: Origin::new(),
             journal,
             next_hint: AtomicUsize::new(0),
         })
@@ -109,6 +130,12 @@ impl Workspace {
     /// Who the database says is working: the server's user, or the OS user for a file.
     pub fn identity(&self) -> &str {
         &self.identity
+    }
+
+    /// This open workspace as the change feed names it: a window follows every change but its
+    /// own.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Db> {
@@ -181,13 +208,15 @@ impl Workspace {
         verdict: Verdict,
         author: &str,
         source: Source,
-        guard: Guard,
+        guard: Guard<'_>,
     ) -> Result<Vec<Case>, CaseError> {
         let ts_ms = now_ms();
         match self.decide_at(users, verdict, author, source, guard, ts_ms) {
             Err(CaseError::Offline { .. }) if self.journal.is_some() => {
                 let (seen_ms, overwrite) = match guard {
-                    Guard::SeenAt(t) => (Some(t), false),
+                    Guard::AskFirst {
+                        decided_after_ms, ..
+                    } => (Some(decided_after_ms), false),
                     Guard::Overwrite => (None, true),
                     Guard::Blind => (None, false),
                 };
@@ -222,23 +251,18 @@ impl Workspace {
         verdict: Verdict,
         author: &str,
         source: Source,
-        guard: Guard,
+        guard: Guard<'_>,
         ts_ms: i64,
     ) -> Result<Vec<Case>, CaseError> {
-        let action = match guard {
-            Guard::Overwrite => "overwrite",
-            Guard::Blind | Guard::SeenAt(_) => "label",
-        };
+        let origin = self.origin.clone();
         let outcome = self.write(|s| {
+            let now = now_ms();
             let mut currents = Vec::with_capacity(users.len());
             let mut conflicts = Vec::new();
             for user in users {
                 let current = current_case(s, user)?;
-                if let (Guard::SeenAt(seen_ms), Some(c)) = (guard, &current)
-                    && c.author != author
-                    && c.ts_ms > seen_ms
-                {
-                    conflicts.push(Conflict::with(c));
+                if let Some(c) = in_the_way(s, user, current.as_ref(), author, guard, now)? {
+                    conflicts.push(c);
                 }
                 currents.push(current);
             }
@@ -251,13 +275,13 @@ impl Workspace {
             };
             let mut cases = Vec::with_capacity(users.len());
             for (user, current) in users.iter().zip(currents) {
+                let overwrote = replaced(current.as_ref(), author);
                 let note = current.map(|c| c.note).unwrap_or_default();
                 let entry = Entry {
-                    action,
                     batch,
-                    ..Entry::label(user, verdict, &note, author, source)
+                    ..Entry::label(user, verdict, &note, author, source).over(overwrote)
                 };
-                cases.push(write_entry(s, &entry, ts_ms)?);
+                cases.push(write_entry(s, &entry, ts_ms, &origin)?);
             }
             Ok(Ok(cases))
         })?;
@@ -307,7 +331,7 @@ impl Workspace {
                 verdict,
                 ..Entry::label(user, Verdict::Unsure, note, author, Source::Analyst)
             };
-            write_entry(s, &entry, ts_ms)
+            write_entry(s, &entry, ts_ms, self.origin())
         })
     }
 
@@ -361,8 +385,9 @@ impl Workspace {
                     source,
                     undoes: Some(id),
                     batch: undo_batch,
+                    overwrote: None,
                 };
-                let case = write_entry(s, &entry, ts_ms)?;
+                let case = write_entry(s, &entry, ts_ms, self.origin())?;
                 let now = (case.verdict.is_some() || !case.note.is_empty()).then_some(case);
                 undone.push(Undone { user, now });
             }
@@ -371,17 +396,33 @@ impl Workspace {
     }
 
     /// Records many imported verdicts in one transaction (one disk sync, not one per label).
-    pub fn import_verdicts(&mut self, items: &[ImportedLabel]) -> Result<usize, CaseError> {
+    /// With `Guard::AskFirst`, an account another analyst than the label's author decided
+    /// recently, or holds, is skipped and named; with `Guard::Overwrite` it is written over,
+    /// audited as an overwrite.
+    pub fn import_verdicts(
+        &mut self,
+        items: &[ImportedLabel],
+        guard: Guard<'_>,
+    ) -> Result<Imported, CaseError> {
         let ts_ms = now_ms();
         self.write(|s| {
+            let mut imported = Imported::default();
             for it in items {
-                let entry = Entry {
-                    verdict: Some(it.verdict),
-                    ..Entry::label(&it.user, it.verdict, &it.note, &it.author, Source::Imported)
-                };
-                write_entry(s, &entry, it.ts_ms.unwrap_or(ts_ms))?;
+                let current = current_case(s, &it.user)?;
+                if let Some(c) =
+                    in_the_way(s, &it.user, current.as_ref(), &it.author, guard, ts_ms)?
+                {
+                    imported.skipped.push(c);
+                    continue;
+                }
+                let overwrote = replaced(current.as_ref(), &it.author);
+                let entry =
+                    Entry::label(&it.user, it.verdict, &it.note, &it.author, Source::Imported)
+                        .over(overwrote);
+                write_entry(s, &entry, it.ts_ms.unwrap_or(ts_ms), self.origin())?;
+                imported.written += 1;
             }
-            Ok(items.len())
+            Ok(imported)
         })
     }
 
@@ -439,6 +480,42 @@ pub(super) fn count(s: &mut dyn Sql, query: &str) -> Result<usize, DbError> {
     Ok(n.unwrap_or(0).max(0) as usize)
 }
 
+/// What stands in the way of `author`'s verdict on `user` under `guard`, if anything:
+/// another analyst's decision after the guard's time, else another analyst's live claim.
+fn in_the_way(
+    s: &mut dyn Sql,
+    user: &str,
+    current: Option<&Case>,
+    author: &str,
+    guard: Guard<'_>,
+    now: i64,
+) -> Result<Option<Conflict>, DbError> {
+    let Guard::AskFirst {
+        decided_after_ms,
+        holder,
+    } = guard
+    else {
+        return Ok(None);
+    };
+    if let Some(c) = current.filter(|c| c.author != author && c.ts_ms > decided_after_ms) {
+        return Ok(Some(Conflict::decided(c)));
+    }
+    Ok(holder_of(s, user, now)?
+        .filter(|claim| claim.holder != author && claim.holder != holder)
+        .map(|claim| Conflict::held(user, &claim.holder, claim.since_ms, current)))
+}
+
+/// The decision a verdict by `author` replaces, when it is another analyst's.
+fn replaced(current: Option<&Case>, author: &str) -> Option<Overwritten> {
+    current
+        .filter(|c| c.author != author && c.verdict.is_some())
+        .map(|c| Overwritten {
+            verdict: c.verdict,
+            author: c.author.clone(),
+            ts_ms: c.ts_ms,
+        })
+}
+
 /// One audit line to write.
 struct Entry<'a> {
     user: &'a str,
@@ -449,6 +526,7 @@ struct Entry<'a> {
     source: Source,
     undoes: Option<i64>,
     batch: Option<i64>,
+    overwrote: Option<Overwritten>,
 }
 
 impl<'a> Entry<'a> {
@@ -469,16 +547,37 @@ impl<'a> Entry<'a> {
             source,
             undoes: None,
             batch: None,
+            overwrote: None,
+        }
+    }
+
+    /// The same verdict, over `overwrote` when it replaces another analyst's decision: an
+    /// overwrite.
+    fn over(self, overwrote: Option<Overwritten>) -> Self {
+        match overwrote {
+            Some(o) => Self {
+                action: "overwrite",
+                overwrote: Some(o),
+                ..self
+            },
+            None => self,
         }
     }
 }
 
 /// Appends `entry` to the audit log and brings the account's case in line with it, inside
 /// the caller's transaction; returns the case as it now is.
-fn write_entry(s: &mut dyn Sql, entry: &Entry, ts_ms: i64) -> Result<Case, DbError> {
+fn write_entry(
+    s: &mut dyn Sql,
+    entry: &Entry,
+    ts_ms: i64,
+    origin: &Origin,
+) -> Result<Case, DbError> {
+    let overwrote = entry.overwrote.as_ref();
     s.exec(
-        r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"#,
+        r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch,
+             overwrote_verdict, overwrote_author, overwrote_ts_ms)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"#,
         args![
             entry.user,
             entry.action,
@@ -488,7 +587,10 @@ fn write_entry(s: &mut dyn Sql, entry: &Entry, ts_ms: i64) -> Result<Case, DbErr
             entry.source.name(),
             ts_ms,
             entry.undoes,
-            entry.batch
+            entry.batch,
+            overwrote.and_then(|o| o.verdict.map(Verdict::name)),
+            overwrote.map(|o| o.author.as_str()),
+            overwrote.map(|o| o.ts_ms)
         ],
     )?;
     // A case with neither verdict nor note is no case at all (everything was undone).
@@ -509,7 +611,7 @@ fn write_entry(s: &mut dyn Sql, entry: &Entry, ts_ms: i64) -> Result<Case, DbErr
             ],
         )?;
     }
-    note_change(s, ChangeKind::Case, Some(entry.user), entry.author)?;
+    note_change(s, ChangeKind::Case, Some(entry.user), entry.author, origin)?;
     Ok(Case {
         user: entry.user.to_string(),
         verdict: entry.verdict,

@@ -225,6 +225,18 @@ pub enum WorkspaceCommand {
         #[arg(long, value_parser = parse_merge)]
         merge: Option<Merge>,
     },
+    /// Change a team setting (a lead's).
+    Set {
+        #[arg(long, value_name = "W")]
+        workspace: PathBuf,
+        /// For how many minutes another analyst's decision counts as recent: a verdict over
+        /// it asks first, and `labels import` skips it (default 30).
+        #[arg(long, value_name = "MINUTES")]
+        recent_decision_minutes: u32,
+        /// Act as this member (default: the database's user, or the OS user for a file).
+        #[arg(long)]
+        author: Option<String>,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -377,6 +389,10 @@ pub enum LabelsCommand {
         /// Author for rows without one (default: the OS user).
         #[arg(long)]
         author: Option<String>,
+        /// Write over accounts another analyst decided recently or holds now (audited as
+        /// overwrites); without it they keep their decision and are listed as skipped.
+        #[arg(long)]
+        overwrite: bool,
     },
 }
 

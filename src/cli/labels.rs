@@ -25,10 +25,28 @@ pub fn export(workspace: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn import(workspace: &Path, labels: &Path, author: Option<String>) -> Result<()> {
+pub fn import(
+    workspace: &Path,
+    labels: &Path,
+    author: Option<String>,
+    overwrite: bool,
+) -> Result<()> {
     let mut ws = open_workspace(workspace)?;
     let author = author.unwrap_or_else(|| ws.identity().to_string());
-    let n = cases::import_labels(&mut ws, labels, &author)?;
-    println!("imported {n} labels into {}", ws.location());
+    let imported = cases::import_labels(&mut ws, labels, &author, overwrite)?;
+    println!(
+        "imported {} labels into {}",
+        imported.written,
+        ws.location()
+    );
+    if !imported.skipped.is_empty() {
+        println!(
+            "skipped {} that another analyst decided recently or holds now (--overwrite writes over them):",
+            imported.skipped.len()
+        );
+        for conflict in &imported.skipped {
+            println!("  {conflict}");
+        }
+    }
     Ok(())
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use super::args::{AssignArgs, WorkspaceCommand};
 use super::labels::open_workspace;
 use super::progress::TerminalProgress;
-use crate::cases::{Merge, Workspace, copy_workspace};
+use crate::cases::{Merge, SettingKey, Workspace, copy_workspace};
 use crate::workbench::{AssignRequest, QueueFilter, assign_queue, mapping_from};
 
 pub fn run(command: WorkspaceCommand) -> Result<()> {
@@ -46,6 +46,20 @@ pub fn run(command: WorkspaceCommand) -> Result<()> {
                 copied.model_files,
                 source.location(),
                 target.location()
+            );
+        }
+        WorkspaceCommand::Set {
+            workspace,
+            recent_decision_minutes,
+            author,
+        } => {
+            let ws = open_workspace(&workspace)?;
+            let by = author.unwrap_or_else(|| ws.identity().to_string());
+            let minutes = recent_decision_minutes.to_string();
+            ws.set_setting(SettingKey::RecentDecisionMinutes, &minutes, &by)?;
+            println!(
+                "a decision now counts as recent for {minutes} minutes in {}",
+                ws.location()
             );
         }
     }

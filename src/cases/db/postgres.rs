@@ -25,6 +25,9 @@ use crate::cases::sql::{DbError, Row, Sql, Value};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// After a failed reconnection, how long statements fail at once before the next try.
 const RETRY_AFTER: Duration = Duration::from_secs(3);
+/// After this long unused, a connection is asked whether it still stands before a statement
+/// goes over it: one the server dropped meanwhile (a restart) would fail that statement.
+const IDLE_CHECK: Duration = Duration::from_secs(2);
 
 impl ToSql for Value {
     fn to_sql(
@@ -133,6 +136,8 @@ pub(crate) struct Pg {
     pub user: String,
     /// When reconnecting last failed, and why.
     last_failure: Option<(Instant, String)>,
+    /// When a statement last went over the connection.
+    last_used: Instant,
 }
 
 /// Connects to the workspace at `url` (as `default_user` when the URL names none): its schema (the URL's `schema=`, else `vigil`) is made
@@ -168,6 +173,7 @@ pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
         statements: HashMap::new(),
         user: String::new(),
         last_failure: None,
+        last_used: Instant::now(),
     };
     pg.enter_schema()?;
     pg.user = pg
@@ -205,9 +211,15 @@ impl Pg {
         Ok(())
     }
 
-    /// The connection, opened again if the server or the network dropped it.
+    /// The connection, opened again if the server or the network dropped it. A server that
+    /// restarted while the connection was idle is found out here, not by the statement that
+    /// follows (which would fail with "terminating connection" though the server is back).
     fn live(&mut self) -> Result<(), DbError> {
-        if !self.client.is_closed() {
+        let idle = self.last_used.elapsed() > IDLE_CHECK;
+        self.last_used = Instant::now();
+        let dead =
+            self.client.is_closed() || (idle && self.client.is_valid(CONNECT_TIMEOUT).is_err());
+        if !dead {
             return Ok(());
         }
         // While the server is away, a statement fails at once for a few seconds after a
