@@ -44,7 +44,11 @@ fn launch(log: &Path, workspace: &Path) -> LaunchOptions {
 /// font they are drawn as boxes (as for a user), so only then are missing glyphs allowed;
 /// `the_window_draws_its_own_text_with_its_own_fonts` keeps the window's own words honest.
 fn window(options: LaunchOptions) -> Harness<'static, VigilApp> {
-    let builder = Harness::builder().with_size(egui::vec2(1400.0, 900.0));
+    window_sized(options, egui::vec2(1400.0, 900.0))
+}
+
+fn window_sized(options: LaunchOptions, size: egui::Vec2) -> Harness<'static, VigilApp> {
+    let builder = Harness::builder().with_size(size);
     let builder = match vigil::gui::system_cjk_font() {
         Some(_) => builder,
         None => builder.allow_missing_glyphs(),
@@ -392,6 +396,68 @@ fn the_window_draws_its_own_text_with_its_own_fonts() {
     h.get_by_label("Open path…").click();
     h.run_steps(2);
     h.get_by_label_contains("Path of a CSV");
+}
+
+#[test]
+fn at_1280_by_800_with_segments_open_the_account_header_and_its_buttons_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = small_shop(dir.path());
+    let options = launch(&log, &dir.path().join("l.vigil.db"));
+    let mut h = window_sized(options, egui::vec2(1280.0, 800.0));
+    wait_for(&mut h, "the log to open", ready);
+    h.state_mut()
+        .push(Command::ShowTab(vigil::gui::RightTab::Segments));
+    h.state_mut().push(Command::FindSegments(None));
+    h.step();
+    wait_for(&mut h, "the segments", |a| {
+        a.triage.as_ref().is_some_and(|t| t.segments().is_some()) && !a.is_busy()
+    });
+    h.state_mut().push(Command::PredictBehaviour);
+    h.step();
+    wait_for(&mut h, "the behaviour outlook", |a| {
+        a.triage.as_ref().is_some_and(|t| t.outlook().is_some()) && !a.is_busy()
+    });
+    let t = h.state().triage.as_ref().unwrap();
+    let o = t.outlook().unwrap();
+    let buyer = t
+        .user_codes()
+        .find(|&u| o.purchase[u.index()].is_finite() && o.next[u.index()].is_some())
+        .expect("some account has an outlook");
+    h.state_mut().push(Command::Select(buyer));
+    h.run_steps(5);
+    // The right-hand panel starts where its tabs do; everything of the account's header lies
+    // left of it and inside the window.
+    let side = h.get_by_label("Segments").rect().min.x;
+    assert!(side > 640.0, "the side panel took {side} of 1280");
+    let name = selected_name(h.state());
+    let in_view = |what: &str, r: egui::Rect| {
+        assert!(
+            r.min.x >= 0.0 && r.max.x <= side && r.max.y <= 800.0 && r.width() > 0.0,
+            "{what} at {r:?}, side panel from {side}"
+        );
+    };
+    let heading = h
+        .get_all_by_label(&name)
+        .map(|n| n.rect())
+        .max_by(|a, b| a.min.x.total_cmp(&b.min.x))
+        .unwrap();
+    in_view("the account's name", heading);
+    for button in [
+        "fraud (f)",
+        "legit (l)",
+        "unsure (u)",
+        "note (n)",
+        "undo (Ctrl+Z)",
+    ] {
+        in_view(button, h.get_by_label(button).rect());
+    }
+    // The outlook is said in the account view (and again in the Segments tab): the first.
+    let outlook = h
+        .get_all_by_label_contains("days: buys")
+        .map(|n| n.rect())
+        .min_by(|a, b| a.min.x.total_cmp(&b.min.x))
+        .unwrap();
+    in_view("the outlook", outlook);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use vigil::detect::DetectorKind;
 use vigil::gui::i18n::Language;
 use vigil::gui::{Command, LaunchOptions, RightTab, VigilApp};
@@ -62,6 +62,15 @@ fn the_window_speaks_chinese_when_switched() {
         h.query_by_label("Queue").is_none(),
         "no English heading left"
     );
+    // The training moment, the compute device and the load report are said in Chinese too.
+    let trained = h.get_by_label_contains("训练于").accesskit_node().value();
+    let trained = trained.unwrap_or_default();
+    assert!(
+        trained.contains('年') && !trained.contains('T'),
+        "{trained}"
+    );
+    h.get_by_label_contains("个线程");
+    assert!(h.query_by_label_contains("threads").is_none());
 
     // What the library says is said in Chinese too: the selected account's reasons.
     let reasons: Vec<String> = {

@@ -137,7 +137,7 @@ fn thresholds_follow_a_retrained_model_unless_the_analyst_moved_them() {
         suspicious: 0.5,
         high: 0.6,
     };
-    t.set_thresholds(analyst);
+    t.set_thresholds(analyst).unwrap();
     retrained_with(
         &mut t,
         Thresholds {
@@ -155,7 +155,8 @@ fn with_nothing_flagged_every_view_of_the_metrics_agrees() {
     t.set_thresholds(Thresholds {
         suspicious: 1.5,
         high: 1.5,
-    });
+    })
+    .unwrap();
     // The distribution panel's view, the model panel's report and `vigil eval`'s metrics.
     let distribution = t.at_suspicious();
     let model_panel = t.report().metrics;

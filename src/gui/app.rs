@@ -12,15 +12,15 @@ use eframe::egui::{self, Key, Modifiers, ViewportCommand};
 use super::command::Command;
 use super::follower::{Followed, Follower};
 use super::frame_bench::{FrameBench, MeasuredJob};
-use super::i18n::{Language, t};
+use super::i18n::{Language, count, t};
 use super::orchestrator::{Orchestrator, Report};
 use super::panels::{self, MappingDialog, Panels};
 use super::settings::{AppSettings, RightTab, SETTINGS_KEY};
 use super::view::{JobKind, Message, RunningJob, View};
-use crate::cases::{self, Verdict};
+use crate::cases::Verdict;
 use crate::detect::DetectorKind;
 use crate::eval::EvalRow;
-use crate::workbench::{Triage, mapping_from};
+use crate::workbench::{Link, Triage, WorkbenchError, mapping_from};
 
 /// How the window was started.
 #[derive(Clone, Debug, Default)]
@@ -59,10 +59,15 @@ pub struct VigilApp {
     settings_dirty_since: Option<Instant>,
     /// Reads what other windows on the workspace change, on a thread of its own.
     follower: Option<Follower>,
-    /// The workspace could not be reached at the last look (said once, not every second).
-    offline: bool,
+    /// The team workspace's connection, as the status bar tells it.
+    link: Link,
     /// When the window last tried to write what the offline journal holds.
     last_replay: Instant,
+}
+
+/// Now, as the workspace's times are kept (ms since the epoch).
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// While the offline journal holds verdicts, how often the window tries to write them.
@@ -84,7 +89,7 @@ impl VigilApp {
         }
         settings.language.apply();
         let mut app = Self {
-            author: launch.author.clone().unwrap_or_else(cases::os_user),
+            author: launch.author.clone().unwrap_or_else(crate::cases::os_user),
             bench: FrameBench::new(launch.frame_report.clone(), launch.frame_live_secs),
             work: Orchestrator::new(&ctx),
             ctx,
@@ -97,7 +102,7 @@ impl VigilApp {
             commands: Vec::new(),
             settings_dirty_since: None,
             follower: None,
-            offline: false,
+            link: Link::default(),
             last_replay: Instant::now(),
             launch,
         };
@@ -125,6 +130,35 @@ impl VigilApp {
 
     fn info(&mut self, text: String) {
         self.message = Some(Message::Info(text));
+    }
+
+    /// Says `text` of a failure: one the workspace's outage caused is told as part of the
+    /// connection's story, and goes when the outage does.
+    fn failed(&mut self, text: String, e: &WorkbenchError) {
+        match e.is_offline() {
+            true => {
+                self.lost(&e.to_string());
+                self.message = Some(Message::Unreachable(text));
+            }
+            false => self.error(text),
+        }
+    }
+
+    /// The window's own write found the workspace away: the status bar says so, and the
+    /// follower says when it is back.
+    fn lost(&mut self, reason: &str) {
+        self.link.lost(now_ms(), reason);
+        if let Some(f) = &self.follower {
+            f.doubt();
+        }
+    }
+
+    /// The workspace answered: an outage this ends is told in the status bar, and the
+    /// messages it caused are dropped.
+    fn reached(&mut self) {
+        if self.link.reached(now_ms()) && matches!(self.message, Some(Message::Unreachable(_))) {
+            self.message = None;
+        }
     }
 
     /// Opens `path` in the background; the launch's mapping, encoding and workspace belong to
@@ -232,7 +266,7 @@ impl VigilApp {
             "msg.retrained",
             how = how,
             kind = t.model().kind,
-            flagged = t.at_suspicious().flagged
+            flagged = count(t.at_suspicious().flagged)
         );
         self.info(text.into_owned());
     }
@@ -282,8 +316,9 @@ impl VigilApp {
         self.commands.extend(out);
     }
 
-    /// Takes in other analysts' verdicts, claims, rules, lists and thresholds, and looks again
-    /// shortly even when nothing else wakes the window.
+    /// Takes in what others (and this analyst elsewhere) changed: verdicts, claims, rules,
+    /// lists and thresholds; follows the connection's story; writes what the offline journal
+    /// holds once the workspace is back.
     fn sync(&mut self) {
         let heard = self
             .follower
@@ -299,18 +334,14 @@ impl VigilApp {
                         self.take_reports(report);
                     }
                 }
-                Followed::Away(e) => {
-                    self.offline = true;
-                    self.error(t!("msg.offline", e = e).into_owned());
-                }
+                Followed::Away(e) => self.link.lost(now_ms(), &e),
                 Followed::Back => {
-                    self.offline = false;
-                    self.info(t!("msg.back_online").into_owned());
+                    self.reached();
                     self.replay_held();
                 }
             }
         }
-        if !self.offline && self.last_replay.elapsed() > REPLAY_EVERY {
+        if !self.link.is_away() && self.last_replay.elapsed() > REPLAY_EVERY {
             self.replay_held();
         }
     }
@@ -323,21 +354,22 @@ impl VigilApp {
             return;
         }
         match t.replay_held() {
-            Ok(Some(r)) => self.replayed(&r),
-            Ok(None) => {}
-            Err(e) => self.error(t!("msg.offline", e = e).into_owned()),
-        }
-    }
-
-    /// Says what the offline journal wrote once the workspace was back, and what it could not.
-    fn replayed(&mut self, r: &cases::Replayed) {
-        let theirs: Vec<cases::Conflict> = r.conflicts.iter().map(|c| c.theirs.clone()).collect();
-        match theirs.is_empty() {
-            true => self.info(t!("msg.replayed", n = r.written).into_owned()),
-            false => {
-                let e = cases::CaseError::Conflicts(theirs);
-                self.error(t!("msg.replay_conflicts", n = r.written, e = e).into_owned());
+            Ok(Some(r)) => {
+                self.reached();
+                self.link.replayed(now_ms(), &r);
+                if !r.conflicts.is_empty() {
+                    let text = t!(
+                        "msg.replay_conflicts",
+                        n = count(r.written),
+                        m = count(r.conflicts.len())
+                    );
+                    self.info(text.into_owned());
+                } else if matches!(self.message, Some(Message::Unreachable(_))) {
+                    self.message = None;
+                }
             }
+            Ok(None) => {}
+            Err(e) => self.failed(t!("msg.replay_failed", e = e).into_owned(), &e),
         }
     }
 
@@ -354,10 +386,10 @@ impl VigilApp {
     /// Writes the open log's thresholds, filter and selection to its workspace now.
     fn save_settings(&mut self) {
         self.settings_dirty_since = None;
-        if let Some(t) = &self.triage
+        if let Some(t) = &mut self.triage
             && let Err(e) = t.save_settings()
         {
-            self.error(t!("msg.settings_not_saved", e = e).into_owned());
+            self.failed(t!("msg.settings_not_saved", e = e).into_owned(), &e);
         }
     }
 
@@ -406,8 +438,8 @@ fn opened_text(t: &Triage, name: &str) -> String {
     if r.rows_rejected + warned > 0 {
         text.push_str(&t!(
             "msg.rejected",
-            rejected = r.rows_rejected,
-            warned = warned
+            rejected = count(r.rows_rejected),
+            warned = count(warned)
         ));
     }
     text
@@ -444,6 +476,7 @@ impl eframe::App for VigilApp {
             comparison: &self.comparison,
             has_cjk_font: self.cjk_font.is_some(),
             live: self.work.live(),
+            link: self.link.status(now_ms()),
         };
         let mut out = Vec::new();
         panels::window_ui(ui, &view, &mut self.panels, &mut out);
@@ -458,10 +491,14 @@ impl eframe::App for VigilApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.work.shut_down();
-        if let Some(t) = &self.triage
-            && let Err(e) = t.save_settings().and_then(|()| t.release_claims())
-        {
-            eprintln!("vigil: {}", t!("msg.settings_not_saved", e = e));
+        if let Some(t) = &mut self.triage {
+            // The claims go whatever became of the settings: a teammate may take the account.
+            if let Err(e) = t.save_settings() {
+                eprintln!("vigil: {}", t!("msg.settings_not_saved", e = e));
+            }
+            if let Err(e) = t.release_claims() {
+                eprintln!("vigil: {}", t!("msg.claims_not_released", e = e));
+            }
         }
         self.bench.finish();
     }

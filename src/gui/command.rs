@@ -35,10 +35,13 @@ pub enum Command {
     /// Mark every account of the filtered queue.
     MarkQueue,
     ClearMarks,
-    /// Give the verdict another analyst's decision refused, over theirs.
+    /// Give the verdict that asked first (another analyst holds or decided the account) anyway.
     Overwrite,
-    /// Let the other analyst's decision stand.
+    /// Let the other analysts' holds and decisions stand (a bulk decision still labels the
+    /// other marked accounts).
     KeepTheirs,
+    /// Drop the question, writing nothing.
+    DismissConflict,
     /// Assign the marked accounts (or, with none marked, the queue) to this analyst (a lead's).
     Assign(String),
     /// Label every marked account in one action (one undo).

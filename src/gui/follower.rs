@@ -1,14 +1,16 @@
 //! The window's follower: a thread with a connection of its own to the workspace that reads
-//! what other windows changed when the workspace's bell rings (a team's server) or every so
+//! what other windows and commands changed when the workspace's bell rings (a team's server) or every so
 //! often (a file), so the window takes it in without ever waiting on the database.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use eframe::egui;
 
-use crate::cases::{ChangeBell, Workspace};
+use crate::cases::{ChangeBell, Origin, Workspace};
 use crate::workbench::{TeamDelta, Triage, read_delta};
 
 /// Where nothing rings, how often the follower looks: well inside the 2 s a team expects a
@@ -32,7 +34,10 @@ pub struct Follower {
     // Held so that the listening thread lives as long as the follower; dropping both ends
     // the follower's thread (its wake channel closes).
     _bell: Option<ChangeBell>,
-    _wake: Sender<()>,
+    wake: Sender<()>,
+    /// The window found the workspace away on its own: the follower's next good look says
+    /// it is back, even when the follower itself never saw it go.
+    doubted: Arc<AtomicBool>,
 }
 
 impl Follower {
@@ -51,9 +56,12 @@ impl Follower {
             Some(_) => LOOK_WITH_BELL,
             None => LOOK_EVERY,
         };
+        let doubted = Arc::new(AtomicBool::new(false));
         let watch = Watch {
+            doubted: doubted.clone(),
             location: t.workspace().path().to_path_buf(),
             me: t.me().to_string(),
+            mine: t.workspace().origin().clone(),
             mark: t.team_mark(),
             every,
         };
@@ -66,8 +74,15 @@ impl Follower {
         Self {
             heard,
             _bell: bell,
-            _wake: wake,
+            wake,
+            doubted,
         }
+    }
+
+    /// The window could not reach the workspace: look now, and say when it is back.
+    pub fn doubt(&self) {
+        self.doubted.store(true, Ordering::Relaxed);
+        let _ = self.wake.send(());
     }
 
     /// Everything heard since the last call, oldest first.
@@ -80,6 +95,9 @@ impl Follower {
 struct Watch {
     location: PathBuf,
     me: String,
+    /// The window's own writes, which it has already.
+    mine: Origin,
+    doubted: Arc<AtomicBool>,
     mark: i64,
     every: Duration,
 }
@@ -97,7 +115,8 @@ impl Watch {
             let heard: Vec<Followed> = match self.look(&mut ws) {
                 Ok(delta) => {
                     self.mark = delta.mark();
-                    let back = std::mem::take(&mut away).then_some(Followed::Back);
+                    let doubted = self.doubted.swap(false, Ordering::Relaxed);
+                    let back = (std::mem::take(&mut away) || doubted).then_some(Followed::Back);
                     let delta = delta.any().then(|| Followed::Delta(Box::new(delta)));
                     back.into_iter().chain(delta).collect()
                 }
@@ -126,6 +145,6 @@ impl Watch {
         let Some(w) = ws.as_ref() else {
             return Err("no connection to the workspace".to_string());
         };
-        read_delta(w, self.mark, &self.me).map_err(|e| e.to_string())
+        read_delta(w, self.mark, &self.me, &self.mine).map_err(|e| e.to_string())
     }
 }

@@ -12,6 +12,11 @@ pub fn say(value: &impl Say) -> String {
     value.say(Language::current())
 }
 
+/// A count as the window's language writes it, thousands grouped (`1,499`).
+pub fn count(n: impl TryInto<u64>) -> String {
+    Language::current().number(n.try_into().unwrap_or(u64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

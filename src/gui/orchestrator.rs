@@ -10,7 +10,7 @@ use std::sync::Arc;
 use eframe::egui;
 
 use super::background::{self, Jobs};
-use super::i18n::t;
+use super::i18n::{count, t};
 use super::live::LiveState;
 use super::panels;
 use super::view::{JobKind, RunningJob};
@@ -198,7 +198,12 @@ impl Orchestrator {
         };
         let label = match t.pending_detector() {
             Some(kind) => t!("msg.training", kind = kind).into_owned(),
-            None => t!("msg.retraining", kind = input.kind, n = input.verdicts()).into_owned(),
+            None => t!(
+                "msg.retraining",
+                kind = input.kind,
+                n = count(input.verdicts())
+            )
+            .into_owned(),
         };
         self.start(|j| &mut j.retrain, &label, move |p| input.run(p))
     }

@@ -4,12 +4,14 @@
 use super::settings::AppSettings;
 use crate::eval::EvalRow;
 use crate::jobs::JobProgress;
-use crate::workbench::Triage;
+use crate::workbench::{LinkStatus, Triage};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Message {
     Info(String),
     Error(String),
+    /// An error the workspace's outage caused: dropped once the workspace is back.
+    Unreachable(String),
 }
 
 /// The window's background jobs, one slot each.
@@ -38,6 +40,8 @@ pub struct View<'a> {
     pub has_cjk_font: bool,
     /// Live mode's state while it is on (or after it stopped, with its alerts).
     pub live: Option<&'a crate::gui::live::LiveState>,
+    /// The team workspace's connection, as the status bar tells it.
+    pub link: LinkStatus<'a>,
 }
 
 impl View<'_> {

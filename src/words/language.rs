@@ -70,6 +70,27 @@ impl Language {
         };
         t.format(&format!("{date} {time}")).to_string()
     }
+
+    /// The day of a moment, without its year (which the top bar's range gives): `10-11` /
+    /// `10月11日`.
+    pub fn day(self, ms: i64) -> String {
+        let format = match self {
+            Language::English => "%m-%d",
+            Language::Chinese => "%m月%d日",
+        };
+        match chrono::DateTime::from_timestamp_millis(ms) {
+            Some(t) => t.format(format).to_string(),
+            None => format!("{ms} ms"),
+        }
+    }
+
+    /// The time of day of a moment (UTC, as every time Vigil shows): `10:02`.
+    pub fn clock(self, ms: i64) -> String {
+        match chrono::DateTime::from_timestamp_millis(ms) {
+            Some(t) => t.format("%H:%M").to_string(),
+            None => format!("{ms} ms"),
+        }
+    }
 }
 
 impl std::str::FromStr for Language {

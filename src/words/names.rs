@@ -7,6 +7,7 @@ use super::language::Language;
 use super::say::Say;
 use crate::cases::{self, QueueOrder, Verdict};
 use crate::detect::Risk;
+use crate::detect::neural::ComputeDevice;
 use crate::log::{Label, Role};
 use crate::rules::{ListKind, RuleAction};
 use crate::workbench::{Field, FieldValue, LabelFilter, RiskFilter};
@@ -30,6 +31,17 @@ impl Say for cases::Role {
         match self {
             cases::Role::Lead => t!("role.lead", locale = l),
             cases::Role::Analyst => t!("role.analyst", locale = l),
+        }
+        .into_owned()
+    }
+}
+
+impl Say for ComputeDevice {
+    fn say(&self, language: Language) -> String {
+        let l = language.code();
+        match self {
+            ComputeDevice::Cpu { threads } => t!("device.cpu", locale = l, n = threads),
+            ComputeDevice::Gpu { ordinal } => t!("device.gpu", locale = l, n = ordinal),
         }
         .into_owned()
     }

@@ -39,10 +39,11 @@ fn line_words(line: &ReportLine<'_>, language: Language) -> (String, String) {
             encoding,
         } => {
             let layout = layout.map_or_else(String::new, |(delimiter, header)| {
-                let delimiter = if delimiter.chars().count() == 1 {
-                    format!("'{delimiter}'")
-                } else {
-                    delimiter.to_string()
+                let delimiter = match delimiter {
+                    "whitespace" => t!("report.delimiter_whitespace", locale = l).into_owned(),
+                    "tab" => t!("report.delimiter_tab", locale = l).into_owned(),
+                    d if d.chars().count() == 1 => format!("'{d}'"),
+                    d => d.to_string(),
                 };
                 let header = if header {
                     t!("report.header", locale = l)
@@ -60,6 +61,10 @@ fn line_words(line: &ReportLine<'_>, language: Language) -> (String, String) {
             let encoding = encoding.map_or_else(String::new, |e| {
                 t!("report.encoding", locale = l, encoding = e).into_owned()
             });
+            let format = match *format {
+                "delimited" => t!("report.format_delimited", locale = l).into_owned(),
+                other => other.to_string(),
+            };
             (
                 t!("report.format", locale = l),
                 format!("{format}{layout}{encoding}"),
@@ -75,19 +80,22 @@ fn line_words(line: &ReportLine<'_>, language: Language) -> (String, String) {
             t!(
                 "report.rows_value",
                 locale = l,
-                read = read,
-                loaded = loaded,
-                rejected = rejected,
-                duplicates = duplicates
+                read = language.number(*read),
+                loaded = language.number(*loaded),
+                rejected = language.number(*rejected),
+                duplicates = language.number(*duplicates)
             )
             .into_owned(),
         ),
-        ReportLine::Users(n) => (t!("report.users", locale = l), n.to_string()),
+        ReportLine::Users(n) => (t!("report.users", locale = l), language.number(*n)),
         ReportLine::Events { total, types } => {
-            let types: Vec<String> = types.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let types: Vec<String> = types
+                .iter()
+                .map(|(k, v)| format!("{k} {}", language.number(*v)))
+                .collect();
             (
                 t!("report.events", locale = l),
-                format!("{total} ({})", types.join(", ")),
+                format!("{} ({})", language.number(*total), types.join(", ")),
             )
         }
         ReportLine::Time { min, max, format } => (
@@ -123,8 +131,8 @@ fn line_words(line: &ReportLine<'_>, language: Language) -> (String, String) {
                     "report.labels_value",
                     locale = l,
                     level = level,
-                    fraud = c.positive,
-                    legit = c.negative
+                    fraud = language.number(c.positive),
+                    legit = language.number(c.negative)
                 )
                 .into_owned(),
             )
@@ -140,7 +148,7 @@ fn line_words(line: &ReportLine<'_>, language: Language) -> (String, String) {
                 t!(
                     "report.issue_value",
                     locale = l,
-                    count = s.count,
+                    count = language.number(s.count),
                     issue = s.issue.say(language),
                     examples = examples.join("; ")
                 )

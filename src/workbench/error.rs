@@ -50,6 +50,11 @@ pub enum WorkbenchError {
 }
 
 impl WorkbenchError {
+    /// The team's server could not be reached: the cause goes away once it is back.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Self::Cases(CaseError::Offline { .. }))
+    }
+
     /// `path` could not be written, and why.
     pub fn cannot_write(path: &Path, why: impl std::fmt::Display) -> Self {
         Self::Output {

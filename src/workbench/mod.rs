@@ -24,6 +24,7 @@ mod evidence;
 mod export;
 mod job;
 mod labels;
+mod link;
 mod model;
 mod outlook;
 mod population;
@@ -55,6 +56,7 @@ pub use job::Job;
 pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
+pub use link::{Away, BACK_SHOWN_MS, Back, Link, LinkStatus};
 pub use model::{ModelState, compute_device_name, model_dir};
 pub use outlook::{AccountOutlook, Outlook, default_horizon, outlook};
 pub use population::{RankBy, SegmentWeeks, ranked, segment_weeks, write_ranked};
@@ -66,6 +68,6 @@ pub use segments::{SegmentRequest, Segmented, segment_dataset, segments};
 pub use session::{OpenRequest, Opened, Retrained, Session, open, retrain};
 pub use similar::{Likeness, SIMILAR_SHOWN, SimilarAccount};
 pub use team_delta::{TeamDelta, read_delta};
-pub use team_state::Synced;
+pub use team_state::{Refused, Synced};
 pub use train::{TrainRequest, Trained, train};
 pub use triage::{HISTOGRAM_BINS, PR_POINTS, Triage};

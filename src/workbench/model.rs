@@ -83,7 +83,7 @@ impl ModelState {
 }
 
 /// The compute device the neural detectors use, as the window shows it.
-pub fn compute_device_name() -> &'static str {
+pub fn compute_device_name() -> crate::detect::neural::ComputeDevice {
     crate::detect::neural::device_name()
 }
 

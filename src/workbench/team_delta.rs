@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::Result;
-use crate::cases::{Case, ChangeKind, Claim, Role, SettingKey, Workspace};
+use crate::cases::{Case, ChangeKind, Claim, Origin, Role, SettingKey, Workspace};
 use crate::rules::{ListEntry, Rule};
 
 /// The team's thresholds as stored: the detector they were set for, suspicious, high.
@@ -25,6 +25,8 @@ pub struct TeamDelta {
     pub(crate) role: Option<Role>,
     pub(crate) rules: Option<(Vec<Rule>, Vec<ListEntry>)>,
     pub(crate) thresholds: Option<StoredThresholds>,
+    /// How long a decision counts as recent now (ms), when a lead changed a setting.
+    pub(crate) recent_ms: Option<i64>,
     /// Another window kept a newer model.
     pub(crate) model: bool,
 }
@@ -38,6 +40,7 @@ impl TeamDelta {
             || self.role.is_some()
             || self.rules.is_some()
             || self.thresholds.is_some()
+            || self.recent_ms.is_some()
             || self.model
     }
 
@@ -56,12 +59,17 @@ pub(crate) fn stored_thresholds(ws: &Workspace, me: &str) -> StoredThresholds {
     .map(|k| ws.setting(k, me).ok().flatten())
 }
 
-/// What others than `me` changed in `ws` after `mark`.
-pub fn read_delta(ws: &Workspace, mark: i64, me: &str) -> Result<TeamDelta> {
+/// What changed in `ws` after `mark`, for `me`, but for the changes `mine` made itself (a
+/// window is an identity of its own: the same analyst's writes from the shell or another
+/// window are taken in like anyone's).
+pub fn read_delta(ws: &Workspace, mark: i64, me: &str, mine: &Origin) -> Result<TeamDelta> {
     let read_ms = chrono::Utc::now().timestamp_millis();
     let changes = ws.changes_after(mark)?;
     let mark = changes.last().map_or(mark, |c| c.id);
-    let theirs: Vec<_> = changes.iter().filter(|c| c.author != me).collect();
+    let theirs: Vec<_> = changes
+        .iter()
+        .filter(|c| c.origin.as_ref() != Some(mine))
+        .collect();
     let kinds: HashSet<ChangeKind> = theirs.iter().map(|c| c.kind).collect();
     let users: Vec<String> = theirs
         .iter()
@@ -102,6 +110,9 @@ pub fn read_delta(ws: &Workspace, mark: i64, me: &str) -> Result<TeamDelta> {
             .then(|| Ok::<_, crate::cases::CaseError>((ws.rules()?, ws.list_entries()?)))
             .transpose()?,
         thresholds: changed(ChangeKind::Setting).then(|| stored_thresholds(ws, me)),
+        recent_ms: changed(ChangeKind::Setting)
+            .then(|| ws.recent_decision_ms(me))
+            .transpose()?,
         model: changed(ChangeKind::Model),
     })
 }

@@ -20,10 +20,26 @@ pub(crate) struct Team {
     /// Until when (ms) the cases shown are known to be current: a verdict by another analyst
     /// after it is a conflict.
     pub(super) seen_ms: i64,
-    /// A verdict refused because another analyst decided the account meanwhile (the account,
-    /// or "" for the marked accounts, our verdict, and their decisions): giving the same
-    /// verdict to the same account again overwrites.
-    pub(super) refused: Option<(String, Verdict, Vec<Conflict>)>,
+    /// For how long another analyst's decision counts as recent (ms): a verdict over it asks
+    /// first even when the window has seen it.
+    pub(super) recent_ms: i64,
+    /// A verdict that asks first (another analyst holds the account or decided it): giving
+    /// the same verdict to the same account again overwrites.
+    pub(super) refused: Option<Refused>,
+}
+
+/// A verdict not written because another analyst holds the account or decided it: the
+/// question the window asks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    /// The account, or `None` for a bulk decision on the marked accounts.
+    pub user: Option<String>,
+    /// What this analyst gave.
+    pub ours: Verdict,
+    /// Who holds or decided which account, and when.
+    pub theirs: Vec<Conflict>,
+    /// For a bulk decision: how many of the marked accounts nobody else holds or decided.
+    pub others: usize,
 }
 
 impl Team {
@@ -41,6 +57,7 @@ impl Team {
             assigned: ws.assigned_to(me)?.into_iter().collect(),
             mark,
             seen_ms: chrono::Utc::now().timestamp_millis(),
+            recent_ms: ws.recent_decision_ms(me)?,
             refused: None,
         })
     }

@@ -9,24 +9,46 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use candle_core::Device;
 
-static DEVICE: OnceLock<(Device, String)> = OnceLock::new();
-static CPU: OnceLock<(Device, String)> = OnceLock::new();
+/// Which device the networks run on, as the window names it (in either language, `words`);
+/// its `Display` is the English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComputeDevice {
+    Cpu {
+        threads: usize,
+    },
+    /// A CUDA GPU, by its ordinal.
+    Gpu {
+        ordinal: usize,
+    },
+}
+
+impl std::fmt::Display for ComputeDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ComputeDevice::Cpu { threads } => write!(f, "CPU ({threads} threads)"),
+            ComputeDevice::Gpu { ordinal } => write!(f, "GPU (CUDA device {ordinal})"),
+        }
+    }
+}
+
+static DEVICE: OnceLock<(Device, ComputeDevice)> = OnceLock::new();
+static CPU: OnceLock<(Device, ComputeDevice)> = OnceLock::new();
 static GAVE_UP_GPU: AtomicBool = AtomicBool::new(false);
 
-fn cpu() -> &'static (Device, String) {
+fn cpu() -> &'static (Device, ComputeDevice) {
     CPU.get_or_init(|| {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        (Device::Cpu, format!("CPU ({threads} threads)"))
+        (Device::Cpu, ComputeDevice::Cpu { threads })
     })
 }
 
-fn choose() -> (Device, String) {
+fn choose() -> (Device, ComputeDevice) {
     #[cfg(feature = "cuda")]
     if std::env::var("VIGIL_DEVICE").is_ok_and(|d| d.eq_ignore_ascii_case("cpu")) {
         eprintln!("vigil: VIGIL_DEVICE=cpu: training on the CPU");
     } else {
         match Device::new_cuda(0) {
-            Ok(d) => return (d, "GPU (CUDA device 0)".to_string()),
+            Ok(d) => return (d, ComputeDevice::Gpu { ordinal: 0 }),
             Err(e) => eprintln!(
                 "vigil: built with cuda but no GPU could be used ({e}); training on the CPU"
             ),
@@ -35,7 +57,7 @@ fn choose() -> (Device, String) {
     cpu().clone()
 }
 
-fn current() -> &'static (Device, String) {
+fn current() -> &'static (Device, ComputeDevice) {
     if GAVE_UP_GPU.load(Ordering::Relaxed) {
         cpu()
     } else {
@@ -47,9 +69,9 @@ pub fn compute_device() -> &'static Device {
     &current().0
 }
 
-/// What the top bar shows: "CPU (2 threads)" or the GPU.
-pub fn device_name() -> &'static str {
-    &current().1
+/// What the status bar shows: "CPU (2 threads)" or the GPU.
+pub fn device_name() -> ComputeDevice {
+    current().1
 }
 
 /// Whether networks are on a GPU now.

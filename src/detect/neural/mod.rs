@@ -12,7 +12,7 @@ mod tensors;
 mod train;
 
 pub use classifier::Classifier;
-pub use device::{compute_device, device_name, fall_back_to_cpu, on_gpu};
+pub use device::{ComputeDevice, compute_device, device_name, fall_back_to_cpu, on_gpu};
 pub use error::NeuralError;
 pub use sequence::SequenceDetector;
 pub use tabular::{NetKind, TabularNet};

@@ -8,10 +8,11 @@ use std::time::Instant;
 use eframe::egui::ViewportCommand;
 
 use super::VigilApp;
+use crate::detect::Thresholds;
 use crate::gui::command::Command;
-use crate::gui::i18n::{Language, say, t};
+use crate::gui::i18n::{Language, count, say, t};
 use crate::gui::orchestrator::{Orchestrator, Report};
-use crate::gui::view::JobKind;
+use crate::gui::view::{JobKind, Message};
 use crate::log::Preview;
 use crate::rules::{ListEntry, Rule};
 use crate::workbench::{RankBy, SIMILAR_SHOWN, Triage};
@@ -65,7 +66,7 @@ impl VigilApp {
             Command::ClearMarks => self.with_triage(Triage::clear_marks),
             Command::Assign(to) => self.assign(&to),
             Command::Overwrite => self.label(|t, author| {
-                let word = t.conflict().map(|(_, v)| say(&v)).unwrap_or_default();
+                let word = t.conflict().map(|r| say(&r.ours)).unwrap_or_default();
                 match t.overwrite(author) {
                     Ok(what) => Ok(what.map(|what| {
                         t!("msg.overwritten", what = what, verdict = word).into_owned()
@@ -73,13 +74,18 @@ impl VigilApp {
                     Err(e) => Err(t!("msg.label_not_saved", e = e).into_owned()),
                 }
             }),
-            Command::KeepTheirs => self.with_triage(|t| {
-                let _ = t.keep_theirs();
+            Command::KeepTheirs => self.label(|t, author| {
+                let word = t.conflict().map(|r| say(&r.ours)).unwrap_or_default();
+                match t.keep_theirs(author) {
+                    Ok(Some(n)) if n > 0 => Ok(Some(
+                        t!("msg.saved_many", n = count(n), verdict = word).into_owned(),
+                    )),
+                    Ok(_) => Ok(None),
+                    Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
+                }
             }),
-            Command::SetThresholds(th) => {
-                self.with_triage(|t| t.set_thresholds(th));
-                self.settings_dirty_since.get_or_insert_with(Instant::now);
-            }
+            Command::DismissConflict => self.with_triage(Triage::dismiss_conflict),
+            Command::SetThresholds(th) => self.set_thresholds(th),
             Command::SetFilter(f) => {
                 self.with_triage(|t| t.set_filter(f));
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
@@ -96,7 +102,7 @@ impl VigilApp {
                 let word = say(&verdict);
                 match t.label_marked(verdict, author) {
                     Ok(n) => Ok(Some(
-                        t!("msg.saved_many", n = n, verdict = word).into_owned(),
+                        t!("msg.saved_many", n = count(n), verdict = word).into_owned(),
                     )),
                     Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
                 }
@@ -164,29 +170,55 @@ impl VigilApp {
     }
 
     /// Gives verdicts (`give` says what was saved, if anything, or why nothing was), says so,
-    /// and retrains when enough verdicts have come since the last time.
+    /// and retrains when enough verdicts have come since the last time. A verdict kept on
+    /// this machine tells of the outage; one that asks first leaves the question to its
+    /// dialog.
     fn label(&mut self, give: impl FnOnce(&mut Triage, &str) -> Result<Option<String>, String>) {
         let Some(t) = &mut self.triage else { return };
         match give(t, &self.author) {
             Ok(Some(text)) => {
                 let due = t.retrain_due(self.settings.retrain_every);
                 match t.held() {
-                    0 => self.info(text),
-                    n => self.error(t!("msg.kept_offline", what = text, n = n).into_owned()),
+                    0 => {
+                        self.reached();
+                        self.info(text);
+                    }
+                    n => {
+                        let n = count(n);
+                        self.lost("");
+                        let text = t!("msg.kept_offline", what = text, n = n).into_owned();
+                        self.message = Some(Message::Unreachable(text));
+                    }
                 }
                 if due && !self.work.is_running(JobKind::Retrain) {
                     self.retrain();
                 }
             }
             Ok(None) => {}
+            Err(_) if t.conflict().is_some() => self.info(t!("msg.asks_first").into_owned()),
             Err(text) => self.error(text),
+        }
+    }
+
+    /// The thresholds as the analyst moved them; an analyst's move is refused at once, the
+    /// thresholds staying the workspace's, with the reason.
+    fn set_thresholds(&mut self, th: Thresholds) {
+        let Some(t) = &mut self.triage else { return };
+        match t.set_thresholds(th) {
+            Ok(()) => {
+                self.settings_dirty_since.get_or_insert_with(Instant::now);
+            }
+            Err(e) => {
+                let text = t!("msg.thresholds_refused", who = t.me()).into_owned();
+                self.failed(text, &e);
+            }
         }
     }
 
     fn export_ranked(&mut self, by: RankBy, out: &Path) {
         let Some(t) = &self.triage else { return };
         match t.write_ranked(out, by, Language::current()) {
-            Ok(n) => self.info(t!("msg.exported", n = n, file = out.display()).into_owned()),
+            Ok(n) => self.info(t!("msg.exported", n = count(n), file = out.display()).into_owned()),
             Err(e) => self.error(t!("msg.not_exported", e = e).into_owned()),
         }
     }
@@ -194,7 +226,7 @@ impl VigilApp {
     fn assign(&mut self, to: &str) {
         let Some(t) = &mut self.triage else { return };
         match t.assign(to) {
-            Ok(n) => self.info(t!("msg.assigned", n = n, to = to).into_owned()),
+            Ok(n) => self.info(t!("msg.assigned", n = count(n), to = to).into_owned()),
             Err(e) => self.error(t!("msg.not_assigned", e = e).into_owned()),
         }
     }

@@ -75,10 +75,14 @@ fn behaviour_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
     }
 }
 
+/// An account another analyst holds (amber: look, but mind them).
+const HELD: egui::Color32 = egui::Color32::from_rgb(230, 160, 40);
+
 fn header_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
     let score = t.score(u);
     let risk = t.risk(u);
-    ui.horizontal(|ui| {
+    // Both rows wrap in a narrow centre rather than run under the side panel.
+    ui.horizontal_wrapped(|ui| {
         ui.heading(t.user_name(u));
         ui.colored_label(
             risk_colour(risk),
@@ -99,8 +103,18 @@ fn header_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>)
                 at = Language::current().date_time(c.ts_ms, false)
             ));
         }
+        if let Some(claim) = t.claim_by_other(u) {
+            ui.colored_label(
+                HELD,
+                t!(
+                    "account.held_by",
+                    by = &claim.holder,
+                    since = Language::current().clock(claim.since_ms)
+                ),
+            );
+        }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for (verdict, key) in [
             (Verdict::Fraud, "f"),
             (Verdict::Legit, "l"),

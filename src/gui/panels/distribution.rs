@@ -3,7 +3,7 @@
 //! against the team's daily review capacity, precision / recall / F1 from the labels so far,
 //! the confusion matrix, and the precision–recall curve with the current point on it.
 
-use crate::gui::i18n::{Language, say, t};
+use crate::gui::i18n::{Language, count, say, t};
 use eframe::egui::{self, Color32};
 use egui_plot::{Bar, BarChart, Line, Plot, Points, VLine};
 
@@ -101,8 +101,8 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
             Color32::from_rgb(230, 160, 40),
             t!(
                 "dist.over_capacity",
-                flagged = s.flagged,
-                capacity = capacity
+                flagged = count(s.flagged),
+                capacity = count(capacity)
             ),
         );
     }
@@ -134,7 +134,7 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
                     Bar::new(x, log_height(below + n) - base)
                         .base_offset(base)
                         .width(width * 0.95)
-                        .name(format!("{n}")),
+                        .name(count(n)),
                 );
             }
             below += n;
@@ -219,12 +219,12 @@ fn confusion_ui(ui: &mut egui::Ui, at: &AtThreshold) {
         ui.strong(t!("dist.labelled_legit"));
         ui.end_row();
         ui.strong(t!("metric.flagged"));
-        ui.label(at.true_positive.to_string());
-        ui.label(at.false_positive.to_string());
+        ui.label(count(at.true_positive));
+        ui.label(count(at.false_positive));
         ui.end_row();
         ui.strong(t!("dist.not_flagged"));
-        ui.label(at.false_negative.to_string());
-        ui.label(at.true_negative.to_string());
+        ui.label(count(at.false_negative));
+        ui.label(count(at.true_negative));
         ui.end_row();
     });
 }

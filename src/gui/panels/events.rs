@@ -1,7 +1,7 @@
 //! Every event of the selected account in a table whose header stays on screen; only the
 //! visible rows are laid out.
 
-use crate::gui::i18n::{say, t};
+use crate::gui::i18n::{count, say, t};
 use eframe::egui;
 
 use super::common::score_colour;
@@ -12,7 +12,7 @@ const ROW_HEIGHT: f32 = 18.0;
 
 pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
     let events = t.events_of(u);
-    ui.strong(t!("events.title", n = events.len()));
+    ui.strong(t!("events.title", n = count(events.len())));
     let Some(&first) = events.first() else { return };
     let header: Vec<String> = t
         .event_fields(first as usize)

@@ -58,13 +58,23 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
         });
         return;
     }
+    // The side panels take at most their share of the window, whatever they hold (a wide
+    // segment profile is clipped or wraps, never pushing the account view off): the
+    // centre keeps room for the account's header and its buttons at 1280 points and up.
+    let width = ui.available_width();
+    let (queue_max, side_max) = (
+        (width * QUEUE_SHARE).max(QUEUE_MIN),
+        (width * SIDE_SHARE).max(SIDE_MIN),
+    );
     egui::Panel::left("queue")
         .resizable(true)
-        .default_size(330.0)
+        .default_size(330.0_f32.min(queue_max))
+        .size_range(QUEUE_MIN..=queue_max)
         .show(ui, |ui| panels.queue.ui(ui, view, out));
     egui::Panel::right("side")
         .resizable(true)
-        .default_size(420.0)
+        .default_size(420.0_f32.min(side_max))
+        .size_range(SIDE_MIN..=side_max)
         .show(ui, |ui| {
             let current = view.settings.right_tab;
             ui.horizontal(|ui| {
@@ -91,6 +101,13 @@ pub fn window_ui(ui: &mut egui::Ui, view: &View<'_>, panels: &mut Panels, out: &
         });
     egui::CentralPanel::default().show(ui, |ui| panels.account.ui(ui, view, out));
 }
+
+/// The narrowest the queue and the right-hand panel may be made (points).
+const QUEUE_MIN: f32 = 240.0;
+const SIDE_MIN: f32 = 300.0;
+/// The most of the window's width each may take.
+const QUEUE_SHARE: f32 = 0.28;
+const SIDE_SHARE: f32 = 0.36;
 
 /// "Live", with a dot while the watch runs.
 fn live_tab_name(view: &View<'_>) -> std::borrow::Cow<'static, str> {

@@ -1,7 +1,7 @@
 //! Linked accounts: those sharing a device, IP or other entity with the selected one, with
 //! their scores and labels; a click jumps to one. Built once per account and model.
 
-use crate::gui::i18n::t;
+use crate::gui::i18n::{count, t};
 use eframe::egui;
 
 use super::common::{label_text, score_colour};
@@ -42,7 +42,7 @@ impl LinkedList {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
         self.refresh(t, u);
-        egui::CollapsingHeader::new(t!("linked.title", n = self.rows.len()))
+        egui::CollapsingHeader::new(t!("linked.title", n = count(self.rows.len())))
             .id_salt("linked")
             .default_open(true)
             .show(ui, |ui| {
@@ -50,9 +50,12 @@ impl LinkedList {
                     ui.weak(t!("linked.none"));
                     return;
                 }
+                // No wider than the account view: a long list of shared values would run
+                // under the side panel and take its clicks.
                 egui::ScrollArea::vertical()
                     .id_salt("linked_scroll")
                     .max_height(140.0)
+                    .max_width(ui.available_width())
                     .show(ui, |ui| {
                         egui::Grid::new("linked_grid").striped(true).show(ui, |ui| {
                             for (other, shared) in self.rows.iter().take(MAX_SHOWN) {
@@ -65,7 +68,9 @@ impl LinkedList {
                                     format!("{:.3}", t.score(o)),
                                 );
                                 ui.label(label_text(t, o));
-                                ui.weak(shared);
+                                let text = egui::RichText::new(shared.as_str()).weak();
+                                ui.add(egui::Label::new(text).truncate())
+                                    .on_hover_text(shared.as_str());
                                 ui.end_row();
                             }
                         });

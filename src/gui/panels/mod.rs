@@ -18,6 +18,7 @@ mod rules;
 mod segments;
 mod similar;
 mod status_bar;
+mod time_axis;
 mod timeline;
 mod top_bar;
 

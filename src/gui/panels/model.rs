@@ -1,7 +1,7 @@
 //! The model panel: the detector, retrain now or every N labels, the metrics before and after
 //! the last retrain, the detector comparison (`vigil eval`'s table) and the training curve.
 
-use crate::gui::i18n::t;
+use crate::gui::i18n::{count, t};
 use eframe::egui;
 use egui_plot::{Line, Plot};
 
@@ -50,7 +50,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
         if every != settings.retrain_every {
             out.push(Command::SetRetrainEvery(every));
         }
-        ui.label(t!("model.since_last", n = t.labels_since_training()));
+        ui.label(t!("model.since_last", n = count(t.labels_since_training())));
     });
     ui.label(t!(
         "model.trained",
@@ -61,7 +61,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
             .unwrap_or(&model.trained_at)
             .replace('T', " "),
         secs = format!("{:.1}", model.train_secs),
-        labels = model.labelled_users,
+        labels = count(model.labelled_users),
         kept = if model.from_disk {
             t!("model.kept")
         } else {
@@ -71,7 +71,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     ui.separator();
     match t.retrain_report() {
         Some((before, after)) => {
-            ui.label(t!("model.last_retrain", n = after.labels));
+            ui.label(t!("model.last_retrain", n = count(after.labels)));
             reports_ui(
                 ui,
                 "before_after",
@@ -84,7 +84,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     }
     let now = t.report();
     if now.labels > 0 {
-        ui.label(t!("model.now_graded", n = now.labels));
+        ui.label(t!("model.now_graded", n = count(now.labels)));
         reports_ui(ui, "quality_now", &[(t!("model.now"), &now)]);
     }
     ui.separator();

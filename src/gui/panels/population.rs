@@ -7,7 +7,7 @@ use egui_plot::{Line, Plot};
 
 use super::common::{file_name, segment_colour as colour};
 use crate::gui::command::Command;
-use crate::gui::i18n::{Language, t};
+use crate::gui::i18n::{Language, count, t};
 use crate::words::segment_name;
 use crate::workbench::{RankBy, Triage};
 
@@ -114,7 +114,7 @@ impl PopulationView {
                 }
             });
         if rows.len() > LISTED {
-            ui.weak(t!("population.more", n = rows.len() - LISTED));
+            ui.weak(t!("population.more", n = count(rows.len() - LISTED)));
         }
     }
 }
@@ -139,8 +139,7 @@ fn weekly_share(ui: &mut egui::Ui, titles: &[String], shares: &[Vec<f32>], start
         }
         starts_ms
             .get(i as usize)
-            .and_then(|&ms| chrono::DateTime::from_timestamp_millis(ms))
-            .map_or(String::new(), |d| d.format("%m-%d").to_string())
+            .map_or(String::new(), |&ms| Language::current().day(ms))
     };
     // No legend: it would cover the lines, and each line has its segment's colour, as the
     // profiles above name them.

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use crate::gui::i18n::{Language, say, t};
+use crate::gui::i18n::{Language, count, say, t};
 
 use super::common::{dot, label_text, risk_colour};
 use super::panel::Panel;
@@ -128,8 +128,8 @@ impl QueuePanel {
     fn assign_bar(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             let what = match t.marked().is_empty() {
-                true => t!("queue.assign_queue", n = t.queue().len()),
-                false => t!("queue.assign_marked", n = t.marked().len()),
+                true => t!("queue.assign_queue", n = count(t.queue().len())),
+                false => t!("queue.assign_marked", n = count(t.marked().len())),
             };
             ui.label(what);
             ui.add(
@@ -174,7 +174,7 @@ fn bulk_bar(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
             ui.weak(t!("queue.mark_help"));
             return;
         }
-        ui.strong(t!("queue.marked", n = t.marked().len()));
+        ui.strong(t!("queue.marked", n = count(t.marked().len())));
         for verdict in [Verdict::Fraud, Verdict::Legit, Verdict::Unsure] {
             if ui
                 .small_button(t!("queue.all_as", verdict = say(&verdict)))
@@ -221,7 +221,7 @@ fn row_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode, out: &mut Vec<Command>) {
         }
         ui.monospace(format!("{score:.3}"));
         ui.label(egui::RichText::new(label_text(t, u)).strong());
-        ui.weak(t!("queue.events", n = events));
+        ui.weak(t!("queue.events", n = count(events)));
         if let Some(holder) = t.claimed_by_other(u) {
             ui.colored_label(
                 egui::Color32::from_rgb(200, 140, 40),

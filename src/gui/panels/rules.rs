@@ -2,7 +2,7 @@
 //! precision and recall on the labels so far, overlap with the model), save it with an action,
 //! and switch saved rules on and off; below, the allow and block lists.
 
-use crate::gui::i18n::{Language, say, t};
+use crate::gui::i18n::{Language, count, say, t};
 use eframe::egui;
 
 use super::panel::Panel;
@@ -216,9 +216,9 @@ fn figures(ui: &mut egui::Ui, t: &Triage, tested: &Tested, out: &mut Vec<Command
             ui.label(t!("rules.hits"));
             ui.strong(t!(
                 "rules.hit_counts",
-                n = b.hits.len(),
-                labelled = b.labelled_hits,
-                fraud = b.fraud_hits
+                n = count(b.hits.len()),
+                labelled = count(b.labelled_hits),
+                fraud = count(b.fraud_hits)
             ));
             ui.end_row();
             ui.label(t!("metric.precision"));
@@ -228,19 +228,19 @@ fn figures(ui: &mut egui::Ui, t: &Triage, tested: &Tested, out: &mut Vec<Command
             ui.strong(t!(
                 "rules.recall_of",
                 share = pct(b.recall),
-                total = b.fraud_total
+                total = count(b.fraud_total)
             ));
             ui.end_row();
             ui.label(t!("tab.model"));
             ui.label(t!(
                 "rules.model_overlap",
-                flagged = b.also_flagged,
-                new = b.hits.len() - b.also_flagged
+                flagged = count(b.also_flagged),
+                new = count(b.hits.len() - b.also_flagged)
             ));
             ui.end_row();
         });
     ui.weak(t!("rules.backtested", ms = format!("{:.0}", tested.millis)));
-    egui::CollapsingHeader::new(t!("rules.hits_title", n = b.hits.len()))
+    egui::CollapsingHeader::new(t!("rules.hits_title", n = count(b.hits.len())))
         .id_salt("rule_hits")
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
@@ -293,7 +293,7 @@ fn features_list(ui: &mut egui::Ui, t: &Triage, expression: &mut String) {
 }
 
 fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut Vec<Command>) {
-    ui.strong(t!("rules.saved", n = t.rules().rules.len()));
+    ui.strong(t!("rules.saved", n = count(t.rules().rules.len())));
     if t.rules().rules.is_empty() {
         ui.weak(t!("rules.none"));
     }
@@ -316,7 +316,7 @@ fn saved_rules(ui: &mut egui::Ui, t: &Triage, panel: &mut RulesPanel, out: &mut 
                 "rules.version_line",
                 version = r.version,
                 action = say(&r.action),
-                hits = t.rules().hit_count(i)
+                hits = count(t.rules().hit_count(i))
             ));
         });
         ui.monospace(&r.expression);

@@ -3,7 +3,7 @@
 //! `MAX_POINTS` drawn), click a point to open its account, read each segment's name and profile,
 //! and below them the population (`population`).
 
-use crate::gui::i18n::{Language, say, t};
+use crate::gui::i18n::{Language, count, say, t};
 use eframe::egui;
 use egui_plot::{Plot, PlotPoint, Points};
 
@@ -190,7 +190,7 @@ fn profiles(ui: &mut egui::Ui, s: &Segmentation) {
             );
             ui.colored_label(colour(p.segment), egui::RichText::new(title).strong());
             let fraud = fraud_among_labelled(p, language);
-            ui.label(t!("segments.size", n = p.size, fraud = fraud));
+            ui.label(t!("segments.size", n = count(p.size), fraud = fraud));
         });
         for trait_ in &p.traits {
             ui.label(format!("    {}", say(trait_)));

@@ -58,6 +58,7 @@ impl SimilarList {
                 egui::ScrollArea::vertical()
                     .id_salt("similar_scroll")
                     .max_height(140.0)
+                    .max_width(ui.available_width())
                     .show(ui, |ui| {
                         egui::Grid::new("similar_grid")
                             .striped(true)

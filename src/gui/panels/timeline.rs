@@ -9,7 +9,7 @@ use egui_plot::{MarkerShape, Plot, PlotPoint, Points};
 
 use super::common::score_colour;
 use crate::log::UserCode;
-use crate::workbench::{Triage, format_time};
+use crate::workbench::Triage;
 
 /// Score buckets (colours) and amount buckets (sizes) the markers are grouped into, so an
 /// account with 10k events is a few dozen series, not 10k.
@@ -111,7 +111,8 @@ impl Timeline {
             .allow_scroll(egui::Vec2b::new(true, false))
             .include_y(-0.6)
             .include_y(lanes.len() as f64 - 0.4)
-            .x_axis_formatter(|mark, _| format_time((mark.value * 1000.0) as i64))
+            .x_grid_spacer(super::time_axis::marks)
+            .x_axis_formatter(|mark, _| super::time_axis::label(mark))
             .y_axis_formatter(|mark, _| {
                 let i = mark.value.round();
                 if (mark.value - i).abs() < 1e-6 && i >= 0.0 {

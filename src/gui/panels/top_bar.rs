@@ -102,11 +102,10 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
     ));
     ui.separator();
     let m = t.model();
-    let when = m
-        .trained_at
-        .get(..16)
-        .unwrap_or(&m.trained_at)
-        .replace('T', " ");
+    // Kept as RFC 3339 in the model's meta; shown as the language writes a moment.
+    let when = chrono::DateTime::parse_from_rfc3339(&m.trained_at)
+        .map(|t| lang.date_time(t.timestamp_millis(), false))
+        .unwrap_or_else(|_| m.trained_at.clone());
     ui.label(t!(
         "top.model",
         model = m.kind,

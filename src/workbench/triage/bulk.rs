@@ -66,18 +66,21 @@ impl Triage {
     }
 
     /// Gives every marked account `verdict` in one transaction (all or none is saved) and one
-    /// undo entry, then clears the marks; returns how many were labelled.
+    /// undo entry, then clears the marks; returns how many were labelled. Where another
+    /// analyst holds or recently decided any of them, nothing is written and the decision
+    /// asks once, listing them (`conflict`).
     pub fn label_marked(&mut self, verdict: Verdict, author: &str) -> Result<usize> {
         let marked: BTreeSet<UserCode> = std::mem::take(&mut self.marked);
         let names: Vec<String> = marked
             .iter()
             .map(|&u| self.user_name(u).to_string())
             .collect();
-        let guard = self.guard_for_many(verdict);
+        let me = self.me().to_string();
+        let guard = self.guard_for(None, verdict, &me);
         let written = self
             .workspace
             .decide(&names, verdict, author, Source::Analyst, guard);
-        self.after_bulk_verdict(verdict, written.as_ref().err());
+        self.after_verdict(None, verdict, written.as_ref().err(), names.len());
         let cases = match written {
             Ok(cases) => cases,
             Err(e) => {

@@ -43,7 +43,8 @@ impl Triage {
             return Ok(None);
         };
         let user = self.user_name(u).to_string();
-        let guard = self.guard_for(&user, verdict);
+        let me = self.me().to_string();
+        let guard = self.guard_for(Some(&user), verdict, &me);
         let written = self.workspace.decide(
             std::slice::from_ref(&user),
             verdict,
@@ -51,7 +52,7 @@ impl Triage {
             Source::Analyst,
             guard,
         );
-        self.after_verdict(&user, verdict, written.as_ref().err());
+        self.after_verdict(Some(&user), verdict, written.as_ref().err(), 1);
         let case = written?.pop();
         let next = self.neighbour(1);
         if let Some(case) = case {

@@ -1,10 +1,11 @@
 //! Moving through the queue and what decides it: the filter, the thresholds, the segments.
 
+use super::super::error::Result;
 use super::super::population::{Rankings, segment_weeks};
 use super::super::queue_filter::{LabelFilter, QueueFilter};
 use super::super::session::next_generation;
 use super::Triage;
-use crate::cases::{Verdict, order_queue};
+use crate::cases::{CaseError, Role, Verdict, order_queue};
 use crate::detect::Thresholds;
 use crate::log::UserCode;
 use crate::segments::Segmentation;
@@ -89,8 +90,16 @@ impl Triage {
     }
 
     /// Sets the thresholds (`high` never below `suspicious`); the queue follows where the
-    /// risk filter or the order reads them.
-    pub fn set_thresholds(&mut self, th: Thresholds) {
+    /// risk filter or the order reads them. The thresholds are the team's: an analyst's
+    /// change is refused, naming who may, and the thresholds stay as the workspace has them.
+    pub fn set_thresholds(&mut self, th: Thresholds) -> Result<()> {
+        if self.role() != Role::Lead {
+            return Err(CaseError::NotLead {
+                who: self.me().to_string(),
+                action: "change the thresholds",
+            }
+            .into());
+        }
         self.thresholds = Thresholds {
             suspicious: th.suspicious,
             high: th.high.max(th.suspicious),
@@ -98,6 +107,7 @@ impl Triage {
         if self.filter.risk != Default::default() || self.filter.order != Default::default() {
             self.rebuild_queue();
         }
+        Ok(())
     }
 
     /// Puts the session's segments in place (ignored when they are of more accounts than the

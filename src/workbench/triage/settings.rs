@@ -4,7 +4,7 @@
 use super::super::error::{Result, WorkbenchError};
 use super::super::team_delta::{StoredThresholds, stored_thresholds};
 use super::Triage;
-use crate::cases::SettingKey;
+use crate::cases::{CaseError, Role, SettingKey};
 use crate::detect::Thresholds;
 
 impl Triage {
@@ -46,12 +46,34 @@ impl Triage {
         }
     }
 
-    /// Writes thresholds (a lead's; an analyst's own moves are refused, unchanged ones are
-    /// not written), this analyst's filters and selection to the workspace.
-    pub fn save_settings(&self) -> Result<()> {
+    /// Writes thresholds (a lead's; unchanged ones are not written), this analyst's filters
+    /// and selection to the workspace. An analyst's thresholds are not written (they are the
+    /// lead's); ones the workspace refuses (the lead was made an analyst meanwhile) are put
+    /// back as the workspace has them, so the refusal is said once and not tried again.
+    pub fn save_settings(&mut self) -> Result<()> {
+        let saved = match self.role() {
+            Role::Lead => self.save_thresholds(),
+            Role::Analyst => Ok(()),
+        };
+        if matches!(saved, Err(CaseError::NotLead { .. })) {
+            self.restore_thresholds();
+            self.rebuild_queue();
+        }
         let ws = &self.workspace;
-        let th = self.thresholds;
         let me = self.me();
+        let filter = serde_json::to_string(&self.filter).map_err(|e| WorkbenchError::Output {
+            path: ws.location().to_string().into(),
+            detail: format!("the queue's filter could not be written: {e}"),
+        })?;
+        ws.set_setting(SettingKey::QueueFilter, &filter, me)?;
+        if let Some(u) = self.selected {
+            ws.set_setting(SettingKey::SelectedUser, self.user_name(u), me)?;
+        }
+        Ok(saved?)
+    }
+
+    fn save_thresholds(&self) -> std::result::Result<(), CaseError> {
+        let (ws, th, me) = (&self.workspace, self.thresholds, self.me());
         ws.set_setting(
             SettingKey::ThresholdSuspicious,
             &th.suspicious.to_string(),
@@ -62,15 +84,6 @@ impl Triage {
             SettingKey::ThresholdDetector,
             self.session.model.kind.name(),
             me,
-        )?;
-        let filter = serde_json::to_string(&self.filter).map_err(|e| WorkbenchError::Output {
-            path: ws.location().to_string().into(),
-            detail: format!("the queue's filter could not be written: {e}"),
-        })?;
-        ws.set_setting(SettingKey::QueueFilter, &filter, me)?;
-        if let Some(u) = self.selected {
-            ws.set_setting(SettingKey::SelectedUser, self.user_name(u), me)?;
-        }
-        Ok(())
+        )
     }
 }

@@ -1,12 +1,13 @@
 //! The triage as one member of a team: who this analyst is and may do, the claims that keep
-//! two analysts off one account, the accounts assigned to this analyst, and the changes other
-//! windows made, taken in as they arrive (`sync`).
+//! two analysts off one account, the question a verdict asks before it overrides another
+//! analyst, the accounts assigned to this analyst, and the changes other windows made, taken
+//! in as they arrive (`sync`).
 
 use super::super::error::Result;
 use super::super::team_delta::{TeamDelta, read_delta};
-use super::super::team_state::{Synced, Team};
+use super::super::team_state::{Refused, Synced, Team};
 use super::Triage;
-use crate::cases::{CaseError, Claim, Claimed, Conflict, Replayed, Role, Verdict};
+use crate::cases::{CaseError, Claim, Claimed, Guard, Replayed, Role, Verdict};
 use crate::log::UserCode;
 
 impl Triage {
@@ -41,9 +42,14 @@ impl Triage {
 
     /// Who else holds `u`, while their claim lasts (`None` when free or ours).
     pub fn claimed_by_other(&self, u: UserCode) -> Option<&str> {
+        self.claim_by_other(u).map(|c| c.holder.as_str())
+    }
+
+    /// Another analyst's live claim on `u` (`None` when free or ours).
+    pub fn claim_by_other(&self, u: UserCode) -> Option<&Claim> {
         let claim = self.team.claims.get(self.user_name(u))?;
         let live = claim.until_ms > chrono::Utc::now().timestamp_millis();
-        (live && claim.holder != self.team.me).then_some(claim.holder.as_str())
+        (live && claim.holder != self.team.me).then_some(claim)
     }
 
     pub fn assigned_to_me(&self, u: UserCode) -> bool {
@@ -55,10 +61,15 @@ impl Triage {
     pub(super) fn claim_selected(&mut self) {
         let Some(u) = self.selected else { return };
         let user = self.user_name(u).to_string();
-        if let Ok(Claimed::Held { until_ms }) = self.workspace.claim(&user, &self.team.me) {
+        if let Ok(Claimed::Held { since_ms, until_ms }) = self.workspace.claim(&user, &self.team.me)
+        {
             self.team.claims.retain(|_, c| c.holder != self.team.me);
-            let holder = self.team.me.clone();
-            self.team.claims.insert(user, Claim { holder, until_ms });
+            let claim = Claim {
+                holder: self.team.me.clone(),
+                since_ms,
+                until_ms,
+            };
+            self.team.claims.insert(user, claim);
         }
     }
 
@@ -67,68 +78,78 @@ impl Triage {
         Ok(self.workspace.release_claims(&self.team.me)?)
     }
 
-    /// The guard for a verdict on `user`: an overwrite when the analyst repeats a verdict that
-    /// was refused for a conflict, else a refusal of anything decided after we looked.
-    pub(super) fn guard_for(&self, user: &str, verdict: Verdict) -> crate::cases::Guard {
+    /// The guard for a verdict on `user` (`None`: the marked accounts): an overwrite when the
+    /// analyst repeats a verdict that asked first, else a question before overriding anyone
+    /// who holds the account, or decided it after this window looked or within the
+    /// workspace's recent-decision minutes. `me` is this window's signer (`me()`), whose
+    /// claims are its own.
+    pub(super) fn guard_for<'a>(
+        &self,
+        user: Option<&str>,
+        verdict: Verdict,
+        me: &'a str,
+    ) -> Guard<'a> {
         match &self.team.refused {
-            Some((u, v, _)) if u == user && *v == verdict => crate::cases::Guard::Overwrite,
-            _ => crate::cases::Guard::SeenAt(self.team.seen_ms),
+            Some(r) if r.user.as_deref() == user && r.ours == verdict => Guard::Overwrite,
+            _ => {
+                let recent_from = chrono::Utc::now().timestamp_millis() - self.team.recent_ms;
+                Guard::AskFirst {
+                    decided_after_ms: self.team.seen_ms.min(recent_from),
+                    holder: me,
+                }
+            }
         }
     }
 
-    /// The guard for a bulk verdict: an overwrite when it repeats a bulk verdict refused for
-    /// conflicts, else a refusal of anything decided after we looked.
-    pub(super) fn guard_for_many(&self, verdict: Verdict) -> crate::cases::Guard {
-        match &self.team.refused {
-            Some((u, v, _)) if u.is_empty() && *v == verdict => crate::cases::Guard::Overwrite,
-            _ => crate::cases::Guard::SeenAt(self.team.seen_ms),
-        }
+    /// The question a verdict asks before it overrides another analyst: who holds or decided
+    /// which account, and what this analyst gave.
+    pub fn conflict(&self) -> Option<&Refused> {
+        self.team.refused.as_ref()
     }
 
-    /// A bulk verdict's conflict is remembered (with no one account) for `guard_for_many`.
-    pub(super) fn after_bulk_verdict(&mut self, verdict: Verdict, error: Option<&CaseError>) {
-        self.after_verdict("", verdict, error);
-    }
-
-    /// A verdict of ours refused because another analyst decided first: their decisions and
-    /// what we had given (the window offers to overwrite or to keep theirs).
-    pub fn conflict(&self) -> Option<(&[Conflict], Verdict)> {
-        self.team
-            .refused
-            .as_ref()
-            .map(|(_, v, theirs)| (theirs.as_slice(), *v))
-    }
-
-    /// Gives the refused verdict again, over the other analyst's decision (audited as an
-    /// overwrite); returns what was saved.
+    /// Gives the verdict that asked first again, over the other analyst's hold or decision
+    /// (audited as an overwrite where it replaces a decision); returns what was saved.
     pub fn overwrite(&mut self, author: &str) -> Result<Option<String>> {
-        let Some((user, verdict, _)) = self.team.refused.clone() else {
+        let Some(refused) = self.team.refused.clone() else {
             return Ok(None);
         };
-        if user.is_empty() {
-            let n = self.label_marked(verdict, author)?;
+        let Some(user) = refused.user else {
+            let n = self.label_marked(refused.ours, author)?;
             return Ok(Some(n.to_string()));
-        }
+        };
         let Some(u) = self.user_by_name(&user) else {
             self.team.refused = None;
             return Ok(None);
         };
         self.select(u);
-        self.label(verdict, author)
+        self.label(refused.ours, author)
     }
 
-    /// Lets the other analyst's decision stand: shown as theirs, nothing written.
-    pub fn keep_theirs(&mut self) -> Result<()> {
-        let Some((_, _, theirs)) = self.team.refused.take() else {
-            return Ok(());
+    /// Lets the other analysts' decisions and holds stand. For a bulk decision, the other
+    /// marked accounts still get the verdict (asking again should one be taken meanwhile):
+    /// returns how many.
+    pub fn keep_theirs(&mut self, author: &str) -> Result<Option<usize>> {
+        let Some(refused) = self.team.refused.take() else {
+            return Ok(None);
         };
-        for c in &theirs {
+        for c in &refused.theirs {
             self.reload_case(&c.user)?;
+            if let Some(u) = self.user_by_name(&c.user) {
+                self.marked.remove(&u);
+            }
         }
-        self.marked.clear();
         self.relabel();
         self.rebuild_queue();
-        Ok(())
+        match refused.user {
+            Some(_) => Ok(None),
+            None if self.marked.is_empty() => Ok(Some(0)),
+            None => self.label_marked(refused.ours, author).map(Some),
+        }
+    }
+
+    /// Drops the question, writing nothing (the marks of a bulk decision stay).
+    pub fn dismiss_conflict(&mut self) {
+        self.team.refused = None;
     }
 
     /// How many verdicts and notes wait in the offline journal for the server.
@@ -136,16 +157,22 @@ impl Triage {
         self.workspace.held().unwrap_or(0)
     }
 
-    /// Notes what a verdict's write gave: a conflict is remembered so that the same verdict
-    /// again overwrites it.
+    /// Notes what a verdict's write gave: a verdict that asked first is remembered, so that
+    /// the same verdict again overwrites. `others` counts a bulk decision's other accounts.
     pub(super) fn after_verdict(
         &mut self,
-        user: &str,
+        user: Option<&str>,
         verdict: Verdict,
         error: Option<&CaseError>,
+        others: usize,
     ) {
         self.team.refused = match error {
-            Some(CaseError::Conflicts(c)) => Some((user.to_string(), verdict, c.clone())),
+            Some(CaseError::Conflicts(theirs)) => Some(Refused {
+                user: user.map(str::to_string),
+                ours: verdict,
+                theirs: theirs.clone(),
+                others: others.saturating_sub(theirs.len()),
+            }),
             _ => None,
         };
     }
@@ -162,8 +189,12 @@ impl Triage {
             self.reload_case(&c.theirs.user)?;
         }
         if let Some(first) = replayed.conflicts.first() {
-            let theirs = vec![first.theirs.clone()];
-            self.team.refused = Some((first.theirs.user.clone(), first.ours, theirs));
+            self.team.refused = Some(Refused {
+                user: Some(first.theirs.user.clone()),
+                ours: first.ours,
+                theirs: vec![first.theirs.clone()],
+                others: 0,
+            });
         }
         self.relabel();
         self.rebuild_queue();
@@ -193,14 +224,15 @@ impl Triage {
         Ok(n)
     }
 
-    /// Takes in what other windows changed since the last look: verdicts and notes, claims,
-    /// assignments, rules and lists, thresholds and roles; first, what the offline journal
-    /// kept, once the server is back. Cheap when nothing changed (one query). Reads the
-    /// database on this thread: the window reads deltas on a follower thread instead
-    /// (`read_delta`, `apply_delta`).
+    /// Takes in what changed since the last look, but for this window's own writes:
+    /// verdicts and notes, claims, assignments, rules and lists, thresholds and roles; first,
+    /// what the offline journal kept, once the server is back. Cheap when nothing changed
+    /// (one query). Reads the database on this thread: the window reads deltas on a follower
+    /// thread instead (`read_delta`, `apply_delta`).
     pub fn sync(&mut self) -> Result<Synced> {
         let replayed = self.write_held()?;
-        let delta = read_delta(&self.workspace, self.team.mark, &self.team.me)?;
+        let ws = &self.workspace;
+        let delta = read_delta(ws, self.team.mark, &self.team.me, ws.origin())?;
         Ok(Synced {
             replayed,
             ..self.apply_delta(delta)
@@ -248,6 +280,9 @@ impl Triage {
         }
         if let Some(stored) = delta.thresholds {
             self.apply_thresholds(&stored);
+        }
+        if let Some(recent_ms) = delta.recent_ms {
+            self.team.recent_ms = recent_ms;
         }
         if synced.cases > 0 {
             self.relabel();
