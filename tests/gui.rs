@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use vigil::cases::{Verdict, Workspace};
 use vigil::detect::{DetectorKind, Thresholds};
 use vigil::gui::{Command, LaunchOptions, Message, VigilApp};
@@ -458,6 +458,19 @@ fn at_1280_by_800_with_segments_open_the_account_header_and_its_buttons_show() {
         .min_by(|a, b| a.min.x.total_cmp(&b.min.x))
         .unwrap();
     in_view("the outlook", outlook);
+    let past = reaching_past(&h, 1280.0);
+    assert!(past.is_empty(), "drawn past the window's edge: {past:?}");
+}
+
+/// What the window draws past `right` (points): a widget too wide for its panel.
+fn reaching_past(h: &Harness<'static, VigilApp>, right: f64) -> Vec<String> {
+    h.query_all(egui_kittest::kittest::By::new())
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            let r = a.bounding_box()?;
+            (r.x1 > right + 0.5).then(|| format!("{:?} {:?} at {r:?}", a.label(), a.value()))
+        })
+        .collect()
 }
 
 #[test]

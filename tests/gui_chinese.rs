@@ -113,6 +113,16 @@ fn the_window_speaks_chinese_when_switched() {
         )
     };
     assert!(profile_line.contains("其他账户"), "{profile_line}");
+    // Chinese lines run longer: still nothing is drawn past the window's edge.
+    let past: Vec<String> = h
+        .query_all(egui_kittest::kittest::By::new())
+        .filter_map(|n| {
+            let a = n.accesskit_node();
+            let r = a.bounding_box()?;
+            (r.x1 > 1400.5).then(|| format!("{:?} {:?} at {r:?}", a.label(), a.value()))
+        })
+        .collect();
+    assert!(past.is_empty(), "drawn past the window's edge: {past:?}");
     assert!(name.chars().any(is_cjk), "{name}");
     assert!(
         h.get_all_by_label_contains(&name).count() >= 1,

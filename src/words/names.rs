@@ -169,6 +169,7 @@ impl Say for FieldValue {
             FieldValue::Text(t) => t.clone(),
             FieldValue::Score(s) => format!("{s:.3}"),
             FieldValue::Label(label) => label.say(language),
+            FieldValue::Time(ms) => language.date_time(*ms, true),
         }
     }
 }

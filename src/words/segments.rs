@@ -73,8 +73,8 @@ pub fn fraud_among_labelled(p: &SegmentProfile, language: Language) -> String {
     t!(
         "profile.fraud",
         locale = l,
-        fraud = p.fraud,
-        labelled = p.labelled,
+        fraud = language.number(p.fraud as u64),
+        labelled = language.number(p.labelled as u64),
         share = format!("{:.1}", 100.0 * p.fraud_rate)
     )
     .into_owned()

@@ -2,7 +2,6 @@
 //! shared device, IP or other entity, and every field of each of its events.
 
 use super::session::Session;
-use crate::log::timeparse::format_rfc3339;
 use crate::log::{Label, UserCode};
 use crate::words::{Language, Say};
 
@@ -61,6 +60,8 @@ pub enum FieldValue {
     Score(f32),
     /// The label the log gives the event, as known by its end.
     Label(Label),
+    /// A moment (ms since the epoch, UTC), written as the language writes one.
+    Time(i64),
 }
 
 impl FieldValue {
@@ -69,15 +70,9 @@ impl FieldValue {
             FieldValue::Text(t) => t.is_empty(),
             FieldValue::Score(_) => false,
             FieldValue::Label(l) => !l.is_known(),
+            FieldValue::Time(_) => false,
         }
     }
-}
-
-/// Event times as the views write them: UTC, to the second.
-pub fn format_time(ms: i64) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|| format_rfc3339(ms))
 }
 
 impl Session {
@@ -147,7 +142,7 @@ impl Session {
         let cols = &self.data.log.columns;
         let text = |s: &str| FieldValue::Text(s.to_string());
         let mut f = vec![
-            (Field::Time, FieldValue::Text(format_time(cols.ts_ms[e]))),
+            (Field::Time, FieldValue::Time(cols.ts_ms[e])),
             (Field::Event, text(cols.event.get(e).unwrap_or(""))),
             (
                 Field::Score,

@@ -49,7 +49,7 @@ pub use data::{DataSource, mapping_from};
 pub use defaults::bundled_sample;
 pub use error::{Result, WorkbenchError};
 pub use evidence::{
-    Field, FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent, format_time,
+    Field, FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent,
 };
 pub use export::{ModelChoice, ScoreOutcome, ScoreRequest, score_to_csv};
 pub use job::Job;

@@ -74,17 +74,23 @@ impl VigilApp {
                     Err(e) => Err(t!("msg.label_not_saved", e = e).into_owned()),
                 }
             }),
-            Command::KeepTheirs => self.label(|t, author| {
-                let word = t.conflict().map(|r| say(&r.ours)).unwrap_or_default();
-                match t.keep_theirs(author) {
-                    Ok(Some(n)) if n > 0 => Ok(Some(
-                        t!("msg.saved_many", n = count(n), verdict = word).into_owned(),
-                    )),
-                    Ok(_) => Ok(None),
-                    Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
-                }
-            }),
-            Command::DismissConflict => self.with_triage(Triage::dismiss_conflict),
+            Command::KeepTheirs => {
+                self.label(|t, author| {
+                    let word = t.conflict().map(|r| say(&r.ours)).unwrap_or_default();
+                    match t.keep_theirs(author) {
+                        Ok(Some(n)) if n > 0 => Ok(Some(
+                            t!("msg.saved_many", n = count(n), verdict = word).into_owned(),
+                        )),
+                        Ok(_) => Ok(None),
+                        Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
+                    }
+                });
+                self.question_answered();
+            }
+            Command::DismissConflict => {
+                self.with_triage(Triage::dismiss_conflict);
+                self.question_answered();
+            }
             Command::SetThresholds(th) => self.set_thresholds(th),
             Command::SetFilter(f) => {
                 self.with_triage(|t| t.set_filter(f));
@@ -197,6 +203,14 @@ impl VigilApp {
             Ok(None) => {}
             Err(_) if t.conflict().is_some() => self.info(t!("msg.asks_first").into_owned()),
             Err(text) => self.error(text),
+        }
+    }
+
+    /// The question a verdict asked is answered without a write: the status bar stops asking.
+    fn question_answered(&mut self) {
+        let asking = t!("msg.asks_first");
+        if matches!(&self.message, Some(Message::Info(m)) if *m == asking) {
+            self.message = None;
         }
     }
 

@@ -45,6 +45,9 @@ pub fn events_ui(ui: &mut egui::Ui, t: &Triage, u: UserCode) {
                                 FieldValue::Label(label) => {
                                     ui.label(say(&label));
                                 }
+                                FieldValue::Time(_) => {
+                                    ui.label(say(&value));
+                                }
                             }
                         }
                         ui.end_row();

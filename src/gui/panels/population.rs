@@ -52,7 +52,7 @@ impl PopulationView {
         out: &mut Vec<Command>,
     ) {
         let by = *self.rank_by.get_or_insert(RankBy::Purchase);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.strong(t!("population.ranked"));
             for (choice, label) in [
                 (RankBy::Purchase, t!("population.by_purchase")),
@@ -74,9 +74,11 @@ impl PopulationView {
         let export_to = self
             .export_to
             .get_or_insert_with(|| default_export(t, by).display().to_string());
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(t!("population.export_to"));
-            ui.add(egui::TextEdit::singleline(export_to).desired_width(260.0));
+            // The path takes what the panel leaves beside the button.
+            let width = (ui.available_width() - EXPORT_BUTTON_ROOM).max(120.0);
+            ui.add(egui::TextEdit::singleline(export_to).desired_width(width));
             if ui.button(t!("population.export")).clicked() {
                 out.push(Command::ExportRanked(by, export_to.trim().into()));
             }
@@ -118,6 +120,9 @@ impl PopulationView {
         }
     }
 }
+
+/// Room (points) the export row keeps for its button beside the path.
+const EXPORT_BUTTON_ROOM: f32 = 90.0;
 
 /// `<log>.purchase.csv` or `<log>.churn.csv` beside the log.
 fn default_export(t: &Triage, by: RankBy) -> std::path::PathBuf {

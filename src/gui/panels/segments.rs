@@ -68,7 +68,9 @@ impl Panel for SegmentsPanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         let Some(t) = view.triage else { return };
         let running = view.is_running(JobKind::Segments);
-        ui.horizontal(|ui| {
+        // Rows here wrap: a row wider than the panel would widen everything below it (the
+        // scatter takes the width it finds) past the window's edge.
+        ui.horizontal_wrapped(|ui| {
             let label = if t.segments().is_some() {
                 t!("segments.find_again")
             } else {
@@ -182,7 +184,7 @@ impl SegmentsPanel {
 fn profiles(ui: &mut egui::Ui, s: &Segmentation) {
     let language = Language::current();
     for p in &s.profiles {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let title = format!(
                 "{} · {}",
                 t!("queue.segment", i = p.segment),

@@ -42,22 +42,26 @@ impl Panel for TopBar {
                 }
             });
             ui.separator();
-            match view.triage {
-                Some(t) => {
-                    summary_ui(ui, t);
-                    ui.separator();
+            // The right-hand side first: who is signing and the language always show, and
+            // what is loaded takes the width left, its last figures cut short (whole on
+            // hover) rather than drawn under them.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                language_ui(ui, view, out);
+                if let Some(t) = view.triage {
                     let role = say(&t.role());
                     ui.label(t!("top.who", who = t.me(), role = role))
                         .on_hover_text(t.workspace().location().to_string());
+                    ui.separator();
                 }
-                None => {
-                    ui.label(t!("top.no_log"));
-                }
-            }
-            // Running jobs are in the status bar (with their progress and Cancel): here they
-            // were drawn over the model's summary when the window is narrow.
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                language_ui(ui, view, out);
+                ui.with_layout(
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| match view.triage {
+                        Some(t) => summary_ui(ui, t),
+                        None => {
+                            ui.label(t!("top.no_log"));
+                        }
+                    },
+                );
             });
         });
         self.open_path_ui(ui.ctx(), out);
@@ -94,24 +98,30 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
     ui.strong(file_name(t.log_path())).on_hover_ui(|ui| {
         ui.label(egui::RichText::new(say(t.load_report())).monospace());
     });
-    ui.label(t!(
-        "top.summary",
-        events = lang.number(t.event_count() as u64),
-        users = lang.number(t.users() as u64),
-        range = range
-    ));
+    fitted(
+        ui,
+        t!(
+            "top.summary",
+            events = lang.number(t.event_count() as u64),
+            users = lang.number(t.users() as u64),
+            range = range
+        ),
+    );
     ui.separator();
     let m = t.model();
     // Kept as RFC 3339 in the model's meta; shown as the language writes a moment.
     let when = chrono::DateTime::parse_from_rfc3339(&m.trained_at)
         .map(|t| lang.date_time(t.timestamp_millis(), false))
         .unwrap_or_else(|_| m.trained_at.clone());
-    ui.label(t!(
-        "top.model",
-        model = m.kind,
-        when = when,
-        labels = lang.number(m.labelled_users as u64)
-    ));
+    fitted(
+        ui,
+        t!(
+            "top.model",
+            model = m.kind,
+            when = when,
+            labels = lang.number(m.labelled_users as u64)
+        ),
+    );
     let q = t.report();
     if !q.metrics.roc_auc.is_nan() {
         let (auc, ap) = (
@@ -129,8 +139,13 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
                 t!("dist.graded_in_sample"),
             )
         };
-        ui.label(text).on_hover_text(why);
+        fitted(ui, text).on_hover_text(why);
     }
+}
+
+/// A label cut short (with "…") to the width left, whole on hover.
+fn fitted(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).truncate())
 }
 
 impl TopBar {
