@@ -633,3 +633,79 @@ fn translation_keys_are_literals() {
     }
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// The layers of ARCHITECTURE.md, top-level folders and files from the bottom up: a file may
+/// import from its own folder and from any folder of a lower layer, never from its own layer
+/// or one above. (The crate's root, `lib.rs`, only declares.)
+const LAYERS: &[&[&str]] = &[
+    &["time_units", "memory", "language", "risk"],
+    &["progress"],
+    &["jobs", "log"],
+    &["ranked", "features"],
+    &["rules"],
+    &["detect"],
+    &["eval", "segments", "predict", "sample", "cases"],
+    &["words"],
+    &["workbench"],
+    &["gui", "cli"],
+];
+
+/// The layer of a file's top-level folder (or top-level file), when it is in one.
+fn layer(m: &[String]) -> Option<usize> {
+    let top = m.first()?;
+    LAYERS.iter().position(|l| l.contains(&top.as_str()))
+}
+
+/// The edges that run up the layers or across one, said as `from -> to::item`.
+fn upward(edges: &[(ModPath, ModPath, String)]) -> Vec<String> {
+    edges
+        .iter()
+        .filter(|(from, to, _)| from.first() != to.first())
+        .filter(|(from, to, _)| match (layer(from), layer(to)) {
+            (Some(a), Some(b)) => b >= a,
+            _ => false,
+        })
+        .map(|(a, b, item)| format!("{} -> {}::{item}", name(a), name(b)))
+        .collect()
+}
+
+#[test]
+fn every_folder_is_in_a_layer() {
+    let krate = Crate::read(&src());
+    let missing: BTreeSet<String> = krate
+        .files
+        .keys()
+        .filter(|m| !m.is_empty() && layer(m).is_none())
+        .map(|m| m[0].clone())
+        .collect();
+    assert!(missing.is_empty(), "not in LAYERS: {missing:?}");
+}
+
+#[test]
+fn every_import_points_down_the_layers() {
+    let krate = Crate::read(&src());
+    let edges = krate.edges();
+    let up = upward(&edges);
+    assert!(
+        up.is_empty(),
+        "imports that run up the layers:\n{}",
+        up.join("\n")
+    );
+    // The check itself catches one: the rules importing the workbench, planted among the
+    // tree's real edges.
+    let mut planted = edges;
+    let path = |s: &str| s.split('/').map(String::from).collect::<ModPath>();
+    planted.push((
+        path("rules/rule"),
+        path("workbench/triage"),
+        "Triage".into(),
+    ));
+    planted.push((path("eval/metrics"), path("cases/case"), "Verdict".into()));
+    assert_eq!(
+        upward(&planted),
+        [
+            "rules/rule -> workbench/triage::Triage",
+            "eval/metrics -> cases/case::Verdict"
+        ]
+    );
+}

@@ -11,11 +11,11 @@ use super::detector::{Detector, DetectorKind, Level, TrainingCurve};
 use super::error::DetectError;
 use super::neural::{Array, load_arrays, save_arrays};
 use super::registry::restore_detector;
-use super::risk::Thresholds;
 use super::selection::Selection;
 use super::state::State;
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;
+use crate::risk::Thresholds;
 
 pub const FORMAT_VERSION: u32 = 1;
 const META: &str = "meta.json";

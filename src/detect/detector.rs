@@ -9,13 +9,13 @@ use super::error::DetectError;
 use super::event_reasons::event_reasons;
 use super::graded::Graded;
 use super::reasons::{Reason, reasons_for};
-use super::risk::Thresholds;
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::state::State;
 use crate::features::{Dataset, Matrix, Scaler, sequence_context_from};
 use crate::log::{Label, UserCode};
 use crate::progress::Progress;
+use crate::risk::Thresholds;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

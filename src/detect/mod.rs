@@ -20,13 +20,13 @@ mod out_of_fold;
 mod parallel;
 mod reasons;
 mod registry;
-mod risk;
 mod segment_distance;
 mod selection;
 mod state;
 mod tabular;
 mod zscore;
 
+pub use crate::risk::{Risk, Thresholds};
 pub use artifact::{
     FORMAT_VERSION, Fingerprint, ModelMeta, TrainingRecord, align_features, load_model, save_model,
 };
@@ -37,7 +37,6 @@ pub use graded::Graded;
 pub use holdout::{EventSample, MAX_EVENT_TRAIN_ROWS, event_sample, sample_key};
 pub use reasons::{Bound, FraudOf, Reason, Says, reasons_for};
 pub use registry::{new_detector, restore_detector};
-pub use risk::{Risk, Thresholds};
 pub use selection::{DEFAULT_SEARCH_BUDGET, Holdout, Selection};
 pub use state::State;
 pub use tabular::TabularDetector;

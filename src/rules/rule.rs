@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::expr::{ParseError, parse};
-use crate::detect::Risk;
+use crate::risk::Risk;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,8 +2,7 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
-use super::say::Say;
+use crate::language::{Language, Say};
 use crate::log::{Example, Issue};
 
 impl Say for Issue {

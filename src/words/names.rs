@@ -1,16 +1,15 @@
-//! The names of the application's own values in words: verdicts, risks, the queue's filters
-//! and orders, rule actions, lists, column roles, an event's fields and values, labels.
+//! The names of the domain's values in words: verdicts, roles, the compute device, risks, the
+//! queue's orders, rule actions, lists, column roles, labels. (The application layer's own
+//! values, the queue's filters and an event's fields, say themselves beside their types.)
 
 use rust_i18n::t;
 
-use super::language::Language;
-use super::say::Say;
 use crate::cases::{self, QueueOrder, Verdict};
-use crate::detect::Risk;
 use crate::detect::neural::ComputeDevice;
+use crate::language::{Language, Say};
 use crate::log::{Label, Role};
+use crate::risk::Risk;
 use crate::rules::{ListKind, RuleAction};
-use crate::workbench::{Field, FieldValue, LabelFilter, RiskFilter};
 
 impl Say for Verdict {
     fn say(&self, language: Language) -> String {
@@ -54,33 +53,6 @@ impl Say for Risk {
             Risk::Normal => t!("risk.normal", locale = l),
             Risk::Suspicious => t!("risk.suspicious", locale = l),
             Risk::High => t!("risk.high", locale = l),
-        }
-        .into_owned()
-    }
-}
-
-impl Say for LabelFilter {
-    fn say(&self, language: Language) -> String {
-        let l = language.code();
-        match self {
-            LabelFilter::NoVerdict => t!("label_filter.no_verdict", locale = l),
-            LabelFilter::All => t!("label_filter.any", locale = l),
-            LabelFilter::Unlabelled => t!("label_filter.unlabelled", locale = l),
-            LabelFilter::Fraud => t!("label_filter.fraud", locale = l),
-            LabelFilter::Legit => t!("label_filter.legit", locale = l),
-            LabelFilter::Unsure => t!("label_filter.unsure", locale = l),
-        }
-        .into_owned()
-    }
-}
-
-impl Say for RiskFilter {
-    fn say(&self, language: Language) -> String {
-        let l = language.code();
-        match self {
-            RiskFilter::Any => t!("risk_filter.any", locale = l),
-            RiskFilter::SuspiciousUp => t!("risk_filter.suspicious_up", locale = l),
-            RiskFilter::High => t!("risk_filter.high", locale = l),
         }
         .into_owned()
     }
@@ -136,22 +108,6 @@ impl Say for Role {
     }
 }
 
-impl Say for Field {
-    fn say(&self, language: Language) -> String {
-        let l = language.code();
-        match self {
-            Field::Time => t!("field.time", locale = l).into_owned(),
-            Field::Event => t!("field.event", locale = l).into_owned(),
-            Field::Score => t!("field.score", locale = l).into_owned(),
-            Field::Amount => t!("field.amount", locale = l).into_owned(),
-            Field::Item => t!("field.item", locale = l).into_owned(),
-            Field::Category => t!("field.category", locale = l).into_owned(),
-            Field::Label => t!("field.label", locale = l).into_owned(),
-            Field::Column(name) => name.clone(),
-        }
-    }
-}
-
 impl Say for Label {
     fn say(&self, language: Language) -> String {
         let l = language.code();
@@ -159,17 +115,6 @@ impl Say for Label {
             Label::Unknown => String::new(),
             Label::Fraud => t!("verdict.fraud", locale = l).into_owned(),
             Label::Legit => t!("verdict.legit", locale = l).into_owned(),
-        }
-    }
-}
-
-impl Say for FieldValue {
-    fn say(&self, language: Language) -> String {
-        match self {
-            FieldValue::Text(t) => t.clone(),
-            FieldValue::Score(s) => format!("{s:.3}"),
-            FieldValue::Label(label) => label.say(language),
-            FieldValue::Time(ms) => language.date_time(*ms, true),
         }
     }
 }

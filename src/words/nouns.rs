@@ -4,8 +4,8 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
 use crate::features::Phrase;
+use crate::language::Language;
 
 /// The noun for `p` in `language`; `name` (the column's) for a phrase without one.
 pub fn noun(p: &Phrase, name: &str, language: Language) -> String {

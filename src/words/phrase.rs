@@ -3,9 +3,9 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
 use super::units;
 use crate::features::{FeatureSpec, Phrase, RiskMeasure, RiskOf, Window};
+use crate::language::Language;
 
 /// The feature `spec` with value `v`, in `language`.
 pub fn feature(spec: &FeatureSpec, v: f32, language: Language) -> String {

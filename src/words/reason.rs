@@ -4,12 +4,12 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
 use super::phrase::phrase;
-use super::say::Say;
 use super::units;
 use crate::detect::{Bound, FraudOf, Reason, Says};
 use crate::features::Window;
+use crate::language::Language;
+use crate::language::Say;
 use crate::rules::{ListEntry, ListKind, RuleAction};
 
 impl Say for Reason {

@@ -4,8 +4,7 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
-use super::say::Say;
+use crate::language::{Language, Say};
 use crate::log::{LoadReport, ReportLine};
 
 /// The width the line names are padded to, in columns (a CJK character takes two).

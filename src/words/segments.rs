@@ -4,11 +4,11 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
 use super::nouns::noun;
 use super::phrase::phrase;
-use super::say::Say;
 use super::units;
+use crate::language::Language;
+use crate::language::Say;
 use crate::segments::{ChosenBy, SegmentProfile, Trait};
 
 /// How many traits a segment's name is made of.

@@ -3,8 +3,7 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
-use super::say::Say;
+use crate::language::{Language, Say};
 use crate::progress::Stage;
 
 impl Say for Stage {

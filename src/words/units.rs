@@ -3,8 +3,8 @@
 
 use rust_i18n::t;
 
-use super::language::Language;
 use crate::features::Unit;
+use crate::language::Language;
 use crate::time_units::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS};
 
 /// `v` written as `unit` says, in `language`.

@@ -2,8 +2,9 @@
 //! shared device, IP or other entity, and every field of each of its events.
 
 use super::session::Session;
+use crate::language::{Language, Say};
 use crate::log::{Label, UserCode};
-use crate::words::{Language, Say};
+use rust_i18n::t;
 
 /// Values used by more accounts than this (a mobile carrier's NAT, a shared office network)
 /// link nothing worth showing one by one.
@@ -190,5 +191,32 @@ impl Session {
             .into_iter()
             .map(|r| format!("• {}", r.say(language)));
         fields.chain(reasons).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Say for Field {
+    fn say(&self, language: Language) -> String {
+        let l = language.code();
+        match self {
+            Field::Time => t!("field.time", locale = l).into_owned(),
+            Field::Event => t!("field.event", locale = l).into_owned(),
+            Field::Score => t!("field.score", locale = l).into_owned(),
+            Field::Amount => t!("field.amount", locale = l).into_owned(),
+            Field::Item => t!("field.item", locale = l).into_owned(),
+            Field::Category => t!("field.category", locale = l).into_owned(),
+            Field::Label => t!("field.label", locale = l).into_owned(),
+            Field::Column(name) => name.clone(),
+        }
+    }
+}
+
+impl Say for FieldValue {
+    fn say(&self, language: Language) -> String {
+        match self {
+            FieldValue::Text(t) => t.clone(),
+            FieldValue::Score(s) => format!("{s:.3}"),
+            FieldValue::Label(label) => label.say(language),
+            FieldValue::Time(ms) => language.date_time(*ms, true),
+        }
     }
 }

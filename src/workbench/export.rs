@@ -13,10 +13,10 @@ use crate::detect::{
 };
 use crate::features::LabelledLog;
 use crate::features::lookback_ms;
+use crate::language::Language;
 use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
-use crate::words::Language;
 
 /// The model that scores: a model directory, or a detector trained on the spot.
 pub enum ModelChoice {

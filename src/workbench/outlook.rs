@@ -2,6 +2,9 @@
 //! chance it churns in the next horizon after the log ends, and its most likely next event.
 //! Three predictions (`predict`) at the log's end, each learned from the log alone.
 
+use rust_i18n::t;
+
+use crate::language::{Language, Say};
 use ahash::AHashMap;
 
 use super::error::Result;
@@ -108,4 +111,40 @@ pub fn outlook(data: &Dataset, seed: u64, progress: &dyn Progress) -> Result<Out
         }
     }
     Ok(o)
+}
+
+/// "next 7 days: buys 34 % · churns 12 % · next: view (48 %)".
+impl Say for AccountOutlook {
+    fn say(&self, language: Language) -> String {
+        let l = language.code();
+        let percent = |p: f32| format!("{:.0} %", p * 100.0);
+        let mut parts = Vec::new();
+        if let Some(p) = self.purchase {
+            parts.push(t!("outlook.buys", locale = l, p = percent(p)));
+        }
+        if let Some(p) = self.churn {
+            parts.push(t!("outlook.churns", locale = l, p = percent(p)));
+        }
+        if let Some((event, p)) = &self.next {
+            parts.push(t!(
+                "outlook.next",
+                locale = l,
+                event = event,
+                p = percent(*p)
+            ));
+        }
+        t!(
+            "outlook.line",
+            locale = l,
+            days = self.horizon_days,
+            parts = parts.join(" · ")
+        )
+        .into_owned()
+    }
+}
+
+impl std::fmt::Display for AccountOutlook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.say(Language::English))
+    }
 }

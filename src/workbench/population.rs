@@ -6,10 +6,11 @@ use std::path::Path;
 
 use super::error::{Result, WorkbenchError};
 use super::outlook::Outlook;
+use crate::language::Language;
 use crate::log::{EventLog, UserCode};
 use crate::segments::Segmentation;
 use crate::time_units::{DAY_MS, WEEK_MS};
-use crate::words::{Language, segment_name};
+use crate::words::segment_name;
 
 /// Weeks start on Monday, 00:00 UTC (1970-01-01 was a Thursday: Mondays fall 4 days after a
 /// multiple of 7 days).

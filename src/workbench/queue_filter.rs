@@ -1,8 +1,11 @@
 //! Which accounts the triage queue shows and in what order: by risk, by label state, by a
 //! search in the user id.
 
+use rust_i18n::t;
+
 use crate::cases::QueueOrder;
 use crate::detect::Risk;
+use crate::language::{Language, Say};
 
 /// Which accounts the queue shows, by label state. By default what an analyst works: the
 /// accounts without a verdict (the log's own labels are still shown on them).
@@ -78,4 +81,31 @@ pub struct QueueFilter {
     /// Only the accounts a lead assigned to this analyst.
     #[serde(default)]
     pub assigned_to_me: bool,
+}
+
+impl Say for LabelFilter {
+    fn say(&self, language: Language) -> String {
+        let l = language.code();
+        match self {
+            LabelFilter::NoVerdict => t!("label_filter.no_verdict", locale = l),
+            LabelFilter::All => t!("label_filter.any", locale = l),
+            LabelFilter::Unlabelled => t!("label_filter.unlabelled", locale = l),
+            LabelFilter::Fraud => t!("label_filter.fraud", locale = l),
+            LabelFilter::Legit => t!("label_filter.legit", locale = l),
+            LabelFilter::Unsure => t!("label_filter.unsure", locale = l),
+        }
+        .into_owned()
+    }
+}
+
+impl Say for RiskFilter {
+    fn say(&self, language: Language) -> String {
+        let l = language.code();
+        match self {
+            RiskFilter::Any => t!("risk_filter.any", locale = l),
+            RiskFilter::SuspiciousUp => t!("risk_filter.suspicious_up", locale = l),
+            RiskFilter::High => t!("risk_filter.high", locale = l),
+        }
+        .into_owned()
+    }
 }

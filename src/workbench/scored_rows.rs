@@ -6,9 +6,9 @@ use std::path::Path;
 
 use crate::detect::{Detector, Level, Reason, Scores};
 use crate::features::Dataset;
+use crate::language::{Language, Say};
 use crate::log::UserCode;
 use crate::log::timeparse::format_rfc3339;
-use crate::words::{Language, Say};
 
 /// A time window `[from, until)` in ms since the epoch.
 #[derive(Clone, Copy)]

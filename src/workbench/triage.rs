@@ -35,10 +35,10 @@ use crate::cases::{Case, Verdict, Workspace};
 use crate::detect::{Reason, Risk, Thresholds};
 use crate::eval::{AtThreshold, Bin, ThresholdView};
 use crate::features::FeatureSpec;
+use crate::language::Language;
 use crate::log::{Label, LoadReport, Mapping, UserCode};
 use crate::progress::Progress;
 use crate::segments::Segmentation;
-use crate::words::Language;
 
 use super::retrain_input::ModelReport;
 

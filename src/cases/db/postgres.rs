@@ -107,16 +107,26 @@ fn with_causes(e: &dyn Error) -> String {
     text
 }
 
-/// Statements are written with SQLite's `?1`; PostgreSQL numbers its parameters `$1`.
+/// Statements are written with SQLite's `?1`; PostgreSQL numbers its parameters `$1`. Text
+/// between single quotes (a literal, `''` its escaped quote) or double quotes (an identifier)
+/// is copied as it is: a `?1` there is not a parameter.
 fn dollar_params(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
+    let mut quoted: Option<char> = None;
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('$');
-        } else {
-            out.push(c);
+        match quoted {
+            // A doubled quote inside quotes is the quote itself: it closes and reopens.
+            Some(q) if c == q => quoted = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quoted = Some(c),
+            None if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push('$');
+                continue;
+            }
+            None => {}
         }
+        out.push(c);
     }
     out
 }
@@ -413,6 +423,11 @@ mod tests {
     #[test]
     fn placeholders_and_options() {
         assert_eq!(dollar_params("a = ?1 AND b = ?12"), "a = $1 AND b = $12");
+        // Quoted text is not a parameter, whatever it holds.
+        assert_eq!(
+            dollar_params("SELECT '?1', \"who?2\", 'it''s ?3' WHERE x = ?4 AND y = '?'"),
+            "SELECT '?1', \"who?2\", 'it''s ?3' WHERE x = $4 AND y = '?'"
+        );
         let p = ParsedUrl::of("postgres://ann@h/db?schema=team_a&sslmode=require").unwrap();
         assert_eq!(
             (p.rest.as_str(), p.schema.as_str()),

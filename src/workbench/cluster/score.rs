@@ -10,8 +10,8 @@ use super::given::given_dataset;
 use super::part::PartSource;
 use crate::detect::{Level, align_features, load_model};
 use crate::features::UserKnowledge;
+use crate::language::Language;
 use crate::progress::Progress;
-use crate::words::Language;
 
 pub struct ScorePartRequest {
     pub source: PartSource,

@@ -1,4 +1,5 @@
-//! Risk levels and the two cut-offs on a score that give them.
+//! Risk levels and the two cut-offs on a score that give them: a leaf, which the detectors,
+//! the rules and the lists all speak of.
 
 use serde::{Deserialize, Serialize};
 

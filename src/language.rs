@@ -1,5 +1,6 @@
-//! The languages Vigil speaks (English and 简体中文): the catalogue's locale, and numbers and
-//! moments written as the language writes them.
+//! The languages Vigil speaks (English and 简体中文), numbers and moments as each writes them,
+//! and `Say`, what every value with words has: a sentence in a given language. A leaf: any
+//! folder may import it, and `words/` (with the types that say themselves) builds on it.
 
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +92,11 @@ impl Language {
             None => format!("{ms} ms"),
         }
     }
+}
+
+/// A value said in `language`; its `Display` is `say(Language::English)`.
+pub trait Say {
+    fn say(&self, language: Language) -> String;
 }
 
 impl std::str::FromStr for Language {
