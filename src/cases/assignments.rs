@@ -34,7 +34,7 @@ impl Workspace {
                 args![who],
             )?
             .iter()
-            .map(|r| r.text(0))
+            .map(|r| r.text("user"))
             .collect()
         })
     }

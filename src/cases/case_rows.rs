@@ -15,36 +15,39 @@ fn source_of(s: &str) -> Source {
     }
 }
 
-fn verdict_of(r: &Row, i: usize) -> Result<Option<Verdict>, DbError> {
-    Ok(r.opt_text(i)?.as_deref().and_then(Verdict::parse))
+fn verdict_of(r: &Row, column: &str) -> Result<Option<Verdict>, DbError> {
+    Ok(r.opt_text(column)?.as_deref().and_then(Verdict::parse))
 }
 
 pub(super) fn case_from_row(r: &Row) -> Result<Case, DbError> {
     Ok(Case {
-        user: r.text(0)?,
-        verdict: verdict_of(r, 1)?,
-        note: r.text(2)?,
-        author: r.text(3)?,
-        source: source_of(&r.text(4)?),
-        ts_ms: r.int(5)?,
+        user: r.text("user")?,
+        verdict: verdict_of(r, "verdict")?,
+        note: r.text("note")?,
+        author: r.text("author")?,
+        source: source_of(&r.text("source")?),
+        ts_ms: r.int("ts_ms")?,
     })
 }
 
 pub(super) fn audit_from_row(r: &Row) -> Result<AuditEntry, DbError> {
     Ok(AuditEntry {
-        id: r.int(0)?,
-        user: r.text(1)?,
-        action: r.text(2)?,
-        verdict: verdict_of(r, 3)?,
-        note: r.text(4)?,
-        author: r.text(5)?,
-        source: source_of(&r.text(6)?),
-        ts_ms: r.int(7)?,
-        undoes: r.opt_int(8)?,
-        batch: r.opt_int(9)?,
-        overwrote: match (r.opt_text(11)?, r.opt_int(12)?) {
+        id: r.int("id")?,
+        user: r.text("user")?,
+        action: r.text("action")?,
+        verdict: verdict_of(r, "verdict")?,
+        note: r.text("note")?,
+        author: r.text("author")?,
+        source: source_of(&r.text("source")?),
+        ts_ms: r.int("ts_ms")?,
+        undoes: r.opt_int("undoes")?,
+        batch: r.opt_int("batch")?,
+        overwrote: match (
+            r.opt_text("overwrote_author")?,
+            r.opt_int("overwrote_ts_ms")?,
+        ) {
             (Some(author), Some(ts_ms)) => Some(Overwritten {
-                verdict: verdict_of(r, 10)?,
+                verdict: verdict_of(r, "overwrote_verdict")?,
                 author,
                 ts_ms,
             }),

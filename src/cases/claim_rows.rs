@@ -12,16 +12,16 @@ pub struct Claim {
     pub until_ms: i64,
 }
 
-/// The columns a `Claim` is read from, in `claim_from_row`'s order.
+/// The columns a `Claim` is read from.
 pub(super) const CLAIM_COLUMNS: &str = r#""user", holder, since_ms, until_ms"#;
 
 pub(super) fn claim_from_row(r: &Row) -> Result<(String, Claim), DbError> {
     let claim = Claim {
-        holder: r.text(1)?,
-        since_ms: r.int(2)?,
-        until_ms: r.int(3)?,
+        holder: r.text("holder")?,
+        since_ms: r.int("since_ms")?,
+        until_ms: r.int("until_ms")?,
     };
-    Ok((r.text(0)?, claim))
+    Ok((r.text("user")?, claim))
 }
 
 /// Who holds `user` at `now`, if anyone does.

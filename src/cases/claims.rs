@@ -53,7 +53,7 @@ fn take(
                RETURNING since_ms"#,
             args![user, who, now, until_ms],
         )?
-        .map(|r| r.int(0))
+        .map(|r| r.int("since_ms"))
         .transpose()?
         .unwrap_or(now);
     note_change(s, ChangeKind::Claim, Some(user), who, origin)?;
@@ -152,7 +152,7 @@ fn decided_among(s: &mut dyn Sql, users: &[String]) -> Result<hashbrown::HashSet
         &args,
     )?
     .iter()
-    .map(|r| r.text(0))
+    .map(|r| r.text("user"))
     .collect()
 }
 

@@ -86,7 +86,12 @@ pub fn copy_workspace(
             tables,
         })
     })?;
-    let held = to.read(|s| count(s, "SELECT COUNT(*) FROM cases WHERE verdict IS NOT NULL"))?;
+    let held = to.read(|s| {
+        count(
+            s,
+            "SELECT COUNT(*) AS n FROM cases WHERE verdict IS NOT NULL",
+        )
+    })?;
     if held > 0 && merge == Merge::Refuse {
         return Err(CaseError::Sql {
             at: to.location().to_string(),
@@ -108,8 +113,8 @@ fn write_snapshot(
     // Audit lines get the target's numbers; an undo points at its entry's new number, and a
     // bulk decision keeps one batch number of its own.
     let batch_base = s
-        .row("SELECT COALESCE(MAX(batch), 0) FROM audit", &[])?
-        .map(|r| r.int(0))
+        .row("SELECT COALESCE(MAX(batch), 0) AS batch FROM audit", &[])?
+        .map(|r| r.int("batch"))
         .transpose()?
         .unwrap_or(0);
     let mut new_ids: HashMap<i64, i64> = HashMap::new();
@@ -138,7 +143,7 @@ fn write_snapshot(
                     e.overwrote.as_ref().map(|o| o.ts_ms)
                 ],
             )?
-            .map(|r| r.int(0))
+            .map(|r| r.int("id"))
             .transpose()?
             .unwrap_or_default();
         new_ids.insert(e.id, id);
@@ -167,7 +172,7 @@ fn write_snapshot(
         );
         let mut n = 0;
         for row in rows {
-            let values: Vec<Value> = row.0.clone();
+            let values: Vec<Value> = row.values().to_vec();
             n += s.exec(&insert, &values)? as usize;
         }
         match *table {

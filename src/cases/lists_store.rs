@@ -63,9 +63,9 @@ impl Workspace {
             .iter()
             .map(|r| {
                 Ok(ListEntry {
-                    kind: ListKind::parse(&r.text(0)?).unwrap_or(ListKind::Block),
-                    role: r.text(1)?,
-                    value: r.text(2)?,
+                    kind: ListKind::parse(&r.text("kind")?).unwrap_or(ListKind::Block),
+                    role: r.text("role")?,
+                    value: r.text("value")?,
                 })
             })
             .collect()

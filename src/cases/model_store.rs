@@ -55,7 +55,7 @@ impl Workspace {
         let files = self.read(|s| {
             s.rows("SELECT name, bytes FROM model_files ORDER BY name", &[])?
                 .iter()
-                .map(|r| Ok((r.text(0)?, r.blob(1)?)))
+                .map(|r| Ok((r.text("name")?, r.blob("bytes")?)))
                 .collect::<Result<Vec<_>, _>>()
         })?;
         if files.is_empty() {
@@ -81,8 +81,8 @@ impl Workspace {
     /// When the kept model was last replaced (ms), if there is one.
     pub fn model_time(&self) -> Result<Option<i64>, CaseError> {
         self.read(|s| {
-            s.row("SELECT MAX(ts_ms) FROM model_files", &[])?
-                .map(|r| r.opt_int(0))
+            s.row("SELECT MAX(ts_ms) AS latest FROM model_files", &[])?
+                .map(|r| r.opt_int("latest"))
                 .transpose()
                 .map(Option::flatten)
         })

@@ -9,18 +9,17 @@ use super::workspace::Workspace;
 use crate::rules::{Rule, RuleAction};
 
 fn rule_from_row(r: &Row) -> Result<Rule, DbError> {
-    let number = |i: usize| {
-        let v = r.int(i)?;
-        u32::try_from(v).map_err(|_| DbError::new(format!("column {i}: {v} is not a rule version")))
-    };
+    let v = r.int("version")?;
+    let version = u32::try_from(v)
+        .map_err(|_| DbError::new(format!("version: {v} is not a rule version")))?;
     Ok(Rule {
-        name: r.text(0)?,
-        version: number(1)?,
-        expression: r.text(2)?,
-        action: RuleAction::parse(&r.text(3)?).unwrap_or(RuleAction::FlagSuspicious),
-        enabled: r.int(4)? != 0,
-        author: r.text(5)?,
-        ts_ms: r.int(6)?,
+        name: r.text("name")?,
+        version,
+        expression: r.text("expression")?,
+        action: RuleAction::parse(&r.text("action")?).unwrap_or(RuleAction::FlagSuspicious),
+        enabled: r.int("enabled")? != 0,
+        author: r.text("author")?,
+        ts_ms: r.int("ts_ms")?,
     })
 }
 
@@ -35,10 +34,10 @@ impl Workspace {
         self.write(|s| {
             let latest = s
                 .row(
-                    "SELECT MAX(version) FROM rules WHERE name = ?1",
+                    "SELECT MAX(version) AS latest FROM rules WHERE name = ?1",
                     args![rule.name.as_str()],
                 )?
-                .map(|r| r.opt_int(0))
+                .map(|r| r.opt_int("latest"))
                 .transpose()?
                 .flatten()
                 .unwrap_or(0);

@@ -187,14 +187,14 @@ fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {
     match engine {
         Engine::Sqlite => Ok(s
             .row("PRAGMA user_version", &[])?
-            .map(|r| r.int(0))
+            .map(|r| r.int("user_version"))
             .transpose()?
             .unwrap_or(0)),
         Engine::Postgres => {
             // A schema this user may not use reads as no schema at all.
-            let usable = s.row("SELECT current_schema()::text", &[])?;
+            let usable = s.row("SELECT current_schema()::text AS schema", &[])?;
             if usable
-                .map(|r| r.opt_text(0))
+                .map(|r| r.opt_text("schema"))
                 .transpose()?
                 .flatten()
                 .is_none()
@@ -205,18 +205,18 @@ fn stored_version(s: &mut dyn Sql, engine: Engine) -> Result<i64, DbError> {
             }
             let tables: Vec<String> = s
                 .rows(
-                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+                    "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema()",
                     &[],
                 )?
                 .iter()
-                .map(|r| r.text(0))
+                .map(|r| r.text("name"))
                 .collect::<Result<_, _>>()?;
             if tables.iter().any(|t| t == "vigil_meta") {
                 let v = s.row(
                     "SELECT value FROM vigil_meta WHERE key = 'schema_version'",
                     &[],
                 )?;
-                let text = v.map(|r| r.text(0)).transpose()?.unwrap_or_default();
+                let text = v.map(|r| r.text("value")).transpose()?.unwrap_or_default();
                 text.parse().map_err(|_| {
                     DbError::new(format!(
                         "vigil_meta: schema_version `{text}` is not a number"

@@ -85,7 +85,7 @@ impl Workspace {
         let value = |k: String| {
             self.read(|s| {
                 s.row("SELECT value FROM settings WHERE key = ?1", args![k])?
-                    .map(|r| r.text(0))
+                    .map(|r| r.text("value"))
                     .transpose()
             })
         };

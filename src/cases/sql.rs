@@ -1,6 +1,8 @@
 //! What the workspace says to its database and hears back, the same for either engine:
 //! values, rows, errors, and `Sql`, which runs a statement on a connection or a transaction.
 
+use std::sync::Arc;
+
 /// A value going to or coming from the database.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Value {
@@ -97,52 +99,78 @@ impl From<rusqlite::Error> for DbError {
     }
 }
 
-/// One row of a result, read by column index with the type the caller expects.
+/// One row of a result, read by column name with the type the caller expects: reordering a
+/// `SELECT` list cannot change what a read means. A selected expression is named with `AS`.
 #[derive(Debug)]
-pub(super) struct Row(pub Vec<Value>);
+pub(super) struct Row {
+    /// The result's column names, lower case (shared by its rows).
+    names: Arc<[String]>,
+    values: Vec<Value>,
+}
 
 impl Row {
-    fn at(&self, i: usize) -> Result<&Value, DbError> {
-        self.0
-            .get(i)
-            .ok_or_else(|| DbError::new(format!("a row has no column {i}")))
+    pub fn new(names: Arc<[String]>, values: Vec<Value>) -> Self {
+        Self { names, values }
     }
 
-    pub fn int(&self, i: usize) -> Result<i64, DbError> {
-        self.opt_int(i)?
-            .ok_or_else(|| DbError::new(format!("column {i}: expected a number, found NULL")))
+    /// The result's column names, lower case, as the backends name them.
+    pub fn names_of<'a>(names: impl Iterator<Item = &'a str>) -> Arc<[String]> {
+        names.map(str::to_lowercase).collect()
     }
 
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
-        match self.at(i)? {
+    /// Every value, in the `SELECT` list's order (a copy moves a row whole).
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    fn at(&self, column: &str) -> Result<&Value, DbError> {
+        self.names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(column))
+            .and_then(|i| self.values.get(i))
+            .ok_or_else(|| {
+                DbError::new(format!(
+                    "a row has no column `{column}` (it has {})",
+                    self.names.join(", ")
+                ))
+            })
+    }
+
+    pub fn int(&self, column: &str) -> Result<i64, DbError> {
+        self.opt_int(column)?
+            .ok_or_else(|| DbError::new(format!("column {column}: expected a number, found NULL")))
+    }
+
+    pub fn opt_int(&self, column: &str) -> Result<Option<i64>, DbError> {
+        match self.at(column)? {
             Value::Int(v) => Ok(Some(*v)),
             Value::Null => Ok(None),
             other => Err(DbError::new(format!(
-                "column {i}: expected a number, found {other:?}"
+                "column {column}: expected a number, found {other:?}"
             ))),
         }
     }
 
-    pub fn text(&self, i: usize) -> Result<String, DbError> {
-        self.opt_text(i)?
-            .ok_or_else(|| DbError::new(format!("column {i}: expected text, found NULL")))
+    pub fn text(&self, column: &str) -> Result<String, DbError> {
+        self.opt_text(column)?
+            .ok_or_else(|| DbError::new(format!("column {column}: expected text, found NULL")))
     }
 
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
-        match self.at(i)? {
+    pub fn opt_text(&self, column: &str) -> Result<Option<String>, DbError> {
+        match self.at(column)? {
             Value::Text(v) => Ok(Some(v.clone())),
             Value::Null => Ok(None),
             other => Err(DbError::new(format!(
-                "column {i}: expected text, found {other:?}"
+                "column {column}: expected text, found {other:?}"
             ))),
         }
     }
 
-    pub fn blob(&self, i: usize) -> Result<Vec<u8>, DbError> {
-        match self.at(i)? {
+    pub fn blob(&self, column: &str) -> Result<Vec<u8>, DbError> {
+        match self.at(column)? {
             Value::Blob(v) => Ok(v.clone()),
             other => Err(DbError::new(format!(
-                "column {i}: expected bytes, found {other:?}"
+                "column {column}: expected bytes, found {other:?}"
             ))),
         }
     }
@@ -175,4 +203,21 @@ pub(super) trait Sql {
 pub(super) enum Engine {
     Sqlite,
     Postgres,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_is_read_by_column_name_whatever_the_select_lists_order() {
+        let names = Row::names_of(["ID", "user"].into_iter());
+        let row = Row::new(names, vec![Value::Int(7), Value::Text("u1".into())]);
+        assert_eq!(row.int("id").unwrap(), 7);
+        assert_eq!(row.text("user").unwrap(), "u1");
+        let e = row.text("author").unwrap_err().detail;
+        assert!(e.contains("no column `author`") && e.contains("id, user"), "{e}");
+        let e = row.int("user").unwrap_err().detail;
+        assert!(e.contains("user: expected a number"), "{e}");
+    }
 }

@@ -11,10 +11,12 @@ impl Workspace {
     /// The latest change so far: what `changes_after` starts from.
     pub fn change_mark(&self) -> Result<i64, CaseError> {
         self.read(|s| {
-            Ok(s.row("SELECT COALESCE(MAX(id), 0) FROM changes", &[])?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0))
+            Ok(
+                s.row("SELECT COALESCE(MAX(id), 0) AS mark FROM changes", &[])?
+                    .map(|r| r.int("mark"))
+                    .transpose()?
+                    .unwrap_or(0),
+            )
         })
     }
 
@@ -27,7 +29,7 @@ impl Workspace {
             )?
             .iter()
             .filter_map(|r| {
-                let kind = r.text(1).map(|k| ChangeKind::parse(&k));
+                let kind = r.text("kind").map(|k| ChangeKind::parse(&k));
                 match kind {
                     Ok(Some(kind)) => Some(Ok((r, kind))),
                     Ok(None) => None,
@@ -37,11 +39,11 @@ impl Workspace {
             .map(|rk| {
                 let (r, kind) = rk?;
                 Ok(Change {
-                    id: r.int(0)?,
+                    id: r.int("id")?,
                     kind,
-                    user: r.opt_text(2)?,
-                    author: r.text(3)?,
-                    origin: r.opt_text(4)?.map(Origin::parse),
+                    user: r.opt_text("user")?,
+                    author: r.text("author")?,
+                    origin: r.opt_text("origin")?.map(Origin::parse),
                 })
             })
             .collect()

@@ -41,7 +41,7 @@ fn role_in(s: &mut dyn Sql, who: &str) -> Result<Role, DbError> {
         return Ok(Role::Lead);
     }
     let role = s.row("SELECT role FROM members WHERE name = ?1", args![who])?;
-    Ok(match role.map(|r| r.text(0)).transpose()? {
+    Ok(match role.map(|r| r.text("role")).transpose()? {
         Some(r) => Role::parse(&r).unwrap_or(Role::Analyst),
         None => Role::Analyst,
     })
@@ -76,8 +76,8 @@ impl Workspace {
             s.rows("SELECT name, role FROM members ORDER BY name", &[])?
                 .iter()
                 .map(|r| {
-                    let role = Role::parse(&r.text(1)?).unwrap_or(Role::Analyst);
-                    Ok((r.text(0)?, role))
+                    let role = Role::parse(&r.text("role")?).unwrap_or(Role::Analyst);
+                    Ok((r.text("name")?, role))
                 })
                 .collect()
         })

@@ -34,7 +34,7 @@ impl Workspace {
                     r#"INSERT INTO alerts (source, "user", body, ts_ms) VALUES (?1, ?2, ?3, ?4) RETURNING id"#,
                     args![source, user, body, now],
                 )?;
-                ids.push(row.map(|r| r.int(0)).transpose()?.unwrap_or_default());
+                ids.push(row.map(|r| r.int("id")).transpose()?.unwrap_or_default());
             }
             s.exec(
                 "INSERT INTO watch_positions (source, position, ts_ms) VALUES (?1, ?2, ?3)
@@ -52,7 +52,7 @@ impl Workspace {
                 "SELECT position FROM watch_positions WHERE source = ?1",
                 args![source],
             )?
-            .map(|r| r.text(0))
+            .map(|r| r.text("position"))
             .transpose()
         })
     }
@@ -67,9 +67,9 @@ impl Workspace {
             .iter()
             .map(|r| {
                 Ok(StoredAlert {
-                    id: r.int(0)?,
-                    user: r.text(1)?,
-                    body: r.text(2)?,
+                    id: r.int("id")?,
+                    user: r.text("user")?,
+                    body: r.text("body")?,
                 })
             })
             .collect()

@@ -349,7 +349,7 @@ impl Workspace {
             let Some(last) = last else {
                 return Ok(Vec::new());
             };
-            let (id, batch) = (last.int(0)?, last.opt_int(1)?);
+            let (id, batch) = (last.int("id")?, last.opt_int("batch")?);
             let targets = match batch {
                 Some(b) => s.rows(
                     r#"SELECT id, "user" FROM audit WHERE batch = ?1 AND action != 'undo' ORDER BY id"#,
@@ -364,7 +364,7 @@ impl Workspace {
             let ts_ms = now_ms();
             let mut undone = Vec::with_capacity(targets.len());
             for target in targets {
-                let (id, user) = (target.int(0)?, target.text(1)?);
+                let (id, user) = (target.int("id")?, target.text("user")?);
                 // The state before the entry: the user's latest earlier entry not taken back
                 // (an undo entry holds the state it restored).
                 let entries = history(s, &user)?;
@@ -468,15 +468,16 @@ impl Workspace {
     }
 
     pub fn audit_len(&self) -> Result<usize, CaseError> {
-        self.read(|s| count(s, "SELECT COUNT(*) FROM audit"))
+        self.read(|s| count(s, "SELECT COUNT(*) AS n FROM audit"))
     }
 }
 
 /// How many accounts one `cases_of` query asks for.
 const CASES_PER_QUERY: usize = 200;
 
+/// The count a query selects `AS n`.
 pub(super) fn count(s: &mut dyn Sql, query: &str) -> Result<usize, DbError> {
-    let n = s.row(query, &[])?.map(|r| r.int(0)).transpose()?;
+    let n = s.row(query, &[])?.map(|r| r.int("n")).transpose()?;
     Ok(n.unwrap_or(0).max(0) as usize)
 }
 
@@ -624,10 +625,13 @@ fn write_entry(
 
 /// A number no bulk decision of this workspace has had.
 fn next_batch(s: &mut dyn Sql) -> Result<i64, DbError> {
-    s.row("SELECT COALESCE(MAX(batch), 0) + 1 FROM audit", &[])?
-        .map(|r| r.int(0))
-        .transpose()
-        .map(|b| b.unwrap_or(1))
+    s.row(
+        "SELECT COALESCE(MAX(batch), 0) + 1 AS batch FROM audit",
+        &[],
+    )?
+    .map(|r| r.int("batch"))
+    .transpose()
+    .map(|b| b.unwrap_or(1))
 }
 
 fn current_case(s: &mut dyn Sql, user: &str) -> Result<Option<Case>, DbError> {

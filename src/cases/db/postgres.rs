@@ -187,8 +187,8 @@ pub(crate) fn connect(url: &PgUrl, default_user: &str) -> Result<Pg, DbError> {
     };
     pg.enter_schema()?;
     pg.user = pg
-        .read(|s| s.row("SELECT current_user::text", &[]))?
-        .map(|r| r.text(0))
+        .read(|s| s.row("SELECT current_user::text AS name", &[]))?
+        .map(|r| r.text("name"))
         .transpose()?
         .unwrap_or_default();
     Ok(pg)
@@ -361,12 +361,13 @@ impl<C: postgres::GenericClient> Sql for Statements<'_, C> {
     fn rows(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let stmt = self.statement(sql)?;
         let rows = self.on.query(&stmt, &refs(args))?;
+        let names = Row::names_of(stmt.columns().iter().map(|c| c.name()));
         rows.iter()
             .map(|r| {
                 (0..r.len())
                     .map(|i| r.try_get::<_, Value>(i))
                     .collect::<Result<Vec<_>, _>>()
-                    .map(Row)
+                    .map(|values| Row::new(names.clone(), values))
                     .map_err(DbError::from)
             })
             .collect()
