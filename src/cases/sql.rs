@@ -216,7 +216,10 @@ mod tests {
         assert_eq!(row.int("id").unwrap(), 7);
         assert_eq!(row.text("user").unwrap(), "u1");
         let e = row.text("author").unwrap_err().detail;
-        assert!(e.contains("no column `author`") && e.contains("id, user"), "{e}");
+        assert!(
+            e.contains("no column `author`") && e.contains("id, user"),
+            "{e}"
+        );
         let e = row.int("user").unwrap_err().detail;
         assert!(e.contains("user: expected a number"), "{e}");
     }

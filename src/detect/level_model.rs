@@ -46,6 +46,117 @@ pub(super) struct LevelModel {
     net: Option<TabularNet>,
 }
 
+/// A level's model as fitted, with its raw scores of the training rows and what it learnt on
+/// the way.
+struct Fitted {
+    model: Model,
+    raw: Vec<f32>,
+    curve: TrainingCurve,
+    net: Option<TabularNet>,
+    /// Boosted trees: the settings the search chose (or was given).
+    selection: Option<Selection>,
+}
+
+impl Fitted {
+    fn plain(model: Model, raw: Vec<f32>) -> Self {
+        Self {
+            model,
+            raw,
+            curve: TrainingCurve::default(),
+            net: None,
+            selection: None,
+        }
+    }
+}
+
+/// When the rows happened, for a search over time.
+struct TimesOf<'a> {
+    times: Option<&'a [i64]>,
+    label_delay_ms: i64,
+}
+
+/// Fits `kind`'s model on the scaled rows `xs` with labels `ys`.
+fn fit_model(
+    kind: DetectorKind,
+    xs: &Matrix,
+    ys: &[Label],
+    when: &TimesOf,
+    options: &TrainOptions,
+    chosen: Option<&Selection>,
+    progress: &dyn Progress,
+) -> Result<Fitted, DetectError> {
+    match kind {
+        DetectorKind::Zscore => Ok(Fitted::plain(Model::Zscore, zscore::raw_scores(xs))),
+        DetectorKind::Iforest => {
+            let f = IsolationForest::fit(xs, options.seed, progress)?;
+            let raw = f.raw_scores(xs);
+            Ok(Fitted::plain(Model::Forest(f), raw))
+        }
+        DetectorKind::Gbdt => fit_boosted(xs, ys, when, options, chosen, progress),
+        DetectorKind::Autoencoder => fit_net(NetKind::Autoencoder, xs, ys, options, progress),
+        DetectorKind::Mlp => {
+            check_two_classes(kind.name(), ys)?;
+            fit_net(NetKind::Mlp, xs, ys, options, progress)
+        }
+        other => Err(DetectError::NotTabular {
+            detector: other.name(),
+        }),
+    }
+}
+
+/// Boosted trees with the settings a search over time chooses (or the ones `chosen`),
+/// refitted on every labelled row.
+fn fit_boosted(
+    xs: &Matrix,
+    ys: &[Label],
+    when: &TimesOf,
+    options: &TrainOptions,
+    chosen: Option<&Selection>,
+    progress: &dyn Progress,
+) -> Result<Fitted, DetectError> {
+    check_two_classes(DetectorKind::Gbdt.name(), ys)?;
+    let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i].is_known()).collect();
+    let targets: Vec<f32> = ys.iter().map(|l| l.target().unwrap_or(0.0)).collect();
+    let plan = SearchPlan {
+        times: when.times,
+        label_delay_ms: when.label_delay_ms,
+        budget: options.search_budget,
+        seed: options.seed,
+    };
+    let chosen = match chosen {
+        Some(c) => c.clone(),
+        None => selection::select(xs, &targets, &labelled, &plan, progress)?,
+    };
+    let g = selection::refit(xs, &targets, &labelled, when.times, &chosen, progress)?;
+    let raw = g.predict(xs);
+    Ok(Fitted {
+        selection: Some(chosen),
+        ..Fitted::plain(Model::Boosted(g), raw)
+    })
+}
+
+/// A Candle network of `kind` over the rows.
+fn fit_net(
+    kind: NetKind,
+    xs: &Matrix,
+    ys: &[Label],
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Result<Fitted, DetectError> {
+    let mut n = TabularNet::new(kind, xs.cols)?;
+    let curve = n.fit(xs, ys, options.seed, options.epochs, progress)?;
+    let raw = n.raw_scores(xs)?;
+    let model = Model::Net {
+        kind,
+        in_dim: xs.cols,
+    };
+    Ok(Fitted {
+        curve,
+        net: Some(n),
+        ..Fitted::plain(model, raw)
+    })
+}
+
 /// What a level's model learns from: its rows' features and labels, and when they happened.
 pub(super) struct Rows {
     pub xs: Matrix,
@@ -112,7 +223,7 @@ impl LevelModel {
             times,
             label_delay_ms,
         } = rows;
-        let (seed, epochs) = (options.seed, options.epochs);
+        let seed = options.seed;
         let scaler = Scaler::fit(&xs);
         scaler.transform_in_place(&mut xs);
         let segments = match level {
@@ -122,69 +233,19 @@ impl LevelModel {
         if let Some(s) = &segments {
             xs = s.append_column(&xs);
         }
-        let mut curve = TrainingCurve::default();
-        let mut net = None;
-        let mut selected = None;
-        let (model, raw) = match kind {
-            DetectorKind::Zscore => (Model::Zscore, zscore::raw_scores(&xs)),
-            DetectorKind::Iforest => {
-                let f = IsolationForest::fit(&xs, seed, progress)?;
-                let raw = f.raw_scores(&xs);
-                (Model::Forest(f), raw)
-            }
-            DetectorKind::Gbdt => {
-                check_two_classes(kind.name(), &ys)?;
-                let labelled: Vec<usize> = (0..ys.len()).filter(|&i| ys[i].is_known()).collect();
-                let targets: Vec<f32> = ys.iter().map(|l| l.target().unwrap_or(0.0)).collect();
-                let plan = SearchPlan {
-                    times: times.as_deref(),
-                    label_delay_ms,
-                    budget: options.search_budget,
-                    seed,
-                };
-                let chosen = match chosen {
-                    Some(c) => c.clone(),
-                    None => selection::select(&xs, &targets, &labelled, &plan, progress)?,
-                };
-                let g = selection::refit(
-                    &xs,
-                    &targets,
-                    &labelled,
-                    times.as_deref(),
-                    &chosen,
-                    progress,
-                )?;
-                selected = Some(chosen);
-                let raw = g.predict(&xs);
-                (Model::Boosted(g), raw)
-            }
-            DetectorKind::Autoencoder | DetectorKind::Mlp => {
-                let net_kind = if kind == DetectorKind::Mlp {
-                    NetKind::Mlp
-                } else {
-                    NetKind::Autoencoder
-                };
-                if net_kind == NetKind::Mlp {
-                    check_two_classes(kind.name(), &ys)?;
-                }
-                let mut n = TabularNet::new(net_kind, xs.cols)?;
-                curve = n.fit(&xs, &ys, seed, epochs, progress)?;
-                let raw = n.raw_scores(&xs)?;
-                net = Some(n);
-                (
-                    Model::Net {
-                        kind: net_kind,
-                        in_dim: xs.cols,
-                    },
-                    raw,
-                )
-            }
-            other => {
-                return Err(DetectError::NotTabular {
-                    detector: other.name(),
-                });
-            }
-        };
+        let fitted = fit_model(
+            kind,
+            &xs,
+            &ys,
+            &TimesOf {
+                times: times.as_deref(),
+                label_delay_ms,
+            },
+            options,
+            chosen,
+            progress,
+        )?;
+        let raw = fitted.raw;
         let (calibration, thresholds) = match kind {
             DetectorKind::Mlp | DetectorKind::Gbdt => {
                 (Calibration::Identity, fit_thresholds(&raw, &ys))
@@ -194,13 +255,13 @@ impl LevelModel {
         let scores = raw.into_iter().map(|r| calibration.apply(r)).collect();
         let model = Self {
             scaler,
-            model,
+            model: fitted.model,
             calibration,
             thresholds,
-            curve,
+            curve: fitted.curve,
             segments,
-            selection: selected,
-            net,
+            selection: fitted.selection,
+            net: fitted.net,
         };
         Ok((model, scores))
     }

@@ -246,6 +246,30 @@ fn grade_all(
         .collect())
 }
 
+/// A candidate's grade: its mean validation AP over the splits, the settings it was tried
+/// with, and the settings to refit with (the trees early stopping kept).
+#[derive(Clone, Copy)]
+struct Graded {
+    ap: f64,
+    tried: Settings,
+    chosen: Settings,
+}
+
+/// The best model so far: its validation AP, settings, and training window.
+#[derive(Clone, Copy)]
+struct Best {
+    ap: f64,
+    settings: Settings,
+    window_ms: Option<i64>,
+}
+
+/// Training on the recent half of the training time only, tried last: drift can make older
+/// fraud mislead.
+struct RecentHalf {
+    window_ms: i64,
+    pairs: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
 /// Searches settings and window for boosted trees on the `labelled` rows of `x` (targets `y`,
 /// 0/1 per row of `x`) within the plan's budget.
 pub fn select(
@@ -256,111 +280,181 @@ pub fn select(
     progress: &dyn Progress,
 ) -> Result<Selection, DetectError> {
     let Split { pairs, holdout } = split(labelled, y, plan);
-    let fraud_rows = |rows: &[usize]| rows.iter().filter(|&&r| y[r] > 0.5).count();
-    let train_rows = pairs.first().map_or(0, |p| p.0.len());
-    let fraud = pairs.first().map_or(0, |p| fraud_rows(&p.0)).max(1);
-    let ratio = train_rows.saturating_sub(fraud) as f64 / fraud as f64;
-    // Candidates learn from a capped sample of each training side.
-    let pairs: Vec<(Vec<usize>, Vec<usize>)> = pairs
-        .into_iter()
-        .map(|(train, val)| {
-            let capped = cap_keeping_positives(train, |r| y[r] > 0.5, SEARCH_ROWS, plan.seed);
-            (capped, val)
-        })
-        .collect();
+    let ratio = legit_per_fraud(&pairs, y);
+    let pairs = capped(pairs, y, plan.seed);
     let budget = plan.budget.max(1);
-    // With a period held out, the last candidate tries the best settings on the recent half
-    // of the training time only: drift can make older fraud mislead.
-    let recent_half = match (&holdout, plan.times, pairs.first()) {
-        (Holdout::RecentPeriod { from_ms }, Some(times), Some((train, val))) if budget >= 3 => {
-            let oldest = train.iter().map(|&r| times[r]).min().unwrap_or(*from_ms);
-            let window = (from_ms - oldest) / 2;
-            let rows: Vec<usize> = train
-                .iter()
-                .copied()
-                .filter(|&r| times[r] >= from_ms - window)
-                .collect();
-            (fraud_rows(&rows) >= 5).then(|| (window, vec![(rows, val.clone())]))
-        }
-        _ => None,
-    };
-    let settings_budget = budget - usize::from(recent_half.is_some());
-    // Every candidate is graded on the first split; with several, the default and the best
-    // of the rest go on to the others (the rest would rarely win and cost a fit per split).
-    let tried_settings = candidates(settings_budget, ratio, plan.seed);
-    let mut tried = tried_settings.len();
-    let first: Vec<(f64, Settings, Settings)> = grade_all(
-        x,
-        y,
-        &pairs[..1.min(pairs.len())],
-        &tried_settings,
-        progress,
-    )?
-    .into_iter()
-    .zip(&tried_settings)
-    .map(|((ap, chosen), &candidate)| (ap, candidate, chosen))
-    .collect();
-    let contenders: Vec<(f64, Settings, Settings)> = if pairs.len() <= 1 || first.len() <= 1 {
-        first
-    } else {
-        let challenger = first
-            .iter()
-            .skip(1)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .copied();
-        let finalists: Vec<(f64, Settings, Settings)> = first
-            .first()
-            .copied()
-            .into_iter()
-            .chain(challenger)
-            .collect();
-        let settings: Vec<Settings> = finalists.iter().map(|f| f.1).collect();
-        let rest = grade_all(x, y, &pairs[1..], &settings, progress)?;
-        // The mean over every split: the first one's grade is kept from above.
-        let n = pairs.len() as f64;
-        finalists
-            .into_iter()
-            .zip(rest)
-            .map(|((ap0, candidate, chosen0), (ap_rest, chosen))| {
-                let ap = (ap0 + ap_rest * (n - 1.0)) / n;
-                let rounds = (chosen0.max_rounds as f64 + chosen.max_rounds as f64 * (n - 1.0)) / n;
-                let chosen = Settings {
-                    max_rounds: rounds.round().max(1.0) as usize,
-                    ..chosen
-                };
-                (ap, candidate, chosen)
-            })
-            .collect()
-    };
-    let mut best: Option<(f64, Settings, Option<i64>)> = None;
-    for (ap, _, chosen) in contenders {
-        if best.as_ref().is_none_or(|b| ap > b.0 + MIN_GAIN) {
-            best = Some((ap, chosen, None));
-        }
-    }
-    if let (Some((window, recent)), Some((best_ap, settings, _))) = (recent_half, best) {
-        let fresh = Settings {
-            max_rounds: max_rounds_at(settings.learning_rate),
-            ..settings
-        };
-        let graded = grade_all(x, y, &recent, &[fresh], progress)?;
-        let (ap, chosen) = graded.first().copied().unwrap_or((0.0, fresh));
+    let recent = recent_half(&holdout, plan.times, &pairs, y, budget);
+    let settings = candidates(budget - usize::from(recent.is_some()), ratio, plan.seed);
+    let mut tried = settings.len();
+    let mut best = best_of(&grade_candidates(x, y, &pairs, &settings, progress)?);
+    if let (Some(recent), Some(so_far)) = (recent, best) {
         tried += 1;
-        if ap > best_ap + MIN_GAIN {
-            best = Some((ap, chosen, Some(window)));
-        }
+        best = Some(with_recent_half(x, y, recent, so_far, progress)?);
     }
-    let (validation_ap, settings, window_ms) = best.unwrap_or((0.0, Settings::default(), None));
+    let best = best.unwrap_or(Best {
+        ap: 0.0,
+        settings: Settings::default(),
+        window_ms: None,
+    });
     Ok(Selection {
         settings: Settings {
             // The refit learns from more rows than the candidates did: a few more trees.
-            max_rounds: (settings.max_rounds as f64 * 1.1).ceil() as usize,
-            ..settings
+            max_rounds: (best.settings.max_rounds as f64 * 1.1).ceil() as usize,
+            ..best.settings
         },
-        window_ms,
+        window_ms: best.window_ms,
         holdout,
-        validation_ap,
+        validation_ap: best.ap,
         candidates: tried,
+    })
+}
+
+fn fraud_rows(rows: &[usize], y: &[f32]) -> usize {
+    rows.iter().filter(|&&r| y[r] > 0.5).count()
+}
+
+/// Legit rows per fraud row on the first split's training side.
+fn legit_per_fraud(pairs: &[(Vec<usize>, Vec<usize>)], y: &[f32]) -> f64 {
+    let train_rows = pairs.first().map_or(0, |p| p.0.len());
+    let fraud = pairs.first().map_or(0, |p| fraud_rows(&p.0, y)).max(1);
+    train_rows.saturating_sub(fraud) as f64 / fraud as f64
+}
+
+/// Candidates learn from a capped sample of each training side.
+fn capped(
+    pairs: Vec<(Vec<usize>, Vec<usize>)>,
+    y: &[f32],
+    seed: u64,
+) -> Vec<(Vec<usize>, Vec<usize>)> {
+    pairs
+        .into_iter()
+        .map(|(train, val)| {
+            let capped = cap_keeping_positives(train, |r| y[r] > 0.5, SEARCH_ROWS, seed);
+            (capped, val)
+        })
+        .collect()
+}
+
+/// With a period held out and a budget of three or more, the recent half of the training
+/// time, when it holds enough fraud to learn from.
+fn recent_half(
+    holdout: &Holdout,
+    times: Option<&[i64]>,
+    pairs: &[(Vec<usize>, Vec<usize>)],
+    y: &[f32],
+    budget: usize,
+) -> Option<RecentHalf> {
+    let (Holdout::RecentPeriod { from_ms }, Some(times), Some((train, val))) =
+        (holdout, times, pairs.first())
+    else {
+        return None;
+    };
+    if budget < 3 {
+        return None;
+    }
+    let oldest = train.iter().map(|&r| times[r]).min().unwrap_or(*from_ms);
+    let window_ms = (from_ms - oldest) / 2;
+    let rows: Vec<usize> = train
+        .iter()
+        .copied()
+        .filter(|&r| times[r] >= from_ms - window_ms)
+        .collect();
+    (fraud_rows(&rows, y) >= 5).then(|| RecentHalf {
+        window_ms,
+        pairs: vec![(rows, val.clone())],
+    })
+}
+
+/// Every candidate graded on the first split; with several splits, the default and the best
+/// of the rest go on to the others (the rest would rarely win and cost a fit per split).
+fn grade_candidates(
+    x: &Matrix,
+    y: &[f32],
+    pairs: &[(Vec<usize>, Vec<usize>)],
+    settings: &[Settings],
+    progress: &dyn Progress,
+) -> Result<Vec<Graded>, DetectError> {
+    let first: Vec<Graded> = grade_all(x, y, &pairs[..1.min(pairs.len())], settings, progress)?
+        .into_iter()
+        .zip(settings)
+        .map(|((ap, chosen), &tried)| Graded { ap, tried, chosen })
+        .collect();
+    if pairs.len() <= 1 || first.len() <= 1 {
+        return Ok(first);
+    }
+    let challenger = first
+        .iter()
+        .skip(1)
+        .max_by(|a, b| a.ap.total_cmp(&b.ap))
+        .copied();
+    let finalists: Vec<Graded> = first
+        .first()
+        .copied()
+        .into_iter()
+        .chain(challenger)
+        .collect();
+    let tried: Vec<Settings> = finalists.iter().map(|f| f.tried).collect();
+    let rest = grade_all(x, y, &pairs[1..], &tried, progress)?;
+    Ok(finalists
+        .into_iter()
+        .zip(rest)
+        .map(|(f, rest)| over_every_split(f, rest, pairs.len()))
+        .collect())
+}
+
+/// A finalist's grade over every one of `splits`: its first split's grade (`first`) with the
+/// mean of the others (`rest`).
+fn over_every_split(first: Graded, rest: (f64, Settings), splits: usize) -> Graded {
+    let n = splits as f64;
+    let (ap_rest, chosen) = rest;
+    let rounds = (first.chosen.max_rounds as f64 + chosen.max_rounds as f64 * (n - 1.0)) / n;
+    Graded {
+        ap: (first.ap + ap_rest * (n - 1.0)) / n,
+        tried: first.tried,
+        chosen: Settings {
+            max_rounds: rounds.round().max(1.0) as usize,
+            ..chosen
+        },
+    }
+}
+
+/// The default, unless another candidate beats it (and every earlier winner) by `MIN_GAIN`.
+fn best_of(graded: &[Graded]) -> Option<Best> {
+    let mut best: Option<Best> = None;
+    for g in graded {
+        if best.as_ref().is_none_or(|b| g.ap > b.ap + MIN_GAIN) {
+            best = Some(Best {
+                ap: g.ap,
+                settings: g.chosen,
+                window_ms: None,
+            });
+        }
+    }
+    best
+}
+
+/// The best settings grown afresh on the recent half: it replaces `best` when it wins by
+/// `MIN_GAIN`.
+fn with_recent_half(
+    x: &Matrix,
+    y: &[f32],
+    recent: RecentHalf,
+    best: Best,
+    progress: &dyn Progress,
+) -> Result<Best, DetectError> {
+    let fresh = Settings {
+        max_rounds: max_rounds_at(best.settings.learning_rate),
+        ..best.settings
+    };
+    let graded = grade_all(x, y, &recent.pairs, &[fresh], progress)?;
+    let (ap, chosen) = graded.first().copied().unwrap_or((0.0, fresh));
+    Ok(match ap > best.ap + MIN_GAIN {
+        true => Best {
+            ap,
+            settings: chosen,
+            window_ms: Some(recent.window_ms),
+        },
+        false => best,
     })
 }
 

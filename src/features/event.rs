@@ -15,6 +15,8 @@
 //!   of the `delay + W` days before, as labels arrive `delay` after their events). The user's
 //!   own confirmed fraud and the event type's are read the same way.
 
+use std::num::NonZeroU32;
+
 use ahash::AHashMap;
 
 use super::FeatureError;
@@ -28,7 +30,7 @@ use super::matrix::Matrix;
 use super::phrase::{Phrase, RiskMeasure, RiskOf, Window};
 use super::spec::{FeatureSpec, FeatureTable, Unit};
 use super::vocab::{Act, act_of};
-use crate::log::{CatColumn, EventLog, Label, NULL_CODE, UserIndex};
+use crate::log::{CatColumn, EventLog, Label, NULL_CODE, NamedColumn, UserIndex};
 use crate::progress::{Progress, Stage};
 use crate::time_units::{DAY_MS, HOUR_MS};
 
@@ -89,8 +91,15 @@ pub fn family_features(
     family: &EventFamily,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
-    let all = features_of(log, index, labels, Some(keep), Some(family), None, progress)?;
-    family_columns_of(log, all, family)
+    let job = Featurise {
+        log,
+        index,
+        labels,
+        keep: Some(keep),
+        family: Some(family),
+        block: None,
+    };
+    family_columns_of(log, features_of(&job, progress)?, family)
 }
 
 /// `family`'s columns of the events of `block` that `keep` marks, from a part that holds the
@@ -108,16 +117,15 @@ pub fn family_features_in_block(
     let keep: Vec<bool> = (0..log.len())
         .map(|e| keep[e] && block.holds(log.columns.ts_ms[e]))
         .collect();
-    let all = features_of(
+    let job = Featurise {
         log,
         index,
         labels,
-        Some(&keep),
-        Some(family),
-        Some(block),
-        progress,
-    )?;
-    family_columns_of(log, all, family)
+        keep: Some(&keep),
+        family: Some(family),
+        block: Some(block),
+    };
+    family_columns_of(log, features_of(&job, progress)?, family)
 }
 
 /// The groupings `family`'s risk counts by, with each group's key: the event type's; an
@@ -463,21 +471,70 @@ pub(crate) fn act_index(event_type: &str) -> Option<usize> {
 /// are read as history and computed, but not stored).
 struct Out {
     m: Matrix,
-    /// Event → table row; `u32::MAX` for an event not kept.
-    row_of: Option<Vec<u32>>,
+    /// Where each event is written (`None`: every event, in event order).
+    rows: Option<KeptRows>,
 }
 
 impl Out {
     #[inline]
     fn set(&mut self, e: usize, col: usize, v: f32) {
-        match &self.row_of {
+        match &self.rows {
             None => self.m.set(e, col, v),
             Some(rows) => {
-                if let Some(&r) = rows.get(e).filter(|&&r| r != u32::MAX) {
-                    self.m.set(r as usize, col, v);
+                if let Some(r) = rows.row(e) {
+                    self.m.set(r, col, v);
                 }
             }
         }
+    }
+}
+
+/// Each event's row in a table of the kept events only: one plus the row, so an event not
+/// kept is `None` in the same four bytes.
+struct KeptRows(Vec<Option<NonZeroU32>>);
+
+impl KeptRows {
+    fn of(keep: &[bool]) -> Self {
+        let mut next = 0u32;
+        Self(
+            keep.iter()
+                .map(|&k| {
+                    k.then(|| {
+                        next += 1;
+                        next
+                    })
+                    .and_then(NonZeroU32::new)
+                })
+                .collect(),
+        )
+    }
+
+    /// The table row of event `e`, when it is kept.
+    #[inline]
+    fn row(&self, e: usize) -> Option<usize> {
+        self.0
+            .get(e)
+            .copied()
+            .flatten()
+            .map(|r| r.get() as usize - 1)
+    }
+}
+
+/// One featurisation: of `log`, the events `keep` marks (all of them for `None`), with only
+/// `family`'s passes run (all of them for `None`), and with `block`, the family's risk passes
+/// reading one block of time.
+struct Featurise<'a> {
+    log: &'a EventLog,
+    index: &'a UserIndex,
+    labels: &'a LabelKnowledge,
+    keep: Option<&'a [bool]>,
+    family: Option<&'a EventFamily>,
+    block: Option<&'a Block>,
+}
+
+impl Featurise<'_> {
+    fn runs(&self, pass: &EventFamily) -> bool {
+        self.family.is_none_or(|f| f == pass)
     }
 }
 
@@ -500,70 +557,54 @@ pub fn event_features_of(
     keep: Option<&[bool]>,
     progress: &dyn Progress,
 ) -> Result<EventFeatures, FeatureError> {
-    features_of(log, index, labels, keep, None, None, progress)
+    let job = Featurise {
+        log,
+        index,
+        labels,
+        keep,
+        family: None,
+        block: None,
+    };
+    features_of(&job, progress)
 }
 
-/// The event features with only `family`'s passes run (all of them for `None`); the other
-/// columns stay NaN. With `block`, the family's risk passes read one block of time.
-fn features_of(
-    log: &EventLog,
-    index: &UserIndex,
-    labels: &LabelKnowledge,
-    keep: Option<&[bool]>,
-    family: Option<&EventFamily>,
-    block: Option<&Block>,
-    progress: &dyn Progress,
-) -> Result<EventFeatures, FeatureError> {
-    let runs = |pass: &EventFamily| family.is_none_or(|f| f == pass);
-    let row_of: Option<Vec<u32>> = keep.map(|keep| {
-        let mut next = 0u32;
-        keep.iter()
-            .map(|&k| {
-                if k {
-                    next += 1;
-                    next - 1
-                } else {
-                    u32::MAX
-                }
-            })
-            .collect()
-    });
-    let rows: Option<Vec<u32>> = keep.map(|keep| {
+/// The event features `job` asks for; the columns of the passes not run stay NaN.
+fn features_of(job: &Featurise, progress: &dyn Progress) -> Result<EventFeatures, FeatureError> {
+    let log = job.log;
+    let rows: Option<Vec<u32>> = job.keep.map(|keep| {
         (0..keep.len() as u32)
             .filter(|&e| keep[e as usize])
             .collect()
     });
     let n = rows.as_ref().map_or(log.len(), Vec::len);
     let layout = Layout::of(log);
-
     // Missing until written: an event without a seller has no seller features (not zeros).
     let mut values = Matrix::zeros(n, layout.specs.len());
     values.data.fill(f32::NAN);
-    let mut m = Out { m: values, row_of };
+    let mut m = Out {
+        m: values,
+        rows: job.keep.map(KeptRows::of),
+    };
     let steps = 3 + log.columns.entities.len() as u64;
     progress.report(Stage::EventFeatures, 0, Some(steps));
-    let sweep = RiskSweep::new(log, labels);
-    if runs(&EventFamily::User) {
-        user_history(log, index, &layout.user, &mut m, progress)?;
+    let sweep = RiskSweep::new(log, job.labels);
+    if job.runs(&EventFamily::User) {
+        user_history(log, job.index, &layout.user, &mut m, progress)?;
         what_it_is(log, &layout, &mut m);
         progress.report(Stage::EventFeatures, 1, Some(steps));
-        sweep.run(
-            column(&log.columns.user),
-            None,
-            &layout.own,
-            (&mut m, None),
-            progress,
-        )?;
+        let own = (&mut m, None);
+        sweep.run(column(&log.columns.user), None, &layout.own, own, progress)?;
     }
-    if runs(&EventFamily::EventType) {
+    if job.runs(&EventFamily::EventType) {
         progress.report(Stage::EventFeatures, 2, Some(steps));
-        let keys = block.map(|_| type_keys(&log.columns.event));
-        let in_block = block.zip(keys.as_deref());
+        let keys = job.block.map(|_| type_keys(&log.columns.event));
+        let in_block = job.block.zip(keys.as_deref());
+        let kind = (&mut m, in_block);
         sweep.run(
             column(&log.columns.event),
             None,
             &layout.kind,
-            (&mut m, in_block),
+            kind,
             progress,
         )?;
     }
@@ -574,36 +615,39 @@ fn features_of(
         .zip(&layout.entities)
         .enumerate()
     {
-        if !runs(&EventFamily::Entity(entity.name.clone())) {
-            continue;
+        if job.runs(&EventFamily::Entity(entity.name.clone())) {
+            progress.report(Stage::EventFeatures, 3 + k as u64, Some(steps));
+            entity_passes(job, &sweep, entity, (own, paired), &mut m, progress)?;
         }
-        progress.report(Stage::EventFeatures, 3 + k as u64, Some(steps));
-        let users = Some(log.columns.user.codes.as_slice());
-        let keys = block.map(|_| value_keys(&entity.column));
-        let in_block = block.zip(keys.as_deref());
-        sweep.run(
-            column(&entity.column),
-            users,
-            own,
-            (&mut m, in_block),
-            progress,
-        )?;
-        let (pairs, list) = pair_codes(&entity.column, &log.columns.event);
-        let keys = block.map(|_| pair_keys(&entity.column, &log.columns.event, &list));
-        let in_block = block.zip(keys.as_deref());
-        sweep.run(
-            (&pairs, list.len()),
-            None,
-            paired,
-            (&mut m, in_block),
-            progress,
-        )?;
     }
     Ok(FeatureTable {
         specs: layout.specs,
         values: m.m,
         rows,
     })
+}
+
+/// An entity role's passes: its values' risk (with each event's user), then its (value,
+/// event type) pairs'.
+fn entity_passes(
+    job: &Featurise,
+    sweep: &RiskSweep,
+    entity: &NamedColumn,
+    (own, paired): (&RiskColumns, &RiskColumns),
+    m: &mut Out,
+    progress: &dyn Progress,
+) -> Result<(), FeatureError> {
+    let log = job.log;
+    let users = Some(log.columns.user.codes.as_slice());
+    let keys = job.block.map(|_| value_keys(&entity.column));
+    let in_block = job.block.zip(keys.as_deref());
+    sweep.run(column(&entity.column), users, own, (m, in_block), progress)?;
+    let (pairs, list) = pair_codes(&entity.column, &log.columns.event);
+    let keys = job
+        .block
+        .map(|_| pair_keys(&entity.column, &log.columns.event, &list));
+    let in_block = job.block.zip(keys.as_deref());
+    sweep.run((&pairs, list.len()), None, paired, (m, in_block), progress)
 }
 
 fn user_columns(c: &mut Columns, has_amount: bool) -> UserColumns {
