@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::super::active_rules::ActiveRules;
 use super::super::defaults;
-use super::super::labels::{TrainingLabels, training_labels};
+use super::super::labels::training_labels;
 use crate::cases::Case;
 use crate::detect::Scores;
 use crate::features::{Dataset, FeatureSpec, FeatureTable, Matrix, shared_users_of};
@@ -147,19 +147,66 @@ impl Growth {
             return None;
         }
         let started = Instant::now();
-        let base = &self.data;
-        let mut log = (*base.log).clone();
+        let mut log = (*self.data.log).clone();
         let old_events = log.len();
         for b in &self.pending {
             log.append(&b.log, 0);
         }
         let new_events = log.len() - old_events;
         let index = UserIndex::new(&log);
-        let users = log.user_count();
+        let grown = self.take_pending(&log);
+        let base = &self.data;
+        let links: Vec<EntityUsers> = log
+            .columns
+            .entities
+            .iter()
+            .map(|e| EntityUsers::new(&e.column, &log.columns.user))
+            .collect();
+        let mut account = grown.account;
+        refresh_sharing(&log, &links, &base.account.specs, &mut account);
+        let cases = &self.workspace.cases;
+        let labels = training_labels(&log, &index, cases, defaults::label_delay_ms());
+        let data = Arc::new(Dataset {
+            labels: labels.targets,
+            index: Arc::new(index),
+            log: Arc::new(log),
+            account: Arc::new(FeatureTable {
+                specs: base.account.specs.clone(),
+                values: account,
+                rows: None,
+            }),
+            events: Arc::new(FeatureTable {
+                specs: base.events.specs.clone(),
+                values: grown.events,
+                rows: None,
+            }),
+            main_types: base.main_types.clone(),
+        });
+        let (rules, lists) = (self.workspace.rules.clone(), self.workspace.lists.clone());
+        let rules = ActiveRules::new(rules, lists, &data);
+        self.added += new_events;
+        self.data = data.clone();
+        self.scores = grown.scores;
+        self.built_at = Instant::now();
+        self.build_took = started.elapsed();
+        Some(Grown {
+            data,
+            scores: self.scores.clone(),
+            links,
+            log_labels: labels.log_labels,
+            rules,
+            added: self.added,
+            build_time: self.build_took,
+        })
+    }
 
-        let mut events = base.events.values.clone();
+    /// The waiting batches taken into the current event features, account features and
+    /// scores, for `log` (the current log with the batches appended).
+    fn take_pending(&mut self, log: &EventLog) -> GrownTables {
+        let users = log.user_count();
+        let mut events = self.data.events.values.clone();
         let mut event_scores = self.scores.event.clone();
-        let mut account = grown_rows(&base.account.values, users);
+        let mut account = grown_rows(&self.data.account.values, users);
         let mut user_scores = self.scores.user.clone();
         user_scores.resize(users, 0.0);
         for b in self.pending.drain(..) {
@@ -183,61 +230,14 @@ impl Growth {
                 }
             }
         }
-        let links: Vec<EntityUsers> = log
-            .columns
-            .entities
-            .iter()
-            .map(|e| EntityUsers::new(&e.column, &log.columns.user))
-            .collect();
-        refresh_sharing(&log, &links, &base.account.specs, &mut account);
-        let TrainingLabels {
-            targets,
-            log_labels,
-            ..
-        } = training_labels(
-            &log,
-            &index,
-            &self.workspace.cases,
-            defaults::label_delay_ms(),
-        );
-        let data = Arc::new(Dataset {
-            labels: targets,
-            index: Arc::new(index),
-            log: Arc::new(log),
-            account: Arc::new(FeatureTable {
-                specs: base.account.specs.clone(),
-                values: account,
-                rows: None,
-            }),
-            events: Arc::new(FeatureTable {
-                specs: base.events.specs.clone(),
-                values: events,
-                rows: None,
-            }),
-            main_types: base.main_types.clone(),
-        });
-        let rules = ActiveRules::new(
-            self.workspace.rules.clone(),
-            self.workspace.lists.clone(),
-            &data,
-        );
-        self.added += new_events;
-        self.data = data.clone();
-        self.scores = Scores {
-            user: user_scores,
-            event: event_scores,
-        };
-        self.built_at = Instant::now();
-        self.build_took = started.elapsed();
-        Some(Grown {
-            data,
-            scores: self.scores.clone(),
-            links,
-            log_labels,
-            rules,
-            added: self.added,
-            build_time: self.build_took,
-        })
+        GrownTables {
+            events,
+            account,
+            scores: Scores {
+                user: user_scores,
+                event: event_scores,
+            },
+        }
     }
 }
 
@@ -262,4 +262,12 @@ fn refresh_sharing(log: &EventLog, links: &[EntityUsers], specs: &[FeatureSpec],
             m.set(u, col, shared);
         }
     }
+}
+
+/// The feature tables and scores with the waiting batches taken in (the accounts' sharing
+/// not yet refreshed).
+struct GrownTables {
+    events: Matrix,
+    account: Matrix,
+    scores: Scores,
 }

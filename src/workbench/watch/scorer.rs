@@ -14,7 +14,7 @@ use super::super::defaults;
 use super::super::error::Result;
 use super::super::labels::training_labels;
 use super::growth::{AccountUpdate, ScoredBatch};
-use crate::detect::{Detector, Reason, Risk, Thresholds};
+use crate::detect::{Detector, Reason, Risk, Scores, Thresholds};
 use crate::features::{
     Dataset, FeatureTable, LabelKnowledge, LabelledLog, LiveFeatures, Matrix,
     account_features_with_types, sequence_context_from, sequence_day,
@@ -202,24 +202,49 @@ impl LiveScorer {
     /// Scores the events of `batch`: the alerts they raise, and the batch as scored.
     pub fn ingest(&mut self, batch: &AppendedEvents) -> Result<Ingested> {
         if batch.log.is_empty() {
-            return Ok(Ingested {
-                alerts: Vec::new(),
-                batch: ScoredBatch {
-                    log: batch.log.clone(),
-                    event_features: Matrix::zeros(0, self.model_columns.1.len()),
-                    event_scores: Vec::new(),
-                    accounts: Vec::new(),
-                },
-            });
+            return Ok(self.nothing_in(batch));
         }
         let first = self.log.len();
         self.log.append(&batch.log, 0);
         self.index_events(first);
         let fresh = self.log.len() - first;
         self.scored += fresh as u64;
+        let rows = self.featurise_from(first);
+        let data = self.touched_accounts(first, rows)?;
+        let scores = self.detector.score(&data, &NoProgress)?;
+        let rules = ActiveRules::new(self.rules.clone(), self.lists.clone(), &data);
+        let scored = Scored {
+            data: &data,
+            scores: &scores,
+            rules: &rules,
+            fresh,
+        };
+        let file = batch.file.display().to_string();
+        let alerts = self.alerts(&scored, &file);
+        Ok(Ingested {
+            alerts,
+            batch: scored.batch(batch),
+        })
+    }
 
+    /// An empty batch: no alert, nothing scored.
+    fn nothing_in(&self, batch: &AppendedEvents) -> Ingested {
+        Ingested {
+            alerts: Vec::new(),
+            batch: ScoredBatch {
+                log: batch.log.clone(),
+                event_features: Matrix::zeros(0, self.model_columns.1.len()),
+                event_scores: Vec::new(),
+                accounts: Vec::new(),
+            },
+        }
+    }
+
+    /// The event features of the log's events from `first` on, from the state kept per group
+    /// (a sequence model also keeps each one as its user's latest day's).
+    fn featurise_from(&mut self, first: usize) -> Matrix {
         let cols = self.features.specs().len();
-        let mut rows = Matrix::zeros(fresh, cols);
+        let mut rows = Matrix::zeros(self.log.len() - first, cols);
         let sequences = self.detector.kind().reads_sequences();
         for (i, e) in (first..self.log.len()).enumerate() {
             let row = self.features.push(&self.log, e);
@@ -228,80 +253,40 @@ impl LiveScorer {
                 self.keep_day_row(e, row);
             }
         }
-        let data = self.touched_accounts(first, rows)?;
-        let scores = self.detector.score(&data, &NoProgress)?;
-        let rules = ActiveRules::new(self.rules.clone(), self.lists.clone(), &data);
+        rows
+    }
 
-        // The new events are the last rows of the touched accounts' log, in arrival order.
-        let sub = &data.log.columns;
-        let first_sub = data.log.len() - fresh;
-        let mut new_events: Vec<Vec<usize>> = vec![Vec::new(); data.users()];
-        for e in first_sub..data.log.len() {
-            if let Some(u) = data.log.user_of(e) {
-                new_events[u.index()].push(e);
-            }
-        }
+    /// One alert per touched account that the new events made high risk and that has not
+    /// raised one yet.
+    fn alerts(&mut self, scored: &Scored, file: &str) -> Vec<Alert> {
+        let data = scored.data;
         let raised_at_ms = chrono::Utc::now().timestamp_millis();
         let mut alerts = Vec::new();
+        let new_events = scored.new_events();
         for (su, events) in data.log.users().zip(&new_events) {
             let name = data.user_name(su);
             if events.is_empty() || self.alerted.contains(name) {
                 continue;
             }
-            let score = scores.user[su.index()];
-            let risk = rules.risk(su, self.thresholds.risk(score));
+            let score = scored.scores.user[su.index()];
+            let risk = scored.rules.risk(su, self.thresholds.risk(score));
             if risk != Risk::High {
                 continue;
             }
-            let mut reasons = rules.reasons(su);
-            reasons.extend(self.detector.explain(&data, su));
-            let mut triggering = events.clone();
-            triggering.sort_by(|&a, &b| scores.event[b].total_cmp(&scores.event[a]));
-            triggering.truncate(EVENTS_PER_ALERT);
-            triggering.sort_unstable();
+            let mut reasons = scored.rules.reasons(su);
+            reasons.extend(self.detector.explain(data, su));
             alerts.push(Alert {
                 user: name.to_string(),
                 score,
                 risk,
                 reasons,
-                events: triggering
-                    .iter()
-                    .map(|&e| AlertEvent {
-                        row: sub.row[e],
-                        time: format_rfc3339(sub.ts_ms[e]),
-                        event: sub.event.get(e).unwrap_or_default().to_string(),
-                        amount: sub.amount.as_ref().map(|a| a[e]).filter(|a| a.is_finite()),
-                        score: scores.event[e],
-                    })
-                    .collect(),
+                events: scored.triggering(events),
                 raised_at_ms,
-                file: batch.file.display().to_string(),
+                file: file.to_string(),
             });
             self.alerted.insert(name.to_string());
         }
-        let accounts = data
-            .log
-            .users()
-            .map(|su| AccountUpdate {
-                user: data.user_name(su).to_string(),
-                score: scores.user[su.index()],
-                features: data.account.values.row(su.index()).to_vec(),
-            })
-            .collect();
-        // The new events' rows are the last (a sequence model's dataset has their day's
-        // earlier events' before them).
-        let all_rows = data.events.values.rows;
-        let fresh_rows: Vec<usize> = (all_rows - fresh..all_rows).collect();
-        let scored = ScoredBatch {
-            log: batch.log.clone(),
-            event_features: data.events.values.select_rows(&fresh_rows),
-            event_scores: scores.event[first_sub..].to_vec(),
-            accounts,
-        };
-        Ok(Ingested {
-            alerts,
-            batch: scored,
-        })
+        alerts
     }
 
     /// Keeps event `e`'s features as its user's latest day's (a sequence model's).
@@ -418,6 +403,78 @@ impl LiveScorer {
                     .unwrap_or(0);
                 account.values.set(su.index(), col, most as f32);
             }
+        }
+    }
+}
+
+/// A batch scored: the touched accounts' dataset, their scores and rules, and how many of
+/// its events are new (the last rows of the touched accounts' log, in arrival order).
+struct Scored<'a> {
+    data: &'a Dataset,
+    scores: &'a Scores,
+    rules: &'a ActiveRules,
+    fresh: usize,
+}
+
+impl Scored<'_> {
+    /// The first row of the new events in the touched accounts' log.
+    fn first_new(&self) -> usize {
+        self.data.log.len() - self.fresh
+    }
+
+    /// Each touched account's new events.
+    fn new_events(&self) -> Vec<Vec<usize>> {
+        let log = &self.data.log;
+        let mut new_events: Vec<Vec<usize>> = vec![Vec::new(); self.data.users()];
+        for e in self.first_new()..log.len() {
+            if let Some(u) = log.user_of(e) {
+                new_events[u.index()].push(e);
+            }
+        }
+        new_events
+    }
+
+    /// The riskiest of `events` (at most `EVENTS_PER_ALERT`), in log order, as an alert
+    /// names them.
+    fn triggering(&self, events: &[usize]) -> Vec<AlertEvent> {
+        let (sub, event_scores) = (&self.data.log.columns, &self.scores.event);
+        let mut triggering = events.to_vec();
+        triggering.sort_by(|&a, &b| event_scores[b].total_cmp(&event_scores[a]));
+        triggering.truncate(EVENTS_PER_ALERT);
+        triggering.sort_unstable();
+        triggering
+            .iter()
+            .map(|&e| AlertEvent {
+                row: sub.row[e],
+                time: format_rfc3339(sub.ts_ms[e]),
+                event: sub.event.get(e).unwrap_or_default().to_string(),
+                amount: sub.amount.as_ref().map(|a| a[e]).filter(|a| a.is_finite()),
+                score: event_scores[e],
+            })
+            .collect()
+    }
+
+    /// The batch as scored: its accounts' scores and features, and its events'.
+    fn batch(&self, batch: &AppendedEvents) -> ScoredBatch {
+        let data = self.data;
+        let accounts = data
+            .log
+            .users()
+            .map(|su| AccountUpdate {
+                user: data.user_name(su).to_string(),
+                score: self.scores.user[su.index()],
+                features: data.account.values.row(su.index()).to_vec(),
+            })
+            .collect();
+        // The new events' rows are the last (a sequence model's dataset has their day's
+        // earlier events' before them).
+        let all_rows = data.events.values.rows;
+        let fresh_rows: Vec<usize> = (all_rows - self.fresh..all_rows).collect();
+        ScoredBatch {
+            log: batch.log.clone(),
+            event_features: data.events.values.select_rows(&fresh_rows),
+            event_scores: self.scores.event[self.first_new()..].to_vec(),
+            accounts,
         }
     }
 }
