@@ -5,10 +5,12 @@
 use std::collections::HashMap;
 
 use super::case::Case;
-use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
+use super::case_rows::{
+    AUDIT_COLUMNS, CASE_COLUMNS, Entry, append_audit, audit_from_row, case_from_row,
+};
 use super::changes::{ChangeKind, Origin, note_change};
 use super::error::CaseError;
-use super::sql::{DbError, Row, Sql, Value, args, marks};
+use super::sql::{DbError, Row, Sql, args, marks};
 use super::workspace::{Workspace, count};
 
 /// What to do when the target already holds verdicts.
@@ -109,72 +111,13 @@ fn write_snapshot(
     by: &str,
     origin: &Origin,
 ) -> Result<Copied, DbError> {
-    let mut copied = Copied::default();
-    // Audit lines get the target's numbers; an undo points at its entry's new number, and a
-    // bulk decision keeps one batch number of its own.
-    let batch_base = s
-        .row("SELECT COALESCE(MAX(batch), 0) AS batch FROM audit", &[])?
-        .map(|r| r.int("batch"))
-        .transpose()?
-        .unwrap_or(0);
-    let mut new_ids: HashMap<i64, i64> = HashMap::new();
-    for row in &snap.audit {
-        let e = audit_from_row(row)?;
-        let undoes = e.undoes.and_then(|old| new_ids.get(&old).copied());
-        let id = s
-            .row(
-                r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch,
-                     overwrote_verdict, overwrote_author, overwrote_ts_ms)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id"#,
-                args![
-                    &e.user,
-                    &e.action,
-                    e.verdict.map(super::Verdict::name),
-                    &e.note,
-                    &e.author,
-                    e.source.name(),
-                    e.ts_ms,
-                    undoes,
-                    e.batch.map(|b| b + batch_base),
-                    e.overwrote
-                        .as_ref()
-                        .and_then(|o| o.verdict.map(super::Verdict::name)),
-                    e.overwrote.as_ref().map(|o| o.author.as_str()),
-                    e.overwrote.as_ref().map(|o| o.ts_ms)
-                ],
-            )?
-            .map(|r| r.int("id"))
-            .transpose()?
-            .unwrap_or_default();
-        new_ids.insert(e.id, id);
-        copied.audit_lines += 1;
-    }
-    for c in &snap.cases {
-        // The newer decision wins; a tie keeps the target's.
-        copied.cases += s.exec(
-            r#"INSERT INTO cases ("user", verdict, note, author, source, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-               ON CONFLICT("user") DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
-                 author = excluded.author, source = excluded.source, ts_ms = excluded.ts_ms
-               WHERE cases.ts_ms < excluded.ts_ms"#,
-            args![&c.user, c.verdict.map(super::Verdict::name), &c.note, &c.author, c.source.name(), c.ts_ms],
-        )? as usize;
-    }
+    let mut copied = Copied {
+        audit_lines: copy_audit(s, &snap.audit)?,
+        cases: copy_cases(s, &snap.cases)?,
+        ..Copied::default()
+    };
     for (table, columns, rows) in &snap.tables {
-        let key = PLAIN
-            .iter()
-            .find(|(t, _, _)| t == table)
-            .map_or("", |(_, _, k)| *k);
-        let width = columns.split(',').count();
-        // Table and column names are this file's constants, never anyone's data.
-        let insert = format!(
-            "INSERT INTO {table} ({columns}) VALUES ({}) ON CONFLICT ({key}) DO NOTHING",
-            marks(width)
-        );
-        let mut n = 0;
-        for row in rows {
-            let values: Vec<Value> = row.values().to_vec();
-            n += s.exec(&insert, &values)? as usize;
-        }
+        let n = copy_plain(s, table, columns, rows)?;
         match *table {
             "rules" => copied.rules = n,
             "lists" => copied.list_entries = n,
@@ -194,4 +137,66 @@ fn write_snapshot(
         note_change(s, kind, None, by, origin)?;
     }
     Ok(copied)
+}
+
+/// The audit lines, with the target's numbers: an undo points at its entry's new number, and
+/// a bulk decision keeps one batch number of its own.
+fn copy_audit(s: &mut dyn Sql, audit: &[Row]) -> Result<usize, DbError> {
+    let batch_base = s
+        .row("SELECT COALESCE(MAX(batch), 0) AS batch FROM audit", &[])?
+        .map(|r| r.int("batch"))
+        .transpose()?
+        .unwrap_or(0);
+    let mut new_ids: HashMap<i64, i64> = HashMap::new();
+    for row in audit {
+        let e = audit_from_row(row)?;
+        let entry = Entry {
+            user: &e.user,
+            action: &e.action,
+            verdict: e.verdict,
+            note: &e.note,
+            author: &e.author,
+            source: e.source,
+            undoes: e.undoes.and_then(|old| new_ids.get(&old).copied()),
+            batch: e.batch.map(|b| b + batch_base),
+            overwrote: e.overwrote.clone(),
+        };
+        let id = append_audit(s, &entry, e.ts_ms)?;
+        new_ids.insert(e.id, id);
+    }
+    Ok(audit.len())
+}
+
+/// The cases: the newer decision wins; a tie keeps the target's.
+fn copy_cases(s: &mut dyn Sql, cases: &[Case]) -> Result<usize, DbError> {
+    let mut n = 0;
+    for c in cases {
+        n += s.exec(
+            r#"INSERT INTO cases ("user", verdict, note, author, source, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+               ON CONFLICT("user") DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
+                 author = excluded.author, source = excluded.source, ts_ms = excluded.ts_ms
+               WHERE cases.ts_ms < excluded.ts_ms"#,
+            args![&c.user, c.verdict.map(super::Verdict::name), &c.note, &c.author, c.source.name(), c.ts_ms],
+        )? as usize;
+    }
+    Ok(n)
+}
+
+/// A table copied row by row, keeping the target's row where its key is taken.
+fn copy_plain(s: &mut dyn Sql, table: &str, columns: &str, rows: &[Row]) -> Result<usize, DbError> {
+    let key = PLAIN
+        .iter()
+        .find(|(t, _, _)| *t == table)
+        .map_or("", |(_, _, k)| *k);
+    let width = columns.split(',').count();
+    // Table and column names are this file's constants, never anyone's data.
+    let insert = format!(
+        "INSERT INTO {table} ({columns}) VALUES ({}) ON CONFLICT ({key}) DO NOTHING",
+        marks(width)
+    );
+    let mut n = 0;
+    for row in rows {
+        n += s.exec(&insert, row.values())? as usize;
+    }
+    Ok(n)
 }

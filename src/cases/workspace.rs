@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use std::sync::atomic::AtomicUsize;
 
 use super::case::{AuditEntry, Case, ImportedLabel, Overwritten, Source, Undone, Verdict};
-use super::case_rows::{AUDIT_COLUMNS, CASE_COLUMNS, audit_from_row, case_from_row};
+use super::case_rows::{
+    AUDIT_COLUMNS, CASE_COLUMNS, Entry, append_audit, audit_from_row, case_from_row,
+};
 use super::changes::{ChangeKind, Origin, note_change};
 use super::claim_rows::holder_of;
 use super::clock::now_ms;
@@ -517,55 +519,6 @@ fn replaced(current: Option<&Case>, author: &str) -> Option<Overwritten> {
         })
 }
 
-/// One audit line to write.
-struct Entry<'a> {
-    user: &'a str,
-    action: &'a str,
-    verdict: Option<Verdict>,
-    note: &'a str,
-    author: &'a str,
-    source: Source,
-    undoes: Option<i64>,
-    batch: Option<i64>,
-    overwrote: Option<Overwritten>,
-}
-
-impl<'a> Entry<'a> {
-    /// A verdict for `user` (keeping its `note`).
-    fn label(
-        user: &'a str,
-        verdict: Verdict,
-        note: &'a str,
-        author: &'a str,
-        source: Source,
-    ) -> Self {
-        Self {
-            user,
-            action: "label",
-            verdict: Some(verdict),
-            note,
-            author,
-            source,
-            undoes: None,
-            batch: None,
-            overwrote: None,
-        }
-    }
-
-    /// The same verdict, over `overwrote` when it replaces another analyst's decision: an
-    /// overwrite.
-    fn over(self, overwrote: Option<Overwritten>) -> Self {
-        match overwrote {
-            Some(o) => Self {
-                action: "overwrite",
-                overwrote: Some(o),
-                ..self
-            },
-            None => self,
-        }
-    }
-}
-
 /// Appends `entry` to the audit log and brings the account's case in line with it, inside
 /// the caller's transaction; returns the case as it now is.
 fn write_entry(
@@ -574,26 +527,7 @@ fn write_entry(
     ts_ms: i64,
     origin: &Origin,
 ) -> Result<Case, DbError> {
-    let overwrote = entry.overwrote.as_ref();
-    s.exec(
-        r#"INSERT INTO audit ("user", action, verdict, note, author, source, ts_ms, undoes, batch,
-             overwrote_verdict, overwrote_author, overwrote_ts_ms)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"#,
-        args![
-            entry.user,
-            entry.action,
-            entry.verdict.map(Verdict::name),
-            entry.note,
-            entry.author,
-            entry.source.name(),
-            ts_ms,
-            entry.undoes,
-            entry.batch,
-            overwrote.and_then(|o| o.verdict.map(Verdict::name)),
-            overwrote.map(|o| o.author.as_str()),
-            overwrote.map(|o| o.ts_ms)
-        ],
-    )?;
+    append_audit(s, entry, ts_ms)?;
     // A case with neither verdict nor note is no case at all (everything was undone).
     if entry.verdict.is_none() && entry.note.is_empty() {
         s.exec(r#"DELETE FROM cases WHERE "user" = ?1"#, args![entry.user])?;

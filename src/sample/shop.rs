@@ -80,78 +80,102 @@ pub fn random_ip(rng: &mut ChaCha8Rng) -> u32 {
     (a << 24) | rng.random_range(0u32..1 << 24)
 }
 
+/// An item of a category drawn by the categories' shares, priced by its category.
+fn random_item(rng: &mut ChaCha8Rng) -> Item {
+    let mut r: f64 = rng.random();
+    let mut category = 0;
+    for (i, c) in CATEGORIES.iter().enumerate() {
+        if r < c.1 {
+            category = i;
+            break;
+        }
+        r -= c.1;
+    }
+    let (_, _, median, sigma) = CATEGORIES[category];
+    let price = lognormal(rng, median, sigma).clamp(1.0, 20_000.0);
+    Item {
+        category: category as u8,
+        price_cents: (price * 100.0).round() as i64,
+        seller: 0,
+    }
+}
+
+/// Unique 6-digit numbers in random order; some users carry a Chinese nickname.
+fn user_ids(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
+    let mut numbers: Vec<u32> = (0..n as u32).map(|i| 100_000 + i * 7).collect();
+    for i in (1..n).rev() {
+        numbers.swap(i, rng.random_range(0..=i));
+    }
+    numbers
+        .iter()
+        .map(|&num| {
+            if rng.random_bool(0.08) {
+                let s = SURNAMES[rng.random_range(0..SURNAMES.len())];
+                let g = GIVEN[rng.random_range(0..GIVEN.len())];
+                format!("{s}{g}_{num}")
+            } else {
+                format!("u{num}")
+            }
+        })
+        .collect()
+}
+
+/// Each user's home IP, device and city.
+struct Households {
+    home_ip: Vec<u32>,
+    device: Vec<u32>,
+    city: Vec<u8>,
+}
+
+/// Legit users live in households of 1-4 sharing a home IP and sometimes a tablet; a fraud
+/// account lives alone.
+fn households(rng: &mut ChaCha8Rng, personas: &[Persona]) -> Households {
+    let n = personas.len();
+    let mut h = Households {
+        home_ip: vec![0; n],
+        device: vec![0; n],
+        city: vec![0; n],
+    };
+    let mut i = 0;
+    while i < n {
+        let size = match rng.random::<f64>() {
+            r if r < 0.6 => 1,
+            r if r < 0.85 => 2,
+            _ => rng.random_range(3..=4),
+        };
+        let ip = random_ip(rng);
+        let c = rng.random_range(0..CITIES.len()) as u8;
+        let shared_tablet = (size > 1 && rng.random_bool(0.2)).then(|| rng.random::<u32>());
+        let end = (i + size).min(n);
+        for u in i..end {
+            let solo = personas[u].is_fraud();
+            h.home_ip[u] = if solo { random_ip(rng) } else { ip };
+            h.city[u] = if solo {
+                rng.random_range(0..CITIES.len()) as u8
+            } else {
+                c
+            };
+            h.device[u] = match shared_tablet {
+                Some(t) if !solo && u > i => t,
+                _ => rng.random(),
+            };
+        }
+        i = end;
+    }
+    h
+}
+
 impl Shop {
     pub fn new(rng: &mut ChaCha8Rng, personas: &[Persona], config: &SampleConfig) -> Self {
-        let items = (0..N_ITEMS)
-            .map(|_| {
-                let mut r: f64 = rng.random();
-                let mut category = 0;
-                for (i, c) in CATEGORIES.iter().enumerate() {
-                    if r < c.1 {
-                        category = i;
-                        break;
-                    }
-                    r -= c.1;
-                }
-                let (_, _, median, sigma) = CATEGORIES[category];
-                let price = lognormal(rng, median, sigma).clamp(1.0, 20_000.0);
-                Item {
-                    category: category as u8,
-                    price_cents: (price * 100.0).round() as i64,
-                    seller: 0,
-                }
-            })
-            .collect();
-
-        let n = personas.len();
-        // Unique 6-digit numbers in random order; some users carry a Chinese nickname.
-        let mut numbers: Vec<u32> = (0..n as u32).map(|i| 100_000 + i * 7).collect();
-        for i in (1..n).rev() {
-            numbers.swap(i, rng.random_range(0..=i));
-        }
-        let user_ids = numbers
-            .iter()
-            .map(|&num| {
-                if rng.random_bool(0.08) {
-                    let s = SURNAMES[rng.random_range(0..SURNAMES.len())];
-                    let g = GIVEN[rng.random_range(0..GIVEN.len())];
-                    format!("{s}{g}_{num}")
-                } else {
-                    format!("u{num}")
-                }
-            })
-            .collect();
-
-        // Legit users live in households of 1-4 sharing a home IP and sometimes a tablet.
-        let mut home_ip = vec![0; n];
-        let mut device = vec![0; n];
-        let mut city = vec![0; n];
-        let mut i = 0;
-        while i < n {
-            let size = match rng.random::<f64>() {
-                r if r < 0.6 => 1,
-                r if r < 0.85 => 2,
-                _ => rng.random_range(3..=4),
-            };
-            let ip = random_ip(rng);
-            let c = rng.random_range(0..CITIES.len()) as u8;
-            let shared_tablet = (size > 1 && rng.random_bool(0.2)).then(|| rng.random::<u32>());
-            let end = (i + size).min(n);
-            for u in i..end {
-                let solo = personas[u].is_fraud();
-                home_ip[u] = if solo { random_ip(rng) } else { ip };
-                city[u] = if solo {
-                    rng.random_range(0..CITIES.len()) as u8
-                } else {
-                    c
-                };
-                device[u] = match shared_tablet {
-                    Some(t) if !solo && u > i => t,
-                    _ => rng.random(),
-                };
-            }
-            i = end;
-        }
+        // The draws keep their order (items, ids, households, then the shared addresses): the
+        // same seed gives the same shop, byte for byte.
+        let items = (0..N_ITEMS).map(|_| random_item(rng)).collect();
+        let user_ids = user_ids(rng, personas.len());
+        let Households {
+            home_ip,
+            device,
+            city,
+        } = households(rng, personas);
         let mobile_ips = (0..N_MOBILE_IPS).map(|_| random_ip(rng)).collect();
         let farm_devices = (0..4).map(|_| rng.random()).collect();
         let farm_ips = (0..3).map(|_| random_ip(rng)).collect();
