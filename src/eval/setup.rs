@@ -45,7 +45,6 @@ pub fn setup(
     horizon_ms: Option<i64>,
     progress: &dyn Progress,
 ) -> Result<Setup, EvalError> {
-    let users = full.users();
     let log = full.log.clone();
     let events_of = move |test_users: &[bool]| -> Vec<bool> {
         (0..log.len())
@@ -57,73 +56,89 @@ pub fn setup(
             seed,
             test_fraction,
         } => {
-            let test_users = random_test_users(users, *seed, *test_fraction);
+            let test_users = random_test_users(full.users(), *seed, *test_fraction);
             held_out(full, test_users, events_of, progress)
         }
         Split::Users { path } => {
-            let names = read_user_list(path)?;
-            let mut test_users = vec![false; users];
-            let mut found = 0;
-            for n in &names {
-                if let Some(u) = full.log.user_code(n) {
-                    found += usize::from(!test_users[u.index()]);
-                    test_users[u.index()] = true;
-                }
-            }
-            if found == 0 {
-                return Err(EvalError::Split(format!(
-                    "{}: none of its {} users is in the log",
-                    path.display(),
-                    names.len()
-                )));
-            }
+            let test_users = listed_users(&full, path)?;
             held_out(full, test_users, events_of, progress)
         }
         Split::Time { at_ms } => {
-            let at_ms = *at_ms;
             let end_ms = horizon_ms.map_or(i64::MAX, |h| at_ms.saturating_add(h));
-            let ts = &full.log.columns.ts_ms;
-            if !ts.iter().any(|&t| t < at_ms) || !ts.iter().any(|&t| t >= at_ms && t < end_ms) {
-                return Err(EvalError::Split(
-                    "the time split leaves no events on one side; pick a time inside the log"
-                        .into(),
-                ));
-            }
-            let test_events: Vec<bool> = ts.iter().map(|&t| t >= at_ms && t < end_ms).collect();
-            let mut test_users = vec![false; users];
-            for e in (0..test_events.len()).filter(|&e| test_events[e]) {
-                if let Some(u) = full.log.user_of(e) {
-                    test_users[u.index()] = true;
-                }
-            }
-            let (train, event_cutoff_ms) = match level {
-                // Event features are as of their event, so the whole log's are the ones a model
-                // trained at the split would have had; it learns from the events before it,
-                // with the labels known then.
-                Level::Event => (
-                    Arc::new(full.with_targets(full.labels.known_before(&full.log, at_ms))),
-                    Some(at_ms),
-                ),
-                // Account features sum a user's whole history: recompute them on the past.
-                Level::User => (Arc::new(full.before(at_ms, progress)?), None),
-            };
-            // The past may lack a feature the whole log has (no refund yet): the test side is
-            // read in the columns the model learnt.
-            let test = match level {
-                Level::Event => full.clone(),
-                Level::User => Arc::new(full.aligned_to(&train)),
-            };
-            Ok(Setup {
-                train_users: vec![true; train.users()],
-                train,
-                truth: full.labels.clone(),
-                test,
-                test_users,
-                test_events,
-                event_cutoff_ms,
-            })
+            at_time(full, *at_ms, end_ms, level, progress)
         }
     }
+}
+
+/// The log's users that the list at `path` names; an error when it names none of them.
+fn listed_users(full: &Dataset, path: &std::path::Path) -> Result<Vec<bool>, EvalError> {
+    let names = read_user_list(path)?;
+    let mut test_users = vec![false; full.users()];
+    let mut found = 0;
+    for n in &names {
+        if let Some(u) = full.log.user_code(n) {
+            found += usize::from(!test_users[u.index()]);
+            test_users[u.index()] = true;
+        }
+    }
+    if found == 0 {
+        return Err(EvalError::Split(format!(
+            "{}: none of its {} users is in the log",
+            path.display(),
+            names.len()
+        )));
+    }
+    Ok(test_users)
+}
+
+/// A split in time: learn from what was known at `at_ms`, test the events in
+/// `[at_ms, end_ms)` and the users they belong to.
+fn at_time(
+    full: Arc<Dataset>,
+    at_ms: i64,
+    end_ms: i64,
+    level: Level,
+    progress: &dyn Progress,
+) -> Result<Setup, EvalError> {
+    let ts = &full.log.columns.ts_ms;
+    if !ts.iter().any(|&t| t < at_ms) || !ts.iter().any(|&t| t >= at_ms && t < end_ms) {
+        return Err(EvalError::Split(
+            "the time split leaves no events on one side; pick a time inside the log".into(),
+        ));
+    }
+    let test_events: Vec<bool> = ts.iter().map(|&t| t >= at_ms && t < end_ms).collect();
+    let mut test_users = vec![false; full.users()];
+    for e in (0..test_events.len()).filter(|&e| test_events[e]) {
+        if let Some(u) = full.log.user_of(e) {
+            test_users[u.index()] = true;
+        }
+    }
+    let (train, event_cutoff_ms) = match level {
+        // Event features are as of their event, so the whole log's are the ones a model
+        // trained at the split would have had; it learns from the events before it, with the
+        // labels known then.
+        Level::Event => (
+            Arc::new(full.with_targets(full.labels.known_before(&full.log, at_ms))),
+            Some(at_ms),
+        ),
+        // Account features sum a user's whole history: recompute them on the past.
+        Level::User => (Arc::new(full.before(at_ms, progress)?), None),
+    };
+    // The past may lack a feature the whole log has (no refund yet): the test side is read in
+    // the columns the model learnt.
+    let test = match level {
+        Level::Event => full.clone(),
+        Level::User => Arc::new(full.aligned_to(&train)),
+    };
+    Ok(Setup {
+        train_users: vec![true; train.users()],
+        train,
+        truth: full.labels.clone(),
+        test,
+        test_users,
+        test_events,
+        event_cutoff_ms,
+    })
 }
 
 /// A split that holds users out: their labels are hidden from everything computed (entity

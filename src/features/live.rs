@@ -43,6 +43,49 @@ pub struct LiveFeatures {
     user_labels: Vec<(Label, i64)>,
 }
 
+/// Every labelled event of a history (its time, when its label became known, whether fraud),
+/// by the groups whose risk counts it: its user, its event type, each entity's value and
+/// (value, event type) pair.
+struct LabelledGroups {
+    by_user: Labelled<u32>,
+    by_type: Labelled<u32>,
+    by_entity: Vec<EntityLabelled>,
+}
+
+impl LabelledGroups {
+    fn of(log: &EventLog, labels: &LabelKnowledge, order: &[u32]) -> Self {
+        let c = &log.columns;
+        let mut g = Self {
+            by_user: AHashMap::new(),
+            by_type: AHashMap::new(),
+            by_entity: c.entities.iter().map(|_| Default::default()).collect(),
+        };
+        for &e in order {
+            let e = e as usize;
+            let (label, known_at) = labels.event_label(log, e, log.user_of(e));
+            if !label.is_known() {
+                continue;
+            }
+            let item = (c.ts_ms[e], known_at, label.is_fraud());
+            let kind = c.event.codes[e];
+            g.by_user.entry(c.user.codes[e]).or_default().push(item);
+            if kind != NULL_CODE {
+                g.by_type.entry(kind).or_default().push(item);
+            }
+            for (entity, (own, paired)) in c.entities.iter().zip(&mut g.by_entity) {
+                let v = entity.column.codes[e];
+                if v != NULL_CODE {
+                    own.entry(v).or_default().push(item);
+                    if kind != NULL_CODE {
+                        paired.entry((v, kind)).or_default().push(item);
+                    }
+                }
+            }
+        }
+        g
+    }
+}
+
 impl LiveFeatures {
     /// The state after every event of `log` (the history), with `labels` as what is known:
     /// each labelled event counts from when its label became known (which may be after the
@@ -59,33 +102,14 @@ impl LiveFeatures {
         progress: &dyn Progress,
     ) -> Result<(Self, Vec<EventRow>), FeatureError> {
         let order = time_order(log);
-        let c = &log.columns;
-        let mut by_user: Labelled<u32> = AHashMap::new();
-        let mut by_type: Labelled<u32> = AHashMap::new();
-        let mut by_entity: Vec<EntityLabelled> =
-            c.entities.iter().map(|_| Default::default()).collect();
-        for &e in &order {
-            let e = e as usize;
-            let (label, known_at) = labels.event_label(log, e, log.user_of(e));
-            if !label.is_known() {
-                continue;
-            }
-            let item = (c.ts_ms[e], known_at, label.is_fraud());
-            let kind = c.event.codes[e];
-            by_user.entry(c.user.codes[e]).or_default().push(item);
-            if kind != NULL_CODE {
-                by_type.entry(kind).or_default().push(item);
-            }
-            for (entity, (own, paired)) in c.entities.iter().zip(&mut by_entity) {
-                let v = entity.column.codes[e];
-                if v != NULL_CODE {
-                    own.entry(v).or_default().push(item);
-                    if kind != NULL_CODE {
-                        paired.entry((v, kind)).or_default().push(item);
-                    }
-                }
-            }
-        }
+        let mut live = Self::knowing(log, labels, LabelledGroups::of(log, labels, &order));
+        let rows = live.replay(log, &order, rows_from_ms, progress)?;
+        Ok((live, rows))
+    }
+
+    /// The state before any event, with the risk cursors over every labelled event of each
+    /// group (each counts from when its label becomes known).
+    fn knowing(log: &EventLog, labels: &LabelKnowledge, groups: LabelledGroups) -> Self {
         let delay_ms = labels.delay_ms;
         let cursors = |m: Labelled<u32>| -> AHashMap<u32, RiskCursor> {
             m.into_iter()
@@ -97,8 +121,8 @@ impl LiveFeatures {
             delay_ms,
             acts: Vec::new(),
             users: AHashMap::new(),
-            user_risk: cursors(by_user),
-            type_risk: cursors(by_type),
+            user_risk: cursors(groups.by_user),
+            type_risk: cursors(groups.by_type),
             entities: Vec::new(),
             user_labels: labels
                 .user
@@ -107,7 +131,7 @@ impl LiveFeatures {
                 .map(|(&l, &k)| (l, k))
                 .collect(),
         };
-        for (own, paired) in by_entity {
+        for (own, paired) in groups.by_entity {
             live.entities.push(EntityCursors {
                 activity: AHashMap::new(),
                 risk: cursors(own),
@@ -117,6 +141,18 @@ impl LiveFeatures {
                     .collect(),
             });
         }
+        live
+    }
+
+    /// Steps through the history's events in time `order`; the features of those from
+    /// `rows_from_ms` on.
+    fn replay(
+        &mut self,
+        log: &EventLog,
+        order: &[u32],
+        rows_from_ms: i64,
+        progress: &dyn Progress,
+    ) -> Result<Vec<EventRow>, FeatureError> {
         let mut rows = Vec::new();
         for (i, &e) in order.iter().enumerate() {
             if i % 65_536 == 0 {
@@ -127,15 +163,15 @@ impl LiveFeatures {
             }
             // Their labels are in the cursors already.
             let e = e as usize;
-            if c.ts_ms[e] >= rows_from_ms {
-                let mut row = vec![f32::NAN; live.layout.specs.len()];
-                live.step(log, e, false, |col, v| row[col] = v);
+            if log.columns.ts_ms[e] >= rows_from_ms {
+                let mut row = vec![f32::NAN; self.layout.specs.len()];
+                self.step(log, e, false, |col, v| row[col] = v);
                 rows.push((e, row));
             } else {
-                live.step(log, e, false, |_, _| {});
+                self.step(log, e, false, |_, _| {});
             }
         }
-        Ok((live, rows))
+        Ok(rows)
     }
 
     /// The feature columns, as the whole-log pass names them.

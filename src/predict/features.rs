@@ -69,53 +69,98 @@ pub fn row(
     classes: usize,
     out: &mut Vec<f32>,
 ) {
-    let days = |ms: i64| time_units::days(ms) as f32;
-    let recency = days(cutoff - ev.ts[n - 1]);
-    let tenure = days(cutoff - ev.ts[0]);
-    let (mut purchases, mut amount_total, mut last_purchase) = (0usize, 0.0f32, None);
-    let mut active_days = 0usize;
-    let mut last_day = i64::MIN;
-    let mut share = vec![0f32; classes];
-    let (mut starts, mut sessions) = (vec![0f32; classes], 0f32);
-    for i in 0..n {
-        share[ev.class[i] as usize] += 1.0;
-        if i == 0 || ev.ts[i] - ev.ts[i - 1] >= SESSION_GAP_MS {
-            starts[ev.class[i] as usize] += 1.0;
-            sessions += 1.0;
-        }
-        let day = ev.ts[i].div_euclid(DAY_MS);
-        if day != last_day {
-            active_days += 1;
-            last_day = day;
-        }
-        if ev.purchase[i] {
-            purchases += 1;
-            last_purchase = Some(ev.ts[i]);
-            if ev.amount[i].is_finite() {
-                amount_total += ev.amount[i];
+    let history = History::of(ev, n, classes);
+    history.rates(ev, cutoff, horizon_ms, out);
+    recent_windows(ev, n, cutoff, horizon_ms, out);
+    decayed(ev, n, cutoff, horizon_ms, out);
+    out.extend(history.share.iter().map(|s| s / n as f32));
+    out.extend(history.starts.iter().map(|s| s / history.sessions));
+    for step in 1..=LAST_STEPS {
+        let class = n.checked_sub(step).map(|i| ev.class[i] as usize);
+        out.extend((0..classes).map(|c| f32::from(class == Some(c))));
+    }
+}
+
+/// What a user's first `n` events add up to.
+struct History {
+    n: usize,
+    purchases: usize,
+    amount_total: f32,
+    last_purchase: Option<i64>,
+    active_days: usize,
+    /// Events by class.
+    share: Vec<f32>,
+    /// Sessions by the class of their first event, and how many sessions.
+    starts: Vec<f32>,
+    sessions: f32,
+}
+
+impl History {
+    fn of(ev: &Events, n: usize, classes: usize) -> Self {
+        let mut h = History {
+            n,
+            purchases: 0,
+            amount_total: 0.0,
+            last_purchase: None,
+            active_days: 0,
+            share: vec![0f32; classes],
+            starts: vec![0f32; classes],
+            sessions: 0.0,
+        };
+        let mut last_day = i64::MIN;
+        for i in 0..n {
+            h.share[ev.class[i] as usize] += 1.0;
+            if i == 0 || ev.ts[i] - ev.ts[i - 1] >= SESSION_GAP_MS {
+                h.starts[ev.class[i] as usize] += 1.0;
+                h.sessions += 1.0;
+            }
+            let day = ev.ts[i].div_euclid(DAY_MS);
+            if day != last_day {
+                h.active_days += 1;
+                last_day = day;
+            }
+            if ev.purchase[i] {
+                h.purchases += 1;
+                h.last_purchase = Some(ev.ts[i]);
+                if ev.amount[i].is_finite() {
+                    h.amount_total += ev.amount[i];
+                }
             }
         }
+        h
     }
-    // The typical gap between active days; a visit later than that is overdue.
-    let gap = if active_days > 1 {
-        tenure / (active_days - 1) as f32
-    } else {
-        tenure.max(1.0)
-    };
-    let cap = MAX_SPAN * days(horizon_ms);
-    let per_day = tenure.max(1.0);
-    out.extend([
-        recency.min(cap),
-        tenure.min(cap),
-        n as f32 / per_day,
-        purchases as f32 / per_day,
-        last_purchase.map_or(cap, |t| days(cutoff - t).min(cap)),
-        f32::from(purchases > 0),
-        (active_days as f32 / per_day).min(1.0),
-        recency / gap.max(1.0 / 24.0),
-        amount_total / per_day,
-        amount_total / purchases.max(1) as f32,
-    ]);
+
+    /// Recency, tenure, rates per day and how overdue the next visit is, spans capped.
+    fn rates(&self, ev: &Events, cutoff: i64, horizon_ms: i64, out: &mut Vec<f32>) {
+        let days = |ms: i64| time_units::days(ms) as f32;
+        let recency = days(cutoff - ev.ts[self.n - 1]);
+        let tenure = days(cutoff - ev.ts[0]);
+        // The typical gap between active days; a visit later than that is overdue.
+        let gap = if self.active_days > 1 {
+            tenure / (self.active_days - 1) as f32
+        } else {
+            tenure.max(1.0)
+        };
+        let cap = MAX_SPAN * days(horizon_ms);
+        let per_day = tenure.max(1.0);
+        out.extend([
+            recency.min(cap),
+            tenure.min(cap),
+            self.n as f32 / per_day,
+            self.purchases as f32 / per_day,
+            self.last_purchase
+                .map_or(cap, |t| days(cutoff - t).min(cap)),
+            f32::from(self.purchases > 0),
+            (self.active_days as f32 / per_day).min(1.0),
+            recency / gap.max(1.0 / 24.0),
+            self.amount_total / per_day,
+            self.amount_total / self.purchases.max(1) as f32,
+        ]);
+    }
+}
+
+/// Events, purchases and money in each window before `cutoff`.
+fn recent_windows(ev: &Events, n: usize, cutoff: i64, horizon_ms: i64, out: &mut Vec<f32>) {
     for w in WINDOWS {
         let since = cutoff - (horizon_ms as f64 * w) as i64;
         let (mut events, mut bought, mut amount) = (0f32, 0f32, 0f32);
@@ -130,7 +175,10 @@ pub fn row(
         }
         out.extend([events, bought, amount]);
     }
-    // Activity weighted by how recent it is: an intensity the next window is likely to keep.
+}
+
+/// Activity weighted by how recent it is: an intensity the next window is likely to keep.
+fn decayed(ev: &Events, n: usize, cutoff: i64, horizon_ms: i64, out: &mut Vec<f32>) {
     for h in HALF_LIVES {
         let rate = std::f64::consts::LN_2 / (horizon_ms as f64 * h);
         let (mut events, mut bought) = (0f64, 0f64);
@@ -142,12 +190,6 @@ pub fn row(
             }
         }
         out.extend([events as f32, bought as f32]);
-    }
-    out.extend(share.iter().map(|s| s / n as f32));
-    out.extend(starts.iter().map(|s| s / sessions));
-    for step in 1..=LAST_STEPS {
-        let class = n.checked_sub(step).map(|i| ev.class[i] as usize);
-        out.extend((0..classes).map(|c| f32::from(class == Some(c))));
     }
 }
 
