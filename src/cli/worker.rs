@@ -20,149 +20,177 @@ use crate::workbench::defaults;
 #[derive(Subcommand, Debug)]
 pub enum WorkerCommand {
     /// Write the mapping every part is read with, resolved on the log's first rows.
-    Plan {
-        /// The log's first rows, written as the job writes its parts.
-        head: PathBuf,
-        #[arg(long = "map", value_name = "MAP.toml")]
-        map: Option<PathBuf>,
-        #[arg(long, value_name = "RESOLVED.toml")]
-        out: PathBuf,
-        /// `column,entity`: each entity column and its entity's name (`device_id`: `device`).
-        #[arg(long, value_name = "ENTITIES.csv")]
-        entities_out: Option<PathBuf>,
-    },
+    Plan(PlanArgs),
     /// Over whole users: what is known of each user's label, and the events per type.
-    Users {
-        #[command(flatten)]
-        part: PartArgs,
-        /// Labels CSV `user,label[,ts]`.
-        #[arg(long, value_name = "L.csv")]
-        labels: Option<PathBuf>,
-        #[arg(long, value_name = "USERS.csv")]
-        users_out: PathBuf,
-        #[arg(long, value_name = "TYPES.csv")]
-        types_out: PathBuf,
-        /// The rows the part's reading turned away, as JSON (`vigil inspect --json`'s rejects).
-        #[arg(long, value_name = "REJECTS.json")]
-        rejects_out: PathBuf,
-        #[command(flatten)]
-        window: WindowArgs,
-        /// `row`: the data rows whose events the window's features read.
-        #[arg(long, value_name = "ROWS.csv")]
-        rows_out: PathBuf,
-        /// `entity,row`: one row of each (value, user) pair of each entity (`sharing` reads).
-        #[arg(long, value_name = "PAIRS.csv")]
-        pairs_out: PathBuf,
-        /// Read the part as `vigil train --until` reads a log: the events before --until, with
-        /// the labels known then (a training set's first stage).
-        #[arg(long = "as-of-until", requires = "until_ms")]
-        as_of_until: bool,
-        /// `positive,other`: the part's events by training target (fraud, and the rest).
-        #[arg(long, value_name = "TARGETS.csv")]
-        targets_out: Option<PathBuf>,
-    },
+    Users(UsersArgs),
     /// Over whole values of an entity (all its events, or one of each of its users'): each
     /// account's `shared:<entity>` value.
-    Sharing {
-        #[command(flatten)]
-        part: PartArgs,
-        #[arg(long)]
-        entity: String,
-        #[arg(long, value_name = "SHARING.csv")]
-        out: PathBuf,
-    },
+    Sharing(SharingArgs),
     /// Over rows the window reads (for an entity, whole (value, user) pairs): each row's blocks
     /// of time for the family, and the part's share of the blocks' counts.
-    Blocks {
-        #[command(flatten)]
-        part: PartArgs,
-        #[command(flatten)]
-        known: KnownArgs,
-        /// `event_type` or `entity:NAME`.
-        #[arg(long)]
-        family: String,
-        #[command(flatten)]
-        window: WindowArgs,
-        /// How long a block of time is (e.g. 1d, 6h).
-        #[arg(long, value_parser = parse_duration_ms)]
-        block: i64,
-        #[arg(long, value_name = "ROWS.csv")]
-        rows_out: PathBuf,
-        #[arg(long, value_name = "COUNTS.csv")]
-        counts_out: PathBuf,
-    },
+    Blocks(BlocksArgs),
     /// Over whole groups of a family, with their look-back: that family's event features.
-    Features {
-        #[command(flatten)]
-        part: PartArgs,
-        #[command(flatten)]
-        known: KnownArgs,
-        /// `user`, `event_type` or `entity:NAME`.
-        #[arg(long)]
-        family: String,
-        #[command(flatten)]
-        window: WindowArgs,
-        /// For `event_type` or an entity: the part is this block of time (`blocks`)...
-        #[arg(long, requires_all = ["block_length", "counts"])]
-        block: Option<i64>,
-        /// ... of this length ...
-        #[arg(long = "block-length", value_parser = parse_duration_ms)]
-        block_length: Option<i64>,
-        /// ... with every block's counts, summed over the `blocks` parts.
-        #[arg(long, value_name = "COUNTS.csv")]
-        counts: Option<PathBuf>,
-        #[arg(long, value_name = "FEATURES.parquet")]
-        out: PathBuf,
-    },
+    Features(FeaturesArgs),
     /// Over whole users, with the window's event features: event and account scores.
-    Score {
-        #[command(flatten)]
-        part: PartArgs,
-        #[command(flatten)]
-        known: KnownArgs,
-        #[arg(long)]
-        model: PathBuf,
-        #[arg(long, value_name = "FEATURES.parquet")]
-        features: PathBuf,
-        /// `event,events`: each event type's count over the whole log.
-        #[arg(long, value_name = "TYPES.csv")]
-        type_counts: PathBuf,
-        #[command(flatten)]
-        window: WindowArgs,
-        #[arg(long, default_value = "en")]
-        lang: Language,
-        #[arg(long, value_name = "EVENTS.csv")]
-        events_out: PathBuf,
-        #[arg(long, value_name = "ACCOUNTS.csv")]
-        accounts_out: PathBuf,
-    },
+    Score(ScoreArgs),
     /// Over whole users as of --until, with every event's features: the part's share of a
     /// training set (its sampled events, every account's features).
-    Collect {
-        #[command(flatten)]
-        part: PartArgs,
-        #[command(flatten)]
-        known: KnownArgs,
-        #[arg(long, value_name = "FEATURES.parquet")]
-        features: PathBuf,
-        /// `event,events`: each event type's count before --until, over the whole log.
-        #[arg(long, value_name = "TYPES.csv")]
-        type_counts: PathBuf,
-        #[arg(long = "until", value_parser = parse_instant)]
-        until_ms: i64,
-        /// `positive,other`: the whole log's events by training target (`users`, summed).
-        #[arg(long, value_name = "TARGETS.csv")]
-        targets: PathBuf,
-        /// About how many events the sample holds.
-        #[arg(long = "sample-events", default_value_t = crate::detect::MAX_EVENT_TRAIN_ROWS)]
-        sample_events: usize,
-        #[arg(long, default_value_t = defaults::SEED)]
-        seed: u64,
-        #[arg(long, value_name = "EVENTS.csv")]
-        events_out: PathBuf,
-        #[arg(long, value_name = "ACCOUNTS.parquet")]
-        accounts_out: PathBuf,
-    },
+    Collect(CollectArgs),
+}
+
+/// `vigil worker plan`'s arguments.
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The log's first rows, written as the job writes its parts.
+    head: PathBuf,
+    #[arg(long = "map", value_name = "MAP.toml")]
+    map: Option<PathBuf>,
+    #[arg(long, value_name = "RESOLVED.toml")]
+    out: PathBuf,
+    /// `column,entity`: each entity column and its entity's name (`device_id`: `device`).
+    #[arg(long, value_name = "ENTITIES.csv")]
+    entities_out: Option<PathBuf>,
+}
+
+/// `vigil worker users`'s arguments.
+#[derive(Args, Debug)]
+pub struct UsersArgs {
+    #[command(flatten)]
+    part: PartArgs,
+    /// Labels CSV `user,label[,ts]`.
+    #[arg(long, value_name = "L.csv")]
+    labels: Option<PathBuf>,
+    #[arg(long, value_name = "USERS.csv")]
+    users_out: PathBuf,
+    #[arg(long, value_name = "TYPES.csv")]
+    types_out: PathBuf,
+    /// The rows the part's reading turned away, as JSON (`vigil inspect --json`'s rejects).
+    #[arg(long, value_name = "REJECTS.json")]
+    rejects_out: PathBuf,
+    #[command(flatten)]
+    window: WindowArgs,
+    /// `row`: the data rows whose events the window's features read.
+    #[arg(long, value_name = "ROWS.csv")]
+    rows_out: PathBuf,
+    /// `entity,row`: one row of each (value, user) pair of each entity (`sharing` reads).
+    #[arg(long, value_name = "PAIRS.csv")]
+    pairs_out: PathBuf,
+    /// Read the part as `vigil train --until` reads a log: the events before --until, with
+    /// the labels known then (a training set's first stage).
+    #[arg(long = "as-of-until", requires = "until_ms")]
+    as_of_until: bool,
+    /// `positive,other`: the part's events by training target (fraud, and the rest).
+    #[arg(long, value_name = "TARGETS.csv")]
+    targets_out: Option<PathBuf>,
+}
+
+/// `vigil worker sharing`'s arguments.
+#[derive(Args, Debug)]
+pub struct SharingArgs {
+    #[command(flatten)]
+    part: PartArgs,
+    #[arg(long)]
+    entity: String,
+    #[arg(long, value_name = "SHARING.csv")]
+    out: PathBuf,
+}
+
+/// `vigil worker blocks`'s arguments.
+#[derive(Args, Debug)]
+pub struct BlocksArgs {
+    #[command(flatten)]
+    part: PartArgs,
+    #[command(flatten)]
+    known: KnownArgs,
+    /// `event_type` or `entity:NAME`.
+    #[arg(long)]
+    family: String,
+    #[command(flatten)]
+    window: WindowArgs,
+    /// How long a block of time is (e.g. 1d, 6h).
+    #[arg(long, value_parser = parse_duration_ms)]
+    block: i64,
+    #[arg(long, value_name = "ROWS.csv")]
+    rows_out: PathBuf,
+    #[arg(long, value_name = "COUNTS.csv")]
+    counts_out: PathBuf,
+}
+
+/// `vigil worker features`'s arguments.
+#[derive(Args, Debug)]
+pub struct FeaturesArgs {
+    #[command(flatten)]
+    part: PartArgs,
+    #[command(flatten)]
+    known: KnownArgs,
+    /// `user`, `event_type` or `entity:NAME`.
+    #[arg(long)]
+    family: String,
+    #[command(flatten)]
+    window: WindowArgs,
+    /// For `event_type` or an entity: the part is this block of time (`blocks`)...
+    #[arg(long, requires_all = ["block_length", "counts"])]
+    block: Option<i64>,
+    /// ... of this length ...
+    #[arg(long = "block-length", value_parser = parse_duration_ms)]
+    block_length: Option<i64>,
+    /// ... with every block's counts, summed over the `blocks` parts.
+    #[arg(long, value_name = "COUNTS.csv")]
+    counts: Option<PathBuf>,
+    #[arg(long, value_name = "FEATURES.parquet")]
+    out: PathBuf,
+}
+
+/// `vigil worker score`'s arguments.
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    part: PartArgs,
+    #[command(flatten)]
+    known: KnownArgs,
+    #[arg(long)]
+    model: PathBuf,
+    #[arg(long, value_name = "FEATURES.parquet")]
+    features: PathBuf,
+    /// `event,events`: each event type's count over the whole log.
+    #[arg(long, value_name = "TYPES.csv")]
+    type_counts: PathBuf,
+    #[command(flatten)]
+    window: WindowArgs,
+    #[arg(long, default_value = "en")]
+    lang: Language,
+    #[arg(long, value_name = "EVENTS.csv")]
+    events_out: PathBuf,
+    #[arg(long, value_name = "ACCOUNTS.csv")]
+    accounts_out: PathBuf,
+}
+
+/// `vigil worker collect`'s arguments.
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    part: PartArgs,
+    #[command(flatten)]
+    known: KnownArgs,
+    #[arg(long, value_name = "FEATURES.parquet")]
+    features: PathBuf,
+    /// `event,events`: each event type's count before --until, over the whole log.
+    #[arg(long, value_name = "TYPES.csv")]
+    type_counts: PathBuf,
+    #[arg(long = "until", value_parser = parse_instant)]
+    until_ms: i64,
+    /// `positive,other`: the whole log's events by training target (`users`, summed).
+    #[arg(long, value_name = "TARGETS.csv")]
+    targets: PathBuf,
+    /// About how many events the sample holds.
+    #[arg(long = "sample-events", default_value_t = crate::detect::MAX_EVENT_TRAIN_ROWS)]
+    sample_events: usize,
+    #[arg(long, default_value_t = defaults::SEED)]
+    seed: u64,
+    #[arg(long, value_name = "EVENTS.csv")]
+    events_out: PathBuf,
+    #[arg(long, value_name = "ACCOUNTS.parquet")]
+    accounts_out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -232,150 +260,111 @@ fn family(name: &str) -> Result<EventFamily> {
 pub fn run(command: WorkerCommand) -> Result<()> {
     let progress = NoProgress;
     match command {
-        WorkerCommand::Plan {
-            head,
-            map,
-            out,
-            entities_out,
-        } => {
-            resolve_mapping(&head, map.as_deref(), &out, entities_out.as_deref())?;
+        WorkerCommand::Plan(a) => {
+            let entities_out = a.entities_out.as_deref();
+            resolve_mapping(&a.head, a.map.as_deref(), &a.out, entities_out)?;
         }
-        WorkerCommand::Users {
-            part,
-            labels,
-            users_out,
-            types_out,
-            rejects_out,
-            window,
-            rows_out,
-            pairs_out,
-            as_of_until,
-            targets_out,
-        } => {
-            let (from_ms, until_ms) = window.bounds();
-            let request = UsersRequest {
-                as_of_until,
-                targets_out: targets_out.as_deref(),
-                source: part.source(),
-                labels: labels.as_deref(),
-                from_ms,
-                until_ms,
-                users_out: &users_out,
-                types_out: &types_out,
-                rows_out: &rows_out,
-                pairs_out: &pairs_out,
-            };
-            let report = users_of_part(&request, &progress)?;
-            write_rejects(&rejects_out, &report)?;
+        WorkerCommand::Users(a) => users(a, &progress)?,
+        WorkerCommand::Sharing(a) => {
+            sharing_of_part(&a.part.source(), &a.entity, &a.out, &progress)?;
         }
-        WorkerCommand::Sharing { part, entity, out } => {
-            sharing_of_part(&part.source(), &entity, &out, &progress)?;
-        }
-        WorkerCommand::Blocks {
-            part,
-            known,
-            family: name,
-            window,
-            block,
-            rows_out,
-            counts_out,
-        } => {
-            if block <= 0 {
-                bail!("--block: expected a positive length of time, such as 1d or 6h");
-            }
-            let (from_ms, until_ms) = window.bounds();
-            let request = BlocksRequest {
-                source: part.source(),
-                family: family(&name)?,
-                from_ms,
-                until_ms,
-                block_ms: block,
-                rows_out,
-                counts_out,
-            };
-            blocks_of_part(&request, &read_users_known(&known.users)?, &progress)?;
-        }
-        WorkerCommand::Features {
-            part,
-            known,
-            family: name,
-            window,
-            block,
-            block_length,
-            counts,
-            out,
-        } => {
-            let (from_ms, until_ms) = window.bounds();
-            let block = match (block, block_length, counts) {
-                (Some(block), Some(block_ms), Some(counts)) => Some(InBlock {
-                    block_ms,
-                    block,
-                    counts,
-                }),
-                _ => None,
-            };
-            let request = FeaturesRequest {
-                source: part.source(),
-                family: family(&name)?,
-                from_ms,
-                until_ms,
-                block,
-                out,
-            };
-            family_features_of_part(&request, &read_users_known(&known.users)?, &progress)?;
-        }
-        WorkerCommand::Score {
-            part,
-            known,
-            model,
-            features,
-            type_counts,
-            window,
-            lang,
-            events_out,
-            accounts_out,
-        } => {
-            let (from_ms, until_ms) = window.bounds();
-            let request = ScorePartRequest {
-                source: part.source(),
-                model,
-                features,
-                type_counts,
-                from_ms,
-                until_ms,
-                language: lang,
-                events_out,
-                accounts_out,
-            };
-            score_part(&request, &read_users_known(&known.users)?, &progress)?;
-        }
-        WorkerCommand::Collect {
-            part,
-            known,
-            features,
-            type_counts,
-            until_ms,
-            targets,
-            sample_events,
-            seed,
-            events_out,
-            accounts_out,
-        } => {
-            let request = CollectRequest {
-                source: part.source(),
-                features,
-                type_counts,
-                until_ms,
-                targets,
-                sample_events,
-                seed,
-                events_out,
-                accounts_out,
-            };
-            collect_part(&request, &read_users_known(&known.users)?, &progress)?;
-        }
+        WorkerCommand::Blocks(a) => blocks(a, &progress)?,
+        WorkerCommand::Features(a) => features(a, &progress)?,
+        WorkerCommand::Score(a) => score(a, &progress)?,
+        WorkerCommand::Collect(a) => collect(a, &progress)?,
     }
     say_peak_memory();
+    Ok(())
+}
+
+fn users(a: UsersArgs, progress: &NoProgress) -> Result<()> {
+    let (from_ms, until_ms) = a.window.bounds();
+    let request = UsersRequest {
+        as_of_until: a.as_of_until,
+        targets_out: a.targets_out.as_deref(),
+        source: a.part.source(),
+        labels: a.labels.as_deref(),
+        from_ms,
+        until_ms,
+        users_out: &a.users_out,
+        types_out: &a.types_out,
+        rows_out: &a.rows_out,
+        pairs_out: &a.pairs_out,
+    };
+    let report = users_of_part(&request, progress)?;
+    write_rejects(&a.rejects_out, &report)
+}
+
+fn blocks(a: BlocksArgs, progress: &NoProgress) -> Result<()> {
+    if a.block <= 0 {
+        bail!("--block: expected a positive length of time, such as 1d or 6h");
+    }
+    let (from_ms, until_ms) = a.window.bounds();
+    let request = BlocksRequest {
+        source: a.part.source(),
+        family: family(&a.family)?,
+        from_ms,
+        until_ms,
+        block_ms: a.block,
+        rows_out: a.rows_out,
+        counts_out: a.counts_out,
+    };
+    blocks_of_part(&request, &read_users_known(&a.known.users)?, progress)?;
+    Ok(())
+}
+
+fn features(a: FeaturesArgs, progress: &NoProgress) -> Result<()> {
+    let (from_ms, until_ms) = a.window.bounds();
+    let block = match (a.block, a.block_length, a.counts) {
+        (Some(block), Some(block_ms), Some(counts)) => Some(InBlock {
+            block_ms,
+            block,
+            counts,
+        }),
+        _ => None,
+    };
+    let request = FeaturesRequest {
+        source: a.part.source(),
+        family: family(&a.family)?,
+        from_ms,
+        until_ms,
+        block,
+        out: a.out,
+    };
+    family_features_of_part(&request, &read_users_known(&a.known.users)?, progress)?;
+    Ok(())
+}
+
+fn score(a: ScoreArgs, progress: &NoProgress) -> Result<()> {
+    let (from_ms, until_ms) = a.window.bounds();
+    let request = ScorePartRequest {
+        source: a.part.source(),
+        model: a.model,
+        features: a.features,
+        type_counts: a.type_counts,
+        from_ms,
+        until_ms,
+        language: a.lang,
+        events_out: a.events_out,
+        accounts_out: a.accounts_out,
+    };
+    score_part(&request, &read_users_known(&a.known.users)?, progress)?;
+    Ok(())
+}
+
+fn collect(a: CollectArgs, progress: &NoProgress) -> Result<()> {
+    let request = CollectRequest {
+        source: a.part.source(),
+        features: a.features,
+        type_counts: a.type_counts,
+        until_ms: a.until_ms,
+        targets: a.targets,
+        sample_events: a.sample_events,
+        seed: a.seed,
+        events_out: a.events_out,
+        accounts_out: a.accounts_out,
+    };
+    collect_part(&request, &read_users_known(&a.known.users)?, progress)?;
     Ok(())
 }
 
