@@ -709,3 +709,74 @@ fn every_import_points_down_the_layers() {
         ]
     );
 }
+
+/// Every function of `src/` outside tests, with its file, name and length in lines.
+fn function_lengths() -> Vec<(String, String, usize)> {
+    struct Lengths<'a> {
+        file: &'a str,
+        out: Vec<(String, String, usize)>,
+    }
+    impl<'ast> Visit<'ast> for Lengths<'_> {
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            if !is_test_only(&m.attrs) {
+                syn::visit::visit_item_mod(self, m);
+            }
+        }
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            if is_test_only(&f.attrs) {
+                return;
+            }
+            let lines = span_lines(f.sig.fn_token.span, f.block.brace_token.span.close());
+            self.out
+                .push((self.file.to_string(), f.sig.ident.to_string(), lines));
+            syn::visit::visit_item_fn(self, f);
+        }
+        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+            if is_test_only(&f.attrs) {
+                return;
+            }
+            let lines = span_lines(f.sig.fn_token.span, f.block.brace_token.span.close());
+            self.out
+                .push((self.file.to_string(), f.sig.ident.to_string(), lines));
+            syn::visit::visit_impl_item_fn(self, f);
+        }
+    }
+    fn span_lines(start: proc_macro2::Span, end: proc_macro2::Span) -> usize {
+        end.end().line.saturating_sub(start.start().line) + 1
+    }
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    let mut out = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ast = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let file = path.strip_prefix(src()).unwrap().display().to_string();
+        let mut v = Lengths {
+            file: &file,
+            out: Vec::new(),
+        };
+        v.visit_file(&ast);
+        out.extend(v.out);
+    }
+    out
+}
+
+/// The most lines a function of `src/` may take: a reader holds it in one screen.
+const MAX_FUNCTION_LINES: usize = 80;
+
+#[test]
+fn no_function_is_longer_than_a_screen() {
+    let all = function_lengths();
+    assert!(all.len() > 1000, "{} functions read", all.len());
+    let mut long: Vec<String> = all
+        .iter()
+        .filter(|(_, _, lines)| *lines > MAX_FUNCTION_LINES)
+        .map(|(file, name, lines)| format!("{file}::{name}: {lines} lines"))
+        .collect();
+    long.sort();
+    assert!(
+        long.is_empty(),
+        "longer than {MAX_FUNCTION_LINES} lines:\n{}",
+        long.join("\n")
+    );
+}

@@ -8,7 +8,8 @@ use super::args::SegmentsArgs;
 use super::models::source;
 use super::progress::TerminalProgress;
 use crate::eval::metric_text;
-use crate::words::{Say, fraud_among_labelled, segment_name};
+use crate::segments::{SegmentProfile, Segmentation};
+use crate::words::{Language, Say, fraud_among_labelled, segment_name};
 use crate::workbench::{self, SegmentRequest};
 
 pub fn segments(args: &SegmentsArgs) -> Result<()> {
@@ -23,30 +24,7 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
     progress.finish();
     let s = &done.segmentation;
     if args.json {
-        let profiles: Vec<serde_json::Value> = s
-            .profiles
-            .iter()
-            .map(|p| {
-                serde_json::json!({
-                    "segment": p.segment,
-                    "name": segment_name(p, language),
-                    "size": p.size,
-                    "traits": p.traits.iter().map(|t| t.say(language)).collect::<Vec<_>>(),
-                    "differences": p.traits,
-                    "labelled": p.labelled,
-                    "fraud": p.fraud,
-                    "fraud_rate": p.fraud_rate,
-                })
-            })
-            .collect();
-        let report = serde_json::json!({
-            "k": s.k,
-            "chosen_by": s.chosen_by.say(language),
-            "silhouette": s.silhouette,
-            "tried": s.tried,
-            "profiles": profiles,
-        });
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", serde_json::to_string_pretty(&as_json(s, language))?);
         return Ok(());
     }
     let l = language.code();
@@ -63,34 +41,62 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
     );
     for (k, sil) in &s.tried {
         let silhouette = metric_text(*sil, 3);
-        println!(
-            "  {}",
-            t!(
-                "cli.segments_tried",
-                locale = l,
-                k = k,
-                silhouette = silhouette
-            )
+        let tried = t!(
+            "cli.segments_tried",
+            locale = l,
+            k = k,
+            silhouette = silhouette
         );
+        println!("  {tried}");
     }
     for p in &s.profiles {
-        println!(
-            "{}",
-            t!(
-                "cli.segment_line",
-                locale = l,
-                segment = p.segment,
-                name = segment_name(p, language),
-                size = p.size,
-                fraud = fraud_among_labelled(p, language)
-            )
-        );
-        for trait_ in &p.traits {
-            println!("    {}", trait_.say(language));
-        }
+        print_profile(p, language);
     }
     if let Some(out) = &args.out {
         println!("{}", t!("cli.wrote", locale = l, file = out.display()));
     }
     Ok(())
+}
+
+/// The segmentation as `--json` prints it.
+fn as_json(s: &Segmentation, language: Language) -> serde_json::Value {
+    let profiles: Vec<serde_json::Value> = s
+        .profiles
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "segment": p.segment,
+                "name": segment_name(p, language),
+                "size": p.size,
+                "traits": p.traits.iter().map(|t| t.say(language)).collect::<Vec<_>>(),
+                "differences": p.traits,
+                "labelled": p.labelled,
+                "fraud": p.fraud,
+                "fraud_rate": p.fraud_rate,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "k": s.k,
+        "chosen_by": s.chosen_by.say(language),
+        "silhouette": s.silhouette,
+        "tried": s.tried,
+        "profiles": profiles,
+    })
+}
+
+/// One segment: its line, then what sets it apart.
+fn print_profile(p: &SegmentProfile, language: Language) {
+    let line = t!(
+        "cli.segment_line",
+        locale = language.code(),
+        segment = p.segment,
+        name = segment_name(p, language),
+        size = p.size,
+        fraud = fraud_among_labelled(p, language)
+    );
+    println!("{line}");
+    for trait_ in &p.traits {
+        println!("    {}", trait_.say(language));
+    }
 }

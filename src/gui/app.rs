@@ -3,6 +3,7 @@
 //! (panels push commands).
 
 mod commands;
+mod verdicts;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -147,8 +147,8 @@ fn households(rng: &mut ChaCha8Rng, personas: &[Persona]) -> Households {
         let c = rng.random_range(0..CITIES.len()) as u8;
         let shared_tablet = (size > 1 && rng.random_bool(0.2)).then(|| rng.random::<u32>());
         let end = (i + size).min(n);
-        for u in i..end {
-            let solo = personas[u].is_fraud();
+        for (u, persona) in personas.iter().enumerate().take(end).skip(i) {
+            let solo = persona.is_fraud();
             h.home_ip[u] = if solo { random_ip(rng) } else { ip };
             h.city[u] = if solo {
                 rng.random_range(0..CITIES.len()) as u8

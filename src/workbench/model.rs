@@ -44,6 +44,11 @@ pub struct ModelState {
 }
 
 impl ModelState {
+    /// When the model was trained (ms), read from its RFC 3339 `trained_at`.
+    pub fn trained_ms(&self) -> Option<i64> {
+        crate::log::timeparse::parse_instant(&self.trained_at).ok()
+    }
+
     fn new(detector: Box<dyn Detector>, scores: Scores, dir: PathBuf) -> Self {
         let kind = detector.kind();
         Self {

@@ -39,7 +39,7 @@ impl Sql for Lite<'_> {
     fn rows(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let mut stmt = self.0.prepare_cached(sql)?;
         let width = stmt.column_count();
-        let names = Row::names_of(stmt.column_names().into_iter());
+        let names = Row::names_of(stmt.column_names());
         let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

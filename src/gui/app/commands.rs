@@ -8,12 +8,11 @@ use std::time::Instant;
 use eframe::egui::ViewportCommand;
 
 use super::VigilApp;
-use crate::detect::Thresholds;
 use crate::gui::command::Command;
 use crate::gui::i18n::{Language, count, say, t};
 use crate::gui::orchestrator::{Orchestrator, Report};
-use crate::gui::view::{JobKind, Message};
 use crate::log::Preview;
+use crate::log::UserCode;
 use crate::rules::{ListEntry, Rule};
 use crate::workbench::{RankBy, SIMILAR_SHOWN, Triage};
 
@@ -52,67 +51,23 @@ impl VigilApp {
             Command::Step(step) => self.with_triage(|t| t.step(step)),
             Command::ToggleMark(u) => self.with_triage(|t| t.toggle_mark(u)),
             Command::MarkRangeTo(u) => self.with_triage(|t| t.mark_range_to(u)),
-            Command::MarkLinked => self.with_triage(|t| {
-                if let Some(u) = t.selected() {
-                    t.mark_linked(u);
-                }
-            }),
-            Command::MarkSimilar(by) => self.with_triage(|t| {
-                if let Some(u) = t.selected() {
-                    t.mark_similar(u, SIMILAR_SHOWN, by);
-                }
-            }),
+            Command::MarkLinked => self.with_selected(|t, u| t.mark_linked(u)),
+            Command::MarkSimilar(by) => {
+                self.with_selected(|t, u| t.mark_similar(u, SIMILAR_SHOWN, by));
+            }
             Command::MarkQueue => self.with_triage(Triage::mark_queue),
             Command::ClearMarks => self.with_triage(Triage::clear_marks),
             Command::Assign(to) => self.assign(&to),
-            Command::Overwrite => self.label(|t, author| {
-                let word = t.conflict().map(|r| say(&r.ours)).unwrap_or_default();
-                match t.overwrite(author) {
-                    Ok(what) => Ok(what.map(|what| {
-                        t!("msg.overwritten", what = what, verdict = word).into_owned()
-                    })),
-                    Err(e) => Err(t!("msg.label_not_saved", e = e).into_owned()),
-                }
-            }),
-            Command::KeepTheirs => {
-                self.label(|t, author| {
-                    let word = t.conflict().map(|r| say(&r.ours)).unwrap_or_default();
-                    match t.keep_theirs(author) {
-                        Ok(Some(n)) if n > 0 => Ok(Some(
-                            t!("msg.saved_many", n = count(n), verdict = word).into_owned(),
-                        )),
-                        Ok(_) => Ok(None),
-                        Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
-                    }
-                });
-                self.question_answered();
-            }
-            Command::DismissConflict => {
-                self.with_triage(Triage::dismiss_conflict);
-                self.question_answered();
-            }
+            Command::Overwrite => self.overwrite(),
+            Command::KeepTheirs => self.keep_theirs(),
+            Command::DismissConflict => self.dismiss_conflict(),
             Command::SetThresholds(th) => self.set_thresholds(th),
             Command::SetFilter(f) => {
                 self.with_triage(|t| t.set_filter(f));
                 self.settings_dirty_since.get_or_insert_with(Instant::now);
             }
-            Command::Label(verdict) => self.label(|t, author| {
-                let word = say(&verdict);
-                match t.label(verdict, author) {
-                    Ok(user) => Ok(user
-                        .map(|user| t!("msg.saved_one", user = user, verdict = word).into_owned())),
-                    Err(e) => Err(t!("msg.label_not_saved", e = e).into_owned()),
-                }
-            }),
-            Command::LabelMarked(verdict) => self.label(|t, author| {
-                let word = say(&verdict);
-                match t.label_marked(verdict, author) {
-                    Ok(n) => Ok(Some(
-                        t!("msg.saved_many", n = count(n), verdict = word).into_owned(),
-                    )),
-                    Err(e) => Err(t!("msg.labels_not_saved", e = e).into_owned()),
-                }
-            }),
+            Command::Label(verdict) => self.give(verdict),
+            Command::LabelMarked(verdict) => self.give_marked(verdict),
             Command::Note(text) => self.note(&text),
             Command::Undo => self.undo(),
             Command::SaveRule(rule) => self.save_rule(&rule),
@@ -126,6 +81,15 @@ impl VigilApp {
     fn with_triage(&mut self, change: impl FnOnce(&mut Triage)) {
         if let Some(t) = &mut self.triage {
             change(t);
+        }
+    }
+
+    /// A change of the open log's triage about its selected account (nothing when none is).
+    fn with_selected(&mut self, change: impl FnOnce(&mut Triage, UserCode)) {
+        if let Some(t) = &mut self.triage
+            && let Some(u) = t.selected()
+        {
+            change(t, u);
         }
     }
 
@@ -173,60 +137,6 @@ impl VigilApp {
             .map(|c| c.note.clone())
             .unwrap_or_default();
         self.panels.account.start_note(current);
-    }
-
-    /// Gives verdicts (`give` says what was saved, if anything, or why nothing was), says so,
-    /// and retrains when enough verdicts have come since the last time. A verdict kept on
-    /// this machine tells of the outage; one that asks first leaves the question to its
-    /// dialog.
-    fn label(&mut self, give: impl FnOnce(&mut Triage, &str) -> Result<Option<String>, String>) {
-        let Some(t) = &mut self.triage else { return };
-        match give(t, &self.author) {
-            Ok(Some(text)) => {
-                let due = t.retrain_due(self.settings.retrain_every);
-                match t.held() {
-                    0 => {
-                        self.reached();
-                        self.info(text);
-                    }
-                    n => {
-                        let n = count(n);
-                        self.lost("");
-                        let text = t!("msg.kept_offline", what = text, n = n).into_owned();
-                        self.message = Some(Message::Unreachable(text));
-                    }
-                }
-                if due && !self.work.is_running(JobKind::Retrain) {
-                    self.retrain();
-                }
-            }
-            Ok(None) => {}
-            Err(_) if t.conflict().is_some() => self.info(t!("msg.asks_first").into_owned()),
-            Err(text) => self.error(text),
-        }
-    }
-
-    /// The question a verdict asked is answered without a write: the status bar stops asking.
-    fn question_answered(&mut self) {
-        let asking = t!("msg.asks_first");
-        if matches!(&self.message, Some(Message::Info(m)) if *m == asking) {
-            self.message = None;
-        }
-    }
-
-    /// The thresholds as the analyst moved them; an analyst's move is refused at once, the
-    /// thresholds staying the workspace's, with the reason.
-    fn set_thresholds(&mut self, th: Thresholds) {
-        let Some(t) = &mut self.triage else { return };
-        match t.set_thresholds(th) {
-            Ok(()) => {
-                self.settings_dirty_since.get_or_insert_with(Instant::now);
-            }
-            Err(e) => {
-                let text = t!("msg.thresholds_refused", who = t.me()).into_owned();
-                self.failed(text, &e);
-            }
-        }
     }
 
     fn export_ranked(&mut self, by: RankBy, out: &Path) {

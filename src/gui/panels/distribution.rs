@@ -121,26 +121,7 @@ fn log_height(n: u32) -> f64 {
 }
 
 fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
-    let width = 1.0 / HISTOGRAM_BINS as f64;
-    // Stacked on a log axis: each layer spans log(1 + below) .. log(1 + below + its count).
-    let mut layers: [Vec<Bar>; 3] = Default::default();
-    for b in t.histogram() {
-        let x = f64::from(b.lo) + width / 2.0;
-        let mut below = 0u32;
-        for (i, n) in [b.legit, b.fraud, b.unlabelled].into_iter().enumerate() {
-            if n > 0 {
-                let base = log_height(below);
-                layers[i].push(
-                    Bar::new(x, log_height(below + n) - base)
-                        .base_offset(base)
-                        .width(width * 0.95)
-                        .name(count(n)),
-                );
-            }
-            below += n;
-        }
-    }
-    let grab_id = ui.scope_id().with("threshold_grab");
+    let layers = stacked_layers(t);
     let plot = Plot::new("score_histogram")
         .height(200.0)
         .allow_drag(false)
@@ -166,20 +147,51 @@ fn histogram_ui(ui: &mut egui::Ui, t: &Triage, th: &mut Thresholds) {
         p.bar_chart(BarChart::new(say(&Verdict::Legit), legit).color(LEGIT));
         p.bar_chart(BarChart::new(say(&Verdict::Fraud), fraud).color(FRAUD));
         p.bar_chart(BarChart::new(say(&LabelFilter::Unlabelled), unlabelled).color(UNLABELLED));
-        p.vline(
-            VLine::new(say(&Risk::Suspicious), th.suspicious)
-                .color(risk_colour(Risk::Suspicious))
-                .width(2.0),
-        );
-        p.vline(
-            VLine::new(say(&Risk::High), th.high)
-                .color(risk_colour(Risk::High))
-                .width(2.0),
-        );
+        for (risk, at) in [(Risk::Suspicious, th.suspicious), (Risk::High, th.high)] {
+            p.vline(
+                VLine::new(say(&risk), at)
+                    .color(risk_colour(risk))
+                    .width(2.0),
+            );
+        }
         p.pointer_coordinate()
     });
-    let r = &response.response;
-    let pointer = response.inner;
+    drag_thresholds(ui, &response.response, response.inner, th);
+}
+
+/// The histogram's bars stacked on a log axis, by label (legit, fraud, unlabelled): each
+/// layer spans log(1 + below) .. log(1 + below + its count).
+fn stacked_layers(t: &Triage) -> [Vec<Bar>; 3] {
+    let width = 1.0 / HISTOGRAM_BINS as f64;
+    let mut layers: [Vec<Bar>; 3] = Default::default();
+    for b in t.histogram() {
+        let x = f64::from(b.lo) + width / 2.0;
+        let mut below = 0u32;
+        for (i, n) in [b.legit, b.fraud, b.unlabelled].into_iter().enumerate() {
+            if n > 0 {
+                let base = log_height(below);
+                layers[i].push(
+                    Bar::new(x, log_height(below + n) - base)
+                        .base_offset(base)
+                        .width(width * 0.95)
+                        .name(count(n)),
+                );
+            }
+            below += n;
+        }
+    }
+    layers
+}
+
+/// A drag that starts near a threshold line moves that threshold (which one is kept in
+/// egui's memory while the drag lasts).
+fn drag_thresholds(
+    ui: &egui::Ui,
+    r: &egui::Response,
+    pointer: Option<egui_plot::PlotPoint>,
+    th: &mut Thresholds,
+) {
+    let grab_id = ui.scope_id().with("threshold_grab");
     if r.drag_started()
         && let Some(p) = pointer
     {

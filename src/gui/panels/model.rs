@@ -1,7 +1,7 @@
 //! The model panel: the detector, retrain now or every N labels, the metrics before and after
 //! the last retrain, the detector comparison (`vigil eval`'s table) and the training curve.
 
-use crate::gui::i18n::{count, t};
+use crate::gui::i18n::{Language, count, t};
 use eframe::egui;
 use egui_plot::{Line, Plot};
 
@@ -24,50 +24,8 @@ impl Panel for ModelPanel {
 }
 
 fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Command>) {
-    let settings = view.settings;
-    let model = t.model();
-    ui.horizontal(|ui| {
-        ui.label(t!("model.detector"));
-        let mut kind = settings.detector;
-        egui::ComboBox::from_id_salt("detector")
-            .selected_text(kind.name())
-            .show_ui(ui, |ui| {
-                for k in DetectorKind::ALL {
-                    ui.selectable_value(&mut kind, k, k.name());
-                }
-            });
-        if kind != settings.detector {
-            out.push(Command::SetDetector(kind));
-        }
-        if ui.button(t!("model.retrain_now")).clicked() {
-            out.push(Command::Retrain);
-        }
-    });
-    ui.horizontal(|ui| {
-        ui.label(t!("model.retrain_every"));
-        let mut every = settings.retrain_every;
-        ui.add(egui::DragValue::new(&mut every).range(0..=10_000));
-        if every != settings.retrain_every {
-            out.push(Command::SetRetrainEvery(every));
-        }
-        ui.label(t!("model.since_last", n = count(t.labels_since_training())));
-    });
-    ui.label(t!(
-        "model.trained",
-        model = model.kind,
-        at = model
-            .trained_at
-            .get(..19)
-            .unwrap_or(&model.trained_at)
-            .replace('T', " "),
-        secs = format!("{:.1}", model.train_secs),
-        labels = count(model.labelled_users),
-        kept = if model.from_disk {
-            t!("model.kept")
-        } else {
-            "".into()
-        }
-    ));
+    detector_ui(ui, t, view, out);
+    trained_ui(ui, t);
     ui.separator();
     match t.retrain_report() {
         Some((before, after)) => {
@@ -105,6 +63,59 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     }
     ui.separator();
     curve_ui(ui, t);
+}
+
+/// The detector, retrain now, and retrain every N labels.
+fn detector_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Command>) {
+    let settings = view.settings;
+    ui.horizontal(|ui| {
+        ui.label(t!("model.detector"));
+        let mut kind = settings.detector;
+        egui::ComboBox::from_id_salt("detector")
+            .selected_text(kind.name())
+            .show_ui(ui, |ui| {
+                for k in DetectorKind::ALL {
+                    ui.selectable_value(&mut kind, k, k.name());
+                }
+            });
+        if kind != settings.detector {
+            out.push(Command::SetDetector(kind));
+        }
+        if ui.button(t!("model.retrain_now")).clicked() {
+            out.push(Command::Retrain);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label(t!("model.retrain_every"));
+        let mut every = settings.retrain_every;
+        ui.add(egui::DragValue::new(&mut every).range(0..=10_000));
+        if every != settings.retrain_every {
+            out.push(Command::SetRetrainEvery(every));
+        }
+        ui.label(t!("model.since_last", n = count(t.labels_since_training())));
+    });
+}
+
+/// Which model, when it was trained (as the language writes a moment), how long it took, on
+/// how many labels, and whether it was kept from an earlier run.
+fn trained_ui(ui: &mut egui::Ui, t: &Triage) {
+    let model = t.model();
+    let at = model.trained_ms().map_or_else(
+        || model.trained_at.clone(),
+        |ms| Language::current().date_time(ms, true),
+    );
+    ui.label(t!(
+        "model.trained",
+        model = model.kind,
+        at = at,
+        secs = format!("{:.1}", model.train_secs),
+        labels = count(model.labelled_users),
+        kept = if model.from_disk {
+            t!("model.kept")
+        } else {
+            "".into()
+        }
+    ));
 }
 
 /// Models' figures side by side, each saying whether it is graded out of sample.

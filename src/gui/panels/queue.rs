@@ -11,7 +11,7 @@ use crate::cases::{QueueOrder, Role, Verdict};
 use crate::gui::command::Command;
 use crate::gui::view::View;
 use crate::log::UserCode;
-use crate::workbench::{LabelFilter, RiskFilter, Triage};
+use crate::workbench::{LabelFilter, QueueFilter, RiskFilter, Triage};
 
 const ROW_HEIGHT: f32 = 20.0;
 
@@ -38,58 +38,8 @@ impl Panel for QueuePanel {
         let Some(t) = view.triage else { return };
         ui.heading(t!("queue.title"));
         let mut filter = t.filter().clone();
-        ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("risk_filter")
-                .selected_text(say(&filter.risk))
-                .show_ui(ui, |ui| {
-                    for r in RiskFilter::ALL {
-                        ui.selectable_value(&mut filter.risk, r, say(&r));
-                    }
-                });
-            egui::ComboBox::from_id_salt("label_filter")
-                .selected_text(say(&filter.label))
-                .show_ui(ui, |ui| {
-                    for l in LabelFilter::ALL {
-                        ui.selectable_value(&mut filter.label, l, say(&l));
-                    }
-                });
-            if let Some(s) = t.segments() {
-                let name = |seg: Option<usize>| match seg {
-                    Some(i) => t!("queue.segment", i = i).to_string(),
-                    None => t!("queue.any_segment").to_string(),
-                };
-                egui::ComboBox::from_id_salt("segment_filter")
-                    .selected_text(name(filter.segment))
-                    .show_ui(ui, |ui| {
-                        for seg in std::iter::once(None).chain((0..s.k).map(Some)) {
-                            ui.selectable_value(&mut filter.segment, seg, name(seg));
-                        }
-                    });
-            }
-            ui.checkbox(&mut filter.assigned_to_me, t!("queue.assigned_to_me"));
-            egui::ComboBox::from_id_salt("order")
-                .selected_text(t!("queue.order", order = say(&filter.order)))
-                .show_ui(ui, |ui| {
-                    for o in QueueOrder::ALL {
-                        ui.selectable_value(&mut filter.order, o, say(&o));
-                    }
-                });
-        });
-        // The search box edits a draft; the queue is refiltered as the text changes.
-        let draft = self
-            .search_draft
-            .get_or_insert_with(|| filter.search.clone());
-        let search = ui.add(
-            egui::TextEdit::singleline(draft)
-                .hint_text(t!("queue.search"))
-                .desired_width(f32::INFINITY),
-        );
-        if std::mem::take(&mut self.focus_search) {
-            search.request_focus();
-        }
-        if search.changed() {
-            filter.search = draft.clone();
-        }
+        filter_ui(ui, t, &mut filter);
+        self.search_ui(ui, &mut filter);
         if filter != *t.filter() {
             out.push(Command::SetFilter(filter));
         }
@@ -105,6 +55,74 @@ impl Panel for QueuePanel {
             self.assign_bar(ui, t, out);
         }
         ui.separator();
+        self.rows_ui(ui, t, out);
+    }
+}
+
+/// The filters: risk, label state, segment (once found), assigned to me, and the order. They
+/// wrap in a narrow queue rather than run under the account view.
+fn filter_ui(ui: &mut egui::Ui, t: &Triage, filter: &mut QueueFilter) {
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_id_salt("risk_filter")
+            .selected_text(say(&filter.risk))
+            .show_ui(ui, |ui| {
+                for r in RiskFilter::ALL {
+                    ui.selectable_value(&mut filter.risk, r, say(&r));
+                }
+            });
+        egui::ComboBox::from_id_salt("label_filter")
+            .selected_text(say(&filter.label))
+            .show_ui(ui, |ui| {
+                for l in LabelFilter::ALL {
+                    ui.selectable_value(&mut filter.label, l, say(&l));
+                }
+            });
+        if let Some(s) = t.segments() {
+            let name = |seg: Option<usize>| match seg {
+                Some(i) => t!("queue.segment", i = i).to_string(),
+                None => t!("queue.any_segment").to_string(),
+            };
+            egui::ComboBox::from_id_salt("segment_filter")
+                .selected_text(name(filter.segment))
+                .show_ui(ui, |ui| {
+                    for seg in std::iter::once(None).chain((0..s.k).map(Some)) {
+                        ui.selectable_value(&mut filter.segment, seg, name(seg));
+                    }
+                });
+        }
+        ui.checkbox(&mut filter.assigned_to_me, t!("queue.assigned_to_me"));
+        egui::ComboBox::from_id_salt("order")
+            .selected_text(t!("queue.order", order = say(&filter.order)))
+            .show_ui(ui, |ui| {
+                for o in QueueOrder::ALL {
+                    ui.selectable_value(&mut filter.order, o, say(&o));
+                }
+            });
+    });
+}
+
+impl QueuePanel {
+    /// The search box edits a draft; the queue is refiltered as the text changes.
+    fn search_ui(&mut self, ui: &mut egui::Ui, filter: &mut QueueFilter) {
+        let draft = self
+            .search_draft
+            .get_or_insert_with(|| filter.search.clone());
+        let search = ui.add(
+            egui::TextEdit::singleline(draft)
+                .hint_text(t!("queue.search"))
+                .desired_width(f32::INFINITY),
+        );
+        if std::mem::take(&mut self.focus_search) {
+            search.request_focus();
+        }
+        if search.changed() {
+            filter.search = draft.clone();
+        }
+    }
+
+    /// The queue's rows (only the visible ones laid out), scrolled to the selection when it
+    /// moved.
+    fn rows_ui(&mut self, ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
         let selected_row = t.queue_position();
         let mut area = egui::ScrollArea::vertical().auto_shrink(false);
         if selected_row != self.scrolled_to {

@@ -109,10 +109,9 @@ fn summary_ui(ui: &mut egui::Ui, t: &Triage) {
     );
     ui.separator();
     let m = t.model();
-    // Kept as RFC 3339 in the model's meta; shown as the language writes a moment.
-    let when = chrono::DateTime::parse_from_rfc3339(&m.trained_at)
-        .map(|t| lang.date_time(t.timestamp_millis(), false))
-        .unwrap_or_else(|_| m.trained_at.clone());
+    let when = m
+        .trained_ms()
+        .map_or_else(|| m.trained_at.clone(), |ms| lang.date_time(ms, false));
     fitted(
         ui,
         t!(
