@@ -3,7 +3,8 @@
 recipe of the Fraud Detection Handbook applied to a shop log.
 
 Usage: peer_events.py LOG.csv --at T [--horizon-days 7] [--delay-days 7] [--top-k 100]
-         [--entities seller,device,ip]
+         [--entities seller,device,ip] [--user-col user_id] [--ts-col ts] [--amount-col amount]
+         [--event-col event] [--label-col is_fraud] [--ts-format ISO8601]
 Features: the event's amount, hour, weekend and type; the customer's number of events and mean
 amount over 1, 7 and 30 days; for each entity, the number of events and the fraud rate over the
 1, 7 and 30 days that end `delay` days before the event (the labels known by then).
@@ -24,15 +25,26 @@ ap.add_argument("--horizon-days", type=float, default=7)
 ap.add_argument("--delay-days", type=float, default=7)
 ap.add_argument("--top-k", type=int, default=100)
 ap.add_argument("--entities", default="seller,device,ip")
+ap.add_argument("--user-col", default="user_id")
+ap.add_argument("--ts-col", default="ts")
+ap.add_argument("--amount-col", default="amount")
+ap.add_argument("--event-col", default="event", help="'' when the log has no event type")
+ap.add_argument("--label-col", default="is_fraud")
+ap.add_argument("--ts-format", default="ISO8601")
 ap.add_argument("--scores-out", help="write `row,score` of the test events (0-based data rows)")
 args = ap.parse_args()
 t0 = time.time()
 
 entities = [e for e in args.entities.split(",") if e]
-cols = ["user_id", "ts", "event", "amount", "is_fraud"] + entities
-df = pd.read_csv(args.log, usecols=cols)
+names = {args.user_col: "user_id", args.ts_col: "ts", args.amount_col: "amount",
+         args.label_col: "is_fraud"}
+if args.event_col:
+    names[args.event_col] = "event"
+df = pd.read_csv(args.log, usecols=list(names) + entities).rename(columns=names)
+if not args.event_col:
+    df["event"] = "pay"
 df["row"] = np.arange(len(df))
-df["ts"] = pd.to_datetime(df["ts"], utc=True, format="ISO8601")
+df["ts"] = pd.to_datetime(df["ts"], utc=True, format=args.ts_format)
 df = df.sort_values("ts", kind="stable").reset_index(drop=True)
 df["amount"] = df["amount"].fillna(0.0)
 y = df["is_fraud"].astype(float)

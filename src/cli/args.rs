@@ -94,8 +94,10 @@ pub enum Command {
         /// Where to write `user,label,scenario`.
         #[arg(long)]
         labels_out: Option<PathBuf>,
-        /// Which shop: `shop` (every fraud pattern) or `entity-drift` (mostly compromised
-        /// checkouts that only the seller and the timing give away, new ones every week).
+        /// Which shop: `shop` (every fraud pattern), `entity-drift` (mostly compromised
+        /// checkouts that only the seller and the timing give away, new ones every week) or
+        /// `sparse-entity` (card payments at thousands of terminals, each seeing about one a
+        /// day; compromised terminals and stolen cards, new ones every day).
         #[arg(long, value_enum, default_value = "shop")]
         scenario: Scenario,
     },

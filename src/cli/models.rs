@@ -175,5 +175,21 @@ pub fn table(rows: &[EvalRow]) -> String {
             r.metrics.positives, r.metrics.negatives
         ));
     }
+    for r in rows.iter().filter(|r| r.error.is_none()) {
+        if let (Some(p), Some(k)) = (r.daily_top_k_precision, r.top_k) {
+            s.push_str(&format!(
+                "{}: the top {k} accounts a day, precision {}",
+                r.detector,
+                metric_text(p, 3)
+            ));
+            if let Some(ap) = r.new_victims_ap {
+                let ap = metric_text(ap, 4);
+                s.push_str(&format!(
+                    "; AP on accounts not known as fraud at the split {ap}"
+                ));
+            }
+            s.push('\n');
+        }
+    }
     s
 }

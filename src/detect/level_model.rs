@@ -69,9 +69,10 @@ impl Fitted {
     }
 }
 
-/// When the rows happened, for a search over time.
+/// When the rows happened and whose they are, for a search over time.
 struct TimesOf<'a> {
     times: Option<&'a [i64]>,
+    accounts: Option<&'a [u32]>,
     label_delay_ms: i64,
 }
 
@@ -119,6 +120,7 @@ fn fit_boosted(
     let targets: Vec<f32> = ys.iter().map(|l| l.target().unwrap_or(0.0)).collect();
     let plan = SearchPlan {
         times: when.times,
+        accounts: when.accounts,
         label_delay_ms: when.label_delay_ms,
         budget: options.search_budget,
         seed: options.seed,
@@ -163,6 +165,9 @@ pub(super) struct Rows {
     pub ys: Vec<Label>,
     /// Each row's time, where rows are events: a model search holds out the latest period.
     pub times: Option<Vec<i64>>,
+    /// Each row's account, where rows are events: the held-out period grades the events of
+    /// the accounts not known as fraud when it starts.
+    pub accounts: Option<Vec<u32>>,
     /// How long after its event a label becomes known.
     pub label_delay_ms: i64,
 }
@@ -176,18 +181,22 @@ impl Rows {
         rows: &[usize],
         y: &[Label],
     ) -> Self {
-        let times = match level {
-            Level::User => None,
+        let (times, accounts) = match level {
+            Level::User => (None, None),
             Level::Event => {
                 let featured = data.featured_events();
-                let ts = &data.log.columns.ts_ms;
-                Some(rows.iter().map(|&r| ts[featured[r]]).collect())
+                let (ts, users) = (&data.log.columns.ts_ms, &data.log.columns.user.codes);
+                (
+                    Some(rows.iter().map(|&r| ts[featured[r]]).collect()),
+                    Some(rows.iter().map(|&r| users[featured[r]]).collect()),
+                )
             }
         };
         Self {
             xs: x.select_rows(rows),
             ys: rows.iter().map(|&r| y[r]).collect(),
             times,
+            accounts,
             label_delay_ms: data.labels.delay_ms,
         }
     }
@@ -221,6 +230,7 @@ impl LevelModel {
             mut xs,
             ys,
             times,
+            accounts,
             label_delay_ms,
         } = rows;
         let seed = options.seed;
@@ -239,6 +249,7 @@ impl LevelModel {
             &ys,
             &TimesOf {
                 times: times.as_deref(),
+                accounts: accounts.as_deref(),
                 label_delay_ms,
             },
             options,

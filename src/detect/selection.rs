@@ -4,7 +4,10 @@
 //!
 //! Validating on the latest period rather than a random slice is what a model in service
 //! meets: fraud that drifts from week to week, and labels that arrive late. A validation row
-//! counts only against a model trained on the labels known at the start of its period.
+//! counts only against a model trained on the labels known at the start of its period, and
+//! only when its account was not known as fraud then: an analyst has those accounts blocked
+//! already, and their later events are the easy ones. What is graded is what the analyst is
+//! judged on, the new victims.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -39,6 +42,9 @@ pub struct SearchPlan<'a> {
     /// Each row's time (ms), where rows have one; without, the validation rows are a random
     /// stratified share.
     pub times: Option<&'a [i64]>,
+    /// Each row's account, where rows are events: the held-out period grades only the accounts
+    /// not known as fraud when it starts.
+    pub accounts: Option<&'a [u32]>,
     /// How long after its event a label becomes known.
     pub label_delay_ms: i64,
     /// How many candidate models to grow (1: the default settings alone).
@@ -50,8 +56,13 @@ pub struct SearchPlan<'a> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Holdout {
-    /// The labelled rows from this time on; training saw the labels known before it.
-    RecentPeriod { from_ms: i64 },
+    /// The labelled rows from this time on; training saw the labels known before it. With
+    /// `new_victims`, only those of the accounts not known as fraud at that time.
+    RecentPeriod {
+        from_ms: i64,
+        #[serde(default)]
+        new_victims: bool,
+    },
     /// A random stratified share (rows without times, or too few fraud rows in the period).
     RandomShare,
 }
@@ -78,9 +89,16 @@ impl Selection {
             None => "all rows".to_string(),
         };
         let holdout = match self.holdout {
-            Holdout::RecentPeriod { from_ms } => format!(
-                "the labelled period from {}",
-                crate::log::timeparse::format_rfc3339(from_ms)
+            Holdout::RecentPeriod {
+                from_ms,
+                new_victims,
+            } => format!(
+                "the labelled period from {}{}",
+                crate::log::timeparse::format_rfc3339(from_ms),
+                match new_victims {
+                    true => ", accounts not known as fraud then",
+                    false => "",
+                }
             ),
             Holdout::RandomShare => "three random folds of the labels".to_string(),
         };
@@ -127,10 +145,20 @@ fn split(labelled: &[usize], y: &[f32], plan: &SearchPlan) -> Split {
                 .filter(|&r| times[r] < known_by)
                 .collect();
             let has_fraud = |rows: &[usize]| rows.iter().filter(|&&r| fraud(r)).count() >= 5;
+            // Graded on the new victims when enough of the period's fraud is theirs.
+            let fresh = plan
+                .accounts
+                .map(|accounts| new_victims(&val, &by_time[..cut], accounts, times, known_by, y))
+                .filter(|fresh| has_fraud(fresh));
+            let new_victims = fresh.is_some();
+            let val = fresh.unwrap_or(val);
             if has_fraud(&val) && has_fraud(&train) {
                 return Split {
                     pairs: vec![(train, val)],
-                    holdout: Holdout::RecentPeriod { from_ms },
+                    holdout: Holdout::RecentPeriod {
+                        from_ms,
+                        new_victims,
+                    },
                 };
             }
         }
@@ -149,6 +177,27 @@ fn split(labelled: &[usize], y: &[f32], plan: &SearchPlan) -> Split {
         pairs,
         holdout: Holdout::RandomShare,
     }
+}
+
+/// The rows of `val` whose account had no fraud row among `before` whose label was known by
+/// `known_by` (its time before it).
+fn new_victims(
+    val: &[usize],
+    before: &[usize],
+    accounts: &[u32],
+    times: &[i64],
+    known_by: i64,
+    y: &[f32],
+) -> Vec<usize> {
+    let known: ahash::AHashSet<u32> = before
+        .iter()
+        .filter(|&&r| y[r] > 0.5 && times[r] < known_by)
+        .map(|&r| accounts[r])
+        .collect();
+    val.iter()
+        .copied()
+        .filter(|&r| !known.contains(&accounts[r]))
+        .collect()
 }
 
 /// The most trees a candidate may grow at `learning_rate`: slower learning gets more, and early
@@ -344,7 +393,7 @@ fn recent_half(
     y: &[f32],
     budget: usize,
 ) -> Option<RecentHalf> {
-    let (Holdout::RecentPeriod { from_ms }, Some(times), Some((train, val))) =
+    let (Holdout::RecentPeriod { from_ms, .. }, Some(times), Some((train, val))) =
         (holdout, times, pairs.first())
     else {
         return None;
@@ -501,13 +550,20 @@ mod tests {
         let labelled: Vec<usize> = (0..n).collect();
         let plan = SearchPlan {
             times: Some(&times),
+            accounts: None,
             label_delay_ms: 10 * 60_000,
             budget: 4,
             seed: 1,
         };
         let s = select(&x, &y, &labelled, &plan, &NoProgress).unwrap();
         let from = (n as f64 * 0.8) as i64 * 60_000;
-        assert_eq!(s.holdout, Holdout::RecentPeriod { from_ms: from });
+        assert_eq!(
+            s.holdout,
+            Holdout::RecentPeriod {
+                from_ms: from,
+                new_victims: false
+            }
+        );
         assert_eq!(s.candidates, 4);
         assert!(s.validation_ap > 0.5, "{s:?}");
         let model = refit(&x, &y, &labelled, Some(&times), &s, &NoProgress).unwrap();
@@ -530,6 +586,7 @@ mod tests {
         let labelled: Vec<usize> = (0..n).collect();
         let plan = SearchPlan {
             times: None,
+            accounts: None,
             label_delay_ms: 0,
             budget: 1,
             seed: 3,
@@ -538,5 +595,22 @@ mod tests {
         assert_eq!(s.holdout, Holdout::RandomShare);
         assert_eq!(s.candidates, 1);
         assert_eq!(s.settings.max_leaves, Settings::default().max_leaves);
+    }
+
+    #[test]
+    fn the_held_out_period_grades_only_accounts_not_known_as_fraud_when_it_starts() {
+        // Rows 0..4 before the period, 4..8 in it; account 1's fraud at row 1 was known by its
+        // start, account 2's at row 3 was not (too recent for its label to have arrived).
+        let times = [0, 10, 20, 95, 100, 110, 120, 130];
+        let accounts = [1, 1, 2, 2, 1, 2, 3, 1];
+        let y = [0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+        let val = [4, 5, 6, 7];
+        let before = [0, 1, 2, 3];
+        let known_by = 100 - 10;
+        assert_eq!(
+            new_victims(&val, &before, &accounts, &times, known_by, &y),
+            [5, 6],
+            "account 1's rows are left out; account 2 was not known yet"
+        );
     }
 }

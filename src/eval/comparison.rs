@@ -10,6 +10,7 @@ use super::setup::{EvalError, Setup};
 use crate::detect::{DetectError, DetectorKind, Level, TrainOptions, new_detector};
 use crate::log::Label;
 use crate::progress::Progress;
+use crate::ranked::Ranked;
 
 /// One row of the comparison table.
 #[derive(Clone, Debug, Serialize)]
@@ -22,8 +23,25 @@ pub struct EvalRow {
     /// At event level: the mean daily precision of the `top_k` riskiest accounts.
     pub daily_top_k_precision: Option<f64>,
     pub top_k: Option<usize>,
+    /// At event level with a split in time: the AP on the events of the accounts not known
+    /// as fraud at the split (the new victims an analyst has not blocked yet).
+    pub new_victims_ap: Option<f64>,
     /// Why the detector could not be evaluated (e.g. a supervised one without labels).
     pub error: Option<String>,
+}
+
+/// With a split in time, the AP of the test events whose account was not known as fraud at
+/// the split (the training side's labels are those known then).
+fn new_victims_ap(setup: &Setup, scores: &[f32], targets: &[Label]) -> Option<f64> {
+    setup.event_cutoff_ms?;
+    let known = &setup.train.labels.user;
+    let users = &setup.test.log.columns.user.codes;
+    let (s, y): (Vec<f32>, Vec<Label>) = (0..setup.test.log.len())
+        .filter(|&e| setup.test_events[e] && targets[e].is_known())
+        .filter(|&e| !known.get(users[e] as usize).is_some_and(|l| l.is_fraud()))
+        .map(|e| (scores[e], targets[e]))
+        .unzip();
+    Some(Ranked::labelled(&s, &y).average_precision())
 }
 
 /// Trains and tests each detector in turn. A detector that cannot run here (say, a supervised
@@ -58,6 +76,7 @@ pub fn compare(
             score_secs: 0.0,
             daily_top_k_precision: None,
             top_k: None,
+            new_victims_ap: None,
             error: None,
         };
         match fitted {
@@ -92,6 +111,7 @@ pub fn compare(
                         .collect();
                     row.daily_top_k_precision = Some(daily_top_k_precision(&events, top_k));
                     row.top_k = Some(top_k);
+                    row.new_victims_ap = new_victims_ap(setup, &scores.event, &targets);
                 }
             }
         }

@@ -13,6 +13,11 @@ pub enum Scenario {
     /// checkouts (normal amounts from normal customers: only the seller and the timing give
     /// it away), new compromises start week after week, and account fraud is a tenth as common.
     EntityDrift,
+    /// Card payments at thousands of small terminals (written as sellers), each seeing about
+    /// one a day; compromised terminals make every payment through them fraud for four weeks
+    /// at normal amounts, stolen cards a third of their owners' payments at five times the
+    /// amount, and any payment above 220 is fraud. New compromises every day.
+    SparseEntity,
 }
 
 #[derive(Clone, Debug)]

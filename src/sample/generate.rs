@@ -5,19 +5,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::config::{SampleConfig, Scenario};
-use super::event::Event;
+use super::generated::Sample;
 use super::persona::{Persona, UserTruth};
 use super::shop::{Shop, UserCtx};
 use super::{fraud, legit, marketplace};
 use crate::time_units::DAY_MS;
-
-pub struct Sample {
-    pub config: SampleConfig,
-    pub shop: Shop,
-    pub users: Vec<UserTruth>,
-    /// Sorted by time.
-    pub events: Vec<Event>,
-}
 
 /// How many users each fraud scenario gets: at least one each (three for a ring), the rest
 /// of `share` of users by weight.
@@ -45,11 +37,14 @@ fn legit_persona(r: f64) -> Persona {
 
 pub fn generate(config: &SampleConfig) -> Sample {
     use rand::RngExt;
+    if config.scenario == Scenario::SparseEntity {
+        return super::sparse_entity::generate_sparse(config);
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     // In the entity-drift shop fraud lives mostly at sellers: fraud accounts are a tenth as
     // common.
     let share = match config.scenario {
-        Scenario::Shop => 0.04,
+        Scenario::Shop | Scenario::SparseEntity => 0.04,
         Scenario::EntityDrift => 0.004,
     };
     let quota = fraud_quota(config.users.max(30), share);

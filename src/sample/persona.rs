@@ -15,6 +15,9 @@ pub enum Persona {
     CardTesting,
     Bot,
     PromoRing,
+    /// A customer of the sparse-entity log whose card was stolen: a victim, whose stolen
+    /// card's payments are fraud.
+    StolenCard,
 }
 
 impl Persona {
@@ -29,8 +32,10 @@ impl Persona {
         Self::PromoRing,
     ];
 
+    /// Whether the labels file names the user fraud (a fraud scenario's own, or a victim of
+    /// one whose account made the fraud's payments).
     pub fn is_fraud(self) -> bool {
-        Self::FRAUD.contains(&self)
+        Self::FRAUD.contains(&self) || self == Self::StolenCard
     }
 
     /// The scenario or segment name written to the labels file.
@@ -48,6 +53,7 @@ impl Persona {
             Self::CardTesting => "card_testing",
             Self::Bot => "bot",
             Self::PromoRing => "promo_ring",
+            Self::StolenCard => "stolen_card",
         }
     }
 }

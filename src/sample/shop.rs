@@ -101,7 +101,7 @@ fn random_item(rng: &mut ChaCha8Rng) -> Item {
 }
 
 /// Unique 6-digit numbers in random order; some users carry a Chinese nickname.
-fn user_ids(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
+pub(super) fn user_ids(rng: &mut ChaCha8Rng, n: usize) -> Vec<String> {
     let mut numbers: Vec<u32> = (0..n as u32).map(|i| 100_000 + i * 7).collect();
     for i in (1..n).rev() {
         numbers.swap(i, rng.random_range(0..=i));
@@ -218,7 +218,7 @@ impl Shop {
         // the entity-drift shop one per 200 users, each one to three weeks, so new ones open
         // every week.
         let (n, weeks) = match config.scenario {
-            Scenario::Shop => ((config.users / 1000).clamp(2, 20), 2..=4),
+            Scenario::Shop | Scenario::SparseEntity => ((config.users / 1000).clamp(2, 20), 2..=4),
             Scenario::EntityDrift => ((config.users / 200).clamp(3, N_SELLERS as usize / 2), 1..=3),
         };
         let day = |d: u32| config.start_ms + d as i64 * DAY_MS;

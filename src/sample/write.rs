@@ -11,7 +11,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use super::event::Event;
-use super::generate::Sample;
+use super::generated::Sample;
 use super::shop::{CATEGORIES, CITIES};
 use crate::log::{self, ColumnData};
 

@@ -32,7 +32,7 @@ use super::session::{OpenRequest, Opened, Session, open};
 use super::similar::{Likeness, SimilarAccount};
 use super::team_state::Team;
 use crate::cases::{Case, Verdict, Workspace};
-use crate::detect::{Reason, Risk, Thresholds};
+use crate::detect::{Level, Reason, Risk, Selection, Thresholds};
 use crate::eval::{AtThreshold, Bin, ThresholdView};
 use crate::features::FeatureSpec;
 use crate::language::Language;
@@ -281,6 +281,16 @@ impl Triage {
 
     pub fn model(&self) -> &super::ModelState {
         &self.session.model
+    }
+
+    /// What the search over time chose for the accounts and for the events, where the model's
+    /// boosted trees were searched for: the settings and the validation AP (on the latest
+    /// labelled period's new victims, where it could).
+    pub fn search_choices(&self) -> Vec<(Level, Selection)> {
+        [Level::User, Level::Event]
+            .into_iter()
+            .filter_map(|l| Some((l, self.session.model.detector.selection(l)?.clone())))
+            .collect()
     }
 
     /// The chosen detector while the queue is still ordered by the quick first look.

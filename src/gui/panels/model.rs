@@ -6,7 +6,7 @@ use eframe::egui;
 use egui_plot::{Line, Plot};
 
 use super::panel::Panel;
-use crate::detect::DetectorKind;
+use crate::detect::{DetectorKind, Holdout, Level};
 use crate::eval::{EvalRow, metric_text};
 use crate::gui::command::Command;
 use crate::gui::view::{JobKind, View};
@@ -26,6 +26,7 @@ impl Panel for ModelPanel {
 fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Command>) {
     detector_ui(ui, t, view, out);
     trained_ui(ui, t);
+    search_ui(ui, t);
     ui.separator();
     match t.retrain_report() {
         Some((before, after)) => {
@@ -94,6 +95,26 @@ fn detector_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Com
         }
         ui.label(t!("model.since_last", n = count(t.labels_since_training())));
     });
+}
+
+/// What the search over time chose at each level, and how it was graded: on the new victims
+/// of the latest labelled period where it could be.
+fn search_ui(ui: &mut egui::Ui, t: &Triage) {
+    for (level, chosen) in t.search_choices() {
+        let level = match level {
+            Level::User => t!("model.level_accounts"),
+            Level::Event => t!("model.level_events"),
+        };
+        let on = match chosen.holdout {
+            Holdout::RecentPeriod {
+                new_victims: true, ..
+            } => t!("model.graded_new_victims"),
+            Holdout::RecentPeriod { .. } => t!("model.graded_period"),
+            Holdout::RandomShare => t!("model.graded_folds"),
+        };
+        let ap = metric_text(chosen.validation_ap, 3);
+        ui.weak(t!("model.search_choice", level = level, ap = ap, on = on));
+    }
 }
 
 /// Which model, when it was trained (as the language writes a moment), how long it took, on
