@@ -428,3 +428,67 @@ fn marked_accounts_are_labelled_in_one_action_and_one_undo() {
     t.mark_range_to(b);
     assert_eq!(t.marked().len(), 4, "rows 2 to 5 of the queue");
 }
+
+/// The default thresholds flag at most the team's daily capacity, and never below the
+/// model's own: on a log with no labels yet, the unsupervised model flags its riskiest
+/// twentieth of the accounts, a few a day here, more than a team of one reviews.
+#[test]
+fn default_thresholds_flag_about_the_teams_daily_capacity() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = generate(&SampleConfig {
+        users: 3_000,
+        days: 14,
+        seed: 8,
+        ..SampleConfig::default()
+    });
+    let path = dir.path().join("shop.csv");
+    write_log(&sample, &path).unwrap();
+    let unlabelled = Mapping {
+        user: Some("user_id".into()),
+        time: Some("ts".into()),
+        event: Some("event".into()),
+        amount: Some("amount".into()),
+        entities: Some(vec!["device".into(), "ip".into()]),
+        ..Mapping::default()
+    };
+    let request = OpenRequest {
+        path,
+        mapping: unlabelled,
+        mapping_given: true,
+        confirmed: None,
+        workspace: Some(dir.path().join("shop.vigil.db")),
+        detector: DetectorKind::Ensemble,
+        train_now: true,
+        model: None,
+    };
+    let mut t = match workbench::open(request, &NoProgress).unwrap() {
+        Opened::Ready(session, workspace) => Triage::new(*session, *workspace).unwrap(),
+        Opened::NeedsMapping(_) => panic!("a mapping was given"),
+    };
+    assert_eq!(t.daily_capacity(), 100);
+    let own = t.session().model.own_thresholds;
+    let at = |t: &Triage| {
+        let th = t.thresholds();
+        (t.flagged_per_day(th.suspicious), t.flagged_per_day(th.high))
+    };
+    let (s, h) = at(&t);
+    assert!(s <= 100.0 && h <= 10.0, "{s:.1} and {h:.1} a day");
+    assert!(s > 4.0, "the model flags {s:.1} a day");
+    // A team of one: the thresholds follow its capacity, within a fifth.
+    t.set_daily_capacity(4).unwrap();
+    let (s, h) = at(&t);
+    assert!((3.2..=4.0).contains(&s), "suspicious flags {s:.1} a day at 4");
+    assert!(h <= 0.4, "high flags {h:.1} a day at 4");
+    assert!(t.thresholds().suspicious > own.suspicious);
+    // A team larger than what the model finds suspicious: the model's own thresholds stand.
+    t.set_daily_capacity(100_000).unwrap();
+    assert_eq!(t.thresholds(), own);
+    // Moved by hand, they stay.
+    let by_hand = Thresholds {
+        suspicious: 0.99,
+        high: 0.995,
+    };
+    t.set_thresholds(by_hand).unwrap();
+    t.set_daily_capacity(80).unwrap();
+    assert_eq!(t.thresholds(), by_hand);
+}

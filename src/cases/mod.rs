@@ -41,7 +41,7 @@ pub use journal::{Held, HeldWhat};
 pub use lists_store::{export_lists, read_lists};
 pub use location::{PgUrl, WorkspaceAt};
 pub use queue::{QueueOrder, order_queue};
-pub use settings::SettingKey;
+pub use settings::{DAILY_CAPACITY, SettingKey};
 pub use team::Role;
 pub use watch_store::StoredAlert;
 pub use workspace::{Guard, Imported, Workspace, default_workspace, os_user};

@@ -19,6 +19,8 @@ pub enum SettingKey<'a> {
     /// For how many minutes another analyst's decision counts as recent: a verdict over it
     /// asks first even when the window has seen it.
     RecentDecisionMinutes,
+    /// How many accounts a day the team reviews: the default thresholds flag at most that many.
+    DailyCapacity,
     /// The queue's filter and order, as JSON.
     QueueFilter,
     SelectedUser,
@@ -35,6 +37,7 @@ impl SettingKey<'_> {
             SettingKey::ThresholdHigh => "threshold_high".into(),
             SettingKey::ThresholdDetector => "threshold_detector".into(),
             SettingKey::RecentDecisionMinutes => "recent_decision_minutes".into(),
+            SettingKey::DailyCapacity => "daily_capacity".into(),
             SettingKey::QueueFilter => "queue_filter".into(),
             SettingKey::SelectedUser => "selected_user".into(),
             SettingKey::WatchHighAtStart(source) => format!("watch_high_at_start:{source}").into(),
@@ -48,7 +51,8 @@ impl SettingKey<'_> {
             SettingKey::ThresholdSuspicious
             | SettingKey::ThresholdHigh
             | SettingKey::ThresholdDetector
-            | SettingKey::RecentDecisionMinutes => Scope::LeadSets,
+            | SettingKey::RecentDecisionMinutes
+            | SettingKey::DailyCapacity => Scope::LeadSets,
             SettingKey::QueueFilter | SettingKey::SelectedUser => Scope::Personal,
             SettingKey::WatchHighAtStart(_) => Scope::Shared,
         }
@@ -58,6 +62,7 @@ impl SettingKey<'_> {
     fn action(&self) -> &'static str {
         match self {
             SettingKey::RecentDecisionMinutes => "change how long a decision counts as recent",
+            SettingKey::DailyCapacity => "change the team's daily review capacity",
             _ => "change the thresholds",
         }
     }
@@ -121,6 +126,15 @@ impl Workspace {
         })
     }
 
+    /// How many accounts a day the team reviews (the lead's setting; 100 unless set).
+    pub fn daily_capacity(&self, who: &str) -> Result<usize, CaseError> {
+        Ok(self
+            .setting(SettingKey::DailyCapacity, who)?
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(DAILY_CAPACITY))
+    }
+
     /// How long another analyst's decision counts as recent: a verdict over it asks first
     /// even when the window has seen it (the lead's setting; 30 minutes unless set).
     pub fn recent_decision_ms(&self, who: &str) -> Result<i64, CaseError> {
@@ -131,6 +145,10 @@ impl Workspace {
         Ok(i64::from(minutes) * MINUTE_MS)
     }
 }
+
+/// How many accounts a day a team reviews unless the lead sets another
+/// (`SettingKey::DailyCapacity`): the default thresholds flag at most that many.
+pub const DAILY_CAPACITY: usize = 100;
 
 /// Another analyst's decision counts as recent for this many minutes unless the lead sets
 /// another (`SettingKey::RecentDecisionMinutes`).

@@ -440,6 +440,10 @@ pub struct TrainArgs {
     /// and a seeded sample of the rest.
     #[arg(long = "sample-events", default_value_t = crate::detect::MAX_EVENT_TRAIN_ROWS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=crate::detect::MAX_EVENT_TRAIN_ROWS as u64))]
     pub sample_events: usize,
+    /// How many accounts a day the team reviews: the account thresholds flag at most that many
+    /// (the high one a tenth of them) on the training log, never below the model's own.
+    #[arg(long = "capacity", default_value_t = crate::workbench::defaults::DAILY_CAPACITY, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub daily_capacity: usize,
     /// The model directory to write.
     #[arg(long)]
     pub out: PathBuf,

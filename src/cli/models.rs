@@ -29,6 +29,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         seed: args.seed,
         search_budget: args.search_budget,
         sample_events: args.sample_events,
+        daily_capacity: args.daily_capacity,
         out: args.out.clone(),
     };
     let t = workbench::train(&source(&args.data), &request, &progress)?;
@@ -116,6 +117,18 @@ pub fn score(args: &ScoreArgs) -> Result<()> {
         ),
     };
     println!("{wrote}");
+    if let Some(d) = outcome.per_day {
+        let flags = t!(
+            "cli.flagged_per_day",
+            locale = l,
+            suspicious = format!("{:.3}", d.thresholds.suspicious),
+            s = format!("{:.1}", d.suspicious),
+            high = format!("{:.3}", d.thresholds.high),
+            h = format!("{:.1}", d.high),
+            days = d.days
+        );
+        println!("{flags}");
+    }
     Ok(())
 }
 

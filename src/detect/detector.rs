@@ -246,6 +246,10 @@ pub trait Detector: Send + Sync {
 
     fn thresholds(&self, level: Level) -> Thresholds;
 
+    /// Puts the level's thresholds in place of the ones training chose (a team's own, such as
+    /// those for its review capacity); they are kept with the model.
+    fn set_thresholds(&mut self, level: Level, thresholds: Thresholds);
+
     fn training_curve(&self) -> TrainingCurve {
         TrainingCurve::default()
     }

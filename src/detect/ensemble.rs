@@ -29,9 +29,12 @@ const MIN_LABELS: usize = 10;
 
 #[derive(Serialize, Deserialize)]
 enum Head {
-    /// Mean of the base scores, calibrated.
+    /// Mean of the base scores, calibrated; with the thresholds a team chose in place of the
+    /// rank-based ones (absent in models kept before they could be).
     Consensus {
         calibration: Calibration,
+        #[serde(default)]
+        thresholds: Option<Thresholds>,
     },
     Supervised(Box<LevelModel>),
 }
@@ -144,7 +147,11 @@ impl Ensemble {
             return Ok((Head::Supervised(Box::new(model)), TieBreak::fit(&scores)));
         }
         let calibration = Calibration::empirical(&mean_rows(&base));
-        Ok((Head::Consensus { calibration }, TieBreak::default()))
+        let head = Head::Consensus {
+            calibration,
+            thresholds: None,
+        };
+        Ok((head, TieBreak::default()))
     }
 
     /// Only the user head learns from labels: it alone is refitted per fold, on the same base
@@ -222,7 +229,7 @@ fn apply_head(
 ) -> Result<Vec<f32>, DetectError> {
     let consensus = mean_rows(base);
     match head {
-        Head::Consensus { calibration } => Ok(consensus
+        Head::Consensus { calibration, .. } => Ok(consensus
             .into_iter()
             .map(|m| calibration.apply(m))
             .collect()),
@@ -237,7 +244,7 @@ fn apply_head(
 
 fn head_thresholds(head: &Head) -> Thresholds {
     match head {
-        Head::Consensus { .. } => UNSUPERVISED_THRESHOLDS,
+        Head::Consensus { thresholds, .. } => thresholds.unwrap_or(UNSUPERVISED_THRESHOLDS),
         Head::Supervised(m) => m.thresholds(),
     }
 }
@@ -356,6 +363,17 @@ impl Detector for Ensemble {
             (Some(h), Level::User) => head_thresholds(&h.user),
             (Some(h), Level::Event) => head_thresholds(&h.event),
             (None, _) => UNSUPERVISED_THRESHOLDS,
+        }
+    }
+
+    fn set_thresholds(&mut self, level: Level, to: Thresholds) {
+        let Some(h) = self.heads.as_mut() else { return };
+        match match level {
+            Level::User => &mut h.user,
+            Level::Event => &mut h.event,
+        } {
+            Head::Consensus { thresholds, .. } => *thresholds = Some(to),
+            Head::Supervised(m) => m.set_thresholds(to),
         }
     }
 

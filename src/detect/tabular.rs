@@ -215,6 +215,15 @@ impl Detector for TabularDetector {
         }
     }
 
+    fn set_thresholds(&mut self, level: Level, thresholds: Thresholds) {
+        if let Some(l) = self.learned.as_mut() {
+            match level {
+                Level::User => l.user.set_thresholds(thresholds),
+                Level::Event => l.event.set_thresholds(thresholds),
+            }
+        }
+    }
+
     fn training_curve(&self) -> TrainingCurve {
         self.learned
             .as_ref()

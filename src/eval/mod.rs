@@ -1,6 +1,7 @@
 //! Evaluation: splits, metrics and the detector comparison table behind `vigil eval` and the
 //! model panel.
 
+mod capacity;
 mod comparison;
 mod daily;
 mod metrics;
@@ -8,6 +9,7 @@ mod setup;
 mod split;
 mod threshold;
 
+pub use capacity::{DailyFlags, HIGH_SHARE};
 pub use comparison::{EvalRow, compare};
 pub use daily::{ScoredEvent, daily_top_k_precision};
 pub use metrics::{Metrics, metric_text, metrics};

@@ -3,6 +3,7 @@
 //! (panels push commands).
 
 mod commands;
+mod team_settings;
 mod verdicts;
 
 use std::path::{Path, PathBuf};

@@ -25,8 +25,6 @@ pub enum RightTab {
 pub struct AppSettings {
     /// Retrain after this many new labels (0: only on command).
     pub retrain_every: usize,
-    /// Accounts the team can review per day, against which the flagged count is shown.
-    pub daily_capacity: usize,
     pub detector: DetectorKind,
     pub right_tab: RightTab,
     /// The window's language, switched in the top bar.
@@ -37,7 +35,6 @@ impl Default for AppSettings {
     fn default() -> Self {
         Self {
             retrain_every: defaults::RETRAIN_EVERY,
-            daily_capacity: defaults::DAILY_CAPACITY,
             detector: defaults::DETECTOR,
             right_tab: RightTab::Distribution,
             language: Language::default(),

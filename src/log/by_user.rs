@@ -3,6 +3,7 @@
 
 use super::table::{EventLog, NULL_CODE};
 use super::user_code::UserCode;
+use crate::time_units::DAY_MS;
 
 #[derive(Clone)]
 pub struct UserIndex {
@@ -53,6 +54,26 @@ impl UserIndex {
     pub fn events(&self, u: UserCode) -> &[u32] {
         let u = u.index();
         &self.order[self.offsets[u]..self.offsets[u + 1]]
+    }
+
+    /// How many (UTC) days each user was active on, by user code (`ts_ms` the log's times).
+    pub fn active_days(&self, ts_ms: &[i64]) -> Vec<u32> {
+        (0..self.offsets.len() - 1)
+            .map(|u| {
+                let events = &self.order[self.offsets[u]..self.offsets[u + 1]];
+                let mut last = None;
+                let mut days = 0;
+                // A user's events are in time order: a new day is a change of day.
+                for &e in events {
+                    let day = ts_ms[e as usize].div_euclid(DAY_MS);
+                    if last != Some(day) {
+                        days += 1;
+                        last = Some(day);
+                    }
+                }
+                days
+            })
+            .collect()
     }
 }
 

@@ -22,8 +22,9 @@ pub const COMPARE_SPLIT: &str = "random:0:0.3";
 pub const TOP_K: usize = 100;
 /// The window retrains after this many new labels (0: only on command).
 pub const RETRAIN_EVERY: usize = 20;
-/// Accounts a team reviews per day, against which the flagged count is shown.
-pub const DAILY_CAPACITY: usize = 200;
+/// Accounts a team reviews per day: the default thresholds flag at most that many (a team's
+/// workspace keeps its own, `cases::SettingKey::DailyCapacity`).
+pub const DAILY_CAPACITY: usize = crate::cases::DAILY_CAPACITY;
 /// The longest wait between two looks at a watched log (`vigil watch`, the window's Live
 /// mode), for file systems that do not say when a file changed.
 pub const WATCH_POLL_MS: u64 = 200;

@@ -50,6 +50,11 @@ pub enum WorkbenchError {
 }
 
 impl WorkbenchError {
+    /// Only a lead may do what was asked.
+    pub fn is_not_lead(&self) -> bool {
+        matches!(self, Self::Cases(CaseError::NotLead { .. }))
+    }
+
     /// The team's server could not be reached: the cause goes away once it is back.
     pub fn is_offline(&self) -> bool {
         matches!(self, Self::Cases(CaseError::Offline { .. }))

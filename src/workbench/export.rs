@@ -5,18 +5,22 @@
 use std::path::{Path, PathBuf};
 
 use super::data::DataSource;
+use super::defaults::DAILY_CAPACITY;
 use super::error::{Result, WorkbenchError};
-use super::model::fit;
+use super::model::{fit, thresholds_by_capacity};
 use super::scored_rows::{Scored, Window, event_writer, write_scores};
 use crate::detect::{
     Detector, DetectorKind, Level, ModelMeta, TrainOptions, align_features, load_model,
 };
-use crate::features::LabelledLog;
+use crate::eval::DailyFlags;
 use crate::features::lookback_ms;
+use crate::features::{Dataset, LabelledLog};
 use crate::language::Language;
 use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
+use crate::risk::Thresholds;
+use crate::time_units::DAY_MS;
 
 /// The model that scores: a model directory, or a detector trained on the spot.
 pub enum ModelChoice {
@@ -44,6 +48,18 @@ pub struct ScoreOutcome {
     pub written: usize,
     /// The model's features this log lacks (they counted as typical).
     pub missing_features: Vec<String>,
+    /// At account level: how many accounts a day each threshold flags in the window.
+    pub per_day: Option<PerDay>,
+}
+
+/// How many accounts a day the model's thresholds flag in a window: each day, the accounts
+/// active that day scoring at or above them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PerDay {
+    pub thresholds: Thresholds,
+    pub suspicious: f64,
+    pub high: f64,
+    pub days: u32,
 }
 
 pub fn score_to_csv(
@@ -96,8 +112,9 @@ pub fn score_to_csv(
         ModelChoice::Train(kind) => {
             let data = whole.featurise(progress)?;
             let options = TrainOptions::all_users(&data, request.seed);
-            let detector = fit(&data, *kind, &options, progress)?.detector;
-            (data, detector, Vec::new())
+            let mut fitted = fit(&data, *kind, &options, progress)?;
+            thresholds_by_capacity(&mut fitted, &data, DAILY_CAPACITY, progress)?;
+            (data, fitted.detector, Vec::new())
         }
     };
     let scores = detector.score(&data, progress)?;
@@ -109,10 +126,50 @@ pub fn score_to_csv(
     };
     let written = write_scores(&request.out, request.level, &scored, window)
         .map_err(|e| WorkbenchError::cannot_write(&request.out, e))?;
+    let per_day = (request.level == Level::User).then(|| {
+        let thresholds = detector.thresholds(Level::User);
+        let flags = daily_flags_in(&data, &scores.user, window);
+        PerDay {
+            thresholds,
+            suspicious: flags.0.per_day(thresholds.suspicious),
+            high: flags.0.per_day(thresholds.high),
+            days: flags.1,
+        }
+    });
     Ok(ScoreOutcome {
         written,
         missing_features,
+        per_day,
     })
+}
+
+/// How many accounts a day each threshold flags within `window` (and over how many days): an
+/// account counts on each day of the window it was active.
+fn daily_flags_in(data: &Dataset, user_scores: &[f32], window: Window) -> (DailyFlags, u32) {
+    let ts = &data.log.columns.ts_ms;
+    let mut active = vec![0u32; data.users()];
+    let mut last_day = vec![i64::MIN; data.users()];
+    let (mut first, mut last) = (i64::MAX, i64::MIN);
+    for u in data.log.users() {
+        for &e in data.index.events(u) {
+            let t = ts[e as usize];
+            if !window.contains(t) {
+                continue;
+            }
+            let day = t.div_euclid(DAY_MS);
+            (first, last) = (first.min(day), last.max(day));
+            if last_day[u.index()] != day {
+                last_day[u.index()] = day;
+                active[u.index()] += 1;
+            }
+        }
+    }
+    let days = if last >= first {
+        (last - first + 1) as u32
+    } else {
+        0
+    };
+    (DailyFlags::new(user_scores, &active, days), days)
 }
 
 /// Events a block of event scoring featurises and keeps at most (its look-back is read, not
@@ -157,6 +214,7 @@ fn score_events_by_block(
     let mut outcome = ScoreOutcome {
         written: 0,
         missing_features: Vec::new(),
+        per_day: None,
     };
     let block_events = request.block_events.unwrap_or(BLOCK_EVENTS).max(1);
     let blocks = blocks(&whole.log.columns.ts_ms, window, block_events);

@@ -51,7 +51,7 @@ pub use error::{Result, WorkbenchError};
 pub use evidence::{
     Field, FieldValue, LinkedAccount, MAX_USERS_PER_VALUE, SharedValue, TimelineEvent,
 };
-pub use export::{ModelChoice, ScoreOutcome, ScoreRequest, score_to_csv};
+pub use export::{ModelChoice, PerDay, ScoreOutcome, ScoreRequest, score_to_csv};
 pub use job::Job;
 pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,

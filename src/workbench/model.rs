@@ -13,6 +13,7 @@ use crate::detect::{
     TrainOptions, TrainingCurve, TrainingRecord, align_features, load_model, new_detector,
     save_model,
 };
+use crate::eval::DailyFlags;
 use crate::features::{Dataset, Matrix};
 use crate::log::Label;
 use crate::log::timeparse::format_rfc3339;
@@ -23,8 +24,11 @@ pub struct ModelState {
     pub detector: Arc<dyn Detector>,
     pub kind: DetectorKind,
     pub scores: Scores,
-    /// The detector's own user thresholds.
+    /// The detector's user thresholds (those for the team's capacity).
     pub thresholds: Thresholds,
+    /// The ones the model chose on its own, below which the capacity never sets them (for a
+    /// model read from disk, those it was kept with).
+    pub own_thresholds: Thresholds,
     pub trained_at: String,
     pub train_secs: f64,
     pub labelled_users: usize,
@@ -53,6 +57,7 @@ impl ModelState {
         let kind = detector.kind();
         Self {
             thresholds: detector.thresholds(Level::User),
+            own_thresholds: detector.thresholds(Level::User),
             curve: detector.training_curve(),
             kind: detector.kind(),
             detector: Arc::from(detector),
@@ -249,16 +254,18 @@ fn read_model(
 /// analyst can start on in seconds. It is not kept: the model directory is the chosen one's.
 pub fn first_look(
     data: &Arc<Dataset>,
+    capacity: usize,
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<ModelState> {
-    let (fitted, scores) = fit_and_score(
+    let (fitted, scores, own_thresholds) = fit_and_score(
         data,
         super::defaults::FIRST_LOOK,
-        super::defaults::SEED,
+        (super::defaults::SEED, capacity),
         progress,
     )?;
     Ok(ModelState {
+        own_thresholds,
         trained_at: format_rfc3339(chrono::Utc::now().timestamp_millis()),
         train_secs: fitted.training.train_secs,
         labelled_users: fitted.training.labelled_users,
@@ -266,17 +273,60 @@ pub fn first_look(
     })
 }
 
-/// Trains `kind` on every account of `data` and scores them.
+/// Trains `kind` on every account of `data` and scores them; the account thresholds are
+/// those of a team reviewing `capacity` accounts a day. Returns the model's own thresholds
+/// too.
 fn fit_and_score(
     data: &Arc<Dataset>,
     kind: DetectorKind,
-    seed: u64,
+    (seed, capacity): (u64, usize),
     progress: &dyn Progress,
-) -> Result<(Fitted, Scores)> {
-    let fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
+) -> Result<(Fitted, Scores, Thresholds)> {
+    let mut fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
     check_cancelled(progress)?;
     let scores = fitted.detector.score(data, progress)?;
-    Ok((fitted, scores))
+    let own = set_capacity_thresholds(&mut fitted, data, &scores.user, capacity);
+    Ok((fitted, scores, own))
+}
+
+/// Puts in the fitted detector the account thresholds of a team reviewing `capacity` accounts
+/// a day, from its scores of `data`'s accounts.
+pub fn thresholds_by_capacity(
+    fitted: &mut Fitted,
+    data: &Dataset,
+    capacity: usize,
+    progress: &dyn Progress,
+) -> Result<()> {
+    let scores = fitted.detector.score(data, progress)?;
+    set_capacity_thresholds(fitted, data, &scores.user, capacity);
+    Ok(())
+}
+
+/// Sets the capacity's account thresholds from `user_scores`; returns the model's own.
+fn set_capacity_thresholds(
+    fitted: &mut Fitted,
+    data: &Dataset,
+    user_scores: &[f32],
+    capacity: usize,
+) -> Thresholds {
+    let own = fitted.detector.thresholds(Level::User);
+    let thresholds = daily_flags(data, user_scores).thresholds(capacity, own);
+    fitted.detector.set_thresholds(Level::User, thresholds);
+    own
+}
+
+/// How many accounts a day each threshold of account scores flags on `data`'s log: each day,
+/// the accounts active that day whose score is at or above it. Accounts known as fraud are
+/// blocked already and take none of a day's review: counted, they would set the thresholds by
+/// the model's in-sample certainty about them, and a new victim would never reach high.
+pub fn daily_flags(data: &Dataset, user_scores: &[f32]) -> DailyFlags {
+    let mut active = data.index.active_days(&data.log.columns.ts_ms);
+    for (days, label) in active.iter_mut().zip(&data.labels.user) {
+        if label.is_fraud() {
+            *days = 0;
+        }
+    }
+    DailyFlags::new(user_scores, &active, data.log.days_spanned())
 }
 
 /// Trains `kind` on every account of `data` with the labels it carries, scores, and keeps the
@@ -284,11 +334,11 @@ fn fit_and_score(
 pub fn train_and_score(
     data: &Arc<Dataset>,
     kind: DetectorKind,
-    seed: u64,
+    (seed, capacity): (u64, usize),
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<ModelState> {
-    let (fitted, scores) = fit_and_score(data, kind, seed, progress)?;
+    let (fitted, scores, own_thresholds) = fit_and_score(data, kind, (seed, capacity), progress)?;
     let (trained_at, save_error) = match save(&dir, &fitted, data, seed) {
         Ok(meta) => (meta.trained_at, None),
         Err(e) => (
@@ -297,6 +347,7 @@ pub fn train_and_score(
         ),
     };
     ModelState {
+        own_thresholds,
         trained_at,
         train_secs: fitted.training.train_secs,
         labelled_users: fitted.training.labelled_users,

@@ -28,6 +28,8 @@ pub struct RetrainInput {
     pub data: Arc<Dataset>,
     pub cases: Vec<Case>,
     pub kind: DetectorKind,
+    /// The team's daily review capacity, which the new thresholds flag.
+    pub capacity: usize,
     pub dir: PathBuf,
 }
 
@@ -41,6 +43,7 @@ impl RetrainInput {
     }
 
     pub fn run(self, progress: &dyn Progress) -> Result<Retrained> {
-        retrain(&self.data, &self.cases, self.kind, self.dir, progress)
+        let model = (self.kind, self.capacity);
+        retrain(&self.data, &self.cases, model, self.dir, progress)
     }
 }

@@ -93,6 +93,7 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
         .unwrap_or_else(|| default_workspace(&request.path));
     let workspace = Workspace::open(&workspace_path)?;
     let cases = workspace.cases()?;
+    let capacity = workspace.daily_capacity(workspace.identity())?;
     let log = Arc::new(loaded.log);
     let (mut data, log_labels) = labelled_dataset(&log, &cases, progress)?;
     let dir = model_dir(&workspace_path);
@@ -107,10 +108,19 @@ pub fn open(request: OpenRequest, progress: &dyn Progress) -> Result<Opened> {
     let (model, pending) = match kept {
         Some(model) => (model, None),
         None if request.train_now || request.detector == defaults::FIRST_LOOK => (
-            train_and_score(&data, request.detector, defaults::SEED, dir, progress)?,
+            train_and_score(
+                &data,
+                request.detector,
+                (defaults::SEED, capacity),
+                dir,
+                progress,
+            )?,
             None,
         ),
-        None => (first_look(&data, dir, progress)?, Some(request.detector)),
+        None => (
+            first_look(&data, capacity, dir, progress)?,
+            Some(request.detector),
+        ),
     };
     check_cancelled(progress)?;
     let links = log
@@ -146,13 +156,13 @@ pub struct Retrained {
 pub fn retrain(
     data: &Dataset,
     cases: &[Case],
-    kind: DetectorKind,
+    (kind, capacity): (DetectorKind, usize),
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<Retrained> {
     let labels = training_labels(&data.log, &data.index, cases, defaults::label_delay_ms());
     let data = Arc::new(data.with_targets(labels.targets));
-    let model = train_and_score(&data, kind, defaults::SEED, dir, progress)?;
+    let model = train_and_score(&data, kind, (defaults::SEED, capacity), dir, progress)?;
     Ok(Retrained { data, model })
 }
 

@@ -27,6 +27,8 @@ pub struct TeamDelta {
     pub(crate) thresholds: Option<StoredThresholds>,
     /// How long a decision counts as recent now (ms), when a lead changed a setting.
     pub(crate) recent_ms: Option<i64>,
+    /// The team's daily review capacity now, when a lead changed a setting.
+    pub(crate) capacity: Option<usize>,
     /// Another window kept a newer model.
     pub(crate) model: bool,
 }
@@ -41,6 +43,7 @@ impl TeamDelta {
             || self.rules.is_some()
             || self.thresholds.is_some()
             || self.recent_ms.is_some()
+            || self.capacity.is_some()
             || self.model
     }
 
@@ -112,6 +115,9 @@ pub fn read_delta(ws: &Workspace, mark: i64, me: &str, mine: &Origin) -> Result<
         thresholds: changed(ChangeKind::Setting).then(|| stored_thresholds(ws, me)),
         recent_ms: changed(ChangeKind::Setting)
             .then(|| ws.recent_decision_ms(me))
+            .transpose()?,
+        capacity: changed(ChangeKind::Setting)
+            .then(|| ws.daily_capacity(me))
             .transpose()?,
         model: changed(ChangeKind::Model),
     })

@@ -23,6 +23,8 @@ pub(crate) struct Team {
     /// For how long another analyst's decision counts as recent (ms): a verdict over it asks
     /// first even when the window has seen it.
     pub(super) recent_ms: i64,
+    /// How many accounts a day the team reviews: what the default thresholds flag.
+    pub(super) capacity: usize,
     /// A verdict that asks first (another analyst holds the account or decided it): giving
     /// the same verdict to the same account again overwrites.
     pub(super) refused: Option<Refused>,
@@ -58,6 +60,7 @@ impl Team {
             mark,
             seen_ms: chrono::Utc::now().timestamp_millis(),
             recent_ms: ws.recent_decision_ms(me)?,
+            capacity: ws.daily_capacity(me)?,
             refused: None,
         })
     }

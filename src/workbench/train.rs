@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::cluster::{is_training_set, load_training_set};
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
-use super::model::{fit, save};
+use super::model::{fit, save, thresholds_by_capacity};
 use crate::detect::{DetectorKind, EventSample, MAX_EVENT_TRAIN_ROWS, ModelMeta, TrainOptions};
 use crate::features::Dataset;
 use crate::progress::Progress;
@@ -22,6 +22,8 @@ pub struct TrainRequest {
     /// About how many events an event-level model learns from: every fraud one and a sample
     /// of the rest (at most `MAX_EVENT_TRAIN_ROWS`).
     pub sample_events: usize,
+    /// How many accounts a day the team reviews: what the account thresholds flag.
+    pub daily_capacity: usize,
     pub out: PathBuf,
 }
 
@@ -69,7 +71,8 @@ fn fit_and_save(
         search_budget: request.search_budget,
         ..TrainOptions::all_users(data, request.seed)
     };
-    let fitted = fit(data, request.detector, &options, progress)?;
+    let mut fitted = fit(data, request.detector, &options, progress)?;
+    thresholds_by_capacity(&mut fitted, data, request.daily_capacity, progress)?;
     let meta = save(&request.out, &fitted, data, request.seed)?;
     Ok(Trained {
         meta,

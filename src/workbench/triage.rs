@@ -25,6 +25,7 @@ use super::active_rules::ActiveRules;
 use super::defaults;
 use super::error::Result;
 use super::evidence::{Field, FieldValue, LinkedAccount, TimelineEvent};
+use super::model::daily_flags;
 use super::outlook::Outlook;
 use super::population::{RankBy, Rankings, SegmentWeeks, write_ranked};
 use super::queue_filter::QueueFilter;
@@ -33,7 +34,7 @@ use super::similar::{Likeness, SimilarAccount};
 use super::team_state::Team;
 use crate::cases::{Case, Verdict, Workspace};
 use crate::detect::{Level, Reason, Risk, Selection, Thresholds};
-use crate::eval::{AtThreshold, Bin, ThresholdView};
+use crate::eval::{AtThreshold, Bin, DailyFlags, ThresholdView};
 use crate::features::FeatureSpec;
 use crate::language::Language;
 use crate::log::{Label, LoadReport, Mapping, UserCode};
@@ -54,6 +55,8 @@ pub struct Triage {
     /// view over it, and the generation caches of it key on.
     shown: Shown,
     thresholds: Thresholds,
+    /// How many accounts a day each threshold of the current scores flags.
+    daily: DailyFlags,
     filter: QueueFilter,
     /// Accounts in queue order.
     queue: Vec<UserCode>,
@@ -160,6 +163,7 @@ impl Triage {
             retrain_report: None,
             retrain_started: None,
             reasons: RefCell::default(),
+            daily: daily_flags(&session.data, &session.model.scores.user),
             session,
             workspace,
             cases,

@@ -433,6 +433,15 @@ impl Detector for SequenceDetector {
         }
     }
 
+    fn set_thresholds(&mut self, level: Level, thresholds: Thresholds) {
+        if let Some(l) = self.learned.as_mut() {
+            match level {
+                Level::User => l.user_thresholds = thresholds,
+                Level::Event => l.event_thresholds = thresholds,
+            }
+        }
+    }
+
     fn training_curve(&self) -> TrainingCurve {
         self.learned
             .as_ref()

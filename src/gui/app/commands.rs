@@ -37,7 +37,7 @@ impl VigilApp {
                 self.retrain();
             }
             Command::SetRetrainEvery(n) => self.settings.retrain_every = n,
-            Command::SetDailyCapacity(n) => self.settings.daily_capacity = n.max(1),
+            Command::SetDailyCapacity(n) => self.set_daily_capacity(n),
             Command::ShowTab(tab) => self.settings.right_tab = tab,
             Command::Retrain => self.retrain(),
             Command::StartLive => self.start_live(true),

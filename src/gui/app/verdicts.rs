@@ -2,11 +2,8 @@
 //! asks before it overrides another analyst (overwrite, keep theirs, or dismiss), and what the
 //! status bar says of each, a verdict kept on this machine during an outage included.
 
-use std::time::Instant;
-
 use super::VigilApp;
 use crate::cases::Verdict;
-use crate::detect::Thresholds;
 use crate::gui::i18n::{count, say, t};
 use crate::gui::view::{JobKind, Message};
 use crate::workbench::Triage;
@@ -113,21 +110,6 @@ impl VigilApp {
         let asking = t!("msg.asks_first");
         if matches!(&self.message, Some(Message::Info(m)) if *m == asking) {
             self.message = None;
-        }
-    }
-
-    /// The thresholds as the analyst moved them; an analyst's move is refused at once, the
-    /// thresholds staying the workspace's, with the reason.
-    pub(super) fn set_thresholds(&mut self, th: Thresholds) {
-        let Some(t) = &mut self.triage else { return };
-        match t.set_thresholds(th) {
-            Ok(()) => {
-                self.settings_dirty_since.get_or_insert_with(Instant::now);
-            }
-            Err(e) => {
-                let text = t!("msg.thresholds_refused", who = t.me()).into_owned();
-                self.failed(text, &e);
-            }
         }
     }
 }

@@ -19,6 +19,8 @@ use crate::workbench::{HISTOGRAM_BINS, LabelFilter, Triage};
 const FRAUD: Color32 = Color32::from_rgb(215, 60, 60);
 const LEGIT: Color32 = Color32::from_rgb(80, 150, 220);
 const UNLABELLED: Color32 = Color32::from_rgb(140, 140, 140);
+/// Flagging more than this share of the daily capacity is said, in amber.
+const OVER_CAPACITY: f64 = 1.2;
 /// How close (in score units) a drag must start to a threshold line to move it.
 const GRAB_DISTANCE: f64 = 0.04;
 
@@ -35,12 +37,12 @@ pub struct DistributionPanel;
 impl Panel for DistributionPanel {
     fn ui(&mut self, ui: &mut egui::Ui, view: &View<'_>, out: &mut Vec<Command>) {
         if let Some(t) = view.triage {
-            distribution_ui(ui, t, view.settings.daily_capacity, out);
+            distribution_ui(ui, t, out);
         }
     }
 }
 
-fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec<Command>) {
+fn distribution_ui(ui: &mut egui::Ui, t: &Triage, out: &mut Vec<Command>) {
     let mut th = t.thresholds();
     ui.horizontal(|ui| {
         ui.label(t!("dist.suspicious_at"));
@@ -63,15 +65,46 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
     if th != t.thresholds() {
         out.push(Command::SetThresholds(th));
     }
+    capacity_ui(ui, t, th, out);
+    if t.graded_out_of_sample() {
+        ui.weak(t!("dist.graded_out_of_sample"));
+    } else {
+        ui.colored_label(Color32::from_rgb(230, 160, 40), t!("dist.graded_in_sample"));
+    }
+    let s = t.at(th.suspicious);
+    confusion_ui(ui, &s);
+    pr_curve_ui(ui, t, &s);
+}
+
+/// The team's daily capacity (a lead edits it), what each threshold flags, and a warning
+/// when the suspicious one flags well over the capacity.
+fn capacity_ui(ui: &mut egui::Ui, t: &Triage, th: Thresholds, out: &mut Vec<Command>) {
+    let capacity = t.daily_capacity();
     let mut edited = capacity;
     ui.horizontal(|ui| {
         ui.label(t!("dist.capacity"));
-        ui.add(egui::DragValue::new(&mut edited).range(1..=1_000_000));
+        ui.add(egui::DragValue::new(&mut edited).range(1..=1_000_000))
+            .on_hover_text(t!("dist.capacity_hint"));
     });
     if edited != capacity {
         out.push(Command::SetDailyCapacity(edited));
     }
-    let (s, h) = (t.at(th.suspicious), t.at(th.high));
+    metrics_ui(ui, t, th);
+    let per_day = t.flagged_per_day(th.suspicious);
+    if per_day > capacity as f64 * OVER_CAPACITY {
+        ui.colored_label(
+            Color32::from_rgb(230, 160, 40),
+            t!(
+                "dist.over_capacity",
+                flagged = format!("{per_day:.0}"),
+                capacity = count(capacity)
+            ),
+        );
+    }
+}
+
+/// At each threshold: accounts flagged, flagged a day, precision, recall and F1.
+fn metrics_ui(ui: &mut egui::Ui, t: &Triage, th: Thresholds) {
     egui::Grid::new("threshold_metrics")
         .striped(true)
         .show(ui, |ui| {
@@ -86,33 +119,17 @@ fn distribution_ui(ui: &mut egui::Ui, t: &Triage, capacity: usize, out: &mut Vec
                 ui.strong(x);
             }
             ui.end_row();
-            for (risk, at) in [(Risk::Suspicious, s), (Risk::High, h)] {
+            for (risk, threshold) in [(Risk::Suspicious, th.suspicious), (Risk::High, th.high)] {
+                let at = t.at(threshold);
                 ui.label(say(&risk));
                 ui.label(Language::current().number(at.flagged as u64));
-                ui.label(format!("{:.1}", at.flagged as f64 / capacity.max(1) as f64));
+                ui.label(format!("{:.1}", t.flagged_per_day(threshold)));
                 for v in [at.precision, at.recall, at.f1] {
                     ui.label(metric_text(v, 3));
                 }
                 ui.end_row();
             }
         });
-    if s.flagged > capacity {
-        ui.colored_label(
-            Color32::from_rgb(230, 160, 40),
-            t!(
-                "dist.over_capacity",
-                flagged = count(s.flagged),
-                capacity = count(capacity)
-            ),
-        );
-    }
-    if t.graded_out_of_sample() {
-        ui.weak(t!("dist.graded_out_of_sample"));
-    } else {
-        ui.colored_label(Color32::from_rgb(230, 160, 40), t!("dist.graded_in_sample"));
-    }
-    confusion_ui(ui, &s);
-    pr_curve_ui(ui, t, &s);
 }
 
 /// log10(1 + n): bars of 1 and 10,000 accounts both stay visible.

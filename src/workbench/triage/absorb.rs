@@ -48,6 +48,7 @@ impl Triage {
                 )
             };
         self.reasons.borrow_mut().clear();
+        self.recount_days();
         self.relabel();
         self.rebuild_queue();
         Ok(true)

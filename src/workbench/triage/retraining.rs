@@ -26,6 +26,7 @@ impl Triage {
             data: self.session.data.clone(),
             cases,
             kind,
+            capacity: self.team.capacity,
             dir: self.session.model.dir.clone(),
         })
     }
@@ -68,6 +69,7 @@ impl Triage {
         }
         self.session.data = data;
         self.session.model = model;
+        self.recount_days();
         self.session.pending = None;
         self.session.generation = next_generation();
         // The rules' hits stay: they read the log and its features, which a retrain keeps

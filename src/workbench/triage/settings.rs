@@ -2,6 +2,7 @@
 //! the selected account.
 
 use super::super::error::{Result, WorkbenchError};
+use super::super::model::daily_flags;
 use super::super::team_delta::{StoredThresholds, stored_thresholds};
 use super::Triage;
 use crate::cases::{CaseError, Role, SettingKey};
@@ -85,5 +86,48 @@ impl Triage {
             self.session.model.kind.name(),
             me,
         )
+    }
+
+    /// How many accounts a day the team reviews: what the default thresholds flag.
+    pub fn daily_capacity(&self) -> usize {
+        self.team.capacity
+    }
+
+    /// How many accounts a day `threshold` flags on the current scores: each day, the
+    /// accounts active that day scoring at or above it.
+    pub fn flagged_per_day(&self, threshold: f32) -> f64 {
+        self.daily.per_day(threshold)
+    }
+
+    /// Sets the team's daily review capacity (a lead's: an analyst is refused, naming who
+    /// may). Thresholds not moved by hand follow it at once.
+    pub fn set_daily_capacity(&mut self, capacity: usize) -> Result<()> {
+        let capacity = capacity.max(1);
+        let me = self.me().to_string();
+        let value = capacity.to_string();
+        self.workspace
+            .set_setting(SettingKey::DailyCapacity, &value, &me)?;
+        self.apply_capacity(capacity);
+        Ok(())
+    }
+
+    /// Takes in the team's capacity: the model's thresholds become the ones that flag at most
+    /// that many a day (never below its own), and so do the thresholds shown when they were
+    /// the model's (not moved by hand).
+    pub(super) fn apply_capacity(&mut self, capacity: usize) {
+        self.team.capacity = capacity.max(1);
+        let own = self.session.model.own_thresholds;
+        let by_capacity = self.daily.thresholds(self.team.capacity, own);
+        if self.thresholds == self.session.model.thresholds {
+            self.thresholds = by_capacity;
+        }
+        self.session.model.thresholds = by_capacity;
+        self.rebuild_queue();
+    }
+
+    /// Counts again how many accounts a day each threshold flags (the scores or the log
+    /// changed).
+    pub(super) fn recount_days(&mut self) {
+        self.daily = daily_flags(&self.session.data, &self.session.model.scores.user);
     }
 }

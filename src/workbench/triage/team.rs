@@ -278,6 +278,9 @@ impl Triage {
         if let Some((rules, lists)) = delta.rules {
             self.set_rules(rules, lists);
         }
+        if let Some(capacity) = delta.capacity.filter(|&c| c != self.team.capacity) {
+            self.apply_capacity(capacity);
+        }
         if let Some(stored) = delta.thresholds {
             self.apply_thresholds(&stored);
         }
