@@ -38,6 +38,9 @@ use crate::time_units::{DAY_MS, HOUR_MS};
 const USER_WINDOWS: [Window; 4] = [Window::Hour, Window::Day, Window::Week, Window::Month];
 /// Label-risk windows (`RISK_WINDOWS_MS`).
 const RISK_WINDOWS: [Window; 3] = [Window::Day, Window::Week, Window::Month];
+/// The label-risk windows an entity value's fraud is also counted over (the last two of
+/// `RISK_WINDOWS`).
+const FRAUD_COUNT_WINDOWS: [Window; 2] = [Window::Week, Window::Month];
 /// The acts an event type can name, each a 0/1 feature.
 const ACTS: [(Act, &str); 8] = [
     (Act::View, "view"),
@@ -300,6 +303,10 @@ pub(crate) struct RiskColumns {
     activity: Option<[usize; 3]>,
     known: usize,
     rates: [usize; 3],
+    /// Confirmed fraud events over the week and the month, for entity values: one that sees
+    /// an event a day has a rate of 3 of 3 or 0 of 1, and a tree tells those apart only with
+    /// the count beside the rate.
+    fraud_counts: Option<[usize; 2]>,
 }
 
 impl RiskColumns {
@@ -307,6 +314,7 @@ impl RiskColumns {
         let mut cols: Vec<usize> = self.activity.map(|a| a.to_vec()).unwrap_or_default();
         cols.push(self.known);
         cols.extend(self.rates);
+        cols.extend(self.fraud_counts.into_iter().flatten());
         cols
     }
 
@@ -314,6 +322,11 @@ impl RiskColumns {
         set(self.known, r.known_30d);
         for (&col, &v) in self.rates.iter().zip(&r.rates) {
             set(col, v);
+        }
+        if let Some(counts) = self.fraud_counts {
+            for (col, v) in counts.into_iter().zip(&r.fraud[1..]) {
+                set(col, *v);
+            }
         }
     }
 
@@ -326,13 +339,14 @@ impl RiskColumns {
     }
 }
 
-/// The risk columns of `role` (a feature name's prefix), about `of`.
-fn risk_columns(c: &mut Columns, role: &str, of: RiskOf, activity: bool) -> RiskColumns {
+/// The risk columns of `role` (a feature name's prefix), about `of`: with the value's activity
+/// and fraud counts when `of_entity_value` (an entity value's own risk).
+fn risk_columns(c: &mut Columns, role: &str, of: RiskOf, of_entity_value: bool) -> RiskColumns {
     let mut add = |name: String, measure: RiskMeasure, unit: Unit| {
         let of = of.clone();
         c.add(name, Phrase::Risk { of, measure }, unit)
     };
-    let activity = activity.then(|| {
+    let activity = of_entity_value.then(|| {
         [
             add(
                 format!("{role}_events_1d"),
@@ -363,10 +377,20 @@ fn risk_columns(c: &mut Columns, role: &str, of: RiskOf, activity: bool) -> Risk
             Unit::Share,
         )
     });
+    let fraud_counts = of_entity_value.then(|| {
+        FRAUD_COUNT_WINDOWS.map(|w| {
+            add(
+                format!("{role}_fraud_{}", w.suffix()),
+                RiskMeasure::FraudCount(w),
+                Unit::Count,
+            )
+        })
+    });
     RiskColumns {
         activity,
         known,
         rates,
+        fraud_counts,
     }
 }
 

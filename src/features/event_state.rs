@@ -113,6 +113,8 @@ impl UserCursor {
 pub(crate) struct RiskRow {
     pub known_30d: f32,
     pub rates: [f32; 3],
+    /// Confirmed fraud events in each window.
+    pub fraud: [f32; 3],
 }
 
 /// The fraud rate among a group's events whose labels were known before each moment, over the
@@ -216,6 +218,7 @@ impl RiskCursor {
         RiskRow {
             known_30d: self.known[2] as f32,
             rates,
+            fraud: self.fraud.map(|f| f as f32),
         }
     }
 }
@@ -314,7 +317,7 @@ mod tests {
         let r = c.advance(5 * DAY_MS / 2);
         assert_eq!(r.rates[0], 0.0);
         let r = c.advance(4 * DAY_MS);
-        assert_eq!((r.known_30d, r.rates[2]), (2.0, 0.5));
+        assert_eq!((r.known_30d, r.rates[2], r.fraud[2]), (2.0, 0.5, 1.0));
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub enum RiskMeasure {
     KnownMonth,
     /// The fraud share among its confirmed events over the window.
     FraudRate(Window),
+    /// Its confirmed fraud events over the window.
+    FraudCount(Window),
 }
 
 /// The meaning of one feature column.

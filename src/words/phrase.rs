@@ -117,6 +117,16 @@ fn risk(of: &RiskOf, measure: RiskMeasure, v: &str, language: Language) -> Strin
                 window = window
             )
         }
+        RiskMeasure::FraudCount(w) => {
+            let window = window(w, language);
+            t!(
+                "feature.risk_fraud_count",
+                locale = l,
+                v = v,
+                what = what,
+                window = window
+            )
+        }
     }
     .into_owned()
 }
