@@ -180,6 +180,14 @@ impl Ranked {
 
     /// Average precision as scikit-learn computes it: Σ (Rₙ − Rₙ₋₁) Pₙ over distinct scores.
     pub fn average_precision(&self) -> f64 {
+        self.average_precision_of_sample(1.0)
+    }
+
+    /// Average precision of the rows these stand for, when each legit row stands for
+    /// `legit_weight` of them (a sample that kept every fraud row and one legit row in so
+    /// many): precision counts each false positive that many times. Graded on the sample
+    /// itself, AP flatters a model in proportion to what was dropped.
+    pub fn average_precision_of_sample(&self, legit_weight: f64) -> f64 {
         if self.positives() == 0 {
             return f64::NAN;
         }
@@ -188,7 +196,8 @@ impl Ranked {
             let c = self.at_cut(k);
             let recall = c.recall();
             if c.true_positive + c.false_positive > 0 {
-                ap += (recall - last_recall) * c.precision();
+                let (tp, fp) = (c.true_positive as f64, c.false_positive as f64);
+                ap += (recall - last_recall) * tp / (tp + legit_weight * fp);
             }
             last_recall = recall;
         }
@@ -235,6 +244,19 @@ impl Ranked {
 mod tests {
     use super::*;
     use crate::log::labels_of;
+
+    #[test]
+    fn a_sample_graded_as_the_rows_it_stands_for() {
+        // Each legit row standing for two: the same ranking with every legit row doubled.
+        let doubled = Ranked::new(
+            &[0.9, 0.8, 0.8, 0.7, 0.6, 0.6],
+            &labels_of(&[1, 0, 0, 1, 0, 0]),
+        );
+        let sampled = Ranked::new(&[0.9, 0.8, 0.7, 0.6], &labels_of(&[1, 0, 1, 0]));
+        let ap = sampled.average_precision_of_sample(2.0);
+        assert!((ap - doubled.average_precision()).abs() < 1e-12);
+        assert!(ap < sampled.average_precision());
+    }
 
     #[test]
     fn matches_scikit_learn_on_a_small_case() {

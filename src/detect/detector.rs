@@ -131,6 +131,10 @@ pub struct TrainOptions {
     pub event_cutoff_ms: Option<i64>,
     /// How many candidate models a supervised model's search over time grows (1: no search).
     pub search_budget: usize,
+    /// How many of the log's events each event of the dataset other than fraud stands for:
+    /// more than 1 when the dataset holds a training sample (every fraud event, a share of the
+    /// rest), so that the search grades candidates as the whole log would.
+    pub sample_weight: f64,
 }
 
 impl TrainOptions {
@@ -141,6 +145,7 @@ impl TrainOptions {
             train_users: vec![true; data.users()],
             event_cutoff_ms: None,
             search_budget: super::selection::DEFAULT_SEARCH_BUDGET,
+            sample_weight: 1.0,
         }
     }
 

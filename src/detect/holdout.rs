@@ -121,6 +121,13 @@ impl EventSample {
         }
     }
 
+    /// How many of the log's events other than fraud each one the sample kept stands for, when
+    /// it kept `kept` events in all (every fraud event among them).
+    pub fn others_per_kept(&self, kept: usize) -> f64 {
+        let kept_others = (kept as u64).saturating_sub(self.positive).max(1);
+        (self.other as f64 / kept_others as f64).max(1.0)
+    }
+
     /// Which events of `log` (with these training `targets`, and `places`: its
     /// `places_in_row`) the sample keeps, by the keys of `seed`: on a part of a log, with the
     /// counts of the whole, the part's share of it.

@@ -74,6 +74,7 @@ struct TimesOf<'a> {
     times: Option<&'a [i64]>,
     accounts: Option<&'a [u32]>,
     label_delay_ms: i64,
+    legit_weight: f64,
 }
 
 /// Fits `kind`'s model on the scaled rows `xs` with labels `ys`.
@@ -122,6 +123,7 @@ fn fit_boosted(
         times: when.times,
         accounts: when.accounts,
         label_delay_ms: when.label_delay_ms,
+        legit_weight: when.legit_weight,
         budget: options.search_budget,
         seed: options.seed,
     };
@@ -170,6 +172,9 @@ pub(super) struct Rows {
     pub accounts: Option<Vec<u32>>,
     /// How long after its event a label becomes known.
     pub label_delay_ms: i64,
+    /// How many legit rows of the level's features each legit row here stands for (more than 1
+    /// when the rows are a sample that kept every fraud row and a share of the rest).
+    pub legit_weight: f64,
 }
 
 impl Rows {
@@ -181,14 +186,21 @@ impl Rows {
         rows: &[usize],
         y: &[Label],
     ) -> Self {
-        let (times, accounts) = match level {
-            Level::User => (None, None),
+        let (times, accounts, legit_weight) = match level {
+            Level::User => (None, None, 1.0),
             Level::Event => {
                 let featured = data.featured_events();
                 let (ts, users) = (&data.log.columns.ts_ms, &data.log.columns.user.codes);
+                let legit = |rows: &mut dyn Iterator<Item = usize>| {
+                    rows.filter(|&r| y[r].is_legit()).count().max(1) as f64
+                };
+                // These rows' share of the featured ones (the dataset's own sample of the log
+                // is the options', `TrainOptions::sample_weight`).
+                let kept = legit(&mut (0..y.len())) / legit(&mut rows.iter().copied());
                 (
                     Some(rows.iter().map(|&r| ts[featured[r]]).collect()),
                     Some(rows.iter().map(|&r| users[featured[r]]).collect()),
+                    kept,
                 )
             }
         };
@@ -198,6 +210,7 @@ impl Rows {
             times,
             accounts,
             label_delay_ms: data.labels.delay_ms,
+            legit_weight,
         }
     }
 }
@@ -232,6 +245,7 @@ impl LevelModel {
             times,
             accounts,
             label_delay_ms,
+            legit_weight,
         } = rows;
         let seed = options.seed;
         let scaler = Scaler::fit(&xs);
@@ -251,6 +265,10 @@ impl LevelModel {
                 times: times.as_deref(),
                 accounts: accounts.as_deref(),
                 label_delay_ms,
+                legit_weight: match level {
+                    Level::User => legit_weight,
+                    Level::Event => legit_weight * options.sample_weight,
+                },
             },
             options,
             chosen,

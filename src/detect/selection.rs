@@ -47,6 +47,9 @@ pub struct SearchPlan<'a> {
     pub accounts: Option<&'a [u32]>,
     /// How long after its event a label becomes known.
     pub label_delay_ms: i64,
+    /// How many legit rows each legit row stands for (the rows are a sample): validation AP
+    /// is that of the rows they stand for.
+    pub legit_weight: f64,
     /// How many candidate models to grow (1: the default settings alone).
     pub budget: usize,
     pub seed: u64,
@@ -122,6 +125,14 @@ impl Selection {
 struct Split {
     pairs: Vec<(Vec<usize>, Vec<usize>)>,
     holdout: Holdout,
+}
+
+/// Each row's target (0/1) and how many legit rows each legit row stands for: what a
+/// candidate is graded against.
+#[derive(Clone, Copy)]
+struct Truth<'a> {
+    y: &'a [f32],
+    legit_weight: f64,
 }
 
 /// Random shares are graded by this many folds, the candidate's AP their mean.
@@ -241,11 +252,12 @@ fn candidates(budget: usize, fraud_ratio: f64, seed: u64) -> Vec<Settings> {
 /// big table holds the rows it reads, not the table, once per candidate growing at a time.
 fn grade(
     x: &Matrix,
-    y: &[f32],
+    truth: Truth,
     (train, val): (&[usize], &[usize]),
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<(f64, usize), DetectError> {
+    let y = truth.y;
     let rows: Vec<usize> = train.iter().chain(val).copied().collect();
     let sub = x.select_rows(&rows);
     let sub_y: Vec<f32> = rows.iter().map(|&r| y[r]).collect();
@@ -255,7 +267,8 @@ fn grade(
     );
     let model = Gbdt::fit(&sub, &sub_y, (&sub_train, &sub_val), settings, progress)?;
     let labels: Vec<Label> = val.iter().map(|&r| Label::of_fraud(y[r] > 0.5)).collect();
-    let ap = Ranked::labelled(&model.predict_rows(&sub, &sub_val), &labels).average_precision();
+    let ap = Ranked::labelled(&model.predict_rows(&sub, &sub_val), &labels)
+        .average_precision_of_sample(truth.legit_weight);
     Ok((if ap.is_nan() { 0.0 } else { ap }, model.rounds()))
 }
 
@@ -263,7 +276,7 @@ fn grade(
 /// with the mean of the trees early stopping kept.
 fn grade_all(
     x: &Matrix,
-    y: &[f32],
+    truth: Truth,
     pairs: &[(Vec<usize>, Vec<usize>)],
     candidates: &[Settings],
     progress: &dyn Progress,
@@ -273,7 +286,7 @@ fn grade_all(
         .collect();
     let grades = in_parallel(&jobs, |&(c, p)| {
         let (train, val) = &pairs[p];
-        grade(x, y, (train, val), &candidates[c], progress)
+        grade(x, truth, (train, val), &candidates[c], progress)
     });
     let mut sums = vec![(0.0, 0usize); candidates.len()];
     for (&(c, _), g) in jobs.iter().zip(grades) {
@@ -335,10 +348,14 @@ pub fn select(
     let recent = recent_half(&holdout, plan.times, &pairs, y, budget);
     let settings = candidates(budget - usize::from(recent.is_some()), ratio, plan.seed);
     let mut tried = settings.len();
-    let mut best = best_of(&grade_candidates(x, y, &pairs, &settings, progress)?);
+    let truth = Truth {
+        y,
+        legit_weight: plan.legit_weight,
+    };
+    let mut best = best_of(&grade_candidates(x, truth, &pairs, &settings, progress)?);
     if let (Some(recent), Some(so_far)) = (recent, best) {
         tried += 1;
-        best = Some(with_recent_half(x, y, recent, so_far, progress)?);
+        best = Some(with_recent_half(x, truth, recent, so_far, progress)?);
     }
     let best = best.unwrap_or(Best {
         ap: 0.0,
@@ -418,12 +435,12 @@ fn recent_half(
 /// of the rest go on to the others (the rest would rarely win and cost a fit per split).
 fn grade_candidates(
     x: &Matrix,
-    y: &[f32],
+    truth: Truth,
     pairs: &[(Vec<usize>, Vec<usize>)],
     settings: &[Settings],
     progress: &dyn Progress,
 ) -> Result<Vec<Graded>, DetectError> {
-    let first: Vec<Graded> = grade_all(x, y, &pairs[..1.min(pairs.len())], settings, progress)?
+    let first: Vec<Graded> = grade_all(x, truth, &pairs[..1.min(pairs.len())], settings, progress)?
         .into_iter()
         .zip(settings)
         .map(|((ap, chosen), &tried)| Graded { ap, tried, chosen })
@@ -443,7 +460,7 @@ fn grade_candidates(
         .chain(challenger)
         .collect();
     let tried: Vec<Settings> = finalists.iter().map(|f| f.tried).collect();
-    let rest = grade_all(x, y, &pairs[1..], &tried, progress)?;
+    let rest = grade_all(x, truth, &pairs[1..], &tried, progress)?;
     Ok(finalists
         .into_iter()
         .zip(rest)
@@ -486,7 +503,7 @@ fn best_of(graded: &[Graded]) -> Option<Best> {
 /// `MIN_GAIN`.
 fn with_recent_half(
     x: &Matrix,
-    y: &[f32],
+    truth: Truth,
     recent: RecentHalf,
     best: Best,
     progress: &dyn Progress,
@@ -495,7 +512,7 @@ fn with_recent_half(
         max_rounds: max_rounds_at(best.settings.learning_rate),
         ..best.settings
     };
-    let graded = grade_all(x, y, &recent.pairs, &[fresh], progress)?;
+    let graded = grade_all(x, truth, &recent.pairs, &[fresh], progress)?;
     let (ap, chosen) = graded.first().copied().unwrap_or((0.0, fresh));
     Ok(match ap > best.ap + MIN_GAIN {
         true => Best {
@@ -552,6 +569,7 @@ mod tests {
             times: Some(&times),
             accounts: None,
             label_delay_ms: 10 * 60_000,
+            legit_weight: 1.0,
             budget: 4,
             seed: 1,
         };
@@ -588,6 +606,7 @@ mod tests {
             times: None,
             accounts: None,
             label_delay_ms: 0,
+            legit_weight: 1.0,
             budget: 1,
             seed: 3,
         };

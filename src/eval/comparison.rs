@@ -65,6 +65,8 @@ pub fn compare(
             train_users: setup.train_users.clone(),
             event_cutoff_ms: setup.event_cutoff_ms,
             search_budget: crate::detect::DEFAULT_SEARCH_BUDGET,
+            // The split's training side holds every event of its period.
+            sample_weight: 1.0,
         };
         let started = Instant::now();
         let fitted = detector.fit(&setup.train, &options, progress);
