@@ -14,7 +14,7 @@ events of [T, T + horizon) event by event, grade both tools the same way:
 The summary names the row where vigil does worst against the peer.
 
 Usage (from the repository root, after `cargo build --release`):
-  event_suite.py [--rows shop,entity-drift,sparse-entity,fraud_ecommerce] [--seeds 11,12,13]
+  event_suite.py [--rows shop,entity-drift,sparse-entity,takeover,fraud_ecommerce] [--seeds 11,12,13]
                  [--top-k 100] [--detector ensemble] [--data ../shared/data]
 """
 import argparse
@@ -34,7 +34,7 @@ VIGIL = "./target/release/vigil"
 WORK = Path("target/bench-data/suite")
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--rows", default="shop,entity-drift,sparse-entity,fraud_ecommerce")
+ap.add_argument("--rows", default="shop,entity-drift,sparse-entity,takeover,fraud_ecommerce")
 ap.add_argument("--seeds", default="11,12,13")
 ap.add_argument("--top-k", type=int, default=100)
 ap.add_argument("--detector", default="ensemble")

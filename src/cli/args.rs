@@ -97,7 +97,8 @@ pub enum Command {
         /// Which shop: `shop` (every fraud pattern), `entity-drift` (mostly compromised
         /// checkouts that only the seller and the timing give away, new ones every week) or
         /// `sparse-entity` (card payments at thousands of terminals, each seeing about one a
-        /// day; compromised terminals and stolen cards, new ones every day).
+        /// day; compromised terminals and stolen cards, new ones every day) or `takeover`
+        /// (crews take over established accounts on devices they share across victims).
         #[arg(long, value_enum, default_value = "shop")]
         scenario: Scenario,
     },

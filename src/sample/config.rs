@@ -18,6 +18,10 @@ pub enum Scenario {
     /// at normal amounts, stolen cards a third of their owners' payments at five times the
     /// amount, and any payment above 220 is fraud. New compromises every day.
     SparseEntity,
+    /// Account takeover by crews: legit shoppers only, a few established accounts taken over
+    /// every day from the owner's city, on devices each crew shares across its victims and
+    /// changes every ten days; orders of expensive items at human speed.
+    Takeover,
 }
 
 #[derive(Clone, Debug)]

@@ -26,25 +26,19 @@ fn fraud_quota(users: usize, share: f64) -> Vec<(Persona, usize)> {
         .collect()
 }
 
-fn legit_persona(r: f64) -> Persona {
-    match r {
-        r if r < 0.35 => Persona::Browser,
-        r if r < 0.70 => Persona::RegularBuyer,
-        r if r < 0.90 => Persona::BargainHunter,
-        _ => Persona::BigSpender,
-    }
-}
-
 pub fn generate(config: &SampleConfig) -> Sample {
     use rand::RngExt;
     if config.scenario == Scenario::SparseEntity {
         return super::sparse_entity::generate_sparse(config);
     }
+    if config.scenario == Scenario::Takeover {
+        return super::takeover::generate_takeover(config);
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     // In the entity-drift shop fraud lives mostly at sellers: fraud accounts are a tenth as
     // common.
     let share = match config.scenario {
-        Scenario::Shop | Scenario::SparseEntity => 0.04,
+        Scenario::Shop | Scenario::SparseEntity | Scenario::Takeover => 0.04,
         Scenario::EntityDrift => 0.004,
     };
     let quota = fraud_quota(config.users.max(30), share);
@@ -55,7 +49,7 @@ pub fn generate(config: &SampleConfig) -> Sample {
         .flat_map(|&(p, n)| std::iter::repeat_n(p, n))
         .collect();
     while personas.len() < users_total {
-        personas.push(legit_persona(rng.random()));
+        personas.push(Persona::legit_segment(rng.random()));
     }
     // Shuffle so that nothing about a user's position or id gives its persona away.
     for i in (1..personas.len()).rev() {

@@ -12,6 +12,7 @@ mod marketplace;
 mod persona;
 mod shop;
 mod sparse_entity;
+mod takeover;
 mod write;
 
 pub use burst::card_testing_burst;

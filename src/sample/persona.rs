@@ -32,6 +32,16 @@ impl Persona {
         Self::PromoRing,
     ];
 
+    /// A legit segment in the shops' proportions, for `r` drawn uniformly from [0, 1).
+    pub fn legit_segment(r: f64) -> Persona {
+        match r {
+            r if r < 0.35 => Self::Browser,
+            r if r < 0.70 => Self::RegularBuyer,
+            r if r < 0.90 => Self::BargainHunter,
+            _ => Self::BigSpender,
+        }
+    }
+
     /// Whether the labels file names the user fraud (a fraud scenario's own, or a victim of
     /// one whose account made the fraud's payments).
     pub fn is_fraud(self) -> bool {

@@ -218,7 +218,9 @@ impl Shop {
         // the entity-drift shop one per 200 users, each one to three weeks, so new ones open
         // every week.
         let (n, weeks) = match config.scenario {
-            Scenario::Shop | Scenario::SparseEntity => ((config.users / 1000).clamp(2, 20), 2..=4),
+            Scenario::Shop | Scenario::SparseEntity | Scenario::Takeover => {
+                ((config.users / 1000).clamp(2, 20), 2..=4)
+            }
             Scenario::EntityDrift => ((config.users / 200).clamp(3, N_SELLERS as usize / 2), 1..=3),
         };
         let day = |d: u32| config.start_ms + d as i64 * DAY_MS;
