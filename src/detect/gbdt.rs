@@ -151,7 +151,10 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
-struct Binned {
+/// Every row of a table in bins (`Binned::of`): what trees are grown from. A search bins
+/// each split once for all its candidates.
+pub(super) struct Binned {
+    rows: usize,
     /// Row-major bins: `features` bins per row, so a row's gradient is read once for all of
     /// its features when histograms are built.
     bins: Vec<u8>,
@@ -319,9 +322,10 @@ fn grow(
     rows: Vec<u32>,
     (g, h): (&[f32], &[f32]),
     settings: &Settings,
-) -> (Vec<Node>, Vec<(u32, Vec<u32>)>) {
+) -> (Grown, Vec<(u32, Vec<u32>)>) {
     let min_leaf = settings.min_leaf_rows;
     let mut nodes = vec![leaf(&rows, g, h, settings)];
+    let mut cuts = vec![0u8];
     let mut open: Vec<Open> = Vec::new();
     let mut done: Vec<(u32, Vec<u32>)> = Vec::new();
     let hist = build_hist(b, &rows, g, h);
@@ -352,24 +356,19 @@ fn grow(
             .copied()
             .unwrap_or(f32::INFINITY);
         // Build the smaller child's histograms; the larger one's are the difference.
-        let (small_hist, large_hist) = if l.len() <= r.len() {
+        let (hist_l, hist_r) = if l.len() <= r.len() {
             let hl = build_hist(b, &l, g, h);
             let hr = subtract(&node.hist, &hl);
             (hl, hr)
         } else {
             let hr = build_hist(b, &r, g, h);
-            let hl = subtract(&node.hist, &hr);
-            (hr, hl)
-        };
-        let (hist_l, hist_r) = if l.len() <= r.len() {
-            (small_hist, large_hist)
-        } else {
-            (large_hist, small_hist)
+            (subtract(&node.hist, &hr), hr)
         };
         let mut children = [0u32; 2];
         for (k, (rows, hist)) in [(l, hist_l), (r, hist_r)].into_iter().enumerate() {
             let id = nodes.len() as u32;
             nodes.push(leaf(&rows, g, h, settings));
+            cuts.push(0);
             match best_split(b, &hist, rows.len(), min_leaf) {
                 Some(split) => open.push(Open {
                     id,
@@ -387,10 +386,41 @@ fn grow(
             left: children[0],
             right: children[1],
         };
+        cuts[node.id as usize] = s.bin;
         leaves += 1;
     }
     done.extend(open.into_iter().map(|o| (o.id, o.rows)));
-    (nodes, done)
+    (Grown { nodes, cuts }, done)
+}
+
+/// A tree as grown, with each split's cut in bins beside its threshold: a row's bin is at most
+/// the cut exactly when its value is at most the threshold (or missing, bin 0), so training
+/// rows are placed from their bins, a byte per feature, rather than from their values.
+struct Grown {
+    nodes: Vec<Node>,
+    cuts: Vec<u8>,
+}
+
+impl Grown {
+    /// The leaf value of row `r` of `b`.
+    fn value_of(&self, b: &Binned, r: usize) -> f32 {
+        let row = &b.bins[r * b.features..(r + 1) * b.features];
+        let mut i = 0;
+        loop {
+            match self.nodes[i] {
+                Node::Leaf { value } => return value,
+                Node::Split {
+                    feature,
+                    left,
+                    right,
+                    ..
+                } => {
+                    let bin = row.get(feature as usize).copied().unwrap_or(0);
+                    i = if bin <= self.cuts[i] { left } else { right } as usize;
+                }
+            }
+        }
+    }
 }
 
 fn predict_tree(nodes: &[Node], row: &[f32]) -> f32 {
@@ -475,7 +505,7 @@ fn log_loss(raw: &[f32], y: &[f32], rows: &[usize], weight: &impl Fn(usize) -> f
 
 impl Binned {
     /// Every row of `x` in bins whose edges are quantiles of the `train` rows.
-    fn of(x: &Matrix, train: &[usize]) -> Self {
+    pub(super) fn of(x: &Matrix, train: &[usize]) -> Self {
         let edges: Vec<Vec<f32>> = (0..x.cols)
             .map(|j| edges(train.iter().map(|&r| x.row(r)[j])))
             .collect();
@@ -487,6 +517,7 @@ impl Binned {
             .map(|j| (0..x.rows).map(|r| bins[r * x.cols + j]).collect())
             .collect();
         Binned {
+            rows: x.rows,
             bins,
             columns,
             features: x.cols,
@@ -506,6 +537,17 @@ impl Gbdt {
         progress: &dyn Progress,
     ) -> Result<Self, DetectError> {
         let binned = Binned::of(x, train);
+        Self::fit_binned(&binned, y, (train, val), settings, progress)
+    }
+
+    /// `fit` on rows already in bins (`Binned::of(x, train)`).
+    pub(super) fn fit_binned(
+        binned: &Binned,
+        y: &[f32],
+        (train, val): (&[usize], &[usize]),
+        settings: &Settings,
+        progress: &dyn Progress,
+    ) -> Result<Self, DetectError> {
         // A fraud row weighs `w`: as if each were `w` rows, so the trees learn the odds `w`
         // times higher; taking ln(w) off the start at the end gives the odds back.
         let w = settings.fraud_weight.max(1e-3);
@@ -517,8 +559,8 @@ impl Gbdt {
         }
         let p0 = (pos / all.max(1.0)).clamp(1e-4, 1.0 - 1e-4);
         let base = (p0 / (1.0 - p0)).ln() as f32;
-        let mut raw = vec![base; x.rows];
-        let (mut g, mut h) = (vec![0.0f32; x.rows], vec![0.0f32; x.rows]);
+        let mut raw = vec![base; binned.rows];
+        let (mut g, mut h) = (vec![0.0f32; binned.rows], vec![0.0f32; binned.rows]);
         let mut model = Self {
             base,
             trees: Vec::new(),
@@ -541,24 +583,24 @@ impl Gbdt {
                 None => train.iter().map(|&r| r as u32).collect(),
             };
             let sampled = rows.len() < train.len();
-            let (tree, leaves) = grow(&binned, rows, (&g, &h), settings);
+            let (tree, leaves) = grow(binned, rows, (&g, &h), settings);
             if sampled {
                 // Rows left out of this tree's histograms are placed by walking it.
                 for &r in train.iter().chain(val) {
-                    raw[r] += predict_tree(&tree, x.row(r));
+                    raw[r] += tree.value_of(binned, r);
                 }
             } else {
                 for (id, rows) in leaves {
-                    let value = tree[id as usize].value();
+                    let value = tree.nodes[id as usize].value();
                     for r in rows {
                         raw[r as usize] += value;
                     }
                 }
                 for &r in val {
-                    raw[r] += predict_tree(&tree, x.row(r));
+                    raw[r] += tree.value_of(binned, r);
                 }
             }
-            model.trees.push(tree);
+            model.trees.push(tree.nodes);
             if !val.is_empty() {
                 let loss = log_loss(&raw, y, val, &weight);
                 if loss < best_loss - 1e-7 {
@@ -636,5 +678,38 @@ mod tests {
             .filter(|&&r| (p[r] > 0.5) == (y[r] > 0.5))
             .count();
         assert!(correct >= 490, "{correct} of 500");
+    }
+
+    #[test]
+    fn a_row_placed_by_its_bins_lands_where_its_values_lead() {
+        // Values off the training rows' edges, ties on them, missing values and infinities.
+        let n = 600;
+        let a: Vec<f32> = (0..n)
+            .map(|i| match i % 50 {
+                0 => f32::NAN,
+                1 => f32::INFINITY,
+                _ => ((i * 37) % 101) as f32 / 3.0,
+            })
+            .collect();
+        let b: Vec<f32> = (0..n).map(|i| ((i * 13) % 7) as f32).collect();
+        let y: Vec<f32> = a.iter().map(|&v| f32::from(v > 20.0)).collect();
+        let x = Matrix::from_columns(&[a, b]);
+        let train: Vec<usize> = (0..n).step_by(2).collect();
+        let binned = Binned::of(&x, &train);
+        // Gradients that both features explain, so the tree splits on each.
+        let g: Vec<f32> = (0..n)
+            .map(|r| 0.5 - y[r] + 0.1 * ((r * 13) % 7) as f32)
+            .collect();
+        let h = vec![0.25; n];
+        let rows: Vec<u32> = train.iter().map(|&r| r as u32).collect();
+        let (tree, _) = grow(&binned, rows, (&g, &h), &Settings::default());
+        assert!(tree.nodes.len() > 3);
+        for r in 0..n {
+            assert_eq!(
+                tree.value_of(&binned, r),
+                predict_tree(&tree.nodes, x.row(r)),
+                "row {r}"
+            );
+        }
     }
 }

@@ -2,23 +2,38 @@
 //! out-of-fold scores are small models whose histograms one core builds, so the machine's
 //! other cores would sit idle.
 
-/// `f` of every item, `worker_threads()` of them at a time, in the items' order. A panic in
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `f` of every item, on `worker_threads()` threads that each take the next item as they
+/// finish one (fits of unequal cost keep every core busy), in the items' order. A panic in
 /// one is raised again here.
 pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = crate::log::worker_threads();
-    let mut out = Vec::with_capacity(items.len());
-    for chunk in items.chunks(threads) {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = chunk.iter().map(|item| s.spawn(|| f(item))).collect();
-            for h in handles {
-                out.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-        });
-        // Each thread's allocations sit in an arena of its own, whose freed pages the next
-        // threads would not reuse: handed back, the peak stays what is in use.
-        crate::memory::give_back_freed_memory();
-    }
-    out
+    let threads = crate::log::worker_threads().clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    // Each thread's allocations sit in an arena of its own, whose freed pages later threads
+    // would not reuse: handed back, the peak stays what is in use.
+    crate::memory::give_back_freed_memory();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::DetectError;
-use super::gbdt::{Gbdt, Settings};
+use super::gbdt::{Binned, Gbdt, Settings};
 use super::holdout::{cap_keeping_positives, stratified_folds};
 use super::parallel::in_parallel;
 use crate::features::Matrix;
@@ -247,28 +247,53 @@ fn candidates(budget: usize, fraud_ratio: f64, seed: u64) -> Vec<Settings> {
         .collect()
 }
 
+/// One split's rows as every candidate grades on them: a copy of its rows alone (so a search
+/// of a big table holds the rows it reads, not the table), binned once for all candidates.
+struct Prepared {
+    sub: Matrix,
+    sub_y: Vec<f32>,
+    sub_train: Vec<usize>,
+    sub_val: Vec<usize>,
+    binned: Binned,
+    labels: Vec<Label>,
+}
+
+impl Prepared {
+    fn of(x: &Matrix, y: &[f32], (train, val): (&[usize], &[usize])) -> Self {
+        let rows: Vec<usize> = train.iter().chain(val).copied().collect();
+        let sub = x.select_rows(&rows);
+        let sub_train: Vec<usize> = (0..train.len()).collect();
+        Self {
+            binned: Binned::of(&sub, &sub_train),
+            sub_y: rows.iter().map(|&r| y[r]).collect(),
+            sub_val: (train.len()..rows.len()).collect(),
+            labels: val.iter().map(|&r| Label::of_fraud(y[r] > 0.5)).collect(),
+            sub_train,
+            sub,
+        }
+    }
+}
+
 /// One candidate's grade on one split: its model's validation AP and the trees early
-/// stopping kept. The model learns from a copy of the split's rows alone, so a search of a
-/// big table holds the rows it reads, not the table, once per candidate growing at a time.
+/// stopping kept.
 fn grade(
-    x: &Matrix,
-    truth: Truth,
-    (train, val): (&[usize], &[usize]),
+    split: &Prepared,
+    legit_weight: f64,
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<(f64, usize), DetectError> {
-    let y = truth.y;
-    let rows: Vec<usize> = train.iter().chain(val).copied().collect();
-    let sub = x.select_rows(&rows);
-    let sub_y: Vec<f32> = rows.iter().map(|&r| y[r]).collect();
-    let (sub_train, sub_val): (Vec<usize>, Vec<usize>) = (
-        (0..train.len()).collect(),
-        (train.len()..rows.len()).collect(),
-    );
-    let model = Gbdt::fit(&sub, &sub_y, (&sub_train, &sub_val), settings, progress)?;
-    let labels: Vec<Label> = val.iter().map(|&r| Label::of_fraud(y[r] > 0.5)).collect();
-    let ap = Ranked::labelled(&model.predict_rows(&sub, &sub_val), &labels)
-        .average_precision_of_sample(truth.legit_weight);
+    let model = Gbdt::fit_binned(
+        &split.binned,
+        &split.sub_y,
+        (&split.sub_train, &split.sub_val),
+        settings,
+        progress,
+    )?;
+    let ap = Ranked::labelled(
+        &model.predict_rows(&split.sub, &split.sub_val),
+        &split.labels,
+    )
+    .average_precision_of_sample(legit_weight);
     Ok((if ap.is_nan() { 0.0 } else { ap }, model.rounds()))
 }
 
@@ -281,18 +306,17 @@ fn grade_all(
     candidates: &[Settings],
     progress: &dyn Progress,
 ) -> Result<Vec<(f64, Settings)>, DetectError> {
-    let jobs: Vec<(usize, usize)> = (0..candidates.len())
-        .flat_map(|c| (0..pairs.len()).map(move |p| (c, p)))
-        .collect();
-    let grades = in_parallel(&jobs, |&(c, p)| {
-        let (train, val) = &pairs[p];
-        grade(x, truth, (train, val), &candidates[c], progress)
-    });
     let mut sums = vec![(0.0, 0usize); candidates.len()];
-    for (&(c, _), g) in jobs.iter().zip(grades) {
-        let (ap, rounds) = g?;
-        sums[c].0 += ap;
-        sums[c].1 += rounds;
+    for (train, val) in pairs {
+        let split = Prepared::of(x, truth.y, (train, val));
+        let grades = in_parallel(candidates, |c| {
+            grade(&split, truth.legit_weight, c, progress)
+        });
+        for (sum, g) in sums.iter_mut().zip(grades) {
+            let (ap, rounds) = g?;
+            sum.0 += ap;
+            sum.1 += rounds;
+        }
     }
     let n = pairs.len().max(1);
     Ok(candidates

@@ -255,6 +255,20 @@ impl Dataset {
         }
     }
 
+    /// The same accounts with no event's features: all that scoring accounts needs for the
+    /// detectors whose account scores read account features alone.
+    pub fn accounts_only(&self) -> Dataset {
+        let events = EventFeatures {
+            specs: self.events.specs.clone(),
+            values: super::Matrix::zeros(0, self.events.values.cols),
+            rows: Some(Vec::new()),
+        };
+        Dataset {
+            events: Arc::new(events),
+            ..self.clone()
+        }
+    }
+
     /// The event of each row of the event features.
     pub fn featured_events(&self) -> Vec<usize> {
         match &self.events.rows {

@@ -290,14 +290,22 @@ fn fit_and_score(
 }
 
 /// Puts in the fitted detector the account thresholds of a team reviewing `capacity` accounts
-/// a day, from its scores of `data`'s accounts.
+/// a day, from its scores of `data`'s accounts (its events are scored only where the account
+/// scores come from them).
 pub fn thresholds_by_capacity(
     fitted: &mut Fitted,
     data: &Dataset,
     capacity: usize,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let scores = fitted.detector.score(data, progress)?;
+    let scores = match fitted
+        .detector
+        .kind()
+        .scores_accounts_from_account_features()
+    {
+        true => fitted.detector.score(&data.accounts_only(), progress)?,
+        false => fitted.detector.score(data, progress)?,
+    };
     set_capacity_thresholds(fitted, data, &scores.user, capacity);
     Ok(())
 }
