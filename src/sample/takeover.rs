@@ -7,8 +7,9 @@
 //! - it changes the password only sometimes, browses a little, carts and orders expensive
 //!   items at about what big spenders pay, over a day or two, and the owner's own sessions go
 //!   on beside it;
-//! - each crew's devices serve many victims, and it moves to new devices and proxies every
-//!   ten days, so what was learnt about last week's devices fades.
+//! - each crew's devices serve many victims (half the takeovers come from a freshly reset
+//!   emulator instead), and it moves to new devices and proxies every ten days, so what was
+//!   learnt about last week's devices fades.
 //!
 //! What tells is the account's own history against this session (a device it never used,
 //! amounts above its habit, the hurry) and a device's other accounts seen through delayed
@@ -33,6 +34,9 @@ const CREW_PROXIES: usize = 12;
 const ROTATION_DAYS: u32 = 10;
 /// Takeovers a day per 5,000 accounts.
 const TAKEOVERS_PER_DAY: f64 = 5.0;
+/// The share of takeovers made from a freshly reset emulator, a device no one used before,
+/// rather than from one of the crew's devices.
+const FRESH_DEVICE: f64 = 0.5;
 /// Legit owners who change their password during the log.
 const LEGIT_PASSWORD_CHANGE: f64 = 0.04;
 
@@ -144,9 +148,12 @@ fn takeovers(config: &SampleConfig, shop: &Shop, events: &mut Vec<Event>) -> Vec
 }
 
 /// A crew's sessions in one account: one to three over a day or two, from one of its devices
-/// and proxies in the owner's city.
+/// (or a fresh one) and its proxies in the owner's city.
 fn take_over(ctx: &mut UserCtx, kit: &Kit, day: u32) {
-    ctx.device = kit.devices[ctx.rng.random_range(0..kit.devices.len())];
+    ctx.device = match ctx.rng.random_bool(FRESH_DEVICE) {
+        true => ctx.rng.random(),
+        false => kit.devices[ctx.rng.random_range(0..kit.devices.len())],
+    };
     for session in 0..ctx.rng.random_range(1..=3) {
         let on = (day + ctx.rng.random_range(0..=1)).min(ctx.days() - 1);
         let mut t = ctx.session_start(on);
@@ -214,7 +221,11 @@ mod tests {
         // Two a day for 27 days, less the draws of accounts not yet established or taken.
         assert!((25..60).contains(&victims), "{victims} victims");
         let fraud: Vec<&Event> = s.events.iter().filter(|e| e.fraud).collect();
-        assert!(fraud.iter().all(|e| s.users[e.user as usize].persona.is_fraud()));
+        assert!(
+            fraud
+                .iter()
+                .all(|e| s.users[e.user as usize].persona.is_fraud())
+        );
         // A crew device serves several victims.
         let mut by_device = std::collections::HashMap::<u32, Vec<u32>>::new();
         for e in &fraud {
@@ -234,6 +245,10 @@ mod tests {
             .count();
         assert!(legit_changes > 20, "{legit_changes} legit password changes");
         let again = generate_takeover(&config);
-        assert_eq!(again.events.len(), s.events.len(), "the same seed, the same log");
+        assert_eq!(
+            again.events.len(),
+            s.events.len(),
+            "the same seed, the same log"
+        );
     }
 }
