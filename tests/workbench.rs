@@ -477,7 +477,10 @@ fn default_thresholds_flag_about_the_teams_daily_capacity() {
     // A team of one: the thresholds follow its capacity, within a fifth.
     t.set_daily_capacity(4).unwrap();
     let (s, h) = at(&t);
-    assert!((3.2..=4.0).contains(&s), "suspicious flags {s:.1} a day at 4");
+    assert!(
+        (3.2..=4.0).contains(&s),
+        "suspicious flags {s:.1} a day at 4"
+    );
     assert!(h <= 0.4, "high flags {h:.1} a day at 4");
     assert!(t.thresholds().suspicious > own.suspicious);
     // A team larger than what the model finds suspicious: the model's own thresholds stand.

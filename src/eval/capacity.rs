@@ -58,7 +58,8 @@ impl DailyFlags {
         while i < self.by_score.len() {
             let score = self.by_score[i].0;
             let tied = self.by_score[i..].iter().take_while(|(s, _)| *s == score);
-            let (count, tied_days) = tied.fold((0, 0.0), |(n, d), &(_, x)| (n + 1, d + f64::from(x)));
+            let (count, tied_days) =
+                tied.fold((0, 0.0), |(n, d), &(_, x)| (n + 1, d + f64::from(x)));
             if days + tied_days > wanted {
                 break;
             }
@@ -98,7 +99,10 @@ mod tests {
         assert_eq!(flags.threshold_for(1.2), 0.9, "at most 1.2 a day");
         assert_eq!(flags.threshold_for(2.0), 0.7);
         assert_eq!(flags.threshold_for(9.0), 0.1, "all of them are too few");
-        assert!(flags.threshold_for(0.5) > 0.9, "the riskiest alone flag too many");
+        assert!(
+            flags.threshold_for(0.5) > 0.9,
+            "the riskiest alone flag too many"
+        );
         let none = Thresholds {
             suspicious: 0.0,
             high: 0.0,
@@ -113,7 +117,11 @@ mod tests {
         };
         assert_eq!(flags.thresholds(2, own), own);
         let ties = DailyFlags::new(&[0.9, 0.9, 0.5], &[1, 1, 1], 1);
-        assert_eq!(ties.threshold_for(1.0), 0.9f32.next_up(), "ties go together");
+        assert_eq!(
+            ties.threshold_for(1.0),
+            0.9f32.next_up(),
+            "ties go together"
+        );
     }
 
     #[test]

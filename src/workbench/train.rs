@@ -69,7 +69,9 @@ fn fit_and_save(
     let options = TrainOptions {
         epochs: request.epochs,
         search_budget: request.search_budget,
-        sample_weight: sample.as_ref().map_or(1.0, |(s, kept)| s.others_per_kept(*kept)),
+        sample_weight: sample
+            .as_ref()
+            .map_or(1.0, |(s, kept)| s.others_per_kept(*kept)),
         ..TrainOptions::all_users(data, request.seed)
     };
     let mut fitted = fit(data, request.detector, &options, progress)?;
