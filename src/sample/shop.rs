@@ -75,6 +75,17 @@ pub fn lognormal(rng: &mut ChaCha8Rng, median: f64, sigma: f64) -> f64 {
     median * (sigma * normal(rng)).exp()
 }
 
+/// A Poisson draw (Knuth's method: the rates here are small).
+pub fn poisson(rng: &mut ChaCha8Rng, rate: f64) -> u32 {
+    let limit = (-rate).exp();
+    let (mut k, mut p) = (0, rng.random::<f64>());
+    while p > limit {
+        k += 1;
+        p *= rng.random::<f64>();
+    }
+    k
+}
+
 pub fn random_ip(rng: &mut ChaCha8Rng) -> u32 {
     let a = rng.random_range(1u32..224);
     (a << 24) | rng.random_range(0u32..1 << 24)

@@ -21,7 +21,7 @@ use super::config::SampleConfig;
 use super::event::{Event, EventKind};
 use super::generated::Sample;
 use super::persona::{Persona, UserTruth};
-use super::shop::{Item, Shop, normal, random_ip, user_ids};
+use super::shop::{Item, Shop, normal, poisson, random_ip, user_ids};
 use crate::time_units::DAY_MS;
 
 /// Terminals per customer: with payments at about two a day per customer, about one payment a
@@ -94,17 +94,6 @@ fn world(seed: u64, customers: usize) -> (Vec<Customer>, Vec<(f64, f64)>) {
         })
         .collect();
     (people, terminals)
-}
-
-/// A Poisson draw (Knuth's method: the rates here are small).
-fn poisson(rng: &mut ChaCha8Rng, rate: f64) -> u32 {
-    let limit = (-rate).exp();
-    let (mut k, mut p) = (0, rng.random::<f64>());
-    while p > limit {
-        k += 1;
-        p *= rng.random::<f64>();
-    }
-    k
 }
 
 /// One customer's payments over the days, from its own stream: a customer's payments do not

@@ -23,7 +23,7 @@ use super::event::{Event, EventKind};
 use super::generated::Sample;
 use super::legit;
 use super::persona::{Persona, UserTruth};
-use super::shop::{Shop, Taste, UserCtx, random_ip};
+use super::shop::{Shop, Taste, UserCtx, poisson, random_ip};
 use crate::time_units::{DAY_MS, MINUTE_MS};
 
 /// Crews per 5,000 accounts, the devices and proxies each works from at a time, and how many
@@ -189,17 +189,6 @@ fn crew_order(ctx: &mut UserCtx, mut t: i64) -> i64 {
     t += ctx.human_gap(12.0);
     ctx.emit(t, EventKind::Pay, Some(item), Some(amount), true);
     t + ctx.rng.random_range(MINUTE_MS..10 * MINUTE_MS)
-}
-
-/// A Poisson draw (Knuth's method: the rates here are small).
-fn poisson(rng: &mut ChaCha8Rng, rate: f64) -> u32 {
-    let limit = (-rate).exp();
-    let (mut k, mut p) = (0, rng.random::<f64>());
-    while p > limit {
-        k += 1;
-        p *= rng.random::<f64>();
-    }
-    k
 }
 
 #[cfg(test)]
