@@ -15,6 +15,7 @@ pub struct DailyFlags {
     /// (score, active days), riskiest first.
     by_score: Vec<(f32, u32)>,
     days: f64,
+    span: u32,
 }
 
 impl DailyFlags {
@@ -31,7 +32,13 @@ impl DailyFlags {
         Self {
             by_score,
             days: f64::from(days.max(1)),
+            span: days,
         }
+    }
+
+    /// Over how many days the accounts were counted.
+    pub fn days(&self) -> u32 {
+        self.span
     }
 
     /// How many accounts a day `threshold` flags, on average over the days.

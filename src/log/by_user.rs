@@ -56,8 +56,9 @@ impl UserIndex {
         &self.order[self.offsets[u]..self.offsets[u + 1]]
     }
 
-    /// How many (UTC) days each user was active on, by user code (`ts_ms` the log's times).
-    pub fn active_days(&self, ts_ms: &[i64]) -> Vec<u32> {
+    /// How many (UTC) days each user was active on, by user code (`ts_ms` the log's times),
+    /// counting the events at the times `within` keeps.
+    pub fn active_days(&self, ts_ms: &[i64], within: impl Fn(i64) -> bool) -> Vec<u32> {
         (0..self.offsets.len() - 1)
             .map(|u| {
                 let events = &self.order[self.offsets[u]..self.offsets[u + 1]];
@@ -65,7 +66,11 @@ impl UserIndex {
                 let mut days = 0;
                 // A user's events are in time order: a new day is a change of day.
                 for &e in events {
-                    let day = ts_ms[e as usize].div_euclid(DAY_MS);
+                    let t = ts_ms[e as usize];
+                    if !within(t) {
+                        continue;
+                    }
+                    let day = t.div_euclid(DAY_MS);
                     if last != Some(day) {
                         days += 1;
                         last = Some(day);

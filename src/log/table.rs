@@ -8,7 +8,6 @@ use hashbrown::HashTable;
 use super::label::Label;
 use super::mapping::LabelLevel;
 use super::user_code::UserCode;
-use crate::time_units::DAY_MS;
 
 /// Code of a missing value in a `CatColumn`.
 pub const NULL_CODE: u32 = u32::MAX;
@@ -388,13 +387,6 @@ impl EventLog {
     pub fn time_range_ms(&self) -> Option<(i64, i64)> {
         let ts = &self.columns.ts_ms;
         Some((*ts.iter().min()?, *ts.iter().max()?))
-    }
-
-    /// How many (UTC) calendar days the log spans, its first and last included (0 when empty).
-    pub fn days_spanned(&self) -> u32 {
-        self.time_range_ms().map_or(0, |(a, b)| {
-            (b.div_euclid(DAY_MS) - a.div_euclid(DAY_MS) + 1).clamp(0, i64::from(u32::MAX)) as u32
-        })
     }
 }
 

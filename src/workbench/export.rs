@@ -7,20 +7,18 @@ use std::path::{Path, PathBuf};
 use super::data::DataSource;
 use super::defaults::DAILY_CAPACITY;
 use super::error::{Result, WorkbenchError};
-use super::model::{fit, thresholds_by_capacity};
+use super::model::{daily_flags_within, fit, thresholds_by_capacity};
 use super::scored_rows::{Scored, Window, event_writer, write_scores};
 use crate::detect::{
     Detector, DetectorKind, Level, ModelMeta, TrainOptions, align_features, load_model,
 };
-use crate::eval::DailyFlags;
+use crate::features::LabelledLog;
 use crate::features::lookback_ms;
-use crate::features::{Dataset, LabelledLog};
 use crate::language::Language;
 use crate::log::timeparse::format_rfc3339;
 use crate::memory::give_back_freed_memory;
 use crate::progress::Progress;
 use crate::risk::Thresholds;
-use crate::time_units::DAY_MS;
 
 /// The model that scores: a model directory, or a detector trained on the spot.
 pub enum ModelChoice {
@@ -128,12 +126,12 @@ pub fn score_to_csv(
         .map_err(|e| WorkbenchError::cannot_write(&request.out, e))?;
     let per_day = (request.level == Level::User).then(|| {
         let thresholds = detector.thresholds(Level::User);
-        let flags = daily_flags_in(&data, &scores.user, window);
+        let flags = daily_flags_within(&data, &scores.user, |t| window.contains(t));
         PerDay {
             thresholds,
-            suspicious: flags.0.per_day(thresholds.suspicious),
-            high: flags.0.per_day(thresholds.high),
-            days: flags.1,
+            suspicious: flags.per_day(thresholds.suspicious),
+            high: flags.per_day(thresholds.high),
+            days: flags.days(),
         }
     });
     Ok(ScoreOutcome {
@@ -141,35 +139,6 @@ pub fn score_to_csv(
         missing_features,
         per_day,
     })
-}
-
-/// How many accounts a day each threshold flags within `window` (and over how many days): an
-/// account counts on each day of the window it was active.
-fn daily_flags_in(data: &Dataset, user_scores: &[f32], window: Window) -> (DailyFlags, u32) {
-    let ts = &data.log.columns.ts_ms;
-    let mut active = vec![0u32; data.users()];
-    let mut last_day = vec![i64::MIN; data.users()];
-    let (mut first, mut last) = (i64::MAX, i64::MIN);
-    for u in data.log.users() {
-        for &e in data.index.events(u) {
-            let t = ts[e as usize];
-            if !window.contains(t) {
-                continue;
-            }
-            let day = t.div_euclid(DAY_MS);
-            (first, last) = (first.min(day), last.max(day));
-            if last_day[u.index()] != day {
-                last_day[u.index()] = day;
-                active[u.index()] += 1;
-            }
-        }
-    }
-    let days = if last >= first {
-        (last - first + 1) as u32
-    } else {
-        0
-    };
-    (DailyFlags::new(user_scores, &active, days), days)
 }
 
 /// Events a block of event scoring featurises and keeps at most (its look-back is read, not

@@ -18,6 +18,7 @@ use crate::features::{Dataset, Matrix};
 use crate::log::Label;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::{Progress, Stage};
+use crate::time_units::days_spanned;
 
 /// A trained model and its scores of the dataset it belongs to.
 pub struct ModelState {
@@ -298,13 +299,14 @@ pub fn thresholds_by_capacity(
     capacity: usize,
     progress: &dyn Progress,
 ) -> Result<()> {
-    let scores = match fitted
+    let scores = if fitted
         .detector
         .kind()
         .scores_accounts_from_account_features()
     {
-        true => fitted.detector.score(&data.accounts_only(), progress)?,
-        false => fitted.detector.score(data, progress)?,
+        fitted.detector.score(&data.accounts_only(), progress)?
+    } else {
+        fitted.detector.score(data, progress)?
     };
     set_capacity_thresholds(fitted, data, &scores.user, capacity);
     Ok(())
@@ -328,13 +330,28 @@ fn set_capacity_thresholds(
 /// blocked already and take none of a day's review: counted, they would set the thresholds by
 /// the model's in-sample certainty about them, and a new victim would never reach high.
 pub fn daily_flags(data: &Dataset, user_scores: &[f32]) -> DailyFlags {
-    let mut active = data.index.active_days(&data.log.columns.ts_ms);
+    daily_flags_within(data, user_scores, |_| true)
+}
+
+/// `daily_flags` of the events at the times `within` keeps (a window the scores were asked
+/// for), over the days from the first of them to the last.
+pub fn daily_flags_within(
+    data: &Dataset,
+    user_scores: &[f32],
+    within: impl Fn(i64) -> bool,
+) -> DailyFlags {
+    let ts = &data.log.columns.ts_ms;
+    let mut active = data.index.active_days(ts, &within);
     for (days, label) in active.iter_mut().zip(&data.labels.user) {
         if label.is_fraud() {
             *days = 0;
         }
     }
-    DailyFlags::new(user_scores, &active, data.log.days_spanned())
+    let (first, last) = ts
+        .iter()
+        .filter(|&&t| within(t))
+        .fold((i64::MAX, i64::MIN), |(a, b), &t| (a.min(t), b.max(t)));
+    DailyFlags::new(user_scores, &active, days_spanned(first, last))
 }
 
 /// Trains `kind` on every account of `data` with the labels it carries, scores, and keeps the

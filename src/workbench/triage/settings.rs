@@ -115,7 +115,7 @@ impl Triage {
     /// that many a day (never below its own), and so do the thresholds shown when they were
     /// the model's (not moved by hand).
     pub(super) fn apply_capacity(&mut self, capacity: usize) {
-        self.team.capacity = capacity.max(1);
+        self.team.capacity = capacity;
         let own = self.session.model.own_thresholds;
         let by_capacity = self.daily.thresholds(self.team.capacity, own);
         if self.thresholds == self.session.model.thresholds {
