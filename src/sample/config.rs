@@ -1,5 +1,11 @@
 //! How big, how long and from which seed a generated shop is.
 
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::event::Event;
+use crate::time_units::DAY_MS;
+
 /// 2026-10-01T00:00:00Z: the default first day of a generated log.
 pub const DEFAULT_START_MS: i64 = 1_790_812_800_000;
 
@@ -42,5 +48,22 @@ impl Default for SampleConfig {
             start_ms: DEFAULT_START_MS,
             scenario: Scenario::Shop,
         }
+    }
+}
+
+impl SampleConfig {
+    /// User `user`'s own random stream: a user's events do not depend on how many users came
+    /// before, or on what else the log holds.
+    pub fn user_rng(&self, user: usize) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(user as u64 + 1);
+        rng
+    }
+
+    /// `events` within the log's days, in time order (ties by user): the log as written.
+    pub fn keep_in_time_order(&self, events: &mut Vec<Event>) {
+        let end = self.start_ms + self.days as i64 * DAY_MS;
+        events.retain(|e| e.ts_ms >= self.start_ms && e.ts_ms < end);
+        events.sort_by_key(|e| (e.ts_ms, e.user));
     }
 }

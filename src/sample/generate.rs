@@ -9,7 +9,6 @@ use super::generated::Sample;
 use super::persona::{Persona, UserTruth};
 use super::shop::{Shop, UserCtx};
 use super::{fraud, legit, marketplace};
-use crate::time_units::DAY_MS;
 
 /// How many users each fraud scenario gets: at least one each (three for a ring), the rest
 /// of `share` of users by weight.
@@ -68,9 +67,7 @@ pub fn generate(config: &SampleConfig) -> Sample {
 
     let mut events = Vec::new();
     for (i, &persona) in personas.iter().enumerate() {
-        // One stream per user: a user's events do not depend on how many users came before.
-        let mut user_rng = ChaCha8Rng::seed_from_u64(config.seed);
-        user_rng.set_stream(i as u64 + 1);
+        let mut user_rng = config.user_rng(i);
         let mut ctx = UserCtx::new(&shop, i as u32, &mut user_rng, &mut events);
         match persona {
             p if p.is_fraud() => fraud::generate(p, &mut ctx),
@@ -80,9 +77,7 @@ pub fn generate(config: &SampleConfig) -> Sample {
     fraud::promo_rings(&shop, &personas, config.seed, &mut events);
     marketplace::brushing_campaign(&shop, &personas, config.seed, &mut events);
     marketplace::compromised_checkouts(&shop, &mut events);
-    let end = config.start_ms + config.days as i64 * DAY_MS;
-    events.retain(|e| e.ts_ms >= config.start_ms && e.ts_ms < end);
-    events.sort_by_key(|e| (e.ts_ms, e.user));
+    config.keep_in_time_order(&mut events);
     Sample {
         config: config.clone(),
         shop,

@@ -102,8 +102,7 @@ fn payments(config: &SampleConfig, user: usize, c: &Customer, out: &mut Vec<Even
     if c.terminals.is_empty() {
         return;
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    rng.set_stream(user as u64 + 1);
+    let mut rng = config.user_rng(user);
     for day in 0..config.days {
         for _ in 0..poisson(&mut rng, c.per_day) {
             // Around midday, within the day.
@@ -191,7 +190,7 @@ pub fn generate_sparse(config: &SampleConfig) -> Sample {
     }
     let compromised = compromises(config, customers, places.len());
     apply(&compromised, config.seed, &mut events);
-    events.sort_by_key(|e| (e.ts_ms, e.user));
+    config.keep_in_time_order(&mut events);
     // A stolen card's owner is a victim the label file names (as the shop's account
     // takeovers); a compromised terminal's customers are not.
     let stolen: std::collections::HashSet<u32> =

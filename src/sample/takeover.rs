@@ -70,9 +70,7 @@ pub fn generate_takeover(config: &SampleConfig) -> Sample {
     let shop = Shop::new(&mut rng, &personas, config);
     let mut events = Vec::new();
     for (i, &persona) in personas.iter().enumerate() {
-        // One stream per user, as in the shop: a user's events do not depend on the others.
-        let mut user_rng = ChaCha8Rng::seed_from_u64(config.seed);
-        user_rng.set_stream(i as u64 + 1);
+        let mut user_rng = config.user_rng(i);
         let mut ctx = UserCtx::new(&shop, i as u32, &mut user_rng, &mut events);
         legit::generate(persona, &mut ctx);
         if ctx.rng.random_bool(LEGIT_PASSWORD_CHANGE) {
@@ -80,9 +78,7 @@ pub fn generate_takeover(config: &SampleConfig) -> Sample {
         }
     }
     let victims = takeovers(config, &shop, &mut events);
-    let end = config.start_ms + config.days as i64 * DAY_MS;
-    events.retain(|e| e.ts_ms >= config.start_ms && e.ts_ms < end);
-    events.sort_by_key(|e| (e.ts_ms, e.user));
+    config.keep_in_time_order(&mut events);
     let users = personas
         .iter()
         .enumerate()
