@@ -63,6 +63,9 @@ KIND = "__vigil_kind"
 BLOCK = "__vigil_block"
 # A group's counts in a block of time, per risk window (`vigil worker blocks`).
 BLOCK_COUNTS = ["known_1d", "known_7d", "known_30d", "fraud_1d", "fraud_7d", "fraud_30d"]
+# The earliest and the latest time of the month window's fraud among them (empty without any):
+# combined by min and max where the counts are summed.
+BLOCK_SPAN = {"fraud_first_ms": F.min, "fraud_last_ms": F.max}
 # Feature columns travel beside the log's own (a log may have an `amount` column and vigil an
 # `amount` feature): named apart until they reach the worker.
 FEATURE = "__vigil_f:"
@@ -323,7 +326,7 @@ BLOCKS_SCHEMA = T.StructType(
     [T.StructField("kind", T.StringType()), T.StructField("row", T.LongType()),
      T.StructField("block", T.LongType()), T.StructField("value", T.StringType()),
      T.StructField("event", T.StringType())]
-    + [T.StructField(c, T.LongType()) for c in BLOCK_COUNTS])
+    + [T.StructField(c, T.LongType()) for c in [*BLOCK_COUNTS, *BLOCK_SPAN]])
 
 
 def blocks_stage(worker, family, block_length):
@@ -336,14 +339,14 @@ def blocks_stage(worker, family, block_length):
                    *worker.featured, "--block", block_length, "--rows-out", out_rows,
                    "--counts-out", out_counts)
         r = read_csv(out_rows, {"row": pa.int64(), "block": pa.int64()})
-        c = read_csv(out_counts, {"value": pa.string(), "event": pa.string(),
-                                  "block": pa.int64(), **{n: pa.int64() for n in BLOCK_COUNTS}})
+        c = read_csv(out_counts, {"value": pa.string(), "event": pa.string(), "block": pa.int64(),
+                                  **{n: pa.int64() for n in [*BLOCK_COUNTS, *BLOCK_SPAN]}})
         return [
             of_kind(BLOCKS_SCHEMA, "row", r.num_rows,
                     row=pa.array([rows[i] for i in r["row"].to_pylist()], pa.int64()),
                     block=r["block"]),
             of_kind(BLOCKS_SCHEMA, "count", c.num_rows, value=c["value"], event=c["event"],
-                    block=c["block"], **{n: c[n] for n in BLOCK_COUNTS}),
+                    block=c["block"], **{n: c[n] for n in [*BLOCK_COUNTS, *BLOCK_SPAN]}),
         ]
     return run
 
@@ -373,10 +376,12 @@ def in_blocks(worker, rows, family, block_length, by, work, name):
     blocked = (rows.repartition(*by)
                .mapInArrow(blocks_stage(worker, family, block_length), BLOCKS_SCHEMA).cache())
     counts = (blocked.filter(F.col("kind") == "count").groupBy("value", "event", "block")
-              .agg(*[F.sum(c).alias(c) for c in BLOCK_COUNTS]).collect())
+              .agg(*[F.sum(c).alias(c) for c in BLOCK_COUNTS],
+                   *[combine(c).alias(c) for c, combine in BLOCK_SPAN.items()]).collect())
     path = os.path.join(work, name)
-    write_csv(path, ["value", "event", "block", *BLOCK_COUNTS],
-              ([r.value, r.event, r.block, *(r[c] for c in BLOCK_COUNTS)] for r in counts))
+    columns = [*BLOCK_COUNTS, *BLOCK_SPAN]
+    write_csv(path, ["value", "event", "block", *columns],
+              ([r.value, r.event, r.block, *(r[c] for c in columns)] for r in counts))
     rows.sparkSession.sparkContext.addFile(path)
     return rows.join(blocked.filter(F.col("kind") == "row").select(
         F.col("row").alias(ROW), F.col("block").alias(BLOCK)), ROW)

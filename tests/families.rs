@@ -210,12 +210,10 @@ fn in_blocks_equals_the_whole_log(
                 .or_insert_with(|| BlockCounts {
                     known: [0; 3],
                     fraud: [0; 3],
+                    fraud_span: None,
                     ..counts.clone()
                 });
-            for w in 0..3 {
-                total.known[w] += counts.known[w];
-                total.fraud[w] += counts.fraud[w];
-            }
+            total.add(&counts);
         }
     }
     let counts: Vec<BlockCounts> = summed.into_values().collect();

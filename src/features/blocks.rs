@@ -29,7 +29,7 @@ use std::ops::RangeInclusive;
 
 use ahash::AHashMap;
 
-use super::event_state::{HISTORY_MS, RISK_WINDOWS_MS};
+use super::event_state::{FraudSpan, HISTORY_MS, RISK_WINDOWS_MS};
 use super::knowledge::LabelKnowledge;
 use crate::log::{CatColumn, EventLog, NULL_CODE};
 use crate::time_units::{DAY_MS, WEEK_MS};
@@ -50,13 +50,26 @@ pub struct GroupKey {
 }
 
 /// What a part of a log adds to one block's counts of one group: the labelled events counted
-/// throughout the block, per risk window (known, and fraud among them).
+/// throughout the block, per risk window (known, and fraud among them), and the span of the
+/// fraud among them in the month window (parts combine by the earliest and the latest).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockCounts {
     pub group: GroupKey,
     pub block: i64,
     pub known: [u32; 3],
     pub fraud: [u32; 3],
+    pub fraud_span: Option<FraudSpan>,
+}
+
+impl BlockCounts {
+    /// Adds what another part counts of the same group and block.
+    pub fn add(&mut self, other: &Self) {
+        for w in 0..3 {
+            self.known[w] += other.known[w];
+            self.fraud[w] += other.fraud[w];
+        }
+        self.fraud_span = FraudSpan::union(self.fraud_span, other.fraud_span);
+    }
 }
 
 /// One way a family groups a log's events for its risk: each event's group code (`NULL_CODE`
@@ -251,12 +264,15 @@ pub fn block_counts(
         return Vec::new();
     }
     let n = (last - first + 1) as usize;
-    // Per grouping and group, per window: a difference array over the blocks (known, fraud).
+    // Per grouping and group, per window: a difference array over the blocks (known, fraud);
+    // and per block the span of the fraud counted throughout it in the month window.
     let mut diff: Vec<AHashMap<u32, Steps>> = groupings.iter().map(|_| AHashMap::new()).collect();
+    let mut spans: Vec<AHashMap<u32, Vec<Option<FraudSpan>>>> =
+        groupings.iter().map(|_| AHashMap::new()).collect();
     for l in labelled(log, labels) {
         let raw = tb.raw_blocks(l.ts, l.arrival);
         let f = i64::from(l.fraud);
-        for (grouping, diff) in groupings.iter().zip(&mut diff) {
+        for ((grouping, diff), spans) in groupings.iter().zip(&mut diff).zip(&mut spans) {
             let code = grouping.codes[l.event];
             if code == NULL_CODE {
                 continue;
@@ -281,11 +297,18 @@ pub fn block_counts(
                 for &b in raw.iter().filter(|b| (lo..=hi).contains(b)) {
                     add(w, b, b, -1);
                 }
+                if l.fraud && w == 2 {
+                    let span = spans.entry(code).or_insert_with(|| vec![None; n]);
+                    for b in (lo..=hi).filter(|b| !raw.contains(b)) {
+                        let at = (b - first) as usize;
+                        span[at] = FraudSpan::union(span[at], Some(FraudSpan::at(l.ts)));
+                    }
+                }
             }
         }
     }
     let mut out = Vec::new();
-    for (grouping, diff) in groupings.iter().zip(diff) {
+    for ((grouping, diff), spans) in groupings.iter().zip(diff).zip(spans) {
         let mut codes: Vec<u32> = diff.keys().copied().collect();
         codes.sort_unstable();
         for code in codes {
@@ -301,6 +324,7 @@ pub fn block_counts(
                         block: first + i as i64,
                         known: run.map(|(k, _)| k as u32),
                         fraud: run.map(|(_, f)| f as u32),
+                        fraud_span: spans.get(&code).and_then(|s| s[i]),
                     });
                 }
             }
@@ -313,20 +337,21 @@ pub fn block_counts(
 pub struct Block {
     pub blocks: Blocks,
     pub block: i64,
-    /// Per group: (known, fraud) per window, counted throughout the block.
-    counted: AHashMap<GroupKey, [(u32, u32); 3]>,
+    /// Per group: what it counts throughout the block.
+    counted: AHashMap<GroupKey, BlockCounts>,
 }
 
 impl Block {
     /// Block `block`, with `counts` summed over the whole log (of any blocks: the others are
     /// passed over).
     pub fn new(blocks: Blocks, block: i64, counts: &[BlockCounts]) -> Self {
-        let mut counted: AHashMap<GroupKey, [(u32, u32); 3]> = AHashMap::new();
+        let mut counted: AHashMap<GroupKey, BlockCounts> = AHashMap::new();
         for c in counts.iter().filter(|c| c.block == block) {
-            let slot = counted.entry(c.group.clone()).or_default();
-            for (w, s) in slot.iter_mut().enumerate() {
-                s.0 += c.known[w];
-                s.1 += c.fraud[w];
+            match counted.get_mut(&c.group) {
+                Some(slot) => slot.add(c),
+                None => {
+                    counted.insert(c.group.clone(), c.clone());
+                }
             }
         }
         Self {
@@ -336,10 +361,12 @@ impl Block {
         }
     }
 
-    /// What the group `key` counts throughout the block: known and fraud per window.
-    pub(crate) fn counted(&self, key: &GroupKey) -> ([u32; 3], [u32; 3]) {
-        let c = self.counted.get(key).copied().unwrap_or_default();
-        (c.map(|(k, _)| k), c.map(|(_, f)| f))
+    /// What the group `key` counts throughout the block: known and fraud per window, and the
+    /// span of that fraud in the month window.
+    pub(crate) fn counted(&self, key: &GroupKey) -> ([u32; 3], [u32; 3], Option<FraudSpan>) {
+        self.counted
+            .get(key)
+            .map_or(([0; 3], [0; 3], None), |c| (c.known, c.fraud, c.fraud_span))
     }
 
     /// Whether an event at `ts` is one of the block's.

@@ -307,6 +307,9 @@ pub(crate) struct RiskColumns {
     /// an event a day has a rate of 3 of 3 or 0 of 1, and a tree tells those apart only with
     /// the count beside the rate.
     fraud_counts: Option<[usize; 2]>,
+    /// For entity values: how long ago the earliest and the latest confirmed fraud of the month
+    /// window happened (`RiskRow::fraud_age_secs`).
+    fraud_ages: Option<[usize; 2]>,
 }
 
 impl RiskColumns {
@@ -315,6 +318,7 @@ impl RiskColumns {
         cols.push(self.known);
         cols.extend(self.rates);
         cols.extend(self.fraud_counts.into_iter().flatten());
+        cols.extend(self.fraud_ages.into_iter().flatten());
         cols
     }
 
@@ -326,6 +330,11 @@ impl RiskColumns {
         if let Some(counts) = self.fraud_counts {
             for (col, v) in counts.into_iter().zip(&r.fraud[1..]) {
                 set(col, *v);
+            }
+        }
+        if let Some(ages) = self.fraud_ages {
+            for (col, v) in ages.into_iter().zip(r.fraud_age_secs) {
+                set(col, v);
             }
         }
     }
@@ -386,11 +395,26 @@ fn risk_columns(c: &mut Columns, role: &str, of: RiskOf, of_entity_value: bool) 
             )
         })
     });
+    let fraud_ages = of_entity_value.then(|| {
+        [
+            add(
+                format!("{role}_first_fraud_age_secs"),
+                RiskMeasure::FirstFraudAge,
+                Unit::Secs,
+            ),
+            add(
+                format!("{role}_last_fraud_age_secs"),
+                RiskMeasure::LastFraudAge,
+                Unit::Secs,
+            ),
+        ]
+    });
     RiskColumns {
         activity,
         known,
         rates,
         fraud_counts,
+        fraud_ages,
     }
 }
 
@@ -797,8 +821,8 @@ impl<'a> RiskSweep<'a> {
                         b.blocks.undecided(b.block, ts, known_at.max(ts))
                     };
                     risk.reset(self.labelled(group).filter(undecided), self.delay_ms);
-                    let (known, fraud) = b.counted(&keys[v]);
-                    risk.count_throughout(known, fraud);
+                    let (known, fraud, span) = b.counted(&keys[v]);
+                    risk.count_throughout(known, fraud, span);
                 }
             }
             activity.reset();

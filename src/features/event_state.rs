@@ -3,7 +3,7 @@
 //! per group over its events; the live watch (`live`) keeps every group's cursor and pushes
 //! each new event through it, so an event gets the same features either way.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use ahash::AHashMap;
 
@@ -115,6 +115,38 @@ pub(crate) struct RiskRow {
     pub rates: [f32; 3],
     /// Confirmed fraud events in each window.
     pub fraud: [f32; 3],
+    /// Seconds since the earliest and since the latest confirmed fraud event of the 30-day
+    /// window (NaN without one): how long a run of fraud through the group has lasted, and
+    /// whether it is still going. A compromised terminal's fraud stops when it is fixed, while
+    /// the windows' counts go on naming it for `delay + W`.
+    pub fraud_age_secs: [f32; 2],
+}
+
+/// The earliest and the latest time of some confirmed fraud events (ms since the epoch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FraudSpan {
+    pub first_ms: i64,
+    pub last_ms: i64,
+}
+
+impl FraudSpan {
+    pub fn at(ts: i64) -> Self {
+        Self {
+            first_ms: ts,
+            last_ms: ts,
+        }
+    }
+
+    /// The span of both (either may be missing).
+    pub fn union(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(Self {
+                first_ms: a.first_ms.min(b.first_ms),
+                last_ms: a.last_ms.max(b.last_ms),
+            }),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// The fraud rate among a group's events whose labels were known before each moment, over the
@@ -132,6 +164,10 @@ pub(crate) struct RiskCursor {
     removed: [usize; 3],
     known: [u32; 3],
     fraud: [u32; 3],
+    /// The fraud events counted in the 30-day window now: (time, index in `labelled`).
+    fraud_30d: BTreeSet<(i64, u32)>,
+    /// The span of the fraud counted throughout (`count_throughout`).
+    fraud_throughout: Option<FraudSpan>,
     delay_ms: i64,
 }
 
@@ -152,6 +188,8 @@ impl RiskCursor {
         self.removed = [0; 3];
         self.known = [0; 3];
         self.fraud = [0; 3];
+        self.fraud_30d.clear();
+        self.fraud_throughout = None;
         self.delay_ms = delay_ms.max(0);
     }
 
@@ -162,12 +200,19 @@ impl RiskCursor {
     }
 
     /// Counts, in each window, labelled events that count throughout what follows and are not
-    /// among the cursor's own (a block's, counted elsewhere: `blocks`).
-    pub fn count_throughout(&mut self, known: [u32; 3], fraud: [u32; 3]) {
+    /// among the cursor's own (a block's, counted elsewhere: `blocks`), with the span of the
+    /// fraud among them in the 30-day window.
+    pub fn count_throughout(
+        &mut self,
+        known: [u32; 3],
+        fraud: [u32; 3],
+        fraud_span: Option<FraudSpan>,
+    ) {
         for w in 0..3 {
             self.known[w] += known[w];
             self.fraud[w] += fraud[w];
         }
+        self.fraud_throughout = fraud_span;
     }
 
     /// Adds a labelled event at `ts` (not before the group's last), known from `known_at`: an
@@ -195,6 +240,9 @@ impl RiskCursor {
                     self.active[i as usize][w] = true;
                     self.known[w] += 1;
                     self.fraud[w] += u32::from(is_fraud);
+                    if is_fraud && w == 2 {
+                        self.fraud_30d.insert((ts, i));
+                    }
                 }
             }
             self.arrived += 1;
@@ -208,6 +256,9 @@ impl RiskCursor {
                 if std::mem::take(&mut self.active[self.removed[w]][w]) {
                     self.known[w] -= 1;
                     self.fraud[w] -= u32::from(is_fraud);
+                    if is_fraud && w == 2 {
+                        self.fraud_30d.remove(&(ts, self.removed[w] as u32));
+                    }
                 }
                 self.removed[w] += 1;
             }
@@ -215,10 +266,19 @@ impl RiskCursor {
                 rates[w] = self.fraud[w] as f32 / self.known[w] as f32;
             }
         }
+        let own = self
+            .fraud_30d
+            .first()
+            .zip(self.fraud_30d.last())
+            .map(|(&(first_ms, _), &(last_ms, _))| FraudSpan { first_ms, last_ms });
+        let age = |at: i64| (t - at) as f32 / 1000.0;
+        let fraud_age_secs = FraudSpan::union(own, self.fraud_throughout)
+            .map_or([f32::NAN; 2], |s| [age(s.first_ms), age(s.last_ms)]);
         RiskRow {
             known_30d: self.known[2] as f32,
             rates,
             fraud: self.fraud.map(|f| f as f32),
+            fraud_age_secs,
         }
     }
 }
@@ -318,6 +378,35 @@ mod tests {
         assert_eq!(r.rates[0], 0.0);
         let r = c.advance(4 * DAY_MS);
         assert_eq!((r.known_30d, r.rates[2], r.fraud[2]), (2.0, 0.5, 1.0));
+        assert_eq!(r.fraud_age_secs, [4.0 * 86_400.0; 2]);
+    }
+
+    #[test]
+    fn fraud_ages_follow_the_run_of_fraud_in_the_month_window() {
+        let (delay, day) = (DAY_MS, DAY_MS);
+        // Fraud on days 0, 2 and 5 and a legit event on day 6, each known a day later.
+        let events = [
+            (0, true),
+            (2 * day, true),
+            (5 * day, true),
+            (6 * day, false),
+        ];
+        let mut c = RiskCursor::new(events.iter().map(|&(t, f)| (t, t + delay, f)), delay);
+        assert!(c.advance(day / 2).fraud_age_secs.iter().all(|a| a.is_nan()));
+        let secs = |days: i64| (days * day / 1000) as f32;
+        assert_eq!(c.advance(10 * day).fraud_age_secs, [secs(10), secs(5)]);
+        // Read a day back, the month window at day 32 starts on day 1: day 0 has left it.
+        assert_eq!(c.advance(32 * day).fraud_age_secs, [secs(30), secs(27)]);
+        assert!(
+            c.advance(37 * day)
+                .fraud_age_secs
+                .iter()
+                .all(|a| a.is_nan())
+        );
+        // Fraud counted throughout a block widens the span.
+        let mut c = RiskCursor::new(events.iter().map(|&(t, f)| (t, t + delay, f)), delay);
+        c.count_throughout([1; 3], [1; 3], Some(FraudSpan::at(-day)));
+        assert_eq!(c.advance(10 * day).fraud_age_secs, [secs(11), secs(5)]);
     }
 
     #[test]

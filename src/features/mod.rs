@@ -28,6 +28,7 @@ pub use event::{
     EventFamily, EventFeatures, event_features_given, family_features, family_features_in_block,
     family_groupings, lookback_ms,
 };
+pub use event_state::FraudSpan;
 pub use knowledge::{LabelKnowledge, UserKnowledge};
 pub use live::LiveFeatures;
 pub use matrix::Matrix;

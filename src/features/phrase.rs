@@ -53,6 +53,10 @@ pub enum RiskMeasure {
     FraudRate(Window),
     /// Its confirmed fraud events over the window.
     FraudCount(Window),
+    /// How long ago its earliest confirmed fraud of the month happened.
+    FirstFraudAge,
+    /// How long ago its latest confirmed fraud of the month happened.
+    LastFraudAge,
 }
 
 /// The meaning of one feature column.

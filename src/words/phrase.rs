@@ -127,6 +127,22 @@ fn risk(of: &RiskOf, measure: RiskMeasure, v: &str, language: Language) -> Strin
                 window = window
             )
         }
+        RiskMeasure::FirstFraudAge => {
+            t!(
+                "feature.risk_first_fraud_age",
+                locale = l,
+                v = v,
+                what = what
+            )
+        }
+        RiskMeasure::LastFraudAge => {
+            t!(
+                "feature.risk_last_fraud_age",
+                locale = l,
+                v = v,
+                what = what
+            )
+        }
     }
     .into_owned()
 }

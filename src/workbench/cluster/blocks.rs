@@ -16,8 +16,8 @@ use super::super::error::{Result, WorkbenchError};
 use super::exchange::{read_rows, write_rows};
 use super::part::{PartSource, in_window};
 use crate::features::{
-    BlockCounts, Blocks, EventFamily, GroupKey, UserKnowledge, block_counts, entity_block_rows,
-    family_groupings, lookback_ms, type_block_rows,
+    BlockCounts, Blocks, EventFamily, FraudSpan, GroupKey, UserKnowledge, block_counts,
+    entity_block_rows, family_groupings, lookback_ms, type_block_rows,
 };
 use crate::progress::Progress;
 
@@ -42,7 +42,9 @@ struct BlockRow {
 }
 
 /// One group's counts in one block, per risk window, as the stages exchange them: `value` for
-/// an entity value, `event` for an event type, both for the pair.
+/// an entity value, `event` for an event type, both for the pair; with the earliest and the
+/// latest time of the month window's fraud among them (empty without any), which the cluster
+/// combines by min and max where it sums the counts.
 #[derive(Serialize, Deserialize)]
 struct CountsRow {
     value: Option<String>,
@@ -54,6 +56,8 @@ struct CountsRow {
     fraud_1d: u32,
     fraud_7d: u32,
     fraud_30d: u32,
+    fraud_first_ms: Option<i64>,
+    fraud_last_ms: Option<i64>,
 }
 
 /// Writes the part's rows by block and its share of the blocks' counts; returns the rows.
@@ -113,6 +117,8 @@ pub fn blocks_of_part(
             fraud_1d: t.fraud[0],
             fraud_7d: t.fraud[1],
             fraud_30d: t.fraud[2],
+            fraud_first_ms: t.fraud_span.map(|s| s.first_ms),
+            fraud_last_ms: t.fraud_span.map(|s| s.last_ms),
         })
         .collect();
     write_rows(&request.rows_out, &rows)?;
@@ -147,6 +153,10 @@ pub fn read_block_counts(path: &Path) -> Result<Vec<BlockCounts>> {
             block: r.block,
             known: [r.known_1d, r.known_7d, r.known_30d],
             fraud: [r.fraud_1d, r.fraud_7d, r.fraud_30d],
+            fraud_span: r
+                .fraud_first_ms
+                .zip(r.fraud_last_ms)
+                .map(|(first_ms, last_ms)| FraudSpan { first_ms, last_ms }),
         })
         .collect())
 }
