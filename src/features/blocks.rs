@@ -307,26 +307,41 @@ pub fn block_counts(
             }
         }
     }
+    groupings
+        .iter()
+        .zip(diff)
+        .zip(spans)
+        .flat_map(|((grouping, diff), spans)| summed_by_block(grouping, diff, spans, first, n))
+        .collect()
+}
+
+/// One grouping's counts per block from its difference arrays (a running sum from block
+/// `first` over `n` blocks) and its spans; blocks that count nothing are left out.
+fn summed_by_block(
+    grouping: &Grouping,
+    diff: AHashMap<u32, Steps>,
+    spans: AHashMap<u32, Vec<Option<FraudSpan>>>,
+    first: i64,
+    n: usize,
+) -> Vec<BlockCounts> {
     let mut out = Vec::new();
-    for ((grouping, diff), spans) in groupings.iter().zip(diff).zip(spans) {
-        let mut codes: Vec<u32> = diff.keys().copied().collect();
-        codes.sort_unstable();
-        for code in codes {
-            let mut run = [(0i64, 0i64); 3];
-            for (i, step) in diff[&code].iter().take(n).enumerate() {
-                for w in 0..3 {
-                    run[w].0 += step[w].0;
-                    run[w].1 += step[w].1;
-                }
-                if run.iter().any(|&(k, _)| k != 0) {
-                    out.push(BlockCounts {
-                        group: grouping.keys[code as usize].clone(),
-                        block: first + i as i64,
-                        known: run.map(|(k, _)| k as u32),
-                        fraud: run.map(|(_, f)| f as u32),
-                        fraud_span: spans.get(&code).and_then(|s| s[i]),
-                    });
-                }
+    let mut codes: Vec<u32> = diff.keys().copied().collect();
+    codes.sort_unstable();
+    for code in codes {
+        let mut run = [(0i64, 0i64); 3];
+        for (i, step) in diff[&code].iter().take(n).enumerate() {
+            for w in 0..3 {
+                run[w].0 += step[w].0;
+                run[w].1 += step[w].1;
+            }
+            if run.iter().any(|&(k, _)| k != 0) {
+                out.push(BlockCounts {
+                    group: grouping.keys[code as usize].clone(),
+                    block: first + i as i64,
+                    known: run.map(|(k, _)| k as u32),
+                    fraud: run.map(|(_, f)| f as u32),
+                    fraud_span: spans.get(&code).and_then(|s| s[i]),
+                });
             }
         }
     }
