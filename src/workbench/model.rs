@@ -91,6 +91,12 @@ impl ModelState {
     pub fn scores_to_grade(&self) -> Vec<f32> {
         self.graded.scores_to_grade(&self.scores.user)
     }
+
+    /// How many accounts a day each threshold flags on `data` (the log it scored), each
+    /// labelled account at its out-of-fold score: as the capacity's thresholds were set.
+    pub fn daily_flags(&self, data: &Dataset) -> DailyFlags {
+        daily_flags(data, &self.scores_to_grade())
+    }
 }
 
 /// The compute device the neural detectors use, as the window shows it.
@@ -286,7 +292,7 @@ fn fit_and_score(
     let mut fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
     check_cancelled(progress)?;
     let scores = fitted.detector.score(data, progress)?;
-    let own = set_capacity_thresholds(&mut fitted, data, &scores.user, capacity);
+    let own = set_capacity_thresholds(&mut fitted, data, &scores.user, capacity, progress)?;
     Ok((fitted, scores, own))
 }
 
@@ -308,21 +314,28 @@ pub fn thresholds_by_capacity(
     } else {
         fitted.detector.score(data, progress)?
     };
-    set_capacity_thresholds(fitted, data, &scores.user, capacity);
+    set_capacity_thresholds(fitted, data, &scores.user, capacity, progress)?;
     Ok(())
 }
 
-/// Sets the capacity's account thresholds from `user_scores`; returns the model's own.
+/// Sets the capacity's account thresholds from `user_scores`; returns the model's own. Each
+/// labelled account counts at its out-of-fold score where the model has one: at its in-sample
+/// score, a legit account the model learnt sits far below where the accounts of the coming
+/// days will, and thresholds set so would flag several times the capacity on them.
 fn set_capacity_thresholds(
     fitted: &mut Fitted,
     data: &Dataset,
     user_scores: &[f32],
     capacity: usize,
-) -> Thresholds {
+    progress: &dyn Progress,
+) -> Result<Thresholds> {
     let own = fitted.detector.thresholds(Level::User);
-    let thresholds = daily_flags(data, user_scores).thresholds(capacity, own);
+    let options = TrainOptions::all_users(data, super::defaults::SEED);
+    let graded = fitted.detector.out_of_fold(data, &options, progress)?;
+    let scores = graded.scores_to_grade(user_scores);
+    let thresholds = daily_flags(data, &scores).thresholds(capacity, own);
     fitted.detector.set_thresholds(Level::User, thresholds);
-    own
+    Ok(own)
 }
 
 /// How many accounts a day each threshold of account scores flags on `data`'s log: each day,
@@ -380,4 +393,51 @@ pub fn train_and_score(
         ..ModelState::new(fitted.detector, scores, dir)
     }
     .with_readings(data, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::{Mapping, load};
+    use crate::progress::NoProgress;
+
+    /// The capacity's thresholds are set on the scores of a model that did not learn each
+    /// account's label: counted so, as the coming days' accounts will score, suspicious flags
+    /// the capacity a day, within a fifth. Set on in-sample scores, the legit accounts the
+    /// model learnt sit lower and it flags more.
+    #[test]
+    fn capacity_thresholds_are_set_on_out_of_fold_scores() {
+        let loaded = load(
+            &super::super::bundled_sample(),
+            &Mapping::default(),
+            &NoProgress,
+        )
+        .expect("the bundled sample loads");
+        let log = Arc::new(loaded.log);
+        let (data, _) = super::super::session::labelled_dataset(&log, &[], &NoProgress)
+            .expect("the bundled sample featurises");
+        let options = TrainOptions::all_users(&data, super::super::defaults::SEED);
+        let mut fitted = fit(&data, DetectorKind::Ensemble, &options, &NoProgress).expect("fits");
+        let scores = fitted.detector.score(&data, &NoProgress).expect("scores");
+        let graded = fitted
+            .detector
+            .out_of_fold(&data, &options, &NoProgress)
+            .expect("folds");
+        assert!(matches!(graded, Graded::OutOfFold(_)));
+        let honest = daily_flags(&data, &graded.scores_to_grade(&scores.user));
+        let in_sample = daily_flags(&data, &scores.user);
+        let own = fitted.detector.thresholds(Level::User);
+        // A capacity the model's own threshold overflows.
+        let capacity = (honest.per_day(own.suspicious) / 2.0).floor().max(1.0) as usize;
+        set_capacity_thresholds(&mut fitted, &data, &scores.user, capacity, &NoProgress)
+            .expect("sets thresholds");
+        let suspicious = fitted.detector.thresholds(Level::User).suspicious;
+        let flagged = honest.per_day(suspicious);
+        let c = capacity as f64;
+        assert!(
+            (0.8 * c..=c).contains(&flagged),
+            "{flagged:.1} a day at a capacity of {capacity} (in sample {:.1})",
+            in_sample.per_day(suspicious)
+        );
+    }
 }

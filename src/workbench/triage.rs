@@ -25,7 +25,6 @@ use super::active_rules::ActiveRules;
 use super::defaults;
 use super::error::Result;
 use super::evidence::{Field, FieldValue, LinkedAccount, TimelineEvent};
-use super::model::daily_flags;
 use super::outlook::Outlook;
 use super::population::{RankBy, Rankings, SegmentWeeks, write_ranked};
 use super::queue_filter::QueueFilter;
@@ -163,7 +162,7 @@ impl Triage {
             retrain_report: None,
             retrain_started: None,
             reasons: RefCell::default(),
-            daily: daily_flags(&session.data, &session.model.scores.user),
+            daily: session.model.daily_flags(&session.data),
             session,
             workspace,
             cases,

@@ -2,7 +2,6 @@
 //! the selected account.
 
 use super::super::error::{Result, WorkbenchError};
-use super::super::model::daily_flags;
 use super::super::team_delta::{StoredThresholds, stored_thresholds};
 use super::Triage;
 use crate::cases::{CaseError, Role, SettingKey};
@@ -94,7 +93,8 @@ impl Triage {
     }
 
     /// How many accounts a day `threshold` flags on the current scores: each day, the
-    /// accounts active that day scoring at or above it.
+    /// accounts active that day scoring at or above it, each labelled account at the score of
+    /// a model that did not learn its label (as the coming days' accounts will score).
     pub fn flagged_per_day(&self, threshold: f32) -> f64 {
         self.daily.per_day(threshold)
     }
@@ -128,6 +128,6 @@ impl Triage {
     /// Counts again how many accounts a day each threshold flags (the scores or the log
     /// changed).
     pub(super) fn recount_days(&mut self) {
-        self.daily = daily_flags(&self.session.data, &self.session.model.scores.user);
+        self.daily = self.session.model.daily_flags(&self.session.data);
     }
 }
