@@ -12,8 +12,10 @@
 //!   entity value: events in the last day, distinct users in the last week, whether this user
 //!   used the value in the last 30 days, and the fraud rate among the value's events whose
 //!   labels were known at that moment, over delayed windows of 1, 7 and 30 days (the events
-//!   of the `delay + W` days before, as labels arrive `delay` after their events). The user's
-//!   own confirmed fraud and the event type's are read the same way.
+//!   of the `delay + W` days before, as labels arrive `delay` after their events), the value's
+//!   confirmed fraud counted beside the rates over the week and the month, and how long ago
+//!   the earliest and the latest confirmed fraud of its month window happened. The user's own
+//!   confirmed fraud and the event type's are read the same way.
 
 use std::num::NonZeroU32;
 
