@@ -65,9 +65,17 @@ impl IsolationForest {
     /// worker threads: scoring two million events is the forest's heaviest work.
     pub fn raw_scores(&self, x: &Matrix) -> Vec<f32> {
         let norm = c(self.sample).max(1e-6);
+        // A leaf's expected further depth by its size (at most the sample's), worked out once
+        // rather than a logarithm per row and tree.
+        let further: Vec<f32> = (0..=self.sample).map(c).collect();
+        let further = further.as_slice();
         let score = |i: usize| {
             let row = x.row(i);
-            let total: f32 = self.trees.iter().map(|t| path_length(t, row)).sum();
+            let total: f32 = self
+                .trees
+                .iter()
+                .map(|t| path_length(t, row, further))
+                .sum();
             2f32.powf(-(total / self.trees.len() as f32) / norm)
         };
         let mut out = vec![0.0f32; x.rows];
@@ -133,13 +141,16 @@ fn grow(
     id
 }
 
-fn path_length(nodes: &[Node], row: &[f32]) -> f32 {
+/// The depth at which `row` leaves the tree, plus the expected depth of the rest of its leaf
+/// (`further`: `c` by leaf size).
+fn path_length(nodes: &[Node], row: &[f32], further: &[f32]) -> f32 {
     let mut i = 0usize;
     let mut depth = 0.0;
     loop {
         let n = &nodes[i];
         if n.feature < 0 {
-            return depth + c(n.size as usize);
+            let size = n.size as usize;
+            return depth + further.get(size).copied().unwrap_or_else(|| c(size));
         }
         i = if row[n.feature as usize] < n.split {
             n.left
