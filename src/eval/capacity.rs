@@ -14,8 +14,8 @@ pub const HIGH_SHARE: f64 = 0.1;
 pub struct DailyFlags {
     /// (score, active days), riskiest first.
     by_score: Vec<(f32, u32)>,
-    days: f64,
-    span: u32,
+    /// Over how many days they were counted.
+    days: u32,
 }
 
 impl DailyFlags {
@@ -29,16 +29,17 @@ impl DailyFlags {
             .map(|(&s, &d)| (s, d))
             .collect();
         by_score.sort_by(|a, b| b.0.total_cmp(&a.0));
-        Self {
-            by_score,
-            days: f64::from(days.max(1)),
-            span: days,
-        }
+        Self { by_score, days }
     }
 
     /// Over how many days the accounts were counted.
     pub fn days(&self) -> u32 {
-        self.span
+        self.days
+    }
+
+    /// The days to average over: at least one.
+    fn averaged_over(&self) -> f64 {
+        f64::from(self.days.max(1))
     }
 
     /// How many accounts a day `threshold` flags, on average over the days.
@@ -49,14 +50,14 @@ impl DailyFlags {
             .take_while(|(s, _)| *s >= threshold)
             .map(|&(_, d)| u64::from(d))
             .sum();
-        days as f64 / self.days
+        days as f64 / self.averaged_over()
     }
 
     /// The lowest threshold that flags at most `per_day` accounts a day (above every score
     /// when the riskiest accounts alone flag more; the lowest score when all of them flag
     /// fewer; 1.0 when there is none). Accounts of one score are flagged together or not at all.
     pub fn threshold_for(&self, per_day: f64) -> f32 {
-        let wanted = per_day * self.days;
+        let wanted = per_day * self.averaged_over();
         let Some(&(top, _)) = self.by_score.first() else {
             return 1.0;
         };

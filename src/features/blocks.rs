@@ -362,12 +362,10 @@ impl Block {
     pub fn new(blocks: Blocks, block: i64, counts: &[BlockCounts]) -> Self {
         let mut counted: AHashMap<GroupKey, BlockCounts> = AHashMap::new();
         for c in counts.iter().filter(|c| c.block == block) {
-            match counted.get_mut(&c.group) {
-                Some(slot) => slot.add(c),
-                None => {
-                    counted.insert(c.group.clone(), c.clone());
-                }
-            }
+            counted
+                .entry(c.group.clone())
+                .and_modify(|slot| slot.add(c))
+                .or_insert_with(|| c.clone());
         }
         Self {
             blocks,
