@@ -15,6 +15,7 @@ mod phrase;
 mod scale;
 mod sequence;
 mod spec;
+mod tokens;
 mod vocab;
 
 pub use account::{AccountFeatures, account_features_with_types, main_type_names, shared_users_of};
@@ -36,4 +37,8 @@ pub use phrase::{Phrase, RiskMeasure, RiskOf, Window};
 pub use scale::{Scaler, slog};
 pub use sequence::{Sequences, build_sequences, day_windows, sequence_context_from, sequence_day};
 pub use spec::{FeatureSpec, FeatureTable, Unit};
+pub use tokens::{
+    GAP_CLASSES, HASH_BUCKETS, HOUR_CLASSES, LogTokens, MAX_PASS_TOKENS, Pass, ROLE_STATES,
+    TokenBatch, TokenVocab, account_passes, behaviour_context_from, passes_of,
+};
 pub use vocab::{Act, act_of};
