@@ -58,6 +58,8 @@ fn choose() -> (Device, ComputeDevice) {
 }
 
 fn current() -> &'static (Device, ComputeDevice) {
+    // Whichever device: tensors on the CPU (the inputs of every batch) are allocated per step.
+    crate::memory::reuse_tensor_buffers();
     if GAVE_UP_GPU.load(Ordering::Relaxed) {
         cpu()
     } else {
