@@ -306,6 +306,35 @@ fn a_sequence_model_scores_a_window_alone_as_in_the_whole_log() {
     );
 }
 
+/// The behaviour model reads a pass of an account's events with at most seven days before
+/// its day: a window or a block scored from there scores as in the whole log, reasons too.
+#[test]
+fn the_behaviour_model_scores_a_window_alone_as_in_the_whole_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = shop(dir.path(), 300, 60);
+    let model = trained_until_nov_15(
+        dir.path(),
+        &path,
+        &["--detector", "behaviour", "--epochs", "2"],
+    );
+    let [whole, blocks, window] = scored_three_ways(dir.path(), &path, &model);
+    assert_eq!(blocks.len(), whole.len());
+    assert!(window.len() > 500, "{} events in the window", window.len());
+    let mut explained = 0;
+    for (what, part) in [("in blocks", &blocks), ("alone", &window)] {
+        for (row, (score, reasons)) in part {
+            let (expected, expected_reasons) = &whole[row];
+            assert!(
+                (score - expected).abs() < 1e-5,
+                "row {row}: {score} {what}, {expected} in the whole log"
+            );
+            assert_eq!(reasons, expected_reasons, "row {row}");
+            explained += usize::from(reasons.contains("expected 1 in"));
+        }
+    }
+    assert!(explained > 0, "some events say what was unexpected");
+}
+
 #[test]
 fn the_event_level_protocol_reports_daily_top_k() {
     let dir = tempfile::tempdir().unwrap();

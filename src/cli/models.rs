@@ -69,6 +69,20 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             println!("chosen for {level}: {}", s.describe());
         }
     }
+    if let Some(s) = &m.self_supervision {
+        println!(
+            "next event type, on {} held-out events: the model {:.1} %, the account's habit {:.1} %, the log's most frequent type {:.1} %",
+            s.events,
+            s.next_type_accuracy * 100.0,
+            s.account_habit_accuracy * 100.0,
+            s.log_habit_accuracy * 100.0
+        );
+        if !s.learnt_sequences() {
+            println!(
+                "no account has two events within a week: the model learnt which events are common, and nothing of sequences"
+            );
+        }
+    }
     Ok(())
 }
 

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::calibrate::UNSUPERVISED_THRESHOLDS;
 use super::detector::{Detector, DetectorKind, Level, TrainingCurve};
 use super::error::DetectError;
 use super::neural::{Array, load_arrays, save_arrays};
 use super::registry::restore_detector;
 use super::selection::Selection;
+use super::self_supervision::SelfSupervision;
 use super::state::State;
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;
@@ -59,6 +61,27 @@ pub struct LevelThresholds {
     pub event: Thresholds,
 }
 
+impl LevelThresholds {
+    pub const UNSUPERVISED: Self = Self {
+        user: UNSUPERVISED_THRESHOLDS,
+        event: UNSUPERVISED_THRESHOLDS,
+    };
+
+    pub fn at(&self, level: Level) -> Thresholds {
+        match level {
+            Level::User => self.user,
+            Level::Event => self.event,
+        }
+    }
+
+    pub fn set(&mut self, level: Level, thresholds: Thresholds) {
+        match level {
+            Level::User => self.user = thresholds,
+            Level::Event => self.event = thresholds,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ModelMeta {
     pub format_version: u32,
@@ -78,6 +101,9 @@ pub struct ModelMeta {
     /// models, and for detectors without them).
     #[serde(default)]
     pub selection: LevelSelection,
+    /// What the behaviour model learnt without labels (absent for the other detectors).
+    #[serde(default)]
+    pub self_supervision: Option<SelfSupervision>,
     pub params: Box<serde_json::value::RawValue>,
 }
 
@@ -145,6 +171,7 @@ pub fn save_model(
             user: detector.selection(Level::User).cloned(),
             event: detector.selection(Level::Event).cloned(),
         },
+        self_supervision: detector.self_supervision().cloned(),
         params: state.params,
     };
     let mut arrays = state.arrays;

@@ -11,8 +11,9 @@ use super::graded::Graded;
 use super::reasons::{Reason, reasons_for};
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
+use super::self_supervision::SelfSupervision;
 use super::state::State;
-use crate::features::{Dataset, Matrix, Scaler, sequence_context_from};
+use crate::features::{Dataset, Matrix, Scaler, behaviour_context_from, sequence_context_from};
 use crate::log::{Label, UserCode};
 use crate::progress::Progress;
 use crate::risk::Thresholds;
@@ -27,11 +28,12 @@ pub enum DetectorKind {
     Mlp,
     Gru,
     CnnGru,
+    Behaviour,
     Ensemble,
 }
 
 impl DetectorKind {
-    pub const ALL: [DetectorKind; 8] = [
+    pub const ALL: [DetectorKind; 9] = [
         Self::Zscore,
         Self::Iforest,
         Self::Autoencoder,
@@ -39,6 +41,7 @@ impl DetectorKind {
         Self::Mlp,
         Self::Gru,
         Self::CnnGru,
+        Self::Behaviour,
         Self::Ensemble,
     ];
 
@@ -51,6 +54,7 @@ impl DetectorKind {
             Self::Mlp => "mlp",
             Self::Gru => "gru",
             Self::CnnGru => "cnn_gru",
+            Self::Behaviour => "behaviour",
             Self::Ensemble => "ensemble",
         }
     }
@@ -61,28 +65,36 @@ impl DetectorKind {
         matches!(self, Self::Gru | Self::CnnGru)
     }
 
+    /// Whether the detector reads each account's earlier events themselves, not only the
+    /// features they leave: the sequence models and the behaviour model.
+    pub fn reads_account_events(self) -> bool {
+        self.reads_sequences() || self == Self::Behaviour
+    }
+
     /// Where the scored part of a log must begin for its events from `from_ms` on to score as
     /// in the whole log (the features' look-back before it is read as history): there, for
     /// most detectors; at the start of that day for the sequence ones, whose windows begin
-    /// with the day. Every detector's event score reads a bounded past.
+    /// with the day; a week before the start of that seven-day period for the behaviour
+    /// model, whose passes chunk each period. Every detector's event score reads a bounded
+    /// past.
     pub fn event_context_from(self, from_ms: i64) -> i64 {
-        if self.reads_sequences() {
-            sequence_context_from(from_ms)
-        } else {
-            from_ms
+        match self {
+            Self::Behaviour => behaviour_context_from(from_ms),
+            _ if self.reads_sequences() => sequence_context_from(from_ms),
+            _ => from_ms,
         }
     }
 
     /// Whether account scores come from account features alone, so that scoring accounts
-    /// keeps no event's features. A sequence model's account scores as its riskiest event.
+    /// keeps no event's features. A model of account events scores an account by its events.
     pub fn scores_accounts_from_account_features(self) -> bool {
-        !self.reads_sequences()
+        !self.reads_account_events()
     }
 
     /// Whether training may keep the features of a sample of events only (every event still
-    /// read as history). A sequence model's windows need every event of their day.
+    /// read as history). A model of account events needs every event of their days.
     pub fn learns_from_an_event_sample(self) -> bool {
-        !self.reads_sequences()
+        !self.reads_account_events()
     }
 
     /// Whether the detector learns from labels when it has them: the supervised ones, and
@@ -245,6 +257,12 @@ pub trait Detector: Send + Sync {
         None
     }
 
+    /// What a model that learns without labels learnt, graded on passes it did not train on
+    /// (the behaviour model); `None` for the others.
+    fn self_supervision(&self) -> Option<&SelfSupervision> {
+        None
+    }
+
     /// The event-feature statistics of the training events, which event reasons compare
     /// against.
     fn event_scaler(&self) -> Option<&Scaler>;
@@ -268,6 +286,21 @@ pub trait Detector: Send + Sync {
             Some(scaler) => event_reasons(data, scaler, e, 3),
             None => Vec::new(),
         }
+    }
+
+    /// The reasons of each of `events` (what `explain_event` says of each), worked out
+    /// together where that is cheaper (a network reads their passes in batches).
+    fn explain_events(&self, data: &Dataset, events: &[usize]) -> Vec<Vec<Reason>> {
+        events
+            .iter()
+            .map(|&e| self.explain_event(data, e))
+            .collect()
+    }
+
+    /// The reasons of each of `users` (what `explain` says of each), worked out together
+    /// where that is cheaper.
+    fn explain_accounts(&self, data: &Dataset, users: &[UserCode]) -> Vec<Vec<Reason>> {
+        users.iter().map(|&u| self.explain(data, u)).collect()
     }
 
     /// Top reasons for user `u`'s score, in words: the features furthest from the population,

@@ -40,6 +40,12 @@ pub enum DetectError {
         "{detector} reads each user's days as sequences: it learns from every event's features"
     )]
     NeedsEveryEvent { detector: &'static str },
+    #[error("{detector} has no event to learn from: the training accounts have none")]
+    NoEvents { detector: &'static str },
+    #[error(
+        "{detector} learns from event types and the log has none: map a column to the event type role"
+    )]
+    NoEventTypes { detector: &'static str },
     #[error("{detector} is not a feature-row detector")]
     NotTabular { detector: &'static str },
     /// A model directory (or one of its files) that cannot be used as it is.

@@ -2,7 +2,8 @@
 //! reasons for an account's score are said in the analyst's words.
 //!
 //! A detector is a user-level model on account features plus an event-level model on event
-//! features (tabular detectors), or one sequence network giving both (gru, cnn_gru).
+//! features (tabular detectors), or one sequence network giving both (gru, cnn_gru), or the
+//! behaviour model: a Transformer that learns normal behaviour from every event, without labels.
 
 mod artifact;
 mod calibrate;
@@ -22,21 +23,24 @@ mod reasons;
 mod registry;
 mod segment_distance;
 mod selection;
+mod self_supervision;
 mod state;
 mod tabular;
 mod zscore;
 
 pub use crate::risk::{Risk, Thresholds};
 pub use artifact::{
-    FORMAT_VERSION, Fingerprint, ModelMeta, TrainingRecord, align_features, load_model, save_model,
+    FORMAT_VERSION, Fingerprint, LevelThresholds, ModelMeta, TrainingRecord, align_features,
+    load_model, save_model,
 };
 pub use calibrate::Calibration;
 pub use detector::{Detector, DetectorKind, Level, Scores, TrainOptions, TrainingCurve};
 pub use error::DetectError;
 pub use graded::Graded;
 pub use holdout::{EventSample, MAX_EVENT_TRAIN_ROWS, event_sample, sample_key};
-pub use reasons::{Bound, FraudOf, Reason, Says, reasons_for};
+pub use reasons::{Bound, FraudOf, Reason, Says, Unexpected, reasons_for};
 pub use registry::{new_detector, restore_detector};
 pub use selection::{DEFAULT_SEARCH_BUDGET, Holdout, Selection};
+pub use self_supervision::SelfSupervision;
 pub use state::State;
 pub use tabular::TabularDetector;

@@ -48,12 +48,32 @@ pub enum Says {
         role: String,
         value: String,
     },
+    /// The behaviour model gave what the event did a chance of `chance`, having read the
+    /// account's `after` earlier events with it.
+    Unexpected {
+        what: Unexpected,
+        chance: f32,
+        after: u32,
+    },
     /// A saved rule hits the account.
     Rule {
         name: String,
         action: RuleAction,
         expression: String,
     },
+}
+
+/// Which part of an event the behaviour model did not expect.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Unexpected {
+    /// An event of this type.
+    Type { name: String },
+    /// Its amount.
+    Amount { amount: f32 },
+    /// The time since the account's previous event.
+    Gap { secs: f32 },
+    /// A value of this entity role the account had not used in the events read with it.
+    NewValue { role: String, value: String },
 }
 
 /// Which bound of the training population a value passes.

@@ -4,7 +4,7 @@
 use super::detector::{Detector, DetectorKind};
 use super::ensemble::Ensemble;
 use super::error::DetectError;
-use super::neural::SequenceDetector;
+use super::neural::{BehaviourDetector, SequenceDetector};
 use super::state::State;
 use super::tabular::TabularDetector;
 
@@ -12,6 +12,7 @@ use super::tabular::TabularDetector;
 pub fn new_detector(kind: DetectorKind) -> Box<dyn Detector> {
     match kind {
         DetectorKind::Gru | DetectorKind::CnnGru => Box::new(SequenceDetector::new(kind)),
+        DetectorKind::Behaviour => Box::new(BehaviourDetector::new()),
         DetectorKind::Ensemble => Box::new(Ensemble::new()),
         other => Box::new(TabularDetector::new(other)),
     }
@@ -26,6 +27,7 @@ pub fn restore_detector(
         DetectorKind::Gru | DetectorKind::CnnGru => {
             Box::new(SequenceDetector::from_state(kind, state, "")?)
         }
+        DetectorKind::Behaviour => Box::new(BehaviourDetector::from_state(state, "")?),
         DetectorKind::Ensemble => Box::new(Ensemble::from_state(state)?),
         other => Box::new(TabularDetector::from_state(other, state, "")?),
     })

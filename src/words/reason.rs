@@ -6,8 +6,8 @@ use rust_i18n::t;
 
 use super::phrase::phrase;
 use super::units;
-use crate::detect::{Bound, FraudOf, Reason, Says};
-use crate::features::Window;
+use crate::detect::{Bound, FraudOf, Reason, Says, Unexpected};
+use crate::features::{Unit, Window};
 use crate::language::Language;
 use crate::language::Say;
 use crate::rules::{ListEntry, ListKind, RuleAction};
@@ -78,6 +78,11 @@ impl Say for Says {
             )
             .into_owned(),
             Says::Listed { kind, role, value } => listed(*kind, role, value, language),
+            Says::Unexpected {
+                what,
+                chance,
+                after,
+            } => unexpected(what, *chance, *after, language),
             Says::Rule {
                 name,
                 action,
@@ -92,6 +97,56 @@ impl Say for Says {
             .into_owned(),
         }
     }
+}
+
+/// "a pay_fail event after 3 earlier events: expected 1 in 350".
+fn unexpected(what: &Unexpected, chance: f32, after: u32, language: Language) -> String {
+    let l = language.code();
+    let odds = two_significant_figures(1.0 / chance.max(1e-6));
+    let after = after.to_string();
+    match what {
+        Unexpected::Type { name } => {
+            t!(
+                "reason.unexpected_type",
+                locale = l,
+                event = name,
+                after = after,
+                odds = odds
+            )
+        }
+        Unexpected::Amount { amount } => t!(
+            "reason.unexpected_amount",
+            locale = l,
+            amount = units::value(Unit::Money, *amount, language),
+            after = after,
+            odds = odds
+        ),
+        Unexpected::Gap { secs } => t!(
+            "reason.unexpected_gap",
+            locale = l,
+            gap = units::value(Unit::Secs, *secs, language),
+            odds = odds
+        ),
+        Unexpected::NewValue { role, value } => t!(
+            "reason.unexpected_new_value",
+            locale = l,
+            role = role,
+            value = value,
+            after = after,
+            odds = odds
+        ),
+    }
+    .into_owned()
+}
+
+/// "1000" for 1002, "350" for 347.4: odds are an order of magnitude, and a figure that
+/// moves in its last digit with the batch a network read the event in would read as a change.
+fn two_significant_figures(v: f32) -> String {
+    if !v.is_finite() || v < 1.0 {
+        return "1".to_string();
+    }
+    let scale = 10f64.powi((f64::from(v).log10().floor() as i32 - 1).max(0));
+    format!("{:.0}", (f64::from(v) / scale).round() * scale)
 }
 
 /// "the last 7 days".
@@ -212,5 +267,38 @@ mod tests {
             "device d4 is on the block list"
         );
         assert_eq!(listed.say(Language::Chinese), "device d4 在黑名单上");
+    }
+
+    #[test]
+    fn what_the_behaviour_model_did_not_expect_reads_as_odds() {
+        let said = |what: Unexpected, chance: f32, language| {
+            Says::Unexpected {
+                what,
+                chance,
+                after: 3,
+            }
+            .say(language)
+        };
+        let pay_fail = Unexpected::Type {
+            name: "pay_fail".into(),
+        };
+        assert_eq!(
+            said(pay_fail.clone(), 1.0 / 347.4, Language::English),
+            "a pay_fail event after 3 earlier events: expected 1 in 350"
+        );
+        assert_eq!(
+            said(pay_fail, 1.0 / 1002.0, Language::Chinese),
+            "在 3 个先前事件之后出现 pay_fail 事件:预期仅 1/1000"
+        );
+        let device = Unexpected::NewValue {
+            role: "device".into(),
+            value: "d9".into(),
+        };
+        assert_eq!(
+            said(device, 0.04, Language::English),
+            "a new device d9 after 3 earlier events: expected 1 in 25"
+        );
+        assert_eq!(two_significant_figures(7.6), "8");
+        assert_eq!(two_significant_figures(0.2), "1");
     }
 }

@@ -89,9 +89,10 @@ impl Scored<'_> {
                 .total_cmp(&scores.user[a.index()])
                 .then(a.cmp(&b))
         });
-        for &u in &users {
+        let explained = self.detector.explain_accounts(data, &users);
+        for (&u, reasons) in users.iter().zip(&explained) {
             let s = scores.user[u.index()];
-            let reasons = self.said(&self.detector.explain(data, u));
+            let reasons = self.said(reasons);
             w.write_record([
                 data.user_name(u),
                 &format!("{s:.6}"),
@@ -114,11 +115,20 @@ impl Scored<'_> {
         let flagged = self.detector.thresholds(Level::Event).suspicious;
         let (data, scores) = (self.data, self.scores);
         let c = &data.log.columns;
+        let flagged: Vec<usize> = self
+            .events_in(window)
+            .filter(|&e| scores.event[e] >= flagged)
+            .collect();
+        let mut explained = flagged
+            .iter()
+            .copied()
+            .zip(self.detector.explain_events(data, &flagged))
+            .peekable();
         let mut written = 0;
         for e in self.events_in(window) {
-            let reasons = match scores.event[e] >= flagged {
-                true => self.said(&self.detector.explain_event(data, e)),
-                false => String::new(),
+            let reasons = match explained.next_if(|(f, _)| *f == e) {
+                Some((_, reasons)) => self.said(&reasons),
+                None => String::new(),
             };
             let user = data.log.user_of(e).map_or("", |u| data.user_name(u));
             w.write_record([

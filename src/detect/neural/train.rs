@@ -33,7 +33,8 @@ pub fn lock_vars(
         .map_err(|_| NeuralError::WeightsLock.into())
 }
 
-/// Replaces Candle's unseeded initialisation: weights uniform in ±1/√fan_in, biases zero, in
+/// Replaces Candle's unseeded initialisation: weights uniform in ±1/√fan_in, biases zero,
+/// normalisations' gains one, in
 /// name order, so the same seed gives the same network.
 pub fn init_seeded(varmap: &VarMap, seed: u64) -> Result<(), DetectError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_1417);
@@ -44,7 +45,9 @@ pub fn init_seeded(varmap: &VarMap, seed: u64) -> Result<(), DetectError> {
         let var = &vars[name];
         let dims = var.dims().to_vec();
         let n: usize = dims.iter().product();
-        let values: Vec<f32> = if dims.len() < 2 || name.contains("bias") {
+        let values: Vec<f32> = if name.ends_with("gain") {
+            vec![1.0; n]
+        } else if dims.len() < 2 || name.contains("bias") {
             vec![0.0; n]
         } else {
             let fan_in: usize = dims[1..].iter().product();

@@ -1,0 +1,105 @@
+//! The behaviour model: it learns from every event without labels, says what it learnt and
+//! what it could not, and refuses a log it cannot learn from with a clear error.
+
+use std::sync::Arc;
+
+use vigil::detect::{DetectError, DetectorKind, TrainOptions, new_detector};
+use vigil::features::Dataset;
+use vigil::log::{self, EventColumns, EventLog, Mapping, NULL_CODE};
+use vigil::progress::NoProgress;
+use vigil::sample::{self, SampleConfig};
+use vigil::time_units::HOUR_MS;
+
+fn shop(users: usize, days: u32) -> Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample::generate(&SampleConfig {
+        users,
+        days,
+        seed: 31,
+        ..SampleConfig::default()
+    });
+    let path = dir.path().join("shop.csv");
+    sample::write_log(&s, &path).unwrap();
+    let loaded = log::load(&path, &Mapping::default(), &NoProgress).unwrap();
+    Dataset::build(Arc::new(loaded.log), &[], 0, &NoProgress).unwrap()
+}
+
+/// A log of `(user, hour, event type)` rows; an empty type is a missing one.
+fn log_of(rows: &[(&str, i64, &str)]) -> Dataset {
+    let mut c = EventColumns::default();
+    for (i, (user, hour, kind)) in rows.iter().enumerate() {
+        c.row.push(i as u64);
+        c.user.codes.push(c.user.dict.intern(user));
+        c.ts_ms.push(1_790_000_000_000 + hour * HOUR_MS);
+        c.event.codes.push(match *kind {
+            "" => NULL_CODE,
+            k => c.event.dict.intern(k),
+        });
+    }
+    let log = EventLog {
+        columns: c,
+        label_level: None,
+    };
+    Dataset::build(Arc::new(log), &[], 0, &NoProgress).unwrap()
+}
+
+#[test]
+fn pretraining_lowers_the_loss_and_beats_both_habits() {
+    let data = shop(150, 10);
+    let mut d = new_detector(DetectorKind::Behaviour);
+    d.fit(&data, &TrainOptions::all_users(&data, 3), &NoProgress)
+        .unwrap();
+    let loss = d.training_curve().train_loss;
+    assert!(loss.len() >= 2, "{loss:?}");
+    assert!(loss[loss.len() - 1] < loss[0], "the loss falls: {loss:?}");
+    let learnt = d.self_supervision().unwrap().clone();
+    assert!(learnt.events > 100, "{learnt:?}");
+    assert!(learnt.learnt_sequences(), "{learnt:?}");
+    assert!(
+        learnt.next_type_accuracy > learnt.account_habit_accuracy
+            && learnt.next_type_accuracy > learnt.log_habit_accuracy,
+        "{learnt:?}"
+    );
+}
+
+#[test]
+fn a_log_of_single_events_trains_and_says_it_learnt_no_sequence() {
+    let rows: Vec<(String, i64, &str)> = (0..60)
+        .map(|i| (format!("u{i}"), i, if i % 3 == 0 { "pay" } else { "view" }))
+        .collect();
+    let rows: Vec<(&str, i64, &str)> = rows.iter().map(|(u, h, k)| (u.as_str(), *h, *k)).collect();
+    let data = log_of(&rows);
+    let mut d = new_detector(DetectorKind::Behaviour);
+    d.fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
+        .unwrap();
+    let learnt = d.self_supervision().unwrap();
+    assert!(!learnt.learnt_sequences(), "{learnt:?}");
+    let scores = d.score(&data, &NoProgress).unwrap();
+    assert!(scores.event.iter().all(|s| (0.0..=1.0).contains(s)));
+    // A rarer type is the more surprising one.
+    assert!(
+        scores.event[0] > scores.event[1],
+        "{:?}",
+        &scores.event[..3]
+    );
+}
+
+#[test]
+fn a_log_without_events_or_event_types_is_refused_clearly() {
+    let data = log_of(&[("a", 0, ""), ("a", 1, ""), ("b", 2, "")]);
+    let mut d = new_detector(DetectorKind::Behaviour);
+    let err = d
+        .fit(&data, &TrainOptions::all_users(&data, 1), &NoProgress)
+        .unwrap_err();
+    assert!(matches!(err, DetectError::NoEventTypes { .. }), "{err}");
+    assert!(err.to_string().contains("event type"), "{err}");
+
+    let data = log_of(&[("a", 0, "view"), ("b", 1, "pay")]);
+    let options = TrainOptions {
+        event_cutoff_ms: Some(0),
+        ..TrainOptions::all_users(&data, 1)
+    };
+    let err = d.fit(&data, &options, &NoProgress).unwrap_err();
+    assert!(matches!(err, DetectError::NoEvents { .. }), "{err}");
+    assert!(err.to_string().contains("no event to learn from"), "{err}");
+}
