@@ -1,8 +1,7 @@
 //! The behaviour detector: a Transformer that learns what normal behaviour looks like from
-//! every event, labelled or not, by predicting each event's
-//! fields from the account's events before it (next-event prediction). An event scores by its
-//! surprise (how unlikely its type, amount, gap and entity values were given that bounded
-//! past), an account by its most surprising events. Labels are never read.
+//! every event, labelled or not, by predicting each event's fields from the account's events
+//! before it (next-event prediction). What it makes of each event (its surprise, and how
+//! predictable its pass was) becomes scores in `scoring.rs`. Labels are never read.
 
 use candle_core::{DType, Tensor};
 use candle_nn::{VarBuilder, VarMap};
