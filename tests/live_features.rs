@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use vigil::detect::{DetectorKind, Level, TrainOptions, new_detector};
-use vigil::features::{LabelledLog, LiveFeatures, sequence_context_from};
+use vigil::features::{LabelledLog, LiveFeatures};
 use vigil::log::appended::AppendedEvents;
 use vigil::progress::NoProgress;
 use vigil::time_units::DAY_MS;
@@ -93,36 +93,52 @@ fn pushed_events_get_the_whole_log_features() {
 /// features, the new events join their day's windows.
 #[test]
 fn a_sequence_model_scores_arriving_events_as_the_whole_log_does() {
+    scores_arriving_events_as_the_whole_log(DetectorKind::Gru);
+}
+
+/// The behaviour model reads an arriving event with its account's events of the week before
+/// (its pass): the watch keeps every event of the accounts it scores, so it reads the same.
+#[test]
+fn the_behaviour_model_scores_arriving_events_as_the_whole_log_does() {
+    scores_arriving_events_as_the_whole_log(DetectorKind::Behaviour);
+}
+
+/// `kind`, trained for one epoch on the bundled sample, scores its last 3,000 events arriving
+/// in the watch as it scores them in the whole log.
+fn scores_arriving_events_as_the_whole_log(kind: DetectorKind) {
     let (whole, _, data) = common::bundled_sample_featurised();
     let ts = &whole.columns.ts_ms;
-    let mut gru = new_detector(DetectorKind::Gru);
-    let thresholds = gru.thresholds(Level::User);
+    let mut detector = new_detector(kind);
+    let thresholds = detector.thresholds(Level::User);
     let options = TrainOptions {
         epochs: 1,
         ..TrainOptions::all_users(&data, 3)
     };
-    gru.fit(&data, &options, &NoProgress).unwrap();
-    let expected = gru.score(&data, &NoProgress).unwrap();
+    detector.fit(&data, &options, &NoProgress).unwrap();
+    let expected = detector.score(&data, &NoProgress).unwrap();
 
     // The last 3,000 events arrive, from the middle of a day: many of their accounts were
-    // active earlier that day, in the history.
+    // active in what the model reads with them, in the history.
     let at = ts[whole.len() - 3_000];
     let first_new = ts.partition_point(|&t| t < at);
-    let day_start = sequence_context_from(at);
+    let context_start = kind.event_context_from(at);
     let users = &whole.columns.user.codes;
-    let seen_today: std::collections::HashSet<u32> = (0..first_new)
-        .filter(|&e| ts[e] >= day_start)
+    let seen: std::collections::HashSet<u32> = (0..first_new)
+        .filter(|&e| ts[e] >= context_start)
         .map(|e| users[e])
         .collect();
     let continuing = (first_new..whole.len())
-        .filter(|&e| seen_today.contains(&users[e]))
+        .filter(|&e| seen.contains(&users[e]))
         .count();
-    assert!(continuing > 300, "{continuing} new events continue a day");
+    assert!(
+        continuing > 300,
+        "{continuing} new events continue a context"
+    );
 
     let mut scorer = LiveScorer::new(
         ScorerSetup {
             data: &data,
-            detector: Arc::from(gru),
+            detector: Arc::from(detector),
             thresholds,
             rules: Vec::new(),
             lists: Vec::new(),
@@ -148,9 +164,15 @@ fn a_sequence_model_scores_arriving_events_as_the_whole_log_does() {
         if (live - expected.event[e]).abs() > 1e-5 {
             differing += 1;
             if differing <= 5 {
-                eprintln!("event {e}: live {live}, whole log {}", expected.event[e]);
+                eprintln!(
+                    "{kind}: event {e}: live {live}, whole log {}",
+                    expected.event[e]
+                );
             }
         }
     }
-    assert_eq!(differing, 0, "events scored live differ from the whole log");
+    assert_eq!(
+        differing, 0,
+        "{kind}: events scored live differ from the whole log"
+    );
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::UNSUPERVISED_THRESHOLDS;
+use super::calibrate::LevelThresholds;
 use super::detector::{Detector, DetectorKind, Level, TrainingCurve};
 use super::error::DetectError;
 use super::neural::{Array, load_arrays, save_arrays};
@@ -17,7 +17,6 @@ use super::self_supervision::SelfSupervision;
 use super::state::State;
 use crate::features::Dataset;
 use crate::log::timeparse::format_rfc3339;
-use crate::risk::Thresholds;
 
 pub const FORMAT_VERSION: u32 = 1;
 const META: &str = "meta.json";
@@ -51,33 +50,6 @@ impl Fingerprint {
             time_min: format_rfc3339(lo),
             time_max: format_rfc3339(hi),
             hash: format!("{:016x}", h.digest()),
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LevelThresholds {
-    pub user: Thresholds,
-    pub event: Thresholds,
-}
-
-impl LevelThresholds {
-    pub const UNSUPERVISED: Self = Self {
-        user: UNSUPERVISED_THRESHOLDS,
-        event: UNSUPERVISED_THRESHOLDS,
-    };
-
-    pub fn at(&self, level: Level) -> Thresholds {
-        match level {
-            Level::User => self.user,
-            Level::Event => self.event,
-        }
-    }
-
-    pub fn set(&mut self, level: Level, thresholds: Thresholds) {
-        match level {
-            Level::User => self.user = thresholds,
-            Level::Event => self.event = thresholds,
         }
     }
 }

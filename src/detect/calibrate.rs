@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Thresholds;
+use super::detector::Level;
 use crate::log::Label;
 use crate::ranked::Ranked;
 
@@ -17,6 +18,34 @@ pub const SUPERVISED_DEFAULT_THRESHOLDS: Thresholds = Thresholds {
     suspicious: 0.5,
     high: 0.8,
 };
+
+/// A model's thresholds at each level.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LevelThresholds {
+    pub user: Thresholds,
+    pub event: Thresholds,
+}
+
+impl LevelThresholds {
+    pub const UNSUPERVISED: Self = Self {
+        user: UNSUPERVISED_THRESHOLDS,
+        event: UNSUPERVISED_THRESHOLDS,
+    };
+
+    pub fn at(&self, level: Level) -> Thresholds {
+        match level {
+            Level::User => self.user,
+            Level::Event => self.event,
+        }
+    }
+
+    pub fn set(&mut self, level: Level, thresholds: Thresholds) {
+        match level {
+            Level::User => self.user = thresholds,
+            Level::Event => self.event = thresholds,
+        }
+    }
+}
 
 /// Thresholds for a probability from labelled rows: `suspicious` where F1 is best, `high`
 /// where precision first reaches 90 % above it (or halfway to 1 when it never does).

@@ -30,10 +30,9 @@ mod zscore;
 
 pub use crate::risk::{Risk, Thresholds};
 pub use artifact::{
-    FORMAT_VERSION, Fingerprint, LevelThresholds, ModelMeta, TrainingRecord, align_features,
-    load_model, save_model,
+    FORMAT_VERSION, Fingerprint, ModelMeta, TrainingRecord, align_features, load_model, save_model,
 };
-pub use calibrate::Calibration;
+pub use calibrate::{Calibration, LevelThresholds};
 pub use detector::{Detector, DetectorKind, Level, Scores, TrainOptions, TrainingCurve};
 pub use error::DetectError;
 pub use graded::Graded;
