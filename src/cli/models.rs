@@ -70,17 +70,18 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         }
     }
     if let Some(s) = &m.self_supervision {
-        println!(
-            "next event type, on {} held-out events: the model {:.1} %, the account's habit {:.1} %, the log's most frequent type {:.1} %",
-            s.events,
-            s.next_type_accuracy * 100.0,
-            s.account_habit_accuracy * 100.0,
-            s.log_habit_accuracy * 100.0
+        let share = |v: f64| format!("{:.1} %", v * 100.0);
+        let line = t!(
+            "model.next_type",
+            locale = "en",
+            events = s.events,
+            model = share(s.next_type_accuracy),
+            account = share(s.account_habit_accuracy),
+            log = share(s.log_habit_accuracy)
         );
+        println!("{line}");
         if !s.learnt_sequences() {
-            println!(
-                "no account has two events within a week: the model learnt which events are common, and nothing of sequences"
-            );
+            println!("{}", t!("model.no_sequences", locale = "en"));
         }
     }
     Ok(())

@@ -296,6 +296,12 @@ impl Triage {
             .collect()
     }
 
+    /// What a model that learns without labels learnt (the behaviour model), graded on the
+    /// passes it did not train on.
+    pub fn self_supervision(&self) -> Option<crate::detect::SelfSupervision> {
+        self.session.model.detector.self_supervision().cloned()
+    }
+
     /// The chosen detector while the queue is still ordered by the quick first look.
     pub fn pending_detector(&self) -> Option<crate::detect::DetectorKind> {
         self.session.pending

@@ -27,6 +27,7 @@ fn model_ui(ui: &mut egui::Ui, t: &Triage, view: &View<'_>, out: &mut Vec<Comman
     detector_ui(ui, t, view, out);
     trained_ui(ui, t);
     search_ui(ui, t);
+    self_supervision_ui(ui, t);
     ui.separator();
     match t.retrain_report() {
         Some((before, after)) => {
@@ -114,6 +115,25 @@ fn search_ui(ui: &mut egui::Ui, t: &Triage) {
         };
         let ap = metric_text(chosen.validation_ap, 3);
         ui.weak(t!("model.search_choice", level = level, ap = ap, on = on));
+    }
+}
+
+/// What the behaviour model learnt without labels: how often it names the next event's type,
+/// against the account's habit and the log's.
+fn self_supervision_ui(ui: &mut egui::Ui, t: &Triage) {
+    let Some(s) = t.self_supervision() else {
+        return;
+    };
+    let share = |v: f64| format!("{:.1} %", v * 100.0);
+    ui.weak(t!(
+        "model.next_type",
+        events = count(s.events),
+        model = share(s.next_type_accuracy),
+        account = share(s.account_habit_accuracy),
+        log = share(s.log_habit_accuracy)
+    ));
+    if !s.learnt_sequences() {
+        ui.weak(t!("model.no_sequences"));
     }
 }
 
