@@ -15,7 +15,7 @@
 set -euo pipefail
 TOLERANCE=${TOLERANCE:-0.001}
 big=${BIG:-target/bench-data/shop_2m.csv}
-detectors=${DETECTORS-mlp autoencoder gru cnn_gru}
+detectors=${DETECTORS-mlp autoencoder gru cnn_gru behaviour}
 if [ -z "${VIGIL:-}" ]; then
   eval "$(bash scripts/cuda-toolchain.sh)"
   cargo build --release --quiet --features cuda
