@@ -92,3 +92,35 @@ impl Matrix {
         }
     }
 }
+
+/// Rows gathered into groups and averaged: each group's mean row, zeros for a group that got
+/// none (a network's reading of each account, from the readings of its events).
+pub struct GroupMeans {
+    sum: Matrix,
+    count: Vec<usize>,
+}
+
+impl GroupMeans {
+    pub fn new(groups: usize, width: usize) -> Self {
+        Self {
+            sum: Matrix::zeros(groups, width),
+            count: vec![0; groups],
+        }
+    }
+
+    pub fn add(&mut self, group: usize, row: &[f32]) {
+        self.count[group] += 1;
+        for (acc, &v) in self.sum.row_mut(group).iter_mut().zip(row) {
+            *acc += v;
+        }
+    }
+
+    pub fn means(mut self) -> Matrix {
+        for (g, &n) in self.count.iter().enumerate().filter(|(_, n)| **n > 0) {
+            for v in self.sum.row_mut(g) {
+                *v /= n as f32;
+            }
+        }
+        self.sum
+    }
+}

@@ -32,7 +32,7 @@ pub use event::{
 pub use event_state::FraudSpan;
 pub use knowledge::{LabelKnowledge, UserKnowledge};
 pub use live::LiveFeatures;
-pub use matrix::Matrix;
+pub use matrix::{GroupMeans, Matrix};
 pub use phrase::{Phrase, RiskMeasure, RiskOf, Window};
 pub use scale::{Scaler, slog};
 pub use sequence::{Sequences, build_sequences, day_windows, sequence_context_from, sequence_day};

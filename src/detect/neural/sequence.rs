@@ -16,7 +16,9 @@ use crate::detect::state::{State, params_from_json, params_to_json};
 use crate::detect::{
     DetectError, Detector, DetectorKind, Level, Scores, Thresholds, TrainOptions, TrainingCurve,
 };
-use crate::features::{Dataset, Matrix, Scaler, Sequences, build_sequences, day_windows};
+use crate::features::{
+    Dataset, GroupMeans, Matrix, Scaler, Sequences, build_sequences, day_windows,
+};
 use crate::log::Label;
 use crate::progress::{Progress, Stage};
 
@@ -397,28 +399,14 @@ impl Detector for SequenceDetector {
         } else {
             states.len() / seqs.events.len()
         };
-        let mut sum = Matrix::zeros(data.users(), width);
-        let mut count = vec![0usize; data.users()];
+        let mut means = GroupMeans::new(data.users(), width);
         for (i, &e) in seqs.events.iter().enumerate() {
-            if e == u32::MAX {
-                continue;
-            }
-            let u = seqs.window_user[i / seqs.len].index();
-            count[u] += 1;
-            for (acc, &v) in sum
-                .row_mut(u)
-                .iter_mut()
-                .zip(&states[i * width..(i + 1) * width])
-            {
-                *acc += v;
+            if e != u32::MAX {
+                let u = seqs.window_user[i / seqs.len].index();
+                means.add(u, &states[i * width..(i + 1) * width]);
             }
         }
-        for (u, &n) in count.iter().enumerate().filter(|(_, n)| **n > 0) {
-            for v in sum.row_mut(u) {
-                *v /= n as f32;
-            }
-        }
-        Ok(Some(sum))
+        Ok(Some(means.means()))
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {

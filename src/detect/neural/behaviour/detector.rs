@@ -19,7 +19,7 @@ use crate::detect::{
     Thresholds, TrainOptions, TrainingCurve,
 };
 use crate::features::{
-    Dataset, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of,
+    Dataset, GroupMeans, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of,
 };
 use crate::log::UserCode;
 use crate::progress::{Progress, Stage};
@@ -98,8 +98,7 @@ impl BehaviourDetector {
         vocab: &TokenVocab,
         progress: &dyn Progress,
     ) -> Result<Vec<EventSurprise>, DetectError> {
-        let mut passes = passes_of(&data.log, &data.index);
-        passes.sort_by_key(Pass::tokens);
+        let passes = passes_by_length(data);
         let mut out = no_surprise(data);
         self.each_surprise(data, vocab, &passes, progress, |e, s| out[e] = s)?;
         Ok(out)
@@ -207,6 +206,13 @@ impl BehaviourDetector {
     }
 }
 
+/// Every pass of `data`, shortest first: a batch of passes of like length pads little.
+fn passes_by_length(data: &Dataset) -> Vec<Pass> {
+    let mut passes = passes_of(&data.log, &data.index);
+    passes.sort_by_key(Pass::tokens);
+    passes
+}
+
 impl Detector for BehaviourDetector {
     fn kind(&self) -> DetectorKind {
         DetectorKind::Behaviour
@@ -258,10 +264,8 @@ impl Detector for BehaviourDetector {
         progress: &dyn Progress,
     ) -> Result<Option<Matrix>, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
-        let mut passes = passes_of(&data.log, &data.index);
-        passes.sort_by_key(Pass::tokens);
-        let mut sum = Matrix::zeros(data.users(), WIDTH);
-        let mut count = vec![0usize; data.users()];
+        let passes = passes_by_length(data);
+        let mut means = GroupMeans::new(data.users(), WIDTH);
         let stage = Stage::ReadingAccounts;
         self.over_batches(
             data,
@@ -274,23 +278,14 @@ impl Detector for BehaviourDetector {
                 let p = &batch.predicted;
                 for (i, reading) in readings.into_iter().enumerate() {
                     let e = p.event[i] as usize;
-                    let Some(u) = data.log.user_of(e).filter(|_| p.in_chunk[i]) else {
-                        continue;
-                    };
-                    count[u.index()] += 1;
-                    for (acc, v) in sum.row_mut(u.index()).iter_mut().zip(reading) {
-                        *acc += v;
+                    if let Some(u) = data.log.user_of(e).filter(|_| p.in_chunk[i]) {
+                        means.add(u.index(), &reading);
                     }
                 }
                 Ok(())
             },
         )?;
-        for (u, &n) in count.iter().enumerate().filter(|(_, n)| **n > 0) {
-            for v in sum.row_mut(u) {
-                *v /= n as f32;
-            }
-        }
-        Ok(Some(sum))
+        Ok(Some(means.means()))
     }
 
     fn self_supervision(&self) -> Option<&SelfSupervision> {
