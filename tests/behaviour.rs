@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 
-use vigil::detect::{DetectError, DetectorKind, TrainOptions, new_detector};
+use vigil::detect::{DetectError, Detector, DetectorKind, Level, TrainOptions, new_detector};
+use vigil::eval::metrics;
 use vigil::features::Dataset;
-use vigil::log::{self, EventColumns, EventLog, Mapping, NULL_CODE};
+use vigil::log::{self, EventColumns, EventLog, Label, Mapping, NULL_CODE, UserLabel};
 use vigil::progress::NoProgress;
 use vigil::sample::{self, SampleConfig};
 use vigil::time_units::HOUR_MS;
 
+/// A generated shop, with every account's label.
 fn shop(users: usize, days: u32) -> Dataset {
     let dir = tempfile::tempdir().unwrap();
     let s = sample::generate(&SampleConfig {
@@ -21,7 +23,30 @@ fn shop(users: usize, days: u32) -> Dataset {
     let path = dir.path().join("shop.csv");
     sample::write_log(&s, &path).unwrap();
     let loaded = log::load(&path, &Mapping::default(), &NoProgress).unwrap();
-    Dataset::build(Arc::new(loaded.log), &[], 0, &NoProgress).unwrap()
+    let labels: Vec<UserLabel> = s
+        .users
+        .iter()
+        .map(|u| UserLabel {
+            user: u.id.clone(),
+            label: Label::of_fraud(u.persona.is_fraud()),
+            known_at_ms: None,
+        })
+        .collect();
+    Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap()
+}
+
+/// The encoder's weights (every array but the heads').
+fn encoder_weights(d: &dyn Detector) -> Vec<(String, Vec<f32>)> {
+    let mut weights: Vec<(String, Vec<f32>)> = d
+        .state()
+        .unwrap()
+        .arrays
+        .into_iter()
+        .filter(|a| !a.name.starts_with("heads."))
+        .map(|a| (a.name, a.data))
+        .collect();
+    weights.sort_by(|a, b| a.0.cmp(&b.0));
+    weights
 }
 
 /// A log of `(user, hour, event type)` rows; an empty type is a missing one.
@@ -74,6 +99,10 @@ fn a_log_of_single_events_trains_and_says_it_learnt_no_sequence() {
         .unwrap();
     let learnt = d.self_supervision().unwrap();
     assert!(!learnt.learnt_sequences(), "{learnt:?}");
+    // Without labels nothing learns from them: the scores are the encoder's own.
+    assert!(d.selection(Level::User).is_none());
+    let arrays = d.state().unwrap().arrays.len();
+    assert_eq!(encoder_weights(d.as_ref()).len(), arrays, "no head is kept");
     let scores = d.score(&data, &NoProgress).unwrap();
     assert!(scores.event.iter().all(|s| (0.0..=1.0).contains(s)));
     // A rarer type is the more surprising one.
@@ -102,4 +131,31 @@ fn a_log_without_events_or_event_types_is_refused_clearly() {
     let err = d.fit(&data, &options, &NoProgress).unwrap_err();
     assert!(matches!(err, DetectError::NoEvents { .. }), "{err}");
     assert!(err.to_string().contains("no event to learn from"), "{err}");
+}
+
+/// With labels, the ensemble's heads learn them, offered the encoder's readings; a refit after
+/// new labels keeps the encoder as it was pretrained and learns the labels again.
+#[test]
+fn labels_are_learnt_by_the_heads_and_a_refit_keeps_the_encoder() {
+    let data = shop(300, 10);
+    let half: Vec<bool> = (0..data.users()).map(|u| u % 2 == 0).collect();
+    let first = TrainOptions {
+        train_users: half,
+        ..TrainOptions::all_users(&data, 5)
+    };
+    let mut d = new_detector(DetectorKind::Behaviour);
+    d.fit(&data, &first, &NoProgress).unwrap();
+    assert!(d.selection(Level::User).is_some(), "the user head learnt");
+    let encoder = encoder_weights(d.as_ref());
+    let curve = d.training_curve();
+    let before = d.score(&data, &NoProgress).unwrap();
+
+    let all = TrainOptions::all_users(&data, 5);
+    assert!(d.refit_labels(&data, &all, &NoProgress).unwrap());
+    assert_eq!(encoder_weights(d.as_ref()), encoder, "the encoder is kept");
+    assert_eq!(d.training_curve(), curve);
+    let after = d.score(&data, &NoProgress).unwrap();
+    assert_ne!(after.user, before.user, "the heads learnt the new labels");
+    let auc = metrics(&after.user, &data.labels.user, 0.5).roc_auc;
+    assert!(auc > 0.9, "accounts ranked by the heads: ROC-AUC {auc}");
 }

@@ -51,6 +51,12 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         "labels: {} users labelled, {} not yet known; {} events labelled ({} fraud), {} not yet known (left out, not taken as legit)",
         r.labelled_users, r.unknown_users, r.labelled_events, r.fraud_events, r.unknown_events
     );
+    if t.kept_pretrained {
+        println!(
+            "kept the encoder pretrained on these events in {}: only the heads learnt the labels (train into another directory to pretrain again)",
+            args.out.display()
+        );
+    }
     if let Some((sample, kept)) = t.sample {
         let others = kept as u64 - sample.positive.min(kept as u64);
         println!(

@@ -98,9 +98,15 @@ impl DetectorKind {
     }
 
     /// Whether the detector learns from labels when it has them: the supervised ones, and
-    /// the ensemble's head.
+    /// the heads of the ensemble and of the behaviour model.
     pub fn learns_from_labels(self) -> bool {
-        self.is_supervised() || self == Self::Ensemble
+        self.is_supervised() || matches!(self, Self::Ensemble | Self::Behaviour)
+    }
+
+    /// Whether part of the model is pretrained without labels, once per log, and kept when a
+    /// retrain learns new labels (`Detector::refit_labels`): the behaviour model's encoder.
+    pub fn pretrains(self) -> bool {
+        self == Self::Behaviour
     }
 
     /// Whether the detector needs labels to learn at all.
@@ -217,6 +223,18 @@ pub trait Detector: Send + Sync {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<(), DetectError>;
+
+    /// Learns `data`'s labels again, keeping as it is the part of the model that never reads
+    /// one (`DetectorKind::pretrains`); `false`, doing nothing, for a detector without such a
+    /// part, which must be fitted anew.
+    fn refit_labels(
+        &mut self,
+        _data: &Dataset,
+        _options: &TrainOptions,
+        _progress: &dyn Progress,
+    ) -> Result<bool, DetectError> {
+        Ok(false)
+    }
 
     /// Scores every user and every event of `data`.
     fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError>;

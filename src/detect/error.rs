@@ -58,6 +58,10 @@ pub enum DetectError {
         #[source]
         source: Box<DetectError>,
     },
+    #[error(
+        "the model's head reads the behaviour model's readings of the events, and none were given"
+    )]
+    ReadingsMissing,
     #[error("the detector has not been trained")]
     NotTrained,
     #[error("cancelled")]

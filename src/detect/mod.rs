@@ -19,6 +19,7 @@ mod level_model;
 pub mod neural;
 mod out_of_fold;
 mod parallel;
+mod readings;
 mod reasons;
 mod registry;
 mod segment_distance;

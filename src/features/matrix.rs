@@ -76,6 +76,22 @@ impl Matrix {
         }
     }
 
+    /// The first `n` columns (all of them when there are fewer).
+    pub fn first_columns(&self, n: usize) -> Self {
+        if n >= self.cols {
+            return self.clone();
+        }
+        let mut data = Vec::with_capacity(self.rows * n);
+        for i in 0..self.rows {
+            data.extend_from_slice(&self.row(i)[..n]);
+        }
+        Self {
+            rows: self.rows,
+            cols: n,
+            data,
+        }
+    }
+
     /// This matrix with `extra`'s columns appended (same number of rows).
     pub fn hstack(&self, extra: &Matrix) -> Self {
         assert_eq!(self.rows, extra.rows, "hstack needs equal row counts");

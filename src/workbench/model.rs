@@ -9,7 +9,7 @@ use super::error::{Result, WorkbenchError};
 use crate::cases::WorkspaceAt;
 use crate::detect::neural::fall_back_to_cpu;
 use crate::detect::{
-    DetectError, Detector, DetectorKind, Graded, Level, ModelMeta, Scores, Thresholds,
+    DetectError, Detector, DetectorKind, Fingerprint, Graded, Level, ModelMeta, Scores, Thresholds,
     TrainOptions, TrainingCurve, TrainingRecord, align_features, load_model, new_detector,
     save_model,
 };
@@ -135,6 +135,9 @@ pub(super) fn check_cancelled(progress: &dyn Progress) -> Result<()> {
 pub struct Fitted {
     pub detector: Box<dyn Detector>,
     pub training: TrainingRecord,
+    /// Whether the part pretrained without labels was kept from the model in the directory
+    /// trained into (`fit_in`), only the rest learning the labels.
+    pub kept_pretrained: bool,
 }
 
 /// Trains a new `kind` detector on the users `options` allows.
@@ -160,7 +163,11 @@ pub fn fit(
     }
     let mut training = supervision(data, options);
     training.train_secs = started.elapsed().as_secs_f64();
-    Ok(Fitted { detector, training })
+    Ok(Fitted {
+        detector,
+        training,
+        kept_pretrained: false,
+    })
 }
 
 /// How many users and events the detector could learn a label from, and how many it could
@@ -267,7 +274,7 @@ pub fn first_look(
 ) -> Result<ModelState> {
     let (fitted, scores, own_thresholds) = fit_and_score(
         data,
-        super::defaults::FIRST_LOOK,
+        (super::defaults::FIRST_LOOK, &dir),
         (super::defaults::SEED, capacity),
         progress,
     )?;
@@ -280,16 +287,67 @@ pub fn first_look(
     })
 }
 
+/// Learns `data`'s labels on the label-free part of `kept` (a model of this log read from its
+/// directory), or, when it has none, trains a new one of its kind.
+fn refit(
+    mut kept: Box<dyn Detector>,
+    data: &Dataset,
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Result<Fitted> {
+    let started = Instant::now();
+    progress.report(Stage::Training(kept.kind().name()), 0, None);
+    if !kept.refit_labels(data, options, progress)? {
+        return fit(data, kept.kind(), options, progress);
+    }
+    let mut training = supervision(data, options);
+    training.train_secs = started.elapsed().as_secs_f64();
+    Ok(Fitted {
+        detector: kept,
+        training,
+        kept_pretrained: true,
+    })
+}
+
+/// Trains `kind` on `data` for the model directory `dir`: a model that pretrains keeps the
+/// pretrained part of the one in `dir` when that one read this very log.
+pub fn fit_in(
+    dir: &Path,
+    data: &Dataset,
+    kind: DetectorKind,
+    options: &TrainOptions,
+    progress: &dyn Progress,
+) -> Result<Fitted> {
+    match kept_pretrained(dir, kind, data) {
+        Some(kept) => refit(kept, data, options, progress),
+        None => fit(data, kind, options, progress),
+    }
+}
+
+/// The model kept in `dir` when it is a `kind` that pretrains (`DetectorKind::pretrains`) and
+/// was pretrained on `data`'s very events: what a retrain keeps. Any other (or none) is
+/// trained anew.
+fn kept_pretrained(dir: &Path, kind: DetectorKind, data: &Dataset) -> Option<Box<dyn Detector>> {
+    if !kind.pretrains() {
+        return None;
+    }
+    let (detector, meta) = load_model(dir).ok()?;
+    let same_log = meta.training_data.hash == Fingerprint::of(data).hash;
+    (detector.kind() == kind && same_log).then_some(detector)
+}
+
 /// Trains `kind` on every account of `data` and scores them; the account thresholds are
-/// those of a team reviewing `capacity` accounts a day. Returns the model's own thresholds
-/// too.
+/// those of a team reviewing `capacity` accounts a day. A model that pretrains keeps the
+/// pretrained part of the one in `dir` when that one read this log. Returns the model's own
+/// thresholds too.
 fn fit_and_score(
     data: &Arc<Dataset>,
-    kind: DetectorKind,
+    (kind, dir): (DetectorKind, &Path),
     (seed, capacity): (u64, usize),
     progress: &dyn Progress,
 ) -> Result<(Fitted, Scores, Thresholds)> {
-    let mut fitted = fit(data, kind, &TrainOptions::all_users(data, seed), progress)?;
+    let options = TrainOptions::all_users(data, seed);
+    let mut fitted = fit_in(dir, data, kind, &options, progress)?;
     check_cancelled(progress)?;
     let scores = fitted.detector.score(data, progress)?;
     let own = set_capacity_thresholds(&mut fitted, data, &scores.user, capacity, progress)?;
@@ -376,7 +434,8 @@ pub fn train_and_score(
     dir: PathBuf,
     progress: &dyn Progress,
 ) -> Result<ModelState> {
-    let (fitted, scores, own_thresholds) = fit_and_score(data, kind, (seed, capacity), progress)?;
+    let (fitted, scores, own_thresholds) =
+        fit_and_score(data, (kind, &dir), (seed, capacity), progress)?;
     let (trained_at, save_error) = match save(&dir, &fitted, data, seed) {
         Ok(meta) => (meta.trained_at, None),
         Err(e) => (
@@ -400,6 +459,53 @@ mod tests {
     use super::*;
     use crate::log::{Mapping, load};
     use crate::progress::NoProgress;
+    use crate::sample::{SampleConfig, generate, write_log};
+
+    /// A retrain of the behaviour model on the log it was pretrained on keeps the encoder (the
+    /// label-free part) and learns the labels again: a retrain seeded otherwise keeps the first
+    /// pretraining's curve. On a log it did not read, the encoder is pretrained anew.
+    #[test]
+    fn a_retrain_keeps_the_behaviour_encoder_pretrained_on_the_same_log() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let dataset = |users: usize| {
+            let shop = generate(&SampleConfig {
+                users,
+                days: 21,
+                seed: 4,
+                ..SampleConfig::default()
+            });
+            let path = dir.path().join(format!("shop{users}.csv"));
+            write_log(&shop, &path).expect("the shop is written");
+            let log = Arc::new(
+                load(&path, &Mapping::default(), &NoProgress)
+                    .expect("loads")
+                    .log,
+            );
+            let (data, _) = super::super::session::labelled_dataset(&log, &[], &NoProgress)
+                .expect("featurises");
+            Arc::new(data)
+        };
+        let (data, other) = (dataset(60), dataset(70));
+        // Labels become known a week after their event: three weeks leave two of them.
+        assert!(
+            data.labels.labelled_users() > 10,
+            "the generated log has labels"
+        );
+        let models = dir.path().join("model");
+        let kind = DetectorKind::Behaviour;
+        let train = |data: &Arc<Dataset>, seed: u64| {
+            train_and_score(data, kind, (seed, 100), models.clone(), &NoProgress).expect("trains")
+        };
+        let first = train(&data, 1);
+        assert!(
+            first.detector.selection(Level::User).is_some(),
+            "the heads learnt"
+        );
+        let retrained = train(&data, 2);
+        assert_eq!(retrained.curve, first.curve, "the encoder is kept");
+        let elsewhere = train(&other, 2);
+        assert_ne!(elsewhere.curve, first.curve, "another log is pretrained on");
+    }
 
     /// The capacity's thresholds are set on the scores of a model that did not learn each
     /// account's label: counted so, as the coming days' accounts will score, suspicious flags

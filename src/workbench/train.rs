@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::cluster::{is_training_set, load_training_set};
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
-use super::model::{fit, save, thresholds_by_capacity};
+use super::model::{fit_in, save, thresholds_by_capacity};
 use crate::detect::{DetectorKind, EventSample, MAX_EVENT_TRAIN_ROWS, ModelMeta, TrainOptions};
 use crate::features::Dataset;
 use crate::progress::Progress;
@@ -35,6 +35,9 @@ pub struct Trained {
     /// The sample of events the event-level model learnt from, and how many it kept (none for
     /// the sequence models, which read every event).
     pub sample: Option<(EventSample, usize)>,
+    /// Whether the part pretrained without labels was kept from the model already in the
+    /// output directory (it had read the same events).
+    pub kept_pretrained: bool,
 }
 
 pub fn train(
@@ -74,7 +77,7 @@ fn fit_and_save(
             .map_or(1.0, |(s, kept)| s.others_per_kept(*kept)),
         ..TrainOptions::all_users(data, request.seed)
     };
-    let mut fitted = fit(data, request.detector, &options, progress)?;
+    let mut fitted = fit_in(&request.out, data, request.detector, &options, progress)?;
     thresholds_by_capacity(&mut fitted, data, request.daily_capacity, progress)?;
     let meta = save(&request.out, &fitted, data, request.seed)?;
     Ok(Trained {
@@ -82,6 +85,7 @@ fn fit_and_save(
         events: data.log.len(),
         users: data.users(),
         sample,
+        kept_pretrained: fitted.kept_pretrained,
     })
 }
 

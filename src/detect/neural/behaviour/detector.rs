@@ -1,25 +1,29 @@
 //! The behaviour detector: a Transformer that learns what normal behaviour looks like from
 //! every event, labelled or not, by predicting each event's fields from the account's events
 //! before it (next-event prediction). What it makes of each event (its surprise, and how
-//! predictable its pass was) becomes scores in `scoring.rs`. Labels are never read.
+//! predictable its pass was) becomes scores in `scoring.rs`. The encoder never reads a label;
+//! given labels, the ensemble's heads learn from them with its readings offered
+//! (`supervised.rs`).
 
 use candle_core::{DType, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
 
-use super::net::{BehaviourNet, Classes, WIDTH};
-use super::scoring::{EventSurprise, ScoreScale, chunk_surprise, no_surprise};
+use super::net::{BehaviourNet, Classes};
+use super::scoring::{EventSurprise, ScoreScale, chunk_surprise};
+use super::supervised::{Offer, fit_heads, heads_read, heads_state, merged, restore_heads};
+use crate::detect::ensemble::{Ensemble, learns_labels};
 use crate::detect::holdout::{cap_keeping_positives, split_validation};
 use crate::detect::neural::compute_device;
 use crate::detect::neural::tabular::{arrays_to_vars, vars_to_arrays};
 use crate::detect::neural::train::{LoopParams, fit, init_seeded};
 use crate::detect::state::{State, params_from_json, params_to_json};
 use crate::detect::{
-    DetectError, Detector, DetectorKind, Level, LevelThresholds, Reason, Scores, SelfSupervision,
-    Thresholds, TrainOptions, TrainingCurve,
+    DetectError, Detector, DetectorKind, Graded, Level, LevelThresholds, Reason, Scores, Selection,
+    SelfSupervision, Thresholds, TrainOptions, TrainingCurve,
 };
 use crate::features::{
-    Dataset, GroupMeans, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of,
+    Dataset, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of,
 };
 use crate::log::UserCode;
 use crate::progress::{Progress, Stage};
@@ -46,12 +50,17 @@ pub(super) struct Learned {
     thresholds: LevelThresholds,
     curve: TrainingCurve,
     learnt: SelfSupervision,
+    /// The heads' parameters, in a saved model whose heads learnt from labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    heads: Option<Box<serde_json::value::RawValue>>,
 }
 
 pub struct BehaviourDetector {
     pub(super) learned: Option<Learned>,
     varmap: VarMap,
     pub(super) net: Option<BehaviourNet>,
+    /// The ensemble's heads that learnt from labels with the encoder's readings offered.
+    heads: Option<Box<Ensemble>>,
 }
 
 impl Default for BehaviourDetector {
@@ -66,6 +75,7 @@ impl BehaviourDetector {
             learned: None,
             varmap: VarMap::new(),
             net: None,
+            heads: None,
         }
     }
 
@@ -82,26 +92,48 @@ impl BehaviourDetector {
     }
 
     pub fn from_state(state: &State, prefix: &str) -> Result<Self, DetectError> {
-        let learned: Learned = params_from_json(&state.params)?;
+        let mut learned: Learned = params_from_json(&state.params)?;
         let mut d = Self::new();
         d.build_net(&learned.vocab)?;
         arrays_to_vars(&d.varmap, &state.arrays, prefix)?;
+        if let Some(heads) = learned.heads.take() {
+            d.heads = Some(restore_heads(&heads, &state.arrays)?);
+        }
         d.learned = Some(learned);
         Ok(d)
     }
 
-    /// What the model made of every event (`EventSurprise::NONE` for one without an
-    /// account).
-    fn surprise(
-        &self,
-        data: &Dataset,
-        vocab: &TokenVocab,
-        progress: &dyn Progress,
-    ) -> Result<Vec<EventSurprise>, DetectError> {
-        let passes = passes_by_length(data);
-        let mut out = no_surprise(data);
-        self.each_surprise(data, vocab, &passes, progress, |e, s| out[e] = s)?;
-        Ok(out)
+    /// The encoder's scores, or the heads' at the levels where they learnt from labels.
+    fn scores(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
+        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let reads = heads_read(self.heads.as_deref());
+        let read = self.read_all(data, &learned.vocab, reads, progress)?;
+        let own = learned.scale.scores(data, &read.surprise);
+        let Some(heads) = &self.heads else {
+            return Ok(own);
+        };
+        let readings = read.offered(data, &learned.scale, Offer::as_read_by(Some(heads)));
+        let supervised = heads.score_reading(data, readings.as_ref(), progress)?;
+        Ok(merged(own, heads, supervised))
+    }
+
+    /// A hash of the encoder's weights: which encoder read a log (`read_cache.rs`).
+    pub(super) fn encoder_hash(&self) -> Result<u64, DetectError> {
+        let mut arrays = vars_to_arrays(&self.varmap, "")?;
+        arrays.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for a in &arrays {
+            h.update(a.name.as_bytes());
+            for v in &a.data {
+                h.update(&v.to_le_bytes());
+            }
+        }
+        Ok(h.digest())
+    }
+
+    /// The heads, at a level where they learnt from labels.
+    fn heads_at(&self, level: Level) -> Option<&Ensemble> {
+        self.heads.as_deref().filter(|h| h.learnt_labels(level))
     }
 
     /// What the model made of every event `passes` score, handed to `put` with its index.
@@ -207,7 +239,7 @@ impl BehaviourDetector {
 }
 
 /// Every pass of `data`, shortest first: a batch of passes of like length pads little.
-fn passes_by_length(data: &Dataset) -> Vec<Pass> {
+pub(super) fn passes_by_length(data: &Dataset) -> Vec<Pass> {
     let mut passes = passes_of(&data.log, &data.index);
     passes.sort_by_key(Pass::tokens);
     passes
@@ -235,21 +267,66 @@ impl Detector for BehaviourDetector {
             return Err(DetectError::NoEventTypes { detector: NAME });
         }
         let (curve, learnt) = self.pretrain(data, &vocab, options, progress)?;
-        let surprise = self.surprise(data, &vocab, progress)?;
+        let with_labels = learns_labels(data, options);
+        let read = self.read_all(data, &vocab, with_labels, progress)?;
+        let scale = ScoreScale::fit(data, &read.surprise, &learnable, &options.train_users);
+        self.heads = match read.offered(data, &scale, Offer::Search) {
+            Some(readings) => fit_heads(data, options, &readings, progress)?,
+            None => None,
+        };
         self.learned = Some(Learned {
-            scale: ScoreScale::fit(data, &surprise, &learnable, &options.train_users),
+            scale,
             vocab,
             thresholds: LevelThresholds::UNSUPERVISED,
             curve,
             learnt,
+            heads: None,
         });
         Ok(())
     }
 
-    fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
+    /// The heads fitted anew on `data`'s labels, on the encoder as it is.
+    fn refit_labels(
+        &mut self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<bool, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
-        let surprise = self.surprise(data, &learned.vocab, progress)?;
-        Ok(learned.scale.scores(data, &surprise))
+        let read = self.read_all(data, &learned.vocab, true, progress)?;
+        let offer = Offer::as_read_by(self.heads.as_deref());
+        self.heads = match read.offered(data, &learned.scale, offer) {
+            Some(readings) => fit_heads(data, options, &readings, progress)?,
+            None => None,
+        };
+        Ok(true)
+    }
+
+    fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
+        self.scores(data, progress)
+    }
+
+    /// The heads' accounts refitted without their labels, where the heads learnt from them.
+    fn out_of_fold(
+        &self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        let (Some(heads), Some(learned)) = (self.heads_at(Level::User), &self.learned) else {
+            return Ok(Graded::Unsupervised);
+        };
+        let readings = if heads.reads(Level::User) > 0 {
+            let read = self.read_all(data, &learned.vocab, true, progress)?;
+            read.offered(data, &learned.scale, Offer::as_read_by(Some(heads)))
+        } else {
+            None
+        };
+        heads.out_of_fold_reading(data, options, readings.as_ref(), progress)
+    }
+
+    fn selection(&self, level: Level) -> Option<&Selection> {
+        self.heads_at(level)?.selection(level)
     }
 
     fn account_scaler(&self) -> Option<&Scaler> {
@@ -264,28 +341,8 @@ impl Detector for BehaviourDetector {
         progress: &dyn Progress,
     ) -> Result<Option<Matrix>, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
-        let passes = passes_by_length(data);
-        let mut means = GroupMeans::new(data.users(), WIDTH);
-        let stage = Stage::ReadingAccounts;
-        self.over_batches(
-            data,
-            &learned.vocab,
-            &passes,
-            stage,
-            progress,
-            |net, batch| {
-                let readings = net.readings(batch, compute_device())?.to_vec2::<f32>()?;
-                let p = &batch.predicted;
-                for (i, reading) in readings.into_iter().enumerate() {
-                    let e = p.event[i] as usize;
-                    if let Some(u) = data.log.user_of(e).filter(|_| p.in_chunk[i]) {
-                        means.add(u.index(), &reading);
-                    }
-                }
-                Ok(())
-            },
-        )?;
-        Ok(Some(means.means()))
+        let read = self.read_all(data, &learned.vocab, true, progress)?;
+        Ok(read.account_means(data))
     }
 
     fn self_supervision(&self) -> Option<&SelfSupervision> {
@@ -297,9 +354,18 @@ impl Detector for BehaviourDetector {
         self.explain_events(data, &[e]).pop().unwrap_or_default()
     }
 
+    /// What the model least expected of each event, then, where the heads learnt from
+    /// labels, the event features they read that stand out most.
     fn explain_events(&self, data: &Dataset, events: &[usize]) -> Vec<Vec<Reason>> {
-        self.event_reasons(data, events)
-            .unwrap_or_else(|_| vec![Vec::new(); events.len()])
+        let mut own = self
+            .event_reasons(data, events)
+            .unwrap_or_else(|_| vec![Vec::new(); events.len()]);
+        if let Some(heads) = self.heads_at(Level::Event) {
+            for (reasons, features) in own.iter_mut().zip(heads.explain_events(data, events)) {
+                reasons.extend(features);
+            }
+        }
+        own
     }
 
     /// What the model least expected of the account's most surprising event.
@@ -307,9 +373,18 @@ impl Detector for BehaviourDetector {
         self.explain_accounts(data, &[u]).pop().unwrap_or_default()
     }
 
+    /// What the model least expected of each account's most surprising event, then, where
+    /// the heads learnt from labels, the account features that stand out most.
     fn explain_accounts(&self, data: &Dataset, users: &[UserCode]) -> Vec<Vec<Reason>> {
-        self.account_reasons(data, users)
-            .unwrap_or_else(|_| vec![Vec::new(); users.len()])
+        let mut own = self
+            .account_reasons(data, users)
+            .unwrap_or_else(|_| vec![Vec::new(); users.len()]);
+        if let Some(heads) = self.heads_at(Level::User) {
+            for (reasons, features) in own.iter_mut().zip(heads.explain_accounts(data, users)) {
+                reasons.extend(features);
+            }
+        }
+        own
     }
 
     fn event_scaler(&self) -> Option<&Scaler> {
@@ -317,12 +392,17 @@ impl Detector for BehaviourDetector {
     }
 
     fn thresholds(&self, level: Level) -> Thresholds {
+        if let Some(heads) = self.heads_at(level) {
+            return heads.thresholds(level);
+        }
         let kept = self.learned.as_ref().map(|l| &l.thresholds);
         kept.unwrap_or(&LevelThresholds::UNSUPERVISED).at(level)
     }
 
     fn set_thresholds(&mut self, level: Level, thresholds: Thresholds) {
-        if let Some(l) = self.learned.as_mut() {
+        if let Some(heads) = self.heads.as_mut().filter(|h| h.learnt_labels(level)) {
+            heads.set_thresholds(level, thresholds);
+        } else if let Some(l) = self.learned.as_mut() {
             l.thresholds.set(level, thresholds);
         }
     }
@@ -335,10 +415,16 @@ impl Detector for BehaviourDetector {
     }
 
     fn state(&self) -> Result<State, DetectError> {
-        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let mut learned = self.learned.clone().ok_or(DetectError::NotTrained)?;
+        let mut arrays = vars_to_arrays(&self.varmap, "")?;
+        if let Some(heads) = &self.heads {
+            let (params, weights) = heads_state(heads)?;
+            learned.heads = Some(params);
+            arrays.extend(weights);
+        }
         Ok(State {
-            params: params_to_json(learned)?,
-            arrays: vars_to_arrays(&self.varmap, "")?,
+            params: params_to_json(&learned)?,
+            arrays,
         })
     }
 }

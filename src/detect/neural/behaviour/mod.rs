@@ -4,7 +4,9 @@
 mod detector;
 mod grading;
 mod net;
+mod read_cache;
 mod reasons;
 mod scoring;
+mod supervised;
 
 pub use detector::BehaviourDetector;

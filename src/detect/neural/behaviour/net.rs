@@ -185,33 +185,43 @@ impl BehaviourNet {
         self.norm.forward(&x)?.reshape((b * t, WIDTH))
     }
 
-    /// The reading each scored event is predicted from (the token before it): `(events,
-    /// WIDTH)`.
-    fn before_scored(&self, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
+    /// The reading each scored event is predicted from (the token before it), out of every
+    /// token's `hidden` reading: `(events, WIDTH)`.
+    fn before_scored(&self, hidden: &Tensor, batch: &TokenBatch) -> Result<Tensor> {
         let from = &batch.predicted.from_token;
-        let from = Tensor::from_slice(from, from.len(), device)?;
-        self.hidden(batch, device)?.index_select(&from, 0)
+        hidden.index_select(&Tensor::from_slice(from, from.len(), hidden.device())?, 0)
     }
 
-    /// Each scored event's own reading (what the model has read of the account up to and
-    /// including it): `(events, WIDTH)`.
-    pub fn readings(&self, batch: &TokenBatch, device: &Device) -> Result<Tensor> {
-        let own: Vec<u32> = batch.predicted.from_token.iter().map(|t| t + 1).collect();
-        let own = Tensor::from_vec(own, batch.predicted.from_token.len(), device)?;
-        self.hidden(batch, device)?.index_select(&own, 0)
+    /// Each scored event's surprise (`surprise`) and its own reading (what the model has read
+    /// of the account up to and including it: `(events, WIDTH)`), from one pass of the
+    /// encoder.
+    pub fn surprise_and_readings(
+        &self,
+        batch: &TokenBatch,
+        device: &Device,
+    ) -> Result<(FieldSurprise, Tensor)> {
+        let hidden = self.hidden(batch, device)?;
+        let surprise = self.surprise_from(&hidden, batch)?;
+        Ok((surprise, own_readings(&hidden, batch)?))
     }
 
     /// Each scored event's most likely type class, as the model saw it before reading it.
     pub fn predicted_types(&self, batch: &TokenBatch, device: &Device) -> Result<Vec<u32>> {
-        let h = self.before_scored(batch, device)?;
+        let h = self.before_scored(&self.hidden(batch, device)?, batch)?;
         self.kind_head.forward(&h)?.argmax(1)?.to_vec1::<u32>()
     }
 
     /// How unlikely each scored event's fields were given what came before it in its pass.
     pub fn surprise(&self, batch: &TokenBatch, device: &Device) -> Result<FieldSurprise> {
+        self.surprise_from(&self.hidden(batch, device)?, batch)
+    }
+
+    /// `surprise`, from every token's `hidden` reading.
+    fn surprise_from(&self, hidden: &Tensor, batch: &TokenBatch) -> Result<FieldSurprise> {
         let s = &batch.predicted;
         let n = s.event.len();
-        let h = self.before_scored(batch, device)?;
+        let device = hidden.device();
+        let h = self.before_scored(hidden, batch)?;
         let nll = |head: &Linear, classes: &[u32], rows: usize| -> Result<Tensor> {
             let logits = head.forward(&h)?.reshape((rows, ()))?;
             let log_p = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
@@ -230,4 +240,12 @@ impl BehaviourNet {
         }
         Tensor::cat(&fields, 1)
     }
+}
+
+/// Each scored event's own reading out of every token's `hidden` one: the token after the
+/// one it is predicted from.
+fn own_readings(hidden: &Tensor, batch: &TokenBatch) -> Result<Tensor> {
+    let own: Vec<u32> = batch.predicted.from_token.iter().map(|t| t + 1).collect();
+    let n = own.len();
+    hidden.index_select(&Tensor::from_vec(own, n, hidden.device())?, 0)
 }
