@@ -407,7 +407,10 @@ fn at_1280_by_800_with_segments_open_the_account_header_and_its_buttons_show() {
     wait_for(&mut h, "the log to open", ready);
     h.state_mut()
         .push(Command::ShowTab(vigil::gui::RightTab::Segments));
-    h.state_mut().push(Command::FindSegments(None));
+    h.state_mut().push(Command::FindSegments {
+        k: None,
+        by_reading: false,
+    });
     h.step();
     wait_for(&mut h, "the segments", |a| {
         a.triage.as_ref().is_some_and(|t| t.segments().is_some()) && !a.is_busy()
@@ -498,7 +501,10 @@ fn the_segments_tab_finds_and_profiles_segments() {
     // The analyst sets k: untick "choose k", and the search runs again on the same features.
     h.get_by_label("choose k").click();
     h.run_steps(2);
-    h.state_mut().push(Command::FindSegments(Some(3)));
+    h.state_mut().push(Command::FindSegments {
+        k: Some(3),
+        by_reading: false,
+    });
     wait_for(&mut h, "three segments", |a| {
         a.triage
             .as_ref()

@@ -89,7 +89,10 @@ fn the_window_speaks_chinese_when_switched() {
 
     // And a segment's profile.
     h.state_mut().push(Command::ShowTab(RightTab::Segments));
-    h.state_mut().push(Command::FindSegments(None));
+    h.state_mut().push(Command::FindSegments {
+        k: None,
+        by_reading: false,
+    });
     let start = Instant::now();
     while h.state().triage.as_ref().unwrap().segments().is_none() || h.state().is_busy() {
         assert!(

@@ -35,7 +35,7 @@ fn weekly_shares_count_each_active_account_once_per_week_and_the_ranking_exports
         .unwrap()
         .featurise_accounts(&NoProgress)
         .unwrap();
-    let s = segment_dataset(&data, &data.labels.user, Some(5), 3, &NoProgress).unwrap();
+    let s = segment_dataset(&data, &data.labels.user, (Some(5), 3), None, &NoProgress).unwrap();
     let weeks = segment_weeks(&data.log, &s);
     // 24 days from a Thursday (2026-10-01) touch 4 or 5 Monday weeks.
     assert!(

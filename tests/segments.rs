@@ -40,7 +40,12 @@ fn run(path: &Path, k: Option<usize>, seed: u64) -> Segmented {
         labels: None,
         label_delay_ms: defaults::label_delay_ms(),
     };
-    let request = SegmentRequest { k, seed, out: None };
+    let request = SegmentRequest {
+        k,
+        seed,
+        out: None,
+        by_model: None,
+    };
     segments(&source, &request, &NoProgress).unwrap()
 }
 
@@ -163,4 +168,78 @@ fn no_profile_line_says_the_segment_equals_the_others() {
         }
     }
     assert!(lines >= 16, "{lines} profile lines");
+}
+
+/// Segments by the behaviour model's reading of each account: every account placed, the
+/// profiles still naming features, the generator's personas recovered beyond chance; a model
+/// without such readings is refused with a line that names it.
+#[test]
+fn segments_by_the_behaviour_models_readings() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample::generate(&SampleConfig {
+        users: 200,
+        days: 14,
+        seed: 23,
+        ..SampleConfig::default()
+    });
+    let path = dir.path().join("shop.csv");
+    sample::write_log(&s, &path).unwrap();
+    let p = path.to_str().unwrap();
+    let model = dir.path().join("behaviour");
+    let m = model.to_str().unwrap();
+    let o = vigil(&["train", p, "--detector", "behaviour", "--out", m]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.path().join("segments.csv");
+    let o = vigil(&[
+        "segments",
+        p,
+        "--k",
+        "6",
+        "--by-model",
+        m,
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let profiles = report["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 6);
+    assert!(
+        profiles
+            .iter()
+            .any(|p| !p["traits"].as_array().unwrap().is_empty()),
+        "{report}"
+    );
+    let truth: HashMap<String, &str> = s
+        .users
+        .iter()
+        .map(|u| (u.id.clone(), u.persona.name()))
+        .collect();
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let rows: Vec<(String, usize)> = r
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows.len(), truth.len());
+    let persona: Vec<&str> = rows.iter().map(|(u, _)| truth[u.as_str()]).collect();
+    let assignments: Vec<usize> = rows.iter().map(|(_, s)| *s).collect();
+    let ari = adjusted_rand_index(&persona, &assignments);
+    eprintln!("segments by the behaviour model's readings: adjusted Rand index {ari:.3}");
+    assert!(ari > 0.05, "ARI {ari}");
+
+    let forest = dir.path().join("iforest");
+    let f = forest.to_str().unwrap();
+    let o = vigil(&["train", p, "--detector", "iforest", "--out", f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = vigil(&["segments", p, "--k", "6", "--by-model", f]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("no reading of each account"),
+        "{}",
+        stderr(&o)
+    );
 }

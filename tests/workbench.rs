@@ -378,8 +378,8 @@ fn the_queue_filters_by_segment() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = open_shop(dir.path(), 10);
     let labels = t.labels().to_vec();
-    let s =
-        workbench::segment_dataset(&t.session().data, &labels, Some(3), 1, &NoProgress).unwrap();
+    let s = workbench::segment_dataset(&t.session().data, &labels, (Some(3), 1), None, &NoProgress)
+        .unwrap();
     let size_of_1 = s.profiles[1].size;
     t.set_segments(s);
     let mut filter = t.filter().clone();

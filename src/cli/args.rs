@@ -496,6 +496,10 @@ pub struct SegmentsArgs {
     /// Write `user,segment,x,y,distance` here.
     #[arg(long, value_name = "ASSIGNMENTS.csv")]
     pub out: Option<PathBuf>,
+    /// Place the accounts by this model's reading of each (a behaviour, gru or cnn_gru model
+    /// directory) instead of by their features; the profiles still name features.
+    #[arg(long = "by-model", value_name = "MODEL_DIR")]
+    pub by_model: Option<PathBuf>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -19,6 +19,7 @@ pub fn segments(args: &SegmentsArgs) -> Result<()> {
         k: args.k,
         seed: args.seed,
         out: args.out.clone(),
+        by_model: args.by_model.clone(),
     };
     let done = workbench::segments(&source(&args.data), &request, &progress)?;
     progress.finish();

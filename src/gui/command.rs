@@ -65,8 +65,12 @@ pub enum Command {
     SetLanguage(crate::words::Language),
     Retrain,
     Compare,
-    /// Find the session's segments: this many, or k chosen by the silhouette.
-    FindSegments(Option<usize>),
+    /// Find the session's segments: `k` of them, or k chosen by the silhouette; the accounts
+    /// placed by the model's reading of each (`by_reading`) or by their features.
+    FindSegments {
+        k: Option<usize>,
+        by_reading: bool,
+    },
     /// Write the accounts ranked by purchase chance or churn risk, with their segments, to
     /// this CSV file.
     ExportRanked(RankBy, PathBuf),

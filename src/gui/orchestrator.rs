@@ -319,11 +319,16 @@ impl Orchestrator {
         self.start(|j| &mut j.compare, &t!("job.comparing"), t.compare_job())
     }
 
-    pub fn find_segments(&mut self, t: &Triage, k: Option<usize>) -> Option<Report> {
+    pub fn find_segments(
+        &mut self,
+        t: &Triage,
+        k: Option<usize>,
+        by_reading: bool,
+    ) -> Option<Report> {
         self.start(
             |j| &mut j.segments,
             &t!("job.segmenting"),
-            t.segments_job(k),
+            t.segments_job(k, by_reading),
         )
     }
 

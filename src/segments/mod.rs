@@ -14,4 +14,4 @@ pub use kmeans::{KMeans, fit as kmeans};
 pub use pca::project_2d;
 pub use profile::{SegmentProfile, Trait};
 pub use quality::{adjusted_rand_index, silhouette};
-pub use segmentation::{AUTO_K, ChosenBy, Segmentation, segment};
+pub use segmentation::{AUTO_K, ChosenBy, Segmentation, segment, segment_by};

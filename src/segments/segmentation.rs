@@ -56,9 +56,35 @@ pub fn segment(
     seed: u64,
 ) -> Segmentation {
     let x = standardise(&account.values);
+    segment_in(&x, (account, &x), labels, (k, seed))
+}
+
+/// `segment`, the accounts placed by `space` instead of their features (one row per account:
+/// a model's reading of each, such as the behaviour model's embedding), standardised. The
+/// profiles still say how each segment's members differ in their features: a reading's
+/// columns have no meaning an analyst can read.
+pub fn segment_by(
+    space: &Matrix,
+    account: &FeatureTable,
+    labels: &[Label],
+    k: Option<usize>,
+    seed: u64,
+) -> Segmentation {
+    let features = standardise(&account.values);
+    segment_in(&standardise(space), (account, &features), labels, (k, seed))
+}
+
+/// Segments the standardised rows `x` (one per account), profiled by `account`'s features
+/// (`features`: their standardised values).
+fn segment_in(
+    x: &Matrix,
+    (account, features): (&FeatureTable, &Matrix),
+    labels: &[Label],
+    (k, seed): (Option<usize>, u64),
+) -> Segmentation {
     let (model, chosen_by, tried) = match k {
-        Some(k) => (kmeans(&x, k, seed, RESTARTS), ChosenBy::Given, Vec::new()),
-        None => choose_k(&x, seed),
+        Some(k) => (kmeans(x, k, seed, RESTARTS), ChosenBy::Given, Vec::new()),
+        None => choose_k(x, seed),
     };
     let k = model.centres.rows;
     let distance = (0..x.rows)
@@ -73,15 +99,15 @@ pub fn segment(
         })
         .collect();
     let profiles = (0..k)
-        .map(|s| profile(account, &x, &model.assignments, labels, s))
+        .map(|s| profile(account, features, &model.assignments, labels, s))
         .collect();
     Segmentation {
         k,
         chosen_by,
-        silhouette: silhouette(&x, &model.assignments, k),
+        silhouette: silhouette(x, &model.assignments, k),
         tried,
         assignments: model.assignments,
-        xy: project_2d(&x),
+        xy: project_2d(x),
         distance,
         profiles,
     }

@@ -1,14 +1,16 @@
 //! `vigil segments`: the accounts of a log in k-means segments with a 2-D view and profiles,
-//! written as `user,segment,x,y,distance` and reported per segment.
+//! written as `user,segment,x,y,distance` and reported per segment; by the account features,
+//! or by a model's reading of each account (the behaviour model's embedding).
 
 use std::path::{Path, PathBuf};
 
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
-use crate::features::Dataset;
+use crate::detect::{align_features, load_model};
+use crate::features::{Dataset, Matrix};
 use crate::log::Label;
 use crate::progress::{Progress, Stage};
-use crate::segments::{Segmentation, segment};
+use crate::segments::{Segmentation, segment, segment_by};
 
 pub struct SegmentRequest {
     /// The number of segments; `None` chooses it by the silhouette.
@@ -16,6 +18,9 @@ pub struct SegmentRequest {
     pub seed: u64,
     /// Where to write one line per account.
     pub out: Option<PathBuf>,
+    /// A model directory whose reading of each account places the accounts (`None`: their
+    /// features do).
+    pub by_model: Option<PathBuf>,
 }
 
 pub struct Segmented {
@@ -25,18 +30,54 @@ pub struct Segmented {
 }
 
 /// Segments the accounts of `source`'s log by their account features (no event features are
-/// built) and writes the assignments when asked.
+/// built), or by the reading of each account of the model `request` names, and writes the
+/// assignments when asked.
 pub fn segments(
     source: &DataSource,
     request: &SegmentRequest,
     progress: &dyn Progress,
 ) -> Result<Segmented> {
-    // A k below 2 is wrong for any log: say so before reading one.
+    // A k below 2 is wrong for any log, and a model without readings for any: say so before
+    // reading one.
     check_k(request.k, None)?;
+    let model = match &request.by_model {
+        Some(dir) => Some((load_model(dir)?, dir)),
+        None => None,
+    };
+    if let Some(((detector, _), dir)) = &model
+        && !detector.kind().reads_account_events()
+    {
+        return Err(WorkbenchError::Request(format!(
+            "--by-model {}: a {} model has no reading of each account; give a behaviour, gru \
+             or cnn_gru model",
+            dir.display(),
+            detector.kind()
+        )));
+    }
     let whole = source.load_labelled(progress)?;
-    let data = whole.featurise_accounts(progress)?;
-    let segmentation =
-        segment_dataset(&data, &data.labels.user, request.k, request.seed, progress)?;
+    let (data, readings) = match model {
+        // A sequence model reads its events' features, in its own order; the behaviour
+        // model reads the events themselves.
+        Some(((detector, meta), dir)) if detector.kind().reads_sequences() => {
+            let mut data = whole.featurise(progress)?;
+            align_features(&meta, dir, &mut data)?;
+            let readings = detector.account_embedding(&data, progress)?;
+            (data, readings)
+        }
+        Some(((detector, _), _)) => {
+            let data = whole.featurise_accounts(progress)?;
+            let readings = detector.account_embedding(&data, progress)?;
+            (data, readings)
+        }
+        None => (whole.featurise_accounts(progress)?, None),
+    };
+    let segmentation = segment_dataset(
+        &data,
+        &data.labels.user,
+        (request.k, request.seed),
+        readings.as_ref(),
+        progress,
+    )?;
     let names: Vec<String> = data
         .log
         .users()
@@ -52,18 +93,22 @@ pub fn segments(
     })
 }
 
-/// Segments the accounts of `data` (the window's session, or a log's accounts); `labels` per
-/// account are for the profiles' fraud rates.
+/// Segments the accounts of `data` (the window's session, or a log's accounts), placed by
+/// their features or by `readings` (a model's, one row per account); `labels` per account are
+/// for the profiles' fraud rates.
 pub fn segment_dataset(
     data: &Dataset,
     labels: &[Label],
-    k: Option<usize>,
-    seed: u64,
+    (k, seed): (Option<usize>, u64),
+    readings: Option<&Matrix>,
     progress: &dyn Progress,
 ) -> Result<Segmentation> {
     check_k(k, Some(data.users()))?;
     progress.report(Stage::Segmenting, 0, None);
-    let segmentation = segment(&data.account, labels, k, seed);
+    let segmentation = match readings {
+        Some(r) => segment_by(r, &data.account, labels, k, seed),
+        None => segment(&data.account, labels, k, seed),
+    };
     if progress.is_cancelled() {
         return Err(WorkbenchError::Cancelled);
     }

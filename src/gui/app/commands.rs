@@ -43,7 +43,9 @@ impl VigilApp {
             Command::StartLive => self.start_live(true),
             Command::StopLive => self.work.stop_live(),
             Command::Compare => self.with_work(|work, t| work.compare(t)),
-            Command::FindSegments(k) => self.with_work(|work, t| work.find_segments(t, k)),
+            Command::FindSegments { k, by_reading } => {
+                self.with_work(|work, t| work.find_segments(t, k, by_reading))
+            }
             Command::ExportRanked(by, out) => self.export_ranked(by, &out),
             Command::PredictBehaviour => self.with_work(|work, t| work.predict_behaviour(t)),
             Command::StartNote => self.start_note(),

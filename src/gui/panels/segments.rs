@@ -38,6 +38,9 @@ pub struct SegmentsPanel {
     fraud: Vec<PlotPoint>,
     /// The k the analyst set; `None` lets the silhouette choose.
     k: Option<usize>,
+    /// Place the accounts by the model's reading of each (the behaviour model's embedding)
+    /// rather than by their features.
+    by_reading: bool,
     population: PopulationView,
 }
 
@@ -76,9 +79,20 @@ impl Panel for SegmentsPanel {
             } else {
                 t!("segments.find")
             };
+            // Only a model that reads account events has a reading of each account.
+            let readable = t.model().embedding.is_some();
             if ui.add_enabled(!running, egui::Button::new(label)).clicked() {
-                out.push(Command::FindSegments(self.k));
+                out.push(Command::FindSegments {
+                    k: self.k,
+                    by_reading: self.by_reading && readable,
+                });
             }
+            ui.add_enabled(
+                readable,
+                egui::Checkbox::new(&mut self.by_reading, t!("segments.by_reading")),
+            )
+            .on_hover_text(t!("segments.by_reading_hint"))
+            .on_disabled_hover_text(t!("segments.by_reading_none"));
             let mut choose = self.k.is_none();
             if ui
                 .checkbox(&mut choose, t!("segments.choose_k"))

@@ -32,11 +32,17 @@ impl Triage {
     }
 
     /// The session's segments (`k` of them, or k chosen by the silhouette), profiled with the
-    /// labels shown. The account features are the session's: nothing is featurised again.
-    pub fn segments_job(&self, k: Option<usize>) -> impl Job<Segmentation> {
+    /// labels shown, the accounts placed by their features or, `by_reading`, by the model's
+    /// reading of each (where it has one). The account features are the session's: nothing is
+    /// featurised again.
+    pub fn segments_job(&self, k: Option<usize>, by_reading: bool) -> impl Job<Segmentation> {
         let data = self.session.data.clone();
         let labels = self.shown.labels.clone();
-        move |p: &dyn Progress| segment_dataset(&data, &labels, k, defaults::SEED, p)
+        let readings = self.session.model.embedding.clone().filter(|_| by_reading);
+        move |p: &dyn Progress| {
+            let seed = defaults::SEED;
+            segment_dataset(&data, &labels, (k, seed), readings.as_deref(), p)
+        }
     }
 
     /// The model a teammate kept in the team's workspace, read for this log: the result is
