@@ -8,7 +8,8 @@
 # set of defaults: nothing is set per data set.
 # Run from the repository root:  bash benches/compare_events.sh
 # Settings (environment): ROWS (shop,entity-drift,sparse-entity,takeover,fraud_ecommerce), SEEDS
-# (11,12,13), USERS (5000), DAYS (56), TOP_K (100), DETECTOR (ensemble).
+# (11,12,13), USERS (5000), DAYS (56), TOP_K (100), DETECTOR (ensemble), ALSO (more detectors graded
+# on the same rows, e.g. ALSO=behaviour: the ensemble with the behaviour model's readings).
 set -euo pipefail
 cargo build --release --quiet
 venv=target/bench-venv
@@ -19,4 +20,4 @@ fi
 exec "$venv/bin/python" benches/event_suite.py \
   --rows "${ROWS:-shop,entity-drift,sparse-entity,takeover,fraud_ecommerce}" \
   --seeds "${SEEDS:-11,12,13}" --users "${USERS:-5000}" --days "${DAYS:-56}" \
-  --top-k "${TOP_K:-100}" --detector "${DETECTOR:-ensemble}"
+  --top-k "${TOP_K:-100}" --detector "${DETECTOR:-ensemble}" --also "${ALSO:-}"

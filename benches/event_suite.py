@@ -13,11 +13,13 @@ events of [T, T + horizon) event by event, grade both tools the same way:
   AP entity  event AP on fraud at an entity (a seller or terminal whose fraud came from two
            or more customers), the other fraud left out;
   s, MiB   end-to-end wall time (load, features, search, fit, score) and peak memory.
-The summary names the row where vigil does worst against the peer.
+The summary names the row where vigil does worst against the peer. With --also, more of
+vigil's detectors are graded on the same rows and split, in a second table beside the first
+detector (a detector that cannot read a row says why there).
 
 Usage (from the repository root, after `cargo build --release`):
   event_suite.py [--rows shop,entity-drift,sparse-entity,takeover,fraud_ecommerce] [--seeds 11,12,13]
-                 [--top-k 100] [--detector ensemble] [--data ../shared/data]
+                 [--top-k 100] [--detector ensemble] [--also behaviour] [--data ../shared/data]
 """
 import argparse
 import re
@@ -40,6 +42,7 @@ ap.add_argument("--rows", default="shop,entity-drift,sparse-entity,takeover,frau
 ap.add_argument("--seeds", default="11,12,13")
 ap.add_argument("--top-k", type=int, default=100)
 ap.add_argument("--detector", default="ensemble")
+ap.add_argument("--also", default="", help="more detectors graded on the same rows")
 ap.add_argument("--data", default="../shared/data")
 ap.add_argument("--users", type=int, default=5000)
 ap.add_argument("--days", type=int, default=56)
@@ -93,9 +96,10 @@ def rows():
 
 def measured(cmd):
     """Runs `cmd` from a fresh process (so the peak memory is the tool's own): (wall seconds,
-    peak MiB, its standard output)."""
+    peak MiB, its standard output). A failing command's own error is its standard error."""
     code = ("import resource,subprocess,sys,time;t=time.time();"
-            "p=subprocess.run(sys.argv[1:],check=True,capture_output=True,text=True);"
+            "p=subprocess.run(sys.argv[1:],capture_output=True,text=True);"
+            "p.returncode and sys.exit(p.stderr);"
             "sys.stdout.write(p.stdout);"
             "print(f'@@ {time.time()-t:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024:.0f}')")
     out = subprocess.run([sys.executable, "-c", code] + cmd, check=True, capture_output=True,
@@ -163,23 +167,38 @@ def run(row):
             "--label-col", c["label"], "--ts-format", row.ts_format,
             "--scores-out", str(peer_scores)]
     peer_s, peer_mib, _ = measured(peer)
-    train_s, train_mib, said = measured([VIGIL, "train", str(row.log), *row.map,
-                                         "--detector", args.detector, "--until", row.at,
-                                         "--label-delay", f"{DELAY_DAYS}d", "--out", str(model)])
-    score_s, score_mib, _ = measured([VIGIL, "score", str(row.log), *row.map, "--model",
-                                      str(model), "--level", "event", "--from", row.at,
-                                      "--until", until, "--out", str(vigil_scores)])
+
+    def vigil(detector, scores, model):
+        train_s, train_mib, said = measured([VIGIL, "train", str(row.log), *row.map,
+                                             "--detector", detector, "--until", row.at,
+                                             "--label-delay", f"{DELAY_DAYS}d", "--out",
+                                             str(model)])
+        score_s, score_mib, _ = measured([VIGIL, "score", str(row.log), *row.map, "--model",
+                                          str(model), "--level", "event", "--from", row.at,
+                                          "--until", until, "--out", str(scores)])
+        return train_s + score_s, max(train_mib, score_mib), said
+
+    vigil_s, vigil_mib, said = vigil(args.detector, vigil_scores, model)
     found = re.search(r"chosen for events:.*validation AP ([0-9.]+)", said)
     test = test_frame(row)
+    also = {}
+    for detector in filter(None, args.also.split(",")):
+        try:
+            secs, _, _ = vigil(detector, WORK / f"{tag}_{detector}.csv",
+                               WORK / f"{tag}_{detector}_model")
+            also[detector] = {**grade(test, WORK / f"{tag}_{detector}.csv"), "s": secs}
+        except subprocess.CalledProcessError as e:
+            also[detector] = {"error": (e.stderr or "").strip().splitlines()[-1:]}
     return {
         "row": row.name,
         "events": len(test),
         "fraud": int(test["fraud"].sum()),
         "peer": grade(test, peer_scores),
         "vigil": grade(test, vigil_scores),
+        "also": also,
         "val": float(found.group(1)) if found else float("nan"),
-        "peer_s": peer_s, "vigil_s": train_s + score_s,
-        "peer_mib": peer_mib, "vigil_mib": max(train_mib, score_mib),
+        "peer_s": peer_s, "vigil_s": vigil_s,
+        "peer_mib": peer_mib, "vigil_mib": vigil_mib,
     }
 
 
@@ -208,6 +227,25 @@ def main():
           f"{worst['row']} (AP {worst['vigil']['ap']:.3f} against {worst['peer']['ap']:.3f}); "
           f"slowest against the peer: "
           f"{min(results, key=lambda r: r['peer_s'] / r['vigil_s'])['row']}")
+    print_also(results)
+
+
+def print_also(results):
+    """The --also detectors beside the first, row by row: AP, top-K a day, AP new, seconds."""
+    if not args.also:
+        return
+    k = args.top_k
+    print(f"\n{'row':<22} {'detector':<12} {'AP':>6} {f'top{k}/day':>9} {'AP new':>7} {'s':>7}")
+    for r in results:
+        v = r["vigil"]
+        print(f"{r['row']:<22} {args.detector:<12} {v['ap']:>6.3f} {v['top']:>9.3f} "
+              f"{v['ap_new']:>7.3f} {r['vigil_s']:>7.1f}")
+        for detector, a in r["also"].items():
+            if "error" in a:
+                print(f"{'':<22} {detector:<12} cannot: {' '.join(a['error'])}")
+            else:
+                print(f"{'':<22} {detector:<12} {a['ap']:>6.3f} {a['top']:>9.3f} "
+                      f"{a['ap_new']:>7.3f} {a['s']:>7.1f}")
 
 
 if __name__ == "__main__":
