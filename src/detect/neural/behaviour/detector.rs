@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use super::net::{BehaviourNet, Classes};
 use super::scoring::{EventSurprise, ScoreScale, chunk_surprise};
-use super::supervised::{Offer, fit_heads, heads_read, heads_state, merged, restore_heads};
 use crate::detect::ensemble::{Ensemble, learns_labels};
 use crate::detect::holdout::{cap_keeping_positives, split_validation};
 use crate::detect::neural::compute_device;
@@ -60,7 +59,7 @@ pub struct BehaviourDetector {
     varmap: VarMap,
     pub(super) net: Option<BehaviourNet>,
     /// The ensemble's heads that learnt from labels with the encoder's readings offered.
-    heads: Option<Box<Ensemble>>,
+    pub(super) heads: Option<Box<Ensemble>>,
 }
 
 impl Default for BehaviourDetector {
@@ -97,27 +96,13 @@ impl BehaviourDetector {
         d.build_net(&learned.vocab)?;
         arrays_to_vars(&d.varmap, &state.arrays, prefix)?;
         if let Some(heads) = learned.heads.take() {
-            d.heads = Some(restore_heads(&heads, &state.arrays)?);
+            d.restore_heads(&heads, &state.arrays)?;
         }
         d.learned = Some(learned);
         Ok(d)
     }
 
-    /// The encoder's scores, or the heads' at the levels where they learnt from labels.
-    fn scores(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
-        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
-        let reads = heads_read(self.heads.as_deref());
-        let read = self.read_all(data, &learned.vocab, reads, progress)?;
-        let own = learned.scale.scores(data, &read.surprise);
-        let Some(heads) = &self.heads else {
-            return Ok(own);
-        };
-        let readings = read.offered(data, &learned.scale, Offer::as_read_by(Some(heads)));
-        let supervised = heads.score_reading(data, readings.as_ref(), progress)?;
-        Ok(merged(own, heads, supervised))
-    }
-
-    /// A hash of the encoder's weights: which encoder read a log (`read_cache.rs`).
+    /// A hash of the encoder's weights: which encoder read a log (`read.rs`).
     pub(super) fn encoder_hash(&self) -> Result<u64, DetectError> {
         let mut arrays = vars_to_arrays(&self.varmap, "")?;
         arrays.sort_by(|a, b| a.name.cmp(&b.name));
@@ -132,7 +117,7 @@ impl BehaviourDetector {
     }
 
     /// The heads, at a level where they learnt from labels.
-    fn heads_at(&self, level: Level) -> Option<&Ensemble> {
+    pub(super) fn heads_at(&self, level: Level) -> Option<&Ensemble> {
         self.heads.as_deref().filter(|h| h.learnt_labels(level))
     }
 
@@ -269,20 +254,15 @@ impl Detector for BehaviourDetector {
         let (curve, learnt) = self.pretrain(data, &vocab, options, progress)?;
         let with_labels = learns_labels(data, options);
         let read = self.read_all(data, &vocab, with_labels, progress)?;
-        let scale = ScoreScale::fit(data, &read.surprise, &learnable, &options.train_users);
-        self.heads = match read.offered(data, &scale, Offer::Search) {
-            Some(readings) => fit_heads(data, options, &readings, progress)?,
-            None => None,
-        };
         self.learned = Some(Learned {
-            scale,
+            scale: ScoreScale::fit(data, &read.surprise, &learnable, &options.train_users),
             vocab,
             thresholds: LevelThresholds::UNSUPERVISED,
             curve,
             learnt,
             heads: None,
         });
-        Ok(())
+        self.fit_heads(data, options, (&read, false), progress)
     }
 
     /// The heads fitted anew on `data`'s labels, on the encoder as it is.
@@ -294,11 +274,7 @@ impl Detector for BehaviourDetector {
     ) -> Result<bool, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         let read = self.read_all(data, &learned.vocab, true, progress)?;
-        let offer = Offer::as_read_by(self.heads.as_deref());
-        self.heads = match read.offered(data, &learned.scale, offer) {
-            Some(readings) => fit_heads(data, options, &readings, progress)?,
-            None => None,
-        };
+        self.fit_heads(data, options, (&read, true), progress)?;
         Ok(true)
     }
 
@@ -313,16 +289,7 @@ impl Detector for BehaviourDetector {
         options: &TrainOptions,
         progress: &dyn Progress,
     ) -> Result<Graded, DetectError> {
-        let (Some(heads), Some(learned)) = (self.heads_at(Level::User), &self.learned) else {
-            return Ok(Graded::Unsupervised);
-        };
-        let readings = if heads.reads(Level::User) > 0 {
-            let read = self.read_all(data, &learned.vocab, true, progress)?;
-            read.offered(data, &learned.scale, Offer::as_read_by(Some(heads)))
-        } else {
-            None
-        };
-        heads.out_of_fold_reading(data, options, readings.as_ref(), progress)
+        self.heads_out_of_fold(data, options, progress)
     }
 
     fn selection(&self, level: Level) -> Option<&Selection> {
@@ -417,8 +384,7 @@ impl Detector for BehaviourDetector {
     fn state(&self) -> Result<State, DetectError> {
         let mut learned = self.learned.clone().ok_or(DetectError::NotTrained)?;
         let mut arrays = vars_to_arrays(&self.varmap, "")?;
-        if let Some(heads) = &self.heads {
-            let (params, weights) = heads_state(heads)?;
+        if let Some((params, weights)) = self.heads_state()? {
             learned.heads = Some(params);
             arrays.extend(weights);
         }

@@ -4,7 +4,7 @@
 mod detector;
 mod grading;
 mod net;
-mod read_cache;
+mod read;
 mod reasons;
 mod scoring;
 mod supervised;

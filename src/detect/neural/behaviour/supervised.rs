@@ -1,24 +1,22 @@
 //! The behaviour model with labels: the ensemble's heads are offered the encoder's readings of
 //! every event and account beside the features (`detect::Readings`), and at each level the
-//! search over time keeps them only where they grade better on the latest labelled period.
-//! The encoder itself never reads a label, so a retrain after new labels refits the heads
-//! alone (`BehaviourDetector::refit_labels`).
-
-use std::sync::Arc;
+//! search over time keeps as many of their columns as earn their place. The encoder itself
+//! never reads a label, so a retrain after new labels refits the heads alone
+//! (`Detector::refit_labels`).
 
 use serde_json::value::RawValue;
 
-use super::detector::{BehaviourDetector, passes_by_length};
+use super::detector::BehaviourDetector;
 use super::net::WIDTH;
-use super::read_cache::{ReadKey, cached, keep};
-use super::scoring::{EventSurprise, ScoreScale, chunk_surprise, no_surprise};
+use super::read::ReadAll;
+use super::scoring::ScoreScale;
 use crate::detect::ensemble::{Ensemble, learns_labels};
-use crate::detect::neural::{Array, compute_device};
+use crate::detect::neural::Array;
 use crate::detect::readings::Readings;
 use crate::detect::state::State;
-use crate::detect::{DetectError, Level, Scores, TrainOptions};
-use crate::features::{Dataset, GroupMeans, Matrix, Pass, TokenVocab};
-use crate::progress::{Progress, Stage};
+use crate::detect::{DetectError, Graded, Level, Scores, TrainOptions};
+use crate::features::{Dataset, Matrix};
+use crate::progress::Progress;
 
 /// Heads' weights are kept under this prefix among the encoder's.
 const HEADS_PREFIX: &str = "heads.";
@@ -30,7 +28,7 @@ const USER_SUMMARY: usize = 1;
 
 /// How many of the readings' columns the heads may read.
 #[derive(Clone, Copy)]
-pub(super) enum Offer {
+enum Offer {
     /// Each of none, the summary, and the summary with the reading: the search over time
     /// decides.
     Search,
@@ -40,7 +38,7 @@ pub(super) enum Offer {
 
 impl Offer {
     /// What the `heads` read, or a search where there are none.
-    pub fn as_read_by(heads: Option<&Ensemble>) -> Self {
+    fn as_read_by(heads: Option<&Ensemble>) -> Self {
         match heads {
             Some(h) => Self::As {
                 user: h.reads(Level::User),
@@ -61,187 +59,144 @@ impl Offer {
     }
 }
 
-/// What the encoder made of every event of a dataset.
-pub(super) struct ReadAll {
-    pub surprise: Vec<EventSurprise>,
-    /// `WIDTH` values per event of the log (NaN for one the model did not read), when asked.
-    readings: Option<Vec<f32>>,
-}
-
 impl BehaviourDetector {
-    /// Every event of `data` through the encoder: its surprise, and its reading when
-    /// `keep_readings`; the last such read is kept (`read_cache.rs`).
-    pub(super) fn read_all(
-        &self,
+    /// Fits the heads on `data`'s labels with the encoder's `read` offered: as many of its
+    /// columns as the search keeps, or, `as_before`, as many as the heads read before (a
+    /// retrain after new labels). No heads when the training accounts' labels are too few.
+    pub(super) fn fit_heads(
+        &mut self,
         data: &Dataset,
-        vocab: &TokenVocab,
-        keep_readings: bool,
+        options: &TrainOptions,
+        (read, as_before): (&ReadAll, bool),
         progress: &dyn Progress,
-    ) -> Result<Arc<ReadAll>, DetectError> {
-        let key = ReadKey::new(self.encoder_hash()?, data);
-        if let Some(read) = cached(&key, keep_readings) {
-            return Ok(read);
-        }
-        let passes = passes_by_length(data);
-        let read = Arc::new(self.read_passes(data, vocab, &passes, keep_readings, progress)?);
-        keep(key, read.clone());
-        Ok(read)
+    ) -> Result<(), DetectError> {
+        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let offer = match as_before {
+            true => Offer::as_read_by(self.heads.as_deref()),
+            false => Offer::Search,
+        };
+        let readings = offered(read, data, &learned.scale, offer);
+        self.heads = None;
+        let Some(readings) = readings.filter(|_| learns_labels(data, options)) else {
+            return Ok(());
+        };
+        let mut heads = Ensemble::new();
+        heads.fit_reading(data, options, Some(&readings), progress)?;
+        self.heads = Some(Box::new(heads));
+        Ok(())
     }
 
-    /// `read_all`, computed.
-    fn read_passes(
+    /// The encoder's scores, or the heads' at the levels where they learnt from labels.
+    pub(super) fn scores(
         &self,
         data: &Dataset,
-        vocab: &TokenVocab,
-        passes: &[Pass],
-        keep_readings: bool,
         progress: &dyn Progress,
-    ) -> Result<ReadAll, DetectError> {
-        let mut surprise = no_surprise(data);
-        let mut readings = keep_readings.then(|| vec![f32::NAN; data.log.len() * WIDTH]);
-        let stage = Stage::Scoring;
-        self.over_batches(data, vocab, passes, stage, progress, |net, batch| {
-            let device = compute_device();
-            let (fields, read) = match readings {
-                Some(_) => {
-                    let (fields, read) = net.surprise_and_readings(batch, device)?;
-                    (fields, Some(read.to_vec2::<f32>()?))
-                }
-                None => (net.surprise(batch, device)?, None),
-            };
-            let own = fields.sum(1)?.to_vec1::<f32>()?;
-            chunk_surprise(batch, &own, |e, s| surprise[e] = s);
-            if let (Some(out), Some(read)) = (readings.as_mut(), read) {
-                let p = &batch.predicted;
-                for (i, row) in read.into_iter().enumerate().filter(|(i, _)| p.in_chunk[*i]) {
-                    let e = p.event[i] as usize;
-                    out[e * WIDTH..(e + 1) * WIDTH].copy_from_slice(&row);
-                }
-            }
-            Ok(())
-        })?;
-        Ok(ReadAll { surprise, readings })
-    }
-}
-
-impl ReadAll {
-    pub(super) fn has_readings(&self) -> bool {
-        self.readings.is_some()
-    }
-
-    /// The columns the heads are offered, as `offer` says. Per featured event row: its score,
-    /// its surprise, its pass's mean surprise and its reading. Per account: its score and the
-    /// mean of its events' readings.
-    pub(super) fn offered(
-        &self,
-        data: &Dataset,
-        scale: &ScoreScale,
-        offer: Offer,
-    ) -> Option<Readings> {
-        let readings = self.readings.as_ref()?;
-        let scores = scale.scores(data, &self.surprise);
-        let featured = data.featured_events();
-        let mut event = Matrix::zeros(featured.len(), EVENT_SUMMARY + WIDTH);
-        for (r, &e) in featured.iter().enumerate() {
-            let s = self.surprise[e];
-            let (summary, reading) = event.row_mut(r).split_at_mut(EVENT_SUMMARY);
-            summary.copy_from_slice(&[scores.event[e], s.own, s.pass_mean]);
-            reading.copy_from_slice(&readings[e * WIDTH..(e + 1) * WIDTH]);
-        }
-        let user = Matrix::from_columns(&[scores.user]).hstack(&self.account_means(data)?);
-        let (user_widths, event_widths) = offer.widths();
-        Some(Readings {
-            user,
-            event,
-            user_widths,
-            event_widths,
+    ) -> Result<Scores, DetectError> {
+        let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
+        let heads = self.heads.as_deref();
+        let reads = heads.is_some_and(|h| h.reads(Level::User) + h.reads(Level::Event) > 0);
+        let read = self.read_all(data, &learned.vocab, reads, progress)?;
+        let own = learned.scale.scores(data, &read.surprise);
+        let Some(heads) = heads else {
+            return Ok(own);
+        };
+        let offer = Offer::as_read_by(Some(heads));
+        let readings = offered(&read, data, &learned.scale, offer);
+        let supervised = heads.score_reading(data, readings.as_ref(), progress)?;
+        let pick = |level, own, supervised| match heads.learnt_labels(level) {
+            true => supervised,
+            false => own,
+        };
+        Ok(Scores {
+            user: pick(Level::User, own.user, supervised.user),
+            event: pick(Level::Event, own.event, supervised.event),
         })
     }
 
-    /// Each account's mean reading of its events (zeros for one without), when the readings
-    /// were kept.
-    pub(super) fn account_means(&self, data: &Dataset) -> Option<Matrix> {
-        let readings = self.readings.as_ref()?;
-        let mut means = GroupMeans::new(data.users(), WIDTH);
-        for (e, reading) in readings.chunks_exact(WIDTH).enumerate() {
-            if let Some(u) = data.log.user_of(e).filter(|_| reading[0].is_finite()) {
-                means.add(u.index(), reading);
-            }
-        }
-        Some(means.means())
-    }
-}
-
-/// The ensemble's heads fitted on `data` with the encoder's `readings` offered; `None` when
-/// the training accounts' labels are too few for a head to learn from.
-pub(super) fn fit_heads(
-    data: &Dataset,
-    options: &TrainOptions,
-    readings: &Readings,
-    progress: &dyn Progress,
-) -> Result<Option<Box<Ensemble>>, DetectError> {
-    if !learns_labels(data, options) {
-        return Ok(None);
-    }
-    let mut heads = Ensemble::new();
-    heads.fit_reading(data, options, Some(readings), progress)?;
-    Ok(Some(Box::new(heads)))
-}
-
-/// Each level's scores: the heads' where they learnt from labels, else the encoder's own.
-pub(super) fn merged(own: Scores, heads: &Ensemble, supervised: Scores) -> Scores {
-    Scores {
-        user: if heads.learnt_labels(Level::User) {
-            supervised.user
+    /// The heads' accounts refitted without their labels, where the heads learnt from them.
+    pub(super) fn heads_out_of_fold(
+        &self,
+        data: &Dataset,
+        options: &TrainOptions,
+        progress: &dyn Progress,
+    ) -> Result<Graded, DetectError> {
+        let (Some(heads), Some(learned)) = (self.heads_at(Level::User), &self.learned) else {
+            return Ok(Graded::Unsupervised);
+        };
+        let readings = if heads.reads(Level::User) > 0 {
+            let read = self.read_all(data, &learned.vocab, true, progress)?;
+            offered(&read, data, &learned.scale, Offer::as_read_by(Some(heads)))
         } else {
-            own.user
-        },
-        event: if heads.learnt_labels(Level::Event) {
-            supervised.event
-        } else {
-            own.event
-        },
+            None
+        };
+        heads.out_of_fold_reading(data, options, readings.as_ref(), progress)
     }
-}
 
-/// Whether the heads read the encoder's readings at either level.
-pub(super) fn heads_read(heads: Option<&Ensemble>) -> bool {
-    heads.is_some_and(|h| h.reads(Level::User) + h.reads(Level::Event) > 0)
-}
-
-/// The heads' saved parameters and weights (the weights under `HEADS_PREFIX`).
-pub(super) fn heads_state(heads: &Ensemble) -> Result<(Box<RawValue>, Vec<Array>), DetectError> {
-    use crate::detect::Detector;
-    let state = heads.state()?;
-    let arrays = state
-        .arrays
-        .into_iter()
-        .map(|mut a| {
-            a.name = format!("{HEADS_PREFIX}{}", a.name);
-            a
-        })
-        .collect();
-    Ok((state.params, arrays))
-}
-
-/// The heads rebuilt from their saved parameters and the weights kept under `HEADS_PREFIX`.
-pub(super) fn restore_heads(
-    params: &RawValue,
-    arrays: &[Array],
-) -> Result<Box<Ensemble>, DetectError> {
-    let arrays = arrays
-        .iter()
-        .filter_map(|a| {
-            let name = a.name.strip_prefix(HEADS_PREFIX)?;
-            Some(Array {
-                name: name.to_string(),
-                ..a.clone()
+    /// The heads' saved parameters and weights (the weights under `HEADS_PREFIX`), when
+    /// there are heads.
+    pub(super) fn heads_state(&self) -> Result<Option<(Box<RawValue>, Vec<Array>)>, DetectError> {
+        use crate::detect::Detector;
+        let Some(heads) = &self.heads else {
+            return Ok(None);
+        };
+        let state = heads.state()?;
+        let arrays = state
+            .arrays
+            .into_iter()
+            .map(|mut a| {
+                a.name = format!("{HEADS_PREFIX}{}", a.name);
+                a
             })
-        })
-        .collect();
-    let state = State {
-        params: params.to_owned(),
-        arrays,
-    };
-    Ok(Box::new(Ensemble::from_state(&state)?))
+            .collect();
+        Ok(Some((state.params, arrays)))
+    }
+
+    /// The heads rebuilt from their saved parameters and the weights kept under
+    /// `HEADS_PREFIX`.
+    pub(super) fn restore_heads(
+        &mut self,
+        params: &RawValue,
+        arrays: &[Array],
+    ) -> Result<(), DetectError> {
+        let arrays = arrays
+            .iter()
+            .filter_map(|a| {
+                let name = a.name.strip_prefix(HEADS_PREFIX)?;
+                Some(Array {
+                    name: name.to_string(),
+                    ..a.clone()
+                })
+            })
+            .collect();
+        let state = State {
+            params: params.to_owned(),
+            arrays,
+        };
+        self.heads = Some(Box::new(Ensemble::from_state(&state)?));
+        Ok(())
+    }
+}
+
+/// The columns the heads are offered of `read`, as `offer` says (none when the readings
+/// were not kept). Per featured event row: its score, its surprise, its pass's mean
+/// surprise and its reading. Per account: its score and the mean of its events' readings.
+fn offered(read: &ReadAll, data: &Dataset, scale: &ScoreScale, offer: Offer) -> Option<Readings> {
+    let readings = read.readings.as_ref()?;
+    let scores = scale.scores(data, &read.surprise);
+    let featured = data.featured_events();
+    let mut event = Matrix::zeros(featured.len(), EVENT_SUMMARY + WIDTH);
+    for (r, &e) in featured.iter().enumerate() {
+        let s = read.surprise[e];
+        let (summary, reading) = event.row_mut(r).split_at_mut(EVENT_SUMMARY);
+        summary.copy_from_slice(&[scores.event[e], s.own, s.pass_mean]);
+        reading.copy_from_slice(&readings[e * WIDTH..(e + 1) * WIDTH]);
+    }
+    let user = Matrix::from_columns(&[scores.user]).hstack(&read.account_means(data)?);
+    let (user_widths, event_widths) = offer.widths();
+    Some(Readings {
+        user,
+        event,
+        user_widths,
+        event_widths,
+    })
 }
