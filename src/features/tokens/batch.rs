@@ -80,7 +80,7 @@ impl TokenBatch {
     }
 
     pub fn gather(tokens: &LogTokens, index: &UserIndex, passes: &[Pass]) -> Self {
-        let len = passes.iter().map(Pass::tokens).max().unwrap_or(1);
+        let len = padded_tokens(passes.iter().map(Pass::tokens).max().unwrap_or(1));
         let roles = tokens.roles();
         let cells = passes.len() * len;
         let mut b = Self {
@@ -155,4 +155,18 @@ fn role_state(tokens: &LogTokens, r: usize, code: u32, earlier: &[u32]) -> u32 {
     } else {
         2
     }
+}
+
+/// The length a batch pads a pass of `tokens` tokens to when every pass in it is that long or
+/// shorter within the same power of two. Scoring batches hold passes of one padded length only
+/// (`same_padding`), so a pass meets the same arithmetic (sums over the same length) in any
+/// batch: a window scored alone reads exactly as in the whole log, which trees splitting on
+/// the readings need (a split turns a last-bit difference into another leaf).
+fn padded_tokens(tokens: usize) -> usize {
+    tokens.next_power_of_two()
+}
+
+/// Whether two passes pad to the same length (`padded_tokens`).
+pub fn same_padding(a: &Pass, b: &Pass) -> bool {
+    padded_tokens(a.tokens()) == padded_tokens(b.tokens())
 }

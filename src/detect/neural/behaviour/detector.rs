@@ -22,7 +22,7 @@ use crate::detect::{
     SelfSupervision, Thresholds, TrainOptions, TrainingCurve,
 };
 use crate::features::{
-    Dataset, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of,
+    Dataset, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of, same_padding,
 };
 use crate::log::UserCode;
 use crate::progress::{Progress, Stage};
@@ -153,8 +153,14 @@ impl BehaviourDetector {
     ) -> Result<(), DetectError> {
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
         let tokens = LogTokens::new(vocab, &data.log);
-        let batches = passes.len().div_ceil(SCORE_PASSES) as u64;
-        for (b, chunk) in passes.chunks(SCORE_PASSES).enumerate() {
+        // Passes of one padded length per batch (`same_padding`): `passes` come sorted by
+        // length.
+        let chunks: Vec<&[Pass]> = passes
+            .chunk_by(same_padding)
+            .flat_map(|like| like.chunks(SCORE_PASSES))
+            .collect();
+        let batches = chunks.len() as u64;
+        for (b, chunk) in chunks.into_iter().enumerate() {
             if progress.is_cancelled() {
                 return Err(DetectError::Cancelled);
             }
