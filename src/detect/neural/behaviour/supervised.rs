@@ -26,6 +26,9 @@ const EVENT_SUMMARY: usize = 3;
 /// The first per account: its score. Its mean reading follows.
 const USER_SUMMARY: usize = 1;
 
+/// The heads' parameters and weights, as a model directory keeps them.
+pub(super) type SavedHeads = (Box<RawValue>, Vec<Array>);
+
 /// How many of the readings' columns the heads may read.
 #[derive(Clone, Copy)]
 enum Offer {
@@ -134,7 +137,7 @@ impl BehaviourDetector {
 
     /// The heads' saved parameters and weights (the weights under `HEADS_PREFIX`), when
     /// there are heads.
-    pub(super) fn heads_state(&self) -> Result<Option<(Box<RawValue>, Vec<Array>)>, DetectError> {
+    pub(super) fn heads_state(&self) -> Result<Option<SavedHeads>, DetectError> {
         use crate::detect::Detector;
         let Some(heads) = &self.heads else {
             return Ok(None);
