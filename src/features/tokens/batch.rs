@@ -161,7 +161,11 @@ fn role_state(tokens: &LogTokens, r: usize, code: u32, earlier: &[u32]) -> u32 {
 /// shorter within the same power of two. Scoring batches hold passes of one padded length only
 /// (`same_padding`), so a pass meets the same arithmetic (sums over the same length) in any
 /// batch: a window scored alone reads exactly as in the whole log, which trees splitting on
-/// the readings need (a split turns a last-bit difference into another leaf).
+/// the readings need (a split turns a last-bit difference into another leaf). Measured, not
+/// proven: Candle promises no bit-exact product for a row whatever its batch. On the test log
+/// (`tests/events.rs`), padded to each batch's longest pass a window's score differed by 4e-5
+/// on one event, padded to multiples of 8 by 1e-3, to powers of two not at all. Scoring the
+/// bundled sample takes 15.0 s so, against 11.4 s padded to the longest pass.
 fn padded_tokens(tokens: usize) -> usize {
     tokens.next_power_of_two()
 }
