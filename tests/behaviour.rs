@@ -1,12 +1,14 @@
 //! The behaviour model: it learns from every event without labels, says what it learnt and
 //! what it could not, and refuses a log it cannot learn from with a clear error.
 
+mod common;
+
 use std::sync::Arc;
 
 use vigil::detect::{DetectError, Detector, DetectorKind, Level, TrainOptions, new_detector};
 use vigil::eval::metrics;
 use vigil::features::Dataset;
-use vigil::log::{self, EventColumns, EventLog, Label, Mapping, NULL_CODE, UserLabel};
+use vigil::log::{self, EventColumns, EventLog, Mapping, NULL_CODE};
 use vigil::progress::NoProgress;
 use vigil::sample::{self, SampleConfig};
 use vigil::time_units::HOUR_MS;
@@ -23,15 +25,7 @@ fn shop(users: usize, days: u32) -> Dataset {
     let path = dir.path().join("shop.csv");
     sample::write_log(&s, &path).unwrap();
     let loaded = log::load(&path, &Mapping::default(), &NoProgress).unwrap();
-    let labels: Vec<UserLabel> = s
-        .users
-        .iter()
-        .map(|u| UserLabel {
-            user: u.id.clone(),
-            label: Label::of_fraud(u.persona.is_fraud()),
-            known_at_ms: None,
-        })
-        .collect();
+    let labels = common::persona_labels(&s);
     Dataset::build(Arc::new(loaded.log), &labels, 0, &NoProgress).unwrap()
 }
 

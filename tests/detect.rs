@@ -12,7 +12,7 @@ use vigil::detect::{
 };
 use vigil::eval::{self, Split};
 use vigil::features::{Dataset, day_windows, sequence_context_from, sequence_day};
-use vigil::log::{self, Label, Mapping, UserLabel};
+use vigil::log::{self, Label, Mapping};
 use vigil::progress::{NoProgress, Progress, Stage};
 use vigil::sample::{self, SampleConfig};
 
@@ -28,15 +28,7 @@ fn generated(users: usize, days: u32, seed: u64) -> (Arc<Dataset>, Vec<(String, 
     let path = dir.path().join("shop.csv");
     sample::write_log(&s, &path).unwrap();
     let loaded = log::load(&path, &Mapping::default(), &NoProgress).unwrap();
-    let labels: Vec<UserLabel> = s
-        .users
-        .iter()
-        .map(|u| UserLabel {
-            user: u.id.clone(),
-            label: Label::of_fraud(u.persona.is_fraud()),
-            known_at_ms: None,
-        })
-        .collect();
+    let labels = common::persona_labels(&s);
     let personas = s
         .users
         .iter()

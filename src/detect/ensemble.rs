@@ -167,11 +167,7 @@ impl Ensemble {
     ) -> Result<FittedHead, DetectError> {
         let base = Matrix::from_columns(&base);
         let learnt: Vec<Label> = rows.iter().map(|&r| y[r]).collect();
-        let labelled = learnt.iter().filter(|l| l.is_known()).count();
-        if labelled >= MIN_LABELS
-            && learnt.contains(&Label::Fraud)
-            && learnt.contains(&Label::Legit)
-        {
+        if enough_labels(&learnt) {
             // Only a supervised head needs its rows' features copied.
             let fit_reading = |width: usize| {
                 let mut head_rows = Rows::of(data, level, x, rows, y);
@@ -388,17 +384,23 @@ impl Ensemble {
 /// Whether the training accounts' labels are enough for a supervised head to learn from: at
 /// least `MIN_LABELS`, fraud and legit among them.
 pub fn learns_labels(data: &Dataset, options: &TrainOptions) -> bool {
-    let learnt = || {
-        data.labels
-            .user
-            .iter()
-            .zip(&options.train_users)
-            .filter(|(_, train)| **train)
-            .map(|(l, _)| *l)
-    };
-    learnt().filter(|l| l.is_known()).count() >= MIN_LABELS
-        && learnt().any(|l| l.is_fraud())
-        && learnt().any(|l| l.is_legit())
+    let learnt: Vec<Label> = data
+        .labels
+        .user
+        .iter()
+        .zip(&options.train_users)
+        .filter(|(_, train)| **train)
+        .map(|(l, _)| *l)
+        .collect();
+    enough_labels(&learnt)
+}
+
+/// Whether a head learns from `learnt` labels: at least `MIN_LABELS` known, fraud and legit
+/// among them (else it is the bases' consensus).
+fn enough_labels(learnt: &[Label]) -> bool {
+    learnt.iter().filter(|l| l.is_known()).count() >= MIN_LABELS
+        && learnt.contains(&Label::Fraud)
+        && learnt.contains(&Label::Legit)
 }
 
 /// What a head's search over time graded it on its held-out rows (none: lowest).

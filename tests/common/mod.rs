@@ -161,3 +161,16 @@ pub fn bundled_sample_featurised() -> (
     .unwrap();
     (whole, labelled, data)
 }
+
+/// Every account of a generated shop labelled by its persona (fraud or legit), known from the
+/// start.
+pub fn persona_labels(shop: &vigil::sample::Sample) -> Vec<vigil::log::UserLabel> {
+    shop.users
+        .iter()
+        .map(|u| vigil::log::UserLabel {
+            user: u.id.clone(),
+            label: vigil::log::Label::of_fraud(u.persona.is_fraud()),
+            known_at_ms: None,
+        })
+        .collect()
+}

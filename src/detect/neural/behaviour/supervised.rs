@@ -9,7 +9,6 @@ use serde_json::value::RawValue;
 use super::detector::BehaviourDetector;
 use super::net::WIDTH;
 use super::read::ReadAll;
-use super::scoring::ScoreScale;
 use crate::detect::ensemble::{Ensemble, learns_labels};
 use crate::detect::neural::Array;
 use crate::detect::readings::Readings;
@@ -78,7 +77,8 @@ impl BehaviourDetector {
             true => Offer::as_read_by(self.heads.as_deref()),
             false => Offer::Search,
         };
-        let readings = offered(read, data, &learned.scale, offer);
+        let own = learned.scale.scores(data, &read.surprise);
+        let readings = offered(read, data, &own, offer);
         self.heads = None;
         let Some(readings) = readings.filter(|_| learns_labels(data, options)) else {
             return Ok(());
@@ -104,7 +104,7 @@ impl BehaviourDetector {
             return Ok(own);
         };
         let offer = Offer::as_read_by(Some(heads));
-        let readings = offered(&read, data, &learned.scale, offer);
+        let readings = offered(&read, data, &own, offer);
         let supervised = heads.score_reading(data, readings.as_ref(), progress)?;
         let pick = |level, own, supervised| match heads.learnt_labels(level) {
             true => supervised,
@@ -128,7 +128,8 @@ impl BehaviourDetector {
         };
         let readings = if heads.reads(Level::User) > 0 {
             let read = self.read_all(data, &learned.vocab, true, progress)?;
-            offered(&read, data, &learned.scale, Offer::as_read_by(Some(heads)))
+            let own = learned.scale.scores(data, &read.surprise);
+            offered(&read, data, &own, Offer::as_read_by(Some(heads)))
         } else {
             None
         };
@@ -180,21 +181,21 @@ impl BehaviourDetector {
     }
 }
 
-/// The columns the heads are offered of `read`, as `offer` says (none when the readings
-/// were not kept). Per featured event row: its score, its surprise, its pass's mean
+/// The columns the heads are offered of `read` (with `own`, the encoder's scores of it), as
+/// `offer` says (none when the readings were not kept). Per featured event row: its score, its surprise, its pass's mean
 /// surprise and its reading. Per account: its score and the mean of its events' readings.
-fn offered(read: &ReadAll, data: &Dataset, scale: &ScoreScale, offer: Offer) -> Option<Readings> {
+fn offered(read: &ReadAll, data: &Dataset, own: &Scores, offer: Offer) -> Option<Readings> {
     let readings = read.readings.as_ref()?;
-    let scores = scale.scores(data, &read.surprise);
     let featured = data.featured_events();
     let mut event = Matrix::zeros(featured.len(), EVENT_SUMMARY + WIDTH);
     for (r, &e) in featured.iter().enumerate() {
         let s = read.surprise[e];
         let (summary, reading) = event.row_mut(r).split_at_mut(EVENT_SUMMARY);
-        summary.copy_from_slice(&[scores.event[e], s.own, s.pass_mean]);
+        summary.copy_from_slice(&[own.event[e], s.own, s.pass_mean]);
         reading.copy_from_slice(&readings[e * WIDTH..(e + 1) * WIDTH]);
     }
-    let user = Matrix::from_columns(&[scores.user]).hstack(&read.account_means(data)?);
+    let user =
+        Matrix::from_columns(std::slice::from_ref(&own.user)).hstack(&read.account_means(data)?);
     let (user_widths, event_widths) = offer.widths();
     Some(Readings {
         user,
