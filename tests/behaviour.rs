@@ -153,3 +153,55 @@ fn labels_are_learnt_by_the_heads_and_a_refit_keeps_the_encoder() {
     let auc = metrics(&after.user, &data.labels.user, 0.5).roc_auc;
     assert!(auc > 0.9, "accounts ranked by the heads: ROC-AUC {auc}");
 }
+
+#[test]
+fn the_next_event_head_expects_what_follows_in_a_habit() {
+    // Every account goes login, view, cart, pay, an hour apart, over and over.
+    let cycle = ["login", "view", "cart", "pay"];
+    let names: Vec<String> = (0..40).map(|u| format!("u{u}")).collect();
+    let mut rows = Vec::new();
+    for (u, name) in names.iter().enumerate() {
+        for h in 0..24 {
+            rows.push((name.as_str(), h + u as i64 % 3, cycle[h as usize % 4]));
+        }
+    }
+    rows.sort_by_key(|r| r.1);
+    let data = log_of(&rows);
+    let mut d = new_detector(DetectorKind::Behaviour);
+    d.fit(&data, &TrainOptions::all_users(&data, 5), &NoProgress)
+        .unwrap();
+    // Asked after each account's tenth event (a view), whose next is a cart.
+    let asked: Vec<(vigil::log::UserCode, i64)> = data
+        .log
+        .users()
+        .map(|u| {
+            let tenth = data.index.events(u)[9] as usize;
+            (u, data.log.columns.ts_ms[tenth] + 1)
+        })
+        .collect();
+    let outlook = d
+        .next_event_outlook(&data.log, &asked, &NoProgress)
+        .unwrap()
+        .expect("the behaviour model has a next-event head");
+    let types = outlook.type_classes();
+    for row in outlook.type_p.chunks(types) {
+        let best = (0..types)
+            .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+            .unwrap();
+        assert_eq!(
+            outlook.type_name(best),
+            Some("cart"),
+            "{row:?} of {outlook:?}"
+        );
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    }
+    // A model without a next-event head says so.
+    let mut z = new_detector(DetectorKind::Zscore);
+    z.fit(&data, &TrainOptions::all_users(&data, 5), &NoProgress)
+        .unwrap();
+    assert!(
+        z.next_event_outlook(&data.log, &asked, &NoProgress)
+            .unwrap()
+            .is_none()
+    );
+}

@@ -59,8 +59,8 @@ fn predictions_read_nothing_from_the_cut_off_on() {
     let keep: Vec<bool> = log.columns.ts_ms.iter().map(|&t| t < at).collect();
     let cut = log.filtered(&keep);
     for target in [Target::Purchase, Target::Churn, Target::NextEvent] {
-        let whole = predict(&log, &options(target, at, 5 * DAY), &NoProgress).unwrap();
-        let alone = predict(&cut, &options(target, at, 5 * DAY), &NoProgress).unwrap();
+        let whole = predict(&log, &options(target, at, 5 * DAY), None, &NoProgress).unwrap();
+        let alone = predict(&cut, &options(target, at, 5 * DAY), None, &NoProgress).unwrap();
         assert!(whole.evaluation.is_some() && alone.evaluation.is_none());
         assert_eq!(whole.rows.len(), alone.rows.len(), "{target:?}");
         for (a, b) in whole.rows.iter().zip(&alone.rows) {
@@ -81,13 +81,19 @@ fn purchase_and_churn_beat_their_baselines_on_a_generated_shop() {
     let (first, _) = log.time_range_ms().unwrap();
     let at = first + 21 * DAY;
     for target in [Target::Purchase, Target::Churn] {
-        let p = predict(&log, &options(target, at, 7 * DAY), &NoProgress).unwrap();
+        let p = predict(&log, &options(target, at, 7 * DAY), None, &NoProgress).unwrap();
         let (model, baseline) = model_and_baseline_auc(&p);
         eprintln!("{target:?}: ROC-AUC model {model:.4}, recency-frequency logistic {baseline:.4}");
         assert!(model > baseline, "{target:?}: {model} vs {baseline}");
         assert!(model > 0.58, "{target:?}: {model}");
     }
-    let p = predict(&log, &options(Target::NextEvent, at, 7 * DAY), &NoProgress).unwrap();
+    let p = predict(
+        &log,
+        &options(Target::NextEvent, at, 7 * DAY),
+        None,
+        &NoProgress,
+    )
+    .unwrap();
     let e = p.evaluation.unwrap();
     eprintln!(
         "next event: accuracy model {:.4}, most frequent {:.4}; log loss {:.4} vs {:.4}",
@@ -107,7 +113,7 @@ fn cdnow_purchase_and_churn_beat_the_recency_frequency_baseline() {
     let log = read(&data.join("cdnow_master.txt"));
     let at = parse_instant("1997-10-01").unwrap();
     for target in [Target::Purchase, Target::Churn] {
-        let p = predict(&log, &options(target, at, 90 * DAY), &NoProgress).unwrap();
+        let p = predict(&log, &options(target, at, 90 * DAY), None, &NoProgress).unwrap();
         let (model, baseline) = model_and_baseline_auc(&p);
         eprintln!("cdnow {target:?}: ROC-AUC model {model:.4}, baseline {baseline:.4}");
         assert!(model > baseline, "{target:?}: {model} vs {baseline}");
@@ -120,7 +126,7 @@ fn bad_arguments_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let log = shop(dir.path(), 100);
     let (first, last) = log.time_range_ms().unwrap();
-    let err = |target, at, horizon| predict(&log, &options(target, at, horizon), &NoProgress);
+    let err = |target, at, horizon| predict(&log, &options(target, at, horizon), None, &NoProgress);
     assert!(matches!(
         err(Target::Purchase, first + 10 * DAY, 0),
         Err(PredictError::BadHorizon)
@@ -229,4 +235,78 @@ fn the_command_writes_one_line_per_user() {
         Some("user,predicted,probability,baseline,actual")
     );
     assert!(lines.count() > 200);
+}
+
+#[test]
+fn a_behaviour_model_pretrained_before_the_cut_off_joins_the_prediction() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample::generate(&SampleConfig {
+        users: 200,
+        days: 21,
+        seed: 9,
+        ..SampleConfig::default()
+    });
+    let log = dir.path().join("shop.csv");
+    sample::write_log(&s, &log).unwrap();
+    let log_arg = log.to_str().unwrap();
+    let (first, _) = read(&log).time_range_ms().unwrap();
+    let at = vigil::log::timeparse::format_rfc3339(first + 14 * DAY);
+    let model = dir.path().join("behaviour");
+    let model_arg = model.to_str().unwrap();
+    let trained = vigil(&[
+        "train",
+        log_arg,
+        "--detector",
+        "behaviour",
+        "--until",
+        &at,
+        "--out",
+        model_arg,
+    ]);
+    assert!(trained.status.success(), "{}", stderr(&trained));
+    let predict_with = |model: &str, at: &str| {
+        vigil(&[
+            "predict",
+            log_arg,
+            "--target",
+            "next-event",
+            "--at",
+            at,
+            "--horizon",
+            "3d",
+            "--model",
+            model,
+        ])
+    };
+    let out = predict_with(model_arg, &at);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    for row in [
+        "model + behaviour encoder",
+        "behaviour model alone",
+        "most frequent event",
+    ] {
+        assert!(table.contains(row), "{row} in {table}");
+    }
+
+    // A model that read the graded horizon is refused, and so is one without a head.
+    let earlier = vigil::log::timeparse::format_rfc3339(first + 7 * DAY);
+    let out = predict_with(model_arg, &earlier);
+    assert!(!out.status.success());
+    let said = stderr(&out);
+    assert!(
+        said.contains("pretrained on events up to") && said.contains("--until"),
+        "{said}"
+    );
+    let zscore = dir.path().join("zscore");
+    let z_arg = zscore.to_str().unwrap();
+    let trained = vigil(&["train", log_arg, "--detector", "zscore", "--out", z_arg]);
+    assert!(trained.status.success(), "{}", stderr(&trained));
+    let out = predict_with(z_arg, &at);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no next-event head"),
+        "{}",
+        stderr(&out)
+    );
 }

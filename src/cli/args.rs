@@ -525,6 +525,11 @@ pub struct PredictArgs {
     pub epochs: usize,
     #[arg(long, default_value_t = defaults::SEED)]
     pub seed: u64,
+    /// A behaviour model directory, pretrained on the log before T (`train --detector
+    /// behaviour --until T`): the networks also learn from what its next-event head expects
+    /// of each user, and both are graded.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
     /// Write one line per user here.
     #[arg(long, value_name = "PREDICTIONS.csv")]
     pub out: Option<PathBuf>,

@@ -20,6 +20,7 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
             seed: args.seed,
             epochs: args.epochs,
         },
+        model: args.model.clone(),
         out: args.out.clone(),
     };
     let p = workbench::predict(&source(&args.data), &request, &progress)?;

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use super::error::DetectError;
 use super::event_reasons::event_reasons;
 use super::graded::Graded;
+use super::outlook::NextEventOutlook;
 use super::reasons::{Reason, reasons_for};
 use super::segment_distance::SegmentDistance;
 use super::selection::Selection;
 use super::self_supervision::SelfSupervision;
 use super::state::State;
 use crate::features::{Dataset, Matrix, Scaler, behaviour_context_from, sequence_context_from};
-use crate::log::{Label, UserCode};
+use crate::log::{EventLog, Label, UserCode};
 use crate::progress::Progress;
 use crate::risk::Thresholds;
 
@@ -249,6 +250,18 @@ pub trait Detector: Send + Sync {
         _data: &Dataset,
         _progress: &dyn Progress,
     ) -> Result<Option<Matrix>, DetectError> {
+        Ok(None)
+    }
+
+    /// What the model expects of each asked account's next event after its cut-off, read
+    /// from its events of `log` before it (`predict` reads it beside its own features), for a
+    /// model with a next-event head (the behaviour model); `None` for the others.
+    fn next_event_outlook(
+        &self,
+        _log: &EventLog,
+        _asked: &[(UserCode, i64)],
+        _progress: &dyn Progress,
+    ) -> Result<Option<NextEventOutlook>, DetectError> {
         Ok(None)
     }
 

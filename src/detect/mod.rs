@@ -18,6 +18,7 @@ mod iforest;
 mod level_model;
 pub mod neural;
 mod out_of_fold;
+mod outlook;
 mod parallel;
 mod readings;
 mod reasons;
@@ -38,6 +39,7 @@ pub use detector::{Detector, DetectorKind, Level, Scores, TrainOptions, Training
 pub use error::DetectError;
 pub use graded::Graded;
 pub use holdout::{EventSample, MAX_EVENT_TRAIN_ROWS, event_sample, sample_key};
+pub use outlook::NextEventOutlook;
 pub use reasons::{Bound, FraudOf, Reason, Says, Unexpected, reasons_for};
 pub use registry::{new_detector, restore_detector};
 pub use selection::{DEFAULT_SEARCH_BUDGET, Holdout, Selection};

@@ -39,6 +39,7 @@ pub use sequence::{Sequences, build_sequences, day_windows, sequence_context_fro
 pub use spec::{FeatureSpec, FeatureTable, Unit};
 pub use tokens::{
     GAP_CLASSES, HASH_BUCKETS, HOUR_CLASSES, LogTokens, MAX_PASS_TOKENS, Pass, ROLE_STATES,
-    TokenBatch, TokenVocab, account_passes, behaviour_context_from, passes_of, same_padding,
+    TokenBatch, TokenVocab, account_passes, behaviour_context_from, pass_before, passes_of,
+    same_padding,
 };
 pub use vocab::{Act, act_of};

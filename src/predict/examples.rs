@@ -8,10 +8,25 @@ use rand_chacha::ChaCha8Rng;
 use super::features;
 use super::timeline::Events;
 
+/// Where an example stands: a user (its index in `Timelines`), how many of its events come
+/// before the cut-off, and the cut-off.
+#[derive(Clone, Copy)]
+pub struct At {
+    pub user: usize,
+    pub n: usize,
+    pub cutoff: i64,
+}
+
 /// Feature rows with their answers, for the model and for both baselines.
 #[derive(Default)]
 pub struct Examples {
+    /// Each example's user and cut-off.
+    pub at: Vec<(usize, i64)>,
     pub features: Vec<f32>,
+    /// The behaviour model's expectations of each example (`encoder_cols` per row), when
+    /// read (`encoder.rs`).
+    pub encoder: Vec<f32>,
+    pub encoder_cols: usize,
     pub baseline: Vec<f32>,
     /// The user's class counts before the cut-off (for the most-frequent-event baseline).
     pub mix: Vec<f32>,
@@ -19,15 +34,9 @@ pub struct Examples {
 }
 
 impl Examples {
-    pub fn push(
-        &mut self,
-        ev: &Events,
-        n: usize,
-        cutoff: i64,
-        horizon: i64,
-        width: usize,
-        answer: u32,
-    ) {
+    pub fn push(&mut self, ev: &Events, at: At, horizon: i64, width: usize, answer: u32) {
+        let At { user, n, cutoff } = at;
+        self.at.push((user, cutoff));
         features::row(ev, n, cutoff, horizon, width, &mut self.features);
         features::baseline_row(ev, n, cutoff, &mut self.baseline);
         let start = self.mix.len();
@@ -36,6 +45,18 @@ impl Examples {
             self.mix[start + c as usize] += 1.0;
         }
         self.answers.push(answer);
+    }
+
+    /// Each row's features followed by its encoder columns (`cols` features per row).
+    pub fn with_encoder(&self, cols: usize) -> Vec<f32> {
+        let extra = self.encoder_cols;
+        let rows = self.answers.len();
+        let mut both = Vec::with_capacity(rows * (cols + extra));
+        for i in 0..rows {
+            both.extend_from_slice(&self.features[i * cols..(i + 1) * cols]);
+            both.extend_from_slice(&self.encoder[i * extra..(i + 1) * extra]);
+        }
+        both
     }
 
     /// Keeps a seeded sample of at most `most` examples.
@@ -62,5 +83,9 @@ impl Examples {
         self.baseline = pick_rows(&self.baseline, b);
         self.mix = pick_rows(&self.mix, m);
         self.answers = keep.iter().map(|&i| self.answers[i]).collect();
+        self.at = keep.iter().map(|&i| self.at[i]).collect();
+        if self.encoder_cols > 0 {
+            self.encoder = pick_rows(&self.encoder, self.encoder_cols);
+        }
     }
 }

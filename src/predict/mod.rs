@@ -7,6 +7,7 @@
 //! target is graded beside its baseline: a recency-frequency logistic regression and the base
 //! rate for purchase and churn, the user's most frequent event for the next event.
 
+mod encoder;
 mod evaluate;
 mod examples;
 mod features;

@@ -14,16 +14,69 @@ const BAG: usize = 3;
 /// Prior weight of the population's event mix in the most-frequent-event baseline.
 const BASELINE_PRIOR: f32 = 1.0;
 
+/// Networks of both shapes and several seeds over one set of feature columns, averaged. One
+/// alone varies by a few thousandths of ROC-AUC from seed to seed, about the margin over the
+/// baseline on real logs; a wide one learns interactions where there are some (CDNOW), a
+/// narrow one learns less noise where there are few (a generated shop's churn), and their
+/// average holds up on both, where neither alone did.
+struct Networks {
+    cols: usize,
+    scaler: Standardiser,
+    models: Vec<Classifier>,
+}
+
+impl Networks {
+    fn fit(
+        options: &PredictOptions,
+        features: &[f32],
+        cols: usize,
+        answers: &[u32],
+        classes: usize,
+        progress: &dyn Progress,
+    ) -> Result<Self, PredictError> {
+        let x = features::matrix(features.to_vec(), cols);
+        let scaler = Standardiser::fit(&x);
+        let x = scaler.transform(x);
+        let stage = match options.target {
+            Target::Purchase => Stage::TrainingPurchase,
+            Target::Churn => Stage::TrainingChurn,
+            Target::NextEvent => Stage::TrainingNextEvent,
+        };
+        let mut models = Vec::with_capacity(SHAPES.len() * BAG);
+        for hidden in SHAPES {
+            for b in 0..BAG as u64 {
+                let mut model = Classifier::new(cols, classes, hidden)?;
+                let seed = options.seed + b;
+                model.fit(&x, answers, seed, options.epochs, stage, progress)?;
+                models.push(model);
+            }
+        }
+        Ok(Self {
+            cols,
+            scaler,
+            models,
+        })
+    }
+
+    fn probabilities(&self, features: &[f32]) -> Result<Vec<f32>, PredictError> {
+        let x = (self.scaler).transform(features::matrix(features.to_vec(), self.cols));
+        let mut sum = vec![0f32; x.rows * self.models[0].classes];
+        for model in &self.models {
+            for (s, p) in sum.iter_mut().zip(model.probabilities(&x)?) {
+                *s += p / self.models.len() as f32;
+            }
+        }
+        Ok(sum)
+    }
+}
+
 /// The fitted model and baseline of one target.
 pub struct Models {
     target: Target,
-    scaler: Standardiser,
-    /// Networks of both shapes and several seeds, averaged. One alone varies by a few
-    /// thousandths of ROC-AUC from seed to seed, about the margin over the baseline on real
-    /// logs; a wide one learns interactions where there are some (CDNOW), a narrow one learns
-    /// less noise where there are few (a generated shop's churn), and their average holds up
-    /// on both, where neither alone did.
-    models: Vec<Classifier>,
+    networks: Networks,
+    /// The same networks reading the behaviour model's expectations beside the features, when
+    /// the examples carry them.
+    with_encoder: Option<Networks>,
     baseline_scaler: Standardiser,
     /// The recency-frequency logistic regression (purchase and churn).
     baseline: Option<Classifier>,
@@ -42,29 +95,18 @@ impl Models {
         width: usize,
         progress: &dyn Progress,
     ) -> Result<Self, PredictError> {
-        let x = features::matrix(train.features.clone(), cols);
-        let scaler = Standardiser::fit(&x);
-        let x = scaler.transform(x);
-        let stage = match options.target {
-            Target::Purchase => Stage::TrainingPurchase,
-            Target::Churn => Stage::TrainingChurn,
-            Target::NextEvent => Stage::TrainingNextEvent,
-        };
-        let mut models = Vec::with_capacity(SHAPES.len() * BAG);
-        for hidden in SHAPES {
-            for b in 0..BAG as u64 {
-                let mut model = Classifier::new(cols, classes, hidden)?;
-                model.fit(
-                    &x,
-                    &train.answers,
-                    options.seed + b,
-                    options.epochs,
-                    stage,
-                    progress,
-                )?;
-                models.push(model);
+        let answers = &train.answers;
+        let networks = Networks::fit(options, &train.features, cols, answers, classes, progress)?;
+        let with_encoder = match train.encoder_cols {
+            0 => None,
+            extra => {
+                let both = train.with_encoder(cols);
+                let cols = cols + extra;
+                Some(Networks::fit(
+                    options, &both, cols, answers, classes, progress,
+                )?)
             }
-        }
+        };
         let b = features::matrix(train.baseline.clone(), features::BASELINE_COLS);
         let baseline_scaler = Standardiser::fit(&b);
         let baseline = match options.target {
@@ -95,8 +137,8 @@ impl Models {
         let yes = train.answers.iter().filter(|&&a| a == 1).count();
         Ok(Self {
             target: options.target,
-            scaler,
-            models,
+            networks,
+            with_encoder,
             baseline_scaler,
             baseline,
             base_rate: yes as f32 / train.answers.len().max(1) as f32,
@@ -111,17 +153,17 @@ impl Models {
         }
     }
 
-    pub fn model(&self, asked: &Examples, cols: usize) -> Result<Vec<f32>, PredictError> {
-        let x = self
-            .scaler
-            .transform(features::matrix(asked.features.clone(), cols));
-        let mut sum = vec![0f32; x.rows * self.models[0].classes];
-        for model in &self.models {
-            for (s, p) in sum.iter_mut().zip(model.probabilities(&x)?) {
-                *s += p / self.models.len() as f32;
-            }
-        }
-        Ok(sum)
+    pub fn model(&self, asked: &Examples) -> Result<Vec<f32>, PredictError> {
+        self.networks.probabilities(&asked.features)
+    }
+
+    /// The model that reads the behaviour model's expectations too, when it was fitted.
+    pub fn model_with_encoder(&self, asked: &Examples) -> Result<Option<Vec<f32>>, PredictError> {
+        let Some(networks) = &self.with_encoder else {
+            return Ok(None);
+        };
+        let both = asked.with_encoder(self.networks.cols);
+        Ok(Some(networks.probabilities(&both)?))
     }
 
     /// The baseline's probabilities: the logistic regression's, or each user's own event mix

@@ -48,6 +48,11 @@ pub enum PredictError {
         "no {target} examples to learn from before {at} (no user qualifies at any earlier cut-off)"
     )]
     NoExamples { target: &'static str, at: String },
+    #[error(
+        "a {detector} model has no next-event head to predict with; give a behaviour model \
+         (`vigil train LOG --detector behaviour --until T --out DIR`)"
+    )]
+    NoNextEventHead { detector: String },
     #[error(transparent)]
     Model(#[from] DetectError),
 }

@@ -4,8 +4,9 @@
 
 use ahash::AHashMap;
 
+use super::encoder::{next_event_head, read_expectations};
 use super::evaluate;
-use super::examples::Examples;
+use super::examples::{At, Examples};
 use super::features;
 use super::models::Models;
 use super::outcome::{Evaluation, Prediction, UserPrediction};
@@ -13,11 +14,16 @@ use super::request::{PredictError, PredictOptions, Target};
 use super::targets::training_cutoffs;
 use super::timeline::Timelines;
 use super::vocabulary::Vocabulary;
+use crate::detect::Detector;
 use crate::log::EventLog;
 use crate::log::timeparse::format_rfc3339;
 use crate::progress::{Progress, Stage};
 use crate::time_units::{DAY_MS, days};
 
+/// The figures' names of the model reading the behaviour model's expectations, and of the
+/// behaviour model's own next-event prediction.
+const WITH_ENCODER: &str = "model + behaviour encoder";
+const HEAD: &str = "behaviour model alone";
 /// Cut-offs further back add little and cost time.
 const MAX_CUTOFFS: usize = 4;
 /// Training rows beyond this are sampled (seeded): the networks gain nothing from more.
@@ -25,14 +31,19 @@ const MAX_TRAINING_ROWS: usize = 400_000;
 
 /// Trains the target's model on the log before `options.at_ms`, predicts every user it asks,
 /// and grades model and baselines against the log's own [T, T+H) when the log reaches there.
+///
+/// Given a model with a next-event head (`encoder`: the behaviour model, pretrained on events
+/// before `at` only), the networks are fitted a second time with its expectations of each
+/// user beside the features, and both are graded.
 pub fn predict(
     log: &EventLog,
     options: &PredictOptions,
+    encoder: Option<&dyn Detector>,
     progress: &dyn Progress,
 ) -> Result<Prediction, PredictError> {
     options.check()?;
     let (at, horizon) = (options.at_ms, options.horizon_ms);
-    let (vocabulary, before) = history(log, at)?;
+    let (vocabulary, before_log, before) = history(log, at)?;
     if options.target == Target::Purchase {
         vocabulary.require_purchases()?;
     }
@@ -63,12 +74,21 @@ pub fn predict(
     }
     let training_examples = train.answers.len();
     train.sample(MAX_TRAINING_ROWS, options.seed);
-    let (asked, users) = asked_at(&before, options, width);
+    let (mut asked, users) = asked_at(&before, options, width);
+    if let Some(encoder) = encoder {
+        read_expectations(encoder, &before_log, &vocabulary, &mut train, progress)?;
+        read_expectations(encoder, &before_log, &vocabulary, &mut asked, progress)?;
+    }
 
     let models = Models::fit(options, &train, cols, classes.len(), width, progress)?;
     let answers = Answers {
         k: classes.len(),
-        model: models.model(&asked, cols)?,
+        model: models.model(&asked)?,
+        with_encoder: models.model_with_encoder(&asked)?,
+        head: match options.target {
+            Target::NextEvent => next_event_head(&asked, width),
+            _ => None,
+        },
         baseline: models.baseline(&asked)?,
         actual: actual_answers(log, &vocabulary, &before, &users, options),
     };
@@ -91,8 +111,8 @@ pub fn predict(
     })
 }
 
-/// The log before `at`, as the event vocabulary and each user's timeline.
-fn history(log: &EventLog, at: i64) -> Result<(Vocabulary, Timelines), PredictError> {
+/// The log before `at`, with its event vocabulary and each user's timeline.
+fn history(log: &EventLog, at: i64) -> Result<(Vocabulary, EventLog, Timelines), PredictError> {
     let keep: Vec<bool> = log.columns.ts_ms.iter().map(|&t| t < at).collect();
     let before = log.filtered(&keep);
     if before.is_empty() {
@@ -102,7 +122,7 @@ fn history(log: &EventLog, at: i64) -> Result<(Vocabulary, Timelines), PredictEr
     }
     let vocabulary = Vocabulary::new(&before);
     let timelines = Timelines::new(&before, &vocabulary);
-    Ok((vocabulary, timelines))
+    Ok((vocabulary, before, timelines))
 }
 
 /// Every user the target trains on at each of the `cutoffs`, with what happened after it.
@@ -119,7 +139,7 @@ fn training_examples(
             let ev = before.events(u);
             let n = ev.before(cutoff);
             if let Some(answer) = options.target.trains_on(&ev, n, cutoff, horizon) {
-                train.push(&ev, n, cutoff, horizon, width, answer);
+                train.push(&ev, At { user: u, n, cutoff }, horizon, width, answer);
             }
         }
     }
@@ -135,7 +155,8 @@ fn asked_at(before: &Timelines, options: &PredictOptions, width: usize) -> (Exam
         let ev = before.events(u);
         let n = ev.len();
         if options.target.asks(&ev, n, at, horizon) {
-            asked.push(&ev, n, at, horizon, width, 0);
+            let cutoff = at;
+            asked.push(&ev, At { user: u, n, cutoff }, horizon, width, 0);
             users.push(u);
         }
     }
@@ -147,15 +168,24 @@ fn asked_at(before: &Timelines, options: &PredictOptions, width: usize) -> (Exam
 struct Answers {
     k: usize,
     model: Vec<f32>,
+    /// The model that reads the behaviour model's expectations too, when given one.
+    with_encoder: Option<Vec<f32>>,
+    /// The behaviour model's own next-event prediction, for the next event.
+    head: Option<Vec<f32>>,
     baseline: Vec<f32>,
     actual: Option<Vec<Option<u32>>>,
 }
 
 impl Answers {
+    /// What each user is told: the model that reads the behaviour model, when there is one.
+    fn told(&self) -> &[f32] {
+        self.with_encoder.as_deref().unwrap_or(&self.model)
+    }
+
     /// The prediction for the `i`th asked user, called `user`.
     fn row(&self, i: usize, user: String, target: Target) -> UserPrediction {
         let k = self.k;
-        let (predicted, probability) = pick(&self.model[i * k..(i + 1) * k], target);
+        let (predicted, probability) = pick(&self.told()[i * k..(i + 1) * k], target);
         let (baseline_predicted, baseline_probability) =
             pick(&self.baseline[i * k..(i + 1) * k], target);
         UserPrediction {
@@ -186,10 +216,20 @@ impl Answers {
                 .flat_map(|&i| p[i * k..(i + 1) * k].iter().copied())
                 .collect()
         };
-        let mut figures = vec![
-            evaluate::figures("model", &select(&self.model), k, &truth),
-            evaluate::figures(models.baseline_name(), &select(&self.baseline), k, &truth),
-        ];
+        let mut figures = vec![evaluate::figures("model", &select(&self.model), k, &truth)];
+        if let Some(p) = &self.with_encoder {
+            figures.push(evaluate::figures(WITH_ENCODER, &select(p), k, &truth));
+        }
+        if let Some(p) = &self.head {
+            figures.push(evaluate::figures(HEAD, &select(p), k, &truth));
+        }
+        let baseline = models.baseline_name();
+        figures.push(evaluate::figures(
+            baseline,
+            &select(&self.baseline),
+            k,
+            &truth,
+        ));
         if k == 2 {
             let rate = models.base_rate;
             let flat: Vec<f32> = truth.iter().flat_map(|_| [1.0 - rate, rate]).collect();

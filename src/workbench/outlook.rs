@@ -89,7 +89,7 @@ pub fn outlook(data: &Dataset, seed: u64, progress: &dyn Progress) -> Result<Out
             seed,
             epochs: 0,
         };
-        let p = match predict(&data.log, &options, progress) {
+        let p = match predict(&data.log, &options, None, progress) {
             Ok(p) => p,
             Err(crate::predict::PredictError::Model(e)) => return Err(e.into()),
             Err(e) => {

@@ -7,5 +7,7 @@ mod passes;
 mod vocab;
 
 pub use batch::{GAP_CLASSES, HOUR_CLASSES, ROLE_STATES, TokenBatch, same_padding};
-pub use passes::{MAX_PASS_TOKENS, Pass, account_passes, behaviour_context_from, passes_of};
+pub use passes::{
+    MAX_PASS_TOKENS, Pass, account_passes, behaviour_context_from, pass_before, passes_of,
+};
 pub use vocab::{HASH_BUCKETS, LogTokens, TokenVocab};

@@ -80,6 +80,24 @@ pub fn account_passes(log: &EventLog, index: &UserIndex, user: UserCode) -> Vec<
     passes
 }
 
+/// The pass that reads account `user`'s last events before `cutoff_ms` and scores none: what
+/// the model predicts the account's next event from. It reads as much as a scoring pass at
+/// most (`MAX_PASS_TOKENS` tokens), none older than `CONTEXT_DAYS` days before the cut-off.
+pub fn pass_before(log: &EventLog, index: &UserIndex, user: UserCode, cutoff_ms: i64) -> Pass {
+    let ts = &log.columns.ts_ms;
+    let events = index.events(user);
+    let end = events.partition_point(|&e| ts[e as usize] < cutoff_ms);
+    let earliest = cutoff_ms.saturating_sub(CONTEXT_DAYS * DAY_MS);
+    let oldest = events[..end].partition_point(|&e| ts[e as usize] < earliest);
+    let start = oldest.max(end.saturating_sub(MAX_PASS_TOKENS - 1));
+    Pass {
+        user,
+        start: start as u32,
+        target: end as u32,
+        end: end as u32,
+    }
+}
+
 /// The passes of one account's `events` (in time order), added to `out`.
 fn user_passes(ts: &[i64], user: UserCode, events: &[u32], out: &mut Vec<Pass>) {
     let time = |i: usize| ts[events[i] as usize];
@@ -123,6 +141,24 @@ mod tests {
             columns,
             label_level: None,
         }
+    }
+
+    #[test]
+    fn the_pass_before_a_cut_off_reads_the_last_week_and_scores_nothing() {
+        // Day 1, then 40 events on day 10, then day 12; cut off on day 12 before its event.
+        let mut times = vec![DAY_MS];
+        times.extend((0..40).map(|i| 10 * DAY_MS + i * 1000));
+        times.push(12 * DAY_MS + 5);
+        let log = log_of(&times);
+        let index = UserIndex::new(&log);
+        let user = index.users().next().expect("one account");
+        let pass = pass_before(&log, &index, user, 12 * DAY_MS);
+        assert_eq!((pass.start, pass.target, pass.end), (10, 41, 41));
+        assert_eq!(pass.tokens(), MAX_PASS_TOKENS);
+        assert_eq!(pass.scored(), 0);
+        // Nothing within the week before day 30: the opening token alone.
+        let alone = pass_before(&log, &index, user, 30 * DAY_MS);
+        assert_eq!((alone.start, alone.end, alone.tokens()), (42, 42, 1));
     }
 
     #[test]

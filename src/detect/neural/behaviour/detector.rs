@@ -18,13 +18,13 @@ use crate::detect::neural::tabular::{arrays_to_vars, vars_to_arrays};
 use crate::detect::neural::train::{LoopParams, fit, init_seeded};
 use crate::detect::state::{State, params_from_json, params_to_json};
 use crate::detect::{
-    DetectError, Detector, DetectorKind, Graded, Level, LevelThresholds, Reason, Scores, Selection,
-    SelfSupervision, Thresholds, TrainOptions, TrainingCurve,
+    DetectError, Detector, DetectorKind, Graded, Level, LevelThresholds, NextEventOutlook, Reason,
+    Scores, Selection, SelfSupervision, Thresholds, TrainOptions, TrainingCurve,
 };
 use crate::features::{
     Dataset, LogTokens, Matrix, Pass, Scaler, TokenBatch, TokenVocab, passes_of, same_padding,
 };
-use crate::log::UserCode;
+use crate::log::{EventLog, UserCode, UserIndex};
 use crate::progress::{Progress, Stage};
 
 pub(super) const NAME: &str = "behaviour";
@@ -149,10 +149,26 @@ impl BehaviourDetector {
         passes: &[Pass],
         stage: Stage,
         progress: &dyn Progress,
+        per_batch: impl FnMut(&BehaviourNet, &TokenBatch) -> Result<(), DetectError>,
+    ) -> Result<(), DetectError> {
+        let (log, index) = (&data.log, &data.index);
+        self.over_log_batches(log, index, vocab, passes, stage, progress, per_batch)
+    }
+
+    /// `over_batches`, over any log and its accounts' index.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn over_log_batches(
+        &self,
+        log: &EventLog,
+        index: &UserIndex,
+        vocab: &TokenVocab,
+        passes: &[Pass],
+        stage: Stage,
+        progress: &dyn Progress,
         mut per_batch: impl FnMut(&BehaviourNet, &TokenBatch) -> Result<(), DetectError>,
     ) -> Result<(), DetectError> {
         let net = self.net.as_ref().ok_or(DetectError::NotTrained)?;
-        let tokens = LogTokens::new(vocab, &data.log);
+        let tokens = LogTokens::new(vocab, log);
         // Passes of one padded length per batch (`same_padding`): `passes` come sorted by
         // length.
         let chunks: Vec<&[Pass]> = passes
@@ -165,7 +181,7 @@ impl BehaviourDetector {
                 return Err(DetectError::Cancelled);
             }
             progress.report(stage, b as u64, Some(batches));
-            per_batch(net, &TokenBatch::gather(&tokens, &data.index, chunk))?;
+            per_batch(net, &TokenBatch::gather(&tokens, index, chunk))?;
         }
         Ok(())
     }
@@ -316,6 +332,15 @@ impl Detector for BehaviourDetector {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         let read = self.read_all(data, &learned.vocab, true, progress)?;
         Ok(read.account_means(data))
+    }
+
+    fn next_event_outlook(
+        &self,
+        log: &EventLog,
+        asked: &[(UserCode, i64)],
+        progress: &dyn Progress,
+    ) -> Result<Option<NextEventOutlook>, DetectError> {
+        self.expect_next_events(log, asked, progress).map(Some)
     }
 
     fn self_supervision(&self) -> Option<&SelfSupervision> {

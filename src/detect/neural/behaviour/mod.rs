@@ -4,6 +4,7 @@
 mod detector;
 mod grading;
 mod net;
+mod outlook;
 mod read;
 mod reasons;
 mod scoring;

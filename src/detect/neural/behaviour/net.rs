@@ -211,6 +211,21 @@ impl BehaviourNet {
         self.kind_head.forward(&h)?.argmax(1)?.to_vec1::<u32>()
     }
 
+    /// What the model expects of the event after each of `cells` (flat token positions, the
+    /// last token each pass read): the probabilities of its type class and of its gap class,
+    /// `(cells, types)` and `(cells, GAP_CLASSES)`.
+    pub fn next_event(
+        &self,
+        batch: &TokenBatch,
+        cells: &[u32],
+        device: &Device,
+    ) -> Result<(Tensor, Tensor)> {
+        let hidden = self.hidden(batch, device)?;
+        let h = hidden.index_select(&Tensor::from_slice(cells, cells.len(), device)?, 0)?;
+        let p = |head: &Linear| candle_nn::ops::softmax(&head.forward(&h)?, D::Minus1);
+        Ok((p(&self.kind_head)?, p(&self.gap_head)?))
+    }
+
     /// How unlikely each scored event's fields were given what came before it in its pass.
     pub fn surprise(&self, batch: &TokenBatch, device: &Device) -> Result<FieldSurprise> {
         self.surprise_from(&self.hidden(batch, device)?, batch)
