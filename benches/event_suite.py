@@ -23,10 +23,8 @@ Usage (from the repository root, after `cargo build --release`):
 """
 import argparse
 import re
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -61,8 +59,8 @@ class Row:
         self.map = ["--map", mapping] if mapping else []
 
 
-GENERATED_COLS = dict(user="user_id", ts="ts", amount="amount", event="event", label="is_fraud",
-                      seller="seller")
+GENERATED_COLS = {"user": "user_id", "ts": "ts", "amount": "amount", "event": "event",
+                  "label": "is_fraud", "seller": "seller"}
 
 
 def generated(scenario, seed):
@@ -83,8 +81,8 @@ def rows():
             if not log.exists():
                 print(f"SKIPPED fraud_ecommerce: {log} is not there", file=sys.stderr)
                 continue
-            cols = dict(user="user_id", ts="purchase_time", amount="purchase_value", event="",
-                        label="class")
+            cols = {"user": "user_id", "ts": "purchase_time", "amount": "purchase_value",
+                    "event": "", "label": "class"}
             # One purchase per user over 2015: four weeks from August on are the test.
             out.append(Row("fraud_ecommerce", log, "2015-08-01", 28, cols,
                            "device_id,ip_address", ts_format="%m/%d/%Y %H:%M",

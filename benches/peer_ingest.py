@@ -3,7 +3,9 @@
 
 Usage: python3 benches/peer_ingest.py LOG.csv [TIME_COLUMN] [USER_COLUMN]
 Prints wall seconds and peak RSS (MiB) of this process."""
-import resource, sys, time
+import resource
+import sys
+import time
 
 import pandas as pd
 

@@ -31,9 +31,9 @@ def main(argv):
         for key, (score, *rest) in local_rows.items():
             s_score, *s_rest = spark_rows[key]
             worst = max(worst, abs(s_score - score))
-            if abs(s_score - score) > a.tolerance or s_rest != rest:
-                if len(problems) < 10:
-                    problems.append(f"{what} {key}: Spark {spark_rows[key]}, alone {local_rows[key]}")
+            differs = abs(s_score - score) > a.tolerance or s_rest != rest
+            if differs and len(problems) < 10:
+                problems.append(f"{what} {key}: Spark {spark_rows[key]}, alone {local_rows[key]}")
         return worst
 
     ev = pq.read_table(f"{a.out}/events").to_pylist()

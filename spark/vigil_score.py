@@ -144,7 +144,8 @@ class Worker:
 
     def run(self, *args):
         started = time.time()
-        done = subprocess.run([self.vigil(), "worker", *args], capture_output=True, text=True)
+        done = subprocess.run([self.vigil(), "worker", *args], check=False, capture_output=True,
+                              text=True)
         if done.returncode != 0:
             raise RuntimeError(f"vigil worker {args[0]}: {done.stderr.strip()}")
         # Each call's time and peak memory (the worker says it), for projecting a cluster's
@@ -498,7 +499,7 @@ def read_log(spark, path):
 
 
 def run_locally(worker_args, cwd):
-    done = subprocess.run(worker_args, capture_output=True, text=True, cwd=cwd)
+    done = subprocess.run(worker_args, check=False, capture_output=True, text=True, cwd=cwd)
     if done.returncode != 0:
         sys.exit(f"vigil_score: {done.stderr.strip()}")
 
