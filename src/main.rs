@@ -8,6 +8,9 @@ use vigil::cli::{Cli, WindowArgs, run};
 use vigil::gui::LaunchOptions;
 use vigil::workbench::bundled_sample;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn launch(w: WindowArgs) -> LaunchOptions {
     LaunchOptions {
         log: w.log.unwrap_or_else(bundled_sample),
