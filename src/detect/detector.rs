@@ -240,6 +240,19 @@ pub trait Detector: Send + Sync {
     /// Scores every user and every event of `data`.
     fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError>;
 
+    /// `score`, where only the scores of the events from `from_ms` on are asked for: the
+    /// earlier ones are context (a block's look-back, `DetectorKind::event_context_from`),
+    /// which a detector may leave unscored or score from less than it would. Account scores
+    /// are then not for use either. By default every event is scored.
+    fn score_from(
+        &self,
+        data: &Dataset,
+        _from_ms: i64,
+        progress: &dyn Progress,
+    ) -> Result<Scores, DetectError> {
+        self.score(data, progress)
+    }
+
     /// The account-feature statistics of the training users, which reasons compare against.
     fn account_scaler(&self) -> Option<&Scaler>;
 

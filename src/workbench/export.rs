@@ -208,7 +208,7 @@ fn score_events_by_block(
         if b == 0 {
             outcome.missing_features = missing;
         }
-        let scores = detector.score(&data, progress)?;
+        let scores = detector.score_from(&data, block.from, progress)?;
         let scored = Scored {
             data: &data,
             detector,

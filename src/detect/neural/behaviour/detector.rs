@@ -301,7 +301,17 @@ impl Detector for BehaviourDetector {
     }
 
     fn score(&self, data: &Dataset, progress: &dyn Progress) -> Result<Scores, DetectError> {
-        self.scores(data, progress)
+        self.scores(data, i64::MIN, progress)
+    }
+
+    /// Reads only the passes that score an event from `from_ms` on.
+    fn score_from(
+        &self,
+        data: &Dataset,
+        from_ms: i64,
+        progress: &dyn Progress,
+    ) -> Result<Scores, DetectError> {
+        self.scores(data, from_ms, progress)
     }
 
     /// The heads' accounts refitted without their labels, where the heads learnt from them.

@@ -31,11 +31,27 @@ impl BehaviourDetector {
         keep_readings: bool,
         progress: &dyn Progress,
     ) -> Result<Arc<ReadAll>, DetectError> {
-        let key = ReadKey::new(self.encoder_hash()?, data);
+        self.read_from(data, vocab, keep_readings, i64::MIN, progress)
+    }
+
+    /// `read_all`, reading only the passes that score an event from `from_ms` on: the events
+    /// before are context (a block's look-back), read by those passes as their prefix, and
+    /// left without a surprise or reading of their own when no such pass scores them.
+    pub(super) fn read_from(
+        &self,
+        data: &Dataset,
+        vocab: &TokenVocab,
+        keep_readings: bool,
+        from_ms: i64,
+        progress: &dyn Progress,
+    ) -> Result<Arc<ReadAll>, DetectError> {
+        let key = ReadKey::new(self.encoder_hash()?, data, from_ms);
         if let Some(read) = cached(&key, keep_readings) {
             return Ok(read);
         }
-        let passes = passes_by_length(data);
+        let ts = &data.log.columns.ts_ms;
+        let mut passes = passes_by_length(data);
+        passes.retain(|p| ts[data.index.events(p.user)[p.end as usize - 1] as usize] >= from_ms);
         let read = Arc::new(self.read_passes(data, vocab, &passes, keep_readings, progress)?);
         keep(key, read.clone());
         Ok(read)
@@ -104,14 +120,17 @@ struct ReadKey {
     /// The log's fingerprint (every event's time and account).
     log: String,
     events: usize,
+    /// The events read from on (`read_from`).
+    from_ms: i64,
 }
 
 impl ReadKey {
-    fn new(encoder: u64, data: &Dataset) -> Self {
+    fn new(encoder: u64, data: &Dataset, from_ms: i64) -> Self {
         Self {
             encoder,
             log: Fingerprint::of(data).hash,
             events: data.log.len(),
+            from_ms,
         }
     }
 }

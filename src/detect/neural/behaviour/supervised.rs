@@ -89,16 +89,18 @@ impl BehaviourDetector {
         Ok(())
     }
 
-    /// The encoder's scores, or the heads' at the levels where they learnt from labels.
+    /// The encoder's scores, or the heads' at the levels where they learnt from labels, of
+    /// the events from `from_ms` on (`Detector::score_from`).
     pub(super) fn scores(
         &self,
         data: &Dataset,
+        from_ms: i64,
         progress: &dyn Progress,
     ) -> Result<Scores, DetectError> {
         let learned = self.learned.as_ref().ok_or(DetectError::NotTrained)?;
         let heads = self.heads.as_deref();
         let reads = heads.is_some_and(|h| h.reads(Level::User) + h.reads(Level::Event) > 0);
-        let read = self.read_all(data, &learned.vocab, reads, progress)?;
+        let read = self.read_from(data, &learned.vocab, reads, from_ms, progress)?;
         let own = learned.scale.scores(data, &read.surprise);
         let Some(heads) = heads else {
             return Ok(own);
