@@ -80,7 +80,12 @@ impl Panel for StatusBar {
             for j in view.jobs {
                 let p = &j.progress;
                 let stage = p.stage.map(|s| say(&s)).unwrap_or_default();
-                ui.label(format!("{}: {stage}", p.name));
+                // A job whose stage says what its name says ("training behaviour") shows it
+                // once.
+                ui.label(match stage.is_empty() || stage == p.name {
+                    true => p.name.clone(),
+                    false => format!("{}: {stage}", p.name),
+                });
                 let bar = match p.fraction {
                     Some(f) => egui::ProgressBar::new(f).show_percentage(),
                     // Not animated: an animation repaints every frame, and with software
