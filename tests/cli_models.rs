@@ -184,12 +184,18 @@ fn eval_prints_a_comparison_table_and_json() {
         "zscore",
         "--split",
         "time:2026-10-05",
+        "--costs",
+        "missed=amount,review=5,blocked=20",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
     assert!(
-        stdout(&out).contains("roc_auc") && stdout(&out).contains("zscore"),
-        "{}",
-        stdout(&out)
+        table.contains("roc_auc") && table.contains("zscore"),
+        "{table}"
+    );
+    assert!(
+        table.contains("a missed fraud its amount") && table.contains("flagged"),
+        "{table}"
     );
 }
 
@@ -338,6 +344,18 @@ fn bad_models_and_arguments_are_clear_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("random:SEED:TEST_FRACTION"),
+        "{}",
+        stderr(&out)
+    );
+    let out = vigil(&[
+        "eval",
+        s(&log),
+        "--costs",
+        "missed=100,review=cheap,blocked=2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("review=cheap: expected a cost of 0 or more"),
         "{}",
         stderr(&out)
     );

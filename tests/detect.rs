@@ -129,6 +129,7 @@ fn supervised_detectors_reach_ap_0_9_on_the_bundled_sample() {
         &[DetectorKind::Mlp, DetectorKind::Ensemble],
         Level::User,
         (7, 0, 100),
+        None,
         &NoProgress,
     )
     .unwrap();

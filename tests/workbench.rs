@@ -261,10 +261,19 @@ fn the_comparison_runs_headless_with_the_shared_defaults() {
         epochs: defaults::EPOCHS,
         horizon_ms: None,
         top_k: defaults::TOP_K,
+        costs: Some("missed=100,review=5,blocked=20".parse().unwrap()),
     };
     let rows = workbench::compare(t.session().data.clone(), &request, &NoProgress).unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.error.is_none()), "{rows:?}");
+    // With costs set, each row says what its threshold costs and where the least cost is.
+    for r in &rows {
+        let cost = r.cost.as_ref().expect("costs were given");
+        assert_eq!(cost.grid.len(), vigil::eval::COST_THRESHOLDS.len());
+        let least = cost.least.cost;
+        assert!(least <= cost.at_threshold.cost, "{cost:?}");
+        assert!(cost.grid.iter().all(|p| least <= p.cost), "{cost:?}");
+    }
     // Graded on the held-out users whose labels the log's end knows.
     let gbdt = &rows[1].metrics;
     assert!(gbdt.positives > 0 && gbdt.negatives > 0, "{gbdt:?}");

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cases::{Merge, Role};
 use crate::detect::{DetectorKind, Level};
-use crate::eval::Split;
+use crate::eval::{Costs, Split};
 use crate::log::{parse_duration_ms, parse_instant};
 use crate::predict::Target;
 use crate::rules::{ListKind, RuleAction};
@@ -540,6 +540,11 @@ pub struct PredictArgs {
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
+    /// What a missed fraud (a fixed loss, or `amount`: its own), a review and a wrongly held
+    /// good customer cost, e.g. `missed=200,review=5,blocked=20`: the cost at each threshold
+    /// and the threshold of least cost follow the table.
+    #[arg(long, value_name = "missed=X|amount,review=Y,blocked=Z")]
+    pub costs: Option<Costs>,
     #[command(flatten)]
     pub data: DataArgs,
     /// Comma-separated detectors to compare (default: all).

@@ -7,7 +7,7 @@ use rust_i18n::t;
 use super::args::{DataArgs, EvalArgs, ScoreArgs, TrainArgs};
 use super::progress::TerminalProgress;
 use crate::detect::{DetectorKind, Level};
-use crate::eval::{EvalRow, metric_text};
+use crate::eval::{COST_THRESHOLDS, CostPoint, Costs, EvalRow, MissedFraud, metric_text};
 use crate::workbench::{self, CompareRequest, DataSource, ModelChoice, ScoreRequest, TrainRequest};
 
 pub(super) fn source(args: &DataArgs) -> DataSource {
@@ -167,6 +167,7 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
         epochs: args.epochs,
         horizon_ms: args.horizon_ms,
         top_k: args.top_k,
+        costs: args.costs,
     };
     let rows = workbench::compare(data.into(), &request, &progress)?;
     progress.finish();
@@ -174,6 +175,9 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         print!("{}", table(&rows));
+        if let Some(costs) = &args.costs {
+            print!("{}", cost_table(&rows, costs));
+        }
     }
     Ok(())
 }
@@ -224,6 +228,43 @@ pub fn table(rows: &[EvalRow]) -> String {
             }
             s.push('\n');
         }
+    }
+    s
+}
+
+/// The cost of each detector's rows over the threshold: at its own threshold, at
+/// `COST_THRESHOLDS` and at the least costly one.
+pub fn cost_table(rows: &[EvalRow], costs: &Costs) -> String {
+    let missed = match costs.missed {
+        MissedFraud::Each(loss) => format!("{loss}"),
+        MissedFraud::Amount => "its amount".to_string(),
+    };
+    let mut s = format!(
+        "cost of the test rows: a missed fraud {missed}, a review {}, a good one held {}\n",
+        costs.review, costs.blocked_legit
+    );
+    let mut head = format!(
+        "{:<12} {:>16} {:>24}",
+        "detector", "at its threshold", "least"
+    );
+    for t in COST_THRESHOLDS {
+        head.push_str(&format!(" {:>9}", format!("≥{t}")));
+    }
+    s.push_str(&head);
+    s.push('\n');
+    let point = |p: &CostPoint| format!("{:.0} ({:.3})", p.cost, p.threshold);
+    for r in rows.iter().filter(|r| r.error.is_none()) {
+        let Some(c) = &r.cost else { continue };
+        s.push_str(&format!(
+            "{:<12} {:>16} {:>24}",
+            r.detector,
+            point(&c.at_threshold),
+            format!("{} {} flagged", point(&c.least), c.least.flagged)
+        ));
+        for p in &c.grid {
+            s.push_str(&format!(" {:>9.0}", p.cost));
+        }
+        s.push('\n');
     }
     s
 }

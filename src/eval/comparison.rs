@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::cost::{CostCurve, CostPoint, Costs};
 use super::daily::{ScoredEvent, daily_top_k_precision};
 use super::metrics::{Metrics, metrics};
 use super::setup::{EvalError, Setup};
@@ -26,8 +27,54 @@ pub struct EvalRow {
     /// At event level with a split in time: the AP on the events of the accounts not known
     /// as fraud at the split (the new victims an analyst has not blocked yet).
     pub new_victims_ap: Option<f64>,
+    /// The cost over the threshold, when costs were given.
+    pub cost: Option<CostReport>,
     /// Why the detector could not be evaluated (e.g. a supervised one without labels).
     pub error: Option<String>,
+}
+
+/// Thresholds where `eval` reports the cost, besides the detector's own and the least costly.
+pub const COST_THRESHOLDS: [f32; 11] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99];
+
+/// What the graded rows cost at the detector's threshold, at `COST_THRESHOLDS` and at the
+/// threshold of least cost.
+#[derive(Clone, Debug, Serialize)]
+pub struct CostReport {
+    /// At the detector's suspicious threshold.
+    pub at_threshold: CostPoint,
+    pub least: CostPoint,
+    pub grid: Vec<CostPoint>,
+}
+
+impl CostReport {
+    fn new(curve: &CostCurve, threshold: f32) -> Self {
+        Self {
+            at_threshold: curve.at(threshold),
+            least: curve.minimum(),
+            grid: COST_THRESHOLDS.iter().map(|&t| curve.at(t)).collect(),
+        }
+    }
+}
+
+/// Each row's amount for a missed fraud's loss: the event's, or the sum of the account's
+/// events' in the test log (NaN without an amount column).
+fn amounts(setup: &Setup, level: Level) -> Vec<f64> {
+    let test = &setup.test;
+    let Some(amount) = &test.log.columns.amount else {
+        return Vec::new();
+    };
+    match level {
+        Level::Event => amount.clone(),
+        Level::User => {
+            let mut sum = vec![0.0; test.users()];
+            for (e, &a) in amount.iter().enumerate() {
+                if let Some(u) = test.log.user_of(e).filter(|_| a.is_finite()) {
+                    sum[u.index()] += a;
+                }
+            }
+            sum
+        }
+    }
 }
 
 /// With a split in time, the AP of the test events whose account was not known as fraud at
@@ -52,8 +99,10 @@ pub fn compare(
     kinds: &[DetectorKind],
     level: Level,
     (seed, epochs, top_k): (u64, usize, usize),
+    costs: Option<&Costs>,
     progress: &dyn Progress,
 ) -> Result<Vec<EvalRow>, EvalError> {
+    let amounts = costs.map(|_| amounts(setup, level)).unwrap_or_default();
     let mut rows = Vec::new();
     let test = &setup.test;
     let targets = setup.truth.event_targets(&test.log);
@@ -79,6 +128,7 @@ pub fn compare(
             daily_top_k_precision: None,
             top_k: None,
             new_victims_ap: None,
+            cost: None,
             error: None,
         };
         match fitted {
@@ -89,17 +139,27 @@ pub fn compare(
                 let scores = detector.score(test, progress)?;
                 row.score_secs = started.elapsed().as_secs_f64();
                 let threshold = detector.thresholds(level).suspicious;
-                let (s, y): (Vec<f32>, Vec<Label>) = match level {
-                    Level::User => (0..test.users())
-                        .filter(|&u| setup.test_users[u])
-                        .map(|u| (scores.user[u], setup.truth.user[u]))
-                        .unzip(),
+                let graded: Vec<usize> = match level {
+                    Level::User => (0..test.users()).filter(|&u| setup.test_users[u]).collect(),
                     Level::Event => (0..test.log.len())
                         .filter(|&e| setup.test_events[e])
-                        .map(|e| (scores.event[e], targets[e]))
-                        .unzip(),
+                        .collect(),
                 };
+                let (scores_of, truth) = match level {
+                    Level::User => (&scores.user, &setup.truth.user),
+                    Level::Event => (&scores.event, &targets),
+                };
+                let s: Vec<f32> = graded.iter().map(|&i| scores_of[i]).collect();
+                let y: Vec<Label> = graded.iter().map(|&i| truth[i]).collect();
                 row.metrics = metrics(&s, &y, threshold);
+                if let Some(costs) = costs {
+                    let a: Vec<f64> = graded
+                        .iter()
+                        .map(|&i| amounts.get(i).copied().unwrap_or(f64::NAN))
+                        .collect();
+                    let curve = CostCurve::new(&s, &y, &a, costs);
+                    row.cost = Some(CostReport::new(&curve, threshold));
+                }
                 if level == Level::Event {
                     let c = &test.log.columns;
                     let events: Vec<ScoredEvent> = (0..test.log.len())

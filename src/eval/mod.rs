@@ -3,6 +3,7 @@
 
 mod capacity;
 mod comparison;
+mod cost;
 mod daily;
 mod metrics;
 mod setup;
@@ -10,7 +11,8 @@ mod split;
 mod threshold;
 
 pub use capacity::{DailyFlags, HIGH_SHARE};
-pub use comparison::{EvalRow, compare};
+pub use comparison::{COST_THRESHOLDS, CostReport, EvalRow, compare};
+pub use cost::{CostCurve, CostPoint, Costs, MissedFraud};
 pub use daily::{ScoredEvent, daily_top_k_precision};
 pub use metrics::{Metrics, metric_text, metrics};
 pub use setup::{EvalError, Setup, setup};

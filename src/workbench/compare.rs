@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::error::{Result, WorkbenchError};
 use crate::detect::{DetectorKind, Level};
-use crate::eval::{self, EvalRow, Split};
+use crate::eval::{self, Costs, EvalRow, Split};
 use crate::features::Dataset;
 use crate::progress::Progress;
 
@@ -19,6 +19,9 @@ pub struct CompareRequest {
     pub horizon_ms: Option<i64>,
     /// At event level: how many accounts a day the daily precision counts.
     pub top_k: usize,
+    /// What a missed fraud, a review and a wrongly held customer cost, when the team set it:
+    /// each row then carries the cost over the threshold.
+    pub costs: Option<Costs>,
 }
 
 /// One row per detector; a detector that cannot run here has its error in its row. Without
@@ -49,6 +52,7 @@ pub fn compare(
         &request.detectors,
         request.level,
         (request.seed, request.epochs, request.top_k),
+        request.costs.as_ref(),
         progress,
     )?)
 }

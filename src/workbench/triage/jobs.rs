@@ -20,6 +20,7 @@ impl Triage {
     pub fn compare_job(&self) -> impl Job<Vec<EvalRow>> {
         let data = self.session.data.clone();
         let request = CompareRequest {
+            costs: None,
             split: defaults::compare_split(),
             detectors: DetectorKind::ALL.to_vec(),
             level: Level::User,
