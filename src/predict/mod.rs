@@ -5,7 +5,9 @@
 //! learns from earlier cut-offs (T-H, T-5H/4, ...) whose answers all lie before T, and only the
 //! evaluation reads [T, T+H), to grade the predictions against what really happened. Each
 //! target is graded beside its baseline: a recency-frequency logistic regression and the base
-//! rate for purchase and churn, the user's most frequent event for the next event.
+//! rate for purchase and churn, the user's most frequent event for the next event. Given a
+//! behaviour model pretrained before T, its next-event head's expectations of each user join
+//! the features of a second model (`encoder.rs`), graded beside the first.
 
 mod encoder;
 mod evaluate;

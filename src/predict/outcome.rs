@@ -26,7 +26,8 @@ pub struct Evaluation {
     /// For purchase and churn: the share of graded users whose answer was yes (NaN for the
     /// next event).
     pub positive_rate: f64,
-    /// The model first, then its baselines.
+    /// The model first; given a behaviour model, the model that reads its expectations too
+    /// and (for the next event) its head alone; then the baselines.
     pub figures: Vec<Figures>,
     /// Set when the log ends inside the horizon: later events are unknown, not absent.
     pub partial: Option<String>,
