@@ -7,7 +7,7 @@ use super::models::source;
 use super::progress::TerminalProgress;
 use crate::eval::metric_text;
 use crate::log::timeparse::format_rfc3339;
-use crate::predict::PredictOptions;
+use crate::predict::{Figures, PredictOptions};
 use crate::workbench::{self, PredictRequest};
 
 pub fn predict(args: &PredictArgs) -> Result<()> {
@@ -72,22 +72,28 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     if let Some(note) = &e.partial {
         println!("note: {note}");
     }
-    println!(
-        "{:<28} {:>8} {:>8} {:>9} {:>9}",
+    print!("{}", figures_table(&e.figures));
+    if let Some(out) = &args.out {
+        println!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// The model and its baselines, one line each.
+fn figures_table(figures: &[Figures]) -> String {
+    let mut s = format!(
+        "{:<28} {:>8} {:>8} {:>9} {:>9}\n",
         "", "ROC-AUC", "AP", "accuracy", "log loss"
     );
-    for f in &e.figures {
-        println!(
-            "{:<28} {:>8} {:>8} {:>9} {:>9}",
+    for f in figures {
+        s.push_str(&format!(
+            "{:<28} {:>8} {:>8} {:>9} {:>9}\n",
             f.name,
             metric_text(f.roc_auc, 4),
             metric_text(f.average_precision, 4),
             metric_text(f.accuracy, 4),
             metric_text(f.log_loss, 4)
-        );
+        ));
     }
-    if let Some(out) = &args.out {
-        println!("wrote {}", out.display());
-    }
-    Ok(())
+    s
 }

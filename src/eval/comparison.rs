@@ -61,7 +61,11 @@ impl CostReport {
 fn amounts(setup: &Setup, level: Level) -> Vec<f64> {
     let test = &setup.test;
     let Some(amount) = &test.log.columns.amount else {
-        return Vec::new();
+        let rows = match level {
+            Level::User => test.users(),
+            Level::Event => test.log.len(),
+        };
+        return vec![f64::NAN; rows];
     };
     match level {
         Level::Event => amount.clone(),
@@ -74,6 +78,18 @@ fn amounts(setup: &Setup, level: Level) -> Vec<f64> {
             }
             sum
         }
+    }
+}
+
+/// The test rows graded at `level`: the held-out accounts, or the test events.
+fn graded_rows(setup: &Setup, level: Level) -> Vec<usize> {
+    match level {
+        Level::User => (0..setup.test.users())
+            .filter(|&u| setup.test_users[u])
+            .collect(),
+        Level::Event => (0..setup.test.log.len())
+            .filter(|&e| setup.test_events[e])
+            .collect(),
     }
 }
 
@@ -139,12 +155,7 @@ pub fn compare(
                 let scores = detector.score(test, progress)?;
                 row.score_secs = started.elapsed().as_secs_f64();
                 let threshold = detector.thresholds(level).suspicious;
-                let graded: Vec<usize> = match level {
-                    Level::User => (0..test.users()).filter(|&u| setup.test_users[u]).collect(),
-                    Level::Event => (0..test.log.len())
-                        .filter(|&e| setup.test_events[e])
-                        .collect(),
-                };
+                let graded = graded_rows(setup, level);
                 let (scores_of, truth) = match level {
                     Level::User => (&scores.user, &setup.truth.user),
                     Level::Event => (&scores.event, &targets),
@@ -152,14 +163,10 @@ pub fn compare(
                 let s: Vec<f32> = graded.iter().map(|&i| scores_of[i]).collect();
                 let y: Vec<Label> = graded.iter().map(|&i| truth[i]).collect();
                 row.metrics = metrics(&s, &y, threshold);
-                if let Some(costs) = costs {
-                    let a: Vec<f64> = graded
-                        .iter()
-                        .map(|&i| amounts.get(i).copied().unwrap_or(f64::NAN))
-                        .collect();
-                    let curve = CostCurve::new(&s, &y, &a, costs);
-                    row.cost = Some(CostReport::new(&curve, threshold));
-                }
+                row.cost = costs.map(|costs| {
+                    let a: Vec<f64> = graded.iter().map(|&i| amounts[i]).collect();
+                    CostReport::new(&CostCurve::new(&s, &y, &a, costs), threshold)
+                });
                 if level == Level::Event {
                     let c = &test.log.columns;
                     let events: Vec<ScoredEvent> = (0..test.log.len())
