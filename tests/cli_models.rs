@@ -200,6 +200,47 @@ fn eval_prints_a_comparison_table_and_json() {
 }
 
 #[test]
+fn train_with_costs_puts_the_suspicious_threshold_where_the_cost_is_least() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, labels) = small_shop(dir.path(), "300", "29");
+    let model = dir.path().join("m");
+    let train = |costs: &str| {
+        vigil(&[
+            "train",
+            s(&log),
+            "--labels",
+            s(&labels),
+            "--detector",
+            "zscore",
+            "--costs",
+            costs,
+            "--out",
+            s(&model),
+        ])
+    };
+    let out = train("missed=100,review=5,blocked=20");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    let after = |text: &str, key: &str| -> f32 {
+        let rest = &text[text.find(key).unwrap_or_else(|| panic!("{key} in {text}")) + key.len()..];
+        rest.split([',', ';', ' ']).next().unwrap().parse().unwrap()
+    };
+    let by_cost = after(&said, "suspicious by cost: ");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(model.join("meta.json")).unwrap()).unwrap();
+    let kept = meta["thresholds"]["user"]["suspicious"].as_f64().unwrap() as f32;
+    assert!(
+        (kept - by_cost).abs() < 1e-3,
+        "{kept} kept, {by_cost} said: {said}"
+    );
+    assert!(meta["thresholds"]["user"]["high"].as_f64().unwrap() as f32 >= kept);
+    // Reviews that cost more than any loss hold nothing: the threshold goes above every score.
+    let out = train("missed=1,review=1000,blocked=20");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(after(&stdout(&out), "suspicious by cost: "), 1.0);
+}
+
+#[test]
 fn train_until_uses_only_the_past() {
     let dir = tempfile::tempdir().unwrap();
     let (log, _) = small_shop(dir.path(), "200", "23");

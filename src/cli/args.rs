@@ -445,6 +445,12 @@ pub struct TrainArgs {
     /// (the high one a tenth of them) on the training log, never below the model's own.
     #[arg(long = "capacity", default_value_t = crate::workbench::defaults::DAILY_CAPACITY, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub daily_capacity: usize,
+    /// What a missed fraud (a fixed loss, or `amount`: its account's), a review and a wrongly
+    /// held good customer cost, e.g. `missed=200,review=5,blocked=20`: the suspicious account
+    /// threshold goes where that cost is least on the labelled accounts, instead of the
+    /// capacity's.
+    #[arg(long, value_name = "missed=X|amount,review=Y,blocked=Z")]
+    pub costs: Option<Costs>,
     /// The model directory to write.
     #[arg(long)]
     pub out: PathBuf,

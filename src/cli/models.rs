@@ -30,6 +30,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         search_budget: args.search_budget,
         sample_events: args.sample_events,
         daily_capacity: args.daily_capacity,
+        costs: args.costs,
         out: args.out.clone(),
     };
     let t = workbench::train(&source(&args.data), &request, &progress)?;
@@ -51,6 +52,20 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         "labels: {} users labelled, {} not yet known; {} events labelled ({} fraud), {} not yet known (left out, not taken as legit)",
         r.labelled_users, r.unknown_users, r.labelled_events, r.fraud_events, r.unknown_events
     );
+    match (&t.by_cost, args.costs.is_some()) {
+        (Some(c), _) => println!(
+            "suspicious by cost: {:.3}, costing {:.0} on the {} labelled accounts (out of fold where the model has it), against {:.0} at the capacity's {:.3}",
+            c.least.threshold,
+            c.least.cost,
+            c.accounts,
+            c.at_capacity.cost,
+            c.at_capacity.threshold
+        ),
+        (None, true) => {
+            println!("no labelled account to count the costs on: the thresholds are the capacity's")
+        }
+        (None, false) => {}
+    }
     if t.kept_pretrained {
         println!(
             "kept the encoder pretrained on these events in {}: only the heads learnt the labels (train into another directory to pretrain again)",

@@ -13,7 +13,7 @@ use crate::detect::{
     TrainOptions, TrainingCurve, TrainingRecord, align_features, load_model, new_detector,
     save_model,
 };
-use crate::eval::DailyFlags;
+use crate::eval::{CostCurve, CostPoint, Costs, DailyFlags};
 use crate::features::{Dataset, Matrix};
 use crate::log::Label;
 use crate::log::timeparse::format_rfc3339;
@@ -350,19 +350,20 @@ fn fit_and_score(
     let mut fitted = fit_in(dir, data, kind, &options, progress)?;
     check_cancelled(progress)?;
     let scores = fitted.detector.score(data, progress)?;
-    let own = set_capacity_thresholds(&mut fitted, data, &scores.user, capacity, progress)?;
+    let (own, _) = capacity_thresholds(&mut fitted, data, &scores.user, capacity, progress)?;
     Ok((fitted, scores, own))
 }
 
 /// Puts in the fitted detector the account thresholds of a team reviewing `capacity` accounts
 /// a day, from its scores of `data`'s accounts (its events are scored only where the account
-/// scores come from them).
+/// scores come from them). Returns the scores they were set on: each labelled account's
+/// out-of-fold one where the model has one.
 pub fn thresholds_by_capacity(
     fitted: &mut Fitted,
     data: &Dataset,
     capacity: usize,
     progress: &dyn Progress,
-) -> Result<()> {
+) -> Result<Vec<f32>> {
     let scores = if fitted
         .detector
         .kind()
@@ -372,28 +373,76 @@ pub fn thresholds_by_capacity(
     } else {
         fitted.detector.score(data, progress)?
     };
-    set_capacity_thresholds(fitted, data, &scores.user, capacity, progress)?;
-    Ok(())
+    let (_, graded) = capacity_thresholds(fitted, data, &scores.user, capacity, progress)?;
+    Ok(graded)
 }
 
-/// Sets the capacity's account thresholds from `user_scores`; returns the model's own. Each
-/// labelled account counts at its out-of-fold score where the model has one: at its in-sample
-/// score, a legit account the model learnt sits far below where the accounts of the coming
-/// days will, and thresholds set so would flag several times the capacity on them.
-fn set_capacity_thresholds(
+/// Where the account thresholds went by cost: the suspicious one at the least costly
+/// threshold on the labelled accounts, against what the capacity's threshold cost.
+#[derive(Clone, Copy, Debug)]
+pub struct ByCost {
+    pub least: CostPoint,
+    pub at_capacity: CostPoint,
+    /// Labelled accounts the costs were counted on.
+    pub accounts: usize,
+}
+
+/// Moves the account thresholds to where `costs` are least on the labelled accounts of
+/// `data`, each at its score in `graded` (as the capacity's were set, `thresholds_by_capacity`):
+/// the suspicious threshold to the least costly one, the high one no lower. A missed fraud's
+/// amount is its account's in `data`'s log. Without a labelled account nothing moves.
+pub fn thresholds_by_cost(
+    fitted: &mut Fitted,
+    data: &Dataset,
+    graded: &[f32],
+    costs: &Costs,
+) -> Option<ByCost> {
+    let labels = &data.labels.user;
+    let accounts = labels.iter().filter(|l| l.is_known()).count();
+    if accounts == 0 {
+        return None;
+    }
+    let mut amounts = vec![0.0; data.users()];
+    if let Some(amount) = &data.log.columns.amount {
+        for (e, &a) in amount.iter().enumerate() {
+            if let Some(u) = data.log.user_of(e).filter(|_| a.is_finite()) {
+                amounts[u.index()] += a;
+            }
+        }
+    }
+    let curve = CostCurve::new(graded, labels, &amounts, costs);
+    let mut thresholds = fitted.detector.thresholds(Level::User);
+    let at_capacity = curve.at(thresholds.suspicious);
+    let least = curve.minimum();
+    thresholds.suspicious = least.threshold.clamp(0.0, 1.0);
+    thresholds.high = thresholds.high.max(thresholds.suspicious);
+    fitted.detector.set_thresholds(Level::User, thresholds);
+    Some(ByCost {
+        least,
+        at_capacity,
+        accounts,
+    })
+}
+
+/// Sets the capacity's account thresholds from `user_scores`; returns the model's own and the
+/// scores they were set on. Each labelled account counts at its out-of-fold score where the
+/// model has one: at its in-sample score, a legit account the model learnt sits far below
+/// where the accounts of the coming days will, and thresholds set so would flag several times
+/// the capacity on them.
+fn capacity_thresholds(
     fitted: &mut Fitted,
     data: &Dataset,
     user_scores: &[f32],
     capacity: usize,
     progress: &dyn Progress,
-) -> Result<Thresholds> {
+) -> Result<(Thresholds, Vec<f32>)> {
     let own = fitted.detector.thresholds(Level::User);
     let options = TrainOptions::all_users(data, super::defaults::SEED);
     let graded = fitted.detector.out_of_fold(data, &options, progress)?;
     let scores = graded.scores_to_grade(user_scores);
     let thresholds = daily_flags(data, &scores).thresholds(capacity, own);
     fitted.detector.set_thresholds(Level::User, thresholds);
-    Ok(own)
+    Ok((own, scores))
 }
 
 /// How many accounts a day each threshold of account scores flags on `data`'s log: each day,
@@ -535,7 +584,7 @@ mod tests {
         let own = fitted.detector.thresholds(Level::User);
         // A capacity the model's own threshold overflows.
         let capacity = (honest.per_day(own.suspicious) / 2.0).floor().max(1.0) as usize;
-        set_capacity_thresholds(&mut fitted, &data, &scores.user, capacity, &NoProgress)
+        capacity_thresholds(&mut fitted, &data, &scores.user, capacity, &NoProgress)
             .expect("sets thresholds");
         let suspicious = fitted.detector.thresholds(Level::User).suspicious;
         let flagged = honest.per_day(suspicious);

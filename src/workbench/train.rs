@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use super::cluster::{is_training_set, load_training_set};
 use super::data::DataSource;
 use super::error::{Result, WorkbenchError};
-use super::model::{fit_in, save, thresholds_by_capacity};
+use super::model::{ByCost, fit_in, save, thresholds_by_capacity, thresholds_by_cost};
 use crate::detect::{DetectorKind, EventSample, MAX_EVENT_TRAIN_ROWS, ModelMeta, TrainOptions};
+use crate::eval::Costs;
 use crate::features::Dataset;
 use crate::progress::Progress;
 
@@ -24,6 +25,9 @@ pub struct TrainRequest {
     pub sample_events: usize,
     /// How many accounts a day the team reviews: what the account thresholds flag.
     pub daily_capacity: usize,
+    /// What a missed fraud, a review and a wrongly held customer cost, when the team set it:
+    /// the suspicious account threshold then goes where the cost is least.
+    pub costs: Option<Costs>,
     pub out: PathBuf,
 }
 
@@ -38,6 +42,8 @@ pub struct Trained {
     /// Whether the part pretrained without labels was kept from the model already in the
     /// output directory (it had read the same events).
     pub kept_pretrained: bool,
+    /// Where the account thresholds went by cost, when costs were given and accounts labelled.
+    pub by_cost: Option<ByCost>,
 }
 
 pub fn train(
@@ -78,7 +84,9 @@ fn fit_and_save(
         ..TrainOptions::all_users(data, request.seed)
     };
     let mut fitted = fit_in(&request.out, data, request.detector, &options, progress)?;
-    thresholds_by_capacity(&mut fitted, data, request.daily_capacity, progress)?;
+    let graded = thresholds_by_capacity(&mut fitted, data, request.daily_capacity, progress)?;
+    let by_cost = (request.costs.as_ref())
+        .and_then(|costs| thresholds_by_cost(&mut fitted, data, &graded, costs));
     let meta = save(&request.out, &fitted, data, request.seed)?;
     Ok(Trained {
         meta,
@@ -86,6 +94,7 @@ fn fit_and_save(
         users: data.users(),
         sample,
         kept_pretrained: fitted.kept_pretrained,
+        by_cost,
     })
 }
 
