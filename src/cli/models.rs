@@ -8,7 +8,9 @@ use super::args::{DataArgs, EvalArgs, ScoreArgs, TrainArgs};
 use super::progress::TerminalProgress;
 use crate::detect::{DetectorKind, Level};
 use crate::eval::{COST_THRESHOLDS, CostPoint, Costs, EvalRow, MissedFraud, metric_text};
-use crate::workbench::{self, CompareRequest, DataSource, ModelChoice, ScoreRequest, TrainRequest};
+use crate::workbench::{
+    self, ByCost, CompareRequest, DataSource, ModelChoice, ScoreRequest, TrainRequest,
+};
 
 pub(super) fn source(args: &DataArgs) -> DataSource {
     DataSource {
@@ -52,20 +54,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
         "labels: {} users labelled, {} not yet known; {} events labelled ({} fraud), {} not yet known (left out, not taken as legit)",
         r.labelled_users, r.unknown_users, r.labelled_events, r.fraud_events, r.unknown_events
     );
-    match (&t.by_cost, args.costs.is_some()) {
-        (Some(c), _) => println!(
-            "suspicious by cost: {:.3}, costing {:.0} on the {} labelled accounts (out of fold where the model has it), against {:.0} at the capacity's {:.3}",
-            c.least.threshold,
-            c.least.cost,
-            c.accounts,
-            c.at_capacity.cost,
-            c.at_capacity.threshold
-        ),
-        (None, true) => {
-            println!("no labelled account to count the costs on: the thresholds are the capacity's")
-        }
-        (None, false) => {}
-    }
+    say_by_cost(t.by_cost.as_ref(), args.costs.is_some());
     if t.kept_pretrained {
         println!(
             "kept the encoder pretrained on these events in {}: only the heads learnt the labels (train into another directory to pretrain again)",
@@ -195,6 +184,24 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where the suspicious threshold went by cost, when costs were given.
+fn say_by_cost(by_cost: Option<&ByCost>, asked: bool) {
+    match (by_cost, asked) {
+        (Some(c), _) => println!(
+            "suspicious by cost: {:.3}, costing {:.0} on the {} labelled accounts (out of fold where the model has it), against {:.0} at the capacity's {:.3}",
+            c.least.threshold,
+            c.least.cost,
+            c.accounts,
+            c.at_capacity.cost,
+            c.at_capacity.threshold
+        ),
+        (None, true) => {
+            println!("no labelled account to count the costs on: the thresholds are the capacity's")
+        }
+        (None, false) => {}
+    }
 }
 
 /// The comparison as an aligned table (a dash where a metric is undefined).

@@ -57,7 +57,7 @@ pub use labels::{
     TrainingLabels, display_labels, effective_label, training_labels, verdicts_by_user,
 };
 pub use link::{Away, BACK_SHOWN_MS, Back, Link, LinkStatus};
-pub use model::{ModelState, compute_device_name, model_dir};
+pub use model::{ByCost, ModelState, compute_device_name, model_dir};
 pub use outlook::{AccountOutlook, Outlook, default_horizon, outlook};
 pub use population::{RankBy, SegmentWeeks, ranked, segment_weeks, write_ranked};
 pub use predict::{PredictRequest, predict};
