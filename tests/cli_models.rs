@@ -238,6 +238,34 @@ fn train_with_costs_puts_the_suspicious_threshold_where_the_cost_is_least() {
     let out = train("missed=1,review=1000,blocked=20");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(after(&stdout(&out), "suspicious by cost: "), 1.0);
+
+    // Without a single label there is nothing to count the costs on, and train says so.
+    let mut unlabelled = String::from("user,ts,event,amount\n");
+    for i in 0..60 {
+        unlabelled.push_str(&format!(
+            "u{},2026-10-0{}T10:00:00Z,order,{}\n",
+            i % 12,
+            1 + i % 5,
+            10 + i
+        ));
+    }
+    let unlabelled = common::write(dir.path(), "unlabelled.csv", unlabelled.as_bytes());
+    let out = vigil(&[
+        "train",
+        s(&unlabelled),
+        "--detector",
+        "zscore",
+        "--costs",
+        "missed=100,review=5,blocked=20",
+        "--out",
+        s(&dir.path().join("u")),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("no labelled account to count the costs on"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
