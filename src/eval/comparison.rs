@@ -59,26 +59,12 @@ impl CostReport {
 /// Each row's amount for a missed fraud's loss: the event's, or the sum of the account's
 /// events' in the test log (NaN without an amount column).
 fn amounts(setup: &Setup, level: Level) -> Vec<f64> {
-    let test = &setup.test;
-    let Some(amount) = &test.log.columns.amount else {
-        let rows = match level {
-            Level::User => test.users(),
-            Level::Event => test.log.len(),
-        };
-        return vec![f64::NAN; rows];
+    let log = &setup.test.log;
+    let (amounts, rows) = match level {
+        Level::Event => (log.columns.amount.clone(), log.len()),
+        Level::User => (log.amount_per_user(), setup.test.users()),
     };
-    match level {
-        Level::Event => amount.clone(),
-        Level::User => {
-            let mut sum = vec![0.0; test.users()];
-            for (e, &a) in amount.iter().enumerate() {
-                if let Some(u) = test.log.user_of(e).filter(|_| a.is_finite()) {
-                    sum[u.index()] += a;
-                }
-            }
-            sum
-        }
-    }
+    amounts.unwrap_or_else(|| vec![f64::NAN; rows])
 }
 
 /// The test rows graded at `level`: the held-out accounts, or the test events.

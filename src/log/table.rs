@@ -300,6 +300,19 @@ impl EventLog {
         }
     }
 
+    /// Each user's total amount (0 for one without an amount), by user code; `None` for a log
+    /// without an amount column.
+    pub fn amount_per_user(&self) -> Option<Vec<f64>> {
+        let amount = self.columns.amount.as_ref()?;
+        let mut sum = vec![0.0; self.user_count()];
+        for (e, &a) in amount.iter().enumerate() {
+            if let Some(u) = self.user_of(e).filter(|_| a.is_finite()) {
+                sum[u.index()] += a;
+            }
+        }
+        Some(sum)
+    }
+
     /// Events per event type, in first-seen order.
     pub fn event_type_counts(&self) -> Vec<(&str, u64)> {
         let mut counts = vec![0u64; self.columns.event.dict.len()];

@@ -402,14 +402,7 @@ pub fn thresholds_by_cost(
     if accounts == 0 {
         return None;
     }
-    let mut amounts = vec![0.0; data.users()];
-    if let Some(amount) = &data.log.columns.amount {
-        for (e, &a) in amount.iter().enumerate() {
-            if let Some(u) = data.log.user_of(e).filter(|_| a.is_finite()) {
-                amounts[u.index()] += a;
-            }
-        }
-    }
+    let amounts = data.log.amount_per_user().unwrap_or_default();
     let curve = CostCurve::new(graded, labels, &amounts, costs);
     let mut thresholds = fitted.detector.thresholds(Level::User);
     let at_capacity = curve.at(thresholds.suspicious);

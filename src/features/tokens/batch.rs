@@ -165,7 +165,8 @@ fn role_state(tokens: &LogTokens, r: usize, code: u32, earlier: &[u32]) -> u32 {
 /// proven: Candle promises no bit-exact product for a row whatever its batch. On the test log
 /// (`tests/events.rs`), padded to each batch's longest pass a window's score differed by 4e-5
 /// on one event, padded to multiples of 8 by 1e-3, to powers of two not at all. Scoring the
-/// bundled sample takes 15.0 s so, against 11.4 s padded to the longest pass.
+/// bundled sample took 15.0 s so, against 11.4 s padded to the longest pass (measured
+/// together, before the binary allocated with mimalloc).
 fn padded_tokens(tokens: usize) -> usize {
     tokens.next_power_of_two()
 }

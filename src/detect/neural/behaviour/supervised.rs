@@ -184,8 +184,9 @@ impl BehaviourDetector {
 }
 
 /// The columns the heads are offered of `read` (with `own`, the encoder's scores of it), as
-/// `offer` says (none when the readings were not kept). Per featured event row: its score, its surprise, its pass's mean
-/// surprise and its reading. Per account: its score and the mean of its events' readings.
+/// `offer` says (none when the readings were not kept). Per featured event row: its score,
+/// its surprise, its pass's mean surprise and its reading. Per account: its score and the
+/// mean of its events' readings.
 fn offered(read: &ReadAll, data: &Dataset, own: &Scores, offer: Offer) -> Option<Readings> {
     let readings = read.readings.as_ref()?;
     let featured = data.featured_events();
